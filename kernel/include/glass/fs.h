@@ -1,0 +1,260 @@
+/*
+ * The VFS: inodes, dentries, mounts, open files, fd tables.
+ * All on the CPU thread; operations may sleep only where they say so
+ * (pipe and tty reads and writes).
+ */
+#ifndef GLASS_FS_H
+#define GLASS_FS_H
+
+#include <glass/kernel.h>
+#include <glass/wait.h>
+#include <glass/uapi_fs.h>
+
+struct page;
+struct inode;
+struct dentry;
+struct file;
+struct super_block;
+struct vfsmount;
+struct poll_table_struct;
+struct vm_area_struct;
+struct kstat;
+
+struct timespec64 {
+	s64 tv_sec;
+	long tv_nsec;
+};
+
+struct path {
+	struct vfsmount *mnt;
+	struct dentry *dentry;
+};
+
+/* A directory entry being listed; fill returns false when the buffer is full. */
+struct dir_context {
+	bool (*actor)(struct dir_context *ctx, const char *name, int namelen,
+		      loff_t next_pos, u64 ino, unsigned int d_type);
+	loff_t pos;
+};
+
+struct file_operations {
+	loff_t (*llseek)(struct file *, loff_t, int);
+	/* buf is a user pointer (or kernel, under KERNEL_DS); pos updated. */
+	ssize_t (*read)(struct file *, char __user *, size_t, loff_t *);
+	ssize_t (*write)(struct file *, const char __user *, size_t, loff_t *);
+	int (*iterate)(struct file *, struct dir_context *);
+	/* Returns POLL* mask; registers on wait queues via poll_wait(). */
+	unsigned int (*poll)(struct file *, struct poll_table_struct *);
+	long (*ioctl)(struct file *, unsigned int, unsigned long);
+	int (*open)(struct inode *, struct file *);
+	int (*release)(struct inode *, struct file *);
+	int (*fsync)(struct file *);
+	/* Check/prepare a mapping; NULL means page-cache mapping via
+	 * inode->i_mapping_ops (or ENODEV when there is none). */
+	int (*mmap)(struct file *, struct vm_area_struct *);
+};
+
+struct inode_operations {
+	struct dentry *(*lookup)(struct inode *dir, struct dentry *d);
+	int (*create)(struct inode *dir, struct dentry *d, umode_t mode);
+	int (*mkdir)(struct inode *dir, struct dentry *d, umode_t mode);
+	int (*mknod)(struct inode *dir, struct dentry *d, umode_t mode, dev_t rdev);
+	int (*rmdir)(struct inode *dir, struct dentry *d);
+	int (*unlink)(struct inode *dir, struct dentry *d);
+	int (*link)(struct dentry *old, struct inode *dir, struct dentry *d);
+	int (*symlink)(struct inode *dir, struct dentry *d, const char *target);
+	int (*rename)(struct inode *odir, struct dentry *od, struct inode *ndir,
+		      struct dentry *nd);
+	/* Symlink target into buf (kernel memory); length or -errno. */
+	int (*readlink)(struct dentry *d, char *buf, int size);
+	/* Resolve a "magic" link (/proc/self/exe) straight to a path. */
+	int (*get_link_path)(struct dentry *d, struct path *out);
+	int (*setattr)(struct dentry *d, struct iattr *attr);
+	int (*getattr)(const struct path *p, struct kstat *st);
+};
+
+/* The page cache of an inode, for mmap and for file data kept in pages. */
+struct address_space_operations {
+	/* Fill page (index page->index) from backing store. */
+	int (*readpage)(struct inode *inode, struct page *page);
+	/* Write a dirty shared page back (hostfs). */
+	int (*writepage)(struct inode *inode, struct page *page);
+};
+
+struct inode {
+	ino_t i_ino;
+	umode_t i_mode;
+	unsigned int i_nlink;
+	uid_t i_uid;
+	gid_t i_gid;
+	dev_t i_rdev;
+	loff_t i_size;
+	struct timespec64 i_atime, i_mtime, i_ctime;
+	int i_count;
+	const struct inode_operations *i_op;
+	const struct file_operations *i_fop;
+	const struct address_space_operations *i_aops;
+	struct super_block *i_sb;
+	/* page cache: pages by index (i_pages[i] or NULL) */
+	struct page **i_pages;
+	unsigned long i_npages_cap;
+	void *i_private;
+	struct list_head i_sb_list;
+};
+
+struct dentry {
+	int d_count;
+	unsigned int d_flags;
+	struct dentry *d_parent;
+	char *d_name;                   /* kmalloc'd */
+	struct inode *d_inode;          /* NULL: negative */
+	struct list_head d_child;       /* in parent's d_subdirs */
+	struct list_head d_subdirs;
+	struct super_block *d_sb;
+	void *d_fsdata;
+	int d_mounted;                  /* mounts on this dentry */
+};
+#define DCACHE_DISCONNECTED 0x1
+
+struct file {
+	int f_count;
+	unsigned int f_flags;           /* O_* */
+	unsigned int f_mode;            /* FMODE_* */
+	loff_t f_pos;
+	struct path f_path;
+	struct inode *f_inode;
+	const struct file_operations *f_op;
+	void *private_data;
+};
+#define FMODE_READ 0x1
+#define FMODE_WRITE 0x2
+
+struct file_system_type {
+	const char *name;
+	/* Fill a superblock; data is the mount(2) data string (may be NULL). */
+	int (*fill_super)(struct super_block *sb, const char *dev, void *data);
+	bool nodev;                     /* shown "nodev" in /proc/filesystems */
+	struct list_head list;
+};
+
+struct super_operations {
+	void (*evict_inode)(struct inode *);
+	int (*statfs)(struct dentry *, struct kstatfs *);
+	void (*put_super)(struct super_block *);
+};
+
+struct super_block {
+	struct file_system_type *s_type;
+	const struct super_operations *s_op;
+	struct dentry *s_root;
+	unsigned long s_magic;
+	dev_t s_dev;
+	void *s_fs_info;
+	unsigned long s_flags;
+	ino_t s_next_ino;
+	struct list_head s_inodes;
+};
+
+struct vfsmount {
+	struct dentry *mnt_root;        /* root of the mounted tree */
+	struct super_block *mnt_sb;
+	struct vfsmount *mnt_parent;
+	struct dentry *mnt_mountpoint;
+	struct list_head mnt_list;      /* all mounts, in mount order */
+	char *mnt_devname;
+	int mnt_flags;
+	int mnt_count;
+};
+
+/* Per-process fd table. */
+struct files_struct {
+	int count;
+	unsigned int max_fds;
+	struct file **fd;
+	unsigned long *close_on_exec;   /* bitmap */
+};
+
+struct fs_struct {
+	int users;
+	umode_t umask;
+	struct path root, pwd;
+};
+
+/* ---- files and fds (fs/file.c) ---- */
+struct file *fget(unsigned int fd);     /* +1 ref, NULL if not open */
+struct file *get_file(struct file *f);
+void fput(struct file *f);
+int get_unused_fd_flags(unsigned int flags);
+void fd_install(unsigned int fd, struct file *f);
+int close_fd(unsigned int fd);
+struct files_struct *files_alloc(void);
+struct files_struct *dup_fd(struct files_struct *old);
+void put_files_struct(struct files_struct *files);
+void do_close_on_exec(struct files_struct *files);
+struct fs_struct *copy_fs_struct(struct fs_struct *old);
+void free_fs_struct(struct fs_struct *fs);
+/* Allocate a file on an inode with ops; takes a ref on path. */
+struct file *alloc_file(const struct path *path, unsigned int flags,
+			const struct file_operations *fop);
+
+/* ---- paths (fs/namei.c) ---- */
+#define LOOKUP_FOLLOW 0x1
+#define LOOKUP_DIRECTORY 0x2
+int kern_path(const char *name, unsigned int flags, struct path *path);
+int user_path_at(int dfd, const char __user *name, unsigned int flags,
+		 struct path *path);
+void path_get(const struct path *p);
+void path_put(const struct path *p);
+/* Write the absolute path of p into buf; returns pointer into buf. */
+char *d_path(const struct path *p, char *buf, int buflen);
+struct file *filp_open(const char *name, int flags, umode_t mode);
+int filp_close(struct file *f);
+ssize_t kernel_read(struct file *f, void *buf, size_t count, loff_t *pos);
+ssize_t kernel_write(struct file *f, const void *buf, size_t count, loff_t *pos);
+ssize_t vfs_read(struct file *f, char __user *buf, size_t count, loff_t *pos);
+ssize_t vfs_write(struct file *f, const char __user *buf, size_t count, loff_t *pos);
+int vfs_getattr(const struct path *p, struct kstat *st);
+/* Permission check for exec etc.: mode bits only (all guests are root). */
+int may_exec(struct inode *inode);
+
+/* ---- inodes and dentries (fs/inode.c, fs/dcache.c) ---- */
+struct inode *new_inode(struct super_block *sb);
+struct inode *igrab(struct inode *i);
+void iput(struct inode *i);
+struct dentry *d_alloc(struct dentry *parent, const char *name, int len);
+struct dentry *d_make_root(struct inode *root);
+void d_instantiate(struct dentry *d, struct inode *i);
+struct dentry *dget(struct dentry *d);
+void dput(struct dentry *d);
+
+/* ---- page cache (fs/filemap.c) ---- */
+/* The page at index, read in if needed, with a reference; ERR_PTR. */
+struct page *filemap_get_page(struct inode *inode, unsigned long index);
+
+/* ---- mounts (fs/namespace.c) ---- */
+int register_filesystem(struct file_system_type *fs);
+int do_mount(const char *dev, const char __user *dir_user, const char *type,
+	     unsigned long flags, void *data);
+/* Boot: mount the root (tmpfs) and set init's root and cwd. */
+void vfs_init(void);
+void mnt_init_root(struct fs_struct *fs);
+
+/* ---- poll (fs/select.c) ---- */
+typedef struct poll_table_struct {
+	void (*qproc)(struct file *, wait_queue_head_t *, struct poll_table_struct *);
+	void *priv;
+} poll_table;
+static inline void poll_wait(struct file *f, wait_queue_head_t *wq, poll_table *p)
+{
+	if (p && p->qproc && wq)
+		p->qproc(f, wq, p);
+}
+
+/* ---- pipes (fs/pipe.c) ---- */
+int create_pipe_files(struct file **res, int flags);
+
+/* ---- initramfs (init/initramfs.c) ---- */
+/* Unpack a newc cpio (gzip or plain) into the root; error string or NULL. */
+const char *unpack_to_rootfs(const void *buf, unsigned long len);
+
+#endif

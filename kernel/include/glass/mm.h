@@ -1,0 +1,200 @@
+/*
+ * Memory: physmem page frames, the page and slab allocators, guest address
+ * spaces (mm_struct, VMAs, software page tables) and faults.
+ * Everything runs on the CPU thread; nothing here sleeps.
+ */
+#ifndef GLASS_MM_H
+#define GLASS_MM_H
+
+#include <glass/kernel.h>
+#include <glass/layout.h>
+
+struct file;
+struct inode;
+
+/* ---- page frames ---- */
+
+#define PG_reserved 0x1     /* never allocated (mem_map itself) */
+#define PG_buddy 0x2        /* free, head of a buddy block */
+#define PG_slab 0x4         /* owned by a slab cache */
+#define PG_pgtable 0x8      /* a page-table page */
+#define PG_uptodate 0x10    /* page-cache page holds the file's data */
+#define PG_dirty 0x20
+
+struct page {
+	unsigned long flags;
+	int refcount;
+	int mapcount;           /* guest PTEs pointing at this frame */
+	unsigned int order;     /* for PG_buddy heads */
+	struct list_head lru;   /* buddy free list / slab list */
+	void *private;          /* slab: its kmem_cache */
+	struct inode *mapping;  /* page-cache owner, or NULL */
+	unsigned long index;    /* page-cache index */
+	unsigned long alloc_site; /* debug: who allocated it */
+};
+
+extern struct page *mem_map;
+extern unsigned long max_pfn;           /* frames in physmem */
+extern unsigned long totalram_pages;    /* frames the allocator manages */
+
+static inline unsigned long page_to_pfn(const struct page *p)
+{
+	return (unsigned long)(p - mem_map);
+}
+static inline struct page *pfn_to_page(unsigned long pfn)
+{
+	return mem_map + pfn;
+}
+static inline void *page_address(const struct page *p)
+{
+	return (void *)(PHYSMEM_BASE + (page_to_pfn(p) << PAGE_SHIFT));
+}
+static inline struct page *virt_to_page(const void *v)
+{
+	return pfn_to_page(((unsigned long)v - PHYSMEM_BASE) >> PAGE_SHIFT);
+}
+/* Offset of a frame in the physmem file: what the stub mmaps. */
+static inline unsigned long page_to_phys(const struct page *p)
+{
+	return page_to_pfn(p) << PAGE_SHIFT;
+}
+static inline bool virt_is_physmem(const void *v)
+{
+	unsigned long a = (unsigned long)v;
+	return a >= PHYSMEM_BASE && a < PHYSMEM_BASE + (max_pfn << PAGE_SHIFT);
+}
+
+/* gfp flags */
+#define GFP_KERNEL 0x0u
+#define GFP_USER 0x0u
+#define __GFP_ZERO 0x1u
+#define GFP_NOWARN 0x2u
+
+/* page_alloc.c: a buddy allocator over physmem */
+void mem_init(unsigned long physmem_bytes);
+struct page *alloc_pages(gfp_t gfp, unsigned int order);
+void __free_pages(struct page *page, unsigned int order);
+static inline struct page *alloc_page(gfp_t gfp) { return alloc_pages(gfp, 0); }
+static inline void __free_page(struct page *p) { __free_pages(p, 0); }
+void *get_free_pages(gfp_t gfp, unsigned int order);
+void free_pages(void *addr, unsigned int order);
+unsigned long nr_free_pages(void);
+void get_page(struct page *p);
+/* Drops a reference; frees the frame (and drops its page-cache link) at 0. */
+void put_page(struct page *p);
+
+/* slab.c */
+struct kmem_cache;
+struct kmem_cache *kmem_cache_create(const char *name, size_t size, size_t align);
+void *kmem_cache_alloc(struct kmem_cache *c, gfp_t gfp);
+void kmem_cache_free(struct kmem_cache *c, void *obj);
+void *kmalloc(size_t size, gfp_t gfp);
+void *kzalloc(size_t size, gfp_t gfp);
+void *kcalloc(size_t n, size_t size, gfp_t gfp);
+void *krealloc(void *p, size_t size, gfp_t gfp);
+void kfree(const void *p);
+size_t ksize(const void *p);
+/* Objects allocated and not freed, across all caches (leak checks). */
+unsigned long slab_objects_in_use(void);
+/* One line per cache into buf (for /proc/slabinfo and mconsole mem). */
+int slab_info(char *buf, size_t size);
+
+/* ---- guest address spaces ---- */
+
+#define VM_READ 0x1UL
+#define VM_WRITE 0x2UL
+#define VM_EXEC 0x4UL
+#define VM_SHARED 0x8UL
+#define VM_GROWSDOWN 0x100UL
+#define VM_DONTCOPY 0x200UL
+
+struct vm_area_struct {
+	struct mm_struct *vm_mm;
+	unsigned long vm_start, vm_end;  /* [start, end), page aligned */
+	unsigned long vm_flags;
+	unsigned long vm_pgoff;          /* file offset in pages */
+	struct file *vm_file;            /* NULL: anonymous */
+	struct list_head vm_list;        /* mm->mmap, sorted by address */
+};
+
+/* The host process mirroring an mm: the stub and its pending ops. */
+struct host_mm {
+	int pid;                         /* host pid of the stub, 0 if none */
+	struct page *data;               /* STUB_DATA_PAGES frames */
+	struct stub_data *ops;           /* = page_address(data) */
+	struct task_struct *regs_owner;  /* whose registers the host holds */
+};
+
+struct mm_struct {
+	struct list_head mmap;           /* VMAs in address order */
+	int map_count;
+	u64 *pgd;                        /* software page table, 4 levels */
+	int mm_users;                    /* tasks using it */
+	unsigned long start_code, end_code, start_data, end_data;
+	unsigned long start_brk, brk, start_stack;
+	unsigned long arg_start, arg_end, env_start, env_end;
+	unsigned long mmap_base;
+	unsigned long total_vm;          /* pages in VMAs */
+	unsigned long rss;               /* pages mapped */
+	struct file *exe_file;
+	struct host_mm host;
+};
+
+/* Software PTE: pfn << PAGE_SHIFT | flags. */
+#define _PAGE_PRESENT 0x1UL
+#define _PAGE_RW 0x2UL
+#define _PAGE_EXEC 0x4UL          /* (not x86's bit; ours) */
+#define _PAGE_DIRTY 0x40UL
+#define _PAGE_ACCESSED 0x20UL
+#define PTE_PFN_MASK 0x000ffffffffff000UL
+
+/* mm.c */
+struct mm_struct *mm_alloc(void);           /* with a fresh host process */
+void mmget(struct mm_struct *mm);
+void mmput(struct mm_struct *mm);           /* last put tears it down */
+/* fork: copy VMAs and PTEs, write-protect private pages in both. */
+struct mm_struct *dup_mm(struct mm_struct *old);
+/* exec: drop every mapping but keep the host process. */
+void mm_clear(struct mm_struct *mm);
+
+/* pgtable.c */
+u64 *pte_lookup(struct mm_struct *mm, unsigned long addr);   /* NULL if no table */
+u64 *pte_alloc(struct mm_struct *mm, unsigned long addr);    /* NULL on ENOMEM */
+void free_pgtables(struct mm_struct *mm);
+
+/* host_mm.c (arch): queue changes for the host process, flush in batches */
+void host_queue_map(struct mm_struct *mm, unsigned long addr, unsigned long phys,
+		    unsigned long len, int prot);
+void host_queue_unmap(struct mm_struct *mm, unsigned long addr, unsigned long len);
+void host_queue_protect(struct mm_struct *mm, unsigned long addr,
+			unsigned long len, int prot);
+/* Apply queued changes to the host process (the "TLB flush"). */
+int host_flush(struct mm_struct *mm);
+int host_mm_init(struct mm_struct *mm);
+void host_mm_destroy(struct mm_struct *mm);
+
+/* mmap.c */
+struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr);
+/* Returns the address or -errno. */
+long do_mmap(struct file *file, unsigned long addr, unsigned long len,
+	     unsigned long prot, unsigned long flags, unsigned long pgoff);
+int do_munmap(struct mm_struct *mm, unsigned long addr, unsigned long len);
+int do_mprotect(struct mm_struct *mm, unsigned long addr, unsigned long len,
+		unsigned long prot);
+/* Set up brk area at start (exec). */
+void mm_set_brk(struct mm_struct *mm, unsigned long start);
+
+/* fault.c */
+#define FAULT_FLAG_WRITE 0x1
+#define FAULT_FLAG_EXEC 0x2
+#define FAULT_FLAG_USER 0x4       /* from a guest access, not copy_*_user */
+/* Returns 0, -EFAULT (SIGSEGV: no VMA / bad access; *si_code set),
+ * or -ENOMEM. */
+int handle_mm_fault(struct mm_struct *mm, unsigned long addr, int flags,
+		    int *si_code);
+
+/* uaccess.c */
+/* Frame backing a user address, faulting it in; NULL on bad address. */
+struct page *get_user_page(struct mm_struct *mm, unsigned long addr, bool write);
+
+#endif

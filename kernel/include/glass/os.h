@@ -1,0 +1,130 @@
+/*
+ * The host boundary (DESIGN.md rule 2). Everything here is implemented in
+ * kernel/os/ and is the only way kernel code reaches the host. Functions
+ * return 0 or a value >= 0 on success and -errno (Linux values) on failure.
+ * All run on the CPU thread unless the comment says otherwise.
+ */
+#ifndef GLASS_OS_H
+#define GLASS_OS_H
+
+#include <glass/types.h>
+#include <glass/ptrace.h>
+
+/* --- process life --- */
+__noreturn void os_exit(int status);
+__noreturn void os_abort(void);
+/* Re-execute glass with its original command line (reboot). */
+__noreturn void os_reexec(void);
+void os_flush_console(void);
+
+/* --- physmem: one memfd, mapped once at PHYSMEM_BASE --- */
+int os_physmem_init(unsigned long size);
+/* Map physmem [off, off+len) at addr in the glass process (kernel stacks). */
+int os_physmem_map(unsigned long addr, unsigned long off, unsigned long len);
+int os_unmap(unsigned long addr, unsigned long len);
+
+/* --- time --- */
+u64 os_monotonic_ns(void);
+u64 os_realtime_ns(void);
+u64 os_thread_cputime_ns(void);
+
+/* --- guest address spaces (kernel/os/guest.c, stub in arch/x86_64/stub) --- */
+
+/* One queued host mapping change; the stub applies a batch of these. */
+enum stub_op_type { STUB_MMAP = 1, STUB_MUNMAP, STUB_MPROTECT };
+struct stub_op {
+	u32 type;
+	u32 prot;       /* PROT_* bits as Linux's: 1 read, 2 write, 4 exec */
+	u64 addr;
+	u64 len;
+	u64 off;        /* physmem offset for STUB_MMAP */
+};
+
+/* Header at the start of the stub data area, then the ops. */
+struct stub_data {
+	u64 nr_ops;
+	s64 err;        /* first failing op's -errno, 0 if all succeeded */
+	u64 err_op;     /* index of the failing op */
+	u64 pad;
+	struct stub_op ops[];
+};
+#define STUB_STACK_SIZE 4096
+#define STUB_MAX_OPS \
+	((STUB_DATA_PAGES * 4096UL - STUB_STACK_SIZE - sizeof(struct stub_data)) / \
+	 sizeof(struct stub_op))
+
+/* Start a stub process whose data area is physmem [data_off, +DATA_PAGES).
+ * Returns its host pid or -errno. */
+int os_stub_spawn(unsigned long data_off);
+/* Run the batch in the stub's data area; returns the stub_data err. */
+int os_stub_flush(int pid);
+void os_stub_kill(int pid);
+
+enum guest_stop_kind {
+	GUEST_SYSCALL,  /* regs->orig_rax holds the number */
+	GUEST_SIGNAL,   /* a fault or host signal: see signo, code, addr */
+	GUEST_TICK,     /* its CPU time slice ran out */
+	GUEST_GONE,     /* the host process died under us */
+};
+struct guest_stop {
+	enum guest_stop_kind kind;
+	int signo;
+	int code;
+	unsigned long addr;
+	int trapno;     /* for SIGSEGV: 14 page fault, 13 GP */
+};
+/* Load regs into the stub, let the guest run until it traps, read regs
+ * back. Exactly one host round trip. */
+int os_guest_run(int pid, struct pt_regs *regs, struct guest_stop *stop);
+int os_guest_get_fpregs(int pid, void *buf, unsigned long size);
+int os_guest_set_fpregs(int pid, const void *buf, unsigned long size);
+unsigned long os_xstate_size(void);
+
+/* Host round trips counted since boot (per kind, for tests and bench). */
+extern unsigned long os_round_trips;
+
+/* --- the event loop (interrupts) --- */
+typedef void (*irq_handler_t)(int fd, void *arg);
+/* Watch fd for input; handler runs on the CPU thread from the event loop. */
+int os_irq_add(int fd, irq_handler_t handler, void *arg);
+void os_irq_del(int fd);
+/* Wait for events or until timeout_ns passes (-1: forever), run handlers.
+ * The only place the kernel blocks on the host. */
+void os_idle_wait(s64 timeout_ns);
+/* Run handlers of ready events without blocking. */
+void os_poll_irqs(void);
+
+/* --- host files (console, initrd, hostfs, ubd) --- */
+struct os_stat {
+	u64 dev, ino, nlink, size, blocks;
+	u32 mode, uid, gid;
+	u64 rdev;
+	s64 atime_sec, atime_nsec, mtime_sec, mtime_nsec, ctime_sec, ctime_nsec;
+};
+int os_open(const char *path, int flags, int mode);
+int os_close(int fd);
+long os_read(int fd, void *buf, unsigned long n);
+long os_write(int fd, const void *buf, unsigned long n);
+long os_pread(int fd, void *buf, unsigned long n, u64 off);
+long os_pwrite(int fd, const void *buf, unsigned long n, u64 off);
+int os_fstat(int fd, struct os_stat *st);
+int os_stat(const char *path, struct os_stat *st, bool follow);
+/* Whole file into a buffer from os_alloc_host (freed with os_free_host). */
+long os_read_file(const char *path, void **bufp);
+int os_fd_is_tty(int fd);
+int os_tty_set_raw(int fd);
+void os_tty_restore(void);
+int os_tty_winsize(int fd, u16 *rows, u16 *cols);
+/* Non-blocking read of console input; -EAGAIN when none. */
+long os_read_nonblock(int fd, void *buf, unsigned long n);
+int os_fd_pollable(int fd);
+
+/* Host malloc, for memory that is not the guest's (command line copies,
+ * initrd images before physmem exists). */
+void *os_alloc_host(unsigned long size);
+void os_free_host(void *p);
+
+void os_random_bytes(void *buf, unsigned long n);
+int os_gethostname(char *buf, unsigned long len);
+
+#endif

@@ -1,0 +1,147 @@
+/* Tasks and the scheduler. One CPU thread runs all kernel code, so
+ * `current` is a plain global. */
+#ifndef GLASS_SCHED_H
+#define GLASS_SCHED_H
+
+#include <glass/kernel.h>
+#include <glass/ptrace.h>
+#include <glass/signal.h>
+#include <glass/uaccess.h>
+#include <glass/wait.h>
+#include <glass/timer.h>
+
+#define TASK_RUNNING 0x0
+#define TASK_INTERRUPTIBLE 0x1
+#define TASK_UNINTERRUPTIBLE 0x2
+#define TASK_STOPPED 0x4
+#define EXIT_ZOMBIE 0x10
+#define EXIT_DEAD 0x20
+#define TASK_DEAD 0x80
+
+#define PF_KTHREAD 0x1
+#define PF_EXITING 0x2
+#define PF_IDLE 0x4
+#define PF_VFORK_DONE 0x8
+#define PF_FORKNOEXEC 0x10
+
+#define TASK_COMM_LEN 16
+
+struct mm_struct;
+struct files_struct;
+struct fs_struct;
+
+struct thread_struct {
+	unsigned long sp;       /* saved by switch_to */
+};
+
+struct restart_block {
+	long (*fn)(struct restart_block *);
+	u64 expires_ns;
+	int clockid;
+	unsigned long rmtp;
+};
+
+struct task_struct {
+	volatile long state;
+	unsigned int flags;
+	pid_t pid;              /* thread id */
+	pid_t tgid;             /* process id */
+	char comm[TASK_COMM_LEN];
+	const char *wchan;      /* what it sleeps on, for ps and gdb */
+
+	struct thread_struct thread;
+	void *stack;            /* THREAD_SIZE bytes */
+	int stack_slot;
+	int (*kthread_fn)(void *);
+	void *kthread_arg;
+
+	struct list_head tasks;         /* all tasks */
+	struct list_head run_list;      /* run queue */
+	bool on_rq;
+	bool need_resched;
+
+	struct task_struct *real_parent;   /* wait4 reaps from here */
+	struct task_struct *group_leader;
+	struct list_head children;         /* processes (leaders) */
+	struct list_head sibling;
+	struct list_head thread_group;
+	int exit_state;
+	int exit_code;                     /* wait status */
+	int exit_signal;                   /* to parent on exit, 0 for threads */
+	struct task_struct *vfork_parent;  /* woken on exec or exit */
+	wait_queue_head_t vfork_wait;
+
+	struct mm_struct *mm;
+	struct files_struct *files;
+	struct fs_struct *fs;
+	mm_segment_t addr_limit;
+
+	/* guest state */
+	struct pt_regs regs;
+	void *fpstate;          /* xsave image; NULL until first needed */
+	bool fpstate_valid;     /* fpstate holds the thread's FP registers */
+	unsigned long __user *set_child_tid;
+	unsigned long __user *clear_child_tid;
+	struct restart_block restart_block;
+
+	/* signals */
+	struct sighand_struct *sighand;
+	struct signal_struct *signal;
+	sigset_t blocked;
+	sigset_t saved_sigmask;
+	bool restore_sigmask;
+	struct sigpending pending;
+	unsigned long sas_ss_sp;
+	unsigned long sas_ss_size;
+	int sas_ss_flags;
+
+	/* accounting */
+	u64 start_time_ns;
+	u64 utime_ns, stime_ns;
+	unsigned long nvcsw, nivcsw;
+	unsigned long min_flt;
+};
+
+extern struct task_struct *current;
+extern struct task_struct init_task;     /* pid 0, idle */
+extern struct list_head task_list;       /* every task */
+extern int nr_tasks, max_tasks;
+
+/* core.c */
+void sched_init(void);
+void wake_up_process(struct task_struct *t);
+bool wake_up_state(struct task_struct *t, long state);
+void set_current_state(long state);
+void cond_resched(void);
+struct task_struct *find_task_by_pid(pid_t pid);
+/* Idle: run the event loop until something is runnable. Never returns. */
+__noreturn void cpu_idle(void);
+
+/* Allocate a task with a kernel stack; fields zeroed but for the stack. */
+struct task_struct *alloc_task(void);
+void free_task(struct task_struct *t);
+pid_t alloc_pid(void);
+
+/* kthread.c */
+struct task_struct *kthread_create(int (*fn)(void *), void *arg, const char *name);
+struct task_struct *kthread_run(int (*fn)(void *), void *arg, const char *name);
+
+/* arch: switch_to.S */
+void __switch_to(unsigned long *prev_sp, unsigned long next_sp);
+/* Prepare a new task's stack so switching to it calls fn. */
+void arch_setup_kthread(struct task_struct *t);
+void ret_from_kthread(void);
+
+/* proc/: the guest side of a task */
+__noreturn void ret_to_user(void);     /* run the guest until it exits */
+long kernel_execve(const char *path, const char *const argv[],
+		   const char *const envp[]);
+__noreturn void do_exit(int code);
+__noreturn void do_group_exit(int code);
+
+static inline bool is_kthread(const struct task_struct *t)
+{
+	return t->flags & PF_KTHREAD;
+}
+
+#endif

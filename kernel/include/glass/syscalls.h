@@ -1,0 +1,74 @@
+/*
+ * Syscall definitions. SYSCALL_DEFINEn(name, type, arg, ...) defines
+ * sys_name(), with typed arguments, and registers it in the "syscalls"
+ * section by its Linux number (__NR_name); boot builds the dispatch table
+ * from that section, so a new syscall needs no edit of a central table.
+ */
+#ifndef GLASS_SYSCALLS_H
+#define GLASS_SYSCALLS_H
+
+#include <glass/types.h>
+#include <uapi/unistd.h>
+
+typedef long (*syscall_fn_t)(unsigned long, unsigned long, unsigned long,
+			     unsigned long, unsigned long, unsigned long);
+
+struct syscall_entry {
+	unsigned int nr;
+	syscall_fn_t fn;
+	const char *name;
+};
+
+extern const char *const syscall_names[NR_syscalls];
+extern syscall_fn_t syscall_table[NR_syscalls];
+void syscall_table_init(void);
+
+#define __SC_DECL(t, a) t a
+#define __SC_CAST(t, a) (t) a
+#define __SC_ARGS0(m, ...) void
+#define __SC_ARGS1(m, t, a) m(t, a)
+#define __SC_ARGS2(m, t, a, ...) m(t, a), __SC_ARGS1(m, __VA_ARGS__)
+#define __SC_ARGS3(m, t, a, ...) m(t, a), __SC_ARGS2(m, __VA_ARGS__)
+#define __SC_ARGS4(m, t, a, ...) m(t, a), __SC_ARGS3(m, __VA_ARGS__)
+#define __SC_ARGS5(m, t, a, ...) m(t, a), __SC_ARGS4(m, __VA_ARGS__)
+#define __SC_ARGS6(m, t, a, ...) m(t, a), __SC_ARGS5(m, __VA_ARGS__)
+
+#define __SC_RAW unsigned long a0, unsigned long a1, unsigned long a2, \
+		 unsigned long a3, unsigned long a4, unsigned long a5
+#define __SC_PASS0()
+#define __SC_PASS1(T1, N1) (T1)a0
+#define __SC_PASS2(T1, N1, T2, N2) (T1)a0, (T2)a1
+#define __SC_PASS3(T1, N1, T2, N2, T3, N3) (T1)a0, (T2)a1, (T3)a2
+#define __SC_PASS4(T1, N1, T2, N2, T3, N3, T4, N4) \
+	(T1)a0, (T2)a1, (T3)a2, (T4)a3
+#define __SC_PASS5(T1, N1, T2, N2, T3, N3, T4, N4, T5, N5) \
+	(T1)a0, (T2)a1, (T3)a2, (T4)a3, (T5)a4
+#define __SC_PASS6(T1, N1, T2, N2, T3, N3, T4, N4, T5, N5, T6, N6) \
+	(T1)a0, (T2)a1, (T3)a2, (T4)a3, (T5)a4, (T6)a5
+
+#define __SYSCALL_REGISTER(name)                                          \
+	static const struct syscall_entry __sc_entry_##name                \
+	__attribute__((used, section("syscalls"), aligned(8))) = {        \
+		__NR_##name, sys_##name, #name };
+
+#define SYSCALL_DEFINE0(name) __SYSCALL_DEFINEx(0, name)
+
+#define __SYSCALL_DEFINEx(n, name, ...)                                  \
+	static long __do_sys_##name(__SC_ARGS##n(__SC_DECL, __VA_ARGS__)); \
+	long sys_##name(__SC_RAW);                                         \
+	__SYSCALL_REGISTER(name)                                           \
+	__attribute__((unused)) long sys_##name(__SC_RAW)                  \
+	{                                                                  \
+		(void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5; \
+		return __do_sys_##name(__SC_PASS##n(__VA_ARGS__));         \
+	}                                                                  \
+	static long __do_sys_##name(__SC_ARGS##n(__SC_DECL, __VA_ARGS__))
+
+#define SYSCALL_DEFINE1(name, ...) __SYSCALL_DEFINEx(1, name, __VA_ARGS__)
+#define SYSCALL_DEFINE2(name, ...) __SYSCALL_DEFINEx(2, name, __VA_ARGS__)
+#define SYSCALL_DEFINE3(name, ...) __SYSCALL_DEFINEx(3, name, __VA_ARGS__)
+#define SYSCALL_DEFINE4(name, ...) __SYSCALL_DEFINEx(4, name, __VA_ARGS__)
+#define SYSCALL_DEFINE5(name, ...) __SYSCALL_DEFINEx(5, name, __VA_ARGS__)
+#define SYSCALL_DEFINE6(name, ...) __SYSCALL_DEFINEx(6, name, __VA_ARGS__)
+
+#endif
