@@ -5,6 +5,7 @@
 # make bench      microbenchmarks against native and UML
 # make DEBUG=1    -Og for stepping
 
+SHELL := /bin/bash
 CC := gcc
 GCC_INC := $(shell $(CC) -print-file-name=include)
 OPT := -O2
@@ -33,8 +34,22 @@ STUB := $(B)/stub.elf
 
 all: glass $(B)/initramfs.cpio
 
-glass: $(KOBJ) $(OSOBJ)
+# Two links, as Linux's kallsyms: the second carries the symbol table of the
+# first. The table lives in .rodata, after .text, so no function moves.
+$(B)/glass.tmp: $(KOBJ) $(OSOBJ)
 	$(CC) $(LDFLAGS) -o $@ $(KOBJ) $(OSOBJ) $(LDLIBS)
+
+$(B)/kallsyms.c: $(B)/glass.tmp scripts/kallsyms.sh
+	scripts/kallsyms.sh $< > $@
+
+$(B)/kallsyms.o: $(B)/kallsyms.c
+	$(CC) $(KCFLAGS) -c $< -o $@
+
+glass: $(B)/kallsyms.o
+	$(CC) $(LDFLAGS) -o $@ $(KOBJ) $(OSOBJ) $(B)/kallsyms.o $(LDLIBS)
+	@cmp -s <(nm -n $(B)/glass.tmp | grep -i ' t ' | grep -v kallsyms) \
+		<(nm -n $@ | grep -i ' t ' | grep -v kallsyms) || \
+		{ echo "kallsyms: text moved between links"; rm -f $@; exit 1; }
 
 $(B)/kernel/os/%.o: kernel/os/%.c
 	@mkdir -p $(dir $@)
@@ -51,11 +66,12 @@ $(B)/kernel/%.o: kernel/%.S
 # The address-space stub: no libc, linked at STUB_CODE, embedded in glass.
 $(STUB): kernel/arch/x86_64/stub/stub.c kernel/arch/x86_64/stub/stub.lds kernel/include/glass/os.h
 	@mkdir -p $(dir $@)
-	$(CC) -O2 -g -nostdlib -static -fno-pie -no-pie -fno-stack-protector \
-		-fno-asynchronous-unwind-tables -ffreestanding -Ikernel/include \
+	$(CC) -O2 -g -nostdlib -static -fpie -no-pie -fno-stack-protector \
+		-fno-asynchronous-unwind-tables -ffreestanding -mgeneral-regs-only -Ikernel/include \
 		-Wall -Wextra -Werror -Wl,-T,kernel/arch/x86_64/stub/stub.lds \
 		-Wl,--build-id=none -o $@ $<
 $(B)/kernel/arch/x86_64/stub_blob.o: $(STUB)
+$(B)/kernel/init/initramfs_data.o: $(B)/initramfs.cpio
 
 # Default initramfs from Debian's busybox-static.
 $(B)/initramfs.cpio: scripts/mkinitramfs.sh scripts/init.sh

@@ -17,6 +17,14 @@ __noreturn void os_abort(void);
 __noreturn void os_reexec(void);
 void os_flush_console(void);
 
+/* --- the umid directory (kernel/os/umid.c) --- */
+/* Create and lock <uml_dir>/<umid>; on failure a one-line message in err. */
+int os_umid_setup(const char *uml_dir, const char *umid, char *err,
+		  unsigned long errlen, char *out_umid, unsigned long umidlen);
+const char *os_umid_dir(void);
+void os_umid_keep(void);        /* keep it after exit (panic) */
+void os_umid_cleanup(void);
+
 /* --- physmem: one memfd, mapped once at PHYSMEM_BASE --- */
 int os_physmem_init(unsigned long size);
 /* Map physmem [off, off+len) at addr in the glass process (kernel stacks). */

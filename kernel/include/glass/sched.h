@@ -30,6 +30,11 @@ struct mm_struct;
 struct files_struct;
 struct fs_struct;
 
+struct vfork_done {
+	bool done;
+	wait_queue_head_t wait;
+};
+
 struct thread_struct {
 	unsigned long sp;       /* saved by switch_to */
 };
@@ -50,7 +55,8 @@ struct task_struct {
 	const char *wchan;      /* what it sleeps on, for ps and gdb */
 
 	struct thread_struct thread;
-	void *stack;            /* THREAD_SIZE bytes */
+	void *stack;            /* THREAD_SIZE bytes in the stack area */
+	struct page *stack_page;
 	int stack_slot;
 	int (*kthread_fn)(void *);
 	void *kthread_arg;
@@ -68,8 +74,7 @@ struct task_struct {
 	int exit_state;
 	int exit_code;                     /* wait status */
 	int exit_signal;                   /* to parent on exit, 0 for threads */
-	struct task_struct *vfork_parent;  /* woken on exec or exit */
-	wait_queue_head_t vfork_wait;
+	struct vfork_done *vfork_done;     /* parent waiting in vfork() */
 
 	struct mm_struct *mm;
 	struct files_struct *files;
@@ -80,6 +85,7 @@ struct task_struct {
 	struct pt_regs regs;
 	void *fpstate;          /* xsave image; NULL until first needed */
 	bool fpstate_valid;     /* fpstate holds the thread's FP registers */
+	bool regs_replaced;     /* the syscall set regs itself (execve, sigreturn) */
 	unsigned long __user *set_child_tid;
 	unsigned long __user *clear_child_tid;
 	struct restart_block restart_block;
@@ -120,7 +126,10 @@ __noreturn void cpu_idle(void);
 /* Allocate a task with a kernel stack; fields zeroed but for the stack. */
 struct task_struct *alloc_task(void);
 void free_task(struct task_struct *t);
+void free_task_unstarted(struct task_struct *t);
 pid_t alloc_pid(void);
+
+void schedule_tail(void);
 
 /* kthread.c */
 struct task_struct *kthread_create(int (*fn)(void *), void *arg, const char *name);

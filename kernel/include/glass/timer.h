@@ -14,6 +14,8 @@
 
 extern volatile unsigned long jiffies;
 
+void time_init(void);
+void time_account_stop(u64 ns);
 u64 ktime_get_ns(void);           /* monotonic, stopped time excluded */
 u64 ktime_get_real_ns(void);      /* host realtime */
 u64 ktime_get_boot_ns(void);      /* monotonic including stopped time */
@@ -31,8 +33,8 @@ void del_timer(struct timer_list *t);
 /* Run expired timers; returns ns until the next one or -1. CPU thread. */
 s64 run_timers(void);
 
-/* Sleep the current task for ns (monotonic); -ERESTARTSYS on a signal
- * when interruptible. Remaining time in *left if non-NULL. */
+/* Sleep until woken, ns pass, or (interruptible) a signal: -ERESTARTSYS
+ * then, else 0. Remaining time in *left if non-NULL. Callers loop. */
 int schedule_timeout_ns(u64 ns, bool interruptible, u64 *left);
 
 #endif

@@ -27,10 +27,10 @@ bool access_ok(const void __user *p, unsigned long n);
 
 #define get_user(x, ptr)                                                   \
 	({                                                                 \
-		__typeof__(*(ptr)) __gu_v;                                 \
+		__typeof__(*(ptr) + 0) __gu_v;                             \
 		int __gu_e = copy_from_user(&__gu_v, (ptr), sizeof(__gu_v)) \
 				     ? -14 : 0;                            \
-		(x) = __gu_e ? (__typeof__(*(ptr)))0 : __gu_v;             \
+		(x) = __gu_e ? 0 : __gu_v;                                 \
 		__gu_e;                                                    \
 	})
 #define put_user(x, ptr)                                                   \

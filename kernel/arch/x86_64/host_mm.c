@@ -1,0 +1,102 @@
+/*
+ * The host side of an mm: its stub process and the queue of mapping
+ * changes that reaches it in one batch before the guest runs again (the
+ * "TLB flush"). Adjacent changes of the same kind are merged, so a fork's
+ * run of pages often costs a single op. CPU thread.
+ */
+#include <glass/mm.h>
+#include <glass/os.h>
+#include <glass/sched.h>
+
+unsigned long host_flushes;
+
+int host_mm_init(struct mm_struct *mm)
+{
+	struct page *data = alloc_pages(__GFP_ZERO, 4);
+	int pid;
+
+	BUILD_BUG_ON(STUB_DATA_PAGES != 16);
+	if (!data)
+		return -ENOMEM;
+	pid = os_stub_spawn(page_to_phys(data));
+	if (pid < 0) {
+		__free_pages(data, 4);
+		return pid;
+	}
+	mm->host.pid = pid;
+	mm->host.data = data;
+	mm->host.ops = page_address(data);
+	mm->host.regs_owner = NULL;
+	return 0;
+}
+
+void host_mm_destroy(struct mm_struct *mm)
+{
+	if (mm->host.pid > 0)
+		os_stub_kill(mm->host.pid);
+	if (mm->host.data)
+		__free_pages(mm->host.data, 4);
+	mm->host.pid = 0;
+	mm->host.data = NULL;
+	mm->host.ops = NULL;
+}
+
+int host_flush(struct mm_struct *mm)
+{
+	int err;
+
+	if (!mm->host.ops || !mm->host.ops->nr_ops)
+		return 0;
+	host_flushes++;
+	err = os_stub_flush(mm->host.pid);
+	/* The stub ran: it now holds its own registers, not a guest's. */
+	if (err)
+		pr_err("host_flush: op %llu failed: %d\n",
+		       (unsigned long long)mm->host.ops->err_op, err);
+	mm->host.ops->nr_ops = 0;
+	return err;
+}
+
+static void queue(struct mm_struct *mm, u32 type, unsigned long addr,
+		  unsigned long len, int prot, unsigned long off)
+{
+	struct stub_data *d = mm->host.ops;
+	struct stub_op *last;
+
+	if (!d)
+		return;
+	if (d->nr_ops) {
+		last = &d->ops[d->nr_ops - 1];
+		if (last->type == type && last->prot == (u32)prot &&
+		    last->addr + last->len == addr &&
+		    (type != STUB_MMAP || last->off + last->len == off)) {
+			last->len += len;
+			return;
+		}
+	}
+	if (d->nr_ops == STUB_MAX_OPS)
+		host_flush(mm);
+	last = &d->ops[d->nr_ops++];
+	last->type = type;
+	last->prot = prot;
+	last->addr = addr;
+	last->len = len;
+	last->off = off;
+}
+
+void host_queue_map(struct mm_struct *mm, unsigned long addr, unsigned long phys,
+		    unsigned long len, int prot)
+{
+	queue(mm, STUB_MMAP, addr, len, prot, phys);
+}
+
+void host_queue_unmap(struct mm_struct *mm, unsigned long addr, unsigned long len)
+{
+	queue(mm, STUB_MUNMAP, addr, len, 0, 0);
+}
+
+void host_queue_protect(struct mm_struct *mm, unsigned long addr,
+			unsigned long len, int prot)
+{
+	queue(mm, STUB_MPROTECT, addr, len, prot, 0);
+}

@@ -1,0 +1,46 @@
+/*
+ * Kernel context switch. Only callee-saved registers need saving: every
+ * switch happens inside a call to __switch_to from schedule().
+ *
+ * void __switch_to(unsigned long *prev_sp, unsigned long next_sp)
+ */
+	.text
+	.globl __switch_to
+	.type __switch_to, @function
+__switch_to:
+	.cfi_startproc
+	pushq %rbp
+	pushq %rbx
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+	movq %rsp, (%rdi)
+	movq %rsi, %rsp
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %rbx
+	popq %rbp
+	ret
+	.cfi_endproc
+	.size __switch_to, . - __switch_to
+
+/*
+ * A new task's first switch "returns" here (arch_setup_kthread). rbp is
+ * zero so that backtraces end at this frame.
+ */
+	.globl ret_from_kthread
+	.type ret_from_kthread, @function
+ret_from_kthread:
+	.cfi_startproc
+	.cfi_undefined rip
+	xorl %ebp, %ebp
+	andq $-16, %rsp
+	call kthread_entry
+	ud2
+	.cfi_endproc
+	.size ret_from_kthread, . - ret_from_kthread
+
+	.section .note.GNU-stack, "", @progbits

@@ -1,0 +1,47 @@
+/* Boot-time hooks. An initcall runs once during start_kernel, in level
+ * order: core (1) before fs (5) before device (6) before late (7). */
+#ifndef GLASS_INIT_H
+#define GLASS_INIT_H
+
+#include <glass/types.h>
+
+typedef int (*initcall_t)(void);
+
+#define __define_initcall(fn, lvl)                                    \
+	static initcall_t __initcall_##fn                             \
+	__attribute__((used, section("initcall" #lvl), aligned(8))) = fn
+
+#define core_initcall(fn) __define_initcall(fn, 1)
+#define fs_initcall(fn) __define_initcall(fn, 5)
+#define device_initcall(fn) __define_initcall(fn, 6)
+#define late_initcall(fn) __define_initcall(fn, 7)
+
+/* The parsed command line (init/cmdline.c). */
+struct boot_params {
+	unsigned long long mem;
+	const char *umid;
+	const char *uml_dir;
+	const char *initrd;
+	const char *rdinit;
+	const char *init;
+	const char *con0;
+	const char *hostfs;
+	int loglevel;
+	bool quiet;
+	int max_tasks;
+	/* for init: argv after argv[0] and extra environment */
+	const char **init_argv;
+	int init_argc;
+	const char **init_envp;
+	int init_envc;
+	/* the whole command line as /proc/cmdline shows it */
+	char *cmdline;
+};
+extern struct boot_params boot;
+
+/* Returns 0, or 1 after printing help, or -EINVAL with a message in err. */
+int parse_cmdline(int argc, char **argv, struct boot_params *bp, char *err,
+		  size_t errlen);
+void print_help(void);
+
+#endif

@@ -1,0 +1,183 @@
+/*
+ * The command line, UML and Linux style: `name=value` options Glass knows,
+ * unknown `name=value` words to init's environment, other unknown words to
+ * init's arguments, and everything after `--` to init verbatim. Pure code:
+ * it only fills boot_params (strings point into argv).
+ */
+#include <glass/init.h>
+#include <glass/kernel.h>
+#include <glass/mm.h>
+#include <glass/os.h>
+
+struct boot_params boot = {
+	.mem = 128ULL << 20,
+	.con0 = "fd:0,fd:1",
+	.loglevel = 7,
+	.max_tasks = 512,
+};
+
+enum opt_kind { OPT_STR, OPT_MEM, OPT_INT, OPT_FLAG };
+
+struct option {
+	const char *name;       /* without '=' */
+	enum opt_kind kind;
+	size_t offset;          /* into boot_params */
+	const char *help;
+};
+
+#define BP(f) offsetof(struct boot_params, f)
+static const struct option options[] = {
+	{ "mem", OPT_MEM, BP(mem), "physical memory size, K/M/G suffixes (default 128M)" },
+	{ "umid", OPT_STR, BP(umid), "name of this instance (default: random)" },
+	{ "uml_dir", OPT_STR, BP(uml_dir), "directory holding umid directories (default ~/.uml)" },
+	{ "initrd", OPT_STR, BP(initrd), "newc cpio archive, plain or gzip, to boot instead of the built-in one" },
+	{ "rdinit", OPT_STR, BP(rdinit), "program in the initramfs to run as init (default /init)" },
+	{ "init", OPT_STR, BP(init), "program to run as init; takes precedence over rdinit" },
+	{ "con0", OPT_STR, BP(con0), "console channel: fd:IN,fd:OUT (default fd:0,fd:1)" },
+	{ "con", OPT_STR, BP(con0), "same as con0=" },
+	{ "hostfs", OPT_STR, BP(hostfs), "confine hostfs mounts to this host directory" },
+	{ "loglevel", OPT_INT, BP(loglevel), "print kernel messages below this level (0-8, default 7)" },
+	{ "max_tasks", OPT_INT, BP(max_tasks), "most tasks (and address spaces) at once (default 512)" },
+	{ "quiet", OPT_FLAG, BP(quiet), "print only warnings and errors from the kernel" },
+};
+
+static const struct option *find_option(const char *word, size_t namelen)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(options); i++)
+		if (strlen(options[i].name) == namelen &&
+		    !strncmp(options[i].name, word, namelen))
+			return &options[i];
+	return NULL;
+}
+
+static int set_option(const struct option *o, const char *val,
+		      struct boot_params *bp, char *err, size_t errlen)
+{
+	char *field = (char *)bp + o->offset;
+	unsigned long long v;
+	int iv;
+
+	switch (o->kind) {
+	case OPT_STR:
+		if (!val || !*val)
+			goto bad;
+		*(const char **)field = val;
+		return 0;
+	case OPT_MEM:
+		if (!val || memparse_strict(val, &v) || v < (16ULL << 20) ||
+		    v > (64ULL << 30))
+			goto bad;
+		*(unsigned long long *)field = v & ~(PAGE_SIZE * 16 - 1);
+		return 0;
+	case OPT_INT:
+		if (!val || kstrtoint(val, 10, &iv) || iv < 0)
+			goto bad;
+		if (!strcmp(o->name, "loglevel") && iv > 8)
+			goto bad;
+		if (!strcmp(o->name, "max_tasks") && (iv < 4 || iv > 4096))
+			goto bad;
+		*(int *)field = iv;
+		return 0;
+	case OPT_FLAG:
+		if (val)
+			goto bad;
+		*(bool *)field = true;
+		return 0;
+	}
+bad:
+	scnprintf(err, errlen, "glass: bad value '%s' for option %s", val ? val : "",
+		  o->name);
+	return -EINVAL;
+}
+
+/* Append s to the /proc/cmdline copy, quoting words with spaces. */
+static void cmdline_add(char *buf, size_t size, size_t *len, const char *s)
+{
+	bool quote = strchr(s, ' ') != NULL;
+
+	*len += scnprintf(buf + *len, size - *len, *len ? (quote ? " \"%s\"" : " %s")
+							  : (quote ? "\"%s\"" : "%s"), s);
+}
+
+int parse_cmdline(int argc, char **argv, struct boot_params *bp, char *err,
+		  size_t errlen)
+{
+	static char cmdline[4096];
+	static const char *init_argv[256], *init_envp[256];
+	bool dashdash = false;
+	size_t clen = 0;
+
+	bp->init_argv = init_argv;
+	bp->init_envp = init_envp;
+	bp->cmdline = cmdline;
+	for (int i = 1; i < argc; i++) {
+		const char *w = argv[i];
+		const char *eq = strchr(w, '=');
+		const struct option *o;
+		int r;
+
+		if (dashdash) {
+			if (bp->init_argc < (int)ARRAY_SIZE(init_argv) - 1)
+				init_argv[bp->init_argc++] = w;
+			continue;
+		}
+		if (!strcmp(w, "--")) {
+			dashdash = true;
+			continue;
+		}
+		if (!strcmp(w, "--help") || !strcmp(w, "-h") || !strcmp(w, "help")) {
+			print_help();
+			return 1;
+		}
+		cmdline_add(cmdline, sizeof(cmdline), &clen, w);
+		o = find_option(w, eq ? (size_t)(eq - w) : strlen(w));
+		if (o) {
+			r = set_option(o, eq ? eq + 1 : NULL, bp, err, errlen);
+			if (r)
+				return r;
+		} else if (eq) {
+			if (bp->init_envc < (int)ARRAY_SIZE(init_envp) - 1)
+				init_envp[bp->init_envc++] = w;
+		} else if (bp->init_argc < (int)ARRAY_SIZE(init_argv) - 1) {
+			init_argv[bp->init_argc++] = w;
+		}
+	}
+	if (bp->quiet && bp->loglevel == 7)
+		bp->loglevel = 4;
+	return 0;
+}
+
+const struct option *cmdline_options(size_t *n)
+{
+	*n = ARRAY_SIZE(options);
+	return options;
+}
+
+static __printf(1, 2) void help_out(const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vscnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	os_write(1, buf, n);
+}
+
+void print_help(void)
+{
+	char line[256];
+
+	help_out("usage: glass [options] [init arguments] [-- init arguments...]\n\n"
+	       "Options:\n");
+	for (size_t i = 0; i < ARRAY_SIZE(options); i++) {
+		const struct option *o = &options[i];
+		scnprintf(line, sizeof(line), "%s%s", o->name, o->kind == OPT_FLAG ? "" : "=");
+		help_out("  %-14s %s\n", line, o->help);
+	}
+	help_out("\nOther name=value words go to init's environment, other words to\n"
+	       "init's arguments; words after -- go to init unchanged.\n"
+	       "Exit status: init's own; 0 after poweroff or halt; 2 for a bad command line;\n"
+	       "SIGABRT after a kernel panic.\n");
+}

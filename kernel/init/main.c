@@ -1,0 +1,153 @@
+/*
+ * start_kernel: from the command line to the first user process. It runs
+ * on the host's main stack before any task exists (gdb's
+ * `break start_kernel` stops here), becomes the idle task, and starts
+ * init as pid 1.
+ */
+#include <glass/fs.h>
+#include <glass/init.h>
+#include <glass/mm.h>
+#include <glass/os.h>
+#include <glass/proc.h>
+#include <glass/sched.h>
+#include <glass/syscalls.h>
+
+extern const char initramfs_start[], initramfs_end[];
+extern bool printk_crlf;
+char umid_name[64];
+
+#define DECLARE_LEVEL(n)                                              \
+	extern initcall_t __start_initcall##n[] __attribute__((weak)); \
+	extern initcall_t __stop_initcall##n[] __attribute__((weak))
+DECLARE_LEVEL(1);
+DECLARE_LEVEL(5);
+DECLARE_LEVEL(6);
+DECLARE_LEVEL(7);
+
+static void run_level(initcall_t *start, initcall_t *stop)
+{
+	for (initcall_t *fn = start; fn && fn < stop; fn++) {
+		int err = (*fn)();
+		if (err)
+			pr_err("initcall %pS failed: %d\n", (void *)*fn, err);
+	}
+}
+
+static void do_initcalls(void)
+{
+	run_level(__start_initcall1, __stop_initcall1);
+	run_level(__start_initcall5, __stop_initcall5);
+	run_level(__start_initcall6, __stop_initcall6);
+	run_level(__start_initcall7, __stop_initcall7);
+}
+
+static void populate_rootfs(void)
+{
+	const char *err;
+	void *buf = NULL;
+	long len;
+
+	if (!boot.initrd) {
+		err = unpack_to_rootfs(initramfs_start, initramfs_end - initramfs_start);
+		if (err)
+			panic("built-in initramfs: %s", err);
+		return;
+	}
+	len = os_read_file(boot.initrd, &buf);
+	if (len < 0) {
+		printk(KERN_EMERG "glass: initrd=%s: cannot read it (error %ld)\n",
+		       boot.initrd, -len);
+		os_exit(2);
+	}
+	err = unpack_to_rootfs(buf, len);
+	os_free_host(buf);
+	if (err)
+		panic("initrd=%s: %s", boot.initrd, err);
+}
+
+static const char *init_envp_default[] = { "HOME=/", "TERM=linux", NULL };
+
+/* Try to exec path as init with the command line's arguments. */
+static int try_init(const char *path)
+{
+	const char *argv[260], *envp[260];
+	int n = 0, e = 0;
+
+	argv[n++] = path;
+	for (int i = 0; i < boot.init_argc; i++)
+		argv[n++] = boot.init_argv[i];
+	argv[n] = NULL;
+	for (int i = 0; init_envp_default[i]; i++)
+		envp[e++] = init_envp_default[i];
+	for (int i = 0; i < boot.init_envc; i++)
+		envp[e++] = boot.init_envp[i];
+	envp[e] = NULL;
+	return kernel_execve(path, argv, envp);
+}
+
+/* pid 1: becomes the init process and never returns to kernel code. */
+static int kernel_init(void *unused)
+{
+	static const char *const fallbacks[] = { "/sbin/init", "/etc/init", "/bin/init", "/bin/sh" };
+	const char *first = boot.init ? boot.init : boot.rdinit ? boot.rdinit : "/init";
+	int err;
+
+	console_open_init_fds();
+	err = try_init(first);
+	if (!err)
+		ret_to_user();
+	if (boot.init || boot.rdinit)
+		panic("Requested init %s failed (error %d).", first, err);
+	for (size_t i = 0; i < ARRAY_SIZE(fallbacks); i++)
+		if (!try_init(fallbacks[i]))
+			ret_to_user();
+	panic("No working init found. Try passing init= option to kernel.");
+}
+
+__noreturn void start_kernel(int argc, char **argv)
+{
+	char err[512];
+	int r;
+
+	time_init();
+	r = parse_cmdline(argc, argv, &boot, err, sizeof(err));
+	if (r == 1)
+		os_exit(0);
+	if (r) {
+		printk(KERN_EMERG "%s\n", err);
+		os_exit(2);
+	}
+	console_loglevel = boot.loglevel;
+	max_tasks = boot.max_tasks;
+	if (os_umid_setup(boot.uml_dir, boot.umid, err, sizeof(err), umid_name,
+			  sizeof(umid_name))) {
+		printk(KERN_EMERG "glass: %s\n", err);
+		os_exit(2);
+	}
+	r = os_physmem_init(boot.mem);
+	if (r) {
+		printk(KERN_EMERG "glass: cannot set up %llu bytes of physical memory: error %d\n",
+		       boot.mem, -r);
+		os_exit(1);
+	}
+	mem_init(boot.mem);
+	printk(KERN_INFO "Glass: a user-mode kernel built to be debugged\n");
+	printk(KERN_INFO "Command line: %s\n", boot.cmdline);
+	printk(KERN_INFO "Memory: %lluK available, umid %s in %s\n",
+	       (unsigned long long)nr_free_pages() * 4, umid_name, os_umid_dir());
+	sched_init();
+	syscall_table_init();
+	vfs_init();
+	init_task.fs = kzalloc(sizeof(*init_task.fs), GFP_KERNEL);
+	init_task.fs->users = 1;
+	init_task.fs->umask = 022;
+	mnt_init_root(init_task.fs);
+	init_task.files = files_alloc();
+	signals_init_task(&init_task);
+	do_initcalls();
+	populate_rootfs();
+	console_init();
+	if (!kthread_run(kernel_init, NULL, "init"))
+		panic("cannot create init");
+	cpu_idle();
+}

@@ -1,0 +1,115 @@
+/*
+ * printk: the kernel log. Every message goes into a ring buffer (dmesg,
+ * syslog(2), mconsole log) with a timestamp; messages below
+ * console_loglevel also go to the host's stderr, keeping the guest console
+ * on stdout clean for scripts.
+ */
+#include <glass/kernel.h>
+#include <glass/timer.h>
+#include <glass/os.h>
+
+#define LOG_BUF_LEN (128 << 10)
+
+int console_loglevel = 7;
+static char log_buf[LOG_BUF_LEN];
+static unsigned long log_head;          /* total bytes ever written */
+static bool log_line_start = true;
+bool printk_crlf;                       /* stderr is a raw tty */
+
+static void log_store(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		log_buf[(log_head + i) % LOG_BUF_LEN] = s[i];
+	log_head += n;
+}
+
+/* Copy the log's last `size` bytes (at most) into buf; returns the count. */
+size_t log_read_all(char *buf, size_t size)
+{
+	size_t avail = log_head < LOG_BUF_LEN ? log_head : LOG_BUF_LEN;
+	size_t n = avail < size ? avail : size;
+	unsigned long start = log_head - n;
+
+	for (size_t i = 0; i < n; i++)
+		buf[i] = log_buf[(start + i) % LOG_BUF_LEN];
+	return n;
+}
+
+size_t log_size(void)
+{
+	return log_head < LOG_BUF_LEN ? log_head : LOG_BUF_LEN;
+}
+
+void log_clear(void)
+{
+	log_head = 0;
+}
+
+static void console_emit(const char *s, size_t n)
+{
+	if (!printk_crlf) {
+		os_write(2, s, n);
+		return;
+	}
+	for (size_t i = 0, start = 0; i <= n; i++) {
+		if (i == n || s[i] == '\n') {
+			os_write(2, s + start, i - start);
+			if (i < n)
+				os_write(2, "\r\n", 2);
+			start = i + 1;
+		}
+	}
+}
+
+int vprintk(const char *fmt, va_list ap)
+{
+	char msg[1024], line[1100];
+	int level = 6, n;
+
+	if (fmt[0] == '<' && fmt[1] >= '0' && fmt[1] <= '7' && fmt[2] == '>') {
+		level = fmt[1] - '0';
+		fmt += 3;
+	}
+	n = vscnprintf(msg, sizeof(msg), fmt, ap);
+	if (log_line_start) {
+		u64 ns = ktime_get_boot_ns();
+		n = scnprintf(line, sizeof(line), "[%5llu.%06llu] %s",
+			      (unsigned long long)(ns / 1000000000ULL),
+			      (unsigned long long)(ns % 1000000000ULL / 1000), msg);
+	} else {
+		n = scnprintf(line, sizeof(line), "%s", msg);
+	}
+	log_line_start = n > 0 && line[n - 1] == '\n';
+	log_store(line, n);
+	if (level < console_loglevel)
+		console_emit(line, n);
+	return n;
+}
+
+int printk(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vprintk(fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+__noreturn void panic(const char *fmt, ...)
+{
+	static bool in_panic;
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vscnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (!in_panic) {
+		in_panic = true;
+		console_loglevel = 8;
+		printk(KERN_EMERG "Kernel panic - not syncing: %s\n", msg);
+	}
+	os_abort();
+}

@@ -1,0 +1,223 @@
+/*
+ * Host side of guest address spaces: spawning stub processes, running a
+ * guest until it traps, and applying map/unmap/protect batches. Every
+ * function here is called on the CPU thread, which is the ptrace tracer
+ * of every stub. A "round trip" is one resume of a stub and the wait for
+ * its next stop; os_round_trips counts them.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <fcntl.h>
+#include <cpuid.h>
+#include <elf.h>
+
+#undef PAGE_SIZE
+#undef PAGE_MASK
+#include <glass/layout.h>
+#include <glass/os.h>
+#include "os_internal.h"
+
+#define STUB_ENTRY_INIT (STUB_CODE + 0x10)
+#define STUB_ENTRY_BATCH (STUB_CODE + 0x20)
+
+extern const char stub_image[], stub_image_end[];
+
+unsigned long os_round_trips;
+static int stub_exe_fd = -1;
+/* Segment and flag registers every stub starts with (from the first one). */
+static struct user_regs_struct stub_regs_template;
+
+/* The stub executable lives in a memfd so glass needs no file beside it. */
+static int stub_exe_init(void)
+{
+	size_t len = stub_image_end - stub_image;
+	int fd = memfd_create("glass-stub", MFD_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, stub_image, len) != (ssize_t)len) {
+		close(fd);
+		return -EIO;
+	}
+	stub_exe_fd = fd;
+	return 0;
+}
+
+/* Wait for pid's next stop; -ECHILD if it died instead. */
+static int wait_stop(int pid, int *status)
+{
+	for (;;) {
+		int r = waitpid(pid, status, __WALL);
+		if (r == pid)
+			return WIFSTOPPED(*status) ? 0 : -ECHILD;
+		if (r < 0 && errno != EINTR)
+			return -errno;
+	}
+}
+
+/* Resume pid with `req` and wait for its next stop: one round trip. */
+static int resume_wait(int pid, int req, int *status)
+{
+	os_round_trips++;
+	if (ptrace(req, pid, 0, 0) < 0)
+		return -errno;
+	return wait_stop(pid, status);
+}
+
+/* Run one stub entry point to its closing int3; returns the stub's rax. */
+static long run_stub_entry(int pid, unsigned long entry, unsigned long arg,
+			   unsigned long sp)
+{
+	struct user_regs_struct r = stub_regs_template;
+	int status, err;
+
+	r.rip = entry;
+	r.rdi = arg;
+	r.rsp = sp;
+	if (ptrace(PTRACE_SETREGS, pid, 0, &r) < 0)
+		return -errno;
+	err = resume_wait(pid, PTRACE_CONT, &status);
+	if (err)
+		return err;
+	if (WSTOPSIG(status) != SIGTRAP)
+		return -EIO;
+	if (ptrace(PTRACE_GETREGS, pid, 0, &r) < 0)
+		return -errno;
+	return (long)r.rax;
+}
+
+int os_stub_spawn(unsigned long data_off)
+{
+	static char *const argv[] = { "glass-stub", NULL };
+	static char *const envp[] = { NULL };
+	struct user_regs_struct r;
+	int pid, status, err;
+	long ret;
+
+	if (stub_exe_fd < 0 && (err = stub_exe_init()))
+		return err;
+	pid = vfork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		/* Only async-signal-safe calls until exec. */
+		ptrace(PTRACE_TRACEME, 0, 0, 0);
+		if (dup2(os_physmem_fd, 3) == 3)
+			syscall(SYS_execveat, stub_exe_fd, "", argv, envp,
+				AT_EMPTY_PATH);
+		_exit(127);
+	}
+	err = wait_stop(pid, &status);
+	if (err)
+		return err == -ECHILD ? -ENOEXEC : err;
+	if (ptrace(PTRACE_SETOPTIONS, pid, 0,
+		   PTRACE_O_EXITKILL | PTRACE_O_TRACESYSGOOD) < 0)
+		goto fail;
+	if (!stub_regs_template.cs) {
+		if (ptrace(PTRACE_GETREGS, pid, 0, &r) < 0)
+			goto fail;
+		stub_regs_template = r;
+	}
+	ret = run_stub_entry(pid, STUB_ENTRY_INIT, data_off, stub_regs_template.rsp);
+	if (ret != (long)STUB_DATA) {
+		os_stub_kill(pid);
+		return ret < 0 ? (int)ret : -EIO;
+	}
+	return pid;
+fail:
+	err = -errno;
+	os_stub_kill(pid);
+	return err;
+}
+
+int os_stub_flush(int pid)
+{
+	return (int)run_stub_entry(pid, STUB_ENTRY_BATCH, 0,
+				   STUB_DATA + STUB_DATA_PAGES * PAGE_SIZE - 8);
+}
+
+void os_stub_kill(int pid)
+{
+	int status;
+
+	kill(pid, SIGKILL);
+	while (waitpid(pid, &status, __WALL) < 0 && errno == EINTR)
+		;
+}
+
+BUILD_ASSERT(sizeof(struct pt_regs) == sizeof(struct user_regs_struct));
+
+int os_guest_run(int pid, struct pt_regs *regs, struct guest_stop *stop)
+{
+	siginfo_t si;
+	int status, err;
+
+	if (ptrace(PTRACE_SETREGS, pid, 0, regs) < 0)
+		goto gone;
+	err = resume_wait(pid, PTRACE_SYSEMU, &status);
+	if (err)
+		goto gone;
+	if (ptrace(PTRACE_GETREGS, pid, 0, regs) < 0)
+		goto gone;
+	if (WSTOPSIG(status) == (SIGTRAP | 0x80)) {
+		stop->kind = GUEST_SYSCALL;
+		return 0;
+	}
+	stop->signo = WSTOPSIG(status);
+	if (stop->signo == SIGVTALRM) {
+		stop->kind = GUEST_TICK;
+		return 0;
+	}
+	stop->kind = GUEST_SIGNAL;
+	stop->code = 0;
+	stop->addr = 0;
+	if (ptrace(PTRACE_GETSIGINFO, pid, 0, &si) == 0) {
+		stop->code = si.si_code;
+		stop->addr = (unsigned long)si.si_addr;
+	}
+	return 0;
+gone:
+	stop->kind = GUEST_GONE;
+	return -ESRCH;
+}
+
+unsigned long os_xstate_size(void)
+{
+	unsigned int a, b, c, d;
+
+	if (!__get_cpuid_count(0xd, 0, &a, &b, &c, &d) || b < 512)
+		return 512;
+	return b;
+}
+
+static int fpregs_io(int pid, int req, void *buf, unsigned long size)
+{
+	struct iovec iov = { buf, size };
+
+	if (ptrace(req, pid, NT_X86_XSTATE, &iov) == 0)
+		return 0;
+	/* No XSAVE on this host: the legacy FXSAVE image. */
+	if (ptrace(req == PTRACE_GETREGSET ? PTRACE_GETFPREGS : PTRACE_SETFPREGS,
+		   pid, 0, buf) == 0)
+		return 0;
+	return -errno;
+}
+
+int os_guest_get_fpregs(int pid, void *buf, unsigned long size)
+{
+	return fpregs_io(pid, PTRACE_GETREGSET, buf, size);
+}
+
+int os_guest_set_fpregs(int pid, const void *buf, unsigned long size)
+{
+	return fpregs_io(pid, PTRACE_SETREGSET, (void *)buf, size);
+}

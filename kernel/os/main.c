@@ -1,0 +1,85 @@
+/*
+ * main(): set up the host side, then hand over to start_kernel(). Also the
+ * ways out of the process: exit, abort (panic), re-exec (reboot).
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <glass/os.h>
+#include "os_internal.h"
+
+int os_argc;
+char **os_argv;
+
+__noreturn void start_kernel(int argc, char **argv);
+
+static void fatal_signal(int sig)
+{
+	os_tty_restore();
+	os_umid_cleanup();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+void os_signals_init(void)
+{
+	struct sigaction sa = { .sa_handler = fatal_signal };
+
+	signal(SIGPIPE, SIG_IGN);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGQUIT, &sa, NULL);
+}
+
+int main(int argc, char **argv)
+{
+	os_argc = argc;
+	os_argv = argv;
+	os_signals_init();
+	os_events_init();
+	start_kernel(argc, argv);
+}
+
+__noreturn void os_exit(int status)
+{
+	os_flush_console();
+	os_tty_restore();
+	os_umid_cleanup();
+	_exit(status);
+}
+
+/* A panic: no host core (Glass writes its own), SIGABRT as the status. */
+__noreturn void os_abort(void)
+{
+	struct rlimit rl = { 0, 0 };
+
+	os_flush_console();
+	os_tty_restore();
+	setrlimit(RLIMIT_CORE, &rl);
+	signal(SIGABRT, SIG_DFL);
+	abort();
+}
+
+__noreturn void os_reexec(void)
+{
+	os_flush_console();
+	os_tty_restore();
+	os_umid_cleanup();
+	execv("/proc/self/exe", os_argv);
+	_exit(1);
+}
+
+void *os_alloc_host(unsigned long size)
+{
+	return malloc(size);
+}
+
+void os_free_host(void *p)
+{
+	free(p);
+}

@@ -1,0 +1,14 @@
+/* Shared between kernel/os files only. */
+#ifndef GLASS_OS_INTERNAL_H
+#define GLASS_OS_INTERNAL_H
+
+#define BUILD_ASSERT(c) _Static_assert(c, #c)
+
+extern int os_physmem_fd;       /* never fd 3, so the stub can dup2 it there */
+extern int os_argc;
+extern char **os_argv;
+
+void os_signals_init(void);
+void os_events_init(void);
+
+#endif

@@ -1,0 +1,27 @@
+/* Host clocks. */
+#include <time.h>
+
+#include <glass/os.h>
+
+static u64 clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+u64 os_monotonic_ns(void)
+{
+	return clock_ns(CLOCK_MONOTONIC);
+}
+
+u64 os_realtime_ns(void)
+{
+	return clock_ns(CLOCK_REALTIME);
+}
+
+u64 os_thread_cputime_ns(void)
+{
+	return clock_ns(CLOCK_THREAD_CPUTIME_ID);
+}

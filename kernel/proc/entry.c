@@ -1,0 +1,196 @@
+/*
+ * The boundary between guest and kernel: run the current task's guest
+ * until it traps, then handle the trap (syscall, fault, tick, signal).
+ * Task context on the CPU thread.
+ */
+#include <glass/sched.h>
+#include <glass/mm.h>
+#include <glass/os.h>
+#include <glass/syscalls.h>
+#include <glass/proc.h>
+
+syscall_fn_t syscall_table[NR_syscalls];
+unsigned long syscall_count;
+unsigned long fault_count;
+
+extern const struct syscall_entry __start_syscalls[], __stop_syscalls[];
+
+void syscall_table_init(void)
+{
+	for (const struct syscall_entry *e = __start_syscalls; e < __stop_syscalls; e++)
+		if (e->nr < NR_syscalls)
+			syscall_table[e->nr] = e->fn;
+}
+
+static long sys_ni(unsigned long nr)
+{
+	static unsigned long logged[(NR_syscalls + 63) / 64];
+
+	if (nr < NR_syscalls && !(logged[nr / 64] & (1UL << (nr % 64)))) {
+		logged[nr / 64] |= 1UL << (nr % 64);
+		pr_notice("%s[%d]: unimplemented syscall %s (%lu) returns ENOSYS\n",
+			  current->comm, current->pid,
+			  syscall_names[nr] ? syscall_names[nr] : "?", nr);
+	} else if (nr >= NR_syscalls && !(logged[0] & 1)) {
+		pr_notice("%s[%d]: unknown syscall %lu returns ENOSYS\n",
+			  current->comm, current->pid, nr);
+	}
+	return -ENOSYS;
+}
+
+static void do_syscall(struct pt_regs *regs)
+{
+	unsigned long nr = regs->orig_ax;
+	long ret;
+
+	syscall_count++;
+	if (nr < NR_syscalls && syscall_table[nr])
+		ret = syscall_table[nr](regs->di, regs->si, regs->dx, regs->r10,
+					regs->r8, regs->r9);
+	else
+		ret = sys_ni(nr);
+	/* Syscalls that replace the registers (execve, rt_sigreturn) say so. */
+	if (current->regs_replaced)
+		current->regs_replaced = false;
+	else
+		regs->ax = ret;
+}
+
+static void do_page_fault(struct guest_stop *stop)
+{
+	int si_code = SEGV_MAPERR;
+	/* ptrace gives no error code: MAPERR means nothing is mapped in the
+	 * host, so fault it in; ACCERR means a write hit a read-only page
+	 * (copy-on-write) or a real protection violation. */
+	int flags = FAULT_FLAG_USER;
+	int err;
+
+	fault_count++;
+	current->min_flt++;
+	if (stop->code == SEGV_ACCERR)
+		flags |= FAULT_FLAG_WRITE;
+	err = handle_mm_fault(current->mm, stop->addr, flags, &si_code);
+	if (err == -ENOMEM) {
+		pr_err("Out of memory: killed process %d (%s) on a page fault at %#lx\n",
+		       current->tgid, current->comm, stop->addr);
+		force_sig(SIGKILL);
+	} else if (err) {
+		force_sig_fault(SIGSEGV, si_code, stop->addr);
+	}
+}
+
+static void do_guest_signal(struct guest_stop *stop)
+{
+	switch (stop->signo) {
+	case SIGSEGV:
+		if (stop->code == SEGV_MAPERR || stop->code == SEGV_ACCERR) {
+			do_page_fault(stop);
+			return;
+		}
+		/* General protection (si_code SI_KERNEL): no address. */
+		force_sig_fault(SIGSEGV, SI_KERNEL, 0);
+		return;
+	case SIGBUS:
+	case SIGILL:
+	case SIGFPE:
+	case SIGTRAP:
+		force_sig_fault(stop->signo, stop->code, stop->addr);
+		return;
+	case SIGSTOP:
+	case SIGCONT:
+	case SIGWINCH:
+	case SIGCHLD:
+	case SIGPIPE:
+		/* Host job-control noise aimed at the stub: not the guest's. */
+		return;
+	default:
+		force_sig(stop->signo);
+	}
+}
+
+/* Save the FP registers of the task owning mm's host process into it. */
+void save_fpstate(struct mm_struct *mm)
+{
+	struct task_struct *owner = mm->host.regs_owner;
+
+	if (!owner || owner->fpstate_valid)
+		return;
+	if (!owner->fpstate)
+		owner->fpstate = kzalloc(os_xstate_size(), GFP_KERNEL);
+	if (owner->fpstate && !os_guest_get_fpregs(mm->host.pid, owner->fpstate,
+						   os_xstate_size()))
+		owner->fpstate_valid = true;
+}
+
+/*
+ * Threads of one mm share its host process: before current runs there,
+ * park the previous thread's FP registers and load current's.
+ */
+static void switch_fpstate(struct mm_struct *mm)
+{
+	save_fpstate(mm);
+	if (current->fpstate_valid &&
+	    !os_guest_set_fpregs(mm->host.pid, current->fpstate, os_xstate_size()))
+		current->fpstate_valid = false;
+	mm->host.regs_owner = current;
+}
+
+static u64 next_irq_poll_ns;
+
+/* Interrupts while guests keep the CPU busy: at most once a millisecond. */
+static void poll_interrupts(void)
+{
+	u64 now = ktime_get_ns();
+
+	if (now < next_irq_poll_ns)
+		return;
+	next_irq_poll_ns = now + NSEC_PER_MSEC;
+	os_poll_irqs();
+	run_timers();
+}
+
+/*
+ * The return-to-user loop: signals, rescheduling, the TLB flush, then one
+ * host round trip to run the guest. Never returns; exit leaves through
+ * do_exit().
+ */
+__noreturn void ret_to_user(void)
+{
+	struct guest_stop stop;
+
+	for (;;) {
+		struct mm_struct *mm;
+		u64 t0;
+
+		poll_interrupts();
+		if (current->need_resched)
+			schedule();
+		do_signal();
+		mm = current->mm;
+		if (host_flush(mm)) {
+			pr_err("%s[%d]: host address space update failed\n",
+			       current->comm, current->pid);
+			do_group_exit(SIGKILL);
+		}
+		if (mm->host.regs_owner != current)
+			switch_fpstate(mm);
+		t0 = ktime_get_ns();
+		os_guest_run(mm->host.pid, &current->regs, &stop);
+		current->utime_ns += ktime_get_ns() - t0;
+		switch (stop.kind) {
+		case GUEST_SYSCALL:
+			do_syscall(&current->regs);
+			break;
+		case GUEST_SIGNAL:
+			do_guest_signal(&stop);
+			break;
+		case GUEST_TICK:
+			current->need_resched = true;
+			break;
+		case GUEST_GONE:
+			pr_err("%s[%d]: host process of its address space died\n",
+			       current->comm, current->pid);
+			do_group_exit(SIGKILL);
+		}
+	}
+}

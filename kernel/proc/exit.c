@@ -1,0 +1,372 @@
+/*
+ * exit, exit_group, wait4, waitid: the end of a task, zombies, reaping and
+ * reparenting to init. When init (pid 1) exits, Glass exits with its
+ * status. Task context.
+ *
+ * Wait status encoding is Linux's: exited (code << 8), killed (sig | 0x80
+ * if it dumped core), stopped (sig << 8 | 0x7f), continued 0xffff.
+ */
+#include <glass/fs.h>
+#include <glass/futex.h>
+#include <glass/mm.h>
+#include <glass/os.h>
+#include <glass/proc.h>
+#include <glass/sched.h>
+#include <glass/syscalls.h>
+
+#define WNOHANG 0x00000001
+#define WUNTRACED 0x00000002
+#define WSTOPPED WUNTRACED
+#define WEXITED 0x00000004
+#define WCONTINUED 0x00000008
+#define WNOWAIT 0x01000000
+#define __WNOTHREAD 0x20000000
+#define __WALL 0x40000000
+#define __WCLONE 0x80000000
+
+#define P_ALL 0
+#define P_PID 1
+#define P_PGID 2
+
+void mm_release_vfork(struct task_struct *t)
+{
+	if (t->vfork_done) {
+		t->vfork_done->done = true;
+		wake_up(&t->vfork_done->wait);
+		t->vfork_done = NULL;
+	}
+}
+
+static struct task_struct *find_child_reaper(void)
+{
+	struct task_struct *init = find_task_by_pid(1);
+
+	return init ? init->group_leader : &init_task;
+}
+
+void forget_original_parent(struct task_struct *t)
+{
+	struct task_struct *reaper = find_child_reaper(), *c, *n;
+
+	if (reaper == t)
+		reaper = &init_task;
+	list_for_each_entry_safe(c, n, &t->children, sibling) {
+		list_del(&c->sibling);
+		c->real_parent = reaper;
+		list_add_tail(&c->sibling, &reaper->children);
+		/* An orphaned zombie must still be reaped. */
+		if (c->exit_state == EXIT_ZOMBIE && reaper->signal)
+			wake_up(&reaper->signal->wait_chldexit);
+	}
+}
+
+/* The thread's own resources, in Linux's order. */
+static void exit_mm(struct task_struct *t)
+{
+	struct mm_struct *mm = t->mm;
+
+	if (!mm)
+		return;
+	if (t->clear_child_tid) {
+		/* pthread_join waits on this word. */
+		if (!put_user(0, (int __user *)t->clear_child_tid))
+			futex_wake_addr(mm, (unsigned long)t->clear_child_tid, 1);
+		t->clear_child_tid = NULL;
+	}
+	mm_release_vfork(t);
+	if (mm->host.regs_owner == t)
+		mm->host.regs_owner = NULL;
+	t->mm = NULL;
+	mmput(mm);
+}
+
+static void exit_files_fs(struct task_struct *t)
+{
+	if (t->files)
+		put_files_struct(t->files);
+	t->files = NULL;
+	if (t->fs)
+		free_fs_struct(t->fs);
+	t->fs = NULL;
+}
+
+/* Is every thread of leader's group dead (so the process can be reaped)? */
+static bool group_dead(struct task_struct *leader)
+{
+	return leader->exit_state && list_empty(&leader->thread_group);
+}
+
+void release_task(struct task_struct *t)
+{
+	struct task_struct *leader = t->group_leader;
+
+	if (t->signal) {
+		struct task_struct *parent = t->real_parent;
+		if (t == leader && parent && parent->signal) {
+			parent->signal->cutime_ns += t->utime_ns + t->signal->utime_ns +
+						     t->signal->cutime_ns;
+			parent->signal->cstime_ns += t->stime_ns + t->signal->stime_ns +
+						     t->signal->cstime_ns;
+		}
+	}
+	if (t == leader || t->exit_signal >= 0)
+		list_del(&t->sibling);
+	list_del(&t->thread_group);
+	exit_signals(t);
+	t->exit_state = EXIT_DEAD;
+	if (!t->stack)
+		free_task(t);
+	/* A leader that died first waits for its last thread. */
+	if (t != leader && group_dead(leader) && leader->exit_signal >= 0 &&
+	    leader->real_parent && leader->real_parent->signal)
+		do_notify_parent(leader, leader->exit_signal);
+}
+
+__noreturn void do_exit(int code)
+{
+	struct task_struct *t = current;
+
+	if (t == &init_task)
+		panic("Attempted to kill the idle task!");
+	t->flags |= PF_EXITING;
+	t->exit_code = code;
+	if (t->tgid == 1 && (list_empty(&t->thread_group) ||
+			     (t->signal && t->signal->flags & SIGNAL_GROUP_EXIT))) {
+		/* init is gone: so is the kernel, with init's status. */
+		int status = (code & 0x7f) ? 128 + (code & 0x7f) : (code >> 8) & 0xff;
+		if (code & 0x7f)
+			pr_notice("init killed by signal %d\n", code & 0x7f);
+		os_exit(status);
+	}
+	exit_mm(t);
+	exit_files_fs(t);
+	forget_original_parent(t);
+	if (t->signal)
+		t->signal->live--;
+	t->exit_state = EXIT_ZOMBIE;
+	if (t->group_leader != t) {
+		/* Threads reap themselves. */
+		release_task(t);
+	} else if (group_dead(t)) {
+		if (t->exit_signal < 0 || !t->real_parent || is_kthread(t))
+			release_task(t);
+		else
+			do_notify_parent(t, t->exit_signal);
+	}
+	t->state = TASK_DEAD;
+	schedule();
+	panic("dead task %d ran again", t->pid);
+}
+
+__noreturn void do_group_exit(int code)
+{
+	struct signal_struct *sig = current->signal;
+	struct task_struct *t;
+
+	if (sig && (sig->flags & SIGNAL_GROUP_EXIT)) {
+		code = sig->group_exit_code;
+	} else if (sig) {
+		sig->flags |= SIGNAL_GROUP_EXIT;
+		sig->group_exit_code = code;
+		list_for_each_entry(t, &current->thread_group, thread_group)
+			send_sig(SIGKILL, t, 1);
+		if (current != current->group_leader && !current->group_leader->exit_state)
+			send_sig(SIGKILL, current->group_leader, 1);
+	}
+	do_exit(code);
+}
+
+SYSCALL_DEFINE1(exit, int, code)
+{
+	do_exit((code & 0xff) << 8);
+}
+
+SYSCALL_DEFINE1(exit_group, int, code)
+{
+	do_group_exit((code & 0xff) << 8);
+}
+
+struct wait_opts {
+	int which;              /* P_ALL, P_PID, P_PGID */
+	pid_t pid;
+	int options;
+	int status;
+	kernel_siginfo_t info;
+	pid_t found;
+};
+
+static bool wait_match(struct wait_opts *wo, struct task_struct *c)
+{
+	if (wo->which == P_PID && c->pid != wo->pid)
+		return false;
+	if (wo->which == P_PGID && (!c->signal || c->signal->pgrp != wo->pid))
+		return false;
+	/* __WCLONE selects children that signal with something but SIGCHLD. */
+	if (!(wo->options & __WALL) &&
+	    !!(wo->options & __WCLONE) != (c->exit_signal != SIGCHLD))
+		return false;
+	return true;
+}
+
+static void fill_info(struct wait_opts *wo, struct task_struct *c, int code, int status)
+{
+	wo->info.si_signo = SIGCHLD;
+	wo->info.si_code = code;
+	wo->info.chld.pid = c->tgid;
+	wo->info.chld.uid = 0;
+	wo->info.chld.status = status;
+	wo->found = c->tgid;
+}
+
+/* One child: reap it, report a stop or continue, or nothing (0). */
+static int wait_one(struct wait_opts *wo, struct task_struct *c)
+{
+	struct signal_struct *sig = c->signal;
+
+	if (c->exit_state == EXIT_ZOMBIE && group_dead(c)) {
+		if (!(wo->options & WEXITED))
+			return 0;
+		int st = c->exit_code;
+		wo->status = st;
+		if (st & 0x7f)
+			fill_info(wo, c, st & 0x80 ? CLD_DUMPED : CLD_KILLED, st & 0x7f);
+		else
+			fill_info(wo, c, CLD_EXITED, (st >> 8) & 0xff);
+		if (!(wo->options & WNOWAIT))
+			release_task(c);
+		return 1;
+	}
+	if (!sig || c->exit_state)
+		return 0;
+	if ((wo->options & WUNTRACED) && (sig->flags & SIGNAL_CLD_STOPPED) &&
+	    (sig->flags & SIGNAL_STOPPED)) {
+		int stopsig = sig->group_exit_code & 0x7f;
+		wo->status = (stopsig << 8) | 0x7f;
+		fill_info(wo, c, CLD_STOPPED, stopsig);
+		if (!(wo->options & WNOWAIT))
+			sig->flags &= ~SIGNAL_CLD_STOPPED;
+		return 1;
+	}
+	if ((wo->options & WCONTINUED) && (sig->flags & SIGNAL_CLD_CONTINUED)) {
+		wo->status = 0xffff;
+		fill_info(wo, c, CLD_CONTINUED, SIGCONT);
+		if (!(wo->options & WNOWAIT))
+			sig->flags &= ~SIGNAL_CLD_CONTINUED;
+		return 1;
+	}
+	return 0;
+}
+
+/* Children of every thread in the caller's group are eligible. */
+static long do_wait(struct wait_opts *wo)
+{
+	struct wait_queue_entry we = { 0 };
+	wait_queue_head_t *wq = &current->signal->wait_chldexit;
+	long ret;
+
+	for (;;) {
+		struct task_struct *t = current->group_leader, *c, *n;
+		bool any = false;
+
+		prepare_to_wait(wq, &we, TASK_INTERRUPTIBLE);
+		do {
+			list_for_each_entry_safe(c, n, &t->children, sibling) {
+				if (!wait_match(wo, c))
+					continue;
+				any = true;
+				if (wait_one(wo, c)) {
+					ret = wo->found;
+					goto out;
+				}
+			}
+			t = list_next_entry(t, thread_group);
+		} while (t != current->group_leader && !(wo->options & __WNOTHREAD));
+		if (!any) {
+			ret = -ECHILD;
+			goto out;
+		}
+		if (wo->options & WNOHANG) {
+			ret = 0;
+			goto out;
+		}
+		if (signal_pending_current()) {
+			ret = -ERESTARTSYS;
+			goto out;
+		}
+		current->wchan = "do_wait";
+		schedule();
+	}
+out:
+	finish_wait(wq, &we);
+	return ret;
+}
+
+SYSCALL_DEFINE4(wait4, pid_t, upid, int __user *, stat_addr, int, options,
+		void __user *, ru)
+{
+	struct wait_opts wo = { .options = options | WEXITED };
+	long ret;
+
+	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WCLONE | __WALL))
+		return -EINVAL;
+	if (upid == -1) {
+		wo.which = P_ALL;
+	} else if (upid < 0) {
+		wo.which = P_PGID;
+		wo.pid = -upid;
+	} else if (upid == 0) {
+		wo.which = P_PGID;
+		wo.pid = current->signal->pgrp;
+	} else {
+		wo.which = P_PID;
+		wo.pid = upid;
+	}
+	ret = do_wait(&wo);
+	if (ret > 0 && stat_addr && put_user(wo.status, stat_addr))
+		return -EFAULT;
+	if (ret > 0 && ru && clear_user(ru, 144))
+		return -EFAULT;
+	return ret;
+}
+
+SYSCALL_DEFINE5(waitid, int, which, pid_t, upid, kernel_siginfo_t __user *, infop,
+		int, options, void __user *, ru)
+{
+	struct wait_opts wo = { .options = options, .pid = upid };
+	long ret;
+
+	if (options & ~(WNOHANG | WNOWAIT | WEXITED | WSTOPPED | WCONTINUED |
+			__WNOTHREAD | __WCLONE | __WALL))
+		return -EINVAL;
+	if (!(options & (WEXITED | WSTOPPED | WCONTINUED)))
+		return -EINVAL;
+	switch (which) {
+	case P_ALL:
+		wo.which = P_ALL;
+		break;
+	case P_PID:
+		if (upid <= 0)
+			return -EINVAL;
+		wo.which = P_PID;
+		break;
+	case P_PGID:
+		wo.which = P_PGID;
+		if (upid == 0)
+			wo.pid = current->signal->pgrp;
+		break;
+	default:
+		return -EINVAL;
+	}
+	ret = do_wait(&wo);
+	if (ret < 0)
+		return ret;
+	if (infop) {
+		if (!ret)
+			memset(&wo.info, 0, sizeof(wo.info));
+		if (copy_to_user(infop, &wo.info, sizeof(wo.info)))
+			return -EFAULT;
+	}
+	if (ru && clear_user(ru, 144))
+		return -EFAULT;
+	return 0;
+}

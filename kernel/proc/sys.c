@@ -1,0 +1,359 @@
+/* Identity, limits, names and other small syscalls. Task context. */
+#include <glass/fs.h>
+#include <glass/init.h>
+#include <glass/mm.h>
+#include <glass/os.h>
+#include <glass/proc.h>
+#include <glass/sched.h>
+#include <glass/syscalls.h>
+
+SYSCALL_DEFINE0(getpid) { return current->tgid; }
+SYSCALL_DEFINE0(gettid) { return current->pid; }
+
+SYSCALL_DEFINE0(getppid)
+{
+	struct task_struct *p = current->group_leader->real_parent;
+
+	return p ? p->tgid : 0;
+}
+
+/* Every guest runs as root. */
+SYSCALL_DEFINE0(getuid) { return 0; }
+SYSCALL_DEFINE0(geteuid) { return 0; }
+SYSCALL_DEFINE0(getgid) { return 0; }
+SYSCALL_DEFINE0(getegid) { return 0; }
+SYSCALL_DEFINE1(setuid, uid_t, uid) { return 0; }
+SYSCALL_DEFINE1(setgid, gid_t, gid) { return 0; }
+SYSCALL_DEFINE2(setreuid, uid_t, r, uid_t, e) { return 0; }
+SYSCALL_DEFINE2(setregid, gid_t, r, gid_t, e) { return 0; }
+SYSCALL_DEFINE3(setresuid, uid_t, r, uid_t, e, uid_t, s) { return 0; }
+SYSCALL_DEFINE3(setresgid, gid_t, r, gid_t, e, gid_t, s) { return 0; }
+SYSCALL_DEFINE1(setfsuid, uid_t, uid) { return 0; }
+SYSCALL_DEFINE1(setfsgid, gid_t, gid) { return 0; }
+
+SYSCALL_DEFINE3(getresuid, uid_t __user *, r, uid_t __user *, e, uid_t __user *, s)
+{
+	if (put_user(0, r) || put_user(0, e) || put_user(0, s))
+		return -EFAULT;
+	return 0;
+}
+
+SYSCALL_DEFINE3(getresgid, gid_t __user *, r, gid_t __user *, e, gid_t __user *, s)
+{
+	if (put_user(0, r) || put_user(0, e) || put_user(0, s))
+		return -EFAULT;
+	return 0;
+}
+
+SYSCALL_DEFINE2(getgroups, int, size, gid_t __user *, list)
+{
+	if (size < 0)
+		return -EINVAL;
+	return 0;
+}
+
+SYSCALL_DEFINE2(setgroups, int, size, const gid_t __user *, list) { return 0; }
+
+struct new_utsname {
+	char sysname[65], nodename[65], release[65], version[65], machine[65],
+	    domainname[65];
+};
+
+static struct new_utsname utsname = {
+	.sysname = "Linux",
+	.nodename = "glass",
+	.release = "6.1.0-glass",
+	.version = "#1 Glass",
+	.machine = "x86_64",
+	.domainname = "(none)",
+};
+
+const char *glass_version_string(void)
+{
+	return "Linux version 6.1.0-glass (Glass user-mode kernel) #1 Glass";
+}
+
+SYSCALL_DEFINE1(uname, struct new_utsname __user *, name)
+{
+	return copy_to_user(name, &utsname, sizeof(utsname)) ? -EFAULT : 0;
+}
+
+static long set_uts_field(char *field, const char __user *s, int len)
+{
+	char buf[65];
+
+	if (len < 0 || len > 64)
+		return -EINVAL;
+	if (copy_from_user(buf, s, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	memcpy(field, buf, len + 1);
+	return 0;
+}
+
+SYSCALL_DEFINE2(sethostname, const char __user *, name, int, len)
+{
+	return set_uts_field(utsname.nodename, name, len);
+}
+
+SYSCALL_DEFINE2(setdomainname, const char __user *, name, int, len)
+{
+	return set_uts_field(utsname.domainname, name, len);
+}
+
+#define ARCH_SET_GS 0x1001
+#define ARCH_SET_FS 0x1002
+#define ARCH_GET_FS 0x1003
+#define ARCH_GET_GS 0x1004
+
+SYSCALL_DEFINE2(arch_prctl, int, code, unsigned long, addr)
+{
+	switch (code) {
+	case ARCH_SET_FS:
+		if (addr >= TASK_SIZE)
+			return -EPERM;
+		current->regs.fs_base = addr;
+		return 0;
+	case ARCH_SET_GS:
+		if (addr >= TASK_SIZE)
+			return -EPERM;
+		current->regs.gs_base = addr;
+		return 0;
+	case ARCH_GET_FS:
+		return put_user(current->regs.fs_base, (unsigned long __user *)addr);
+	case ARCH_GET_GS:
+		return put_user(current->regs.gs_base, (unsigned long __user *)addr);
+	}
+	return -EINVAL;
+}
+
+SYSCALL_DEFINE1(set_tid_address, int __user *, tidptr)
+{
+	current->clear_child_tid = (unsigned long __user *)tidptr;
+	return current->pid;
+}
+
+#define PR_SET_PDEATHSIG 1
+#define PR_GET_PDEATHSIG 2
+#define PR_SET_NAME 15
+#define PR_GET_NAME 16
+
+SYSCALL_DEFINE5(prctl, int, option, unsigned long, arg2, unsigned long, arg3,
+		unsigned long, arg4, unsigned long, arg5)
+{
+	char name[TASK_COMM_LEN];
+
+	switch (option) {
+	case PR_SET_NAME:
+		if (strncpy_from_user(name, (const char __user *)arg2, sizeof(name)) < 0)
+			return -EFAULT;
+		name[sizeof(name) - 1] = '\0';
+		memcpy(current->comm, name, sizeof(name));
+		return 0;
+	case PR_GET_NAME:
+		return copy_to_user((void __user *)arg2, current->comm, TASK_COMM_LEN) ? -EFAULT : 0;
+	case PR_SET_PDEATHSIG:
+		return 0;
+	case PR_GET_PDEATHSIG:
+		return put_user(0, (int __user *)arg2);
+	}
+	return -EINVAL;
+}
+
+struct rlimit64 {
+	u64 cur, max;
+};
+
+#define RLIMIT_STACK 3
+#define RLIMIT_NPROC 6
+#define RLIMIT_NOFILE 7
+#define RLIM_NLIMITS 16
+#define RLIM_INFINITY (~0ULL)
+
+static void get_rlimit(int res, struct rlimit64 *r)
+{
+	r->cur = r->max = RLIM_INFINITY;
+	if (res == RLIMIT_STACK)
+		r->cur = 8 << 20;
+	else if (res == RLIMIT_NOFILE)
+		r->cur = r->max = 1024;
+	else if (res == RLIMIT_NPROC)
+		r->cur = r->max = max_tasks;
+}
+
+SYSCALL_DEFINE4(prlimit64, pid_t, pid, unsigned int, resource,
+		const struct rlimit64 __user *, new_rlim, struct rlimit64 __user *, old_rlim)
+{
+	struct rlimit64 r;
+
+	if (resource >= RLIM_NLIMITS)
+		return -EINVAL;
+	if (pid && !find_task_by_pid(pid))
+		return -ESRCH;
+	get_rlimit(resource, &r);
+	if (old_rlim && copy_to_user(old_rlim, &r, sizeof(r)))
+		return -EFAULT;
+	/* Limits are fixed; setting one is accepted and has no effect. */
+	return 0;
+}
+
+SYSCALL_DEFINE2(getrlimit, unsigned int, resource, struct rlimit64 __user *, rlim)
+{
+	struct rlimit64 r;
+
+	if (resource >= RLIM_NLIMITS)
+		return -EINVAL;
+	get_rlimit(resource, &r);
+	return copy_to_user(rlim, &r, sizeof(r)) ? -EFAULT : 0;
+}
+
+SYSCALL_DEFINE2(setrlimit, unsigned int, resource, const struct rlimit64 __user *, rlim)
+{
+	return resource >= RLIM_NLIMITS ? -EINVAL : 0;
+}
+
+struct sysinfo {
+	long uptime;
+	unsigned long loads[3];
+	unsigned long totalram, freeram, sharedram, bufferram, totalswap, freeswap;
+	unsigned short procs, pad;
+	unsigned long totalhigh, freehigh;
+	unsigned int mem_unit;
+	char _f[4];
+};
+
+SYSCALL_DEFINE1(sysinfo, struct sysinfo __user *, info)
+{
+	struct sysinfo si = { 0 };
+
+	si.uptime = ktime_get_boot_ns() / NSEC_PER_SEC;
+	si.totalram = totalram_pages * PAGE_SIZE;
+	si.freeram = nr_free_pages() * PAGE_SIZE;
+	si.procs = nr_tasks;
+	si.mem_unit = 1;
+	return copy_to_user(info, &si, sizeof(si)) ? -EFAULT : 0;
+}
+
+SYSCALL_DEFINE3(getrandom, char __user *, buf, size_t, count, unsigned int, flags)
+{
+	char tmp[256];
+	size_t done = 0;
+
+	if (flags & ~7u)
+		return -EINVAL;
+	count = min_t(size_t, count, 33554431);
+	while (done < count) {
+		size_t n = min(count - done, sizeof(tmp));
+		os_random_bytes(tmp, n);
+		if (copy_to_user(buf + done, tmp, n))
+			return done ? (long)done : -EFAULT;
+		done += n;
+	}
+	return done;
+}
+
+SYSCALL_DEFINE0(sched_yield)
+{
+	schedule();
+	return 0;
+}
+
+SYSCALL_DEFINE3(sched_getaffinity, pid_t, pid, unsigned int, len,
+		unsigned long __user *, mask)
+{
+	unsigned long one = 1;
+
+	if (len < sizeof(one))
+		return -EINVAL;
+	if (clear_user(mask, len) || put_user(one, mask))
+		return -EFAULT;
+	return sizeof(one);
+}
+
+SYSCALL_DEFINE3(sched_setaffinity, pid_t, pid, unsigned int, len,
+		const unsigned long __user *, mask)
+{
+	return 0;
+}
+
+SYSCALL_DEFINE3(getcpu, unsigned __user *, cpu, unsigned __user *, node, void __user *, cache)
+{
+	if ((cpu && put_user(0, cpu)) || (node && put_user(0, node)))
+		return -EFAULT;
+	return 0;
+}
+
+SYSCALL_DEFINE2(getpriority, int, which, int, who) { return 20; }
+SYSCALL_DEFINE3(setpriority, int, which, int, who, int, niceval) { return 0; }
+SYSCALL_DEFINE1(personality, unsigned int, p) { return 0; }
+
+#define LINUX_REBOOT_MAGIC1 0xfee1dead
+#define LINUX_REBOOT_CMD_RESTART 0x01234567
+#define LINUX_REBOOT_CMD_HALT 0xcdef0123
+#define LINUX_REBOOT_CMD_CAD_ON 0x89abcdef
+#define LINUX_REBOOT_CMD_CAD_OFF 0x00000000
+#define LINUX_REBOOT_CMD_POWER_OFF 0x4321fedc
+
+bool cad_enabled = true;
+
+SYSCALL_DEFINE4(reboot, int, magic1, int, magic2, unsigned int, cmd, void __user *, arg)
+{
+	if ((unsigned int)magic1 != LINUX_REBOOT_MAGIC1 ||
+	    (magic2 != 672274793 && magic2 != 85072278 && magic2 != 369367448 &&
+	     magic2 != 537993216))
+		return -EINVAL;
+	switch (cmd) {
+	case LINUX_REBOOT_CMD_RESTART:
+		printk(KERN_NOTICE "reboot: Restarting system\n");
+		os_reexec();
+	case LINUX_REBOOT_CMD_HALT:
+		printk(KERN_NOTICE "reboot: System halted\n");
+		os_exit(0);
+	case LINUX_REBOOT_CMD_POWER_OFF:
+		printk(KERN_NOTICE "reboot: Power down\n");
+		os_exit(0);
+	case LINUX_REBOOT_CMD_CAD_ON:
+		cad_enabled = true;
+		return 0;
+	case LINUX_REBOOT_CMD_CAD_OFF:
+		cad_enabled = false;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+struct rusage {
+	long utime_sec, utime_usec, stime_sec, stime_usec;
+	long maxrss, ixrss, idrss, isrss, minflt, majflt, nswap, inblock, oublock,
+	    msgsnd, msgrcv, nsignals, nvcsw, nivcsw;
+};
+
+SYSCALL_DEFINE2(getrusage, int, who, struct rusage __user *, ru)
+{
+	struct rusage r = { 0 };
+	u64 ut = current->utime_ns, st = current->stime_ns;
+
+	if (who == -1) {
+		ut = current->signal->cutime_ns;
+		st = current->signal->cstime_ns;
+	}
+	r.utime_sec = ut / NSEC_PER_SEC;
+	r.utime_usec = ut % NSEC_PER_SEC / 1000;
+	r.stime_sec = st / NSEC_PER_SEC;
+	r.stime_usec = st % NSEC_PER_SEC / 1000;
+	r.minflt = current->min_flt;
+	r.nvcsw = current->nvcsw;
+	r.nivcsw = current->nivcsw;
+	return copy_to_user(ru, &r, sizeof(r)) ? -EFAULT : 0;
+}
+
+/* Calls Glass does not offer; answering ENOSYS silently, as guests expect. */
+SYSCALL_DEFINE4(rseq, void __user *, rseq, u32, len, int, flags, u32, sig)
+{
+	return -ENOSYS;
+}
+
+SYSCALL_DEFINE3(socket, int, family, int, type, int, protocol)
+{
+	return -EAFNOSUPPORT;
+}

@@ -1,0 +1,249 @@
+/*
+ * The scheduler: one run queue, round robin, no preemption inside kernel
+ * code. A guest is preempted only when it traps back into the kernel (the
+ * stub's tick stops a spinning one). CPU thread only.
+ */
+#include <glass/sched.h>
+#include <glass/mm.h>
+#include <glass/fs.h>
+#include <glass/os.h>
+
+struct task_struct init_task = {
+	.state = TASK_RUNNING,
+	.flags = PF_KTHREAD | PF_IDLE,
+	.comm = "swapper",
+	.wchan = "idle",
+};
+struct task_struct *current = &init_task;
+LIST_HEAD(task_list);
+static LIST_HEAD(runqueue);
+int nr_tasks;
+int max_tasks = 512;
+
+/* Bitmap of kernel stack slots in the stack area. */
+static unsigned long stack_slots[STACK_SLOTS / 64];
+static struct task_struct *switch_prev;
+
+void sched_init(void)
+{
+	INIT_LIST_HEAD(&init_task.children);
+	INIT_LIST_HEAD(&init_task.sibling);
+	INIT_LIST_HEAD(&init_task.thread_group);
+	INIT_LIST_HEAD(&init_task.run_list);
+	init_task.group_leader = &init_task;
+	init_task.real_parent = &init_task;
+	init_task.start_time_ns = ktime_get_ns();
+	list_add_tail(&init_task.tasks, &task_list);
+}
+
+static void enqueue(struct task_struct *t)
+{
+	if (t->on_rq || t == &init_task)
+		return;
+	list_add_tail(&t->run_list, &runqueue);
+	t->on_rq = true;
+}
+
+static void dequeue(struct task_struct *t)
+{
+	if (!t->on_rq)
+		return;
+	list_del(&t->run_list);
+	t->on_rq = false;
+}
+
+void set_current_state(long state)
+{
+	current->state = state;
+}
+
+/* Make t runnable if it sleeps in one of `states`; true if it woke. */
+bool wake_up_state(struct task_struct *t, long states)
+{
+	if (!(t->state & states))
+		return false;
+	t->state = TASK_RUNNING;
+	t->wchan = NULL;
+	enqueue(t);
+	current->need_resched = true;
+	return true;
+}
+
+void wake_up_process(struct task_struct *t)
+{
+	wake_up_state(t, TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE);
+}
+
+static void free_stack(struct task_struct *t)
+{
+	os_unmap((unsigned long)t->stack, THREAD_SIZE);
+	__free_pages(t->stack_page, 4);
+	stack_slots[t->stack_slot / 64] &= ~(1UL << (t->stack_slot % 64));
+	t->stack = NULL;
+}
+
+/* Runs on next's stack right after the switch: reclaim a dead prev. */
+static void finish_task_switch(struct task_struct *prev)
+{
+	if (prev->state == TASK_DEAD && prev->stack) {
+		/* The stack is free now that we run on another one. */
+		free_stack(prev);
+		if (prev->exit_state == EXIT_DEAD)
+			free_task(prev);
+	}
+}
+
+/*
+ * Give the CPU to the next runnable task, or to idle. A task that is not
+ * TASK_RUNNING leaves the run queue until woken. Task context.
+ */
+void schedule(void)
+{
+	struct task_struct *prev = current, *next;
+
+	prev->need_resched = false;
+	if (prev->state != TASK_RUNNING) {
+		dequeue(prev);
+		prev->nvcsw++;
+	} else if (prev->on_rq) {
+		/* Round robin: to the back of the queue. */
+		list_del(&prev->run_list);
+		list_add_tail(&prev->run_list, &runqueue);
+		prev->nivcsw++;
+	}
+	next = list_empty(&runqueue) ? &init_task
+				     : list_first_entry(&runqueue, struct task_struct, run_list);
+	if (next == prev)
+		return;
+	current = next;
+	switch_prev = prev;
+	__switch_to(&prev->thread.sp, next->thread.sp);
+	/* Back in prev: whoever switched to us is in switch_prev. */
+	finish_task_switch(switch_prev);
+}
+
+/* First thing a new task does on its first switch-in. */
+void schedule_tail(void)
+{
+	finish_task_switch(switch_prev);
+}
+
+/* Yield if the tick or a wakeup asked for it. Task context. */
+void cond_resched(void)
+{
+	if (current->need_resched)
+		schedule();
+}
+
+struct task_struct *find_task_by_pid(pid_t pid)
+{
+	struct task_struct *t;
+
+	list_for_each_entry(t, &task_list, tasks)
+		if (t->pid == pid && t->state != TASK_DEAD)
+			return t;
+	return NULL;
+}
+
+static bool pid_in_use(pid_t pid)
+{
+	struct task_struct *t;
+
+	list_for_each_entry(t, &task_list, tasks)
+		if (t->pid == pid || t->tgid == pid ||
+		    (t->signal && (t->signal->pgrp == pid || t->signal->session == pid)))
+			return true;
+	return false;
+}
+
+/* Next free pid, wrapping at 32768 as Linux's default pid_max. */
+pid_t alloc_pid(void)
+{
+	static pid_t last;
+
+	for (int i = 0; i < 32768; i++) {
+		last = last >= 32767 ? 1 : last + 1;
+		if (!pid_in_use(last))
+			return last;
+	}
+	return -EAGAIN;
+}
+
+/*
+ * A zeroed task with a kernel stack in the stack area: THREAD_SIZE bytes of
+ * physmem mapped above an unmapped guard gap, so an overflow faults.
+ */
+struct task_struct *alloc_task(void)
+{
+	struct task_struct *t;
+	int slot = -1;
+
+	if (nr_tasks >= max_tasks)
+		return NULL;
+	for (int i = 0; i < STACK_SLOTS && slot < 0; i++)
+		if (!(stack_slots[i / 64] & (1UL << (i % 64))))
+			slot = i;
+	if (slot < 0)
+		return NULL;
+	t = kzalloc(sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return NULL;
+	void *pages = get_free_pages(GFP_KERNEL, 4);
+	if (!pages)
+		goto fail;
+	unsigned long base = STACK_AREA + slot * STACK_SLOT + THREAD_SIZE;
+	if (os_physmem_map(base, (unsigned long)pages - PHYSMEM_BASE, THREAD_SIZE)) {
+		free_pages(pages, 4);
+		goto fail;
+	}
+	stack_slots[slot / 64] |= 1UL << (slot % 64);
+	t->stack = (void *)base;
+	t->stack_page = virt_to_page(pages);
+	t->stack_slot = slot;
+	INIT_LIST_HEAD(&t->children);
+	INIT_LIST_HEAD(&t->sibling);
+	INIT_LIST_HEAD(&t->thread_group);
+	INIT_LIST_HEAD(&t->run_list);
+	INIT_LIST_HEAD(&t->pending.list);
+	t->start_time_ns = ktime_get_ns();
+	nr_tasks++;
+	return t;
+fail:
+	kfree(t);
+	return NULL;
+}
+
+/* Free a task_struct whose stack is already gone. */
+void free_task(struct task_struct *t)
+{
+	list_del(&t->tasks);
+	nr_tasks--;
+	kfree(t->fpstate);
+	kfree(t);
+}
+
+/* Free a task that never ran and is on no list (fork failed). */
+void free_task_unstarted(struct task_struct *t)
+{
+	free_stack(t);
+	nr_tasks--;
+	kfree(t->fpstate);
+	kfree(t);
+}
+
+/*
+ * The idle task: run timers, give the CPU to runnable tasks, and otherwise
+ * wait in the event loop for interrupts (rule 1).
+ */
+__noreturn void cpu_idle(void)
+{
+	for (;;) {
+		s64 next = run_timers();
+
+		if (!list_empty(&runqueue)) {
+			schedule();
+			continue;
+		}
+		os_idle_wait(next);
+	}
+}
