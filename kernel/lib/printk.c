@@ -7,6 +7,8 @@
 #include <glass/kernel.h>
 #include <glass/timer.h>
 #include <glass/os.h>
+#include <glass/syscalls.h>
+#include <glass/uaccess.h>
 
 #define LOG_BUF_LEN (128 << 10)
 
@@ -112,4 +114,59 @@ __noreturn void panic(const char *fmt, ...)
 		printk(KERN_EMERG "Kernel panic - not syncing: %s\n", msg);
 	}
 	os_abort();
+}
+
+#define SYSLOG_ACTION_CLOSE 0
+#define SYSLOG_ACTION_OPEN 1
+#define SYSLOG_ACTION_READ 2
+#define SYSLOG_ACTION_READ_ALL 3
+#define SYSLOG_ACTION_READ_CLEAR 4
+#define SYSLOG_ACTION_CLEAR 5
+#define SYSLOG_ACTION_CONSOLE_OFF 6
+#define SYSLOG_ACTION_CONSOLE_ON 7
+#define SYSLOG_ACTION_CONSOLE_LEVEL 8
+#define SYSLOG_ACTION_SIZE_UNREAD 9
+#define SYSLOG_ACTION_SIZE_BUFFER 10
+
+/* syslog(2), what dmesg uses: the log without its "<N>" level prefixes,
+ * which printk never stores. */
+SYSCALL_DEFINE3(syslog, int, type, char __user *, buf, int, len)
+{
+	static char tmp[LOG_BUF_LEN];
+	size_t n;
+
+	switch (type) {
+	case SYSLOG_ACTION_CLOSE:
+	case SYSLOG_ACTION_OPEN:
+		return 0;
+	case SYSLOG_ACTION_READ:
+	case SYSLOG_ACTION_READ_ALL:
+	case SYSLOG_ACTION_READ_CLEAR:
+		if (len < 0)
+			return -EINVAL;
+		n = log_read_all(tmp, min_t(size_t, len, sizeof(tmp)));
+		if (copy_to_user(buf, tmp, n))
+			return -EFAULT;
+		if (type != SYSLOG_ACTION_READ_ALL)
+			log_clear();
+		return n;
+	case SYSLOG_ACTION_CLEAR:
+		log_clear();
+		return 0;
+	case SYSLOG_ACTION_CONSOLE_OFF:
+		console_loglevel = 1;
+		return 0;
+	case SYSLOG_ACTION_CONSOLE_ON:
+		console_loglevel = 7;
+		return 0;
+	case SYSLOG_ACTION_CONSOLE_LEVEL:
+		if (len < 1 || len > 8)
+			return -EINVAL;
+		console_loglevel = len;
+		return 0;
+	case SYSLOG_ACTION_SIZE_UNREAD:
+	case SYSLOG_ACTION_SIZE_BUFFER:
+		return type == SYSLOG_ACTION_SIZE_BUFFER ? LOG_BUF_LEN : (int)log_size();
+	}
+	return -EINVAL;
 }

@@ -122,12 +122,12 @@ int os_stub_spawn(unsigned long data_off)
 	if (ptrace(PTRACE_SETOPTIONS, pid, 0,
 		   PTRACE_O_EXITKILL | PTRACE_O_TRACESYSGOOD) < 0)
 		goto fail;
-	if (!stub_regs_template.cs) {
-		if (ptrace(PTRACE_GETREGS, pid, 0, &r) < 0)
-			goto fail;
+	/* The exec-time stack is where the host put it for this process. */
+	if (ptrace(PTRACE_GETREGS, pid, 0, &r) < 0)
+		goto fail;
+	if (!stub_regs_template.cs)
 		stub_regs_template = r;
-	}
-	ret = run_stub_entry(pid, STUB_ENTRY_INIT, data_off, stub_regs_template.rsp);
+	ret = run_stub_entry(pid, STUB_ENTRY_INIT, data_off, r.rsp);
 	if (ret != (long)STUB_DATA) {
 		os_stub_kill(pid);
 		return ret < 0 ? (int)ret : -EIO;

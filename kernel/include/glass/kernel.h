@@ -39,6 +39,10 @@ int vprintk(const char *fmt, va_list ap);
 #define pr_debug(...) printk(KERN_DEBUG __VA_ARGS__)
 
 extern int console_loglevel;
+/* The kernel log (lib/printk.c), for dmesg, /proc/kmsg and mconsole log. */
+size_t log_read_all(char *buf, size_t size);
+size_t log_size(void);
+void log_clear(void);
 
 /* Formatting: scnprintf returns the number of characters written. */
 __printf(3, 4) int scnprintf(char *buf, size_t size, const char *fmt, ...);

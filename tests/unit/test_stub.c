@@ -1,0 +1,184 @@
+/*
+ * The guest-execution path against the real host: spawn a stub, map code
+ * from physmem through a batch, run it and check every kind of stop and
+ * the round-trip count each costs.
+ */
+#include <check.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glass/layout.h>
+#include <glass/os.h>
+
+#define MB (1UL << 20)
+#define CODE_ADDR 0x400000UL
+#define DATA_ADDR 0x600000UL
+#define CODE_OFF (64 * PAGE_SIZE)       /* physmem offsets */
+#define DATA_OFF (65 * PAGE_SIZE)
+
+static int pid;
+static struct stub_data *ops;
+
+static void add_op(int type, unsigned long addr, unsigned long len, int prot,
+		   unsigned long off)
+{
+	struct stub_op *op = &ops->ops[ops->nr_ops++];
+
+	op->type = type;
+	op->addr = addr;
+	op->len = len;
+	op->prot = prot;
+	op->off = off;
+}
+
+static void setup(void)
+{
+	static int physmem_ready;
+	/* getpid; getppid; write to DATA_ADDR; read from 0x12345000; int3 */
+	static const unsigned char code[] = {
+		0xb8, 39, 0, 0, 0, 0x0f, 0x05,             /* mov $39,%eax; syscall */
+		0xb8, 110, 0, 0, 0, 0x0f, 0x05,            /* mov $110,%eax; syscall */
+		0x48, 0xc7, 0xc3, 0x00, 0x00, 0x60, 0x00,  /* mov $0x600000,%rbx */
+		0xc7, 0x03, 0x2a, 0x00, 0x00, 0x00,        /* movl $42,(%rbx) */
+		0x48, 0xc7, 0xc3, 0x00, 0x50, 0x34, 0x12,  /* mov $0x12345000,%rbx */
+		0x8b, 0x03,                                /* mov (%rbx),%eax */
+		0xcc,                                      /* int3 */
+	};
+
+	if (!physmem_ready) {
+		ck_assert_int_eq(os_physmem_init(16 * MB), 0);
+		physmem_ready = 1;
+	}
+	memcpy((char *)PHYSMEM_BASE + CODE_OFF, code, sizeof(code));
+	memset((char *)PHYSMEM_BASE + DATA_OFF, 0, PAGE_SIZE);
+	pid = os_stub_spawn(0);
+	ck_assert_int_gt(pid, 0);
+	ops = (struct stub_data *)PHYSMEM_BASE;
+}
+
+static void teardown(void)
+{
+	os_stub_kill(pid);
+}
+
+static struct pt_regs start_regs(void)
+{
+	struct pt_regs r = { 0 };
+
+	r.ip = CODE_ADDR;
+	r.cs = 0x33;
+	r.ss = 0x2b;
+	r.flags = 0x202;
+	return r;
+}
+
+START_TEST(batch_then_syscalls_faults_and_trap)
+{
+	struct pt_regs r = start_regs();
+	struct guest_stop stop;
+	unsigned long before;
+
+	add_op(STUB_MMAP, CODE_ADDR, PAGE_SIZE, 1 | 4, CODE_OFF);
+	add_op(STUB_MMAP, DATA_ADDR, PAGE_SIZE, 1, DATA_OFF);   /* read-only */
+	before = os_round_trips;
+	ck_assert_int_eq(os_stub_flush(pid), 0);
+	ck_assert_uint_eq(os_round_trips - before, 1);
+	ck_assert_uint_eq(ops->nr_ops, 0);
+
+	before = os_round_trips;
+	ck_assert_int_eq(os_guest_run(pid, &r, &stop), 0);
+	ck_assert_int_eq(stop.kind, GUEST_SYSCALL);
+	ck_assert_uint_eq(r.orig_ax, 39);
+	ck_assert_uint_eq(os_round_trips - before, 1);
+	r.ax = 1234;
+	ck_assert_int_eq(os_guest_run(pid, &r, &stop), 0);
+	ck_assert_int_eq(stop.kind, GUEST_SYSCALL);
+	ck_assert_uint_eq(r.orig_ax, 110);
+	ck_assert_uint_eq(r.ax, (unsigned long)-38);   /* -ENOSYS: not run on the host */
+	ck_assert_uint_eq(os_round_trips - before, 2);
+
+	/* A write to the read-only page: SEGV_ACCERR at its address. */
+	ck_assert_int_eq(os_guest_run(pid, &r, &stop), 0);
+	ck_assert_int_eq(stop.kind, GUEST_SIGNAL);
+	ck_assert_int_eq(stop.signo, SIGSEGV);
+	ck_assert_int_eq(stop.code, 2);
+	ck_assert_uint_eq(stop.addr, DATA_ADDR);
+
+	/* Make it writable, retry: the store lands in physmem. */
+	add_op(STUB_MPROTECT, DATA_ADDR, PAGE_SIZE, 3, 0);
+	ck_assert_int_eq(os_stub_flush(pid), 0);
+	ck_assert_int_eq(os_guest_run(pid, &r, &stop), 0);
+	ck_assert_int_eq(stop.kind, GUEST_SIGNAL);
+	ck_assert_int_eq(*(int *)((char *)PHYSMEM_BASE + DATA_OFF), 42);
+	/* ... and the load from nothing: SEGV_MAPERR. */
+	ck_assert_int_eq(stop.code, 1);
+	ck_assert_uint_eq(stop.addr, 0x12345000);
+
+	/* Map it and go on to the int3. */
+	add_op(STUB_MMAP, 0x12345000, PAGE_SIZE, 1, DATA_OFF);
+	ck_assert_int_eq(os_stub_flush(pid), 0);
+	ck_assert_int_eq(os_guest_run(pid, &r, &stop), 0);
+	ck_assert_int_eq(stop.kind, GUEST_SIGNAL);
+	ck_assert_int_eq(stop.signo, SIGTRAP);
+	ck_assert_uint_eq(r.ax, 42);
+}
+END_TEST
+
+START_TEST(failed_op_reports_error)
+{
+	add_op(STUB_MMAP, CODE_ADDR + 1, PAGE_SIZE, 1, CODE_OFF);   /* misaligned */
+	ck_assert_int_eq(os_stub_flush(pid), -22);
+	ck_assert_uint_eq(ops->err_op, 0);
+}
+END_TEST
+
+START_TEST(spinning_guest_is_preempted)
+{
+	static const unsigned char spin[] = { 0xeb, 0xfe };     /* jmp . */
+	struct pt_regs r = start_regs();
+	struct guest_stop stop;
+
+	memcpy((char *)PHYSMEM_BASE + CODE_OFF, spin, sizeof(spin));
+	add_op(STUB_MMAP, CODE_ADDR, PAGE_SIZE, 5, CODE_OFF);
+	ck_assert_int_eq(os_stub_flush(pid), 0);
+	ck_assert_int_eq(os_guest_run(pid, &r, &stop), 0);
+	ck_assert_int_eq(stop.kind, GUEST_TICK);
+	ck_assert_uint_eq(r.ip, CODE_ADDR);
+}
+END_TEST
+
+START_TEST(stub_has_nothing_but_itself)
+{
+	struct pt_regs r = start_regs();
+	struct guest_stop stop;
+
+	/* Nothing mapped at the host's usual places: a jump there faults. */
+	r.ip = 0x7ffff7fc0000UL;
+	ck_assert_int_eq(os_guest_run(pid, &r, &stop), 0);
+	ck_assert_int_eq(stop.kind, GUEST_SIGNAL);
+	ck_assert_int_eq(stop.signo, SIGSEGV);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("stub");
+	TCase *tc = tcase_create("guest");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, batch_then_syscalls_faults_and_trap);
+	tcase_add_test(tc, failed_op_reports_error);
+	tcase_add_test(tc, spinning_guest_is_preempted);
+	tcase_add_test(tc, stub_has_nothing_but_itself);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	/* ptrace needs the tracer to be the spawning thread: no fork mode. */
+	srunner_set_fork_status(sr, CK_NOFORK);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
