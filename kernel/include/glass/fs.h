@@ -100,6 +100,8 @@ struct inode {
 	unsigned long i_npages_cap;
 	void *i_private;
 	struct list_head i_sb_list;
+	struct pipe_inode_info *i_pipe; /* FIFO: its pipe while open */
+	u64 i_blocks;                   /* 512-byte units, for stat */
 };
 
 struct dentry {
@@ -113,8 +115,13 @@ struct dentry {
 	struct super_block *d_sb;
 	void *d_fsdata;
 	int d_mounted;                  /* mounts on this dentry */
+	unsigned long d_pos;            /* readdir position in parent (>= 2) */
+	unsigned long d_next_pos;       /* dir: next d_pos to hand out */
 };
 #define DCACHE_DISCONNECTED 0x1
+#define DCACHE_UNHASHED 0x2     /* deleted or dropped: lookups skip it */
+#define DCACHE_PINNED 0x4       /* holds one extra d_count (tmpfs entries) */
+#define DCACHE_PSEUDO 0x8       /* d_path is just d_name (pipe:[N]) */
 
 struct file {
 	int f_count;
@@ -125,6 +132,7 @@ struct file {
 	struct inode *f_inode;
 	const struct file_operations *f_op;
 	void *private_data;
+	u64 f_version;                  /* pipes: writer count seen at open */
 };
 #define FMODE_READ 0x1
 #define FMODE_WRITE 0x2
@@ -141,6 +149,9 @@ struct super_operations {
 	void (*evict_inode)(struct inode *);
 	int (*statfs)(struct dentry *, struct kstatfs *);
 	void (*put_super)(struct super_block *);
+	/* Extra mount options for /proc/mounts ("size=1m"), without a
+	 * leading comma; returns characters written, like scnprintf. */
+	int (*show_options)(char *buf, size_t size, struct super_block *sb);
 };
 
 struct super_block {
@@ -153,6 +164,7 @@ struct super_block {
 	unsigned long s_flags;
 	ino_t s_next_ino;
 	struct list_head s_inodes;
+	int s_active;                   /* mounts using it (bind mounts share) */
 };
 
 struct vfsmount {
@@ -252,6 +264,12 @@ static inline void poll_wait(struct file *f, wait_queue_head_t *wq, poll_table *
 
 /* ---- pipes (fs/pipe.c) ---- */
 int create_pipe_files(struct file **res, int flags);
+
+/* ---- pipes (fs/pipe.c), continued ---- */
+struct pipe_inode_info;
+extern const struct file_operations pipefifo_fops;      /* FIFO inodes */
+long pipe_fcntl(struct file *f, unsigned int cmd, unsigned long arg);
+void free_pipe_info(struct pipe_inode_info *pipe);
 
 /* ---- initramfs (init/initramfs.c) ---- */
 /* Unpack a newc cpio (gzip or plain) into the root; error string or NULL. */

@@ -1,0 +1,105 @@
+/* The command line: options, init's argv and environment, bad values. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glass/init.h>
+
+extern char fake_out[];
+extern size_t fake_out_len;
+
+static struct boot_params bp;
+static char err[256];
+
+static int parse(int argc, char **argv)
+{
+	memset(&bp, 0, sizeof(bp));
+	bp.mem = 128ULL << 20;
+	bp.loglevel = 7;
+	err[0] = '\0';
+	return parse_cmdline(argc, argv, &bp, err, sizeof(err));
+}
+
+START_TEST(options_and_init_words)
+{
+	char *argv[] = { "glass", "mem=64M", "umid=t1", "quiet", "FOO=bar", "single",
+			 "init=/bin/sh", "--", "-c", "echo hi there", "a=b", NULL };
+
+	ck_assert_int_eq(parse(11, argv), 0);
+	ck_assert_uint_eq(bp.mem, 64ULL << 20);
+	ck_assert_str_eq(bp.umid, "t1");
+	ck_assert_str_eq(bp.init, "/bin/sh");
+	ck_assert(bp.quiet);
+	ck_assert_int_eq(bp.loglevel, 4);
+	/* Unknown name=value to the environment, other words to argv; after
+	 * -- everything verbatim, one entry per word. */
+	ck_assert_int_eq(bp.init_envc, 1);
+	ck_assert_str_eq(bp.init_envp[0], "FOO=bar");
+	ck_assert_int_eq(bp.init_argc, 4);
+	ck_assert_str_eq(bp.init_argv[0], "single");
+	ck_assert_str_eq(bp.init_argv[1], "-c");
+	ck_assert_str_eq(bp.init_argv[2], "echo hi there");
+	ck_assert_str_eq(bp.init_argv[3], "a=b");
+}
+END_TEST
+
+START_TEST(mem_suffixes)
+{
+	char *a[] = { "glass", "mem=1G", NULL };
+	char *b[] = { "glass", "mem=262144K", NULL };
+
+	ck_assert_int_eq(parse(2, a), 0);
+	ck_assert_uint_eq(bp.mem, 1ULL << 30);
+	ck_assert_int_eq(parse(2, b), 0);
+	ck_assert_uint_eq(bp.mem, 256ULL << 20);
+}
+END_TEST
+
+START_TEST(bad_values_name_the_option)
+{
+	char *a[] = { "glass", "mem=banana", NULL };
+	char *b[] = { "glass", "loglevel=12", NULL };
+	char *c[] = { "glass", "mem=1M", NULL };
+	char *d[] = { "glass", "umid=", NULL };
+
+	ck_assert_int_eq(parse(2, a), -22);
+	ck_assert_ptr_nonnull(strstr(err, "mem"));
+	ck_assert_ptr_nonnull(strstr(err, "banana"));
+	ck_assert_int_eq(parse(2, b), -22);
+	ck_assert_ptr_nonnull(strstr(err, "loglevel"));
+	ck_assert_int_eq(parse(2, c), -22);
+	ck_assert_int_eq(parse(2, d), -22);
+}
+END_TEST
+
+START_TEST(help_lists_every_option)
+{
+	char *a[] = { "glass", "--help", NULL };
+	const char *names[] = { "mem=", "umid=", "uml_dir=", "initrd=", "rdinit=", "init=",
+				"con0=", "loglevel=", "quiet", "hostfs=", "max_tasks=" };
+
+	fake_out_len = 0;
+	ck_assert_int_eq(parse(2, a), 1);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		ck_assert_msg(strstr(fake_out, names[i]), "help lacks %s", names[i]);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("cmdline");
+	TCase *tc = tcase_create("parse");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, options_and_init_words);
+	tcase_add_test(tc, mem_suffixes);
+	tcase_add_test(tc, bad_values_name_the_option);
+	tcase_add_test(tc, help_lists_every_option);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
