@@ -127,6 +127,25 @@ int os_tty_winsize(int fd, u16 *rows, u16 *cols);
 long os_read_nonblock(int fd, void *buf, unsigned long n);
 int os_fd_pollable(int fd);
 
+/* Path operations for hostfs (kernel/os/hostfs.c). */
+int os_mkdir(const char *path, int mode);
+int os_rmdir(const char *path);
+int os_unlink(const char *path);
+int os_rename(const char *from, const char *to);
+int os_link(const char *from, const char *to);
+int os_symlink(const char *target, const char *path);
+int os_chmod(const char *path, int mode);
+int os_truncate(const char *path, u64 size);
+int os_ftruncate(int fd, u64 size);
+int os_fsync(int fd);
+int os_mknod(const char *path, int mode, u64 dev);
+long os_readlink(const char *path, char *buf, unsigned long size);
+int os_utimens(const char *path, s64 asec, long ansec, s64 msec, long mnsec);
+int os_realpath(const char *path, char *out, unsigned long size);
+long os_readdir(const char *path, long pos,
+		bool (*fill)(void *ctx, const char *name, u64 ino, unsigned type),
+		void *ctx);
+
 /* Host malloc, for memory that is not the guest's (command line copies,
  * initrd images before physmem exists). */
 void *os_alloc_host(unsigned long size);
