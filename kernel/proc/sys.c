@@ -68,6 +68,11 @@ static struct new_utsname utsname = {
 	.domainname = "(none)",
 };
 
+const char *uts_nodename(void)
+{
+	return utsname.nodename;
+}
+
 const char *glass_version_string(void)
 {
 	return "Linux version 6.1.0-glass (Glass user-mode kernel) #1 Glass";

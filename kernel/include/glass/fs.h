@@ -275,4 +275,182 @@ void free_pipe_info(struct pipe_inode_info *pipe);
 /* Unpack a newc cpio (gzip or plain) into the root; error string or NULL. */
 const char *unpack_to_rootfs(const void *buf, unsigned long len);
 
+
+/* ==== Additions by the VFS (kernel/fs/README.md describes them) ==== */
+
+#define NAME_MAX 255
+#define PATH_MAX 4096
+#define MAXSYMLINKS 40
+#define PIPE_BUF 4096
+#define NR_OPEN_MAX 1024        /* fds per process (RLIMIT_NOFILE) */
+#define MAX_RW_COUNT (INT_MAX & ~4095)
+
+/* More lookup flags (LOOKUP_FOLLOW and LOOKUP_DIRECTORY above). */
+#define LOOKUP_EMPTY 0x4        /* "" means the dfd itself (AT_EMPTY_PATH) */
+
+/* Kernel-internal device numbers (12:20 like Linux); stat and mknod
+ * convert to and from the user encoding with new_encode/decode_dev. */
+#define MINORBITS 20
+#define MINORMASK ((1U << MINORBITS) - 1)
+#define MAJOR(dev) ((unsigned int)((dev) >> MINORBITS))
+#define MINOR(dev) ((unsigned int)((dev) & MINORMASK))
+#define MKDEV(ma, mi) ((dev_t)(((dev_t)(ma) << MINORBITS) | (mi)))
+static inline unsigned long new_encode_dev(dev_t dev)
+{
+	unsigned long major = MAJOR(dev), minor = MINOR(dev);
+	return (minor & 0xff) | (major << 8) | ((minor & ~0xffUL) << 12);
+}
+static inline dev_t new_decode_dev(unsigned long dev)
+{
+	unsigned int major = (dev & 0xfff00) >> 8;
+	unsigned int minor = (dev & 0xff) | ((dev >> 12) & 0xfff00);
+	return MKDEV(major, minor);
+}
+static inline unsigned int iminor(const struct inode *i) { return MINOR(i->i_rdev); }
+static inline unsigned int imajor(const struct inode *i) { return MAJOR(i->i_rdev); }
+
+/* ---- inodes, dentries (inode.c, dcache.c) ---- */
+struct timespec64 current_time(struct inode *inode);
+/* Mode, ops and rdev for a device node, FIFO or socket inode. */
+void init_special_inode(struct inode *inode, umode_t mode, dev_t rdev);
+/* Apply attr to the inode's fields (the default ->setattr, no ATTR_SIZE). */
+void setattr_copy(struct inode *inode, const struct iattr *attr);
+/* Change attributes through ->setattr or setattr_copy. */
+int notify_change(struct dentry *d, struct iattr *attr);
+void generic_fillattr(struct inode *inode, struct kstat *st);
+struct dentry *d_lookup(struct dentry *parent, const char *name, int len);
+/* Pin d in the tree (an extra reference) until d_delete: how in-memory
+ * filesystems keep their entries. */
+void d_pin(struct dentry *d);
+/* Unlink d from the tree: lookups no longer find it; drops a pin. */
+void d_delete(struct dentry *d);
+/* Move d to target's place and name (rename); target stays for the caller. */
+int d_move(struct dentry *d, struct dentry *target);
+/* A dentry with no parent for files not in any tree (pipes). */
+struct dentry *d_alloc_pseudo(struct super_block *sb, const char *name);
+/* Drop every pin below root (superblock teardown). */
+void d_unpin_tree(struct dentry *root);
+/* Is d (or one of its ancestors) ancestor? */
+bool is_subdir(struct dentry *d, struct dentry *ancestor);
+
+/* ---- libfs.c: helpers for simple filesystems (procfs, devfs) ---- */
+/* Lookup that finds nothing beyond the dcache (entries are pinned). */
+struct dentry *simple_lookup(struct inode *dir, struct dentry *d);
+/* Readdir over the dcache children: ".", "..", then each positive child. */
+int dcache_readdir(struct file *f, struct dir_context *ctx);
+extern const struct file_operations simple_dir_operations;
+extern const struct inode_operations simple_dir_inode_operations;
+loff_t generic_file_llseek(struct file *f, loff_t off, int whence);
+loff_t noop_llseek(struct file *f, loff_t off, int whence);
+loff_t no_llseek(struct file *f, loff_t off, int whence);
+/* Read from a kernel buffer at *pos, as a ->read of a generated file. */
+ssize_t simple_read_from_buffer(char __user *to, size_t count, loff_t *pos,
+				const void *from, size_t available);
+int simple_statfs(struct dentry *d, struct kstatfs *buf);
+/* Emit one directory entry to ctx; false when the caller's buffer is full. */
+static inline bool dir_emit(struct dir_context *ctx, const char *name, int len,
+			    u64 ino, unsigned int type)
+{
+	return ctx->actor(ctx, name, len, ctx->pos + 1, ino, type);
+}
+static inline unsigned int dt_type(const struct inode *i) { return (i->i_mode >> 12) & 15; }
+/* Make a child called name under parent with inode (for building
+ * pseudo-filesystem trees); the dentry is pinned. */
+struct dentry *d_add_child(struct dentry *parent, const char *name,
+			   struct inode *inode);
+
+/* ---- superblocks and mounts (namespace.c, filesystems.c, super.c) ---- */
+struct file_system_type *get_fs_type(const char *name);
+int unregister_filesystem(struct file_system_type *fs);
+/* "nodev\ttmpfs\n" lines; returns the length the whole text needs. */
+int show_filesystems(char *buf, size_t size);
+/* /proc/mounts text; returns the length the whole text needs (output is
+ * cut at size - 1 and NUL-terminated, like snprintf). */
+int show_mounts(char *buf, size_t size);
+/* Mount a filesystem that no path refers to (pipefs); ERR_PTR. */
+struct vfsmount *kern_mount(struct file_system_type *type, void *data);
+struct vfsmount *mntget(struct vfsmount *m);
+void mntput(struct vfsmount *m);
+/* The mount on top of (mnt, dentry), or NULL; no reference taken. */
+struct vfsmount *lookup_mnt(struct vfsmount *mnt, struct dentry *d);
+int do_umount(struct vfsmount *mnt, int flags);
+/* mount(2) with all arguments in kernel memory (boot code). */
+int init_mount(const char *dev, const char *dir, const char *type,
+	       unsigned long flags, void *data);
+extern struct vfsmount *root_mnt;    /* the rootfs mount */
+
+/* ---- char and block devices (char_dev.c) ---- */
+/* Register fops for a major (0: pick a free one); returns the major or
+ * 0, or -EBUSY. open of a node with that major lands in fops->open,
+ * which can dispatch on iminor(inode) and replace file->f_op. */
+int register_chrdev(unsigned int major, const char *name,
+		    const struct file_operations *fops);
+void unregister_chrdev(unsigned int major, const char *name);
+int register_blkdev(unsigned int major, const char *name,
+		    const struct file_operations *fops);
+void unregister_blkdev(unsigned int major, const char *name);
+extern const struct file_operations def_chr_fops, def_blk_fops;
+/* "  1 mem\n" lines for /proc/devices; length needed. */
+int show_devices(char *buf, size_t size);
+
+/* ---- files (file.c, open.c, read_write.c) ---- */
+struct file *fget_raw(unsigned int fd);    /* also O_PATH files */
+int replace_fd(unsigned int fd, struct file *f, unsigned int flags);
+int f_dupfd(unsigned int from, struct file *f, unsigned int flags);
+void set_close_on_exec(unsigned int fd, bool on);
+bool get_close_on_exec(unsigned int fd);
+/* Open a path already looked up (takes its own reference). */
+struct file *dentry_open(const struct path *path, int flags);
+struct file *do_filp_open(int dfd, const char *name, int flags, umode_t mode);
+long do_sys_open(int dfd, const char __user *filename, int flags, umode_t mode);
+int do_truncate(struct dentry *d, loff_t length);
+loff_t vfs_llseek(struct file *f, loff_t off, int whence);
+int vfs_fsync(struct file *f);
+int vfs_statfs(const struct path *p, struct kstatfs *buf);
+/* Copy a user path name into a kmalloc'd buffer: ERR_PTR(-ENOENT) for ""
+ * unless empty_ok, -ENAMETOOLONG, -EFAULT. */
+char *getname_flags(const char __user *name, bool empty_ok);
+void putname(char *name);
+
+/* ---- names (namei.c, namei_ops.c) with kernel-space names ---- */
+int filename_lookup(int dfd, const char *name, unsigned int flags, struct path *path);
+/* Parent of name and its last component (into *last, pointing into name). */
+int filename_parentat(int dfd, const char *name, struct path *parent,
+		      const char **last, int *last_len, int *last_type);
+#define LAST_NORM 0
+#define LAST_ROOT 1
+#define LAST_DOT 2
+#define LAST_DOTDOT 3
+int vfs_create(struct inode *dir, struct dentry *d, umode_t mode);
+int vfs_mkdir(struct inode *dir, struct dentry *d, umode_t mode);
+int vfs_mknod(struct inode *dir, struct dentry *d, umode_t mode, dev_t dev);
+int vfs_symlink(struct inode *dir, struct dentry *d, const char *target);
+int vfs_link(struct dentry *old, struct inode *dir, struct dentry *d);
+int vfs_unlink(struct inode *dir, struct dentry *d);
+int vfs_rmdir(struct inode *dir, struct dentry *d);
+int vfs_rename(struct inode *odir, struct dentry *od, struct inode *ndir,
+	       struct dentry *nd, unsigned int flags);
+int vfs_readlink(struct dentry *d, char *buf, int size);
+int do_mkdirat(int dfd, const char *name, umode_t mode);
+int do_mknodat(int dfd, const char *name, umode_t mode, dev_t dev);
+int do_symlinkat(const char *target, int dfd, const char *name);
+int do_linkat(int odfd, const char *oldname, int ndfd, const char *newname, int flags);
+int do_unlinkat(int dfd, const char *name, int flags);
+int do_renameat2(int odfd, const char *oldname, int ndfd, const char *newname,
+		 unsigned int flags);
+int vfs_chmod(const struct path *p, umode_t mode);
+int vfs_chown(const struct path *p, uid_t uid, gid_t gid);
+/* times[0] atime, times[1] mtime; NULL: both now; tv_nsec UTIME_NOW/OMIT. */
+int vfs_utimes(const struct path *p, const struct timespec64 *times);
+#define RENAME_NOREPLACE 1
+#define RENAME_EXCHANGE 2
+#define RENAME_WHITEOUT 4
+
+/* ---- readdir.c ---- */
+int iterate_dir(struct file *f, struct dir_context *ctx);
+
+/* ---- select.c ---- */
+#define DEFAULT_POLLMASK (POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM)
+unsigned int vfs_poll(struct file *f, poll_table *pt);
+
 #endif

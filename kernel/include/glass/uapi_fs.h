@@ -163,4 +163,140 @@ struct linux_dirent64 {
 	char d_name[];
 };
 
+
+/* ==== Additions by the VFS ==== */
+
+#define AT_NO_AUTOMOUNT 0x800
+#define AT_STATX_SYNC_TYPE 0x6000
+
+#define F_SETOWN 8
+#define F_GETOWN 9
+#define F_SETSIG 10
+#define F_GETSIG 11
+#define F_SETOWN_EX 15
+#define F_GETOWN_EX 16
+#define F_OFD_GETLK 36
+#define F_OFD_SETLK 37
+#define F_OFD_SETLKW 38
+#define F_SETLEASE 1024
+#define F_GETLEASE 1025
+#define F_NOTIFY 1026
+#define F_SETPIPE_SZ 1031
+#define F_GETPIPE_SZ 1032
+#define F_RDLCK 0
+#define F_WRLCK 1
+#define F_UNLCK 2
+#define O_ASYNC 020000
+#define FASYNC O_ASYNC
+
+/* struct flock on x86-64. */
+struct linux_flock {
+	short l_type;
+	short l_whence;
+	long l_start;
+	long l_len;
+	int l_pid;
+};
+
+#define LOCK_SH 1
+#define LOCK_EX 2
+#define LOCK_NB 4
+#define LOCK_UN 8
+
+#define POLLRDBAND 0x0080
+#define POLLWRBAND 0x0200
+#define POLLMSG 0x0400
+#define POLLRDHUP 0x2000
+
+/* Generic file ioctls. */
+#define FIONREAD 0x541B
+#define FIONBIO 0x5421
+#define FIONCLEX 0x5450
+#define FIOCLEX 0x5451
+#define FIOASYNC 0x5452
+
+#define CLOSE_RANGE_UNSHARE 2
+#define CLOSE_RANGE_CLOEXEC 4
+
+#define MS_MOVE 8192
+#define MS_REC 16384
+#define MNT_EXPIRE 4
+#define UMOUNT_NOFOLLOW 8
+
+#define TMPFS_MAGIC 0x01021994
+#define RAMFS_MAGIC 0x858458f6
+#define PIPEFS_MAGIC 0x50495045
+
+#define R_OK 4
+#define W_OK 2
+#define X_OK 1
+#define F_OK 0
+
+struct linux_iovec {
+	void __user *iov_base;
+	unsigned long iov_len;
+};
+#define UIO_MAXIOV 1024
+
+struct linux_timespec {
+	long tv_sec;
+	long tv_nsec;
+};
+struct linux_timeval {
+	long tv_sec;
+	long tv_usec;
+};
+struct linux_utimbuf {
+	long actime;
+	long modtime;
+};
+
+/* getdents(2), the old form: d_type is the last byte of the record. */
+struct linux_dirent {
+	unsigned long d_ino;
+	unsigned long d_off;
+	unsigned short d_reclen;
+	char d_name[];
+};
+
+/* statx(2) */
+struct statx_timestamp {
+	s64 tv_sec;
+	u32 tv_nsec;
+	s32 __reserved;
+};
+struct linux_statx {
+	u32 stx_mask;
+	u32 stx_blksize;
+	u64 stx_attributes;
+	u32 stx_nlink;
+	u32 stx_uid;
+	u32 stx_gid;
+	u16 stx_mode;
+	u16 __spare0;
+	u64 stx_ino;
+	u64 stx_size;
+	u64 stx_blocks;
+	u64 stx_attributes_mask;
+	struct statx_timestamp stx_atime, stx_btime, stx_ctime, stx_mtime;
+	u32 stx_rdev_major, stx_rdev_minor;
+	u32 stx_dev_major, stx_dev_minor;
+	u64 stx_mnt_id;
+	u64 __spare2;
+	u64 __spare3[12];
+};
+#define STATX_TYPE 0x1U
+#define STATX_MODE 0x2U
+#define STATX_NLINK 0x4U
+#define STATX_UID 0x8U
+#define STATX_GID 0x10U
+#define STATX_ATIME 0x20U
+#define STATX_MTIME 0x40U
+#define STATX_CTIME 0x80U
+#define STATX_INO 0x100U
+#define STATX_SIZE 0x200U
+#define STATX_BLOCKS 0x400U
+#define STATX_BASIC_STATS 0x7ffU
+#define STATX__RESERVED 0x80000000U
+
 #endif

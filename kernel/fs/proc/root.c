@@ -1,0 +1,504 @@
+/*
+ * procfs: a pseudo-filesystem whose entries are made at lookup time and
+ * dropped when unused (the dcache keeps nothing unpinned), so /proc/PID
+ * appears and disappears with its process. File text is generated at
+ * open into a buffer that reads then serve.
+ *
+ * Inode numbers: global entries 1..N, PID directories (pid << 8), and
+ * their entries (pid << 8) + 1 + index.
+ */
+#include <glass/init.h>
+#include <glass/mm.h>
+#include "internal.h"
+
+#define PROC_SUPER_MAGIC 0x9fa0
+#define PROC_BUF_MAX (256 << 10)
+
+struct proc_entry {
+	const char *name;
+	umode_t mode;
+	proc_show_t show;                       /* regular files */
+	const struct proc_entry *children;      /* directories */
+	int nchildren;
+	int (*link)(struct task_struct *t, struct path *out);   /* magic links */
+};
+
+
+/* ---- generated files ---- */
+
+struct proc_buf {
+	char *text;
+	size_t len;
+};
+
+static int proc_file_open(struct inode *inode, struct file *f)
+{
+	const struct proc_entry *e = inode->i_private;
+	pid_t pid = (pid_t)(inode->i_ino >> 8);
+	struct task_struct *t = NULL;
+	struct proc_buf *pb;
+	size_t size = 4096;
+
+	if (pid) {
+		t = find_task_by_pid(pid);
+		if (!t)
+			return -ESRCH;
+	}
+	pb = kzalloc(sizeof(*pb), GFP_KERNEL);
+	if (!pb)
+		return -ENOMEM;
+	/* Grow until the text fits (show functions cut at size - 1). */
+	for (;;) {
+		pb->text = kmalloc(size, GFP_KERNEL);
+		if (!pb->text) {
+			kfree(pb);
+			return -ENOMEM;
+		}
+		pb->len = e->show(t, pb->text, size);
+		if (pb->len + 1 < size || size >= PROC_BUF_MAX)
+			break;
+		kfree(pb->text);
+		size *= 4;
+	}
+	f->private_data = pb;
+	return 0;
+}
+
+static ssize_t proc_file_read(struct file *f, char __user *buf, size_t count, loff_t *pos)
+{
+	struct proc_buf *pb = f->private_data;
+
+	return simple_read_from_buffer(buf, count, pos, pb->text, pb->len);
+}
+
+static int proc_file_release(struct inode *inode, struct file *f)
+{
+	struct proc_buf *pb = f->private_data;
+
+	if (pb) {
+		kfree(pb->text);
+		kfree(pb);
+	}
+	return 0;
+}
+
+static const struct file_operations proc_file_fops = {
+	.open = proc_file_open,
+	.read = proc_file_read,
+	.release = proc_file_release,
+	.llseek = generic_file_llseek,
+};
+
+/* ---- global files that wrap other subsystems ---- */
+
+static int show_mounts_file(struct task_struct *t, char *buf, size_t size)
+{
+	int n = show_mounts(buf, size);
+	return n < (int)size ? n : (int)size - 1;
+}
+
+static int show_filesystems_file(struct task_struct *t, char *buf, size_t size)
+{
+	int n = show_filesystems(buf, size);
+	return n < (int)size ? n : (int)size - 1;
+}
+
+static int show_devices_file(struct task_struct *t, char *buf, size_t size)
+{
+	int n = show_devices(buf, size);
+	return n < (int)size ? n : (int)size - 1;
+}
+
+static int show_zero(struct task_struct *t, char *buf, size_t size)
+{
+	return scnprintf(buf, size, "0\n");
+}
+
+static int show_hostname(struct task_struct *t, char *buf, size_t size);
+
+/* ---- magic links ---- */
+
+static int link_exe(struct task_struct *t, struct path *out)
+{
+	if (!t->mm || !t->mm->exe_file)
+		return -ENOENT;
+	*out = t->mm->exe_file->f_path;
+	path_get(out);
+	return 0;
+}
+
+static int link_cwd(struct task_struct *t, struct path *out)
+{
+	if (!t->fs)
+		return -ENOENT;
+	*out = t->fs->pwd;
+	path_get(out);
+	return 0;
+}
+
+static int link_root(struct task_struct *t, struct path *out)
+{
+	if (!t->fs)
+		return -ENOENT;
+	*out = t->fs->root;
+	path_get(out);
+	return 0;
+}
+
+static const struct proc_entry pid_entries[] = {
+	{ "cmdline", S_IFREG | 0444, proc_pid_cmdline_show },
+	{ "comm", S_IFREG | 0644, proc_pid_comm_show },
+	{ "cwd", S_IFLNK | 0777, .link = link_cwd },
+	{ "environ", S_IFREG | 0400, proc_pid_environ_show },
+	{ "exe", S_IFLNK | 0777, .link = link_exe },
+	{ "fd", S_IFDIR | 0500 },
+	{ "maps", S_IFREG | 0444, proc_pid_maps_show },
+	{ "mounts", S_IFREG | 0444, show_mounts_file },
+	{ "root", S_IFLNK | 0777, .link = link_root },
+	{ "stat", S_IFREG | 0444, proc_pid_stat_show },
+	{ "statm", S_IFREG | 0444, proc_pid_statm_show },
+	{ "status", S_IFREG | 0444, proc_pid_status_show },
+	{ "task", S_IFDIR | 0555 },
+};
+
+static const struct proc_entry sys_kernel_entries[] = {
+	{ "hostname", S_IFREG | 0444, show_hostname },
+	{ "tainted", S_IFREG | 0444, show_zero },
+};
+static const struct proc_entry sys_entries[] = {
+	{ "kernel", S_IFDIR | 0555, .children = sys_kernel_entries,
+	  .nchildren = ARRAY_SIZE(sys_kernel_entries) },
+};
+static const struct proc_entry glass_entries[] = {
+	{ "stats", S_IFREG | 0444, proc_glass_stats_show },
+};
+
+static const struct proc_entry root_entries[] = {
+	{ "cmdline", S_IFREG | 0444, proc_cmdline_show },
+	{ "devices", S_IFREG | 0444, show_devices_file },
+	{ "filesystems", S_IFREG | 0444, show_filesystems_file },
+	{ "glass", S_IFDIR | 0555, .children = glass_entries, .nchildren = ARRAY_SIZE(glass_entries) },
+	{ "loadavg", S_IFREG | 0444, proc_loadavg_show },
+	{ "meminfo", S_IFREG | 0444, proc_meminfo_show },
+	{ "mounts", S_IFLNK | 0777 },
+	{ "self", S_IFLNK | 0777 },
+	{ "stat", S_IFREG | 0444, proc_stat_show },
+	{ "sys", S_IFDIR | 0555, .children = sys_entries, .nchildren = ARRAY_SIZE(sys_entries) },
+	{ "thread-self", S_IFLNK | 0777 },
+	{ "uptime", S_IFREG | 0444, proc_uptime_show },
+	{ "version", S_IFREG | 0444, proc_version_show },
+};
+
+static int show_hostname(struct task_struct *t, char *buf, size_t size)
+{
+	extern const char *uts_nodename(void);
+	return scnprintf(buf, size, "%s\n", uts_nodename());
+}
+
+static struct inode *proc_make_inode(struct super_block *sb, const struct proc_entry *e, ino_t ino);
+
+/* ---- symlinks ---- */
+
+static int proc_readlink(struct dentry *d, char *buf, int size)
+{
+	const struct proc_entry *e = d->d_inode->i_private;
+	pid_t pid = (pid_t)(d->d_inode->i_ino >> 8);
+	struct path p;
+	char *s, tmp[PATH_MAX];
+	int err;
+
+	if (!strcmp(e->name, "self"))
+		return scnprintf(buf, size, "%d", current->tgid);
+	if (!strcmp(e->name, "thread-self"))
+		return scnprintf(buf, size, "%d/task/%d", current->tgid, current->pid);
+	if (!strcmp(e->name, "mounts"))
+		return scnprintf(buf, size, "self/mounts");
+	if (!e->link)
+		return -EINVAL;
+	struct task_struct *t = find_task_by_pid(pid);
+	if (!t)
+		return -ENOENT;
+	err = e->link(t, &p);
+	if (err)
+		return err;
+	s = d_path(&p, tmp, sizeof(tmp));
+	path_put(&p);
+	if (IS_ERR(s))
+		return PTR_ERR(s);
+	return scnprintf(buf, size, "%s", s);
+}
+
+static int proc_get_link_path(struct dentry *d, struct path *out)
+{
+	const struct proc_entry *e = d->d_inode->i_private;
+	struct task_struct *t = find_task_by_pid((pid_t)(d->d_inode->i_ino >> 8));
+
+	if (!e->link)
+		return -EINVAL;         /* a plain symlink: use readlink */
+	if (!t)
+		return -ENOENT;
+	return e->link(t, out);
+}
+
+static const struct inode_operations proc_link_iops = {
+	.readlink = proc_readlink,
+	.get_link_path = proc_get_link_path,
+};
+
+static const struct inode_operations proc_plain_link_iops = {
+	.readlink = proc_readlink,
+};
+
+/* ---- /proc/PID/fd ---- */
+
+static int fd_link(struct task_struct *t, unsigned fd, struct path *out)
+{
+	struct file *f;
+
+	if (!t->files || fd >= t->files->max_fds || !(f = t->files->fd[fd]))
+		return -ENOENT;
+	*out = f->f_path;
+	path_get(out);
+	return 0;
+}
+
+static int fd_readlink(struct dentry *d, char *buf, int size)
+{
+	struct task_struct *t = find_task_by_pid((pid_t)(d->d_inode->i_ino >> 8));
+	unsigned fd = (unsigned)(unsigned long)d->d_inode->i_private;
+	char tmp[PATH_MAX], *s;
+	struct path p;
+	int err;
+
+	if (!t)
+		return -ENOENT;
+	err = fd_link(t, fd, &p);
+	if (err)
+		return err;
+	s = d_path(&p, tmp, sizeof(tmp));
+	path_put(&p);
+	return IS_ERR(s) ? PTR_ERR(s) : scnprintf(buf, size, "%s", s);
+}
+
+static int fd_get_link_path(struct dentry *d, struct path *out)
+{
+	struct task_struct *t = find_task_by_pid((pid_t)(d->d_inode->i_ino >> 8));
+
+	if (!t)
+		return -ENOENT;
+	return fd_link(t, (unsigned)(unsigned long)d->d_inode->i_private, out);
+}
+
+static const struct inode_operations proc_fd_link_iops = {
+	.readlink = fd_readlink,
+	.get_link_path = fd_get_link_path,
+};
+
+static bool parse_uint(const char *s, unsigned long *v)
+{
+	unsigned long long x;
+
+	if (kstrtoull(s, 10, &x) || (s[0] == '0' && s[1]))
+		return false;
+	*v = x;
+	return true;
+}
+
+static struct dentry *proc_fd_lookup(struct inode *dir, struct dentry *d)
+{
+	struct task_struct *t = find_task_by_pid((pid_t)(dir->i_ino >> 8));
+	unsigned long fd;
+	struct inode *inode;
+
+	if (!t || !parse_uint(d->d_name, &fd) || !t->files || fd >= t->files->max_fds ||
+	    !t->files->fd[fd])
+		return NULL;
+	inode = new_inode(dir->i_sb);
+	if (!inode)
+		return ERR_PTR(-ENOMEM);
+	inode->i_ino = (dir->i_ino & ~0xffUL) | 0xff;
+	inode->i_mode = S_IFLNK | 0700;
+	inode->i_op = &proc_fd_link_iops;
+	inode->i_private = (void *)fd;
+	d_instantiate(d, inode);
+	return NULL;
+}
+
+static int proc_fd_iterate(struct file *f, struct dir_context *ctx)
+{
+	pid_t pid = (pid_t)(f->f_inode->i_ino >> 8);
+	struct task_struct *t = find_task_by_pid(pid);
+	char name[16];
+
+	if (ctx->pos == 0 && !dir_emit(ctx, ".", 1, f->f_inode->i_ino, DT_DIR))
+		return 0;
+	if (ctx->pos == 0)
+		ctx->pos = 1;
+	if (ctx->pos == 1 && !dir_emit(ctx, "..", 2, pid << 8, DT_DIR))
+		return 0;
+	if (ctx->pos == 1)
+		ctx->pos = 2;
+	for (unsigned fd = ctx->pos - 2; t && t->files && fd < t->files->max_fds; fd++) {
+		ctx->pos = fd + 2;
+		if (!t->files->fd[fd])
+			continue;
+		int n = scnprintf(name, sizeof(name), "%u", fd);
+		if (!dir_emit(ctx, name, n, (pid << 8) | 0xff, DT_LNK))
+			return 0;
+	}
+	ctx->pos = t && t->files ? t->files->max_fds + 2 : 2;
+	return 0;
+}
+
+static const struct file_operations proc_fd_fops = {
+	.iterate = proc_fd_iterate,
+	.llseek = generic_file_llseek,
+};
+static const struct inode_operations proc_fd_iops = {
+	.lookup = proc_fd_lookup,
+};
+
+/* ---- directories of static entries, and the pid directories ---- */
+
+static const struct proc_entry pid_dir_entry = {
+	"", S_IFDIR | 0555, .children = pid_entries, .nchildren = ARRAY_SIZE(pid_entries)
+};
+static const struct proc_entry root_dir_entry = {
+	"", S_IFDIR | 0555, .children = root_entries, .nchildren = ARRAY_SIZE(root_entries)
+};
+
+static struct dentry *proc_dir_lookup(struct inode *dir, struct dentry *d);
+static int proc_dir_iterate(struct file *f, struct dir_context *ctx);
+
+static const struct file_operations proc_dir_fops = {
+	.iterate = proc_dir_iterate,
+	.llseek = generic_file_llseek,
+};
+static const struct inode_operations proc_dir_iops = {
+	.lookup = proc_dir_lookup,
+};
+
+static struct inode *proc_make_inode(struct super_block *sb, const struct proc_entry *e, ino_t ino)
+{
+	struct inode *inode = new_inode(sb);
+
+	if (!inode)
+		return NULL;
+	inode->i_ino = ino;
+	inode->i_mode = e->mode;
+	inode->i_private = (void *)e;
+	inode->i_nlink = S_ISDIR(e->mode) ? 2 : 1;
+	if (S_ISDIR(e->mode)) {
+		if (e->children) {
+			inode->i_op = &proc_dir_iops;
+			inode->i_fop = &proc_dir_fops;
+		} else if (!strcmp(e->name, "fd")) {
+			inode->i_op = &proc_fd_iops;
+			inode->i_fop = &proc_fd_fops;
+		} else {
+			/* task/: threads are listed by their pid directories */
+			inode->i_op = &simple_dir_inode_operations;
+			inode->i_fop = &simple_dir_operations;
+		}
+	} else if (S_ISLNK(e->mode)) {
+		inode->i_op = e->link ? &proc_link_iops : &proc_plain_link_iops;
+	} else {
+		inode->i_fop = &proc_file_fops;
+	}
+	return inode;
+}
+
+static bool is_root(struct inode *dir)
+{
+	return dir->i_private == &root_dir_entry;
+}
+
+static struct dentry *proc_dir_lookup(struct inode *dir, struct dentry *d)
+{
+	const struct proc_entry *de = dir->i_private;
+	unsigned long pid;
+	struct inode *inode = NULL;
+
+	for (int i = 0; i < de->nchildren; i++) {
+		if (strcmp(de->children[i].name, d->d_name))
+			continue;
+		/* Entries of a pid directory carry the pid in their number. */
+		inode = proc_make_inode(dir->i_sb, &de->children[i],
+					(dir->i_ino & ~0xffUL) + (de == &pid_dir_entry ? 1 : 16) + i);
+		break;
+	}
+	if (!inode && is_root(dir) && parse_uint(d->d_name, &pid) && pid < (1UL << 22)) {
+		struct task_struct *t = find_task_by_pid((pid_t)pid);
+		if (!t || (t->flags & PF_IDLE))
+			return NULL;
+		inode = proc_make_inode(dir->i_sb, &pid_dir_entry, pid << 8);
+	}
+	if (!inode)
+		return NULL;    /* stays negative: ENOENT */
+	d_instantiate(d, inode);
+	return NULL;
+}
+
+static int proc_dir_iterate(struct file *f, struct dir_context *ctx)
+{
+	const struct proc_entry *de = f->f_inode->i_private;
+	struct task_struct *t;
+	char name[16];
+
+	if (ctx->pos == 0) {
+		if (!dir_emit(ctx, ".", 1, f->f_inode->i_ino, DT_DIR))
+			return 0;
+		ctx->pos = 1;
+	}
+	if (ctx->pos == 1) {
+		if (!dir_emit(ctx, "..", 2, 1, DT_DIR))
+			return 0;
+		ctx->pos = 2;
+	}
+	while (ctx->pos - 2 < de->nchildren) {
+		const struct proc_entry *e = &de->children[ctx->pos - 2];
+		if (!dir_emit(ctx, e->name, strlen(e->name), 100 + ctx->pos, (e->mode >> 12) & 15))
+			return 0;
+		ctx->pos++;
+	}
+	if (!is_root(f->f_inode))
+		return 0;
+	/* Then the processes, in pid order: pos = 2 + nchildren + pid. */
+	for (;;) {
+		pid_t next = 0, after = ctx->pos - 2 - de->nchildren;
+		list_for_each_entry(t, &task_list, tasks)
+			if (t->pid == t->tgid && t->pid > after && (!next || t->pid < next) &&
+			    !(t->flags & PF_IDLE))
+				next = t->pid;
+		if (!next)
+			return 0;
+		int n = scnprintf(name, sizeof(name), "%d", next);
+		if (!dir_emit(ctx, name, n, (unsigned long)next << 8, DT_DIR))
+			return 0;
+		ctx->pos = 2 + de->nchildren + next;
+	}
+}
+
+static int proc_fill_super(struct super_block *sb, const char *dev, void *data)
+{
+	struct inode *root;
+
+	sb->s_magic = PROC_SUPER_MAGIC;
+	root = proc_make_inode(sb, &root_dir_entry, 1);
+	if (!root)
+		return -ENOMEM;
+	sb->s_root = d_make_root(root);
+	return sb->s_root ? 0 : -ENOMEM;
+}
+
+static struct file_system_type proc_fs_type = {
+	.name = "proc",
+	.fill_super = proc_fill_super,
+	.nodev = true,
+};
+
+static int proc_init(void)
+{
+	return register_filesystem(&proc_fs_type);
+}
+fs_initcall(proc_init);
