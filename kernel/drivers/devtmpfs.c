@@ -1,0 +1,75 @@
+/*
+ * devtmpfs: the device filesystem /init mounts on /dev. It is a tmpfs
+ * populated at mount time with the nodes of Glass's devices, so the guest
+ * can add, remove and chmod entries as on Linux.
+ */
+#include <glass/fs.h>
+#include <glass/init.h>
+
+struct dev_node {
+	const char *name;
+	umode_t mode;
+	unsigned int major, minor;
+	const char *target;             /* for symlinks */
+};
+
+static const struct dev_node dev_nodes[] = {
+	{ "null", S_IFCHR | 0666, 1, 3 },
+	{ "zero", S_IFCHR | 0666, 1, 5 },
+	{ "full", S_IFCHR | 0666, 1, 7 },
+	{ "random", S_IFCHR | 0666, 1, 8 },
+	{ "urandom", S_IFCHR | 0666, 1, 9 },
+	{ "tty", S_IFCHR | 0666, 5, 0 },
+	{ "console", S_IFCHR | 0600, 5, 1 },
+	{ "tty0", S_IFCHR | 0620, 4, 0 },
+	{ "tty1", S_IFCHR | 0620, 4, 1 },
+	{ "pts", S_IFDIR | 0755 },
+	{ "shm", S_IFDIR | 01777 },
+	{ "fd", S_IFLNK | 0777, .target = "/proc/self/fd" },
+	{ "stdin", S_IFLNK | 0777, .target = "/proc/self/fd/0" },
+	{ "stdout", S_IFLNK | 0777, .target = "/proc/self/fd/1" },
+	{ "stderr", S_IFLNK | 0777, .target = "/proc/self/fd/2" },
+};
+
+static int add_node(struct dentry *root, const struct dev_node *n)
+{
+	struct inode *dir = root->d_inode;
+	struct dentry *d = d_alloc(root, n->name, strlen(n->name));
+	int err;
+
+	if (!d)
+		return -ENOMEM;
+	if (S_ISDIR(n->mode))
+		err = dir->i_op->mkdir(dir, d, n->mode);
+	else if (S_ISLNK(n->mode))
+		err = dir->i_op->symlink(dir, d, n->target);
+	else
+		err = dir->i_op->mknod(dir, d, n->mode, MKDEV(n->major, n->minor));
+	dput(d);
+	return err;
+}
+
+static int devtmpfs_fill_super(struct super_block *sb, const char *dev, void *data)
+{
+	struct file_system_type *tmpfs = get_fs_type("tmpfs");
+	int err;
+
+	if (!tmpfs)
+		return -ENODEV;
+	err = tmpfs->fill_super(sb, dev, data);
+	for (size_t i = 0; !err && i < ARRAY_SIZE(dev_nodes); i++)
+		err = add_node(sb->s_root, &dev_nodes[i]);
+	return err;
+}
+
+static struct file_system_type devtmpfs_type = {
+	.name = "devtmpfs",
+	.fill_super = devtmpfs_fill_super,
+	.nodev = true,
+};
+
+static int devtmpfs_init(void)
+{
+	return register_filesystem(&devtmpfs_type);
+}
+fs_initcall(devtmpfs_init);
