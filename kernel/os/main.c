@@ -41,6 +41,7 @@ int main(int argc, char **argv)
 	os_argc = argc;
 	os_argv = argv;
 	os_signals_init();
+	os_fault_init();
 	os_events_init();
 	start_kernel(argc, argv);
 }

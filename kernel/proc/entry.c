@@ -12,6 +12,7 @@
 syscall_fn_t syscall_table[NR_syscalls];
 unsigned long syscall_count;
 unsigned long fault_count;
+unsigned long tick_count;
 
 extern const struct syscall_entry __start_syscalls[], __stop_syscalls[];
 
@@ -185,6 +186,7 @@ __noreturn void ret_to_user(void)
 			do_guest_signal(&stop);
 			break;
 		case GUEST_TICK:
+			tick_count++;
 			current->need_resched = true;
 			break;
 		case GUEST_GONE:

@@ -105,8 +105,9 @@ int proc_loadavg_show(struct task_struct *t, char *buf, size_t size)
 int proc_glass_stats_show(struct task_struct *t, char *buf, size_t size)
 {
 	return scnprintf(buf, size,
-			 "round_trips %lu\nsyscalls %lu\nfaults %lu\nforks %lu\nflushes %lu\n"
-			 "free_pages %lu\nslab_objects %lu\ntasks %d\n",
-			 os_round_trips, syscall_count, fault_count, fork_count, host_flushes,
+			 "round_trips %lu\nsyscalls %lu\nfaults %lu\nticks %lu\nforks %lu\n"
+			 "flushes %lu\nfree_pages %lu\nslab_objects %lu\ntasks %d\n",
+			 os_round_trips, syscall_count, fault_count, tick_count, fork_count,
+			 host_flushes,
 			 nr_free_pages(), slab_objects_in_use(), nr_tasks);
 }

@@ -17,6 +17,13 @@ __noreturn void os_abort(void);
 __noreturn void os_reexec(void);
 void os_flush_console(void);
 
+/* --- faults in kernel code (kernel/os/fault.c) --- */
+struct os_fault_regs {
+	u64 ip, sp, bp, ax, bx, cx, dx, si, di, r8, r9, r10, r11, r12, r13, r14, r15;
+	u64 flags, err, trapno;
+};
+int os_fault_init(void);
+
 /* --- the umid directory (kernel/os/umid.c) --- */
 /* Create and lock <uml_dir>/<umid>; on failure a one-line message in err. */
 int os_umid_setup(const char *uml_dir, const char *umid, char *err,

@@ -7,7 +7,7 @@
 struct mm_struct;
 
 /* entry.c */
-extern unsigned long syscall_count, fault_count;
+extern unsigned long syscall_count, fault_count, tick_count;
 void save_fpstate(struct mm_struct *mm);
 
 /* exit.c */
