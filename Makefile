@@ -84,14 +84,119 @@ deps:
 run: deps all
 	./glass
 
-check: deps all
+# ---- guest programs (examples/programs): payloads for the tests and bench ----
+# Every t_*.c is built static three ways: glibc, musl and (t_proc only)
+# glibc static-pie; the ones named in PROG_PTHREAD are linked with -pthread.
+# bench and roundtrips are glibc static; ptrace_rt is a host tool.
+PB := $(B)/programs
+PROG_CFLAGS := -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE
+PROG_T := $(patsubst examples/programs/%.c,%,$(sort $(wildcard examples/programs/t_*.c)))
+PROG_PTHREAD := t_threads t_fpsse
+PROG_PIE := t_proc
+PROGRAMS := $(PROG_T:%=$(PB)/glibc/%) $(PROG_T:%=$(PB)/musl/%) $(PROG_PIE:%=$(PB)/static-pie/%) \
+	$(patsubst %,$(PB)/glibc/%,$(filter bench roundtrips,$(patsubst examples/programs/%.c,%,$(wildcard examples/programs/*.c)))) \
+	$(if $(wildcard examples/programs/ptrace_rt.c),$(PB)/host/ptrace_rt)
+prog_threads = $(if $(filter $(1),$(PROG_PTHREAD)),-pthread)
+
+all: programs
+programs: $(PROGRAMS)
+
+$(PB)/glibc/%: examples/programs/%.c examples/programs/check.h
+	@mkdir -p $(dir $@)
+	$(CC) $(PROG_CFLAGS) -static $(call prog_threads,$*) -o $@ $< -lm
+$(PB)/musl/%: examples/programs/%.c examples/programs/check.h
+	@mkdir -p $(dir $@)
+	musl-gcc $(PROG_CFLAGS) -static $(call prog_threads,$*) -o $@ $< -lm
+$(PB)/static-pie/%: examples/programs/%.c examples/programs/check.h
+	@mkdir -p $(dir $@)
+	$(CC) $(PROG_CFLAGS) -fpie -static-pie $(call prog_threads,$*) -o $@ $< -lm
+$(PB)/host/%: examples/programs/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(PROG_CFLAGS) -o $@ $<
+
+# ---- unit tests (tests/unit) ----
+# tests/unit/test_X.c is a Check program linked with the files listed one per
+# line in tests/unit/test_X.deps: kernel sources (kernel/os/ and tests/*
+# fakes with the host flags OSCFLAGS, the rest with KCFLAGS, as in glass) and
+# *_fakes.c files. Two builds: $(B)/tests/unit/test_X, and with ASan and
+# UBSan in $(SB)/tests/unit/test_X (kernel objects recompiled there).
+SB := build-san
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all
+CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck) -lsubunit -lm -lrt -lpthread
+UNIT_NAMES := $(patsubst tests/unit/%.c,%,$(sort $(wildcard tests/unit/test_*.c)))
+UNIT := $(UNIT_NAMES:%=$(B)/tests/unit/%)
+UNIT_SAN := $(UNIT_NAMES:%=$(SB)/tests/unit/%)
+# Objects for the sources in a .deps file, in object dir $(1).
+deps_of = $(if $(wildcard $(2)),$(shell grep -v '^[[:space:]]*\(#\|$$\)' $(2)))
+deps_objs = $(patsubst %.S,$(1)/%.o,$(patsubst %.c,$(1)/%.o,$(call deps_of,$(1),$(2))))
+
+define unit_rule
+$(B)/tests/unit/$(1): $(B)/tests/unit/$(1).o $(call deps_objs,$(B),tests/unit/$(1).deps) tests/unit/$(1).deps
+	$$(CC) $$(LDFLAGS) -o $$@ $$(filter %.o,$$^) $$(CHECK_LIBS)
+$(SB)/tests/unit/$(1): $(SB)/tests/unit/$(1).o $(call deps_objs,$(SB),tests/unit/$(1).deps) tests/unit/$(1).deps
+	$$(CC) $$(LDFLAGS) $$(SANFLAGS) -o $$@ $$(filter %.o,$$^) $$(CHECK_LIBS)
+endef
+$(foreach t,$(UNIT_NAMES),$(eval $(call unit_rule,$(t))))
+
+$(B)/tests/%.o: tests/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(OSCFLAGS) -MMD -MP -c $< -o $@
+$(SB)/tests/%.o: tests/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(OSCFLAGS) $(SANFLAGS) -MMD -MP -c $< -o $@
+$(SB)/kernel/os/%.o: kernel/os/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(OSCFLAGS) $(SANFLAGS) -MMD -MP -c $< -o $@
+$(SB)/kernel/%.o: kernel/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) $(SANFLAGS) -MMD -MP -c $< -o $@
+$(SB)/kernel/%.o: kernel/%.S
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -MMD -MP -c $< -o $@
+$(SB)/kernel/arch/x86_64/stub_blob.o: $(STUB)
+$(SB)/kernel/init/initramfs_data.o: $(B)/initramfs.cpio
+
+unit: $(UNIT) $(UNIT_SAN)
+
+# ---- fuzz targets (tests/fuzz): libFuzzer with clang, same .deps convention ----
+FB := build-fuzz
+FUZZ_CC := clang
+FUZZ_FLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined
+FUZZ_KCFLAGS := -std=gnu11 -fno-pie -fno-strict-aliasing -fno-common -nostdinc \
+	-isystem $(shell $(FUZZ_CC) -print-resource-dir 2>/dev/null)/include -Ikernel/include \
+	-fno-stack-protector -Wall -Wno-unused-parameter
+FUZZ_NAMES := $(patsubst tests/fuzz/%.c,%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
+FUZZ := $(FUZZ_NAMES:%=$(FB)/tests/fuzz/%)
+define fuzz_rule
+$(FB)/tests/fuzz/$(1): $(FB)/tests/fuzz/$(1).o $(call deps_objs,$(FB),tests/fuzz/$(1).deps) $(wildcard tests/fuzz/$(1).deps)
+	$$(FUZZ_CC) -g -no-pie -fsanitize=fuzzer,address,undefined -o $$@ $$(filter %.o,$$^)
+endef
+$(foreach t,$(FUZZ_NAMES),$(eval $(call fuzz_rule,$(t))))
+$(FB)/tests/%.o: tests/%.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fno-pie -D_GNU_SOURCE -Ikernel/include -MMD -MP -c $< -o $@
+$(FB)/kernel/os/%.o: kernel/os/%.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fno-pie -D_GNU_SOURCE -Ikernel/include -MMD -MP -c $< -o $@
+$(FB)/kernel/%.o: kernel/%.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_KCFLAGS) $(FUZZ_FLAGS) -MMD -MP -c $< -o $@
+
+fuzz: $(FUZZ)
+
+check: deps-check
 	@scripts/check.sh
 
-bench: deps all
+bench: deps-bench all
 	@scripts/bench.sh
 
-clean:
-	rm -rf $(B) glass
+deps-check:
+	@scripts/deps.sh check
+deps-bench:
+	@scripts/deps.sh bench
 
-.PHONY: all deps run check bench clean
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+clean:
+	rm -rf $(B) $(SB) $(FB) glass
+
+.PHONY: all deps deps-check deps-bench run programs unit fuzz check bench clean
+-include $(shell find $(B) $(SB) $(FB) -name '*.d' 2>/dev/null)

@@ -3,6 +3,7 @@
 # The last entry is the end of text, so every symbol has a size.
 set -eu
 nm -n --defined-only "$1" | awk '
+BEGIN { n = 0 }
 $2 ~ /^[tTwW]$/ && $3 !~ /^\./ && $3 !~ /^__kallsyms/ { addr[n] = $1; name[n] = $3; n++ }
 $3 == "_etext" || $3 == "etext" { etext = $1 }
 END {

@@ -572,7 +572,7 @@ struct file *do_filp_open(int dfd, const char *name, int flags, umode_t mode)
 	struct inode *inode;
 	struct path path;
 	struct file *f;
-	bool created;
+	bool created = false;
 	int err = nd_init(&nd, dfd, name, 0);
 
 	if (!err)

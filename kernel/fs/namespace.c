@@ -333,7 +333,7 @@ SYSCALL_DEFINE5(mount, char __user *, dev_name, char __user *, dir_name,
 		err = -EFAULT;
 		if (n < 0)
 			goto out;
-		kdata[n < PAGE_SIZE ? n : PAGE_SIZE - 1] = '\0';
+		kdata[min_t(long, n, PAGE_SIZE - 1)] = 0;
 	}
 	err = do_mount(kdev, dir_name, ktype, flags, kdata);
 out:

@@ -16,12 +16,14 @@ struct file *vfs_open(const struct path *path, int flags)
 	struct file *f;
 	int err;
 
-	f = alloc_file(path, flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC),
-		       NULL);
+	/* ->open sees O_NOCTTY (ttys); it is dropped afterwards, as Linux's
+	 * do_dentry_open does. */
+	f = alloc_file(path, flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC), NULL);
 	if (IS_ERR(f))
 		return f;
 	if (flags & O_PATH) {
 		f->f_mode = 0;
+		f->f_flags &= ~O_NOCTTY;
 		return f;
 	}
 	if ((flags & O_ACCMODE) == 3)
@@ -36,6 +38,7 @@ struct file *vfs_open(const struct path *path, int flags)
 			return ERR_PTR(err);
 		}
 	}
+	f->f_flags &= ~O_NOCTTY;
 	return f;
 }
 

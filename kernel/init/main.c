@@ -92,6 +92,18 @@ static int kernel_init(void *unused)
 	const char *first = boot.init ? boot.init : boot.rdinit ? boot.rdinit : "/init";
 	int err;
 
+	/* pid 1 stops sharing idle's files, fs and signal state. */
+	put_files_struct(current->files);
+	current->files = files_alloc();
+	current->fs = copy_fs_struct(init_task.fs);
+	init_task.fs->users--;
+	current->sighand->count--;
+	current->signal->count--;
+	signals_init_task(current);
+	if (!current->files || !current->fs || !current->signal)
+		panic("out of memory starting init");
+	/* Like Linux's init: its own session and process group. */
+	current->signal->pgrp = current->signal->session = current->pid;
 	console_open_init_fds();
 	err = try_init(first);
 	if (!err)

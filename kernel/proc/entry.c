@@ -13,6 +13,7 @@ syscall_fn_t syscall_table[NR_syscalls];
 unsigned long syscall_count;
 unsigned long fault_count;
 unsigned long tick_count;
+bool debug_syscalls;
 
 extern const struct syscall_entry __start_syscalls[], __stop_syscalls[];
 
@@ -50,6 +51,11 @@ static void do_syscall(struct pt_regs *regs)
 					regs->r8, regs->r9);
 	else
 		ret = sys_ni(nr);
+	if (debug_syscalls)
+		pr_info("%s[%d] %s(%#llx, %#llx, %#llx) = %#lx\n", current->comm, current->pid,
+			nr < NR_syscalls && syscall_names[nr] ? syscall_names[nr] : "?",
+			(unsigned long long)regs->di, (unsigned long long)regs->si,
+			(unsigned long long)regs->dx, ret);
 	/* Syscalls that replace the registers (execve, rt_sigreturn) say so. */
 	if (current->regs_replaced)
 		current->regs_replaced = false;
@@ -75,7 +81,15 @@ static void do_page_fault(struct guest_stop *stop)
 		pr_err("Out of memory: killed process %d (%s) on a page fault at %#lx\n",
 		       current->tgid, current->comm, stop->addr);
 		force_sig(SIGKILL);
+	} else if (err == -EIO || err == -ENXIO) {
+		/* A file page wholly beyond the end of its file. */
+		force_sig_fault(SIGBUS, BUS_ADRERR, stop->addr);
 	} else if (err) {
+		/* As Linux's show_unhandled_signals: say where. */
+		pr_info("%s[%d]: segfault at %#lx ip %#llx sp %#llx (%s)\n", current->comm,
+			current->pid, stop->addr, (unsigned long long)current->regs.ip,
+			(unsigned long long)current->regs.sp,
+			si_code == SEGV_MAPERR ? "no mapping" : "access");
 		force_sig_fault(SIGSEGV, si_code, stop->addr);
 	}
 }

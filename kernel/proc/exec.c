@@ -404,12 +404,15 @@ static void de_thread(void)
 {
 	struct task_struct *t;
 
+	/* The SIGKILLs below end only their threads, not the group. */
+	current->signal->group_exec_task = current;
 	list_for_each_entry(t, &current->thread_group, thread_group)
 		if (t != current)
 			send_sig(SIGKILL, t, 1);
 	/* Each dying thread unlinks itself from the group as it exits. */
 	while (!list_empty(&current->thread_group))
 		schedule_timeout_ns(NSEC_PER_MSEC, false, NULL);
+	current->signal->group_exec_task = NULL;
 }
 
 /* Past the point of no return: replace current's image. */
@@ -418,7 +421,7 @@ static int exec_binprm(struct linux_binprm *b)
 	struct mm_struct *old = current->mm, *mm;
 	unsigned long brk, sp;
 	const char *base;
-	long bias;
+	long bias, bias_or_err;
 	int err;
 
 	if (old && old->mm_users == 1) {
@@ -439,10 +442,10 @@ static int exec_binprm(struct linux_binprm *b)
 	if (bias < 0)
 		return (int)bias;
 	mm_set_brk(mm, brk);
-	err = do_mmap(NULL, STACK_TOP - STACK_INIT_SIZE, STACK_INIT_SIZE, 3,
-		      MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | MAP_GROWSDOWN, 0);
-	if (err < 0)
-		return err;
+	bias_or_err = do_mmap(NULL, STACK_TOP - STACK_INIT_SIZE, STACK_INIT_SIZE, 3,
+			      MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | MAP_GROWSDOWN, 0);
+	if (bias_or_err < 0)
+		return (int)bias_or_err;
 	mm->start_stack = STACK_TOP;
 	err = create_tables(b, bias, &sp);
 	if (err)
@@ -522,7 +525,11 @@ out:
 long kernel_execve(const char *path, const char *const argv[],
 		   const char *const envp[])
 {
-	return do_execve(path, argv, envp, true);
+	long err = do_execve(path, argv, envp, true);
+
+	/* Not inside a syscall: nothing must skip the next return value. */
+	current->regs_replaced = false;
+	return err;
 }
 
 SYSCALL_DEFINE3(execve, const char __user *, filename,

@@ -118,8 +118,9 @@ void release_task(struct task_struct *t)
 		free_task(t);
 	/* A leader that died first waits for its last thread. */
 	if (t != leader && group_dead(leader) && leader->exit_signal >= 0 &&
-	    leader->real_parent && leader->real_parent->signal)
-		do_notify_parent(leader, leader->exit_signal);
+	    leader->real_parent && leader->real_parent->signal &&
+	    do_notify_parent(leader, leader->exit_signal))
+		release_task(leader);   /* the parent ignores SIGCHLD */
 }
 
 __noreturn void do_exit(int code)
@@ -150,8 +151,8 @@ __noreturn void do_exit(int code)
 	} else if (group_dead(t)) {
 		if (t->exit_signal < 0 || !t->real_parent || is_kthread(t))
 			release_task(t);
-		else
-			do_notify_parent(t, t->exit_signal);
+		else if (do_notify_parent(t, t->exit_signal))
+			release_task(t);        /* the parent ignores SIGCHLD */
 	}
 	t->state = TASK_DEAD;
 	schedule();

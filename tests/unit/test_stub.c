@@ -38,6 +38,7 @@ static void setup(void)
 	/* getpid; getppid; write to DATA_ADDR; read from 0x12345000; int3 */
 	static const unsigned char code[] = {
 		0xb8, 39, 0, 0, 0, 0x0f, 0x05,             /* mov $39,%eax; syscall */
+		0x48, 0x89, 0xc7,                          /* mov %rax,%rdi */
 		0xb8, 110, 0, 0, 0, 0x0f, 0x05,            /* mov $110,%eax; syscall */
 		0x48, 0xc7, 0xc3, 0x00, 0x00, 0x60, 0x00,  /* mov $0x600000,%rbx */
 		0xc7, 0x03, 0x2a, 0x00, 0x00, 0x00,        /* movl $42,(%rbx) */
@@ -95,6 +96,7 @@ START_TEST(batch_then_syscalls_faults_and_trap)
 	ck_assert_int_eq(os_guest_run(pid, &r, &stop), 0);
 	ck_assert_int_eq(stop.kind, GUEST_SYSCALL);
 	ck_assert_uint_eq(r.orig_ax, 110);
+	ck_assert_uint_eq(r.di, 1234);             /* the guest saw our return value */
 	ck_assert_uint_eq(r.ax, (unsigned long)-38);   /* -ENOSYS: not run on the host */
 	ck_assert_uint_eq(os_round_trips - before, 2);
 

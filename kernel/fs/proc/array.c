@@ -102,21 +102,34 @@ int proc_pid_stat_show(struct task_struct *t, char *buf, size_t size)
 		tty_nr = (int)tty_devnum(sig->tty);
 		tpgid = tty_get_pgrp(sig->tty);
 	}
-	pb_printf(&pb, "%d (%s) %c %d %d %d %d %d %u %lu 0 0 0 %llu %llu %llu %llu 20 0 %d 0 %llu %lu %lu %lu %lu %lu %lu 0 0 0 %lu %lu 0 0 0 0 %d 0 0 0 0 0 0 %lu %lu %lu %lu %lu %lu %lu %d\n",
+	/* Fields 1-13: pid comm state ppid pgrp session tty_nr tpgid flags
+	 * minflt cminflt majflt cmajflt. */
+	pb_printf(&pb, "%d (%s) %c %d %d %d %d %d %u %lu 0 0 0 ",
 		  t->pid, t->comm, task_state_char(t), task_ppid(t),
 		  sig ? sig->pgrp : 0, sig ? sig->session : 0, tty_nr, tpgid,
-		  t->flags, t->min_flt,
+		  t->flags, t->min_flt);
+	/* 14-22: utime stime cutime cstime priority nice num_threads
+	 * itrealvalue starttime. */
+	pb_printf(&pb, "%llu %llu %llu %llu 20 0 %d 0 %llu ",
 		  (unsigned long long)(t->utime_ns / (NSEC_PER_SEC / USER_HZ)),
 		  (unsigned long long)(t->stime_ns / (NSEC_PER_SEC / USER_HZ)),
 		  (unsigned long long)(sig ? sig->cutime_ns / (NSEC_PER_SEC / USER_HZ) : 0),
 		  (unsigned long long)(sig ? sig->cstime_ns / (NSEC_PER_SEC / USER_HZ) : 0),
 		  nr_threads(t),
-		  (unsigned long long)(t->start_time_ns / (NSEC_PER_SEC / USER_HZ)),
+		  (unsigned long long)(t->start_time_ns / (NSEC_PER_SEC / USER_HZ)));
+	/* 23-30: vsize rss rsslim startcode endcode startstack kstkesp kstkeip. */
+	pb_printf(&pb, "%lu %lu %lu %lu %lu %lu %llu %llu ",
 		  task_vsize(t), mm ? mm->rss : 0, ULONG_MAX,
 		  mm ? mm->start_code : 0, mm ? mm->end_code : 0,
-		  mm ? mm->start_stack : 0, mm ? t->regs.sp : 0,
-		  t->pending.signal.sig, t->blocked.sig,
-		  t->exit_signal,
+		  mm ? mm->start_stack : 0, (unsigned long long)t->regs.sp,
+		  (unsigned long long)t->regs.ip);
+	/* 31-44: signal blocked sigignore sigcatch wchan nswap cnswap
+	 * exit_signal processor rt_priority policy blkio guest_time cguest_time. */
+	pb_printf(&pb, "%lu %lu 0 0 0 0 0 %d 0 0 0 0 0 0 ",
+		  t->pending.signal.sig, t->blocked.sig, t->exit_signal);
+	/* 45-52: start_data end_data start_brk arg_start arg_end env_start
+	 * env_end exit_code. */
+	pb_printf(&pb, "%lu %lu %lu %lu %lu %lu %lu %d\n",
 		  mm ? mm->start_data : 0, mm ? mm->end_data : 0,
 		  mm ? mm->start_brk : 0, mm ? mm->arg_start : 0, mm ? mm->arg_end : 0,
 		  mm ? mm->env_start : 0, mm ? mm->env_end : 0,

@@ -453,4 +453,18 @@ int iterate_dir(struct file *f, struct dir_context *ctx);
 #define DEFAULT_POLLMASK (POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM)
 unsigned int vfs_poll(struct file *f, poll_table *pt);
 
+
+/* ---- page cache I/O (filemap.c) ---- */
+/* Largest file the page cache holds (i_pages is a flat array). */
+#define MAX_FILEMAP_BYTES (4UL << 30)
+/* The cached page at index without a reference, or NULL. */
+struct page *find_page(struct inode *inode, unsigned long index);
+/* ->read/->write over the page cache (holes read as zeros; pages come
+ * from ->readpage when the inode has one). write honours O_APPEND. */
+ssize_t generic_file_read(struct file *f, char __user *buf, size_t count, loff_t *pos);
+ssize_t generic_file_write(struct file *f, const char __user *buf, size_t count,
+			   loff_t *pos);
+/* Drop cached pages wholly beyond newsize and zero the tail of the last. */
+void truncate_inode_pages(struct inode *inode, loff_t newsize);
+
 #endif

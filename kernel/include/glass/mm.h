@@ -20,6 +20,7 @@ struct inode;
 #define PG_pgtable 0x8      /* a page-table page */
 #define PG_uptodate 0x10    /* page-cache page holds the file's data */
 #define PG_dirty 0x20
+#define PG_large 0x40       /* kmalloc/kmem_cache object of whole pages */
 
 struct page {
 	unsigned long flags;
@@ -31,6 +32,8 @@ struct page {
 	struct inode *mapping;  /* page-cache owner, or NULL */
 	unsigned long index;    /* page-cache index */
 	unsigned long alloc_site; /* debug: who allocated it */
+	void *freelist;         /* slab: first free object */
+	unsigned int inuse;     /* slab: objects handed out */
 };
 
 extern struct page *mem_map;
@@ -70,6 +73,9 @@ static inline bool virt_is_physmem(const void *v)
 #define __GFP_ZERO 0x1u
 #define GFP_NOWARN 0x2u
 
+/* Poison freed frames and check the poison on allocation (boot option). */
+extern bool debug_pagealloc;
+
 /* page_alloc.c: a buddy allocator over physmem */
 void mem_init(unsigned long physmem_bytes);
 struct page *alloc_pages(gfp_t gfp, unsigned int order);
@@ -88,6 +94,8 @@ struct kmem_cache;
 struct kmem_cache *kmem_cache_create(const char *name, size_t size, size_t align);
 void *kmem_cache_alloc(struct kmem_cache *c, gfp_t gfp);
 void kmem_cache_free(struct kmem_cache *c, void *obj);
+/* Free an empty cache; warns and keeps it if objects are still in use. */
+void kmem_cache_destroy(struct kmem_cache *c);
 void *kmalloc(size_t size, gfp_t gfp);
 void *kzalloc(size_t size, gfp_t gfp);
 void *kcalloc(size_t n, size_t size, gfp_t gfp);
@@ -105,6 +113,7 @@ int slab_info(char *buf, size_t size);
 #define VM_WRITE 0x2UL
 #define VM_EXEC 0x4UL
 #define VM_SHARED 0x8UL
+#define VM_MAYWRITE 0x20UL      /* mprotect may add VM_WRITE */
 #define VM_GROWSDOWN 0x100UL
 #define VM_DONTCOPY 0x200UL
 
@@ -144,9 +153,83 @@ struct mm_struct {
 #define _PAGE_PRESENT 0x1UL
 #define _PAGE_RW 0x2UL
 #define _PAGE_EXEC 0x4UL          /* (not x86's bit; ours) */
+#define _PAGE_READ 0x8UL          /* guest may read (clear: PROT_NONE) */
 #define _PAGE_DIRTY 0x40UL
 #define _PAGE_ACCESSED 0x20UL
 #define PTE_PFN_MASK 0x000ffffffffff000UL
+
+/* Linux mmap ABI values. Each is guarded so host-side unit tests may
+ * include <sys/mman.h> as well; the values are Linux's either way. */
+#ifndef PROT_READ
+#define PROT_NONE 0x0
+#define PROT_READ 0x1
+#define PROT_WRITE 0x2
+#define PROT_EXEC 0x4
+#endif
+#ifndef PROT_GROWSDOWN
+#define PROT_GROWSDOWN 0x01000000
+#define PROT_GROWSUP 0x02000000
+#endif
+#ifndef MAP_SHARED
+#define MAP_SHARED 0x01
+#endif
+#ifndef MAP_PRIVATE
+#define MAP_PRIVATE 0x02
+#endif
+#ifndef MAP_SHARED_VALIDATE
+#define MAP_SHARED_VALIDATE 0x03
+#endif
+#ifndef MAP_TYPE
+#define MAP_TYPE 0x0f
+#endif
+#ifndef MAP_FIXED
+#define MAP_FIXED 0x10
+#endif
+#ifndef MAP_ANONYMOUS
+#define MAP_ANONYMOUS 0x20
+#endif
+#ifndef MAP_GROWSDOWN
+#define MAP_GROWSDOWN 0x0100
+#endif
+#ifndef MAP_DENYWRITE
+#define MAP_DENYWRITE 0x0800
+#define MAP_EXECUTABLE 0x1000
+#define MAP_LOCKED 0x2000
+#define MAP_NORESERVE 0x4000
+#define MAP_POPULATE 0x8000
+#define MAP_NONBLOCK 0x10000
+#define MAP_STACK 0x20000
+#define MAP_HUGETLB 0x40000
+#endif
+#ifndef MAP_FIXED_NOREPLACE
+#define MAP_FIXED_NOREPLACE 0x100000
+#endif
+#ifndef MREMAP_MAYMOVE
+#define MREMAP_MAYMOVE 1
+#define MREMAP_FIXED 2
+#endif
+#ifndef MREMAP_DONTUNMAP
+#define MREMAP_DONTUNMAP 4
+#endif
+#ifndef MADV_NORMAL
+#define MADV_NORMAL 0
+#define MADV_RANDOM 1
+#define MADV_SEQUENTIAL 2
+#define MADV_WILLNEED 3
+#define MADV_DONTNEED 4
+#define MADV_FREE 8
+#endif
+#ifndef MS_ASYNC
+#define MS_ASYNC 1
+#define MS_INVALIDATE 2
+#define MS_SYNC 4
+#endif
+
+/* Lowest address mmap hands out or accepts with MAP_FIXED (Linux's
+ * vm.mmap_min_addr). */
+#define MMAP_MIN_ADDR 0x10000UL
+/* Largest size a VM_GROWSDOWN stack grows to (RLIMIT_STACK). */
+#define STACK_LIMIT (8UL << 20)
 
 /* mm.c */
 struct mm_struct *mm_alloc(void);           /* with a fresh host process */
@@ -183,12 +266,20 @@ int do_mprotect(struct mm_struct *mm, unsigned long addr, unsigned long len,
 		unsigned long prot);
 /* Set up brk area at start (exec). */
 void mm_set_brk(struct mm_struct *mm, unsigned long start);
+/* brk(2) on mm: returns the new break, or the old one on failure. */
+unsigned long do_brk(struct mm_struct *mm, unsigned long brk);
+/* mremap(2) on mm: the new address or -errno. */
+long do_mremap(struct mm_struct *mm, unsigned long addr, unsigned long old_len,
+	       unsigned long new_len, unsigned long flags, unsigned long new_addr);
+int do_madvise(struct mm_struct *mm, unsigned long addr, unsigned long len,
+	       int advice);
 
 /* fault.c */
 #define FAULT_FLAG_WRITE 0x1
 #define FAULT_FLAG_EXEC 0x2
 #define FAULT_FLAG_USER 0x4       /* from a guest access, not copy_*_user */
 /* Returns 0, -EFAULT (SIGSEGV: no VMA / bad access; *si_code set),
+ * -EIO (SIGBUS: file page wholly beyond EOF; *si_code = BUS_ADRERR),
  * or -ENOMEM. */
 int handle_mm_fault(struct mm_struct *mm, unsigned long addr, int flags,
 		    int *si_code);

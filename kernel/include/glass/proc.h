@@ -19,8 +19,14 @@ void mm_release_vfork(struct task_struct *t);
 
 /* signal.c */
 void signals_init_task(struct task_struct *t);
-/* Child exit/stop/continue notification: SIGCHLD and the wait queue. */
-void do_notify_parent(struct task_struct *t, int sig);
+/*
+ * A process (group leader t, whole group dead) tells its parent it
+ * exited: sig (t->exit_signal) with CLD_EXITED/KILLED/DUMPED from
+ * t->exit_code, and a wake-up of the parent's wait_chldexit. Returns true
+ * when the parent ignores SIGCHLD or set SA_NOCLDWAIT: nobody will wait
+ * for t, and the caller must release_task(t) itself (autoreap).
+ */
+bool do_notify_parent(struct task_struct *t, int sig);
 void flush_signal_handlers(struct task_struct *t);  /* exec */
 int copy_sighand_signal(unsigned long clone_flags, struct task_struct *p);
 void exit_signals(struct task_struct *t);

@@ -94,7 +94,9 @@ struct task_struct {
 	struct sighand_struct *sighand;
 	struct signal_struct *signal;
 	sigset_t blocked;
+	sigset_t real_blocked;  /* blocked before rt_sigtimedwait's sleep */
 	sigset_t saved_sigmask;
+	unsigned int jobctl;    /* JOBCTL_* (signal.h) */
 	bool restore_sigmask;
 	struct sigpending pending;
 	unsigned long sas_ss_sp;

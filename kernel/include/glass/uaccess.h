@@ -22,6 +22,9 @@ unsigned long copy_to_user(void __user *to, const void *from, unsigned long n);
 unsigned long clear_user(void __user *to, unsigned long n);
 /* Length copied (without the NUL) or -EFAULT; count = size of dst. */
 long strncpy_from_user(char *dst, const char __user *src, long count);
+/* Length of a user string including its NUL, 0 on a bad pointer, or a
+ * value > n if there is no NUL in the first n bytes (Linux's). */
+long strnlen_user(const char __user *s, long n);
 /* Checks range lies below TASK_SIZE. */
 bool access_ok(const void __user *p, unsigned long n);
 

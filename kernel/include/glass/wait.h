@@ -42,7 +42,7 @@ void schedule(void);
  */
 #define wait_event_state(wq, cond, state, intr)                      \
 	({                                                           \
-		struct wait_queue_entry __we;                        \
+		struct wait_queue_entry __we = { .task = NULL };     \
 		int __ret = 0;                                       \
 		for (;;) {                                           \
 			prepare_to_wait(&(wq), &__we, state);        \

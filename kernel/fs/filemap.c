@@ -1,0 +1,190 @@
+/*
+ * The page cache: each inode keeps its file data in physmem pages,
+ * i_pages[index] (NULL for a hole or a page not read yet). The cache holds
+ * one reference per page; guest mappings of a file (mmap) take their own,
+ * so a page outlives truncation while mapped (its ->mapping is cleared).
+ * CPU thread; nothing here sleeps.
+ */
+#include "internal.h"
+
+struct page *find_page(struct inode *inode, unsigned long index)
+{
+	return index < inode->i_npages_cap ? inode->i_pages[index] : NULL;
+}
+
+/* Make room in i_pages for index. */
+static int grow_page_array(struct inode *inode, unsigned long index)
+{
+	unsigned long cap = inode->i_npages_cap ? inode->i_npages_cap : 4;
+	struct page **pages;
+
+	if (index < inode->i_npages_cap)
+		return 0;
+	if (index >= (MAX_FILEMAP_BYTES >> PAGE_SHIFT))
+		return -EFBIG;
+	while (cap <= index)
+		cap *= 2;
+	pages = kcalloc(cap, sizeof(*pages), GFP_KERNEL);
+	if (!pages)
+		return -ENOMEM;
+	if (inode->i_pages)
+		memcpy(pages, inode->i_pages, inode->i_npages_cap * sizeof(*pages));
+	kfree(inode->i_pages);
+	inode->i_pages = pages;
+	inode->i_npages_cap = cap;
+	return 0;
+}
+
+/* A new zeroed page at index (filled by ->readpage if the inode has one),
+ * inserted into the cache, which owns the one reference. */
+static struct page *add_new_page(struct inode *inode, unsigned long index)
+{
+	struct page *page;
+	int err = grow_page_array(inode, index);
+
+	if (err)
+		return ERR_PTR(err);
+	page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	if (!page)
+		return ERR_PTR(-ENOMEM);
+	page->mapping = inode;
+	page->index = index;
+	if (inode->i_aops && inode->i_aops->readpage) {
+		err = inode->i_aops->readpage(inode, page);
+		if (err) {
+			page->mapping = NULL;
+			put_page(page);
+			return ERR_PTR(err);
+		}
+	}
+	page->flags |= PG_uptodate;
+	inode->i_pages[index] = page;
+	inode->i_blocks += PAGE_SIZE / 512;
+	return page;
+}
+
+/*
+ * The page at index with a reference for the caller (mmap faults). A
+ * page inside i_size that is not cached yet is read in with
+ * ->readpage, or zero-filled (tmpfs holes). Beyond EOF: ERR_PTR(-ENXIO),
+ * which a fault turns into SIGBUS.
+ */
+struct page *filemap_get_page(struct inode *inode, unsigned long index)
+{
+	struct page *page = find_page(inode, index);
+
+	if (!page) {
+		if (index >= DIV_ROUND_UP((unsigned long)inode->i_size, PAGE_SIZE))
+			return ERR_PTR(-ENXIO);
+		page = add_new_page(inode, index);
+		if (IS_ERR(page))
+			return page;
+	}
+	get_page(page);
+	return page;
+}
+
+ssize_t generic_file_read(struct file *f, char __user *buf, size_t count, loff_t *pos)
+{
+	struct inode *inode = f->f_inode;
+	loff_t p = *pos;
+	size_t done = 0;
+
+	if (p < 0)
+		return -EINVAL;
+	while (done < count && p < inode->i_size) {
+		unsigned long index = p >> PAGE_SHIFT, off = p & (PAGE_SIZE - 1);
+		size_t n = min_t(size_t, PAGE_SIZE - off, count - done);
+		struct page *page = find_page(inode, index), *ref = NULL;
+		unsigned long left;
+
+		if ((loff_t)n > inode->i_size - p)
+			n = inode->i_size - p;
+		if (!page && inode->i_aops && inode->i_aops->readpage) {
+			ref = page = filemap_get_page(inode, index);
+			if (IS_ERR(page)) {
+				if (!done)
+					return PTR_ERR(page);
+				break;
+			}
+		}
+		if (page)
+			left = copy_to_user(buf + done, (char *)page_address(page) + off, n);
+		else
+			left = clear_user(buf + done, n);
+		if (ref)
+			put_page(ref);
+		done += n - left;
+		p += n - left;
+		if (left) {
+			if (!done)
+				return -EFAULT;
+			break;
+		}
+	}
+	*pos = p;
+	return done;
+}
+
+ssize_t generic_file_write(struct file *f, const char __user *buf, size_t count,
+			   loff_t *pos)
+{
+	struct inode *inode = f->f_inode;
+	loff_t p = (f->f_flags & O_APPEND) ? inode->i_size : *pos;
+	size_t done = 0;
+	ssize_t err = 0;
+
+	if (p < 0)
+		return -EINVAL;
+	if ((unsigned long)p >= MAX_FILEMAP_BYTES)
+		return count ? -EFBIG : 0;
+	if (count > MAX_FILEMAP_BYTES - p)
+		count = MAX_FILEMAP_BYTES - p;
+	while (done < count) {
+		unsigned long index = p >> PAGE_SHIFT, off = p & (PAGE_SIZE - 1);
+		size_t n = min_t(size_t, PAGE_SIZE - off, count - done);
+		struct page *page = find_page(inode, index);
+		unsigned long left;
+
+		if (!page) {
+			page = add_new_page(inode, index);
+			if (IS_ERR(page)) {
+				err = PTR_ERR(page);
+				break;
+			}
+		}
+		left = copy_from_user((char *)page_address(page) + off, buf + done, n);
+		page->flags |= PG_dirty;
+		done += n - left;
+		p += n - left;
+		if (p > inode->i_size)
+			inode->i_size = p;
+		if (left) {
+			err = -EFAULT;
+			break;
+		}
+	}
+	if (done)
+		inode_set_now(inode, TIME_M | TIME_C);
+	*pos = p;
+	return done ? (ssize_t)done : err;
+}
+
+void truncate_inode_pages(struct inode *inode, loff_t newsize)
+{
+	unsigned long first = DIV_ROUND_UP((unsigned long)newsize, PAGE_SIZE);
+	unsigned long off = newsize & (PAGE_SIZE - 1);
+	struct page *page;
+
+	for (unsigned long i = first; i < inode->i_npages_cap; i++) {
+		page = inode->i_pages[i];
+		if (!page)
+			continue;
+		inode->i_pages[i] = NULL;
+		page->mapping = NULL;
+		put_page(page);
+		inode->i_blocks -= PAGE_SIZE / 512;
+	}
+	if (off && (page = find_page(inode, newsize >> PAGE_SHIFT)))
+		memset((char *)page_address(page) + off, 0, PAGE_SIZE - off);
+}

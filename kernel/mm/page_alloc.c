@@ -1,0 +1,225 @@
+/*
+ * The page allocator: a binary buddy allocator (orders 0..MAX_ORDER) over
+ * the frames of physmem. mem_map, one struct page per frame, sits at the
+ * start of physmem and its own frames are PG_reserved. A free block's head
+ * frame carries PG_buddy and its order and sits on free_area[order].
+ * No reclaim: when nothing fits, alloc_pages returns NULL and the caller
+ * reports -ENOMEM. CPU thread only; nothing here sleeps.
+ */
+#include <glass/mm.h>
+#include "internal.h"
+
+#define POISON_FREE 0x6b
+
+struct page *mem_map;
+unsigned long max_pfn;
+unsigned long totalram_pages;
+bool debug_pagealloc;
+
+static struct list_head free_area[MAX_ORDER + 1];
+static unsigned long nr_free;
+
+/* Take a free block off its list. */
+static void del_free(struct page *p, unsigned int order)
+{
+	list_del(&p->lru);
+	p->flags &= ~PG_buddy;
+	nr_free -= 1UL << order;
+}
+
+/* Put a block on the free list of its order. */
+static void add_free(struct page *p, unsigned int order)
+{
+	p->flags |= PG_buddy;
+	p->order = order;
+	list_add(&p->lru, &free_area[order]);
+	nr_free += 1UL << order;
+}
+
+/* Return a block to the free lists, merging it with its free buddies. */
+static void free_block(unsigned long pfn, unsigned int order)
+{
+	while (order < MAX_ORDER) {
+		unsigned long buddy = pfn ^ (1UL << order);
+		struct page *b = pfn_to_page(buddy);
+
+		if (buddy + (1UL << order) > max_pfn ||
+		    !(b->flags & PG_buddy) || b->order != order)
+			break;
+		del_free(b, order);
+		pfn &= ~(1UL << order);
+		order++;
+	}
+	add_free(pfn_to_page(pfn), order);
+}
+
+/*
+ * Set up mem_map and the free lists over physmem_bytes of physmem, which
+ * the caller has mapped (zero-filled) at PHYSMEM_BASE. Boot, once.
+ */
+void mem_init(unsigned long physmem_bytes)
+{
+	unsigned long map_frames, pfn;
+
+	max_pfn = physmem_bytes >> PAGE_SHIFT;
+	mem_map = (struct page *)PHYSMEM_BASE;
+	map_frames = DIV_ROUND_UP(max_pfn * sizeof(struct page), PAGE_SIZE);
+	if (map_frames >= max_pfn)
+		panic("mem_init: %lu bytes of physmem cannot hold mem_map",
+		      physmem_bytes);
+	for (int i = 0; i <= MAX_ORDER; i++)
+		INIT_LIST_HEAD(&free_area[i]);
+	nr_free = 0;
+	for (pfn = 0; pfn < max_pfn; pfn++) {
+		struct page *p = pfn_to_page(pfn);
+
+		memset(p, 0, sizeof(*p));
+		INIT_LIST_HEAD(&p->lru);
+		if (pfn < map_frames) {
+			p->flags = PG_reserved;
+			p->refcount = 1;
+		}
+	}
+	/* Largest naturally aligned blocks first. */
+	pfn = map_frames;
+	while (pfn < max_pfn) {
+		unsigned int order = MAX_ORDER;
+
+		while (order && ((pfn & ((1UL << order) - 1)) ||
+				 pfn + (1UL << order) > max_pfn))
+			order--;
+		if (debug_pagealloc)
+			memset((void *)(PHYSMEM_BASE + (pfn << PAGE_SHIFT)),
+			       POISON_FREE, PAGE_SIZE << order);
+		add_free(pfn_to_page(pfn), order);
+		pfn += 1UL << order;
+	}
+	totalram_pages = max_pfn - map_frames;
+	kmem_cache_init();
+}
+
+/* debug_pagealloc: a block being handed out must still hold its poison. */
+static void check_poison(struct page *page, unsigned int order)
+{
+	const unsigned char *a = page_address(page);
+
+	for (unsigned long i = 0; i < (PAGE_SIZE << order); i++)
+		if (a[i] != POISON_FREE)
+			panic("page poison: frame %lu written at +%#lx after free",
+			      page_to_pfn(page), i);
+}
+
+/*
+ * Allocate 2^order contiguous frames; the head gets refcount 1 and its
+ * order. NULL when no block is free. CPU thread; never sleeps.
+ */
+struct page *alloc_pages(gfp_t gfp, unsigned int order)
+{
+	struct page *page = NULL;
+	unsigned int o;
+
+	if (order > MAX_ORDER) {
+		if (!(gfp & GFP_NOWARN))
+			pr_warn("alloc_pages: order %u too large\n", order);
+		return NULL;
+	}
+	for (o = order; o <= MAX_ORDER; o++) {
+		if (!list_empty(&free_area[o])) {
+			page = list_first_entry(&free_area[o], struct page, lru);
+			break;
+		}
+	}
+	if (!page)
+		return NULL;
+	del_free(page, o);
+	/* Give back the upper halves until the block is the right size. */
+	while (o > order) {
+		o--;
+		add_free(page + (1UL << o), o);
+	}
+	if (debug_pagealloc)
+		check_poison(page, order);
+	for (unsigned long i = 0; i < (1UL << order); i++) {
+		page[i].flags = 0;
+		page[i].refcount = 0;
+		page[i].mapcount = 0;
+		page[i].private = NULL;
+		page[i].mapping = NULL;
+		page[i].index = 0;
+		page[i].freelist = NULL;
+		page[i].inuse = 0;
+	}
+	page->refcount = 1;
+	page->order = order;
+	page->alloc_site = (unsigned long)__builtin_return_address(0);
+	if (gfp & __GFP_ZERO)
+		memset(page_address(page), 0, PAGE_SIZE << order);
+	return page;
+}
+
+/* Give a block back without looking at its refcount. */
+static void free_pages_now(struct page *page, unsigned int order)
+{
+	BUG_ON(page->flags & (PG_reserved | PG_buddy));
+	BUG_ON(page->mapcount != 0);
+	page->flags = 0;
+	page->refcount = 0;
+	page->mapping = NULL;
+	page->private = NULL;
+	if (debug_pagealloc)
+		memset(page_address(page), POISON_FREE, PAGE_SIZE << order);
+	free_block(page_to_pfn(page), order);
+}
+
+/*
+ * Drop the reference that alloc_pages gave; the block is freed when the
+ * last reference goes. Freeing a free frame panics ("double free").
+ */
+void __free_pages(struct page *page, unsigned int order)
+{
+	if (page->flags & PG_buddy)
+		panic("__free_pages: double free of frame %lu", page_to_pfn(page));
+	BUG_ON(page->refcount <= 0);
+	if (--page->refcount == 0)
+		free_pages_now(page, order);
+}
+
+/* Take one more reference on an allocated frame. */
+void get_page(struct page *p)
+{
+	BUG_ON(p->refcount <= 0 || (p->flags & PG_buddy));
+	p->refcount++;
+}
+
+/*
+ * Drop a reference; the last one frees the block (of the order it was
+ * allocated with). A page-cache page's owner has already let go of it
+ * by then, so only the link is cleared.
+ */
+void put_page(struct page *p)
+{
+	__free_pages(p, p->order);
+}
+
+/* alloc_pages, returning the frames' kernel address (or NULL). */
+void *get_free_pages(gfp_t gfp, unsigned int order)
+{
+	struct page *p = alloc_pages(gfp, order);
+
+	return p ? page_address(p) : NULL;
+}
+
+/* Free frames from get_free_pages; NULL is ignored. */
+void free_pages(void *addr, unsigned int order)
+{
+	if (!addr)
+		return;
+	BUG_ON(!virt_is_physmem(addr) || !IS_ALIGNED((unsigned long)addr, PAGE_SIZE));
+	__free_pages(virt_to_page(addr), order);
+}
+
+/* Frames on the free lists now. */
+unsigned long nr_free_pages(void)
+{
+	return nr_free;
+}

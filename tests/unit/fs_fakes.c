@@ -1,0 +1,378 @@
+/*
+ * Fakes of the rest of the kernel for the VFS unit tests: kmalloc on
+ * malloc, a page allocator over frames mmapped at PHYSMEM_BASE (so
+ * page_address() works), uaccess as memcpy (addresses below 64 KiB
+ * fault), one `current` task with files and fs, wait queues whose
+ * schedule() calls a test hook (or pretends a signal arrived), timers
+ * that never fire, send_sig recording, printk to stderr.
+ * Self-contained: refers to no kernel symbol, so any test can link it.
+ */
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+
+/* The kernel headers, kept apart from libc by kernel_in_host.h. */
+#include "kernel_in_host.h"
+
+#include "fs_fakes.h"
+
+/* ---- kmalloc ---- */
+long fake_kmalloc_live;
+
+void *kmalloc(size_t size, gfp_t gfp)
+{
+	void *p = malloc(size ? size : 1);
+
+	if (p) {
+		fake_kmalloc_live++;
+		if (gfp & __GFP_ZERO)
+			memset(p, 0, size);
+	}
+	return p;
+}
+
+void *kzalloc(size_t size, gfp_t gfp)
+{
+	return kmalloc(size, gfp | __GFP_ZERO);
+}
+
+void *kcalloc(size_t n, size_t size, gfp_t gfp)
+{
+	return kzalloc(n * size, gfp);
+}
+
+void *krealloc(void *p, size_t size, gfp_t gfp)
+{
+	void *q = realloc(p, size ? size : 1);
+
+	(void)gfp;
+
+	if (q && !p)
+		fake_kmalloc_live++;
+	return q;
+}
+
+void kfree(const void *p)
+{
+	if (p) {
+		fake_kmalloc_live--;
+		free((void *)p);
+	}
+}
+
+/* ---- pages ---- */
+#define FAKE_PAGES 4096
+struct page *mem_map;
+unsigned long max_pfn;
+unsigned long totalram_pages = FAKE_PAGES;
+long fake_pages_live;
+static struct page fake_mem_map[FAKE_PAGES];
+static unsigned long next_free_hint;
+
+static void pages_init(void)
+{
+	void *m;
+
+	if (mem_map)
+		return;
+	m = mmap((void *)PHYSMEM_BASE, FAKE_PAGES * PAGE_SIZE, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	if (m != (void *)PHYSMEM_BASE) {
+		fprintf(stderr, "fs_fakes: cannot map physmem at %#lx\n", PHYSMEM_BASE);
+		abort();
+	}
+	mem_map = fake_mem_map;
+	max_pfn = FAKE_PAGES;
+}
+
+struct page *alloc_pages(gfp_t gfp, unsigned int order)
+{
+	pages_init();
+	if (order)
+		return NULL;
+	for (unsigned long i = 0; i < FAKE_PAGES; i++) {
+		unsigned long pfn = (next_free_hint + i) % FAKE_PAGES;
+		struct page *p = &mem_map[pfn];
+
+		if (p->refcount)
+			continue;
+		memset(p, 0, sizeof(*p));
+		p->refcount = 1;
+		next_free_hint = pfn + 1;
+		fake_pages_live++;
+		memset(page_address(p), (gfp & __GFP_ZERO) ? 0 : 0xa5, PAGE_SIZE);
+		return p;
+	}
+	return NULL;
+}
+
+void __free_pages(struct page *p, unsigned int order)
+{
+	(void)order;
+	put_page(p);
+}
+
+void get_page(struct page *p)
+{
+	p->refcount++;
+}
+
+void put_page(struct page *p)
+{
+	if (p->refcount <= 0) {
+		fprintf(stderr, "fs_fakes: put_page on a free page\n");
+		abort();
+	}
+	if (--p->refcount == 0) {
+		p->mapping = NULL;
+		fake_pages_live--;
+	}
+}
+
+unsigned long nr_free_pages(void)
+{
+	return FAKE_PAGES - fake_pages_live;
+}
+
+/* ---- uaccess ---- */
+static mm_segment_t cur_seg;
+
+mm_segment_t get_fs(void) { return cur_seg; }
+void set_fs(mm_segment_t seg) { cur_seg = seg; }
+
+static bool bad_ptr(const void *p)
+{
+	return (unsigned long)p < 0x10000;
+}
+
+bool access_ok(const void *p, unsigned long n)
+{
+	return !bad_ptr(p) || !n;
+}
+
+unsigned long copy_from_user(void *to, const void *from, unsigned long n)
+{
+	if (n && bad_ptr(from))
+		return n;
+	memcpy(to, from, n);
+	return 0;
+}
+
+unsigned long copy_to_user(void *to, const void *from, unsigned long n)
+{
+	if (n && bad_ptr(to))
+		return n;
+	memcpy(to, from, n);
+	return 0;
+}
+
+unsigned long clear_user(void *to, unsigned long n)
+{
+	if (n && bad_ptr(to))
+		return n;
+	memset(to, 0, n);
+	return 0;
+}
+
+long strncpy_from_user(char *dst, const char *src, long count)
+{
+	long i;
+
+	if (bad_ptr(src))
+		return -EFAULT;
+	for (i = 0; i < count; i++) {
+		dst[i] = src[i];
+		if (!src[i])
+			return i;
+	}
+	return count;
+}
+
+char *strndup_user(const char *s, long max)
+{
+	long n;
+	char *p;
+
+	if (bad_ptr(s))
+		return ERR_PTR(-EFAULT);
+	n = strnlen(s, max);
+	if (n >= max)
+		return ERR_PTR(-ENAMETOOLONG);
+	p = kmalloc(n + 1, 0);
+	if (!p)
+		return ERR_PTR(-ENOMEM);
+	memcpy(p, s, n + 1);
+	return p;
+}
+
+/* ---- tasks, waiting, signals ---- */
+static struct task_struct fake_task = { .comm = "test" };
+struct task_struct *current = &fake_task;
+bool fake_signal_pending;
+int fake_sigpipe_count;
+int fake_schedule_count;
+void (*fake_schedule_hook)(void);
+
+bool signal_pending_current(void) { return fake_signal_pending; }
+void set_current_state(long state) { current->state = state; }
+void wake_up_process(struct task_struct *t) { t->state = TASK_RUNNING; }
+
+int send_sig(int sig, struct task_struct *t, int priv)
+{
+	(void)t;
+	(void)priv;
+	if (sig == SIGPIPE)
+		fake_sigpipe_count++;
+	return 0;
+}
+
+void add_wait_queue(wait_queue_head_t *wq, struct wait_queue_entry *e)
+{
+	e->task = current;
+	list_add_tail(&e->entry, &wq->head);
+}
+
+void remove_wait_queue(wait_queue_head_t *wq, struct wait_queue_entry *e)
+{
+	(void)wq;
+	list_del(&e->entry);
+}
+
+void prepare_to_wait(wait_queue_head_t *wq, struct wait_queue_entry *e, long state)
+{
+	if (e->task != current)
+		add_wait_queue(wq, e);
+	set_current_state(state);
+}
+
+void finish_wait(wait_queue_head_t *wq, struct wait_queue_entry *e)
+{
+	set_current_state(TASK_RUNNING);
+	if (e->task == current)
+		remove_wait_queue(wq, e);
+	e->task = NULL;
+}
+
+void wake_up(wait_queue_head_t *wq)
+{
+	struct wait_queue_entry *e;
+
+	list_for_each_entry(e, &wq->head, entry)
+		wake_up_process(e->task);
+}
+
+/* Sleeping: run the test's hook (another "task" acting), else pretend a
+ * signal arrived so the sleeper gives up instead of hanging the test. */
+void schedule(void)
+{
+	fake_schedule_count++;
+	if (fake_schedule_hook)
+		fake_schedule_hook();
+	else
+		fake_signal_pending = true;
+}
+
+/* ---- time ---- */
+u64 ktime_get_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+u64 ktime_get_real_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+void timer_setup(struct timer_list *t, void (*fn)(struct timer_list *))
+{
+	memset(t, 0, sizeof(*t));
+	t->function = fn;
+	INIT_LIST_HEAD(&t->entry);
+}
+
+void mod_timer_ns(struct timer_list *t, u64 expires_ns)
+{
+	t->expires_ns = expires_ns;
+	t->pending = true;
+}
+
+void del_timer(struct timer_list *t)
+{
+	t->pending = false;
+}
+
+/* ---- printk and friends ---- */
+int console_loglevel = 4;
+
+int vprintk(const char *fmt, va_list ap)
+{
+	return getenv("FS_FAKES_VERBOSE") ? vfprintf(stderr, fmt, ap) : 0;
+}
+
+int printk(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vprintk(fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+void panic(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	abort();
+}
+
+int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+{
+	return vsnprintf(buf, size, fmt, ap);
+}
+
+int ksnprintf(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+int vscnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+{
+	int n = vsnprintf(buf, size, fmt, ap);
+
+	if (!size)
+		return 0;
+	return n < (int)size ? n : (int)size - 1;
+}
+
+int scnprintf(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vscnprintf(buf, size, fmt, ap);
+	va_end(ap);
+	return n;
+}
