@@ -9,17 +9,15 @@ mount -t tmpfs tmpfs /tmp || echo "init: cannot mount tmpfs on /tmp" >&2
 mount -t devtmpfs devtmpfs /dev || echo "init: cannot mount devtmpfs on /dev" >&2
 
 # The shell needs the console as its controlling tty for job control (^C,
-# ^Z, fg). The kernel starts us as a session leader on the console.
-# - If the console is already our controlling tty (/dev/tty opens), pid 1
-#   simply becomes the shell: it then also reaps orphans, as init must.
-# - Otherwise busybox 1.35's `setsid -c` (setsid() failing for a session
-#   leader makes it vfork and wait, the child calls setsid() and then
-#   ioctl(0, TIOCSCTTY, 1)) gives the shell a session with the console as
-#   its controlling tty. `cttyhack` would not help: it looks for the real
-#   console in /sys or by VT/serial ioctls, none of which Glass has.
-# With stdin not a terminal (a pipe or a file), either way sh just reads
-# commands from it.
-if (: </dev/tty) 2>/dev/null; then
-	exec sh
-fi
-exec setsid -c sh
+# ^Z, fg). As on Linux, pid 1 starts without a session of its own, in
+# process group 0 and without a controlling tty. busybox's `setsid -c`
+# (run here in a child of pid 1, so setsid() succeeds) makes a new session
+# and takes the console with ioctl(0, TIOCSCTTY, 1); sh then runs in it.
+# The shell is not pid 1 itself: as on Linux, process groups whose
+# parents are init count as orphaned, and ^Z does not stop their jobs.
+# pid 1 stays behind, waits for the shell (reaping orphans meanwhile) and
+# exits with its status, which ends Glass. `cttyhack` would not help: it
+# looks for the real console in /sys or by VT/serial ioctls, none of
+# which Glass has. With stdin not a terminal (a pipe or a file), sh just
+# reads commands from it.
+setsid -c sh

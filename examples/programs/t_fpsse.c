@@ -96,6 +96,5 @@ int main(void)
 		pthread_join(t[k], NULL);
 	CHECK("fp_sse_thread0_preempted", mismatches[0] == 0, "%d of %d rounds wrong", mismatches[0], rounds[0]);
 	CHECK("fp_sse_thread1_preempted", mismatches[1] == 0, "%d of %d rounds wrong", mismatches[1], rounds[1]);
-	/* Fork too: the child computes the same values. */
 	return check_done();
 }

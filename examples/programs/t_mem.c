@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -137,6 +138,9 @@ static void t_file_maps(void)
 	unlink(path);
 }
 
+/* Bad addresses through volatiles, so the compiler cannot see them. */
+static void *volatile addr1 = (void *)1, *volatile addr8 = (void *)8, *volatile addr16 = (void *)16;
+
 static sigjmp_buf jb;
 static volatile int seg_code;
 static volatile void *seg_addr;
@@ -184,10 +188,10 @@ static void t_faults(void)
 	}
 	seg_code = 0;
 	if (!sigsetjmp(jb, 1)) {
-		*(volatile int *)0x10 = 1;
-		FAIL("null_segv_maperr", "write to address 0x10 succeeded");
+		*(volatile int *)addr16 = 1;
+		FAIL("null_segv_maperr", "write to address 16 succeeded");
 	} else {
-		CHECK("null_segv_maperr", seg_code == SEGV_MAPERR && seg_addr == (void *)0x10,
+		CHECK("null_segv_maperr", seg_code == SEGV_MAPERR && seg_addr == addr16,
 		      "si_code %d si_addr %p", seg_code, seg_addr);
 	}
 	munmap(p, PAGE);
@@ -197,7 +201,7 @@ static void t_faults(void)
 	int st;
 	pid_t pid = fork();
 	if (pid == 0) {
-		*(volatile int *)8 = 1;
+		*(volatile int *)addr8 = 1;
 		_exit(0);
 	}
 	waitpid(pid, &st, 0);
@@ -207,16 +211,16 @@ static void t_faults(void)
 static void t_efault(void)
 {
 	int p[2];
-	ssize_t r = write(1, (void *)1, 10);
+	ssize_t r = write(1, addr1, 10);
 	CHECK("efault_write", r == -1 && errno == EFAULT, "write returned %zd errno %d", r, errno);
 	if (pipe(p))
 		return;
 	(void)!write(p[1], "abc", 3);
-	r = read(p[0], (void *)1, 3);
+	r = read(p[0], addr1, 3);
 	CHECK("efault_read", r == -1 && errno == EFAULT, "read returned %zd errno %d", r, errno);
-	r = syscall(SYS_open, (char *)8, O_RDONLY);
+	r = syscall(SYS_open, addr8, O_RDONLY);
 	CHECK("efault_path", r == -1 && errno == EFAULT, "open returned %zd errno %d", r, errno);
-	struct timespec *bad = (struct timespec *)16;
+	struct timespec *bad = addr16;
 	r = syscall(SYS_clock_gettime, CLOCK_MONOTONIC, bad);
 	CHECK("efault_clock_gettime", r == -1 && errno == EFAULT, "returned %zd errno %d", r, errno);
 	close(p[0]);

@@ -135,26 +135,29 @@ static void t_pipe(void)
 /* A child whose parent exits is reparented (to init or a subreaper). */
 static void t_reparent(void)
 {
-	int p[2], st;
+	int p[2], ready[2], st;
 	pid_t mid, before = 0, after = 0;
 
-	if (pipe(p))
+	if (pipe(p) || pipe(ready))
 		return;
 	mid = fork();
 	if (mid == 0) {
-		pid_t me = getpid();
+		char c;
 		if (fork() == 0) {
 			pid_t pp = getppid();
-			while (getppid() == me)
+			(void)!write(ready[1], "r", 1);
+			while (getppid() == pp)
 				usleep(1000);
 			pid_t r[2] = { pp, getppid() };
 			if (write(p[1], r, sizeof(r)) != sizeof(r))
 				_exit(1);
 			_exit(0);
 		}
+		(void)!read(ready[0], &c, 1); /* exit only once the grandchild saw us */
 		_exit(0);
 	}
 	close(p[1]);
+	close(ready[1]);
 	waitpid(mid, &st, 0);
 	pid_t r[2];
 	if (read(p[0], r, sizeof(r)) == sizeof(r)) {
@@ -162,6 +165,7 @@ static void t_reparent(void)
 		after = r[1];
 	}
 	close(p[0]);
+	close(ready[0]);
 	CHECK("reparent", before == mid && after != mid && after > 0,
 	      "parent %d then %d (middle %d)", before, after, mid);
 }

@@ -50,7 +50,9 @@ static void con_update_winsize(struct tty_struct *tty)
 {
 	struct winsize ws = tty->winsize;
 
-	if (con_in_is_tty && !os_tty_winsize(con_in, &ws.ws_row, &ws.ws_col))
+	/* A host pty that never had a size says 0x0: keep 24x80 then. */
+	if (con_in_is_tty && !os_tty_winsize(con_in, &ws.ws_row, &ws.ws_col) &&
+	    ws.ws_row && ws.ws_col)
 		tty_set_winsize(tty, &ws);
 }
 

@@ -339,10 +339,9 @@ void n_tty_flush_input(struct tty_struct *tty)
 /* ^C, ^\, ^Z: flush, signal the foreground group, echo. */
 static void isig(struct tty_struct *tty, int sig, u8 c)
 {
-	if (!L_FLAG(tty, NOFLSH)) {
+	flush_out(tty);         /* output is synchronous: nothing to discard */
+	if (!L_FLAG(tty, NOFLSH))
 		n_tty_flush_input(tty);
-		tty->olen = 0;
-	}
 	if (tty->pgrp > 0)
 		kill_pgrp(tty->pgrp, sig, 1);
 	if (I_FLAG(tty, IXON))

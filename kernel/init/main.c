@@ -102,8 +102,9 @@ static int kernel_init(void *unused)
 	signals_init_task(current);
 	if (!current->files || !current->fs || !current->signal)
 		panic("out of memory starting init");
-	/* Like Linux's init: its own session and process group. */
-	current->signal->pgrp = current->signal->session = current->pid;
+	/* As on Linux, pid 1 starts in session 0 and process group 0 (the
+	 * idle task's) without a controlling tty: setsid() then works in init
+	 * and its children (scripts/init.sh relies on it). */
 	console_open_init_fds();
 	err = try_init(first);
 	if (!err)

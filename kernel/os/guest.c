@@ -111,6 +111,10 @@ int os_stub_spawn(unsigned long data_off)
 	if (pid == 0) {
 		/* Only async-signal-safe calls until exec. */
 		ptrace(PTRACE_TRACEME, 0, 0, 0);
+		/* Out of glass's process group: the host terminal's signals
+		 * (SIGWINCH on a resize, SIGINT, SIGTSTP) must not stop the
+		 * stub in the middle of a batch. */
+		setpgid(0, 0);
 		if (dup2(os_physmem_fd, 3) == 3)
 			syscall(SYS_execveat, stub_exe_fd, "", argv, envp,
 				AT_EMPTY_PATH);

@@ -1,5 +1,6 @@
 #!/bin/bash
-# glass exits with init's status; 128+N when init dies of signal N.
+# glass exits with init's status. (pid 1 ignores signals it has no handler
+# for, as on Linux, so `kill -TERM $$` from init is not a way to kill it.)
 . "$(dirname "$0")/lib.sh"
 
 glass_run init=/bin/sh -- -c 'exit 7'
@@ -8,6 +9,6 @@ glass_run init=/bin/sh -- -c 'exit 0'
 expect_status 0
 glass_run init=/bin/false
 expect_status 1
-glass_run init=/bin/sh -- -c 'kill -TERM $$'
-expect_status 143
+glass_run init=/bin/sh -- -c 'kill -TERM $$; exit 255'
+expect_status 255
 finish

@@ -202,15 +202,21 @@ compare_with_native() {
 	# Glass.
 	make_initramfs "$img" --add "$TOP/$script:/test/script.sh" ${adds[@]+"${adds[@]}"} ||
 		{ fail "mkinitramfs failed"; return; }
+	# The console is a tty to the guest; natively stdout is a file. So in
+	# Glass too the script's stdout goes to a file (in the writable
+	# rootfs), printed after it ends, then its stderr after a marker.
 	glass_run --timeout 120 initrd="$img" init=/bin/sh \
 		PATH=/sbin:/usr/sbin:/bin:/usr/bin TZ=UTC WHERE=glass WORK=/tmp/work \
-		CAN_MOUNT="$can_mount" -- /test/script.sh
+		CAN_MOUNT="$can_mount" -- -c \
+		'sh /test/script.sh >/test/stdout 2>/test/stderr; s=$?; cat /test/stdout
+		 echo "=== GLASS-STDERR"; cat /test/stderr; exit $s'
 	local gstatus=$GLASS_STATUS
+	tr -d '\r' <"$GLASS_OUT" | sed '/^=== GLASS-STDERR$/,$d' >"$TEST_TMP/glass.stdout"
 
 	local norm=(cat)
 	[ -n "$rules" ] && norm=(sed -E -f "$TOP/$rules")
 	tr -d '\r' <"$TEST_TMP/native.out" | "${norm[@]}" >"$TEST_TMP/native.norm"
-	tr -d '\r' <"$GLASS_OUT" | "${norm[@]}" >"$TEST_TMP/glass.norm"
+	"${norm[@]}" <"$TEST_TMP/glass.stdout" >"$TEST_TMP/glass.norm"
 	if [ "$nstatus" != 0 ]; then
 		fail "native run of $script exited $nstatus (the script must pass natively)"
 		tail -n 20 "$TEST_TMP/native.err"

@@ -13,6 +13,8 @@ exec 9>"$fifo"
 dir=$UML_DIR/$GLASS_UMID
 umid1=$GLASS_UMID
 pid1=$GLASS_PID
+out1=$GLASS_OUT
+err1=$GLASS_ERR
 if wait_for 20 test -s "$dir/pid"; then
 	ok "pid file present while running"
 	mode=$(stat -c %a "$dir")
@@ -38,10 +40,11 @@ else
 fi
 echo go >&9
 exec 9>&-
-GLASS_PID=$pid1
+GLASS_PID=$pid1 GLASS_OUT=$out1 GLASS_ERR=$err1 GLASS_UMID=$umid1
 glass_wait
 expect_status 0
-expect_output "got go"
+# The console echoes its input (a tty with ECHO), so look for the reply.
+expect_stdout_contains "got go"
 [ -e "$dir" ] && fail "umid dir $dir left after exit" || ok "umid dir removed on exit"
 
 # 3. A stale directory from a dead process is reused.

@@ -1,0 +1,34 @@
+#!/bin/bash
+# check-host-headers.sh: DESIGN.md rule 2. Code linked into glass outside
+# kernel/os/ (and the libc-free stub) includes only the freestanding headers
+# and the project's own. Prints each violation; exits 1 if there is any.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+allowed=" stddef.h stdint.h stdbool.h stdarg.h limits.h "
+dirs=()
+for d in kernel gdbstub trace coverage profiling moddebug; do
+	[ -d "$d" ] && dirs+=("$d")
+done
+bad=0
+while IFS= read -r f; do
+	fdir=$(dirname "$f")
+	while IFS= read -r hit; do
+		line=${hit%%:*}
+		inc=$(sed -E 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*//' <<<"${hit#*:}")
+		case "$inc" in
+		\<*\>*) name=${inc#<}; name=${name%%>*}
+			[[ "$allowed" == *" $name "* ]] && continue
+			[ -f "kernel/include/$name" ] && continue
+			[ -f "$(dirname "$fdir")/include/$name" ] && continue ;;
+		\"*\"*) name=${inc#\"}; name=${name%%\"*}
+			[ -f "$fdir/$name" ] && continue
+			[ -f "kernel/include/$name" ] && continue ;;
+		*) name=$inc ;;
+		esac
+		echo "$f:$line: includes $name, a host header (only kernel/os/ may: DESIGN.md rule 2)"
+		bad=1
+	done < <(grep -nE '^[[:space:]]*#[[:space:]]*include' "$f" || true)
+done < <(find "${dirs[@]}" \( -path kernel/os -o -path kernel/arch/x86_64/stub \) -prune -o \
+	-type f \( -name '*.c' -o -name '*.h' -o -name '*.S' \) -print | sort)
+exit $bad
