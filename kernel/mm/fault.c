@@ -137,6 +137,89 @@ static int do_wp_page(struct mm_struct *mm, struct vm_area_struct *vma,
 }
 
 /*
+ * Fault-around: a guest fault costs two host round trips (the fault and
+ * the flush), so the pages around it that would fault next are mapped in
+ * the same batch. File pages come from the page cache (Linux does the
+ * same, 64 KiB around); anonymous pages are zero-filled only while memory
+ * is plentiful, so mem= stays a limit on what guests really touch. A
+ * failure here is not the fault's: it just maps fewer pages.
+ */
+#define FAULT_AROUND_PAGES 16
+
+static bool memory_plentiful(void)
+{
+	return nr_free_pages() >= totalram_pages / 4;
+}
+
+/*
+ * The fault-around window: the aligned 64 KiB around addr, across every
+ * VMA in it (a program's data, bss and heap are often neighbours).
+ */
+static void for_each_around(struct mm_struct *mm, unsigned long addr,
+			    void (*fn)(struct mm_struct *, struct vm_area_struct *,
+				       unsigned long, unsigned long, unsigned long))
+{
+	unsigned long start = addr & ~(FAULT_AROUND_PAGES * PAGE_SIZE - 1);
+	unsigned long end = start + FAULT_AROUND_PAGES * PAGE_SIZE;
+	struct vm_area_struct *vma = find_vma(mm, start);
+
+	for (; vma && &vma->vm_list != &mm->mmap && vma->vm_start < end;
+	     vma = list_next_entry(vma, vm_list))
+		fn(mm, vma, max(start, vma->vm_start), min(end, vma->vm_end), addr);
+}
+
+/* Not-present pages around a fault: mapped as a read fault would map them
+ * (private file pages stay shared with the page cache until written). */
+static void map_around(struct mm_struct *mm, struct vm_area_struct *vma,
+		       unsigned long start, unsigned long end, unsigned long addr)
+{
+	int si_code;
+
+	if ((!vma->vm_file && !memory_plentiful()) ||
+	    !(vma->vm_flags & (VM_READ | VM_WRITE | VM_EXEC)))
+		return;
+	for (unsigned long a = start; a < end; a += PAGE_SIZE) {
+		u64 *pte = a == addr ? NULL : pte_alloc(mm, a);
+		int err;
+
+		if (!pte || (*pte & _PAGE_PRESENT))
+			continue;
+		err = vma->vm_file ? do_file_page(mm, vma, a, pte, 0, &si_code)
+				   : do_anonymous_page(mm, vma, a, pte, 0);
+		if (err)
+			break;
+	}
+}
+
+/*
+ * Copy-on-write around a write fault: after fork both sides write to the
+ * pages near the one they fault on (the stack, the data they just used),
+ * so those are made writable in the same batch — by taking the frame back
+ * when nobody else holds it any more, or by copying it while memory is
+ * plentiful (a copy costs far less than the two round trips of a fault).
+ */
+static void wp_around(struct mm_struct *mm, struct vm_area_struct *vma,
+		      unsigned long start, unsigned long end, unsigned long addr)
+{
+	bool may_copy = memory_plentiful();
+
+	if ((vma->vm_flags & VM_SHARED) || !(vma->vm_flags & VM_WRITE))
+		return;
+	for (unsigned long a = start; a < end; a += PAGE_SIZE) {
+		u64 *pte = a == addr ? NULL : pte_lookup(mm, a);
+		struct page *p;
+
+		if (!pte || !(*pte & _PAGE_PRESENT) || (*pte & _PAGE_RW))
+			continue;
+		p = pte_page(*pte);
+		if (!may_copy && (p->mapping || p->refcount != 1 || p->mapcount != 1))
+			continue;
+		if (do_wp_page(mm, vma, a, pte))
+			break;
+	}
+}
+
+/*
  * Resolve a fault at addr in mm. flags: FAULT_FLAG_WRITE for a write,
  * FAULT_FLAG_USER when the guest itself faulted. Returns 0, -EFAULT with
  * *si_code SEGV_MAPERR (no mapping) or SEGV_ACCERR (access not allowed),
@@ -168,12 +251,18 @@ int handle_mm_fault(struct mm_struct *mm, unsigned long addr, int flags,
 	if (!pte)
 		return -ENOMEM;
 	if (!(*pte & _PAGE_PRESENT)) {
-		if (vma->vm_file)
-			return do_file_page(mm, vma, addr, pte, flags, si_code);
-		return do_anonymous_page(mm, vma, addr, pte, flags);
+		int err = vma->vm_file ? do_file_page(mm, vma, addr, pte, flags, si_code)
+				       : do_anonymous_page(mm, vma, addr, pte, flags);
+		if (!err && (flags & FAULT_FLAG_USER))
+			for_each_around(mm, addr, map_around);
+		return err;
 	}
-	if ((flags & FAULT_FLAG_WRITE) && !(*pte & _PAGE_RW))
-		return do_wp_page(mm, vma, addr, pte);
+	if ((flags & FAULT_FLAG_WRITE) && !(*pte & _PAGE_RW)) {
+		int err = do_wp_page(mm, vma, addr, pte);
+		if (!err && (flags & FAULT_FLAG_USER))
+			for_each_around(mm, addr, wp_around);
+		return err;
+	}
 	/* Present and allowed: the host lacks the mapping. Send it again. */
 	host_queue_map(mm, addr, *pte & PTE_PFN_MASK, PAGE_SIZE, pte_prot(*pte));
 	return 0;

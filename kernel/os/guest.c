@@ -16,6 +16,7 @@
 #include <sys/user.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <cpuid.h>
 #include <elf.h>
@@ -95,52 +96,140 @@ static long run_stub_entry(int pid, unsigned long entry, unsigned long arg,
 	return (long)r.rax;
 }
 
-int os_stub_spawn(unsigned long data_off)
+/*
+ * Starting a stub is split in two so that the host's exec runs on the other
+ * CPU while the kernel goes on: os_stub_start() clones a process that
+ * shares glass's memory just long enough to exec the stub on a stack of its
+ * own; os_stub_init() later waits for the exec stop and sets the stub up.
+ * Until the exec stop the child uses its stack, so each start holds one of
+ * a few stacks, released in os_stub_init().
+ */
+#define SPAWN_STACKS 4
+#define SPAWN_STACK_SIZE (16 << 10)
+
+static struct {
+	int pid;                        /* 0: free */
+	char stack[SPAWN_STACK_SIZE] __attribute__((aligned(16)));
+} spawn_stacks[SPAWN_STACKS];
+
+/* The clone child shares glass's memory: raw syscalls only (no errno, no
+ * libc state) until exec replaces its address space. */
+static long raw_syscall(long nr, long a, long b, long c, long d, long e)
+{
+	register long r10 __asm__("r10") = d;
+	register long r8 __asm__("r8") = e;
+	long ret;
+
+	__asm__ volatile("syscall"
+			 : "=a"(ret)
+			 : "a"(nr), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8)
+			 : "rcx", "r11", "memory");
+	return ret;
+}
+
+static int stub_child(void *unused)
 {
 	static char *const argv[] = { "glass-stub", NULL };
 	static char *const envp[] = { NULL };
-	struct user_regs_struct r;
-	int pid, status, err;
-	long ret;
+
+	raw_syscall(SYS_ptrace, PTRACE_TRACEME, 0, 0, 0, 0);
+	/* Out of glass's process group: the host terminal's signals
+	 * (SIGWINCH on a resize, SIGINT, SIGTSTP) must not stop the stub in
+	 * the middle of a batch. */
+	raw_syscall(SYS_setpgid, 0, 0, 0, 0, 0);
+	if (raw_syscall(SYS_dup2, os_physmem_fd, 3, 0, 0, 0) == 3)
+		raw_syscall(SYS_execveat, stub_exe_fd, (long)"", (long)argv, (long)envp,
+			    AT_EMPTY_PATH);
+	raw_syscall(SYS_exit, 127, 0, 0, 0, 0);
+	return 127;
+}
+
+/* Reap stubs killed earlier: their zombies linger until waited for. */
+#define MAX_DYING 64
+static int dying[MAX_DYING];
+static int nr_dying;
+
+static void reap_dying(void)
+{
+	int status;
+
+	for (int i = 0; i < nr_dying;) {
+		int r = waitpid(dying[i], &status, __WALL | WNOHANG);
+		if (r == dying[i] || (r < 0 && errno == ECHILD))
+			dying[i] = dying[--nr_dying];
+		else
+			i++;
+	}
+}
+
+int os_stub_start(void)
+{
+	int slot = -1, pid, err;
 
 	if (stub_exe_fd < 0 && (err = stub_exe_init()))
 		return err;
-	pid = vfork();
+	reap_dying();
+	for (int i = 0; i < SPAWN_STACKS && slot < 0; i++)
+		if (!spawn_stacks[i].pid)
+			slot = i;
+	if (slot < 0)
+		return -EAGAIN;
+	pid = clone(stub_child, spawn_stacks[slot].stack + SPAWN_STACK_SIZE,
+		    CLONE_VM | SIGCHLD, NULL);
 	if (pid < 0)
 		return -errno;
-	if (pid == 0) {
-		/* Only async-signal-safe calls until exec. */
-		ptrace(PTRACE_TRACEME, 0, 0, 0);
-		/* Out of glass's process group: the host terminal's signals
-		 * (SIGWINCH on a resize, SIGINT, SIGTSTP) must not stop the
-		 * stub in the middle of a batch. */
-		setpgid(0, 0);
-		if (dup2(os_physmem_fd, 3) == 3)
-			syscall(SYS_execveat, stub_exe_fd, "", argv, envp,
-				AT_EMPTY_PATH);
-		_exit(127);
-	}
+	spawn_stacks[slot].pid = pid;
+	return pid;
+}
+
+static void release_spawn_stack(int pid)
+{
+	for (int i = 0; i < SPAWN_STACKS; i++)
+		if (spawn_stacks[i].pid == pid)
+			spawn_stacks[i].pid = 0;
+}
+
+int os_stub_init(int pid, unsigned long data_off)
+{
+	struct user_regs_struct r;
+	int status, err;
+	long ret;
+
 	err = wait_stop(pid, &status);
-	if (err)
-		return err == -ECHILD ? -ENOEXEC : err;
+	release_spawn_stack(pid);
+	if (err) {
+		if (err == -ECHILD)
+			return -ENOEXEC;        /* exec failed: it exited */
+		goto fail;
+	}
 	if (ptrace(PTRACE_SETOPTIONS, pid, 0,
 		   PTRACE_O_EXITKILL | PTRACE_O_TRACESYSGOOD) < 0)
-		goto fail;
+		goto fail_errno;
 	/* The exec-time stack is where the host put it for this process. */
 	if (ptrace(PTRACE_GETREGS, pid, 0, &r) < 0)
-		goto fail;
+		goto fail_errno;
 	if (!stub_regs_template.cs)
 		stub_regs_template = r;
 	ret = run_stub_entry(pid, STUB_ENTRY_INIT, data_off, r.rsp);
-	if (ret != (long)STUB_DATA) {
-		os_stub_kill(pid);
-		return ret < 0 ? (int)ret : -EIO;
-	}
-	return pid;
-fail:
+	if (ret == (long)STUB_DATA)
+		return 0;
+	err = ret < 0 ? (int)ret : -EIO;
+	goto fail;
+fail_errno:
 	err = -errno;
+fail:
 	os_stub_kill(pid);
 	return err;
+}
+
+int os_stub_spawn(unsigned long data_off)
+{
+	int pid = os_stub_start(), err;
+
+	if (pid < 0)
+		return pid;
+	err = os_stub_init(pid, data_off);
+	return err ? err : pid;
 }
 
 int os_stub_flush(int pid)
@@ -149,11 +238,16 @@ int os_stub_flush(int pid)
 				   STUB_DATA + STUB_DATA_PAGES * PAGE_SIZE - 8);
 }
 
+/* Kill a stub without waiting: its zombie is reaped on a later call. */
 void os_stub_kill(int pid)
 {
 	int status;
 
 	kill(pid, SIGKILL);
+	if (nr_dying < MAX_DYING) {
+		dying[nr_dying++] = pid;
+		return;
+	}
 	while (waitpid(pid, &status, __WALL) < 0 && errno == EINTR)
 		;
 }

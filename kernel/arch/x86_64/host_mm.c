@@ -10,23 +10,60 @@
 
 unsigned long host_flushes;
 
+/*
+ * A stub started ahead of need, with its data area: the host's exec of it
+ * runs on the other CPU while the kernel goes on, so the next fork or exec
+ * finds its address space (almost) ready.
+ */
+static struct {
+	int pid;
+	struct page *data;
+} spare;
+
+static void start_spare(void)
+{
+	if (spare.pid)
+		return;
+	spare.data = alloc_pages(__GFP_ZERO, 4);
+	if (!spare.data)
+		return;
+	spare.pid = os_stub_start();
+	if (spare.pid < 0) {
+		__free_pages(spare.data, 4);
+		spare.pid = 0;
+		spare.data = NULL;
+	}
+}
+
 int host_mm_init(struct mm_struct *mm)
 {
-	struct page *data = alloc_pages(__GFP_ZERO, 4);
-	int pid;
+	struct page *data = spare.data;
+	int pid = spare.pid, err;
 
 	BUILD_BUG_ON(STUB_DATA_PAGES != 16);
-	if (!data)
-		return -ENOMEM;
-	pid = os_stub_spawn(page_to_phys(data));
-	if (pid < 0) {
-		__free_pages(data, 4);
-		return pid;
+	spare.pid = 0;
+	spare.data = NULL;
+	if (pid) {
+		err = os_stub_init(pid, page_to_phys(data));
+		if (err) {
+			__free_pages(data, 4);
+			return err;
+		}
+	} else {
+		data = alloc_pages(__GFP_ZERO, 4);
+		if (!data)
+			return -ENOMEM;
+		pid = os_stub_spawn(page_to_phys(data));
+		if (pid < 0) {
+			__free_pages(data, 4);
+			return pid;
+		}
 	}
 	mm->host.pid = pid;
 	mm->host.data = data;
 	mm->host.ops = page_address(data);
 	mm->host.regs_owner = NULL;
+	start_spare();
 	return 0;
 }
 

@@ -71,6 +71,10 @@ struct stub_data {
 /* Start a stub process whose data area is physmem [data_off, +DATA_PAGES).
  * Returns its host pid or -errno. */
 int os_stub_spawn(unsigned long data_off);
+/* The same in two steps: start the host exec (returns the pid at once),
+ * then, when the stub is needed, wait for it and set it up. */
+int os_stub_start(void);
+int os_stub_init(int pid, unsigned long data_off);
 /* Run the batch in the stub's data area; returns the stub_data err. */
 int os_stub_flush(int pid);
 void os_stub_kill(int pid);
