@@ -13,7 +13,6 @@ syscall_fn_t syscall_table[NR_syscalls];
 unsigned long syscall_count;
 unsigned long fault_count;
 unsigned long tick_count;
-bool debug_syscalls;
 
 extern const struct syscall_entry __start_syscalls[], __stop_syscalls[];
 
@@ -51,11 +50,6 @@ static void do_syscall(struct pt_regs *regs)
 					regs->r8, regs->r9);
 	else
 		ret = sys_ni(nr);
-	if (debug_syscalls)
-		pr_info("%s[%d] %s(%#llx, %#llx, %#llx) = %#lx\n", current->comm, current->pid,
-			nr < NR_syscalls && syscall_names[nr] ? syscall_names[nr] : "?",
-			(unsigned long long)regs->di, (unsigned long long)regs->si,
-			(unsigned long long)regs->dx, ret);
 	/* Syscalls that replace the registers (execve, rt_sigreturn) say so. */
 	if (current->regs_replaced)
 		current->regs_replaced = false;

@@ -5,7 +5,8 @@
  * fault), one `current` task with files and fs, wait queues whose
  * schedule() calls a test hook (or pretends a signal arrived), timers
  * that never fire, send_sig recording, printk to stderr.
- * Self-contained: refers to no kernel symbol, so any test can link it.
+ * The real printf family (kernel/lib/vsprintf.c) and wait queues
+ * (kernel/sched/wait.c) are linked beside it, not copied.
  */
 
 #include <stdarg.h>
@@ -230,41 +231,6 @@ int send_sig(int sig, struct task_struct *t, int priv)
 	return 0;
 }
 
-void add_wait_queue(wait_queue_head_t *wq, struct wait_queue_entry *e)
-{
-	e->task = current;
-	list_add_tail(&e->entry, &wq->head);
-}
-
-void remove_wait_queue(wait_queue_head_t *wq, struct wait_queue_entry *e)
-{
-	(void)wq;
-	list_del(&e->entry);
-}
-
-void prepare_to_wait(wait_queue_head_t *wq, struct wait_queue_entry *e, long state)
-{
-	if (e->task != current)
-		add_wait_queue(wq, e);
-	set_current_state(state);
-}
-
-void finish_wait(wait_queue_head_t *wq, struct wait_queue_entry *e)
-{
-	set_current_state(TASK_RUNNING);
-	if (e->task == current)
-		remove_wait_queue(wq, e);
-	e->task = NULL;
-}
-
-void wake_up(wait_queue_head_t *wq)
-{
-	struct wait_queue_entry *e;
-
-	list_for_each_entry(e, &wq->head, entry)
-		wake_up_process(e->task);
-}
-
 /* Sleeping: run the test's hook (another "task" acting), else pretend a
  * signal arrived so the sleeper gives up instead of hanging the test. */
 void schedule(void)
@@ -341,38 +307,3 @@ void panic(const char *fmt, ...)
 	abort();
 }
 
-int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
-{
-	return vsnprintf(buf, size, fmt, ap);
-}
-
-int ksnprintf(char *buf, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, size, fmt, ap);
-	va_end(ap);
-	return n;
-}
-
-int vscnprintf(char *buf, size_t size, const char *fmt, va_list ap)
-{
-	int n = vsnprintf(buf, size, fmt, ap);
-
-	if (!size)
-		return 0;
-	return n < (int)size ? n : (int)size - 1;
-}
-
-int scnprintf(char *buf, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vscnprintf(buf, size, fmt, ap);
-	va_end(ap);
-	return n;
-}
