@@ -19,6 +19,9 @@ COMMON := $(OPT) -g -std=gnu11 -fno-omit-frame-pointer -mno-omit-leaf-frame-poin
 	-Wno-unused-parameter -Wno-missing-field-initializers
 # Kernel code sees only compiler headers and its own (rule 2).
 KCFLAGS := $(COMMON) -nostdinc -isystem $(GCC_INC) -Ikernel/include -fno-stack-protector
+# gdbstub/ is kernel code that the monitor thread runs: no libc call at all,
+# not even one gcc would make up for a copy loop (DESIGN.md rule 4).
+GDBCFLAGS := $(KCFLAGS) -fno-tree-loop-distribute-patterns
 # Host side: kernel/os may include libc.
 OSCFLAGS := $(COMMON) -D_GNU_SOURCE -Ikernel/include
 LDFLAGS := -no-pie -g
@@ -28,7 +31,8 @@ B := build
 KSRC := $(shell find kernel -name '*.c' -not -path 'kernel/os/*' -not -path '*/stub/*' | sort)
 KASM := $(shell find kernel -name '*.S' -not -path '*/stub/*' | sort)
 OSSRC := $(sort $(wildcard kernel/os/*.c))
-KOBJ := $(KSRC:%.c=$(B)/%.o) $(KASM:%.S=$(B)/%.o)
+GDBSRC := $(sort $(wildcard gdbstub/*.c))
+KOBJ := $(KSRC:%.c=$(B)/%.o) $(KASM:%.S=$(B)/%.o) $(GDBSRC:%.c=$(B)/%.o)
 OSOBJ := $(OSSRC:%.c=$(B)/%.o)
 STUB := $(B)/stub.elf
 
@@ -55,6 +59,9 @@ $(B)/kernel/os/%.o: kernel/os/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(OSCFLAGS) -MMD -MP -c $< -o $@
 
+# kernel/mconsole is partly monitor-thread code: its loops stay loops, never
+# calls gcc makes up (DESIGN.md rule 4).
+$(B)/kernel/mconsole/%.o: KCFLAGS += -fno-tree-loop-distribute-patterns
 $(B)/kernel/%.o: kernel/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(KCFLAGS) -MMD -MP -c $< -o $@
@@ -62,6 +69,10 @@ $(B)/kernel/%.o: kernel/%.c
 $(B)/kernel/%.o: kernel/%.S
 	@mkdir -p $(dir $@)
 	$(CC) $(KCFLAGS) -MMD -MP -c $< -o $@
+
+$(B)/gdbstub/%.o: gdbstub/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(GDBCFLAGS) -MMD -MP -c $< -o $@
 
 # The address-space stub: no libc, linked at STUB_CODE, embedded in glass.
 $(STUB): kernel/arch/x86_64/stub/stub.c kernel/arch/x86_64/stub/stub.lds kernel/include/glass/os.h
@@ -87,14 +98,15 @@ run: deps all
 # ---- guest programs (examples/programs): payloads for the tests and bench ----
 # Every t_*.c is built static three ways: glibc, musl and (t_proc only)
 # glibc static-pie; the ones named in PROG_PTHREAD are linked with -pthread.
-# bench and roundtrips are glibc static; ptrace_rt is a host tool.
+# bench, roundtrips, sysfuzz, forkbomb and memhog are glibc static;
+# ptrace_rt is a host tool.
 PB := $(B)/programs
 PROG_CFLAGS := -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE
 PROG_T := $(patsubst examples/programs/%.c,%,$(sort $(wildcard examples/programs/t_*.c)))
 PROG_PTHREAD := t_threads t_fpsse
 PROG_PIE := t_proc
 PROGRAMS := $(PROG_T:%=$(PB)/glibc/%) $(PROG_T:%=$(PB)/musl/%) $(PROG_PIE:%=$(PB)/static-pie/%) \
-	$(patsubst %,$(PB)/glibc/%,$(filter bench roundtrips,$(patsubst examples/programs/%.c,%,$(wildcard examples/programs/*.c)))) \
+	$(patsubst %,$(PB)/glibc/%,$(filter bench roundtrips sysfuzz forkbomb memhog,$(patsubst examples/programs/%.c,%,$(wildcard examples/programs/*.c)))) \
 	$(if $(wildcard examples/programs/ptrace_rt.c),$(PB)/host/ptrace_rt)
 prog_threads = $(if $(filter $(1),$(PROG_PTHREAD)),-pthread)
 
@@ -147,12 +159,16 @@ $(SB)/tests/%.o: tests/%.c
 $(SB)/kernel/os/%.o: kernel/os/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(OSCFLAGS) $(SANFLAGS) -MMD -MP -c $< -o $@
+$(SB)/kernel/mconsole/%.o: KCFLAGS += -fno-tree-loop-distribute-patterns
 $(SB)/kernel/%.o: kernel/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(KCFLAGS) $(SANFLAGS) -MMD -MP -c $< -o $@
 $(SB)/kernel/%.o: kernel/%.S
 	@mkdir -p $(dir $@)
 	$(CC) $(KCFLAGS) -MMD -MP -c $< -o $@
+$(SB)/gdbstub/%.o: gdbstub/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(GDBCFLAGS) $(SANFLAGS) -MMD -MP -c $< -o $@
 $(SB)/kernel/arch/x86_64/stub_blob.o: $(STUB)
 $(SB)/kernel/init/initramfs_data.o: $(B)/initramfs.cpio
 
@@ -179,6 +195,9 @@ $(FB)/kernel/os/%.o: kernel/os/%.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -fno-pie -D_GNU_SOURCE -Ikernel/include -MMD -MP -c $< -o $@
 $(FB)/kernel/%.o: kernel/%.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_KCFLAGS) $(FUZZ_FLAGS) -MMD -MP -c $< -o $@
+$(FB)/gdbstub/%.o: gdbstub/%.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_KCFLAGS) $(FUZZ_FLAGS) -MMD -MP -c $< -o $@
 

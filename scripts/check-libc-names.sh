@@ -1,6 +1,7 @@
 #!/bin/bash
 # check-libc-names.sh [BUILD_DIR]: DESIGN.md rule 2. No kernel object
-# (BUILD_DIR/kernel/**/*.o, default build/, outside kernel/os/) defines a
+# (BUILD_DIR/kernel/**/*.o outside kernel/os/, and the objects of the other
+# directories linked into glass: gdbstub/ ...; default build/) defines a
 # global symbol that the host libc exports: in one process it would replace
 # libc's own for libc and every library. Exits 1 listing the offenders.
 set -euo pipefail
@@ -22,7 +23,12 @@ while IFS= read -r o; do
 	# Only objects of sources that still exist (stale ones are ignored).
 	[ -f "$src.c" ] || [ -f "$src.S" ] || continue
 	objs+=("$o")
-done < <(find "$b/kernel" -path "$b/kernel/os" -prune -o -name '*.o' -print | sort)
+done < <({
+	find "$b/kernel" -path "$b/kernel/os" -prune -o -name '*.o' -print
+	for d in gdbstub trace coverage profiling moddebug; do
+		[ ! -d "$b/$d" ] || find "$b/$d" -name '*.o'
+	done
+} | sort)
 [ ${#objs[@]} -gt 0 ] || { echo "check-libc-names: no kernel objects in $b/kernel" >&2; exit 1; }
 
 # "file.o: addr T name" for every defined global symbol.

@@ -1,7 +1,9 @@
 /*
  * Memory: copy-on-write, shared anonymous and file mappings, mprotect and
  * unmapped-address faults with the right si_code and si_addr, EFAULT from
- * syscalls, brk, mmap/munmap/mremap, madvise(MADV_DONTNEED).
+ * syscalls (also for kernel addresses, read-only buffers and structs running
+ * off a mapping), PROT_NONE, code and kernel-half faults, brk,
+ * mmap/munmap/mremap, madvise(MADV_DONTNEED).
  */
 #include <fcntl.h>
 #include <setjmp.h>
@@ -141,6 +143,15 @@ static void t_file_maps(void)
 /* Bad addresses through volatiles, so the compiler cannot see them. */
 static void *volatile addr1 = (void *)1, *volatile addr8 = (void *)8, *volatile addr16 = (void *)16;
 
+static void *volatile kaddr = (void *)0xffff800000001000UL;
+static const char ro_data[16] = "read-only";
+
+/* Code to write to (and then still run). */
+__attribute__((noinline)) static int t_faults_target(void)
+{
+	return 42;
+}
+
 static sigjmp_buf jb;
 static volatile int seg_code;
 static volatile void *seg_addr;
@@ -195,6 +206,40 @@ static void t_faults(void)
 		      "si_code %d si_addr %p", seg_code, seg_addr);
 	}
 	munmap(p, PAGE);
+
+	/* PROT_NONE: mapped, but no access at all. */
+	char *none = mmap(NULL, PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	seg_code = 0;
+	if (!sigsetjmp(jb, 1)) {
+		(void)*(volatile char *)(none + 5);
+		FAIL("prot_none_segv_accerr", "read of a PROT_NONE page succeeded");
+	} else {
+		CHECK("prot_none_segv_accerr", seg_code == SEGV_ACCERR && seg_addr == none + 5,
+		      "si_code %d si_addr %p (want %d %p)", seg_code, seg_addr, SEGV_ACCERR, none + 5);
+	}
+	munmap(none, PAGE);
+
+	/* Our own code is read-only. */
+	char *text = (char *)(uintptr_t)&t_faults_target;
+	seg_code = 0;
+	if (!sigsetjmp(jb, 1)) {
+		*(volatile char *)text = (char)0xc3;
+		FAIL("text_write_segv_accerr", "write to the program's code succeeded");
+	} else {
+		CHECK("text_write_segv_accerr", seg_code == SEGV_ACCERR && seg_addr == text,
+		      "si_code %d si_addr %p (want %d %p)", seg_code, seg_addr, SEGV_ACCERR, text);
+	}
+	CHECK("text_still_runs", t_faults_target() == 42, "code changed");
+
+	/* The kernel half of the address space: no mapping for us there. */
+	seg_code = 0;
+	if (!sigsetjmp(jb, 1)) {
+		(void)*(volatile char *)kaddr;
+		FAIL("kernel_addr_segv", "read of %p succeeded", kaddr);
+	} else {
+		CHECK("kernel_addr_segv", seg_code == SEGV_MAPERR && seg_addr == kaddr,
+		      "si_code %d si_addr %p (want %d %p)", seg_code, seg_addr, SEGV_MAPERR, kaddr);
+	}
 	signal(SIGSEGV, SIG_DFL);
 
 	/* Default action of SIGSEGV, seen by the parent. */
@@ -223,6 +268,20 @@ static void t_efault(void)
 	struct timespec *bad = addr16;
 	r = syscall(SYS_clock_gettime, CLOCK_MONOTONIC, bad);
 	CHECK("efault_clock_gettime", r == -1 && errno == EFAULT, "returned %zd errno %d", r, errno);
+	/* A kernel address, and a read-only buffer for the kernel to write. */
+	r = write(1, kaddr, 10);
+	CHECK("efault_kernel_addr", r == -1 && errno == EFAULT, "write returned %zd errno %d", r, errno);
+	(void)!write(p[1], "xyz", 3);
+	const char *volatile ro = ro_data;   /* so the compiler rereads it */
+	r = read(p[0], (void *)ro, 3);
+	CHECK("efault_read_into_readonly", r == -1 && errno == EFAULT && !strcmp(ro, "read-only"),
+	      "read returned %zd errno %d, buffer now %.16s", r, errno, ro);
+	/* A buffer running off the end of a mapping. */
+	char *m = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	munmap(m + PAGE, PAGE);
+	r = syscall(SYS_clock_gettime, CLOCK_MONOTONIC, m + PAGE - 8);
+	CHECK("efault_struct_past_mapping_end", r == -1 && errno == EFAULT, "returned %zd errno %d", r, errno);
+	munmap(m, PAGE);
 	close(p[0]);
 	close(p[1]);
 }

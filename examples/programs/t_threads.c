@@ -1,7 +1,10 @@
-/* Threads: create/join, mutex, condition variable, TLS, tids (-pthread). */
+/* Threads: create/join, mutex, condition variable, TLS, tids, exec from a
+ * thread (-pthread). */
 #include <pthread.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -60,11 +63,53 @@ static void *sleeper(void *arg)
 	return (void *)(intptr_t)getpid();
 }
 
-int main(void)
+/* exec from a thread that is not the leader: the other threads die and the
+ * new image keeps the process's pid and parent. */
+static const char *self;
+static char pidarg[16], ppidarg[16];
+
+static void *execer(void *arg)
+{
+	char *argv[] = { (char *)self, "--exec-child", pidarg, ppidarg, NULL };
+
+	execv(self, argv);
+	return NULL;
+}
+
+static void *pauser(void *arg)
+{
+	for (;;)
+		pause();
+	return NULL;
+}
+
+static void t_exec_from_thread(void)
+{
+	int st;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		pthread_t a, b;
+		snprintf(pidarg, sizeof(pidarg), "%d", (int)getpid());
+		snprintf(ppidarg, sizeof(ppidarg), "%d", (int)getppid());
+		pthread_create(&a, NULL, pauser, NULL);
+		pthread_create(&b, NULL, execer, NULL);
+		pauser(NULL);
+	}
+	waitpid(pid, &st, 0);
+	CHECK("exec_from_thread", WIFEXITED(st) && WEXITSTATUS(st) == 42, "status %#x", st);
+}
+
+int main(int argc, char **argv)
 {
 	pthread_t t[NTHREADS];
 	void *ret;
 	int ok = 1;
+
+	if (argc == 4 && !strcmp(argv[1], "--exec-child"))
+		return atoi(argv[2]) == getpid() && syscall(SYS_gettid) == getpid() &&
+		       atoi(argv[3]) == getppid() ? 42 : 1;
+	self = argv[0];
 
 	for (long i = 0; i < NTHREADS; i++)
 		if (pthread_create(&t[i], NULL, incrementer, (void *)i))
@@ -115,5 +160,6 @@ int main(void)
 	pthread_join(s, &ret);
 	CHECK("thread_getpid_is_tgid", (pid_t)(intptr_t)ret == getpid(), "thread getpid %ld",
 	      (long)(intptr_t)ret);
+	t_exec_from_thread();
 	return check_done();
 }

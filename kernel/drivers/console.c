@@ -10,7 +10,9 @@
  * the line discipline; a host tty is put in raw mode so ^C and ^Z reach
  * the guest's line discipline, and its window size is the console's. A
  * host fd epoll refuses (a regular file, /dev/null) is read on demand
- * from the reader's path; it never blocks. End of host input is a hangup:
+ * from the reader's path; it never blocks. When the tty's input buffer
+ * is full, the interrupt stops reading the host fd until a reader makes
+ * room, so nothing is dropped. End of host input is a hangup:
  * readers see end of file once the buffered input is drained.
  *
  * CPU thread: console_init at boot, the interrupt handler from the event
@@ -29,6 +31,7 @@ struct tty_struct *console_tty;
 static struct tty_struct console_tty_struct;
 static int con_in = -1, con_out = -1;
 static bool con_in_is_tty;
+static bool con_throttled;      /* con_in unwatched while the tty is full */
 
 static void con_write(struct tty_struct *tty, const u8 *buf, size_t n)
 {
@@ -60,9 +63,18 @@ static void con_update_winsize(struct tty_struct *tty)
 static void con_interrupt(int fd, void *arg)
 {
 	struct tty_struct *tty = arg;
+	size_t room = n_tty_receive_room(tty);
 	u8 buf[256];
-	long n = os_read(fd, buf, sizeof(buf));
+	long n;
 
+	if (!room) {
+		/* Leave the rest with the host (a pipe writer waits, as at
+		 * a terminal) until a reader makes room: con_unthrottle. */
+		os_irq_del(fd);
+		con_throttled = true;
+		return;
+	}
+	n = os_read(fd, buf, min(sizeof(buf), room));
 	if (n > 0) {
 		/* A resize of the host terminal shows up with the next key. */
 		con_update_winsize(tty);
@@ -73,6 +85,15 @@ static void con_interrupt(int fd, void *arg)
 		return;
 	os_irq_del(fd);
 	tty_hangup(tty);
+}
+
+static void con_unthrottle(struct tty_struct *tty)
+{
+	if (!con_throttled || !n_tty_receive_room(tty))
+		return;
+	con_throttled = false;
+	if (os_irq_add(con_in, con_interrupt, tty))
+		tty_hangup(tty);        /* no slot left: cannot take input again */
 }
 
 /* A host file that cannot be polled: read it when a reader wants data. */
@@ -91,6 +112,7 @@ static long con_pull_input(struct tty_struct *tty)
 
 static const struct tty_operations con_ops_irq = {
 	.write = con_write,
+	.unthrottle = con_unthrottle,
 };
 
 static const struct tty_operations con_ops_pull = {

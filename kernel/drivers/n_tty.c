@@ -7,8 +7,9 @@
  * XTABS) with column tracking.
  *
  * Pure code: no host calls, no sleeping. The only outside calls are
- * tty->ops->write, kill_pgrp and wake_up, so unit tests drive it with
- * fakes (tests/unit/test_tty.c). Readers and the sleeping live in tty.c.
+ * tty->ops->write and ->unthrottle, kill_pgrp and wake_up, so unit tests
+ * drive it with fakes (tests/unit/test_tty.c). Readers and the sleeping
+ * live in tty.c.
  *
  * The input buffer is a ring of N_TTY_BUF_SIZE bytes indexed by free
  * running counters: read_tail <= canon_head <= read_head. Bytes before
@@ -327,6 +328,28 @@ static void handle_newline(struct tty_struct *tty, u8 c)
 
 /* ---- input ---- */
 
+/*
+ * Room for input (Linux's receive_room): when the buffer is full the
+ * driver leaves further input with the host until a reader makes room,
+ * except that a canonical line filling the whole buffer keeps taking
+ * bytes (dropped) so that its end can still come.
+ */
+size_t n_tty_receive_room(struct tty_struct *tty)
+{
+	unsigned int cnt = read_cnt(tty);
+
+	if (cnt < N_TTY_BUF_SIZE - 1)
+		return N_TTY_BUF_SIZE - 1 - cnt;
+	return L_FLAG(tty, ICANON) && tty->canon_head == tty->read_tail;
+}
+
+/* Input was consumed or discarded: the driver may take more. */
+static void check_unthrottle(struct tty_struct *tty)
+{
+	if (tty->ops && tty->ops->unthrottle)
+		tty->ops->unthrottle(tty);
+}
+
 void n_tty_flush_input(struct tty_struct *tty)
 {
 	tty->read_tail = tty->read_head;
@@ -334,6 +357,7 @@ void n_tty_flush_input(struct tty_struct *tty)
 	memset(tty->read_flags, 0, sizeof(tty->read_flags));
 	tty->pushed = false;
 	tty->lnext = false;
+	check_unthrottle(tty);
 }
 
 /* ^C, ^\, ^Z: flush, signal the foreground group, echo. */
@@ -494,6 +518,7 @@ static size_t canon_read(struct tty_struct *tty, u8 *kbuf, size_t nr, bool *line
 		for (i = 0; i < nr; i++)
 			kbuf[i] = read_byte(tty, tail + i);
 		tty->read_tail += nr;
+		check_unthrottle(tty);
 		return nr;
 	}
 	/* i: index of the line's last byte. */
@@ -506,6 +531,7 @@ static size_t canon_read(struct tty_struct *tty, u8 *kbuf, size_t nr, bool *line
 	tty->read_tail += i + 1;
 	if (tty->read_tail == tty->canon_head)
 		tty->pushed = false;
+	check_unthrottle(tty);
 	return n;
 }
 
@@ -520,6 +546,7 @@ size_t n_tty_read(struct tty_struct *tty, u8 *kbuf, size_t nr, bool *line_end)
 	for (unsigned int i = 0; i < n; i++)
 		kbuf[i] = read_byte(tty, tty->read_tail + i);
 	tty->read_tail += n;
+	check_unthrottle(tty);
 	return n;
 }
 

@@ -14,6 +14,7 @@ struct boot_params boot = {
 	.con0 = "fd:0,fd:1",
 	.loglevel = 7,
 	.max_tasks = 512,
+	.mconsole_timeout = 5,
 };
 
 enum opt_kind { OPT_STR, OPT_MEM, OPT_INT, OPT_FLAG };
@@ -38,6 +39,8 @@ static const struct option options[] = {
 	{ "hostfs", OPT_STR, BP(hostfs), "confine hostfs mounts to this host directory" },
 	{ "loglevel", OPT_INT, BP(loglevel), "print kernel messages below this level (0-8, default 7)" },
 	{ "max_tasks", OPT_INT, BP(max_tasks), "most tasks (and address spaces) at once (default 512)" },
+	{ "mconsole_timeout", OPT_INT, BP(mconsole_timeout),
+	  "seconds mconsole waits for the kernel to take a command (default 5)" },
 	{ "quiet", OPT_FLAG, BP(quiet), "print only warnings and errors from the kernel" },
 };
 
@@ -75,6 +78,8 @@ static int set_option(const struct option *o, const char *val,
 		if (!strcmp(o->name, "loglevel") && iv > 8)
 			goto bad;
 		if (!strcmp(o->name, "max_tasks") && (iv < 4 || iv > 4096))
+			goto bad;
+		if (!strcmp(o->name, "mconsole_timeout") && (iv < 1 || iv > 3600))
 			goto bad;
 		*(int *)field = iv;
 		return 0;

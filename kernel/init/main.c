@@ -6,6 +6,7 @@
  */
 #include <glass/fs.h>
 #include <glass/init.h>
+#include <glass/mconsole.h>
 #include <glass/mm.h>
 #include <glass/os.h>
 #include <glass/proc.h>
@@ -148,6 +149,7 @@ __noreturn void start_kernel(int argc, char **argv)
 	printk(KERN_INFO "Command line: %s\n", boot.cmdline);
 	printk(KERN_INFO "Memory: %lluK available, umid %s in %s\n",
 	       (unsigned long long)nr_free_pages() * 4, umid_name, os_umid_dir());
+	mconsole_init(boot.mconsole_timeout);
 	sched_init();
 	syscall_table_init();
 	vfs_init();

@@ -5,6 +5,7 @@
  * on stdout clean for scripts.
  */
 #include <glass/kernel.h>
+#include <glass/monitor.h>
 #include <glass/timer.h>
 #include <glass/os.h>
 #include <glass/syscalls.h>
@@ -34,6 +35,33 @@ size_t log_read_all(char *buf, size_t size)
 
 	for (size_t i = 0; i < n; i++)
 		buf[i] = log_buf[(start + i) % LOG_BUF_LEN];
+	return n;
+}
+
+/* The log's end: bytes ever written (an offset for log_read_from). */
+unsigned long __monitor_text log_end(void)
+{
+	return __atomic_load_n(&log_head, __ATOMIC_ACQUIRE);
+}
+
+/*
+ * Copy log bytes from offset *pos, moved up to the oldest byte the ring
+ * still holds, up to end (at most size bytes); advances *pos and returns
+ * the count. Plain reads without a lock, so the monitor thread may call
+ * it (mconsole dmesg) while a printk on the CPU thread overwrites the
+ * oldest bytes: a reader that falls behind loses them, never faults.
+ */
+size_t __monitor_text log_read_from(unsigned long *pos, unsigned long end, char *buf, size_t size)
+{
+	unsigned long head = log_end();
+	size_t n = 0;
+
+	if (end > head)
+		end = head;
+	if (head > LOG_BUF_LEN && *pos < head - LOG_BUF_LEN)
+		*pos = head - LOG_BUF_LEN;
+	while (*pos < end && n < size)
+		buf[n++] = log_buf[(*pos)++ % LOG_BUF_LEN];
 	return n;
 }
 

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -127,11 +128,19 @@ static long raw_syscall(long nr, long a, long b, long c, long d, long e)
 	return ret;
 }
 
+static int glass_pid;           /* stub_child's parent, unless it died */
+
 static int stub_child(void *unused)
 {
 	static char *const argv[] = { "glass-stub", NULL };
 	static char *const envp[] = { NULL };
 
+	/* Die with glass already now: a stub started ahead of need waits,
+	 * stopped at its exec, for stub_init, and would outlive a glass
+	 * that ends meanwhile. If glass is already gone, stop here. */
+	raw_syscall(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	if (raw_syscall(SYS_getppid, 0, 0, 0, 0, 0) != glass_pid)
+		raw_syscall(SYS_exit, 127, 0, 0, 0, 0);
 	raw_syscall(SYS_ptrace, PTRACE_TRACEME, 0, 0, 0, 0);
 	/* Out of glass's process group: the host terminal's signals
 	 * (SIGWINCH on a resize, SIGINT, SIGTSTP) must not stop the stub in
@@ -174,6 +183,7 @@ int os_stub_start(void)
 			slot = i;
 	if (slot < 0)
 		return -EAGAIN;
+	glass_pid = getpid();
 	pid = clone(stub_child, spawn_stacks[slot].stack + SPAWN_STACK_SIZE,
 		    CLONE_VM | SIGCHLD, NULL);
 	if (pid < 0)

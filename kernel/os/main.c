@@ -3,6 +3,7 @@
  * ways out of the process: exit, abort (panic), re-exec (reboot).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,8 +37,21 @@ void os_signals_init(void)
 	sigaction(SIGQUIT, &sa, NULL);
 }
 
+/*
+ * A closed stdin, stdout or stderr reads as /dev/null: otherwise the first
+ * files Glass opens (the epoll fd, the umid pid file, the stub memfd) take
+ * fds 0-2 and get console input, console output and kernel messages.
+ */
+static void std_fds_init(void)
+{
+	for (int fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF)
+			open("/dev/null", fd ? O_WRONLY : O_RDONLY);
+}
+
 int main(int argc, char **argv)
 {
+	std_fds_init();
 	os_argc = argc;
 	os_argv = argv;
 	os_signals_init();

@@ -26,13 +26,15 @@ void syscall_table_init(void)
 static long sys_ni(unsigned long nr)
 {
 	static unsigned long logged[(NR_syscalls + 63) / 64];
+	static bool logged_unknown;     /* numbers past the table: the first only */
 
 	if (nr < NR_syscalls && !(logged[nr / 64] & (1UL << (nr % 64)))) {
 		logged[nr / 64] |= 1UL << (nr % 64);
 		pr_notice("%s[%d]: unimplemented syscall %s (%lu) returns ENOSYS\n",
 			  current->comm, current->pid,
 			  syscall_names[nr] ? syscall_names[nr] : "?", nr);
-	} else if (nr >= NR_syscalls && !(logged[0] & 1)) {
+	} else if (nr >= NR_syscalls && !logged_unknown) {
+		logged_unknown = true;
 		pr_notice("%s[%d]: unknown syscall %lu returns ENOSYS\n",
 			  current->comm, current->pid, nr);
 	}

@@ -399,19 +399,47 @@ static void reset_fpstate(struct task_struct *t)
 	t->fpstate_valid = true;
 }
 
-/* Other threads of the group die before exec replaces the image. */
+/* Is t's group down to t and its dead leader? */
+static bool only_dead_leader_left(struct task_struct *t)
+{
+	struct task_struct *leader = t->group_leader;
+
+	return leader != t && leader->exit_state &&
+	       t->thread_group.next == &leader->thread_group &&
+	       leader->thread_group.next == &t->thread_group;
+}
+
+/*
+ * Other threads of the group die before exec replaces the image. A thread
+ * that is not the leader then takes the place of the leader's zombie, with
+ * its pid, parent and start time, and releases it, as Linux's de_thread
+ * does (the zombie would otherwise wait for this thread forever).
+ */
 static void de_thread(void)
 {
-	struct task_struct *t;
+	struct task_struct *t, *leader = current->group_leader;
 
 	/* The SIGKILLs below end only their threads, not the group. */
 	current->signal->group_exec_task = current;
 	list_for_each_entry(t, &current->thread_group, thread_group)
 		if (t != current)
 			send_sig(SIGKILL, t, 1);
-	/* Each dying thread unlinks itself from the group as it exits. */
-	while (!list_empty(&current->thread_group))
+	/* Each dying thread unlinks itself from the group as it exits, but
+	 * for the leader, which stays a zombie. */
+	while (!list_empty(&current->thread_group) && !only_dead_leader_left(current))
 		schedule_timeout_ns(NSEC_PER_MSEC, false, NULL);
+	if (leader != current) {
+		current->pid = leader->pid;
+		current->start_time_ns = leader->start_time_ns;
+		current->real_parent = leader->real_parent;
+		current->exit_signal = leader->exit_signal;
+		current->group_leader = current;
+		list_add(&current->sibling, &leader->sibling);
+		list_del(&leader->sibling);
+		leader->group_leader = current;
+		leader->exit_signal = -1;
+		release_task(leader);
+	}
 	current->signal->group_exec_task = NULL;
 }
 

@@ -25,16 +25,16 @@ struct kernel_itimerval {
 /* signal->real_timer is the timer inside one of these. */
 struct real_itimer {
 	struct timer_list timer;
-	struct task_struct *leader;     /* the process SIGALRM goes to */
+	pid_t tgid;     /* the process SIGALRM goes to (exec may change its leader) */
 };
 
 static void it_real_fn(struct timer_list *t)
 {
 	struct real_itimer *it = container_of(t, struct real_itimer, timer);
-	struct task_struct *p = it->leader;
+	struct task_struct *p = find_task_by_pid(it->tgid);
 	kernel_siginfo_t info;
 
-	if (p->exit_state || !p->signal)
+	if (!p || p->exit_state || !p->signal)
 		return;
 	memset(&info, 0, sizeof(info));
 	info.si_signo = SIGALRM;
@@ -91,7 +91,7 @@ static int set_real_itimer(u64 value_ns, u64 interval_ns)
 		sig->real_timer = &it->timer;
 	}
 	it = container_of(sig->real_timer, struct real_itimer, timer);
-	it->leader = current->group_leader;
+	it->tgid = current->tgid;
 	del_timer(&it->timer);
 	sig->itimer_real_interval_ns = value_ns ? interval_ns : 0;
 	if (value_ns)

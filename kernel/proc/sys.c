@@ -1,6 +1,7 @@
 /* Identity, limits, names and other small syscalls. Task context. */
 #include <glass/fs.h>
 #include <glass/init.h>
+#include <glass/monitor.h>
 #include <glass/mm.h>
 #include <glass/os.h>
 #include <glass/proc.h>
@@ -71,6 +72,17 @@ static struct new_utsname utsname = {
 const char *uts_nodename(void)
 {
 	return utsname.nodename;
+}
+
+/* sysname, nodename, release, version and machine, in uname's order, for
+ * mconsole's version. Plain reads: any context, the monitor thread too. */
+void __monitor_text uts_fields(const char *f[5])
+{
+	f[0] = utsname.sysname;
+	f[1] = utsname.nodename;
+	f[2] = utsname.release;
+	f[3] = utsname.version;
+	f[4] = utsname.machine;
 }
 
 const char *glass_version_string(void)

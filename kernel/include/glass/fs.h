@@ -414,6 +414,8 @@ void putname(char *name);
 
 /* ---- names (namei.c, namei_ops.c) with kernel-space names ---- */
 int filename_lookup(int dfd, const char *name, unsigned int flags, struct path *path);
+/* dir's child called name[0..len), positive or negative, with a reference. */
+struct dentry *lookup_one_len(const char *name, int len, struct dentry *dir);
 /* Parent of name and its last component (into *last, pointing into name). */
 int filename_parentat(int dfd, const char *name, struct path *parent,
 		      const char **last, int *last_len, int *last_type);

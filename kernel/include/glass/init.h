@@ -29,6 +29,7 @@ struct boot_params {
 	int loglevel;
 	bool quiet;
 	int max_tasks;
+	int mconsole_timeout;   /* seconds the monitor waits for the CPU */
 	/* for init: argv after argv[0] and extra environment */
 	const char **init_argv;
 	int init_argc;

@@ -42,6 +42,9 @@ extern int console_loglevel;
 /* The kernel log (lib/printk.c), for dmesg, /proc/kmsg and mconsole log. */
 size_t log_read_all(char *buf, size_t size);
 size_t log_size(void);
+/* Streaming reads of the log, any context (the monitor thread too). */
+unsigned long log_end(void);
+size_t log_read_from(unsigned long *pos, unsigned long end, char *buf, size_t size);
 void log_clear(void);
 
 /* Formatting: scnprintf returns the number of characters written. */

@@ -113,6 +113,20 @@ void os_idle_wait(s64 timeout_ns);
 /* Run handlers of ready events without blocking. */
 void os_poll_irqs(void);
 
+/* --- the monitor thread and the mconsole socket (kernel/os/monitor.c) --- */
+struct mc_client;
+/* CPU thread, once: bind <umid dir>/mconsole (mode 0600) into path and
+ * start the monitor thread. Returns the fd the CPU thread watches (with
+ * os_irq_add) for work the monitor queued, or -errno. */
+int os_monitor_start(char *path, unsigned long len);
+/* Monitor thread: wake the CPU thread's event loop. */
+void os_monitor_kick(void);
+/* CPU thread: consume the wake-ups on fd. */
+void os_monitor_ack(int fd);
+/* Either thread: one datagram to a client; waits at most a second for
+ * room in its queue. Returns 0 or -errno. */
+int os_mconsole_send(const struct mc_client *to, const void *buf, unsigned long len);
+
 /* --- host files (console, initrd, hostfs, ubd) --- */
 struct os_stat {
 	u64 dev, ino, nlink, size, blocks;

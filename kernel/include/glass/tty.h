@@ -5,7 +5,8 @@
  *
  * A driver supplies tty_operations: write() takes output after OPOST
  * processing; pull_input(), if set, fetches input on demand (a host file
- * that cannot be polled). Input arrives through n_tty_receive() (from an
+ * that cannot be polled); unthrottle(), if set, is called when a reader
+ * makes room in a full input buffer. Input arrives through n_tty_receive() (from an
  * interrupt handler or pull_input), which edits lines, echoes, raises
  * ISIG signals and wakes readers. All on the CPU thread.
  */
@@ -177,6 +178,9 @@ struct tty_operations {
 	/* Fetch input now if the device cannot interrupt; bytes fed,
 	 * 0 at end of input (the driver then calls tty_hangup). */
 	long (*pull_input)(struct tty_struct *tty);
+	/* A reader made room in the input buffer: a driver that stopped
+	 * taking input when n_tty_receive_room() was 0 may take it again. */
+	void (*unthrottle)(struct tty_struct *tty);
 };
 
 struct tty_struct {
@@ -214,6 +218,8 @@ void n_tty_init(struct tty_struct *tty);
 void tty_init_termios(struct termios *t);
 /* Input from the device: edit, echo, signal, wake readers. */
 void n_tty_receive(struct tty_struct *tty, const u8 *buf, size_t n);
+/* Bytes n_tty_receive can take now without dropping any (0: full). */
+size_t n_tty_receive_room(struct tty_struct *tty);
 /* Output from a writer: OPOST processing, then ops->write. */
 void n_tty_write(struct tty_struct *tty, const u8 *buf, size_t n);
 /* Bytes a read can take now (canonical: of the complete lines). */

@@ -1,0 +1,76 @@
+/*
+ * The one command table (DESIGN.md rule 5): every introspection or control
+ * command is an entry with its name, help text, handler and the context it
+ * needs. mconsole reaches the entries today; gdb's `monitor` will too.
+ * Handlers write their output through a struct cmd_out, which streams it
+ * to the client in chunks of at most CMD_OUT_CHUNK bytes.
+ */
+#ifndef GLASS_COMMAND_H
+#define GLASS_COMMAND_H
+
+#include <glass/types.h>
+#include <glass/monitor.h>
+
+enum cmd_context {
+	/* The monitor thread, under rule 4: no allocation, no kernel lock,
+	 * no libc call that locks. Works while the kernel runs, is stopped
+	 * or is wedged. Kernel state is read as a snapshot. */
+	CMD_ANYWHERE,
+	/* The CPU thread, from its event loop; must not sleep. */
+	CMD_SAFE_POINT,
+	/* A kernel worker task that may sleep (not yet used). */
+	CMD_TASK,
+};
+
+#define CMD_OUT_CHUNK 511       /* one mconsole packet's payload */
+
+/* Where a chunk goes: err on the first chunk only, more on all but the
+ * last. Returns 0 or -errno (then the rest of the output is dropped). */
+typedef int (*cmd_emit_t)(void *ctx, const char *data, size_t len, bool err,
+			  bool more);
+
+struct cmd_out {
+	char buf[CMD_OUT_CHUNK];
+	size_t len;
+	bool err;               /* the reply is an error */
+	bool emitted;           /* a chunk went out: err is fixed now */
+	bool finished;
+	int failed;             /* first emit error; output dropped since */
+	cmd_emit_t emit;
+	void *ctx;
+};
+
+struct command {
+	const char *name;
+	const char *usage;      /* arguments, "" if none */
+	const char *help;       /* one line */
+	enum cmd_context context;
+	/* args: the request after the command word, blanks skipped. */
+	void (*handler)(struct cmd_out *out, const char *args);
+};
+
+extern const struct command command_table[];
+extern const size_t command_count;
+/* The entry whose name is a prefix of data's first word (UML's rule). */
+const struct command *command_find(const char *data);
+
+/* ---- output (kernel/mconsole/output.c); any context ---- */
+void cmd_out_init(struct cmd_out *out, cmd_emit_t emit, void *ctx);
+void cmd_write(struct cmd_out *out, const char *s, size_t n);
+void cmd_puts(struct cmd_out *out, const char *s);
+void cmd_putc(struct cmd_out *out, char c);
+/* Unsigned decimal, right-aligned in width (0: no padding). */
+void cmd_putu(struct cmd_out *out, u64 v, int width);
+/* s, at most max bytes of it, left-aligned in width and printable only. */
+void cmd_putsn(struct cmd_out *out, const char *s, size_t max, int width);
+/* Mark the reply as an error and write msg. Effective only before the
+ * first chunk went out (the protocol carries err on the first packet). */
+void cmd_error(struct cmd_out *out, const char *msg);
+/* Send what is buffered now, as a packet with more set. */
+void cmd_flush(struct cmd_out *out);
+/* Send the last packet (more clear). Exactly once per reply. */
+void cmd_finish(struct cmd_out *out);
+/* printf-style: vsprintf is not monitor code, so CPU-thread commands only. */
+__printf(2, 3) void cmd_printf(struct cmd_out *out, const char *fmt, ...);
+
+#endif

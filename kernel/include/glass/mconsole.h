@@ -1,0 +1,161 @@
+/*
+ * mconsole: UML's management-console wire protocol (reference/mconsole.md)
+ * and the pieces around it. Everything in the protocol part is pure code
+ * (no host call, no allocation, no lock), so the monitor thread, the unit
+ * tests and the fuzzer all run it. Integers are in host byte order.
+ */
+#ifndef GLASS_MCONSOLE_H
+#define GLASS_MCONSOLE_H
+
+#include <glass/types.h>
+#include <glass/command.h>
+
+#define MCONSOLE_MAGIC 0xcafebabeU
+#define MCONSOLE_VERSION 2
+#define MCONSOLE_MAX_DATA 512
+
+struct mconsole_request {
+	u32 magic;
+	u32 version;
+	u32 len;
+	char data[MCONSOLE_MAX_DATA];
+};
+
+struct mconsole_reply {
+	u32 err;
+	u32 more;
+	u32 len;                /* payload length + 1 (the NUL) */
+	char data[MCONSOLE_MAX_DATA];
+};
+
+enum mconsole_notify_type {
+	MCONSOLE_SOCKET = 0,    /* "ready": data is the mconsole socket path */
+	MCONSOLE_PANIC = 1,
+	MCONSOLE_HANG = 2,
+	MCONSOLE_USER_NOTIFY = 3,
+};
+
+struct mconsole_notify {
+	u32 magic;
+	u32 version;
+	u32 type;
+	u32 len;
+	char data[MCONSOLE_MAX_DATA];
+};
+
+#define MCONSOLE_REQ_HDR 12     /* magic, version, len */
+#define MCONSOLE_REPLY_HDR 12   /* err, more, len */
+
+/* ---- requests (kernel/mconsole/protocol.c) ---- */
+
+enum mconsole_req_status {
+	MC_REQ_OK,
+	MC_REQ_BAD_MAGIC,       /* an old text client: answer MC_V0_REPLY raw */
+	MC_REQ_TOO_LARGE,       /* len >= MCONSOLE_MAX_DATA */
+	MC_REQ_BAD_VERSION,     /* version != 2 */
+	MC_REQ_TRUNCATED,       /* datagram shorter than its header or len */
+};
+
+/* UML's answer to a request without the magic: sent as raw text, no
+ * reply header, no NUL. */
+#define MC_V0_REPLY "ERR Version 0 mconsole clients are not supported by this driver"
+
+/*
+ * Validate the datagram buf[0..n) and copy it into req with data
+ * NUL-terminated at req->len. On anything but MC_REQ_OK, req holds
+ * nothing useful; mconsole_req_error() is the error reply's text.
+ */
+enum mconsole_req_status mconsole_parse_request(const void *buf, size_t n,
+						struct mconsole_request *req);
+const char *mconsole_req_error(enum mconsole_req_status st);
+
+/* UML's command match: name is a prefix of the request's first word
+ * (so "versionx" runs version, as in UML; "ver" runs nothing). */
+bool mconsole_cmd_match(const char *name, const char *data);
+/* The arguments: after the first word and the blanks that follow it. */
+const char *mconsole_cmd_args(const char *data);
+
+/* Fill reply with one packet; returns its datagram size (12 + len).
+ * n must be < MCONSOLE_MAX_DATA. */
+size_t mconsole_frame_reply(struct mconsole_reply *reply, const char *data,
+			    size_t n, bool err, bool more);
+
+/* ---- statistics: every request the monitor saw (monitor-owned) ---- */
+
+struct mconsole_stats {
+	u64 requests;           /* datagrams received */
+	u64 bad_magic;
+	u64 too_large;
+	u64 bad_version;
+	u64 truncated;
+	u64 unknown;            /* no such command */
+	u64 no_address;         /* no reply address: answer dropped */
+	u64 anywhere;           /* answered by the monitor thread */
+	u64 queued;             /* handed to the CPU thread */
+	u64 queue_full;
+	u64 timed_out;          /* the CPU did not take them in time */
+	u64 send_errors;        /* a reply packet could not be sent */
+};
+extern struct mconsole_stats mconsole_stats;
+
+/* ---- the reply address of a client: an opaque sockaddr ---- */
+
+struct mc_client {
+	u32 len;                /* 0: the client gave no address */
+	u8 addr[124];
+};
+
+/* ---- the queue to the CPU thread (kernel/mconsole/queue.c) ---- */
+
+#define MC_QUEUE_SLOTS 8
+
+enum mc_slot_state {
+	MC_SLOT_FREE,           /* the monitor may fill it */
+	MC_SLOT_QUEUED,         /* waiting for the CPU thread */
+	MC_SLOT_TAKEN,          /* the CPU thread runs it and replies */
+	MC_SLOT_EXPIRING,       /* the monitor answers its time-out */
+};
+
+struct mc_slot {
+	int state;              /* enum mc_slot_state, atomic */
+	u64 seq;                /* FIFO order */
+	u64 deadline_ns;        /* host monotonic clock */
+	const struct command *cmd;
+	struct mc_client client;
+	char data[MCONSOLE_MAX_DATA];
+};
+
+struct mc_queue {
+	struct mc_slot slots[MC_QUEUE_SLOTS];
+	u64 next_seq;           /* monitor only */
+};
+
+/* Monitor thread: queue a request; NULL when every slot is busy. */
+struct mc_slot *mc_queue_push(struct mc_queue *q, const struct command *cmd,
+			      const char *data, const struct mc_client *client,
+			      u64 deadline_ns);
+/* Monitor thread: claim the oldest queued slot whose deadline passed, or
+ * NULL; the caller answers it and calls mc_queue_release(). */
+struct mc_slot *mc_queue_expire(struct mc_queue *q, u64 now_ns);
+/* Monitor thread: the earliest deadline of a queued slot, or 0 if none. */
+u64 mc_queue_next_deadline(struct mc_queue *q);
+/* CPU thread: claim the oldest queued slot, or NULL. */
+struct mc_slot *mc_queue_take(struct mc_queue *q);
+/* Whoever claimed the slot: give it back. */
+void mc_queue_release(struct mc_slot *slot);
+
+/* ---- the service (kernel/mconsole/mconsole.c) ---- */
+
+#define MCONSOLE_TIMEOUT_DEFAULT 5      /* seconds */
+
+/* CPU thread, at boot: socket, monitor thread, interrupt; prints the
+ * "mconsole (version 2) initialized on PATH" line. */
+int mconsole_init(unsigned int timeout_secs);
+/* Monitor thread: one datagram from client, at host time now_ns. */
+void mconsole_monitor_request(const void *buf, size_t n,
+			      const struct mc_client *client, u64 now_ns);
+/* Monitor thread: answer the queued requests whose time ran out; returns
+ * the next deadline (host monotonic ns) or 0 when nothing is queued. */
+u64 mconsole_monitor_expire(u64 now_ns);
+
+#endif

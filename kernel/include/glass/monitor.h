@@ -1,0 +1,13 @@
+/*
+ * The monitor thread's code (DESIGN.md rule 4): everything it runs is
+ * marked __monitor_text, which keeps it in its own text section, so that
+ * a gdb breakpoint is never planted where the monitor would hit it. Such
+ * code takes no kernel lock, allocates nothing and calls no libc function
+ * that locks.
+ */
+#ifndef GLASS_MONITOR_H
+#define GLASS_MONITOR_H
+
+#define __monitor_text __attribute__((section(".text.monitor")))
+
+#endif

@@ -1,0 +1,51 @@
+/*
+ * The command table (DESIGN.md rule 5): one entry per command with its
+ * help text and the context it runs in. mconsole matches a request to an
+ * entry as UML does: the entry's name is a prefix of the request, so the
+ * order matters only for names that are prefixes of each other (none are).
+ */
+#include <glass/mconsole.h>
+#include "internal.h"
+
+const struct command command_table[] = {
+	{ "version", "", "Get kernel version", CMD_ANYWHERE, cmd_version },
+	{ "help", "", "Print this message", CMD_ANYWHERE, cmd_help },
+	{ "halt", "", "Halt Glass at once (exit status 0)", CMD_SAFE_POINT, cmd_halt },
+	{ "reboot", "", "Reboot Glass at once (re-execute it)", CMD_SAFE_POINT, cmd_reboot },
+	{ "cad", "", "Ctrl-Alt-Del: SIGINT to init", CMD_SAFE_POINT, cmd_cad },
+	{ "log", " <string>", "Write <string> to the kernel log", CMD_SAFE_POINT, cmd_log },
+	{ "proc", " <file>", "Contents of /proc/<file> (needs no mounted /proc)",
+	  CMD_SAFE_POINT, cmd_proc },
+	{ "ps", "", "Tasks: pid, ppid, state, wait channel, host pid, command",
+	  CMD_ANYWHERE, cmd_ps },
+	{ "dmesg", "", "The kernel log", CMD_ANYWHERE, cmd_dmesg },
+	{ "uptime", "", "Time since boot, and time run (stops excluded)", CMD_ANYWHERE,
+	  cmd_uptime },
+	{ "mem", "", "Memory: /proc/meminfo and the slab caches", CMD_SAFE_POINT, cmd_mem },
+	{ "stats", "", "mconsole request counters, bad requests included", CMD_ANYWHERE,
+	  cmd_stats },
+};
+const size_t command_count = ARRAY_SIZE(command_table);
+
+const struct command *__monitor_text command_find(const char *data)
+{
+	for (size_t i = 0; i < command_count; i++)
+		if (mconsole_cmd_match(command_table[i].name, data))
+			return &command_table[i];
+	return NULL;
+}
+
+void __monitor_text cmd_help(struct cmd_out *out, const char *args)
+{
+	cmd_puts(out, "Commands:\n");
+	for (size_t i = 0; i < command_count; i++) {
+		const struct command *c = &command_table[i];
+
+		cmd_puts(out, "    ");
+		cmd_puts(out, c->name);
+		cmd_puts(out, c->usage);
+		cmd_puts(out, " - ");
+		cmd_puts(out, c->help);
+		cmd_puts(out, c->context == CMD_ANYWHERE ? "\n" : " [safe point]\n");
+	}
+}

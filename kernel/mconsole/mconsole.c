@@ -1,0 +1,185 @@
+/*
+ * The mconsole service. The monitor thread (kernel/os/monitor.c) receives
+ * every request and calls mconsole_monitor_request(): bad requests get
+ * UML's error answers, CMD_ANYWHERE commands run right there, and the
+ * others go into a queue for the CPU thread, whose event loop runs them at
+ * a safe point (mconsole_interrupt) and sends their replies. A queued
+ * request the CPU thread does not take within the time-out is answered by
+ * the monitor with an error that says why: no client is left waiting.
+ */
+#include <glass/mconsole.h>
+#include <glass/os.h>
+#include <glass/timer.h>
+#include "internal.h"
+
+struct mconsole_stats mconsole_stats;
+static struct mc_queue queue;
+static u64 timeout_ns = MCONSOLE_TIMEOUT_DEFAULT * NSEC_PER_SEC;
+
+/* One reply in the making: its client and its packet buffer. */
+struct reply_ctx {
+	const struct mc_client *to;
+	struct mconsole_reply pkt;
+};
+/* The monitor thread's and the CPU thread's own (no allocation). */
+static struct cmd_out monitor_out, cpu_out;
+static struct reply_ctx monitor_reply, cpu_reply;
+
+static __monitor_text void stat_inc(u64 *counter)
+{
+	__atomic_fetch_add(counter, 1, __ATOMIC_RELAXED);
+}
+
+/* cmd_out's sink: frame a chunk as a reply packet and send it. */
+static __monitor_text int emit_packet(void *ctx, const char *data, size_t len, bool err,
+				      bool more)
+{
+	struct reply_ctx *rc = ctx;
+	size_t size = mconsole_frame_reply(&rc->pkt, data, len, err, more);
+	int r;
+
+	if (!rc->to->len)
+		return -ENOTCONN;
+	r = os_mconsole_send(rc->to, &rc->pkt, size);
+	if (r < 0)
+		stat_inc(&mconsole_stats.send_errors);
+	return r < 0 ? r : 0;
+}
+
+static __monitor_text void begin_reply(struct cmd_out *out, struct reply_ctx *rc,
+				       const struct mc_client *to)
+{
+	rc->to = to;
+	cmd_out_init(out, emit_packet, rc);
+}
+
+static __monitor_text void reply_error(const struct mc_client *to, const char *msg)
+{
+	begin_reply(&monitor_out, &monitor_reply, to);
+	cmd_error(&monitor_out, msg);
+	cmd_finish(&monitor_out);
+}
+
+static __monitor_text void run_command(const struct command *cmd, const char *data,
+				       struct cmd_out *out, struct reply_ctx *rc,
+				       const struct mc_client *to)
+{
+	begin_reply(out, rc, to);
+	cmd->handler(out, mconsole_cmd_args(data));
+	cmd_finish(out);
+}
+
+void __monitor_text mconsole_monitor_request(const void *buf, size_t n,
+					     const struct mc_client *client, u64 now_ns)
+{
+	static struct mconsole_request req;
+	enum mconsole_req_status st = mconsole_parse_request(buf, n, &req);
+	const struct command *cmd;
+
+	stat_inc(&mconsole_stats.requests);
+	if (!client->len)
+		stat_inc(&mconsole_stats.no_address);
+	switch (st) {
+	case MC_REQ_OK:
+		break;
+	case MC_REQ_BAD_MAGIC:
+		stat_inc(&mconsole_stats.bad_magic);
+		/* UML answers an old text client in text. */
+		if (client->len && os_mconsole_send(client, MC_V0_REPLY,
+						    sizeof(MC_V0_REPLY) - 1) < 0)
+			stat_inc(&mconsole_stats.send_errors);
+		return;
+	case MC_REQ_TOO_LARGE:
+		stat_inc(&mconsole_stats.too_large);
+		reply_error(client, mconsole_req_error(st));
+		return;
+	case MC_REQ_BAD_VERSION:
+		stat_inc(&mconsole_stats.bad_version);
+		reply_error(client, mconsole_req_error(st));
+		return;
+	case MC_REQ_TRUNCATED:
+		stat_inc(&mconsole_stats.truncated);
+		reply_error(client, mconsole_req_error(st));
+		return;
+	}
+	cmd = command_find(req.data);
+	if (!cmd) {
+		stat_inc(&mconsole_stats.unknown);
+		reply_error(client, "Unknown command");
+		return;
+	}
+	if (cmd->context == CMD_ANYWHERE) {
+		stat_inc(&mconsole_stats.anywhere);
+		run_command(cmd, req.data, &monitor_out, &monitor_reply, client);
+		return;
+	}
+	if (cmd->context != CMD_SAFE_POINT) {
+		reply_error(client, "This command needs a kernel task: not implemented yet");
+		return;
+	}
+	if (!mc_queue_push(&queue, cmd, req.data, client, now_ns + timeout_ns)) {
+		stat_inc(&mconsole_stats.queue_full);
+		reply_error(client, "Kernel busy: the queue to its CPU thread is full "
+			    "(it is slow or wedged); try again, or use a command that runs anywhere");
+		return;
+	}
+	stat_inc(&mconsole_stats.queued);
+	os_monitor_kick();
+}
+
+u64 __monitor_text mconsole_monitor_expire(u64 now_ns)
+{
+	struct mc_slot *s;
+
+	while ((s = mc_queue_expire(&queue, now_ns))) {
+		stat_inc(&mconsole_stats.timed_out);
+		begin_reply(&monitor_out, &monitor_reply, &s->client);
+		cmd_error(&monitor_out, "Timed out: the kernel did not take '");
+		cmd_puts(&monitor_out, s->cmd->name);
+		cmd_puts(&monitor_out, "' within ");
+		cmd_putu(&monitor_out, timeout_ns / NSEC_PER_SEC, 0);
+		cmd_puts(&monitor_out, " s (its CPU thread is busy or wedged); "
+			 "commands that run anywhere, such as ps, still answer");
+		cmd_finish(&monitor_out);
+		mc_queue_release(s);
+	}
+	return mc_queue_next_deadline(&queue);
+}
+
+/* CPU thread, from the event loop: run what the monitor queued. */
+static void mconsole_interrupt(int fd, void *arg)
+{
+	static bool running;
+	struct mc_slot *s;
+
+	os_monitor_ack(fd);
+	if (running)            /* a command ran the event loop: later */
+		return;
+	running = true;
+	while ((s = mc_queue_take(&queue))) {
+		run_command(s->cmd, s->data, &cpu_out, &cpu_reply, &s->client);
+		mc_queue_release(s);
+	}
+	running = false;
+}
+
+int mconsole_init(unsigned int timeout_secs)
+{
+	static char path[128];
+	int fd, err;
+
+	if (timeout_secs)
+		timeout_ns = timeout_secs * NSEC_PER_SEC;
+	fd = os_monitor_start(path, sizeof(path));
+	if (fd < 0) {
+		pr_warn("mconsole: cannot start the monitor thread: error %d\n", -fd);
+		return fd;
+	}
+	err = os_irq_add(fd, mconsole_interrupt, NULL);
+	if (err) {
+		pr_warn("mconsole: cannot watch the monitor's queue: error %d\n", -err);
+		return err;
+	}
+	printk(KERN_INFO "mconsole (version 2) initialized on %s\n", path);
+	return 0;
+}

@@ -1,0 +1,285 @@
+#!/usr/bin/python3
+# interactive.py GLASS UML_DIR UMID_PREFIX LOGDIR: drive ./glass's default
+# /init (a job-control shell on the console) through a pseudo-terminal, as
+# a user at a terminal would (issue 2 points 5, 6, 9, 10). Used by
+# interactive.sh; only the Python standard library (Debian's python3).
+# Prints "ok: ..." per check; on the first mismatch prints "FAIL: ..." with
+# the session's transcript and exits 1.
+import fcntl
+import os
+import re
+import select
+import signal
+import struct
+import sys
+import termios
+import time
+
+GLASS, UML_DIR, UMID, LOGDIR = sys.argv[1:5]
+TIMEOUT = 30        # seconds for any one answer; the machine may be slow
+PROMPT = b'/ # '
+
+
+def winsize(fd, rows, cols):
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack('HHHH', rows, cols, 0, 0))
+
+
+class Session:
+    def __init__(self, name):
+        self.name = name
+        self.master, self.slave = os.openpty()
+        winsize(self.slave, 30, 100)
+        # The host terminal settings glass must give back (stty -g).
+        self.before = termios.tcgetattr(self.slave)
+        self.err = os.path.join(LOGDIR, name + '.stderr')
+        self.out = b''
+        self.mark = 0
+        self.status = None
+        self.pid = os.fork()
+        if self.pid == 0:
+            try:
+                os.setsid()
+                fcntl.ioctl(self.slave, termios.TIOCSCTTY, 0)
+                os.dup2(self.slave, 0)
+                os.dup2(self.slave, 1)
+                e = os.open(self.err, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+                os.dup2(e, 2)
+                os.closerange(3, 256)
+                os.execv(GLASS, [GLASS, 'quiet', 'uml_dir=' + UML_DIR,
+                                 'umid=%s-%s' % (UMID, name)])
+            finally:
+                os._exit(127)
+
+    def fail(self, msg):
+        print('FAIL: %s: %s' % (self.name, msg))
+        print('--- transcript (%d bytes; from the last command on after ">>>"):'
+              % len(self.out))
+        t = self.out[:self.mark] + b'>>>' + self.out[self.mark:]
+        print(t.decode('latin-1').encode('unicode_escape').decode()
+              .replace('\\r\\n', '\n').replace('\\n', '\n'))
+        try:
+            print('--- glass stderr:\n' + open(self.err).read())
+        except OSError:
+            pass
+        self.kill()
+        sys.exit(1)
+
+    def kill(self):
+        if self.status is None:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
+            except OSError:
+                pass
+
+    def read(self, timeout):
+        r, _, _ = select.select([self.master], [], [], timeout)
+        if r:
+            try:
+                d = os.read(self.master, 4096)
+            except OSError:         # EIO: the slave side is gone
+                d = b''
+            self.out += d
+            return d
+        return None
+
+    def send(self, data):
+        """Write keys; what is expected next must come after this point."""
+        self.mark = len(self.out)
+        os.write(self.master, data)
+
+    def expect(self, pattern, what, timeout=TIMEOUT):
+        """Wait for regex pattern (bytes) in the output since the last send."""
+        end = time.monotonic() + timeout
+        rx = re.compile(pattern)
+        while True:
+            m = rx.search(self.out, self.mark)
+            if m:
+                self.mark = m.end()
+                return m
+            left = end - time.monotonic()
+            if left <= 0:
+                self.fail('no %s within %ds (waiting for %r)' % (what, timeout, pattern))
+            self.read(min(left, 0.5))
+
+    def drain(self, seconds):
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            self.read(end - time.monotonic())
+
+    def command(self, line):
+        """Type a command line and wait for the shell to read it: busybox's
+        line editing echoes the line and the CR-LF after Enter."""
+        self.send(line.encode() + b'\r')
+        self.expect(re.escape(line.encode()[-12:]) + rb'\r\n', 'echo of %r' % line)
+
+    def output_of(self, line):
+        """Run a command line; its output (CR-LF lines) up to a marker."""
+        self.command(line + '; echo :end')
+        start = self.mark
+        m = self.expect(rb'(?<=\n):end\r\n', 'the end of the output of %r' % line)
+        self.prompt()
+        return self.out[start:m.start()]
+
+    def prompt(self, what='prompt', timeout=TIMEOUT):
+        self.expect(re.escape(PROMPT), what, timeout)
+
+    def wait_exit(self, timeout=TIMEOUT):
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            pid, st = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.status = st
+                self.drain(0.2)
+                return st
+            self.read(0.2)
+        self.fail('glass did not exit within %ds' % timeout)
+
+    def check_restored(self):
+        after = termios.tcgetattr(self.slave)
+        if after != self.before:
+            self.fail('terminal settings not restored: before %r, after %r'
+                      % (self.before, after))
+        print('ok: %s: terminal settings restored after exit' % self.name)
+
+
+def ok(msg):
+    print('ok: ' + msg)
+
+
+# --- The main session: ^C, ^Z and fg, a spinning job, traps, line editing.
+s = Session('main')
+s.prompt('first prompt', 90)
+ok('boot to the shell prompt')
+
+# Glass puts the host terminal in raw mode so ^C and ^Z reach the guest.
+lflag = termios.tcgetattr(s.slave)[3]
+if lflag & (termios.ICANON | termios.ECHO | termios.ISIG):
+    s.fail('host terminal not in raw mode while glass runs (lflag %#o)' % lflag)
+ok('host terminal is raw while glass runs')
+
+# The console's window size is the host terminal's, and follows a resize.
+s.command('stty size')
+s.expect(rb'(?<=\n)30 100\r\n', 'stty size 30 100')
+s.prompt()
+winsize(s.slave, 40, 120)
+s.command('stty size')
+s.expect(rb'(?<=\n)40 120\r\n', 'stty size 40 120 after a resize')
+s.prompt()
+ok('window size 30x100, then 40x120 after a resize')
+
+# ^C interrupts the foreground job and leaves the shell running. A pause
+# first, so that sleep is the foreground job when the ^C comes.
+s.command('sleep 100')
+s.drain(1.0)
+t0 = time.monotonic()
+s.send(b'\x03')
+s.prompt('prompt after ^C on sleep 100')
+dt = time.monotonic() - t0
+s.command('echo rc=$?')
+s.expect(rb'(?<=\n)rc=130\r\n', 'rc=130 after ^C')
+s.prompt()
+ok('^C ends sleep 100 (prompt after %.2fs, $? = 130)' % dt)
+
+# ^Z stops it; fg continues it in the foreground; ^C then ends it.
+s.command('sleep 100')
+s.drain(1.0)
+s.send(b'\x1a')
+s.expect(rb'\[1\]\+ +Stopped +sleep 100', '"[1]+ Stopped sleep 100" after ^Z')
+s.prompt()
+s.command('jobs')
+s.expect(rb'\[1\]\+ +Stopped +sleep 100\r\n', 'the stopped job in jobs')
+s.prompt()
+s.command('fg')
+s.expect(rb'sleep 100\r\n', 'fg naming the job')
+s.drain(1.0)
+s.send(b'\x03')
+s.prompt('prompt after ^C on the job brought back by fg')
+s.command('echo rc=$?')
+s.expect(rb'(?<=\n)rc=130\r\n', 'rc=130 after fg and ^C')
+s.prompt()
+jobs = s.output_of('jobs')
+if jobs:
+    s.fail('jobs left after fg and ^C: %r' % jobs)
+ok('^Z stops sleep 100, fg resumes it, ^C ends it ($? = 130)')
+
+# The timer tick preempts a spinning guest: the shell stays responsive.
+s.command('while :; do :; done &')
+s.prompt()
+t0 = time.monotonic()
+s.command('echo alive')
+s.expect(rb'(?<=\n)alive\r\n', '"alive" while a guest spins')
+s.prompt()
+dt = time.monotonic() - t0
+s.command('kill %1; wait; echo waited')
+s.expect(rb'(?<=\n)waited\r\n', 'wait for the killed loop')
+s.prompt()
+jobs = s.output_of('jobs')
+if jobs:
+    s.fail('jobs left after kill %%1: %r' % jobs)
+ok('shell answers in %.2fs while "while :; do :; done &" spins; kill %%1 ends it' % dt)
+
+# A trap on INT runs on ^C at the prompt; the shell goes on.
+s.command("trap 'echo caught' INT")
+s.prompt()
+s.send(b'\x03')
+s.expect(rb'caught\r\n', '"caught" from the INT trap')
+s.prompt()
+s.command('trap - INT; echo still-here')
+s.expect(rb'(?<=\n)still-here\r\n', 'still-here after the trap')
+s.prompt()
+ok("trap 'echo caught' INT runs on ^C")
+
+# Line editing: backspace, cursor keys, history.
+s.send(b'echo abX')
+s.drain(0.3)
+s.send(b'\x7f')
+s.drain(0.3)
+s.send(b'c\r')
+s.expect(rb'(?<=\n)abc\r\n', '"abc" after backspace over X')
+s.prompt()
+s.send(b'echo wrld\x1b[D\x1b[D\x1b[Do\r')
+s.expect(rb'(?<=\n)world\r\n', '"world" after three left arrows and an insert')
+s.prompt()
+s.send(b'\x1b[A')
+s.drain(0.3)
+s.send(b'\r')
+s.expect(rb'(?<=\n)world\r\n', '"world" again from the history (up arrow)')
+s.prompt()
+ok('line editing: backspace, left arrow, history')
+
+# ^D at an empty prompt ends the shell; /init exits with its status (0).
+s.send(b'\x04')
+st = s.wait_exit()
+if not os.WIFEXITED(st) or os.WEXITSTATUS(st) != 0:
+    s.fail('glass ended with wait status %#x after ^D, expected exit 0' % st)
+ok('^D at the prompt ends the shell; glass exits 0')
+s.check_restored()
+err = open(s.err).read()
+if err.strip():
+    s.fail('kernel warnings or errors on stderr (quiet):\n' + err)
+ok('no kernel warnings or errors')
+
+# --- Terminal restored on the other exits glass can catch: SIGTERM,
+# SIGHUP (the terminal went away), and poweroff -f.
+for sig in (signal.SIGTERM, signal.SIGHUP):
+    s = Session('sig%d' % sig)
+    s.prompt('first prompt', 90)
+    s.command('sleep 100')
+    s.drain(0.5)
+    os.kill(s.pid, sig)
+    st = s.wait_exit()
+    if not os.WIFSIGNALED(st) or os.WTERMSIG(st) != sig:
+        s.fail('glass ended with wait status %#x, expected death by signal %d' % (st, sig))
+    ok('%s ends glass' % signal.Signals(sig).name)
+    s.check_restored()
+
+s = Session('poweroff')
+s.prompt('first prompt', 90)
+s.command('poweroff -f')
+st = s.wait_exit()
+if not os.WIFEXITED(st) or os.WEXITSTATUS(st) != 0:
+    s.fail('glass ended with wait status %#x after poweroff -f, expected exit 0' % st)
+ok('poweroff -f from the shell: exit 0')
+s.check_restored()
+sys.exit(0)

@@ -1,0 +1,99 @@
+#!/bin/bash
+# Limits (issue 2 points 7 and 12).
+# (a) Fork bomb (examples/programs/forkbomb.c: every process forks again,
+#     without end) under max_tasks=32: fork fails with EAGAIN (and nothing
+#     else), the host processes under glass stay bounded (32 stubs and the
+#     one started ahead) while the bomb is held, the bomb is killed, the
+#     task count returns to its boot value and fork works again.
+# (b) Out of memory (examples/programs/memhog.c) under mem=48M: a hog that
+#     mmaps and touches memory without end is refused with ENOMEM or killed
+#     by SIGKILL with an "Out of memory" message naming its pid and comm;
+#     a bystander started before it keeps running and completes; free pages
+#     and tasks come back and the kernel runs commands afterwards.
+# (c) EFAULT, SEGV_MAPERR and SEGV_ACCERR with si_addr: t_mem in
+#     guest_programs.
+. "$(dirname "$0")/lib.sh"
+
+PB=$TOP/build/programs/glibc
+for p in forkbomb memhog; do
+	[ -x "$PB/$p" ] || { fail "$PB/$p not built: make programs"; finish; }
+done
+img=$TEST_TMP/limits.cpio
+make_initramfs "$img" --add "$PB/forkbomb:/bin/forkbomb" --add "$PB/memhog:/bin/memhog" ||
+	{ fail "mkinitramfs failed"; finish; }
+setup='mount -t proc proc /proc; mount -t devtmpfs dev /dev; mount -t tmpfs tmpfs /tmp'
+
+# ---- (a) fork bomb ----
+MAX=32
+glass_start initrd="$img" max_tasks=$MAX init=/bin/sh -- -c "$setup
+echo \"before \$(grep ^tasks /proc/glass/stats)\"
+forkbomb 3; echo \"forkbomb status \$?\"
+echo \"after \$(grep ^tasks /proc/glass/stats)\"
+/bin/true && echo 'fork works'"
+# GLASS_PID is timeout's; glass is its child, the stubs are glass's.
+gpid=
+wait_for 5 eval 'gpid=$(pgrep -P $GLASS_PID); [ -n "$gpid" ]'
+most=0 held=0
+if [ -n "$gpid" ]; then
+	for _ in $(seq 150); do
+		n=$(pgrep -P "$gpid" | wc -l)
+		[ "$n" -gt "$most" ] && most=$n
+		grep -q 'forkbomb: holding' "$GLASS_OUT" && held=$((held + 1))
+		grep -q 'forkbomb status' "$GLASS_OUT" && break
+		sleep 0.1
+	done
+fi
+glass_wait
+expect_status 0
+out=$(tr -d '\r' <"$GLASS_OUT")
+echo "$out" | grep -q 'fork failed with EAGAIN [1-9][0-9]* times, with another error 0 times' &&
+	ok "fork bomb: $(echo "$out" | grep -m1 '^forkbomb: [0-9]')" ||
+	fail "fork bomb: no EAGAIN, or other errors: $(echo "$out" | grep -m1 '^forkbomb:')"
+expect_stdout_contains 'forkbomb status 0'
+[ "$held" -gt 0 ] && ok "the bomb was held while counting ($held samples)" ||
+	fail "never saw the bomb held"
+# Tasks are capped at MAX; each has at most one stub, plus the one started ahead.
+[ "$most" -ge $((MAX - 4)) ] && [ "$most" -le $((MAX + 2)) ] &&
+	ok "host processes under glass peaked at $most (max_tasks=$MAX)" ||
+	fail "host processes under glass peaked at $most, expected about $MAX (max_tasks=$MAX)"
+before=$(echo "$out" | sed -n 's/^before //p')
+after=$(echo "$out" | sed -n 's/^after //p')
+[ -n "$before" ] && [ "$before" = "$after" ] && ok "fork bomb: $after after, as before" ||
+	fail "fork bomb: '$before' before, '$after' after"
+expect_stdout_contains 'fork works'
+grep -aqE 'Kernel panic|BUG' "$GLASS_ERR" && fail "fork bomb: panic or BUG on stderr"
+
+# ---- (b) out of memory ----
+glass_run initrd="$img" mem=48M init=/bin/sh -- -c "$setup
+echo \"before \$(grep -E '^(free_pages|tasks)' /proc/glass/stats | tr '\n' ' ')\"
+memhog survivor 3 & s=\$!
+sleep 0.3
+memhog hog; echo \"hog status \$?\"
+wait \$s; echo \"survivor status \$?\"
+echo \"after \$(grep -E '^(free_pages|tasks)' /proc/glass/stats | tr '\n' ' ')\"
+ls /proc >/dev/null && echo 'still running'"
+expect_status 0
+out=$(tr -d '\r' <"$GLASS_OUT")
+hogpid=$(echo "$out" | sed -n 's/^memhog: pid //p')
+hogst=$(echo "$out" | sed -n 's/^hog status //p')
+if echo "$out" | grep -q '^memhog: refused: Cannot allocate memory'; then
+	ok "memhog refused with ENOMEM: $(echo "$out" | grep '^memhog: refused')"
+	[ "$hogst" = 0 ] || fail "refused memhog exited $hogst"
+elif [ "$hogst" = 137 ]; then
+	grep -aq "Out of memory: killed process $hogpid (memhog)" "$GLASS_ERR" &&
+		ok "memhog (pid $hogpid) killed: $(grep -a -m1 'Out of memory' "$GLASS_ERR" | sed 's/^\[[ 0-9.]*\] //')" ||
+		fail "memhog killed without an 'Out of memory: killed process $hogpid (memhog)' message"
+else
+	fail "memhog neither refused nor killed (status '$hogst')"
+fi
+[ "$(grep -ac 'Out of memory' "$GLASS_ERR")" -le 1 ] && ok "one OOM kill at most" ||
+	fail "more than one OOM kill: $(grep -a 'Out of memory' "$GLASS_ERR" | tr '\n' '|')"
+echo "$out" | grep -q '^memhog: survivor ok' && expect_stdout_contains 'survivor status 0' ||
+	fail "the bystander did not complete: $(echo "$out" | grep 'survivor')"
+before=$(echo "$out" | sed -n 's/^before //p')
+after=$(echo "$out" | sed -n 's/^after //p')
+[ -n "$before" ] && [ "$before" = "$after" ] && ok "memory and tasks back: $after" ||
+	fail "before: '$before', after: '$after'"
+expect_stdout_contains 'still running'
+grep -aqE 'Kernel panic|BUG' "$GLASS_ERR" && fail "out of memory: panic or BUG on stderr"
+finish

@@ -1,0 +1,51 @@
+#!/usr/bin/python3
+"""mconsole_raw.py SOCKET KIND [TEXT]: send one hand-made datagram to a
+Glass mconsole socket and print the answer, one line per packet:
+  RAW <text>                       a raw (version 0) answer
+  PKT err=E more=M len=L <data>    a reply packet (data with \\n as \\\\n)
+  NONE                             no answer within 2 s
+KIND: cmd (a valid request for TEXT), badmagic, badversion, toolarge,
+truncated, noaddr (TEXT from an unbound socket: no reply address)."""
+import os, socket, struct, sys
+
+MAGIC = 0xcafebabe
+
+def request(text, magic=MAGIC, version=2, length=None):
+    d = text.encode()
+    n = len(d) if length is None else length
+    return struct.pack("=III", magic, version, n) + d.ljust(512, b"\0")
+
+def main():
+    path, kind = sys.argv[1], sys.argv[2]
+    text = sys.argv[3] if len(sys.argv) > 3 else "version"
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    if kind != "noaddr":
+        s.bind("\0glass-test-%d" % os.getpid())
+    msg = {
+        "cmd": lambda: request(text),
+        "badmagic": lambda: text.encode(),
+        "badversion": lambda: request(text, version=1),
+        "toolarge": lambda: request(text, length=4096),
+        "truncated": lambda: request(text)[:12 + len(text) - 1],
+        "noaddr": lambda: request(text),
+    }[kind]()
+    s.sendto(msg, path)
+    s.settimeout(2)
+    while True:
+        try:
+            data = s.recv(4096)
+        except (socket.timeout, OSError):
+            print("NONE")
+            return
+        if len(data) < 12 or struct.unpack("=I", data[:4])[0] > 1:
+            print("RAW " + data.decode(errors="replace"))
+            return
+        err, more, n = struct.unpack("=III", data[:12])
+        body = data[12:12 + n].rstrip(b"\0").decode(errors="replace")
+        if len(data) != 12 + n:
+            print("BADLEN %d %d" % (len(data), n))
+        print("PKT err=%d more=%d len=%d %s" % (err, more, n, body.replace("\n", "\\n")))
+        if not more:
+            return
+
+main()

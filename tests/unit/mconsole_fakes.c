@@ -1,0 +1,151 @@
+/*
+ * Fakes for test_mconsole: the host side of the monitor (send, kick,
+ * start, irq), printk and the log ring, the uname fields and clocks, and
+ * the safe-point handlers that need a whole kernel (halt, reboot, cad,
+ * proc, mem), which only record that they ran.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "kernel_in_host.h"
+#include <glass/mconsole.h>
+#include <glass/os.h>
+#include <glass/init.h>
+#include "mconsole_fakes.h"
+
+struct fake_packet fake_packets[FAKE_MAX_PACKETS];
+int fake_npackets;
+int fake_send_result;
+int fake_kicks, fake_acks;
+void (*fake_irq_handler)(int fd, void *arg);
+char fake_printk[4096];
+char fake_log[8192];
+unsigned long fake_log_len;
+int fake_halts, fake_cads, fake_procs;
+char fake_proc_arg[64];
+
+struct boot_params boot = { .mem = 128ULL << 20 };
+LIST_HEAD(task_list);
+
+void fake_mconsole_reset(void)
+{
+	fake_npackets = 0;
+	fake_send_result = 0;
+	fake_kicks = fake_acks = 0;
+	fake_printk[0] = '\0';
+	fake_log_len = 0;
+	fake_halts = fake_cads = fake_procs = 0;
+	fake_proc_arg[0] = '\0';
+	memset(&mconsole_stats, 0, sizeof(mconsole_stats));
+}
+
+int os_mconsole_send(const struct mc_client *to, const void *buf, unsigned long len)
+{
+	struct fake_packet *p;
+
+	if (fake_send_result)
+		return fake_send_result;
+	if (fake_npackets == FAKE_MAX_PACKETS || len > sizeof(p->data))
+		return -EMSGSIZE;
+	p = &fake_packets[fake_npackets++];
+	memcpy(p->data, buf, len);
+	p->len = len;
+	p->to_len = to->len;
+	return 0;
+}
+
+void os_monitor_kick(void)
+{
+	fake_kicks++;
+}
+
+void os_monitor_ack(int fd)
+{
+	fake_acks++;
+}
+
+int os_monitor_start(char *path, unsigned long len)
+{
+	snprintf(path, len, "/fake/umid/mconsole");
+	return 42;
+}
+
+int os_irq_add(int fd, irq_handler_t handler, void *arg)
+{
+	fake_irq_handler = handler;
+	return 0;
+}
+
+int printk(const char *fmt, ...)
+{
+	size_t n = strlen(fake_printk);
+	va_list ap;
+
+	if (fmt[0] == '<' && fmt[1] && fmt[2] == '>')
+		fmt += 3;
+	va_start(ap, fmt);
+	vsnprintf(fake_printk + n, sizeof(fake_printk) - n, fmt, ap);
+	va_end(ap);
+	return 0;
+}
+
+unsigned long log_end(void)
+{
+	return fake_log_len;
+}
+
+size_t log_read_from(unsigned long *pos, unsigned long end, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	while (*pos < end && n < size)
+		buf[n++] = fake_log[(*pos)++];
+	return n;
+}
+
+void uts_fields(const char *f[5])
+{
+	f[0] = "Linux";
+	f[1] = "glass";
+	f[2] = "6.1.0-glass";
+	f[3] = "#1 Glass";
+	f[4] = "x86_64";
+}
+
+u64 ktime_get_ns(void)
+{
+	return 1500000000ULL;           /* 1.50 s */
+}
+
+u64 ktime_get_boot_ns(void)
+{
+	return 2250000000ULL;           /* 2.25 s */
+}
+
+void cmd_halt(struct cmd_out *out, const char *args)
+{
+	fake_halts++;
+}
+
+void cmd_reboot(struct cmd_out *out, const char *args)
+{
+}
+
+void cmd_cad(struct cmd_out *out, const char *args)
+{
+	fake_cads++;
+}
+
+void cmd_proc(struct cmd_out *out, const char *args)
+{
+	fake_procs++;
+	snprintf(fake_proc_arg, sizeof(fake_proc_arg), "%s", args);
+	cmd_puts(out, "\n");
+	cmd_flush(out);
+	cmd_puts(out, "MemTotal: 1 kB\n");
+}
+
+void cmd_mem(struct cmd_out *out, const char *args)
+{
+}

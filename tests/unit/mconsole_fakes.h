@@ -1,0 +1,34 @@
+/* What tests/unit/mconsole_fakes.c records and lets a test control. */
+#ifndef TESTS_MCONSOLE_FAKES_H
+#define TESTS_MCONSOLE_FAKES_H
+
+#include <stddef.h>
+
+#define FAKE_MAX_PACKETS 512
+
+/* Every datagram os_mconsole_send() was given, in order. */
+struct fake_packet {
+	unsigned char data[600];
+	size_t len;
+	unsigned int to_len;            /* the client's address length */
+};
+extern struct fake_packet fake_packets[FAKE_MAX_PACKETS];
+extern int fake_npackets;
+extern int fake_send_result;            /* what os_mconsole_send returns */
+
+extern int fake_kicks, fake_acks;
+/* The handler mconsole_init() registered for the monitor's eventfd. */
+extern void (*fake_irq_handler)(int fd, void *arg);
+
+/* The kernel log as printk wrote it, and a ring for dmesg to stream. */
+extern char fake_printk[4096];
+extern char fake_log[8192];
+extern unsigned long fake_log_len;
+
+/* Safe-point handlers the fakes stand in for: how often each ran. */
+extern int fake_halts, fake_cads, fake_procs;
+extern char fake_proc_arg[64];
+
+void fake_mconsole_reset(void);
+
+#endif
