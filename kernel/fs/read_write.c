@@ -107,8 +107,9 @@ static bool positional_ok(struct file *f)
 	return !S_ISFIFO(mode) && !S_ISSOCK(mode) && f->f_op->llseek != no_llseek;
 }
 
-SYSCALL_DEFINE4(pread64, unsigned int, fd, char __user *, buf, size_t, count,
-		long, pos)
+/* pread64 and pwrite64: one transfer at pos, the file offset untouched. */
+static ssize_t do_positional(unsigned int fd, char __user *buf, size_t count,
+			     long pos, bool write)
 {
 	struct file *f = fget(fd);
 	loff_t p = pos;
@@ -121,28 +122,21 @@ SYSCALL_DEFINE4(pread64, unsigned int, fd, char __user *, buf, size_t, count,
 	else if (!positional_ok(f))
 		ret = -ESPIPE;
 	else
-		ret = vfs_read(f, buf, count, &p);
+		ret = write ? vfs_write(f, buf, count, &p) : vfs_read(f, buf, count, &p);
 	fput(f);
 	return ret;
+}
+
+SYSCALL_DEFINE4(pread64, unsigned int, fd, char __user *, buf, size_t, count,
+		long, pos)
+{
+	return do_positional(fd, buf, count, pos, false);
 }
 
 SYSCALL_DEFINE4(pwrite64, unsigned int, fd, const char __user *, buf,
 		size_t, count, long, pos)
 {
-	struct file *f = fget(fd);
-	loff_t p = pos;
-	ssize_t ret;
-
-	if (!f)
-		return -EBADF;
-	if (pos < 0)
-		ret = -EINVAL;
-	else if (!positional_ok(f))
-		ret = -ESPIPE;
-	else
-		ret = vfs_write(f, buf, count, &p);
-	fput(f);
-	return ret;
+	return do_positional(fd, (char __user *)buf, count, pos, true);
 }
 
 /* Read or write an iovec array at *pos; short transfers stop the loop. */
