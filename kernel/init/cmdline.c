@@ -6,6 +6,7 @@
  */
 #include <glass/init.h>
 #include <glass/kernel.h>
+#include <glass/mc_device.h>
 #include <glass/mm.h>
 #include <glass/os.h>
 
@@ -140,6 +141,8 @@ int parse_cmdline(int argc, char **argv, struct boot_params *bp, char *err,
 			r = set_option(o, eq ? eq + 1 : NULL, bp, err, errlen);
 			if (r)
 				return r;
+		} else if (eq && mc_device_boot_arg(w)) {
+			continue;
 		} else if (eq) {
 			if (bp->init_envc < (int)ARRAY_SIZE(init_envp) - 1)
 				init_envp[bp->init_envc++] = w;
@@ -173,6 +176,7 @@ static __printf(1, 2) void help_out(const char *fmt, ...)
 void print_help(void)
 {
 	char line[256];
+	int i = 0;
 
 	help_out("usage: glass [options] [init arguments] [-- init arguments...]\n\n"
 	       "Options:\n");
@@ -181,6 +185,9 @@ void print_help(void)
 		scnprintf(line, sizeof(line), "%s%s", o->name, o->kind == OPT_FLAG ? "" : "=");
 		help_out("  %-14s %s\n", line, o->help);
 	}
+	help_out("\nDevices, as UML's (also through mconsole config/remove):\n");
+	for (const struct mc_device *d; (d = mc_device_at(i)); i++)
+		help_out("  %-14s %s\n", d->usage, d->help);
 	help_out("\nOther name=value words go to init's environment, other words to\n"
 	       "init's arguments; words after -- go to init unchanged.\n"
 	       "Exit status: init's own; 0 after poweroff or halt; 2 for a bad command line;\n"

@@ -6,6 +6,7 @@
  */
 #include <glass/fs.h>
 #include <glass/init.h>
+#include <glass/mc_device.h>
 #include <glass/mconsole.h>
 #include <glass/mm.h>
 #include <glass/os.h>
@@ -160,6 +161,7 @@ __noreturn void start_kernel(int argc, char **argv)
 	init_task.files = files_alloc();
 	signals_init_task(&init_task);
 	do_initcalls();
+	mc_devices_boot();
 	populate_rootfs();
 	console_init();
 	if (!kthread_run(kernel_init, NULL, "init"))

@@ -22,6 +22,9 @@ const struct command command_table[] = {
 	{ "uptime", "", "Time since boot, and time run (stops excluded)", CMD_ANYWHERE,
 	  cmd_uptime },
 	{ "mem", "", "Memory: /proc/meminfo and the slab caches", CMD_SAFE_POINT, cmd_mem },
+	{ "config", " <dev>=<config>", "Add a device, or report its configuration (config <dev>)",
+	  CMD_SAFE_POINT, cmd_config },
+	{ "remove", " <dev>", "Remove a device", CMD_SAFE_POINT, cmd_remove },
 	{ "stats", "", "mconsole request counters, bad requests included", CMD_ANYWHERE,
 	  cmd_stats },
 };

@@ -20,6 +20,8 @@ void cmd_cad(struct cmd_out *out, const char *args);
 void cmd_log(struct cmd_out *out, const char *args);
 void cmd_proc(struct cmd_out *out, const char *args);
 void cmd_mem(struct cmd_out *out, const char *args);
+void cmd_config(struct cmd_out *out, const char *args);
+void cmd_remove(struct cmd_out *out, const char *args);
 
 /* proc/sys.c: the uname fields, plain reads. */
 void uts_fields(const char *f[5]);

@@ -1,5 +1,7 @@
 /* Host-side fakes for the pure core tests: captured output, plain symbols. */
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <glass/types.h>
@@ -21,4 +23,22 @@ long os_write(int fd, const void *buf, unsigned long n)
 void symbolize(unsigned long addr, char *buf, size_t size)
 {
 	snprintf(buf, size, "%#lx", addr);
+}
+
+int printk(const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	os_write(2, buf, n < (int)sizeof(buf) ? n : (int)sizeof(buf) - 1);
+	return n;
+}
+
+void os_exit(int status)
+{
+	exit(status);
 }

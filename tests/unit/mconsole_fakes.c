@@ -6,6 +6,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "kernel_in_host.h"
@@ -148,4 +149,9 @@ void cmd_proc(struct cmd_out *out, const char *args)
 
 void cmd_mem(struct cmd_out *out, const char *args)
 {
+}
+
+void os_exit(int status)
+{
+	exit(status);
 }

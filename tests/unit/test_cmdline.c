@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include <glass/init.h>
+#include <glass/mc_device.h>
 
 extern char fake_out[];
 extern size_t fake_out_len;
@@ -85,6 +86,61 @@ START_TEST(help_lists_every_option)
 }
 END_TEST
 
+/* A device class as a driver registers one: its words leave init's
+ * environment and reach config() once the drivers are up. */
+static char configured[64];
+
+static int tst_config(const char *str, struct cmd_out *out)
+{
+	if (!strcmp(str, "1=bad")) {
+		cmd_error(out, "no such file");
+		return -2;
+	}
+	strncat(configured, str, sizeof(configured) - strlen(configured) - 2);
+	strcat(configured, ";");
+	return 0;
+}
+
+static const struct mc_device tst_dev = {
+	.name = "tst", .usage = "tstN=X", .help = "a test device", .config = tst_config,
+};
+MC_DEVICE(tst_dev);
+
+START_TEST(device_words_reach_their_driver)
+{
+	char *argv[] = { "glass", "tst0=a,b", "tstx=1", "tst=all", "tst2", "FOO=1", NULL };
+	const char *rest;
+
+	ck_assert_ptr_eq(mc_device_find("tst3=x", &rest), &tst_dev);
+	ck_assert_str_eq(rest, "3=x");
+	ck_assert_ptr_null(mc_device_find("tstx=1", &rest));
+	ck_assert_ptr_null(mc_device_find("ts0=1", &rest));
+	ck_assert_int_eq(parse(6, argv), 0);
+	/* tstx=1 is not the device's (a letter follows the name); tst2 has
+	 * no value: both go to init as before. */
+	ck_assert_int_eq(bp.init_envc, 2);
+	ck_assert_str_eq(bp.init_envp[0], "tstx=1");
+	ck_assert_int_eq(bp.init_argc, 1);
+	ck_assert_str_eq(bp.init_argv[0], "tst2");
+	configured[0] = '\0';
+	mc_devices_boot();
+	ck_assert_str_eq(configured, "0=a,b;=all;");
+	fake_out_len = 0;
+	ck_assert_int_eq(parse(2, (char *[]){ "glass", "--help", NULL }), 1);
+	ck_assert(strstr(fake_out, "tstN=X"));
+}
+END_TEST
+
+/* A bad device value stops the boot as any bad option: exit status 2. */
+START_TEST(bad_device_value_exits_2)
+{
+	char *argv[] = { "glass", "tst1=bad", NULL };
+
+	ck_assert_int_eq(parse(2, argv), 0);
+	mc_devices_boot();
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("cmdline");
@@ -96,6 +152,8 @@ int main(void)
 	tcase_add_test(tc, mem_suffixes);
 	tcase_add_test(tc, bad_values_name_the_option);
 	tcase_add_test(tc, help_lists_every_option);
+	tcase_add_test(tc, device_words_reach_their_driver);
+	tcase_add_exit_test(tc, bad_device_value_exits_2, 2);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
