@@ -20,8 +20,9 @@ COMMON := $(OPT) -g -std=gnu11 -fno-omit-frame-pointer -mno-omit-leaf-frame-poin
 # Kernel code sees only compiler headers and its own (rule 2).
 KCFLAGS := $(COMMON) -nostdinc -isystem $(GCC_INC) -Ikernel/include -fno-stack-protector
 # gdbstub/ is kernel code that the monitor thread runs: no libc call at all,
-# not even one gcc would make up for a copy loop (DESIGN.md rule 4).
-GDBCFLAGS := $(KCFLAGS) -fno-tree-loop-distribute-patterns
+# not even one gcc would make up for a copy loop (DESIGN.md rule 4). All of
+# its code goes to the monitor's section, where no breakpoint is planted.
+GDBCFLAGS := $(KCFLAGS) -fno-tree-loop-distribute-patterns -fno-reorder-blocks-and-partition
 # Host side: kernel/os may include libc.
 OSCFLAGS := $(COMMON) -D_GNU_SOURCE -Ikernel/include
 LDFLAGS := -no-pie -g
@@ -36,7 +37,11 @@ KOBJ := $(KSRC:%.c=$(B)/%.o) $(KASM:%.S=$(B)/%.o) $(GDBSRC:%.c=$(B)/%.o)
 OSOBJ := $(OSSRC:%.c=$(B)/%.o)
 STUB := $(B)/stub.elf
 
-all: glass $(B)/initramfs.cpio
+all: glass glass-gdb.py $(B)/initramfs.cpio
+
+# gdb auto-loads <objfile>-gdb.py from beside the binary (trusted paths).
+glass-gdb.py: moddebug/glass-gdb.py
+	cp $< $@
 
 # Two links, as Linux's kallsyms: the second carries the symbol table of the
 # first. The table lives in .rodata, after .text, so no function moves.
@@ -62,6 +67,7 @@ $(B)/kernel/os/%.o: kernel/os/%.c
 # kernel/mconsole is partly monitor-thread code: its loops stay loops, never
 # calls gcc makes up (DESIGN.md rule 4).
 $(B)/kernel/mconsole/%.o: KCFLAGS += -fno-tree-loop-distribute-patterns
+$(B)/kernel/debug/%.o: KCFLAGS += -fno-tree-loop-distribute-patterns
 $(B)/kernel/%.o: kernel/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(KCFLAGS) -MMD -MP -c $< -o $@
@@ -73,6 +79,7 @@ $(B)/kernel/%.o: kernel/%.S
 $(B)/gdbstub/%.o: gdbstub/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(GDBCFLAGS) -MMD -MP -c $< -o $@
+	objcopy --rename-section .text=text_monitor $@
 
 # The address-space stub: no libc, linked at STUB_CODE, embedded in glass.
 $(STUB): kernel/arch/x86_64/stub/stub.c kernel/arch/x86_64/stub/stub.lds kernel/include/glass/os.h

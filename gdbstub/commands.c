@@ -116,6 +116,9 @@ void gdb_reply_stop(struct gdb_state *st, const struct gdb_stop *stop)
 {
 	u8 sig = stop->sig;
 
+	/* gdb takes the thread of a stop reply as the stub's selected one
+	 * (remote.c record_currthread) and sends no Hg for it. */
+	st->g_tid = stop->tid;
 	gdb_reply_reset(st);
 	if (stop->kind == GDB_STOP_EXITED) {
 		gdb_reply_str(st, "W");

@@ -41,6 +41,7 @@ static const struct file_operations pipe_fops;
 				__ret = -ERESTARTSYS;                        \
 				break;                                       \
 			}                                                    \
+			current->wchan = __func__;                           \
 			schedule();                                          \
 		}                                                            \
 		finish_wait(&(wq), &__we);                                   \

@@ -18,7 +18,7 @@ struct boot_params boot = {
 	.mconsole_timeout = 5,
 };
 
-enum opt_kind { OPT_STR, OPT_MEM, OPT_INT, OPT_FLAG };
+enum opt_kind { OPT_STR, OPT_MEM, OPT_INT, OPT_FLAG, OPT_GDB };
 
 struct option {
 	const char *name;       /* without '=' */
@@ -42,6 +42,10 @@ static const struct option options[] = {
 	{ "max_tasks", OPT_INT, BP(max_tasks), "most tasks (and address spaces) at once (default 512)" },
 	{ "mconsole_timeout", OPT_INT, BP(mconsole_timeout),
 	  "seconds mconsole waits for the kernel to take a command (default 5)" },
+	{ "debug", OPT_GDB, BP(gdb),
+	  "start the gdb stub and wait for gdb before start_kernel; =unix (default: "
+	  "<umid dir>/gdb), =tcp:PORT (127.0.0.1 only: any local user can connect)" },
+	{ "gdb", OPT_GDB, BP(gdb), "start the gdb stub without waiting; =unix or =tcp:PORT" },
 	{ "quiet", OPT_FLAG, BP(quiet), "print only warnings and errors from the kernel" },
 };
 
@@ -83,6 +87,15 @@ static int set_option(const struct option *o, const char *val,
 		if (!strcmp(o->name, "mconsole_timeout") && (iv < 1 || iv > 3600))
 			goto bad;
 		*(int *)field = iv;
+		return 0;
+	case OPT_GDB:
+		if (!val)
+			val = "unix";
+		if (strcmp(val, "unix") && (strncmp(val, "tcp:", 4) ||
+		    kstrtoint(val + 4, 10, &iv) || iv < 1 || iv > 65535))
+			goto bad;
+		*(const char **)field = val;
+		bp->gdb_wait |= !strcmp(o->name, "debug");
 		return 0;
 	case OPT_FLAG:
 		if (val)
@@ -182,7 +195,8 @@ void print_help(void)
 	       "Options:\n");
 	for (size_t i = 0; i < ARRAY_SIZE(options); i++) {
 		const struct option *o = &options[i];
-		scnprintf(line, sizeof(line), "%s%s", o->name, o->kind == OPT_FLAG ? "" : "=");
+		scnprintf(line, sizeof(line), "%s%s", o->name,
+			  o->kind == OPT_FLAG ? "" : o->kind == OPT_GDB ? "[=T]" : "=");
 		help_out("  %-14s %s\n", line, o->help);
 	}
 	help_out("\nDevices, as UML's (also through mconsole config/remove):\n");

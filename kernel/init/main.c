@@ -4,6 +4,7 @@
  * `break start_kernel` stops here), becomes the idle task, and starts
  * init as pid 1.
  */
+#include <glass/debug.h>
 #include <glass/fs.h>
 #include <glass/init.h>
 #include <glass/mc_device.h>
@@ -119,7 +120,12 @@ static int kernel_init(void *unused)
 	panic("No working init found. Try passing init= option to kernel.");
 }
 
-__noreturn void start_kernel(int argc, char **argv)
+/*
+ * Before start_kernel, as UML's linux_main: what `debug` needs in place to
+ * stop at start_kernel's first line — the command line, the umid
+ * directory, the monitor thread and the gdb stub.
+ */
+void setup_early(int argc, char **argv)
 {
 	char err[512];
 	int r;
@@ -139,6 +145,18 @@ __noreturn void start_kernel(int argc, char **argv)
 		printk(KERN_EMERG "glass: %s\n", err);
 		os_exit(2);
 	}
+	r = os_monitor_init();
+	if (r)
+		printk(KERN_WARNING "glass: no monitor thread (error %d): "
+		       "no mconsole, no gdb stub\n", -r);
+	else if (boot.gdb && gdb_boot(boot.gdb, boot.gdb_wait))
+		os_exit(2);
+}
+
+__noreturn void start_kernel(void)
+{
+	int r;
+
 	r = os_physmem_init(boot.mem);
 	if (r) {
 		printk(KERN_EMERG "glass: cannot set up %llu bytes of physical memory: error %d\n",

@@ -5,6 +5,7 @@
  * works from the monitor thread and in an oops.
  */
 #include <glass/kernel.h>
+#include <glass/monitor.h>
 #include <glass/symbols.h>
 
 /* Provided by the generated build/kallsyms.c; empty in the first link. */
@@ -14,7 +15,7 @@ extern const char kallsyms_names[] __attribute__((weak));
 extern const unsigned long kallsyms_num __attribute__((weak));
 
 /* Index of the last symbol at or below addr, or -1. */
-static long lookup(unsigned long addr)
+static __monitor_text long lookup(unsigned long addr)
 {
 	unsigned long lo = 0, hi;
 
@@ -29,6 +30,18 @@ static long lookup(unsigned long addr)
 			hi = mid;
 	}
 	return (long)lo;
+}
+
+const char *__monitor_text symbol_lookup(unsigned long addr, unsigned long *off,
+					 unsigned long *size)
+{
+	long i = lookup(addr);
+
+	if (i < 0 || (unsigned long)i + 1 >= kallsyms_num)
+		return NULL;
+	*off = addr - kallsyms_addresses[i];
+	*size = kallsyms_addresses[i + 1] - kallsyms_addresses[i];
+	return kallsyms_names + kallsyms_name_offsets[i];
 }
 
 void symbolize(unsigned long addr, char *buf, size_t size)

@@ -12,6 +12,12 @@ void cmd_uptime(struct cmd_out *out, const char *args);
 void cmd_stats(struct cmd_out *out, const char *args);
 void cmd_ps(struct cmd_out *out, const char *args);
 void cmd_dmesg(struct cmd_out *out, const char *args);
+void cmd_stack(struct cmd_out *out, const char *args);
+void cmd_bt(struct cmd_out *out, const char *args);
+void cmd_go(struct cmd_out *out, const char *args);
+
+/* Safe point, parks the CPU: kernel/debug/stop.c */
+void cmd_stop(struct cmd_out *out, const char *args);
 
 /* Safe point (the CPU thread): power.c, log.c, proc.c */
 void cmd_halt(struct cmd_out *out, const char *args);

@@ -7,6 +7,7 @@
  * request the CPU thread does not take within the time-out is answered by
  * the monitor with an error that says why: no client is left waiting.
  */
+#include <glass/debug.h>
 #include <glass/mconsole.h>
 #include <glass/os.h>
 #include <glass/timer.h>
@@ -117,6 +118,12 @@ void __monitor_text mconsole_monitor_request(const void *buf, size_t n,
 		reply_error(client, "This command needs a kernel task: not implemented yet");
 		return;
 	}
+	if (cpu_parked() && !cpu_stop.safe_point) {
+		reply_error(client, "The kernel is stopped at an arbitrary instruction (by gdb): "
+			    "this command needs it at a safe point; continue it in gdb first, "
+			    "or use a command that runs anywhere (ps, bt, stack, dmesg)");
+		return;
+	}
 	if (!mc_queue_push(&queue, cmd, req.data, client, now_ns + timeout_ns)) {
 		stat_inc(&mconsole_stats.queue_full);
 		reply_error(client, "Kernel busy: the queue to its CPU thread is full "
@@ -161,6 +168,20 @@ static void mconsole_interrupt(int fd, void *arg)
 		mc_queue_release(s);
 	}
 	running = false;
+}
+
+/* CPU thread, parked at a safe point (mconsole stop): the same, from the
+ * park, with buffers of its own (the stop command's are still in use). */
+void mconsole_serve(void)
+{
+	static struct cmd_out park_out;
+	static struct reply_ctx park_reply;
+	struct mc_slot *s;
+
+	while ((s = mc_queue_take(&queue))) {
+		run_command(s->cmd, s->data, &park_out, &park_reply, &s->client);
+		mc_queue_release(s);
+	}
 }
 
 int mconsole_init(unsigned int timeout_secs)

@@ -54,18 +54,29 @@ void __monitor_text cmd_puts(struct cmd_out *out, const char *s)
 	cmd_write(out, s, n);
 }
 
-void __monitor_text cmd_putu(struct cmd_out *out, u64 v, int width)
+static __monitor_text void put_base(struct cmd_out *out, u64 v, unsigned base,
+				    int width, char pad)
 {
 	char tmp[24];
 	int n = 0;
 
 	do {
-		tmp[sizeof(tmp) - 1 - n++] = '0' + v % 10;
-		v /= 10;
+		tmp[sizeof(tmp) - 1 - n++] = "0123456789abcdef"[v % base];
+		v /= base;
 	} while (v);
 	for (; width > n; width--)
-		cmd_putc(out, ' ');
+		cmd_putc(out, pad);
 	cmd_write(out, tmp + sizeof(tmp) - n, n);
+}
+
+void __monitor_text cmd_putu(struct cmd_out *out, u64 v, int width)
+{
+	put_base(out, v, 10, width, ' ');
+}
+
+void __monitor_text cmd_putx(struct cmd_out *out, u64 v, int width)
+{
+	put_base(out, v, 16, width, '0');
 }
 
 void __monitor_text cmd_putsn(struct cmd_out *out, const char *s, size_t max, int width)

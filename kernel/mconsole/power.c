@@ -1,5 +1,5 @@
 /*
- * halt, reboot and cad, on the CPU thread at a safe point. halt and reboot
+ * halt (anywhere), reboot and cad (at a safe point). halt and reboot
  * act at once, as UML's do (no sync, no clean shutdown of userspace): the
  * reply goes out first, then the process exits or re-executes itself.
  */
@@ -7,10 +7,11 @@
 #include <glass/sched.h>
 #include "internal.h"
 
-void cmd_halt(struct cmd_out *out, const char *args)
+/* Anywhere: it must work while the kernel is stopped or wedged, so it
+ * logs nothing (printk is CPU-thread code) and exits from the monitor. */
+void __monitor_text cmd_halt(struct cmd_out *out, const char *args)
 {
 	cmd_finish(out);
-	pr_notice("mconsole: halt\n");
 	os_exit(0);
 }
 

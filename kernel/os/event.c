@@ -20,6 +20,7 @@ struct irq {
 };
 
 static int epfd = -1;
+volatile int os_in_event_wait;
 static struct irq irqs[MAX_IRQS];
 
 void os_events_init(void)
@@ -68,7 +69,11 @@ void os_irq_del(int fd)
 static void wait_and_run(int timeout_ms)
 {
 	struct epoll_event evs[16];
-	int n = epoll_wait(epfd, evs, 16, timeout_ms);
+	int n;
+
+	os_in_event_wait = 1;
+	n = epoll_wait(epfd, evs, 16, timeout_ms);
+	os_in_event_wait = 0;
 
 	for (int i = 0; i < n; i++) {
 		struct irq *q = evs[i].data.ptr;

@@ -264,6 +264,10 @@ void os_stub_kill(int pid)
 
 BUILD_ASSERT(sizeof(struct pt_regs) == sizeof(struct user_regs_struct));
 
+volatile int os_guest_running;
+
+
+
 int os_guest_run(int pid, struct pt_regs *regs, struct guest_stop *stop)
 {
 	siginfo_t si;
@@ -271,7 +275,11 @@ int os_guest_run(int pid, struct pt_regs *regs, struct guest_stop *stop)
 
 	if (ptrace(PTRACE_SETREGS, pid, 0, regs) < 0)
 		goto gone;
-	err = resume_wait(pid, PTRACE_SYSEMU, &status);
+	os_guest_running = pid;
+	do
+		err = resume_wait(pid, PTRACE_SYSEMU, &status);
+	while (!err && WSTOPSIG(status) == SIGSTOP);  /* a stop's pause (rule 7) */
+	os_guest_running = 0;
 	if (err)
 		goto gone;
 	if (ptrace(PTRACE_GETREGS, pid, 0, regs) < 0)

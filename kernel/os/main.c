@@ -10,13 +10,13 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <glass/init.h>
+#include <glass/monitor.h>
 #include <glass/os.h>
 #include "os_internal.h"
 
 int os_argc;
 char **os_argv;
-
-__noreturn void start_kernel(int argc, char **argv);
 
 static void fatal_signal(int sig)
 {
@@ -56,12 +56,15 @@ int main(int argc, char **argv)
 	os_argv = argv;
 	os_signals_init();
 	os_fault_init();
+	os_debug_init();
 	os_events_init();
-	start_kernel(argc, argv);
+	setup_early(argc, argv);
+	start_kernel();
 }
 
 __noreturn void os_exit(int status)
 {
+	gdb_exiting(status);
 	os_flush_console();
 	os_tty_restore();
 	os_umid_cleanup();

@@ -1,20 +1,27 @@
 /*
- * The monitor thread (DESIGN.md rule 4) and its socket: the unix datagram
- * socket <umid dir>/mconsole, mode 0600 in the 0700 umid directory. The
- * thread receives every request and hands it to the kernel side
- * (mconsole_monitor_request), which answers it or queues it for the CPU
- * thread and kicks an eventfd the CPU thread's event loop watches. In
- * between it answers queued requests whose time-out passed.
+ * The monitor thread (DESIGN.md rule 4) and its sockets. It starts before
+ * start_kernel, so that `debug` can stop there, and serves:
+ *  - mconsole: the unix datagram socket <umid dir>/mconsole, mode 0600 in
+ *    the 0700 umid directory. Each request goes to the kernel side
+ *    (mconsole_monitor_request), which answers it or queues it for the
+ *    CPU thread and kicks an eventfd the CPU thread's event loop watches;
+ *    in between, queued requests whose time-out passed are answered;
+ *  - gdb: a listening socket (unix <umid dir>/gdb, or TCP on 127.0.0.1)
+ *    and one connection at a time, fed to the stub (kernel/debug/gdb.c);
+ *  - its wake-up eventfd: the CPU parked or left a park.
  *
  * The thread blocks every asynchronous signal (they belong to the CPU
- * thread), allocates nothing and calls only poll, recvfrom, sendto,
- * clock_gettime, nanosleep and eventfd writes once started.
+ * thread), allocates nothing and calls only poll, accept, read, write,
+ * recvfrom, sendto, clock_gettime, nanosleep, pread/pwrite of
+ * /proc/self/mem, perf_event_open, close and eventfd writes once started.
  */
 #include <errno.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -31,8 +38,11 @@ BUILD_ASSERT(sizeof(((struct mc_client *)0)->addr) >= sizeof(struct sockaddr_un)
 
 #define SEND_TIMEOUT_MS 1000
 
-static int sock_fd = -1;
-static int kick_fd = -1;
+static int sock_fd = -1;                /* mconsole */
+static int kick_fd = -1;                /* monitor to CPU: mconsole queue */
+static int wake_fd = -1;                /* CPU to monitor: park changes */
+static int gdb_listen_fd = -1;
+static int gdb_fd = -1;                 /* the connection */
 static pthread_t monitor_thread;
 
 static __monitor_text u64 mono_ns(void)
@@ -55,28 +65,126 @@ static __monitor_text int poll_timeout(u64 deadline)
 	return (int)((deadline - now + 999999) / 1000000);
 }
 
-static __monitor_text void *monitor_main(void *unused)
+static __monitor_text void gdb_accept(void)
+{
+	int fd = accept4(gdb_listen_fd, NULL, NULL, SOCK_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	if (gdb_fd >= 0) {      /* one debugger at a time */
+		close(fd);
+		return;
+	}
+	gdb_fd = fd;
+	gdb_monitor_connected();
+}
+
+static __monitor_text void gdb_hangup(void)
+{
+	close(gdb_fd);
+	gdb_fd = -1;
+	gdb_monitor_disconnected();
+}
+
+static __monitor_text void gdb_readable(void)
+{
+	static u8 buf[4096];
+	ssize_t n = read(gdb_fd, buf, sizeof(buf));
+
+	if (n < 0 && errno == EINTR)
+		return;
+	if (n <= 0)
+		gdb_hangup();
+	else
+		gdb_monitor_input(buf, n);
+}
+
+static __monitor_text void mconsole_readable(void)
 {
 	static u8 buf[sizeof(struct mconsole_request)];
 	static struct mc_client from;
-	struct pollfd pfd = { .fd = sock_fd, .events = POLLIN };
+	socklen_t alen = sizeof(from.addr);
+	ssize_t n;
 
+	n = recvfrom(sock_fd, buf, sizeof(buf), MSG_DONTWAIT,
+		     (struct sockaddr *)from.addr, &alen);
+	if (n < 0)
+		return;
+	/* An unbound client's address is the family alone. */
+	from.len = alen > sizeof(sa_family_t) ? alen : 0;
+	mconsole_monitor_request(buf, n, &from, mono_ns());
+}
+
+static __monitor_text void *monitor_main(void *unused)
+{
 	for (;;) {
-		u64 next = mconsole_monitor_expire(mono_ns());
-		socklen_t alen = sizeof(from.addr);
-		ssize_t n;
+		u64 next = sock_fd >= 0 ? mconsole_monitor_expire(mono_ns()) : 0;
+		struct pollfd p[3] = { { .fd = wake_fd, .events = POLLIN } };
+		int n = 1, ig = -1, im = -1;
+		u64 v;
 
-		if (poll(&pfd, 1, poll_timeout(next)) <= 0)
+		if (sock_fd >= 0) {
+			im = n;
+			p[n++] = (struct pollfd){ .fd = sock_fd, .events = POLLIN };
+		}
+		/* A connection's input waits while the CPU has not parked
+		 * for it yet; its hang-up is noticed at any time. */
+		if (gdb_fd >= 0) {
+			ig = n;
+			p[n++] = (struct pollfd){ .fd = gdb_fd, .events = gdb_monitor_wants_input()
+							? POLLIN : POLLRDHUP };
+		} else if (gdb_listen_fd >= 0) {
+			ig = n;
+			p[n++] = (struct pollfd){ .fd = gdb_listen_fd, .events = POLLIN };
+		}
+		if (poll(p, n, poll_timeout(next)) <= 0)
 			continue;
-		n = recvfrom(sock_fd, buf, sizeof(buf), MSG_DONTWAIT,
-			     (struct sockaddr *)from.addr, &alen);
-		if (n < 0)
-			continue;
-		/* An unbound client's address is the family alone. */
-		from.len = alen > sizeof(sa_family_t) ? alen : 0;
-		mconsole_monitor_request(buf, n, &from, mono_ns());
+		if (p[0].revents && read(wake_fd, &v, sizeof(v)) > 0)
+			gdb_monitor_wake();
+		if (im >= 0 && p[im].revents)
+			mconsole_readable();
+		if (ig >= 0 && p[ig].revents) {
+			if (gdb_fd < 0)
+				gdb_accept();
+			else if (p[ig].events == POLLIN)
+				gdb_readable();
+			else
+				gdb_hangup();
+		}
 	}
 	return NULL;
+}
+
+void __monitor_text os_monitor_wake(void)
+{
+	u64 one = 1;
+
+	if (write(wake_fd, &one, sizeof(one)) < 0) {
+		/* the counter is full: a wake-up is pending anyway */
+	}
+}
+
+void __monitor_text os_monitor_nap(void)
+{
+	struct timespec ts = { 0, 1000000 };
+
+	nanosleep(&ts, NULL);
+}
+
+void __monitor_text os_gdb_send(const void *buf, unsigned long len)
+{
+	const u8 *p = buf;
+
+	while (len && gdb_fd >= 0) {
+		ssize_t n = send(gdb_fd, p, len, MSG_NOSIGNAL);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;         /* gone: the read side notices */
+		p += n;
+		len -= n;
+	}
 }
 
 int __monitor_text os_mconsole_send(const struct mc_client *to, const void *buf,
@@ -95,6 +203,8 @@ void __monitor_text os_monitor_kick(void)
 	if (write(kick_fd, &one, sizeof(one)) < 0) {
 		/* EAGAIN: the counter is full, so a wake-up is pending anyway. */
 	}
+	/* A CPU parked at a safe point serves the queue from its park. */
+	os_park_poke();
 }
 
 void os_monitor_ack(int fd)
@@ -131,24 +241,18 @@ static int bind_socket(const char *path)
 	return fd;
 }
 
-int os_monitor_start(char *path, unsigned long len)
+/* Before start_kernel: the thread, with no socket yet. */
+int os_monitor_init(void)
 {
 	sigset_t all, old;
 	int r;
 
-	if (!os_umid_dir()[0])
-		return -ENOENT;
-	if ((size_t)snprintf(path, len, "%s/mconsole", os_umid_dir()) >= len)
-		return -ENAMETOOLONG;
-	sock_fd = bind_socket(path);
-	if (sock_fd < 0)
-		return sock_fd;
 	kick_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	if (kick_fd < 0) {
-		r = -errno;
-		goto fail;
-	}
-	/* Asynchronous signals stay the CPU thread's; faults still arrive. */
+	wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (kick_fd < 0 || wake_fd < 0)
+		return -errno;
+	/* Asynchronous signals stay the CPU thread's; faults still arrive,
+	 * and SIGTRAP is never blocked (reference/gdb-rsp.md). */
 	sigfillset(&all);
 	sigdelset(&all, SIGSEGV);
 	sigdelset(&all, SIGBUS);
@@ -159,14 +263,75 @@ int os_monitor_start(char *path, unsigned long len)
 	r = -pthread_create(&monitor_thread, NULL, monitor_main, NULL);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (r)
-		goto fail;
+		return r;
 	pthread_setname_np(monitor_thread, "glass-monitor");
+	return 0;
+}
+
+int os_monitor_start(char *path, unsigned long len)
+{
+	int fd;
+
+	if (!os_umid_dir()[0] || kick_fd < 0)
+		return -ENOENT;
+	if ((size_t)snprintf(path, len, "%s/mconsole", os_umid_dir()) >= len)
+		return -ENAMETOOLONG;
+	fd = bind_socket(path);
+	if (fd < 0)
+		return fd;
+	__atomic_store_n(&sock_fd, fd, __ATOMIC_RELEASE);
+	os_monitor_wake();
 	return kick_fd;
+}
+
+/* gdb's endpoint: "unix" (<umid dir>/gdb) or "tcp:PORT" (127.0.0.1 only).
+ * where gets what gdb's `target remote` takes. */
+int os_gdb_listen(const char *transport, char *where, unsigned long len)
+{
+	int fd, one = 1;
+
+	if (!strcmp(transport, "unix")) {
+		struct sockaddr_un sun = { .sun_family = AF_UNIX };
+
+		if ((size_t)snprintf(where, len, "%s/gdb", os_umid_dir()) >= len ||
+		    strlen(where) >= sizeof(sun.sun_path))
+			return -ENAMETOOLONG;
+		strcpy(sun.sun_path, where);
+		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fd < 0)
+			return -errno;
+		unlink(where);
+		if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) || chmod(where, 0600))
+			goto fail;
+	} else if (!strncmp(transport, "tcp:", 4)) {
+		struct sockaddr_in sin = { .sin_family = AF_INET,
+					   .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+		char *end;
+		long port = strtol(transport + 4, &end, 10);
+
+		if (*end || port < 1 || port > 65535)
+			return -EINVAL;
+		sin.sin_port = htons(port);
+		snprintf(where, len, "127.0.0.1:%ld", port);
+		fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fd < 0)
+			return -errno;
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)))
+			goto fail;
+	} else {
+		return -EINVAL;
+	}
+	if (listen(fd, 1))
+		goto fail;
+	__atomic_store_n(&gdb_listen_fd, fd, __ATOMIC_RELEASE);
+	os_monitor_wake();
+	return 0;
 fail:
-	if (kick_fd >= 0)
-		close(kick_fd);
-	close(sock_fd);
-	unlink(path);
-	kick_fd = sock_fd = -1;
-	return r;
+	{
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
 }

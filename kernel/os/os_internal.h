@@ -8,6 +8,9 @@ extern int os_physmem_fd;       /* never fd 3, so the stub can dup2 it there */
 extern int os_argc;
 extern char **os_argv;
 
+extern volatile int os_guest_running;   /* stub pid os_guest_run waits on */
+extern volatile int os_in_event_wait;   /* the event loop's epoll_wait */
+
 void os_signals_init(void);
 void os_events_init(void);
 

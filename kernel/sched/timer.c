@@ -8,6 +8,9 @@
 volatile unsigned long jiffies;
 static u64 boot_mono_ns;
 static u64 stopped_ns;          /* total time spent stopped */
+/* Odd while a stop is being added: a stop ends in the debug trap, which
+ * may interrupt ktime_get_ns itself, so readers retry. */
+static volatile unsigned int stop_seq;
 static LIST_HEAD(timers);       /* pending, by expiry */
 
 void time_init(void)
@@ -18,12 +21,25 @@ void time_init(void)
 /* Called when a stop ends: the stop's length is hidden from the kernel. */
 void time_account_stop(u64 ns)
 {
+	stop_seq++;
+	barrier();
 	stopped_ns += ns;
+	barrier();
+	stop_seq++;
 }
 
 u64 ktime_get_ns(void)
 {
-	return os_monotonic_ns() - boot_mono_ns - stopped_ns;
+	unsigned int seq;
+	u64 ns;
+
+	do {
+		seq = stop_seq;
+		barrier();
+		ns = os_monotonic_ns() - boot_mono_ns - stopped_ns;
+		barrier();
+	} while ((seq & 1) || seq != stop_seq);
+	return ns;
 }
 
 u64 ktime_get_boot_ns(void)

@@ -4,6 +4,7 @@
  * the safe-point handlers that need a whole kernel (halt, reboot, cad,
  * proc, mem), which only record that they ran.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include <glass/os.h>
 #include <glass/init.h>
 #include "mconsole_fakes.h"
+#include <glass/debug.h>
 
 struct fake_packet fake_packets[FAKE_MAX_PACKETS];
 int fake_npackets;
@@ -28,6 +30,9 @@ char fake_proc_arg[64];
 
 struct boot_params boot = { .mem = 128ULL << 20 };
 LIST_HEAD(task_list);
+struct task_struct init_task;
+struct task_struct *current = &init_task;
+struct cpu_stop cpu_stop;
 
 void fake_mconsole_reset(void)
 {
@@ -154,4 +159,44 @@ void cmd_mem(struct cmd_out *out, const char *args)
 void os_exit(int status)
 {
 	exit(status);
+}
+
+/* ---- what stack, stop and go need from kernel/debug and kernel/os ---- */
+
+bool cpu_parked(void)
+{
+	return false;
+}
+
+void cmd_stop(struct cmd_out *out, const char *args)
+{
+	cmd_puts(out, "stopped");
+}
+
+void cmd_go(struct cmd_out *out, const char *args)
+{
+	cmd_error(out, "Not stopped");
+}
+
+long os_mem_read(unsigned long addr, void *buf, unsigned long len)
+{
+	if (addr < 0x10000)
+		return -EFAULT;
+	memcpy(buf, (void *)addr, len);
+	return len;
+}
+
+void os_trap_get_regs(struct gdb_regs *regs)
+{
+	abort();        /* never parked in these tests */
+}
+
+/* Addresses 0x401000-0x402fff are one fake function. */
+const char *symbol_lookup(unsigned long addr, unsigned long *off, unsigned long *size)
+{
+	if (addr < 0x401000 || addr >= 0x403000)
+		return NULL;
+	*off = addr - 0x401000;
+	*size = 0x1000;
+	return "fake_fn";
 }

@@ -126,7 +126,7 @@ START_TEST(command_word_match)
 	ck_assert_str_eq(command_find("ps")->name, "ps");
 	ck_assert_str_eq(command_find("proc meminfo")->name, "proc");
 	ck_assert_ptr_null(command_find("pr"));
-	ck_assert_ptr_null(command_find("stop"));               /* a later slice */
+	ck_assert_ptr_null(command_find("frobnicate"));
 	ck_assert_ptr_null(command_find(""));
 }
 END_TEST
@@ -605,7 +605,8 @@ END_TEST
 
 /* ---- ps from the monitor: a fake task list in the test's image ---- */
 
-static struct task_struct t_idle, t_init, t_kthread;
+#define t_idle init_task
+static struct task_struct t_init, t_kthread;
 static struct mm_struct mm_init;
 
 static void link_tasks(void)
@@ -650,13 +651,58 @@ START_TEST(svc_ps_snapshot)
 	fake_npackets = 0;
 	request("ps", 0);
 	reply_text(0, text, sizeof(text));
-	ck_assert_ptr_nonnull(strstr(text, " sh\n(a task exited under this snapshot"));
+	ck_assert_ptr_nonnull(strstr(text, " sh\n(the task list changed under this snapshot"));
 	/* A wild pointer is not followed. */
 	t_init.tasks.next = (void *)0x10;
 	fake_npackets = 0;
 	request("ps", 0);
 	reply_text(0, text, sizeof(text));
 	ck_assert_ptr_nonnull(strstr(text, "(the task list changed under this snapshot"));
+}
+END_TEST
+
+/* stack and bt walk a sleeping task's frames from its switch frame. */
+static unsigned long fake_stack[THREAD_SIZE / 8] __attribute__((aligned(16)));
+
+START_TEST(svc_stack_walks_frames)
+{
+	unsigned long *sw = &fake_stack[1000], *f1 = &fake_stack[1100], *f2 = &fake_stack[1200];
+	char text[2048];
+
+	link_tasks();
+	t_init.stack = fake_stack;
+	/* r15 r14 r13 r12 rbx rbp, then the return address into schedule */
+	sw[5] = (unsigned long)f1;
+	sw[6] = 0x401000;
+	f1[0] = (unsigned long)f2;
+	f1[1] = 0x402000;
+	f2[0] = 0;
+	f2[1] = 0x403000;
+	t_init.thread.sp = (unsigned long)sw;
+	request("stack 1", 0);
+	reply_text(0, text, sizeof(text));
+	ck_assert_str_eq(text,
+		"task 1 (sh) state S\n"
+		" #0 0x0000000000401000 fake_fn+0x0/0x1000\n"
+		" #1 0x0000000000402000 fake_fn+0x1000/0x1000\n"
+		" #2 0x0000000000403000 ?\n");
+	fake_npackets = 0;
+	request("stack", 0);
+	ck_assert_int_eq(reply_text(0, text, sizeof(text)), 1);
+	ck_assert_str_eq(text, "Please specify a pid");
+	fake_npackets = 0;
+	request("stack 77", 0);
+	reply_text(0, text, sizeof(text));
+	ck_assert_str_eq(text, "Couldn't find that pid");
+	/* A frame pointer leaving the task's stack ends the walk. */
+	f1[0] = 0x1000;
+	fake_npackets = 0;
+	request("bt all", 0);
+	reply_text(0, text, sizeof(text));
+	ck_assert_ptr_nonnull(strstr(text, "task 1 (sh) state S\n"
+					   " #0 0x0000000000401000 fake_fn+0x0/0x1000\n"
+					   " #1 0x0000000000402000 fake_fn+0x1000/0x1000\n\n"));
+	ck_assert_ptr_nonnull(strstr(text, "task 0 (swapper) state R\n (no saved stack"));
 }
 END_TEST
 
@@ -698,6 +744,7 @@ static Suite *mconsole_suite(void)
 	tcase_add_test(tc, svc_queue_full_is_an_error);
 	tcase_add_test(tc, svc_send_errors_counted);
 	tcase_add_test(tc, svc_ps_snapshot);
+	tcase_add_test(tc, svc_stack_walks_frames);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,4 +1,5 @@
 /* /proc/PID text files: stat, statm, status, cmdline, environ, comm, maps. */
+#include <glass/debug.h>
 #include <glass/mm.h>
 #include <glass/tty.h>
 #include "internal.h"
@@ -14,25 +15,6 @@ void pb_printf(struct pbuf *pb, const char *fmt, ...)
 	va_start(ap, fmt);
 	pb->len += vscnprintf(pb->buf + pb->len, pb->size - pb->len, fmt, ap);
 	va_end(ap);
-}
-
-char task_state_char(struct task_struct *t)
-{
-	if (t->exit_state == EXIT_ZOMBIE)
-		return 'Z';
-	if (t->exit_state == EXIT_DEAD)
-		return 'X';
-	switch (t->state) {
-	case TASK_RUNNING:
-		return 'R';
-	case TASK_INTERRUPTIBLE:
-		return 'S';
-	case TASK_UNINTERRUPTIBLE:
-		return 'D';
-	case TASK_STOPPED:
-		return 'T';
-	}
-	return 'S';
 }
 
 static const char *state_name(char c)

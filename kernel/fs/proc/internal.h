@@ -34,6 +34,5 @@ int proc_pid_maps_show(struct task_struct *t, char *buf, size_t size);
 /* Read len bytes at addr of t's address space (the task's own pages). */
 int access_process_vm(struct task_struct *t, unsigned long addr, void *buf, int len);
 
-char task_state_char(struct task_struct *t);
 
 #endif

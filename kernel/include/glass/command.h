@@ -61,6 +61,8 @@ void cmd_puts(struct cmd_out *out, const char *s);
 void cmd_putc(struct cmd_out *out, char c);
 /* Unsigned decimal, right-aligned in width (0: no padding). */
 void cmd_putu(struct cmd_out *out, u64 v, int width);
+/* Lower-case hex, zero-padded to width digits (0: no padding). */
+void cmd_putx(struct cmd_out *out, u64 v, int width);
 /* s, at most max bytes of it, left-aligned in width and printable only. */
 void cmd_putsn(struct cmd_out *out, const char *s, size_t max, int width);
 /* Mark the reply as an error and write msg. Effective only before the

@@ -30,6 +30,8 @@ struct boot_params {
 	bool quiet;
 	int max_tasks;
 	int mconsole_timeout;   /* seconds the monitor waits for the CPU */
+	const char *gdb;        /* gdb stub transport: "unix", "tcp:PORT" */
+	bool gdb_wait;          /* debug: stop at start_kernel for gdb */
 	/* for init: argv after argv[0] and extra environment */
 	const char **init_argv;
 	int init_argc;
@@ -44,5 +46,10 @@ extern struct boot_params boot;
 int parse_cmdline(int argc, char **argv, struct boot_params *bp, char *err,
 		  size_t errlen);
 void print_help(void);
+
+/* Before start_kernel, as UML's linux_main: the command line, the umid
+ * directory, the monitor thread and the gdb stub (kernel/init/main.c). */
+void setup_early(int argc, char **argv);
+__noreturn void start_kernel(void);
 
 #endif

@@ -8,6 +8,18 @@
 #ifndef GLASS_MONITOR_H
 #define GLASS_MONITOR_H
 
-#define __monitor_text __attribute__((section(".text.monitor")))
+#define __monitor_text __attribute__((section("text_monitor")))
+
+#include <glass/types.h>
+
+/* The gdb stub's monitor-thread entry points (kernel/debug/gdb.c), called
+ * by the transport in kernel/os/monitor.c. */
+void gdb_monitor_connected(void);
+void gdb_monitor_input(const void *buf, size_t n);
+bool gdb_monitor_wants_input(void);
+void gdb_monitor_disconnected(void);
+void gdb_monitor_wake(void);
+/* Any thread, as glass exits with status. */
+void gdb_exiting(int status);
 
 #endif

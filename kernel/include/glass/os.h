@@ -24,6 +24,54 @@ struct os_fault_regs {
 };
 int os_fault_init(void);
 
+/* --- the debug trap and the monitor's view of memory (kernel/os/debug.c) ---
+ * SIGTRAP on the CPU thread is the one debug entry: int3, a single step
+ * (TF), a hardware watchpoint (perf event) and a stop the monitor asked
+ * for (os_cpu_interrupt). The handler calls debug_trap() (kernel/debug)
+ * with the interrupted registers held until it returns. */
+enum os_trap_kind {
+	OS_TRAP_INT3,           /* addr: the int3's address (rip - 1) */
+	OS_TRAP_STEP,           /* a single step finished */
+	OS_TRAP_WATCH,          /* slot: the os_hw_break slot that fired */
+	OS_TRAP_REQUEST,        /* os_cpu_interrupt() from the monitor */
+	OS_TRAP_OTHER,          /* a stray SIGTRAP */
+};
+struct os_trap {
+	enum os_trap_kind kind;
+	int code;               /* si_code */
+	int slot;
+	unsigned long addr;
+	bool safe_point;        /* it interrupted the event loop's host wait */
+};
+struct gdb_regs;
+int os_debug_init(void);
+/* CPU thread, inside debug_trap(): the interrupted registers. */
+void os_trap_get_regs(struct gdb_regs *regs);
+void os_trap_set_regs(const struct gdb_regs *regs);
+void os_trap_get_fault_regs(struct os_fault_regs *regs);
+void os_trap_set_step(bool step);       /* TF on return */
+/* Any thread: a stop request to the CPU thread (SIGTRAP by tgkill). */
+void os_cpu_interrupt(void);
+/* Any thread: memory through /proc/self/mem, so a bad address is an
+ * error, never a fault. Bytes done (short at an unreadable page), or
+ * -EFAULT when none. Writes reach read-only text (int3). */
+long os_mem_read(unsigned long addr, void *buf, unsigned long len);
+long os_mem_write(unsigned long addr, const void *buf, unsigned long len);
+/* Hardware breakpoints and watchpoints on the CPU thread (perf events):
+ * type 0 exec, 1 write, 3 read or write; len 1, 2, 4 or 8. */
+#define OS_HW_SLOTS 4
+int os_hw_break_set(int slot, int type, unsigned long addr, int len);
+void os_hw_break_clear(int slot);
+/* The host shared libraries glass runs on (a snapshot from boot). */
+int os_host_library(unsigned idx, const char **path, unsigned long *addr);
+/* The guest whose stub runs now (0 if none), for the stop's SIGSTOP. */
+void os_guest_pause(void);
+/* Park helpers: the CPU waits in os_park_wait() until os_park_poke(). */
+void os_park_wait(void);
+void os_park_poke(void);
+/* The monitor thread's wake-up: the CPU parked or left a park. */
+void os_monitor_wake(void);
+
 /* --- the umid directory (kernel/os/umid.c) --- */
 /* Create and lock <uml_dir>/<umid>; on failure a one-line message in err. */
 int os_umid_setup(const char *uml_dir, const char *umid, char *err,
@@ -115,10 +163,18 @@ void os_poll_irqs(void);
 
 /* --- the monitor thread and the mconsole socket (kernel/os/monitor.c) --- */
 struct mc_client;
-/* CPU thread, once: bind <umid dir>/mconsole (mode 0600) into path and
- * start the monitor thread. Returns the fd the CPU thread watches (with
- * os_irq_add) for work the monitor queued, or -errno. */
+/* Before start_kernel: start the monitor thread (no socket yet). */
+int os_monitor_init(void);
+/* CPU thread, once: bind <umid dir>/mconsole (mode 0600) into path for
+ * the monitor. Returns the fd the CPU thread watches (with os_irq_add)
+ * for work the monitor queued, or -errno. */
 int os_monitor_start(char *path, unsigned long len);
+/* gdb's listening socket: "unix" or "tcp:PORT"; where: for target remote. */
+int os_gdb_listen(const char *transport, char *where, unsigned long len);
+/* Monitor thread: bytes to the gdb connection (dropped if it is gone). */
+void os_gdb_send(const void *buf, unsigned long len);
+/* Monitor thread: sleep a millisecond. */
+void os_monitor_nap(void);
 /* Monitor thread: wake the CPU thread's event loop. */
 void os_monitor_kick(void);
 /* CPU thread: consume the wake-ups on fd. */

@@ -8,4 +8,8 @@
  * takes no locks, allocates nothing: usable from the monitor thread. */
 void symbolize(unsigned long addr, char *buf, size_t size);
 
+/* The symbol holding addr, its offset and size; NULL if none. Monitor
+ * thread code (rule 4). */
+const char *symbol_lookup(unsigned long addr, unsigned long *off, unsigned long *size);
+
 #endif

@@ -1,0 +1,182 @@
+/*
+ * Stops (DESIGN.md rule 7). Every stop parks the CPU thread inside the
+ * SIGTRAP handler (kernel/os/debug.c), so a stopped kernel always has a
+ * register set to show: gdb's breakpoints, steps and break-ins stop it at
+ * an arbitrary instruction; mconsole's stop raises the trap itself from a
+ * safe point. While parked no guest runs (its stub gets SIGSTOP), the
+ * kernel's clocks stand still (time_account_stop), and a CPU parked at a
+ * safe point — mconsole's stop, or a break-in that caught it waiting in
+ * the event loop — still runs the safe-point commands handed to it.
+ */
+#include <glass/debug.h>
+#include <glass/mconsole.h>
+#include <glass/os.h>
+#include <glass/timer.h>
+
+struct cpu_stop cpu_stop;
+static u64 step_over;           /* internal int3 after a stepped syscall */
+
+bool __monitor_text cpu_parked(void)
+{
+	return __atomic_load_n(&cpu_stop.parked, __ATOMIC_ACQUIRE);
+}
+
+static void want(int bits)
+{
+	__atomic_or_fetch(&cpu_stop.want, bits, __ATOMIC_SEQ_CST);
+	os_park_poke();
+}
+
+static void run_handed_command(void)
+{
+	bp_lift_all();
+	cpu_stop.cmd->handler(cpu_stop.cmd_out, cpu_stop.cmd_args);
+	bp_restore_all();
+	__atomic_store_n(&cpu_stop.cmd_done, 1, __ATOMIC_RELEASE);
+}
+
+static void park(enum stop_owner owner, const struct gdb_stop *why, bool safe_point)
+{
+	u64 t0 = os_monotonic_ns();
+	struct gdb_regs r;
+	int w;
+
+	os_trap_get_regs(&r);
+	cpu_stop.sp = r.gpr[7];
+	cpu_stop.owner = owner;
+	cpu_stop.why = *why;
+	cpu_stop.safe_point = safe_point;
+	cpu_stop.reported = false;
+	os_guest_pause();
+	/* A resume that arrived as the last park ended belongs to it. */
+	__atomic_store_n(&cpu_stop.want, 0, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&cpu_stop.parked, 1, __ATOMIC_SEQ_CST);
+	os_monitor_wake();
+	for (;;) {
+		w = __atomic_exchange_n(&cpu_stop.want, 0, __ATOMIC_SEQ_CST);
+		if (w & WANT_COMMAND)
+			run_handed_command();
+		if (safe_point) {
+			bp_lift_all();
+			mconsole_serve();
+			bp_restore_all();
+		}
+		if (w & (WANT_RESUME | WANT_STEP))
+			break;
+		os_park_wait();
+	}
+	os_trap_set_step(w & WANT_STEP);
+	cpu_stop.owner = STOP_NONE;
+	__atomic_store_n(&cpu_stop.parked, 0, __ATOMIC_SEQ_CST);
+	time_account_stop(os_monotonic_ns() - t0);
+	os_monitor_wake();
+}
+
+/* Called by the SIGTRAP handler on the CPU thread; false: not a debug
+ * event (an int3 nobody planted), so it is reported as a kernel fault. */
+bool debug_trap(struct os_trap *t)
+{
+	struct gdb_stop why = { .kind = GDB_STOP_SIGNAL, .sig = GDB_SIGTRAP };
+	struct gdb_regs r = { .valid = GDB_REG_BIT(GDB_RIP) };
+	enum stop_owner owner = STOP_GDB;
+	bool internal;
+
+	switch (t->kind) {
+	case OS_TRAP_INT3:
+		if (!bp_is_set(t->addr, &internal)) {
+			if (!gdb_attached)
+				return false;
+			break;          /* a compiled-in int3: SIGTRAP at rip */
+		}
+		/* Back onto the breakpoint, as swbreak promises gdb. */
+		r.rip = t->addr;
+		os_trap_set_regs(&r);
+		if (internal) {
+			bp_remove(t->addr);
+			if (t->addr == step_over)
+				step_over = 0;
+		} else {
+			why.kind = GDB_STOP_SWBREAK;
+		}
+		break;
+	case OS_TRAP_STEP:
+		break;
+	case OS_TRAP_WATCH:
+		why = hw_stop_reason(t->slot);
+		break;
+	case OS_TRAP_REQUEST:
+		owner = cpu_stop.request;
+		why.sig = GDB_SIGINT;
+		park(owner, &why, owner == STOP_MCONSOLE || t->safe_point);
+		return true;
+	case OS_TRAP_OTHER:
+		if (!gdb_attached)
+			return true;    /* a stray kill -TRAP: ignored */
+		break;
+	}
+	park(owner, &why, false);
+	return true;
+}
+
+/* Monitor thread. Stepping a syscall instruction with TF would run the
+ * next instruction too (reference/gdb-rsp.md): an int3 after it instead. */
+void __monitor_text cpu_resume(bool step)
+{
+	struct gdb_regs r;
+	u8 insn[2];
+
+	if (step) {
+		os_trap_get_regs(&r);
+		if (os_mem_read(r.rip, insn, 2) == 2 && insn[0] == 0x0f && insn[1] == 0x05 &&
+		    !bp_insert(r.rip + 2, true)) {
+			step_over = r.rip + 2;
+			step = false;
+		}
+	}
+	want(step ? WANT_STEP : WANT_RESUME);
+}
+
+void __monitor_text cpu_interrupt(enum stop_owner owner)
+{
+	cpu_stop.request = owner;
+	os_cpu_interrupt();
+}
+
+bool __monitor_text cpu_run_command(const struct command *cmd, const char *args,
+				    struct cmd_out *out)
+{
+	if (!cpu_parked() || !cpu_stop.safe_point)
+		return false;
+	cpu_stop.cmd = cmd;
+	cpu_stop.cmd_args = args;
+	cpu_stop.cmd_out = out;
+	__atomic_store_n(&cpu_stop.cmd_done, 0, __ATOMIC_RELEASE);
+	want(WANT_COMMAND);
+	/* Safe-point commands do not sleep: this wait is short. */
+	while (!__atomic_load_n(&cpu_stop.cmd_done, __ATOMIC_ACQUIRE))
+		os_monitor_nap();
+	return true;
+}
+
+/* mconsole stop: reply first, then park here until go. */
+void cmd_stop(struct cmd_out *out, const char *args)
+{
+	if (cpu_parked()) {
+		cmd_error(out, "Already stopped");
+		return;
+	}
+	cmd_puts(out, "stopped");
+	cmd_finish(out);
+	cpu_stop.request = STOP_MCONSOLE;
+	os_cpu_interrupt();     /* the handler runs before this returns */
+}
+
+void __monitor_text cmd_go(struct cmd_out *out, const char *args)
+{
+	if (!cpu_parked() || cpu_stop.owner != STOP_MCONSOLE) {
+		cmd_error(out, cpu_parked() ? "Stopped by gdb: continue it from gdb"
+					    : "Not stopped");
+		return;
+	}
+	cpu_resume(false);
+}

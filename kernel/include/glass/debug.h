@@ -1,0 +1,89 @@
+/*
+ * Stopping the kernel and looking at it (kernel/debug): the CPU thread's
+ * parks (gdb's breakpoints, steps and break-ins; mconsole's stop), the
+ * gdb stub's target, and the task-list snapshots the monitor thread reads
+ * without locks (DESIGN.md rules 4, 5 and 7).
+ */
+#ifndef GLASS_DEBUG_H
+#define GLASS_DEBUG_H
+
+#include <glass/command.h>
+#include <glass/gdbstub.h>
+#include <glass/sched.h>
+
+/* gdb's thread id for idle (pid 0): one above any pid Linux allows. */
+#define IDLE_TID 4194304L
+
+/* ---- snapshots for the monitor thread (snapshot.c) ---- */
+
+/* Can size bytes at p be read without faulting (physmem or glass's image)? */
+bool kobj_ok(const void *p, size_t size);
+bool kimage_ok(const void *p, size_t size);
+char task_state_char(const struct task_struct *t);
+/* Task number idx: 0 is idle, then the task list in order. NULL past the
+ * end; *cut is set when the list changed under the walk. */
+const struct task_struct *snapshot_task(unsigned idx, bool *cut);
+const struct task_struct *snapshot_find(long tid);
+long task_tid(const struct task_struct *t);
+/* The task whose kernel code the CPU runs (or ran when it parked). */
+const struct task_struct *live_task(u64 sp);
+/* A task's saved registers: callee-saved ones, rsp and rip from its
+ * switch frame. -EAGAIN when it is running now. */
+int task_switch_regs(const struct task_struct *t, struct gdb_regs *r);
+/* Kernel backtrace of a task to out, symbolized, frame pointer walk. */
+void put_task_stack(struct cmd_out *out, const struct task_struct *t);
+
+/* ---- stops (stop.c) ---- */
+
+enum stop_owner { STOP_NONE, STOP_GDB, STOP_MCONSOLE };
+struct cpu_stop {
+	int parked;             /* the CPU is in park() (atomic) */
+	int owner;              /* enum stop_owner of the park */
+	bool safe_point;        /* parked where safe-point commands may run */
+	bool reported;          /* gdb has been told about this park */
+	int want;               /* monitor to CPU: WANT_* bits (atomic) */
+	int request;            /* why the next OS_TRAP_REQUEST parks */
+	struct gdb_stop why;
+	u64 sp;                 /* the parked stack pointer */
+	/* a safe-point command the monitor hands to the parked CPU */
+	const struct command *cmd;
+	const char *cmd_args;
+	struct cmd_out *cmd_out;
+	int cmd_done;           /* atomic */
+};
+#define WANT_RESUME 1
+#define WANT_STEP 2
+#define WANT_COMMAND 4
+#define WANT_SERVE 8            /* mconsole queued a safe-point command */
+extern struct cpu_stop cpu_stop;
+
+bool cpu_parked(void);
+/* Monitor thread: let a park end (step: one instruction, then park). */
+void cpu_resume(bool step);
+/* Monitor thread: run a safe-point command on the CPU parked at a safe
+ * point; false (and nothing run) when it is not parked at one. */
+bool cpu_run_command(const struct command *cmd, const char *args, struct cmd_out *out);
+/* Monitor thread: ask the CPU to park for owner (a break-in). */
+void cpu_interrupt(enum stop_owner owner);
+/* CPU thread, in safe-point parks: run what mconsole queued. */
+void mconsole_serve(void);
+
+/* ---- breakpoints (breakpoints.c) ---- */
+int bp_insert(u64 addr, bool internal);
+int bp_remove(u64 addr);
+bool bp_is_set(u64 addr, bool *internal);
+void bp_remove_all(bool internal_too);
+/* With every int3 lifted (commands run in a park must not trap). */
+void bp_lift_all(void);
+void bp_restore_all(void);
+bool text_breakable(u64 addr);
+
+/* ---- the gdb stub (gdb.c) ---- */
+/* Why a hardware slot's trap stopped the kernel. */
+struct gdb_stop hw_stop_reason(int slot);
+extern bool gdb_attached;
+/* Boot: debug[=T] / gdb=T from the command line (before start_kernel). */
+int gdb_boot(const char *transport, bool wait);
+/* Its monitor-thread entry points are in glass/monitor.h. */
+
+#endif

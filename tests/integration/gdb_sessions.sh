@@ -1,0 +1,62 @@
+#!/bin/bash
+# The gdb walk-throughs in examples/sessions/*.gdb, each run with the real
+# gdb in batch mode against a live Glass. A session's header says how:
+#   # glass: ARGS          how to boot glass (shell words)
+#   # wait: TEXT           boot until glass's stdout shows TEXT before gdb
+#   # expect: REGEX        gdb's output must match (grep -E), in any order
+#   # expect-not: REGEX    gdb's output must not match
+#   # guest: REGEX         glass's stdout must match once gdb is done
+# gdb connects with `target remote` to the endpoint the boot log names and
+# then runs the session file.
+. "$(dirname "$0")/lib.sh"
+
+command -v gdb >/dev/null || { fail "gdb missing (apt-get install gdb)"; finish; }
+SESSIONS=${SESSIONS:-$TOP/examples/sessions/*.gdb}
+
+run_session() {
+	local s=$1 name args waitfor ep out
+	name=$(basename "$s" .gdb)
+	args=$(sed -n 's/^# glass: //p' "$s")
+	waitfor=$(sed -n 's/^# wait: //p' "$s")
+	eval "set -- $args"
+	glass_start "$@"
+	if ! wait_for 20 grep -q 'gdb stub: target remote' "$GLASS_ERR"; then
+		fail "$name: no gdb endpoint in the boot log"
+		kill "$GLASS_PID" 2>/dev/null
+		return
+	fi
+	if [ -n "$waitfor" ] && ! wait_for 20 grep -qF -- "$waitfor" "$GLASS_OUT"; then
+		fail "$name: the guest never printed '$waitfor'"
+		kill "$GLASS_PID" 2>/dev/null
+		return
+	fi
+	ep=$(sed -n 's/.*gdb stub: target remote \(.*\)$/\1/p' "$GLASS_ERR" | head -n1)
+	out=$TEST_TMP/$name.gdb.out
+	timeout -k 5 90 gdb -nx -q -batch -iex "add-auto-load-safe-path $TOP" \
+		-ex "target remote $ep" -x "$s" "$GLASS" >"$out" 2>&1
+	local st=$? bad=0
+	[ "$st" = 0 ] || { fail "$name: gdb exited $st"; bad=1; }
+	while IFS= read -r re; do
+		grep -qE -- "$re" "$out" || { fail "$name: gdb output lacks /$re/"; bad=1; }
+	done < <(sed -n 's/^# expect: //p' "$s")
+	while IFS= read -r re; do
+		! grep -qE -- "$re" "$out" || { fail "$name: gdb output has /$re/"; bad=1; }
+	done < <(sed -n 's/^# expect-not: //p' "$s")
+	# Give the guest a moment to finish what the session let it run.
+	while IFS= read -r re; do
+		wait_for 10 grep -qE -- "$re" "$GLASS_OUT" ||
+			{ fail "$name: glass output lacks /$re/"; bad=1; }
+	done < <(sed -n 's/^# guest: //p' "$s")
+	if [ $bad = 0 ]; then
+		ok "$name"
+	else
+		echo "--- gdb output ($name):"; tail -n 60 "$out"
+	fi
+	kill "$GLASS_PID" 2>/dev/null
+	wait "$GLASS_PID" 2>/dev/null
+}
+
+for s in $SESSIONS; do
+	run_session "$s"
+done
+finish
