@@ -46,6 +46,8 @@ static const struct option options[] = {
 	  "start the gdb stub and wait for gdb before start_kernel; =unix (default: "
 	  "<umid dir>/gdb), =tcp:PORT (127.0.0.1 only: any local user can connect)" },
 	{ "gdb", OPT_GDB, BP(gdb), "start the gdb stub without waiting; =unix or =tcp:PORT" },
+	{ "inject", OPT_INT, BP(inject),
+	  "1: enable mconsole's inject commands, which break the kernel on purpose (tests)" },
 	{ "quiet", OPT_FLAG, BP(quiet), "print only warnings and errors from the kernel" },
 };
 
@@ -85,6 +87,8 @@ static int set_option(const struct option *o, const char *val,
 		if (!strcmp(o->name, "max_tasks") && (iv < 4 || iv > 4096))
 			goto bad;
 		if (!strcmp(o->name, "mconsole_timeout") && (iv < 1 || iv > 3600))
+			goto bad;
+		if (!strcmp(o->name, "inject") && iv > 1)
 			goto bad;
 		*(int *)field = iv;
 		return 0;

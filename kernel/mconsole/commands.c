@@ -30,6 +30,8 @@ const struct command command_table[] = {
 	{ "config", " <dev>=<config>", "Add a device, or report its configuration (config <dev>)",
 	  CMD_SAFE_POINT, cmd_config },
 	{ "remove", " <dev>", "Remove a device", CMD_SAFE_POINT, cmd_remove },
+	{ "inject", " <kind>", "Break the kernel on purpose (inject=1): spin, deadlock, "
+	  "oops-task, oops-irq, hang-host", CMD_SAFE_POINT, cmd_inject },
 	{ "stats", "", "mconsole request counters, bad requests included", CMD_ANYWHERE,
 	  cmd_stats },
 };

@@ -18,6 +18,8 @@ void cmd_go(struct cmd_out *out, const char *args);
 
 /* Safe point, parks the CPU: kernel/debug/stop.c */
 void cmd_stop(struct cmd_out *out, const char *args);
+/* kernel/debug/inject.c */
+void cmd_inject(struct cmd_out *out, const char *args);
 
 /* Safe point (the CPU thread): power.c, log.c, proc.c */
 void cmd_halt(struct cmd_out *out, const char *args);

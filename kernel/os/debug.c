@@ -331,3 +331,16 @@ int __monitor_text os_host_library(unsigned idx, const char **path, unsigned lon
 	*addr = libs[idx].addr;
 	return 0;
 }
+
+/* inject hang-host: block in read() on a pipe nobody will write. */
+void os_hang(void)
+{
+	int p[2];
+	char c;
+
+	if (pipe(p) == 0)
+		while (read(p[0], &c, 1) <= 0)
+			;
+	for (;;)
+		pause();
+}

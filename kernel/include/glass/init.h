@@ -32,6 +32,7 @@ struct boot_params {
 	int mconsole_timeout;   /* seconds the monitor waits for the CPU */
 	const char *gdb;        /* gdb stub transport: "unix", "tcp:PORT" */
 	bool gdb_wait;          /* debug: stop at start_kernel for gdb */
+	int inject;             /* 1: mconsole inject commands enabled */
 	/* for init: argv after argv[0] and extra environment */
 	const char **init_argv;
 	int init_argc;

@@ -66,6 +66,8 @@ void os_hw_break_clear(int slot);
 int os_host_library(unsigned idx, const char **path, unsigned long *addr);
 /* The guest whose stub runs now (0 if none), for the stop's SIGSTOP. */
 void os_guest_pause(void);
+/* A host call that never returns (inject hang-host). */
+void os_hang(void);
 /* Park helpers: the CPU waits in os_park_wait() until os_park_poke(). */
 void os_park_wait(void);
 void os_park_poke(void);

@@ -53,6 +53,7 @@ struct task_struct {
 	pid_t tgid;             /* process id */
 	char comm[TASK_COMM_LEN];
 	const char *wchan;      /* what it sleeps on, for ps and gdb */
+	struct mutex *blocked_on;       /* the lock it waits for */
 
 	struct thread_struct thread;
 	void *stack;            /* THREAD_SIZE bytes in the stack area */
