@@ -6,6 +6,9 @@
 #   # expect: REGEX        gdb's output must match (grep -E), in any order
 #   # expect-not: REGEX    gdb's output must not match
 #   # guest: REGEX         glass's stdout must match once gdb is done
+# In ARGS, @PROGRAMS@ is the directory of the glibc guest programs (for a
+# hostfs mount). GLASS_GDB in gdb's environment is the endpoint, for
+# sessions that reconnect.
 # gdb connects with `target remote` to the endpoint the boot log names and
 # then runs the session file.
 . "$(dirname "$0")/lib.sh"
@@ -17,6 +20,7 @@ run_session() {
 	local s=$1 name args waitfor ep out
 	name=$(basename "$s" .gdb)
 	args=$(sed -n 's/^# glass: //p' "$s")
+	args=${args//@PROGRAMS@/$TOP/build/programs/glibc}
 	waitfor=$(sed -n 's/^# wait: //p' "$s")
 	eval "set -- $args"
 	glass_start "$@"
@@ -32,7 +36,7 @@ run_session() {
 	fi
 	ep=$(sed -n 's/.*gdb stub: target remote \(.*\)$/\1/p' "$GLASS_ERR" | head -n1)
 	out=$TEST_TMP/$name.gdb.out
-	timeout -k 5 90 gdb -nx -q -batch -iex "add-auto-load-safe-path $TOP" \
+	GLASS_GDB=$ep timeout -k 5 90 gdb -nx -q -batch -iex "add-auto-load-safe-path $TOP" \
 		-ex "target remote $ep" -x "$s" "$GLASS" >"$out" 2>&1
 	local st=$? bad=0
 	[ "$st" = 0 ] || { fail "$name: gdb exited $st"; bad=1; }
