@@ -6,7 +6,7 @@
 #   # expect: REGEX        gdb's output must match (grep -E), in any order
 #   # expect-not: REGEX    gdb's output must not match
 #   # guest: REGEX         glass's stdout must match once gdb is done
-# In ARGS, @PROGRAMS@ is the directory of the glibc guest programs (for a
+# In ARGS, @PORT@ is a free TCP port and @PROGRAMS@ is the directory of the glibc guest programs (for a
 # hostfs mount). GLASS_GDB in gdb's environment is the endpoint, for
 # sessions that reconnect.
 # gdb connects with `target remote` to the endpoint the boot log names and
@@ -16,11 +16,16 @@
 command -v gdb >/dev/null || { fail "gdb missing (apt-get install gdb)"; finish; }
 SESSIONS=${SESSIONS:-$TOP/examples/sessions/*.gdb}
 
+free_port() {
+	/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
 run_session() {
 	local s=$1 name args waitfor ep out
 	name=$(basename "$s" .gdb)
 	args=$(sed -n 's/^# glass: //p' "$s")
 	args=${args//@PROGRAMS@/$TOP/build/programs/glibc}
+	args=${args//@PORT@/$(free_port)}
 	waitfor=$(sed -n 's/^# wait: //p' "$s")
 	eval "set -- $args"
 	glass_start "$@"

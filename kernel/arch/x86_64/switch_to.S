@@ -9,20 +9,46 @@
 	.type __switch_to, @function
 __switch_to:
 	.cfi_startproc
+	/* CFI at every instruction, so gdb can unwind while stepping here.
+	 * After the stack swap the same layout describes the next task. */
 	pushq %rbp
+	.cfi_adjust_cfa_offset 8
+	.cfi_rel_offset %rbp, 0
 	pushq %rbx
+	.cfi_adjust_cfa_offset 8
+	.cfi_rel_offset %rbx, 0
 	pushq %r12
+	.cfi_adjust_cfa_offset 8
+	.cfi_rel_offset %r12, 0
 	pushq %r13
+	.cfi_adjust_cfa_offset 8
+	.cfi_rel_offset %r13, 0
 	pushq %r14
+	.cfi_adjust_cfa_offset 8
+	.cfi_rel_offset %r14, 0
 	pushq %r15
+	.cfi_adjust_cfa_offset 8
+	.cfi_rel_offset %r15, 0
 	movq %rsp, (%rdi)
 	movq %rsi, %rsp
 	popq %r15
+	.cfi_adjust_cfa_offset -8
+	.cfi_restore %r15
 	popq %r14
+	.cfi_adjust_cfa_offset -8
+	.cfi_restore %r14
 	popq %r13
+	.cfi_adjust_cfa_offset -8
+	.cfi_restore %r13
 	popq %r12
+	.cfi_adjust_cfa_offset -8
+	.cfi_restore %r12
 	popq %rbx
+	.cfi_adjust_cfa_offset -8
+	.cfi_restore %rbx
 	popq %rbp
+	.cfi_adjust_cfa_offset -8
+	.cfi_restore %rbp
 	ret
 	.cfi_endproc
 	.size __switch_to, . - __switch_to
