@@ -42,6 +42,8 @@ static const struct option options[] = {
 	{ "max_tasks", OPT_INT, BP(max_tasks), "most tasks (and address spaces) at once (default 512)" },
 	{ "mconsole_timeout", OPT_INT, BP(mconsole_timeout),
 	  "seconds mconsole waits for the kernel to take a command (default 5)" },
+	{ "mconsole", OPT_STR, BP(mconsole),
+	  "notify:SOCKET: tell that unix datagram socket the mconsole's path at boot, and panics" },
 	{ "quiet", OPT_FLAG, BP(quiet), "print only warnings and errors from the kernel" },
 };
 
@@ -64,6 +66,9 @@ static int set_option(const struct option *o, const char *val,
 	switch (o->kind) {
 	case OPT_STR:
 		if (!val || !*val)
+			goto bad;
+		/* UML's only mconsole= form. */
+		if (!strcmp(o->name, "mconsole") && (strncmp(val, "notify:", 7) || !val[7]))
 			goto bad;
 		*(const char **)field = val;
 		return 0;

@@ -9,6 +9,8 @@
  * The thread blocks every asynchronous signal (they belong to the CPU
  * thread), allocates nothing and calls only poll, recvfrom, sendto,
  * clock_gettime, nanosleep and eventfd writes once started.
+ *
+ * Also here: the mconsole=notify: socket, which any thread may send to.
  */
 #include <errno.h>
 #include <poll.h>
@@ -34,6 +36,10 @@ BUILD_ASSERT(sizeof(((struct mc_client *)0)->addr) >= sizeof(struct sockaddr_un)
 static int sock_fd = -1;
 static int kick_fd = -1;
 static pthread_t monitor_thread;
+/* mconsole=notify: an unbound socket and the listener's address, fixed at
+ * boot; notify_fd is published last, so a reader that sees it sees both. */
+static int notify_fd = -1;
+static struct sockaddr_un notify_addr;
 
 static __monitor_text u64 mono_ns(void)
 {
@@ -85,6 +91,42 @@ int __monitor_text os_mconsole_send(const struct mc_client *to, const void *buf,
 	ssize_t n = sendto(sock_fd, buf, len, MSG_NOSIGNAL,
 			   (const struct sockaddr *)to->addr, to->len);
 
+	return n < 0 ? -errno : 0;
+}
+
+int os_mconsole_notify_open(const char *path)
+{
+	struct timeval tv = { SEND_TIMEOUT_MS / 1000, SEND_TIMEOUT_MS % 1000 * 1000 };
+	int fd;
+
+	if (strlen(path) >= sizeof(notify_addr.sun_path))
+		return -ENAMETOOLONG;
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	/* A listener that stops reading delays a panic or the monitor by
+	 * at most this long. */
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv))) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	notify_addr.sun_family = AF_UNIX;
+	strcpy(notify_addr.sun_path, path);
+	__atomic_store_n(&notify_fd, fd, __ATOMIC_RELEASE);
+	return 0;
+}
+
+int __monitor_text os_mconsole_notify(const void *buf, unsigned long len)
+{
+	int fd = __atomic_load_n(&notify_fd, __ATOMIC_ACQUIRE);
+	ssize_t n;
+
+	if (fd < 0)
+		return -ENOTCONN;
+	n = sendto(fd, buf, len, MSG_NOSIGNAL, (const struct sockaddr *)&notify_addr,
+		   sizeof(notify_addr));
 	return n < 0 ? -errno : 0;
 }
 

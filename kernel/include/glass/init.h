@@ -30,6 +30,7 @@ struct boot_params {
 	bool quiet;
 	int max_tasks;
 	int mconsole_timeout;   /* seconds the monitor waits for the CPU */
+	const char *mconsole;   /* "notify:SOCKET" (mconsole=) */
 	/* for init: argv after argv[0] and extra environment */
 	const char **init_argv;
 	int init_argc;
