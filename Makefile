@@ -36,7 +36,7 @@ KOBJ := $(KSRC:%.c=$(B)/%.o) $(KASM:%.S=$(B)/%.o) $(GDBSRC:%.c=$(B)/%.o)
 OSOBJ := $(OSSRC:%.c=$(B)/%.o)
 STUB := $(B)/stub.elf
 
-all: glass $(B)/initramfs.cpio
+all: glass $(B)/initramfs.cpio glass-console
 
 # Two links, as Linux's kallsyms: the second carries the symbol table of the
 # first. The table lives in .rodata, after .text, so no function moves.
@@ -88,6 +88,17 @@ $(B)/kernel/init/initramfs_data.o: $(B)/initramfs.cpio
 $(B)/initramfs.cpio: scripts/mkinitramfs.sh scripts/init.sh
 	@mkdir -p $(B)
 	scripts/mkinitramfs.sh $@
+
+# glass-console: the mconsole client, an ordinary host program (not linked
+# into glass); it takes the wire structs from the kernel's pure header.
+CONSOLE_SRC := $(sort $(wildcard mconsole/*.c))
+CONSOLE_OBJ := $(CONSOLE_SRC:%.c=$(B)/%.o)
+glass-console: $(CONSOLE_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $(CONSOLE_OBJ) -lreadline
+
+$(B)/mconsole/%.o: mconsole/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(OSCFLAGS) -MMD -MP -c $< -o $@
 
 deps:
 	@scripts/deps.sh build
@@ -215,7 +226,7 @@ deps-bench:
 	@scripts/deps.sh bench
 
 clean:
-	rm -rf $(B) $(SB) $(FB) glass
+	rm -rf $(B) $(SB) $(FB) glass glass-console
 
 .PHONY: all deps deps-check deps-bench run programs unit fuzz check bench clean
 -include $(shell find $(B) $(SB) $(FB) -name '*.d' 2>/dev/null)
