@@ -6,7 +6,10 @@ datagrams. Every request must get exactly one well-formed answer (none
 for a datagram without a reply address); a safe-point command may instead
 be refused by a UML-format error saying the kernel is busy or timed out.
 Compares the kernel's stats counters before and after with what was sent.
-Prints ok:/FAIL: lines and a summary; exits 1 on a failure."""
+Prints ok:/FAIL: lines and a summary; exits 1 on a failure.
+
+mconsole_flood.py SOCKET deaf N: a client that never reads its replies
+must not hold up others (see deaf())."""
 import multiprocessing, os, re, socket, struct, sys, time
 
 MAGIC = 0xcafebabe
@@ -152,7 +155,41 @@ def stats(path):
     return {m.group(1): int(m.group(2)) for m in re.finditer(r"(\w+) +(\d+)", text)}
 
 
+def deaf(path, n):
+    """One client sends n requests (proc meminfo and dmesg, whose replies
+    overflow its queue) and never reads; meanwhile another asks version
+    and proc uptime. Prints the worst answer time the reader saw."""
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    s.bind("\0glass-flood-deaf-%d" % os.getpid())
+    s.setblocking(False)
+    r = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    r.bind("\0glass-flood-reader-%d" % os.getpid())
+    worst, failures, t0 = 0.0, 0, time.monotonic()
+    for i in range(n):
+        try:
+            s.sendto(request("proc meminfo" if i % 2 else "dmesg"), path)
+        except BlockingIOError:
+            pass        # the kernel's own queue is full: that is its right
+        for cmd in ("version", "proc uptime"):
+            t = time.monotonic()
+            r.sendto(request(cmd), path)
+            try:
+                reply = read_reply(r, 20)
+                if reply[0] == "raw" or (reply[0][0] and not reply[0][2].startswith("Kernel busy")):
+                    raise Bad("%s: %r" % (cmd, reply))
+            except Bad as e:
+                failures += 1
+                print("FAIL: while a client is deaf: %s" % e)
+            worst = max(worst, time.monotonic() - t)
+    print("ok: %d requests from a client that never reads, in %.1f s; the worst answer "
+          "to another client took %.2f s" % (n, time.monotonic() - t0, worst))
+    print("TOOK %.3f WORST %.3f" % (time.monotonic() - t0, worst))
+    sys.exit(1 if failures else 0)
+
+
 def main():
+    if sys.argv[2] == "deaf":
+        deaf(sys.argv[1], int(sys.argv[3]))
     path, nclients, nreq = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     failures = 0
     before = stats(path)
