@@ -37,7 +37,7 @@ KOBJ := $(KSRC:%.c=$(B)/%.o) $(KASM:%.S=$(B)/%.o) $(GDBSRC:%.c=$(B)/%.o)
 OSOBJ := $(OSSRC:%.c=$(B)/%.o)
 STUB := $(B)/stub.elf
 
-all: glass glass-gdb.py $(B)/initramfs.cpio
+all: glass glass-gdb.py $(B)/initramfs.cpio glass-console
 
 # gdb auto-loads <objfile>-gdb.py from beside the binary (trusted paths).
 glass-gdb.py: moddebug/glass-gdb.py
@@ -95,6 +95,17 @@ $(B)/kernel/init/initramfs_data.o: $(B)/initramfs.cpio
 $(B)/initramfs.cpio: scripts/mkinitramfs.sh scripts/init.sh
 	@mkdir -p $(B)
 	scripts/mkinitramfs.sh $@
+
+# glass-console: the mconsole client, an ordinary host program (not linked
+# into glass); it takes the wire structs from the kernel's pure header.
+CONSOLE_SRC := $(sort $(wildcard mconsole/*.c))
+CONSOLE_OBJ := $(CONSOLE_SRC:%.c=$(B)/%.o)
+glass-console: $(CONSOLE_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $(CONSOLE_OBJ) -lreadline
+
+$(B)/mconsole/%.o: mconsole/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(OSCFLAGS) -MMD -MP -c $< -o $@
 
 deps:
 	@scripts/deps.sh build
@@ -222,7 +233,7 @@ deps-bench:
 	@scripts/deps.sh bench
 
 clean:
-	rm -rf $(B) $(SB) $(FB) glass
+	rm -rf $(B) $(SB) $(FB) glass glass-console
 
 .PHONY: all deps deps-check deps-bench run programs unit fuzz check bench clean
 -include $(shell find $(B) $(SB) $(FB) -name '*.d' 2>/dev/null)

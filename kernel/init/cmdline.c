@@ -48,6 +48,8 @@ static const struct option options[] = {
 	{ "gdb", OPT_GDB, BP(gdb), "start the gdb stub without waiting; =unix or =tcp:PORT" },
 	{ "inject", OPT_INT, BP(inject),
 	  "1: enable mconsole's inject commands, which break the kernel on purpose (tests)" },
+	{ "mconsole", OPT_STR, BP(mconsole),
+	  "notify:SOCKET: tell that unix datagram socket the mconsole's path at boot, and panics" },
 	{ "quiet", OPT_FLAG, BP(quiet), "print only warnings and errors from the kernel" },
 };
 
@@ -70,6 +72,9 @@ static int set_option(const struct option *o, const char *val,
 	switch (o->kind) {
 	case OPT_STR:
 		if (!val || !*val)
+			goto bad;
+		/* UML's only mconsole= form. */
+		if (!strcmp(o->name, "mconsole") && (strncmp(val, "notify:", 7) || !val[7]))
 			goto bad;
 		*(const char **)field = val;
 		return 0;

@@ -168,7 +168,7 @@ __noreturn void start_kernel(void)
 	printk(KERN_INFO "Command line: %s\n", boot.cmdline);
 	printk(KERN_INFO "Memory: %lluK available, umid %s in %s\n",
 	       (unsigned long long)nr_free_pages() * 4, umid_name, os_umid_dir());
-	mconsole_init(boot.mconsole_timeout);
+	mconsole_init(boot.mconsole_timeout, boot.mconsole ? boot.mconsole + 7 : NULL);
 	sched_init();
 	syscall_table_init();
 	vfs_init();

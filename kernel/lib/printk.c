@@ -5,6 +5,7 @@
  * on stdout clean for scripts.
  */
 #include <glass/kernel.h>
+#include <glass/mconsole.h>
 #include <glass/monitor.h>
 #include <glass/timer.h>
 #include <glass/os.h>
@@ -140,6 +141,8 @@ __noreturn void panic(const char *fmt, ...)
 		in_panic = true;
 		console_loglevel = 8;
 		printk(KERN_EMERG "Kernel panic - not syncing: %s\n", msg);
+		/* mconsole=notify: listeners learn of it before the exit. */
+		mconsole_notify(MCONSOLE_PANIC, msg);
 	}
 	os_abort();
 }

@@ -184,7 +184,28 @@ void mconsole_serve(void)
 	}
 }
 
-int mconsole_init(unsigned int timeout_secs)
+int __monitor_text mconsole_notify(enum mconsole_notify_type type, const char *msg)
+{
+	/* On the caller's stack: the CPU thread (panic) and the monitor
+	 * (hang) may notify at the same time. */
+	struct mconsole_notify pkt;
+	size_t size = mconsole_frame_notify(&pkt, type, msg);
+
+	return os_mconsole_notify(&pkt, size);
+}
+
+/* Tell the mconsole=notify: socket where the mconsole is, as UML does. */
+static void notify_ready(const char *notify_socket, const char *path)
+{
+	int err = os_mconsole_notify_open(notify_socket);
+
+	if (!err)
+		err = mconsole_notify(MCONSOLE_SOCKET, path);
+	if (err)
+		pr_warn("mconsole: cannot notify %s: error %d\n", notify_socket, -err);
+}
+
+int mconsole_init(unsigned int timeout_secs, const char *notify_socket)
 {
 	static char path[128];
 	int fd, err;
@@ -202,5 +223,7 @@ int mconsole_init(unsigned int timeout_secs)
 		return err;
 	}
 	printk(KERN_INFO "mconsole (version 2) initialized on %s\n", path);
+	if (notify_socket)
+		notify_ready(notify_socket, path);
 	return 0;
 }

@@ -104,3 +104,19 @@ size_t __monitor_text mconsole_frame_reply(struct mconsole_reply *reply, const c
 	reply->data[n] = '\0';
 	return MCONSOLE_REPLY_HDR + reply->len;
 }
+
+size_t __monitor_text mconsole_frame_notify(struct mconsole_notify *n,
+					    enum mconsole_notify_type type, const char *msg)
+{
+	size_t len = 0;
+
+	while (msg[len] && len < MCONSOLE_MAX_DATA - 1)
+		len++;
+	n->magic = MCONSOLE_MAGIC;
+	n->version = MCONSOLE_VERSION;
+	n->type = type;
+	n->len = len + 1;
+	copy_bytes(n->data, msg, len);
+	n->data[len] = '\0';
+	return sizeof(*n) - sizeof(n->data) + n->len;
+}

@@ -14,6 +14,8 @@
  * thread), allocates nothing and calls only poll, accept, read, write,
  * recvfrom, sendto, clock_gettime, nanosleep, pread/pwrite of
  * /proc/self/mem, perf_event_open, close and eventfd writes once started.
+ *
+ * Also here: the mconsole=notify: socket, which any thread may send to.
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -44,6 +46,10 @@ static int wake_fd = -1;                /* CPU to monitor: park changes */
 static int gdb_listen_fd = -1;
 static int gdb_fd = -1;                 /* the connection */
 static pthread_t monitor_thread;
+/* mconsole=notify: an unbound socket and the listener's address, fixed at
+ * boot; notify_fd is published last, so a reader that sees it sees both. */
+static int notify_fd = -1;
+static struct sockaddr_un notify_addr;
 
 static __monitor_text u64 mono_ns(void)
 {
@@ -171,6 +177,35 @@ void __monitor_text os_monitor_nap(void)
 	nanosleep(&ts, NULL);
 }
 
+/*
+ * A client that does not read its replies must not stall the kernel. A
+ * full queue at the client is waited for at most a second on the monitor
+ * thread (it holds up only other clients), and at most CPU_WAIT_MS on the
+ * CPU thread (which runs everything else). A client whose queue stayed
+ * full for a whole wait is remembered as deaf: its packets are dropped at
+ * once, without waiting again, until one gets through. One such memory
+ * per thread, so the threads share nothing.
+ */
+#define CPU_WAIT_MS 100
+static __thread struct mc_client deaf;
+
+static __monitor_text bool same_client(const struct mc_client *a, const struct mc_client *b)
+{
+	if (a->len != b->len)
+		return false;
+	for (u32 i = 0; i < a->len; i++)
+		if (a->addr[i] != b->addr[i])
+			return false;
+	return true;
+}
+
+static __monitor_text void sleep_ms(long ms)
+{
+	struct timespec ts = { 0, ms * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
 void __monitor_text os_gdb_send(const void *buf, unsigned long len)
 {
 	const u8 *p = buf;
@@ -190,9 +225,68 @@ void __monitor_text os_gdb_send(const void *buf, unsigned long len)
 int __monitor_text os_mconsole_send(const struct mc_client *to, const void *buf,
 				    unsigned long len)
 {
-	ssize_t n = sendto(sock_fd, buf, len, MSG_NOSIGNAL,
-			   (const struct sockaddr *)to->addr, to->len);
+	u64 wait_ns = (pthread_equal(pthread_self(), monitor_thread) ? SEND_TIMEOUT_MS
+								       : CPU_WAIT_MS) * 1000000ULL;
+	u64 start = 0;
 
+	for (;;) {
+		ssize_t n = sendto(sock_fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT,
+				   (const struct sockaddr *)to->addr, to->len);
+		u64 now;
+
+		if (n >= 0) {
+			if (same_client(&deaf, to))
+				deaf.len = 0;
+			return 0;
+		}
+		if (errno != EAGAIN)
+			return -errno;
+		if (same_client(&deaf, to))
+			return -EAGAIN;
+		now = mono_ns();
+		if (!start)
+			start = now;
+		if (now - start >= wait_ns) {
+			deaf = *to;
+			return -EAGAIN;
+		}
+		sleep_ms(1);
+	}
+}
+
+int os_mconsole_notify_open(const char *path)
+{
+	struct timeval tv = { SEND_TIMEOUT_MS / 1000, SEND_TIMEOUT_MS % 1000 * 1000 };
+	int fd;
+
+	if (strlen(path) >= sizeof(notify_addr.sun_path))
+		return -ENAMETOOLONG;
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	/* A listener that stops reading delays a panic or the monitor by
+	 * at most this long. */
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv))) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	notify_addr.sun_family = AF_UNIX;
+	strcpy(notify_addr.sun_path, path);
+	__atomic_store_n(&notify_fd, fd, __ATOMIC_RELEASE);
+	return 0;
+}
+
+int __monitor_text os_mconsole_notify(const void *buf, unsigned long len)
+{
+	int fd = __atomic_load_n(&notify_fd, __ATOMIC_ACQUIRE);
+	ssize_t n;
+
+	if (fd < 0)
+		return -ENOTCONN;
+	n = sendto(fd, buf, len, MSG_NOSIGNAL, (const struct sockaddr *)&notify_addr,
+		   sizeof(notify_addr));
 	return n < 0 ? -errno : 0;
 }
 
@@ -219,7 +313,6 @@ void os_monitor_ack(int fd)
 static int bind_socket(const char *path)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	struct timeval tv = { SEND_TIMEOUT_MS / 1000, SEND_TIMEOUT_MS % 1000 * 1000 };
 	int fd;
 
 	if (strlen(path) >= sizeof(sun.sun_path))
@@ -229,9 +322,7 @@ static int bind_socket(const char *path)
 	if (fd < 0)
 		return -errno;
 	unlink(path);
-	/* Replies to a client that stops reading wait at most this long. */
-	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) || chmod(path, 0600) ||
-	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv))) {
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) || chmod(path, 0600)) {
 		int err = -errno;
 
 		close(fd);

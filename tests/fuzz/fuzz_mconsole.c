@@ -60,7 +60,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!inited) {
 		fake_mconsole_reset();
-		mconsole_init(5);
+		mconsole_init(5, NULL);
 		inited = true;
 	}
 	fake_npackets = 0;

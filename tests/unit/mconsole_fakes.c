@@ -27,6 +27,9 @@ char fake_log[8192];
 unsigned long fake_log_len;
 int fake_halts, fake_cads, fake_procs;
 char fake_proc_arg[64];
+struct fake_packet fake_notify[FAKE_MAX_NOTIFY];
+int fake_nnotify;
+char fake_notify_path[128];
 
 struct boot_params boot = { .mem = 128ULL << 20 };
 LIST_HEAD(task_list);
@@ -43,6 +46,8 @@ void fake_mconsole_reset(void)
 	fake_log_len = 0;
 	fake_halts = fake_cads = fake_procs = 0;
 	fake_proc_arg[0] = '\0';
+	fake_nnotify = 0;
+	fake_notify_path[0] = '\0';
 	memset(&mconsole_stats, 0, sizeof(mconsole_stats));
 }
 
@@ -58,6 +63,21 @@ int os_mconsole_send(const struct mc_client *to, const void *buf, unsigned long 
 	memcpy(p->data, buf, len);
 	p->len = len;
 	p->to_len = to->len;
+	return 0;
+}
+
+int os_mconsole_notify_open(const char *path)
+{
+	snprintf(fake_notify_path, sizeof(fake_notify_path), "%s", path);
+	return 0;
+}
+
+int os_mconsole_notify(const void *buf, unsigned long len)
+{
+	if (fake_nnotify == FAKE_MAX_NOTIFY || len > sizeof(fake_notify[0].data))
+		return -EMSGSIZE;
+	memcpy(fake_notify[fake_nnotify].data, buf, len);
+	fake_notify[fake_nnotify++].len = len;
 	return 0;
 }
 

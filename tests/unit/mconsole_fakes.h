@@ -29,6 +29,12 @@ extern unsigned long fake_log_len;
 extern int fake_halts, fake_cads, fake_procs;
 extern char fake_proc_arg[64];
 
+/* Notifications os_mconsole_notify() was given, and the notify path. */
+#define FAKE_MAX_NOTIFY 8
+extern struct fake_packet fake_notify[FAKE_MAX_NOTIFY];
+extern int fake_nnotify;
+extern char fake_notify_path[128];
+
 void fake_mconsole_reset(void);
 
 #endif

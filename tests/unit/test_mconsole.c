@@ -167,6 +167,27 @@ START_TEST(frame_reply)
 }
 END_TEST
 
+/* UML's notification: the message and its NUL, cut to fit. */
+START_TEST(frame_notify)
+{
+	struct mconsole_notify n;
+	char big[700];
+
+	ck_assert_uint_eq(mconsole_frame_notify(&n, MCONSOLE_PANIC, "oops"), 16 + 5);
+	ck_assert_uint_eq(n.magic, MCONSOLE_MAGIC);
+	ck_assert_uint_eq(n.version, 2);
+	ck_assert_uint_eq(n.type, MCONSOLE_PANIC);
+	ck_assert_uint_eq(n.len, 5);
+	ck_assert_str_eq(n.data, "oops");
+	ck_assert_uint_eq(mconsole_frame_notify(&n, MCONSOLE_HANG, ""), 16 + 1);
+	ck_assert_uint_eq(n.type, MCONSOLE_HANG);
+	memset(big, 'p', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	ck_assert_uint_eq(mconsole_frame_notify(&n, MCONSOLE_PANIC, big), 16 + 512);
+	ck_assert_int_eq(n.data[511], '\0');
+}
+END_TEST
+
 /* ---- output splitting ---- */
 
 struct chunk {
@@ -374,7 +395,7 @@ static struct mc_client client = { .len = 10 };
 static void svc_setup(void)
 {
 	fake_mconsole_reset();
-	ck_assert_int_eq(mconsole_init(5), 0);
+	ck_assert_int_eq(mconsole_init(5, NULL), 0);
 	ck_assert_ptr_nonnull(fake_irq_handler);
 	ck_assert_ptr_nonnull(strstr(fake_printk,
 				     "mconsole (version 2) initialized on /fake/umid/mconsole"));
@@ -633,6 +654,28 @@ static void link_tasks(void)
 	list_add_tail(&t_kthread.tasks, &task_list);
 }
 
+/* mconsole=notify: the socket's path goes out after the boot line, and
+ * mconsole_notify() sends what it is given. */
+START_TEST(svc_notify)
+{
+	struct mconsole_notify n;
+
+	fake_mconsole_reset();
+	ck_assert_int_eq(mconsole_init(5, "/tmp/listener"), 0);
+	ck_assert_str_eq(fake_notify_path, "/tmp/listener");
+	ck_assert_int_eq(fake_nnotify, 1);
+	memcpy(&n, fake_notify[0].data, fake_notify[0].len);
+	ck_assert_uint_eq(n.type, MCONSOLE_SOCKET);
+	ck_assert_str_eq(n.data, "/fake/umid/mconsole");
+	ck_assert_uint_eq(fake_notify[0].len, 16 + sizeof("/fake/umid/mconsole"));
+	ck_assert_int_eq(mconsole_notify(MCONSOLE_HANG, "CPU stuck"), 0);
+	ck_assert_int_eq(fake_nnotify, 2);
+	memcpy(&n, fake_notify[1].data, fake_notify[1].len);
+	ck_assert_uint_eq(n.type, MCONSOLE_HANG);
+	ck_assert_str_eq(n.data, "CPU stuck");
+}
+END_TEST
+
 START_TEST(svc_ps_snapshot)
 {
 	char text[2048];
@@ -718,6 +761,7 @@ static Suite *mconsole_suite(void)
 	tcase_add_test(tc, command_word_match);
 	tcase_add_test(tc, table_is_sane);
 	tcase_add_test(tc, frame_reply);
+	tcase_add_test(tc, frame_notify);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("output");
@@ -745,6 +789,7 @@ static Suite *mconsole_suite(void)
 	tcase_add_test(tc, svc_send_errors_counted);
 	tcase_add_test(tc, svc_ps_snapshot);
 	tcase_add_test(tc, svc_stack_walks_frames);
+	tcase_add_test(tc, svc_notify);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -80,6 +80,11 @@ const char *mconsole_cmd_args(const char *data);
 size_t mconsole_frame_reply(struct mconsole_reply *reply, const char *data,
 			    size_t n, bool err, bool more);
 
+/* Fill n with a notification carrying msg and its NUL, as UML sends it
+ * (cut to MCONSOLE_MAX_DATA - 1 bytes); returns its datagram size. */
+size_t mconsole_frame_notify(struct mconsole_notify *n, enum mconsole_notify_type type,
+			     const char *msg);
+
 /* ---- statistics: every request the monitor saw (monitor-owned) ---- */
 
 struct mconsole_stats {
@@ -149,8 +154,18 @@ void mc_queue_release(struct mc_slot *slot);
 #define MCONSOLE_TIMEOUT_DEFAULT 5      /* seconds */
 
 /* CPU thread, at boot: socket, monitor thread, interrupt; prints the
- * "mconsole (version 2) initialized on PATH" line. */
-int mconsole_init(unsigned int timeout_secs);
+ * "mconsole (version 2) initialized on PATH" line. With notify_socket
+ * (mconsole=notify:SOCKET), then tells that socket the path
+ * (MCONSOLE_SOCKET), as UML does. */
+int mconsole_init(unsigned int timeout_secs, const char *notify_socket);
+/*
+ * Send a notification to the mconsole=notify: socket: MCONSOLE_PANIC from
+ * panic(), MCONSOLE_HANG from a lockup detector. Any thread, the monitor
+ * too: no lock, no allocation, no stdio; waits at most a second for room
+ * at the listener. Returns 0, -ENOTCONN without a notify socket, or
+ * -errno from the send.
+ */
+int mconsole_notify(enum mconsole_notify_type type, const char *msg);
 /* Monitor thread: one datagram from client, at host time now_ns. */
 void mconsole_monitor_request(const void *buf, size_t n,
 			      const struct mc_client *client, u64 now_ns);

@@ -181,9 +181,16 @@ void os_monitor_nap(void);
 void os_monitor_kick(void);
 /* CPU thread: consume the wake-ups on fd. */
 void os_monitor_ack(int fd);
-/* Either thread: one datagram to a client; waits at most a second for
- * room in its queue. Returns 0 or -errno. */
+/* Either thread: one datagram to a client; waits for room in its queue at
+ * most a second on the monitor thread, 100 ms on the CPU thread, and not
+ * at all for a client that did not make room last time. 0 or -errno. */
 int os_mconsole_send(const struct mc_client *to, const void *buf, unsigned long len);
+/* CPU thread, at boot: a socket to send notifications to the unix
+ * datagram socket at path (mconsole=notify:). Returns 0 or -errno. */
+int os_mconsole_notify_open(const char *path);
+/* Any thread (monitor too): one notification datagram; waits at most a
+ * second for room. Returns 0, -ENOTCONN before notify_open, or -errno. */
+int os_mconsole_notify(const void *buf, unsigned long len);
 
 /* --- host files (console, initrd, hostfs, ubd) --- */
 struct os_stat {
