@@ -17,6 +17,7 @@
 
 static struct gdb_state gdb_st;
 bool gdb_attached;
+static char endpoint[160];     /* what target remote takes; "" if none */
 
 struct hw_slot {
 	bool used;
@@ -313,7 +314,8 @@ void __monitor_text gdb_monitor_wake(void)
 {
 	struct gdb_stop why;
 
-	if (!gdb_attached || !cpu_parked() || cpu_stop.reported)
+	if (!gdb_attached || !cpu_parked() || cpu_stop.reported ||
+	    cpu_stop.owner == STOP_SNAPSHOT)
 		return;
 	cpu_stop.reported = true;
 	why = cpu_stop.why;
@@ -323,15 +325,35 @@ void __monitor_text gdb_monitor_wake(void)
 
 /* Boot (setup_early): listen, and for debug plant the stop at
  * start_kernel's first instruction. */
+bool __monitor_text gdb_listening(void)
+{
+	return endpoint[0];
+}
+
+const char *__monitor_text gdb_endpoint(void)
+{
+	return endpoint;
+}
+
+void __monitor_text gdb_set_endpoint(const char *where)
+{
+	size_t i;
+
+	for (i = 0; where[i] && i + 1 < sizeof(endpoint); i++)
+		endpoint[i] = where[i];
+	endpoint[i] = '\0';
+}
+
 int gdb_boot(const char *transport, bool wait)
 {
-	static char where[160];
+	char where[sizeof(endpoint)];
 	int err = os_gdb_listen(transport, where, sizeof(where));
 
 	if (err) {
 		printk(KERN_EMERG "glass: gdb=%s: cannot listen: error %d\n", transport, -err);
 		return err;
 	}
+	gdb_set_endpoint(where);
 	printk(KERN_INFO "gdb stub: target remote %s\n", where);
 	if (!wait)
 		return 0;

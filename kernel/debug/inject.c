@@ -9,6 +9,7 @@
  *   hang-host   a host call that never returns, on the CPU thread
  */
 #include <glass/command.h>
+#include <glass/debug.h>
 #include <glass/init.h>
 #include <glass/mutex.h>
 #include <glass/os.h>
@@ -46,9 +47,13 @@ static int deadlock_ba(void *unused)
 	return deadlock_fn(&inject_lock_b, &inject_lock_a);
 }
 
-static __attribute__((noinline)) void inject_null_deref(void)
+/* NULL, read at run time: gcc deletes a store through a literal NULL as
+ * undefined behaviour, and the fault with it. */
+static int *volatile null_pointer;
+
+void __attribute__((noinline)) inject_null_deref(void)
 {
-	*(volatile int *)0 = 1;
+	*null_pointer = 1;
 }
 
 static int oops_task_fn(void *unused)

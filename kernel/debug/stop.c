@@ -106,6 +106,10 @@ bool debug_trap(struct os_trap *t)
 		break;
 	case OS_TRAP_REQUEST:
 		owner = cpu_stop.request;
+		/* sysrq c: a NULL dereference in kernel code outside task
+		 * context, so it oopses and then panics. */
+		if (owner == STOP_CRASH)
+			inject_null_deref();
 		why.sig = GDB_SIGINT;
 		park(owner, &why, owner == STOP_MCONSOLE || t->safe_point);
 		return true;

@@ -5,6 +5,7 @@
  * order matters only for names that are prefixes of each other (none are).
  */
 #include <glass/mconsole.h>
+#include <glass/debug.h>
 #include "internal.h"
 
 const struct command command_table[] = {
@@ -20,6 +21,8 @@ const struct command command_table[] = {
 	  CMD_ANYWHERE, cmd_ps },
 	{ "stack", " <pid>", "Kernel stack of task <pid>, symbolized", CMD_ANYWHERE, cmd_stack },
 	{ "bt", " <pid>|all", "Kernel stacks of one task or of all", CMD_ANYWHERE, cmd_bt },
+	{ "sysrq", " <key>", "Magic SysRq: t w l m p c s b o g (sysrq h lists them)",
+	  CMD_ANYWHERE, cmd_sysrq },
 	{ "stop", "", "Pause the kernel: no guest runs, clocks stand still, until go",
 	  CMD_SAFE_POINT, cmd_stop },
 	{ "go", "", "Resume the kernel after stop", CMD_ANYWHERE, cmd_go },

@@ -7,6 +7,7 @@
  * reports -ENOMEM. CPU thread only; nothing here sleeps.
  */
 #include <glass/mm.h>
+#include <glass/monitor.h>
 #include "internal.h"
 
 #define POISON_FREE 0x6b
@@ -219,7 +220,7 @@ void free_pages(void *addr, unsigned int order)
 }
 
 /* Frames on the free lists now. */
-unsigned long nr_free_pages(void)
+unsigned long __monitor_text nr_free_pages(void)
 {
 	return nr_free;
 }

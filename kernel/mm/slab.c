@@ -8,6 +8,7 @@
  * counts return to where they were when every object is freed.
  * CPU thread only; nothing here sleeps.
  */
+#include <glass/monitor.h>
 #include <glass/mm.h>
 #include "internal.h"
 
@@ -343,7 +344,7 @@ void kfree(const void *p)
 }
 
 /* Objects handed out and not yet freed, all caches together. */
-unsigned long slab_objects_in_use(void)
+unsigned long __monitor_text slab_objects_in_use(void)
 {
 	return objects_in_use;
 }

@@ -35,7 +35,13 @@ void put_task_stack(struct cmd_out *out, const struct task_struct *t);
 
 /* ---- stops (stop.c) ---- */
 
-enum stop_owner { STOP_NONE, STOP_GDB, STOP_MCONSOLE };
+enum stop_owner {
+	STOP_NONE,
+	STOP_GDB,               /* a debugger's stop: gdb hears of it */
+	STOP_MCONSOLE,          /* mconsole stop, until go */
+	STOP_SNAPSHOT,          /* a moment, to read the running code */
+	STOP_CRASH,             /* not a stop: sysrq c crashes in the trap */
+};
 struct cpu_stop {
 	int parked;             /* the CPU is in park() (atomic) */
 	int owner;              /* enum stop_owner of the park */
@@ -85,5 +91,14 @@ extern bool gdb_attached;
 /* Boot: debug[=T] / gdb=T from the command line (before start_kernel). */
 int gdb_boot(const char *transport, bool wait);
 /* Its monitor-thread entry points are in glass/monitor.h. */
+bool gdb_listening(void);
+const char *gdb_endpoint(void);
+void gdb_set_endpoint(const char *where);
+
+/* ---- test hooks (inject.c) ---- */
+void inject_null_deref(void);
+
+/* ---- sysrq (sysrq.c) ---- */
+void cmd_sysrq(struct cmd_out *out, const char *args);
 
 #endif
