@@ -13,6 +13,7 @@
  */
 #include <glass/debug.h>
 #include <glass/init.h>
+#include <glass/mc_device.h>
 #include <glass/os.h>
 
 static struct gdb_state gdb_st;
@@ -376,3 +377,58 @@ void __monitor_text gdb_exiting(int status)
 	if (gdb_attached)
 		gdb_stopped(&gdb_st, &why);
 }
+
+/* ---- config gdb=… (the UML HOWTO's `config gdb=xterm`) ---- */
+
+static int gdb_config(const char *str, struct cmd_out *out)
+{
+	const char *how = str + 1;      /* after '=' */
+	int err;
+
+	if (str[0] != '=') {
+		cmd_error(out, "usage: config gdb=unix|tcp:PORT|xterm");
+		return -EINVAL;
+	}
+	if (strcmp(how, "xterm")) {
+		if (gdb_listening()) {
+			cmd_error(out, "the gdb stub already listens on ");
+			cmd_puts(out, gdb_endpoint());
+			return -EBUSY;
+		}
+		err = gdb_boot(how, false);
+		if (err) {
+			cmd_error(out, "cannot start the gdb stub on ");
+			cmd_puts(out, how);
+			return err;
+		}
+		cmd_puts(out, gdb_endpoint());
+		return 0;
+	}
+	if (!gdb_listening() && (err = gdb_boot("unix", false))) {
+		cmd_error(out, "cannot start the gdb stub");
+		return err;
+	}
+	err = os_spawn_gdb_xterm(gdb_endpoint());
+	if (err) {
+		cmd_error(out, "cannot start xterm (is it installed and is DISPLAY set?)");
+		return err;
+	}
+	cmd_puts(out, "xterm started: gdb connects to ");
+	cmd_puts(out, gdb_endpoint());
+	return 0;
+}
+
+static int gdb_get_config(const char *str, struct cmd_out *out)
+{
+	cmd_puts(out, gdb_listening() ? gdb_endpoint() : "none");
+	return 0;
+}
+
+static const struct mc_device gdb_mc_device = {
+	.name = "gdb",
+	.usage = "gdb=xterm",
+	.help = "mconsole config gdb=unix|tcp:PORT|xterm: the stub (or gdb in an xterm) on a running kernel",
+	.config = gdb_config,
+	.get_config = gdb_get_config,
+};
+MC_DEVICE(gdb_mc_device);

@@ -18,6 +18,8 @@
 #include <linux/hw_breakpoint.h>
 #include <linux/perf_event.h>
 #include <poll.h>
+#include <spawn.h>
+#include <stdio.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -343,4 +345,20 @@ void os_hang(void)
 			;
 	for (;;)
 		pause();
+}
+
+/* config gdb=xterm: a debugger in a window of its own, as UML's HOWTO. */
+int os_spawn_gdb_xterm(const char *endpoint)
+{
+	extern char **environ;
+	char exe[4096], target[512];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *argv[] = { "xterm", "-T", "glass gdb", "-e", "gdb", exe, "-ex", target, NULL };
+	pid_t pid;
+
+	if (n < 0)
+		return -errno;
+	exe[n] = '\0';
+	snprintf(target, sizeof(target), "target remote %s", endpoint);
+	return -posix_spawnp(&pid, "xterm", NULL, NULL, argv, environ);
 }

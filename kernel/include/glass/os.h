@@ -173,6 +173,8 @@ int os_monitor_init(void);
 int os_monitor_start(char *path, unsigned long len);
 /* gdb's listening socket: "unix" or "tcp:PORT"; where: for target remote. */
 int os_gdb_listen(const char *transport, char *where, unsigned long len);
+/* Start `xterm -e gdb glass -ex 'target remote ENDPOINT'` (config gdb=xterm). */
+int os_spawn_gdb_xterm(const char *endpoint);
 /* Monitor thread: bytes to the gdb connection (dropped if it is gone). */
 void os_gdb_send(const void *buf, unsigned long len);
 /* Monitor thread: sleep a millisecond. */
