@@ -37,3 +37,16 @@ gdb numbers threads its own way; Glass's thread ids are the task pids."""
 
 
 TaskCommand()
+
+
+def enable_memory_cache():
+    """Let gdb read memory in 4 KiB lines: without a cached region, x/NNNxb
+    asks the stub for one byte at a time. gdb drops the cache whenever the
+    kernel resumes, so it never shows stale memory in all-stop mode."""
+    gdb.execute("set mem inaccessible-by-default off")
+    gdb.execute("mem 0x0 0x800000000000 cache")
+    gdb.execute("set dcache line-size 4096")
+    gdb.execute("set dcache size 4096")
+
+
+enable_memory_cache()

@@ -30,7 +30,7 @@ static struct hw_slot hw[OS_HW_SLOTS];
 
 static __monitor_text long live_tid(void)
 {
-	return task_tid(live_task(cpu_stop.sp));
+	return task_tid(cpu_stop.live);
 }
 
 static __monitor_text long t_current_thread(void *t)
@@ -61,7 +61,7 @@ static __monitor_text int t_thread_at(void *t, unsigned idx, struct gdb_thread *
 	n = 0;
 	state[0] = task_state_char(task);
 	put_str(th->extra, sizeof(th->extra), &n, state, 1);
-	if (task == live_task(cpu_stop.sp)) {
+	if (task == cpu_stop.live) {
 		put_str(th->extra, sizeof(th->extra), &n, " (on the CPU)", 16);
 		return 0;
 	}
@@ -79,7 +79,7 @@ static __monitor_text int t_read_regs(void *t, long tid, struct gdb_regs *r)
 
 	if (!task)
 		return -ESRCH;
-	if (task == live_task(cpu_stop.sp)) {
+	if (task == cpu_stop.live) {
 		os_trap_get_regs(r);
 		return 0;
 	}

@@ -59,18 +59,40 @@ char __monitor_text task_state_char(const struct task_struct *t)
 	return 'S';
 }
 
+/*
+ * The walk resumes where the last one stopped when idx is the next index,
+ * so listing every task (gdb's thread list, bt all) is linear, not
+ * quadratic. Only the monitor thread walks; the cursor is its own.
+ */
+static struct {
+	unsigned idx;
+	const struct list_head *pos;
+	int steps;
+} cursor;
+
 const struct task_struct *__monitor_text snapshot_task(unsigned idx, bool *cut)
 {
 	const struct list_head *pos = __atomic_load_n(&task_list.next, __ATOMIC_ACQUIRE);
 	unsigned n = 1;
+	int steps = 0;
 
 	*cut = false;
-	if (idx == 0)
+	cursor.pos = NULL;
+	if (idx == 0) {
+		cursor.idx = 0;
+		cursor.steps = 0;
+		cursor.pos = &task_list;
 		return &init_task;
+	}
 	/* Before sched_init the list is empty (its head is zeroed). */
 	if (!pos)
 		return NULL;
-	for (int steps = 0; pos != &task_list; steps++) {
+	if (idx == cursor.idx + 1 && cursor.pos) {
+		pos = __atomic_load_n(&cursor.pos->next, __ATOMIC_ACQUIRE);
+		n = idx;
+		steps = cursor.steps;
+	}
+	for (; pos != &task_list; steps++) {
 		/* list_entry() in integers: pos may be wild. */
 		const struct task_struct *t = (const void *)((uintptr_t)pos -
 			offsetof(struct task_struct, tasks));
@@ -81,8 +103,12 @@ const struct task_struct *__monitor_text snapshot_task(unsigned idx, bool *cut)
 			*cut = true;
 			return NULL;
 		}
-		if (t != &init_task && n++ == idx)
+		if (t != &init_task && n++ == idx) {
+			cursor.idx = idx;
+			cursor.pos = pos;
+			cursor.steps = steps + 1;
 			return t;
+		}
 		next = __atomic_load_n(&pos->next, __ATOMIC_ACQUIRE);
 		if (next == pos) {
 			*cut = true;
@@ -110,13 +136,13 @@ const struct task_struct *__monitor_text snapshot_find(long tid)
 }
 
 /* The task whose stack holds sp; `current` when none does (idle runs on
- * the host's main stack). Inside __switch_to the two can differ. */
-const struct task_struct *__monitor_text live_task(u64 sp)
+ * the host's main stack). Inside __switch_to the two can differ. The CPU
+ * thread works it out as it parks (cpu_stop.live). */
+const struct task_struct *live_task(u64 sp)
 {
-	const struct task_struct *t;
-	bool cut;
+	struct task_struct *t;
 
-	for (unsigned i = 1; (t = snapshot_task(i, &cut)); i++) {
+	list_for_each_entry(t, &task_list, tasks) {
 		u64 base = (u64)t->stack;
 
 		if (base && sp >= base && sp < base + THREAD_SIZE)
@@ -130,7 +156,7 @@ int __monitor_text task_switch_regs(const struct task_struct *t, struct gdb_regs
 {
 	u64 f[7], sp = __atomic_load_n(&t->thread.sp, __ATOMIC_RELAXED);
 
-	if (t == live_task(cpu_stop.sp) && cpu_parked())
+	if (cpu_parked() && t == cpu_stop.live)
 		return -EAGAIN;
 	if (os_mem_read(sp, f, sizeof(f)) != sizeof(f))
 		return -EFAULT;
@@ -179,7 +205,7 @@ void __monitor_text put_task_stack(struct cmd_out *out, const struct task_struct
 	u64 lo = (u64)t->stack, hi = lo + THREAD_SIZE, bp, ip;
 	int n = 0;
 
-	if (cpu_parked() && t == live_task(cpu_stop.sp)) {
+	if (cpu_parked() && t == cpu_stop.live) {
 		os_trap_get_regs(&r);
 		lo = r.gpr[7] & ~7UL;
 		if (t == &init_task)

@@ -120,7 +120,7 @@ static __monitor_text void show_cpu(struct cmd_out *out, bool regs)
 		cmd_puts(out, "The CPU thread did not stop for a snapshot (signals blocked?)\n");
 		return;
 	}
-	t = live_task(cpu_stop.sp);
+	t = cpu_stop.live;
 	cmd_puts(out, "CPU 0: ");
 	put_task_header(out, t);
 	if (regs) {

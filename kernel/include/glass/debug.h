@@ -25,7 +25,7 @@ char task_state_char(const struct task_struct *t);
 const struct task_struct *snapshot_task(unsigned idx, bool *cut);
 const struct task_struct *snapshot_find(long tid);
 long task_tid(const struct task_struct *t);
-/* The task whose kernel code the CPU runs (or ran when it parked). */
+/* CPU thread: the task whose kernel stack holds sp. */
 const struct task_struct *live_task(u64 sp);
 /* A task's saved registers: callee-saved ones, rsp and rip from its
  * switch frame. -EAGAIN when it is running now. */
@@ -51,6 +51,7 @@ struct cpu_stop {
 	int request;            /* why the next OS_TRAP_REQUEST parks */
 	struct gdb_stop why;
 	u64 sp;                 /* the parked stack pointer */
+	const struct task_struct *live; /* the task whose code it runs */
 	/* a safe-point command the monitor hands to the parked CPU */
 	const struct command *cmd;
 	const char *cmd_args;
