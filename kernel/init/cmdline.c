@@ -11,6 +11,8 @@
 #include <glass/os.h>
 
 struct boot_params boot = {
+	.hung_task_timeout = 120,
+	.watchdog_thresh = 10,
 	.mem = 128ULL << 20,
 	.con0 = "fd:0,fd:1",
 	.loglevel = 7,
@@ -50,6 +52,10 @@ static const struct option options[] = {
 	  "1: enable mconsole's inject commands, which break the kernel on purpose (tests)" },
 	{ "mconsole", OPT_STR, BP(mconsole),
 	  "notify:SOCKET: tell that unix datagram socket the mconsole's path at boot, and panics" },
+	{ "hung_task_timeout_secs", OPT_INT, BP(hung_task_timeout),
+	  "report tasks in uninterruptible sleep longer than this (default 120, 0: off)" },
+	{ "watchdog_thresh", OPT_INT, BP(watchdog_thresh),
+	  "report a CPU stuck for twice this many seconds (default 10, 0: off)" },
 	{ "quiet", OPT_FLAG, BP(quiet), "print only warnings and errors from the kernel" },
 };
 

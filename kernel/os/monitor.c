@@ -59,13 +59,14 @@ static __monitor_text u64 mono_ns(void)
 	return (u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-/* Milliseconds until deadline (0: none), for poll: -1 waits forever. */
+/* Milliseconds until deadline (0: none), for poll; at most a second, the
+ * watchdog's beat. */
 static __monitor_text int poll_timeout(u64 deadline)
 {
 	u64 now = mono_ns();
 
-	if (!deadline)
-		return -1;
+	if (!deadline || deadline > now + 1000000000ULL)
+		return 1000;
 	if (deadline <= now)
 		return 0;
 	return (int)((deadline - now + 999999) / 1000000);
@@ -143,7 +144,9 @@ static __monitor_text void *monitor_main(void *unused)
 			ig = n;
 			p[n++] = (struct pollfd){ .fd = gdb_listen_fd, .events = POLLIN };
 		}
-		if (poll(p, n, poll_timeout(next)) <= 0)
+		n = poll(p, n, poll_timeout(next));
+		watchdog_monitor_tick(mono_ns());
+		if (n <= 0)
 			continue;
 		if (p[0].revents && read(wake_fd, &v, sizeof(v)) > 0)
 			gdb_monitor_wake();
@@ -167,6 +170,20 @@ void __monitor_text os_monitor_wake(void)
 
 	if (write(wake_fd, &one, sizeof(one)) < 0) {
 		/* the counter is full: a wake-up is pending anyway */
+	}
+}
+
+void __monitor_text os_monitor_log(const char *s, unsigned long len)
+{
+	while (len) {
+		ssize_t n = write(2, s, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;
+		s += n;
+		len -= n;
 	}
 }
 

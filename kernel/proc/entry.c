@@ -3,6 +3,7 @@
  * until it traps, then handle the trap (syscall, fault, tick, signal).
  * Task context on the CPU thread.
  */
+#include <glass/debug.h>
 #include <glass/sched.h>
 #include <glass/mm.h>
 #include <glass/os.h>
@@ -173,6 +174,7 @@ __noreturn void ret_to_user(void)
 		struct mm_struct *mm;
 		u64 t0;
 
+		cpu_progress++;
 		poll_interrupts();
 		if (current->need_resched)
 			schedule();

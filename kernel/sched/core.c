@@ -3,6 +3,7 @@
  * code. A guest is preempted only when it traps back into the kernel (the
  * stub's tick stops a spinning one). CPU thread only.
  */
+#include <glass/debug.h>
 #include <glass/sched.h>
 #include <glass/mm.h>
 #include <glass/fs.h>
@@ -117,6 +118,8 @@ void schedule(void)
 		return;
 	current = next;
 	switch_prev = prev;
+	prev->last_switch_ns = ktime_get_ns();
+	cpu_progress++;
 	__switch_to(&prev->thread.sp, next->thread.sp);
 	/* Back in prev: whoever switched to us is in switch_prev. */
 	finish_task_switch(switch_prev);
@@ -239,6 +242,8 @@ __noreturn void cpu_idle(void)
 {
 	for (;;) {
 		s64 next = run_timers();
+
+		cpu_progress++;
 
 		if (!list_empty(&runqueue)) {
 			schedule();

@@ -58,7 +58,8 @@ expect_stderr_contains 'Kernel panic'
 
 boot
 expect_mc '^OK Resetting' sysrq b
-wait_for 20 test "$(grep -c 'Glass: a user-mode kernel' "$GLASS_ERR")" -ge 2 &&
+booted_twice() { [ "$(grep -c 'Glass: a user-mode kernel' "$GLASS_ERR")" -ge 2 ]; }
+wait_for 20 booted_twice &&
 	ok "sysrq b rebooted" || fail "sysrq b: no second boot"
 mc halt
 glass_wait

@@ -7,6 +7,7 @@
  * Inode numbers: global entries 1..N, PID directories (pid << 8), and
  * their entries (pid << 8) + 1 + index.
  */
+#include <glass/debug.h>
 #include <glass/init.h>
 #include <glass/mm.h>
 #include "internal.h"
@@ -21,6 +22,7 @@ struct proc_entry {
 	const struct proc_entry *children;      /* directories */
 	int nchildren;
 	int (*link)(struct task_struct *t, struct path *out);   /* magic links */
+	int (*store)(const char *buf);          /* writable files (sysctls) */
 };
 
 
@@ -82,9 +84,43 @@ static int proc_file_release(struct inode *inode, struct file *f)
 	return 0;
 }
 
+/* A sysctl write: the whole value in one write, as Linux's for numbers. */
+static ssize_t proc_file_write(struct file *f, const char __user *buf, size_t count,
+			       loff_t *pos)
+{
+	const struct proc_entry *e = f->f_inode->i_private;
+	char kbuf[32];
+	int err;
+
+	if (!e->store)
+		return -EIO;
+	if (count >= sizeof(kbuf))
+		return -EINVAL;
+	if (copy_from_user(kbuf, buf, count))
+		return -EFAULT;
+	kbuf[count] = '\0';
+	if (count && kbuf[count - 1] == '\n')
+		kbuf[count - 1] = '\0';
+	err = e->store(kbuf);
+	return err ? err : (ssize_t)count;
+}
+
+/* `echo N >` opens with O_TRUNC: a sysctl has no size to change. */
+static int proc_sysctl_setattr(struct dentry *d, struct iattr *attr)
+{
+	attr->ia_valid &= ~ATTR_SIZE;
+	setattr_copy(d->d_inode, attr);
+	return 0;
+}
+
+static const struct inode_operations proc_sysctl_iops = {
+	.setattr = proc_sysctl_setattr,
+};
+
 static const struct file_operations proc_file_fops = {
 	.open = proc_file_open,
 	.read = proc_file_read,
+	.write = proc_file_write,
 	.release = proc_file_release,
 	.llseek = generic_file_llseek,
 };
@@ -163,7 +199,10 @@ static const struct proc_entry pid_entries[] = {
 
 static const struct proc_entry sys_kernel_entries[] = {
 	{ "hostname", S_IFREG | 0444, show_hostname },
+	{ "hung_task_timeout_secs", S_IFREG | 0644, hung_task_timeout_show,
+	  .store = hung_task_timeout_store },
 	{ "tainted", S_IFREG | 0444, show_zero },
+	{ "watchdog_thresh", S_IFREG | 0644, watchdog_thresh_show, .store = watchdog_thresh_store },
 };
 static const struct proc_entry sys_entries[] = {
 	{ "kernel", S_IFDIR | 0555, .children = sys_kernel_entries,
@@ -404,6 +443,8 @@ static struct inode *proc_make_inode(struct super_block *sb, const struct proc_e
 		inode->i_op = e->link ? &proc_link_iops : &proc_plain_link_iops;
 	} else {
 		inode->i_fop = &proc_file_fops;
+		if (e->store)
+			inode->i_op = &proc_sysctl_iops;
 	}
 	return inode;
 }

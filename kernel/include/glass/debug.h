@@ -96,6 +96,15 @@ bool gdb_listening(void);
 const char *gdb_endpoint(void);
 void gdb_set_endpoint(const char *where);
 
+/* ---- detectors (watchdog.c) ---- */
+extern unsigned int hung_task_timeout_secs, watchdog_thresh;
+extern unsigned long cpu_progress;      /* bumped at scheduling points */
+void watchdog_monitor_tick(u64 now_ns);
+int hung_task_timeout_show(struct task_struct *t, char *buf, size_t size);
+int hung_task_timeout_store(const char *buf);
+int watchdog_thresh_show(struct task_struct *t, char *buf, size_t size);
+int watchdog_thresh_store(const char *buf);
+
 /* ---- test hooks (inject.c) ---- */
 void inject_null_deref(void);
 

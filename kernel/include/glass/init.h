@@ -33,6 +33,8 @@ struct boot_params {
 	const char *gdb;        /* gdb stub transport: "unix", "tcp:PORT" */
 	bool gdb_wait;          /* debug: stop at start_kernel for gdb */
 	int inject;             /* 1: mconsole inject commands enabled */
+	int hung_task_timeout;  /* seconds (hung_task_timeout_secs=) */
+	int watchdog_thresh;    /* seconds (watchdog_thresh=) */
 	const char *mconsole;   /* "notify:SOCKET" (mconsole=) */
 	/* for init: argv after argv[0] and extra environment */
 	const char **init_argv;

@@ -19,6 +19,8 @@ void gdb_monitor_input(const void *buf, size_t n);
 bool gdb_monitor_wants_input(void);
 void gdb_monitor_disconnected(void);
 void gdb_monitor_wake(void);
+/* About once a second: the soft-lockup detector (kernel/debug/watchdog.c). */
+void watchdog_monitor_tick(u64 now_ns);
 /* Any thread, as glass exits with status. */
 void gdb_exiting(int status);
 

@@ -177,6 +177,8 @@ int os_gdb_listen(const char *transport, char *where, unsigned long len);
 int os_spawn_gdb_xterm(const char *endpoint);
 /* Monitor thread: bytes to the gdb connection (dropped if it is gone). */
 void os_gdb_send(const void *buf, unsigned long len);
+/* Monitor thread: a report on glass's stderr (printk is CPU-thread code). */
+void os_monitor_log(const char *s, unsigned long len);
 /* Monitor thread: sleep a millisecond. */
 void os_monitor_nap(void);
 /* Monitor thread: wake the CPU thread's event loop. */

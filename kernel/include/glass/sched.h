@@ -54,6 +54,8 @@ struct task_struct {
 	char comm[TASK_COMM_LEN];
 	const char *wchan;      /* what it sleeps on, for ps and gdb */
 	struct mutex *blocked_on;       /* the lock it waits for */
+	u64 last_switch_ns;             /* when it last left the CPU */
+	bool hung_reported;             /* this sleep was reported hung */
 
 	struct thread_struct thread;
 	void *stack;            /* THREAD_SIZE bytes in the stack area */
