@@ -113,10 +113,49 @@ static ssize_t clamp_io(struct ubd *d, loff_t pos, size_t n, bool write)
 	return min_t(u64, n, d->size - pos);
 }
 
-static ssize_t ubd_read(struct file *f, char __user *ubuf, size_t count, loff_t *ppos)
+/* One chunk of a transfer: len bytes at device offset pos, between the
+ * guest's ubuf and the bounce buffer buf (CHUNK_BYTES). */
+typedef int (*chunk_fn)(struct ubd *d, char *buf, char __user *ubuf, u64 pos, size_t len);
+
+static int read_chunk(struct ubd *d, char *buf, char __user *ubuf, u64 pos, size_t len)
 {
-	struct ubd *d = f->private_data;
-	ssize_t n = clamp_io(d, *ppos, count, false), done = 0;
+	int err = d->cow ? cow_read(d, buf, pos, len) : read_zeroed(d->fd, buf, len, pos);
+
+	if (!err && copy_to_user(ubuf, buf, len))
+		err = -EFAULT;
+	return err;
+}
+
+/* A COW chunk is written in whole sectors, merged with the current
+ * contents where the write covers a sector only in part. */
+static int write_chunk(struct ubd *d, char *buf, char __user *ubuf, u64 pos, size_t len)
+{
+	u64 first = pos / SECTOR, end = DIV_ROUND_UP(pos + len, SECTOR);
+	size_t head = pos % SECTOR;
+	int err = 0;
+
+	if (!d->cow) {
+		if (copy_from_user(buf, ubuf, len))
+			return -EFAULT;
+		return os_pwrite_all(d->fd, buf, len, pos);
+	}
+	if (head)
+		err = cow_read(d, buf, first * SECTOR, SECTOR);
+	if (!err && (pos + len) % SECTOR && (end - 1 > first || !head))
+		err = cow_read(d, buf + (end - 1 - first) * SECTOR, (end - 1) * SECTOR, SECTOR);
+	if (err)
+		return err;
+	if (copy_from_user(buf + head, ubuf, len))
+		return -EFAULT;
+	return cow_write(d, buf, first, end - first);
+}
+
+/* n bytes (already clamped to the device) at *ppos, chunk by chunk; the
+ * count done, or the error if none was. */
+static ssize_t ubd_transfer(struct ubd *d, char __user *ubuf, ssize_t n, loff_t *ppos,
+			    chunk_fn fn)
+{
+	ssize_t done = 0;
 	char *buf;
 	int err = 0;
 
@@ -130,9 +169,7 @@ static ssize_t ubd_read(struct file *f, char __user *ubuf, size_t count, loff_t 
 		/* Chunks end on chunk boundaries, so a COW chunk's bits fit map. */
 		size_t len = min_t(u64, n - done, CHUNK_BYTES - pos % CHUNK_BYTES);
 
-		err = d->cow ? cow_read(d, buf, pos, len) : read_zeroed(d->fd, buf, len, pos);
-		if (!err && copy_to_user(ubuf + done, buf, len))
-			err = -EFAULT;
+		err = fn(d, buf, ubuf + done, pos, len);
 		if (err)
 			break;
 		done += len;
@@ -142,59 +179,23 @@ static ssize_t ubd_read(struct file *f, char __user *ubuf, size_t count, loff_t 
 	return done ? done : err;
 }
 
-/* One chunk of a write to a COW device: whole sectors, merged with the
- * current contents where the write covers a sector only in part. */
-static int cow_write_chunk(struct ubd *d, char *buf, const char __user *ubuf, u64 pos,
-			   size_t len)
+static ssize_t ubd_read(struct file *f, char __user *ubuf, size_t count, loff_t *ppos)
 {
-	u64 first = pos / SECTOR, end = DIV_ROUND_UP(pos + len, SECTOR);
-	size_t head = pos % SECTOR;
-	int err = 0;
+	struct ubd *d = f->private_data;
 
-	if (head)
-		err = cow_read(d, buf, first * SECTOR, SECTOR);
-	if (!err && (pos + len) % SECTOR && (end - 1 > first || !head))
-		err = cow_read(d, buf + (end - 1 - first) * SECTOR, (end - 1) * SECTOR, SECTOR);
-	if (err)
-		return err;
-	if (copy_from_user(buf + head, ubuf, len))
-		return -EFAULT;
-	return cow_write(d, buf, first, end - first);
+	return ubd_transfer(d, ubuf, clamp_io(d, *ppos, count, false), ppos, read_chunk);
 }
 
 static ssize_t ubd_write(struct file *f, const char __user *ubuf, size_t count,
 			 loff_t *ppos)
 {
 	struct ubd *d = f->private_data;
-	ssize_t n = clamp_io(d, *ppos, count, true), done = 0;
-	char *buf;
-	int err = 0;
 
 	if (d->readonly)
 		return -EROFS;
-	if (n <= 0)
-		return n;
-	buf = kmalloc(CHUNK_BYTES, GFP_KERNEL);
-	if (!buf)
-		return -ENOMEM;
-	while (done < n) {
-		u64 pos = *ppos + done;
-		size_t len = min_t(u64, n - done, CHUNK_BYTES - pos % CHUNK_BYTES);
-
-		if (d->cow) {
-			err = cow_write_chunk(d, buf, ubuf + done, pos, len);
-		} else {
-			err = copy_from_user(buf, ubuf + done, len) ? -EFAULT : 0;
-			if (!err)
-				err = os_pwrite_all(d->fd, buf, len, pos);
-		}
-		if (err)
-			break;
-		done += len;
-	}
-	kfree(buf);
-	*ppos += done;
-	return done ? done : err;
+	/* write_chunk only reads from ubuf. */
+	return ubd_transfer(d, (char __user *)ubuf, clamp_io(d, *ppos, count, true), ppos,
+			    write_chunk);
 }
 
 static loff_t ubd_llseek(struct file *f, loff_t off, int whence)

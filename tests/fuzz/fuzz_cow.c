@@ -8,12 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#undef INT_MAX
-#undef INT_MIN
-#undef UINT_MAX
-#undef LONG_MAX
-#undef LONG_MIN
-#undef ULONG_MAX
 #include <glass/cow.h>
 #include <glass/errno.h>
 
