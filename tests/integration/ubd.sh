@@ -14,7 +14,7 @@
 #    and works after, the node goes; UML's errors for bad numbers, and
 #    clear errors for missing, directory, truncated, corrupt and stale COW
 #    files, which leave Glass running; a guest write followed by SIGKILL
-#    of glass is in the host file.
+#    of glass, or by mconsole halt, is in the host file.
 # 3. A bad ubd word on the command line: one-line error, exit status 2.
 . "$(dirname "$0")/lib.sh"
 
@@ -201,6 +201,18 @@ glass_wait
 [ "$GLASS_STATUS" = 137 ] && ok "glass died of SIGKILL" || fail "glass status $GLASS_STATUS, not 137"
 [ "$(bytes "$D/kill.img" 4096 13)" = KILL-SURVIVES ] && ok "write survived SIGKILL of glass" ||
 	fail "kill.img at 4096: '$(bytes "$D/kill.img" 4096 13)'"
+
+# ... and mconsole halt (exit at once, no sync, as UML).
+head -c 8192 /dev/zero >"$D/halt.img"
+glass_start init=/bin/sh "ubd0=$D/halt.img" -- -c 'mount -t devtmpfs d /dev
+	printf HALT-SURVIVES | dd of=/dev/ubd0 bs=1 seek=512 conv=notrunc 2>/dev/null && echo WROTE
+	while :; do sleep 1; done'
+wait_for 20 seen WROTE || fail "guest did not write ubd0 before halt"
+expect_mc 0 OK halt
+glass_wait
+expect_status 0
+[ "$(bytes "$D/halt.img" 512 13)" = HALT-SURVIVES ] && ok "write survived halt" ||
+	fail "halt.img at 512: '$(bytes "$D/halt.img" 512 13)'"
 
 # ---- 3. a bad ubd word on the command line ----
 glass_run init=/bin/true "ubd0=$D/missing.img"
