@@ -109,21 +109,21 @@ static void sb_delete_node(struct super_block *sb, void *arg)
 
 int devtmpfs_create_node(const char *name, umode_t mode, dev_t dev)
 {
-	struct dyn_node *free = NULL;
+	struct dyn_node *slot = NULL;
 
-	if (strlen(name) >= sizeof(free->name))
+	if (strlen(name) >= sizeof(slot->name))
 		return -ENAMETOOLONG;
 	for (size_t i = 0; i < ARRAY_SIZE(dyn_nodes); i++) {
-		if (!dyn_nodes[i].node.name && !free)
-			free = &dyn_nodes[i];
+		if (!dyn_nodes[i].node.name && !slot)
+			slot = &dyn_nodes[i];
 		else if (dyn_nodes[i].node.name && !strcmp(dyn_nodes[i].name, name))
 			return -EEXIST;
 	}
-	if (!free)
+	if (!slot)
 		return -ENOSPC;
-	strscpy(free->name, name, sizeof(free->name));
-	free->node = (struct dev_node){ free->name, mode, MAJOR(dev), MINOR(dev) };
-	iterate_supers_type(&devtmpfs_type, sb_add_node, &free->node);
+	strscpy(slot->name, name, sizeof(slot->name));
+	slot->node = (struct dev_node){ slot->name, mode, MAJOR(dev), MINOR(dev) };
+	iterate_supers_type(&devtmpfs_type, sb_add_node, &slot->node);
 	return 0;
 }
 
