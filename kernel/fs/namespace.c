@@ -124,6 +124,28 @@ struct vfsmount *lookup_mnt(struct vfsmount *mnt, struct dentry *d)
 	return top;
 }
 
+/* Call f once for each superblock of type that is mounted in the tree
+ * (bind mounts share one), as Linux's iterate_supers_type. */
+void iterate_supers_type(struct file_system_type *type,
+			 void (*f)(struct super_block *, void *), void *arg)
+{
+	struct vfsmount *m, *prev;
+
+	list_for_each_entry(m, &mount_list, mnt_list) {
+		bool seen = false;
+
+		if (m->mnt_sb->s_type != type)
+			continue;
+		list_for_each_entry(prev, &mount_list, mnt_list) {
+			if (prev == m)
+				break;
+			seen |= prev->mnt_sb == m->mnt_sb;
+		}
+		if (!seen)
+			f(m->mnt_sb, arg);
+	}
+}
+
 /* Put m (holding the tree's reference) on the mountpoint at. */
 static void attach_mnt(struct vfsmount *m, const struct path *at)
 {

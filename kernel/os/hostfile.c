@@ -144,3 +144,41 @@ int os_gethostname(char *buf, unsigned long len)
 {
 	return gethostname(buf, len) ? -errno : 0;
 }
+
+/* pread until n bytes or end of file: the count read, or -errno. */
+long os_pread_all(int fd, void *buf, unsigned long n, u64 off)
+{
+	unsigned long done = 0;
+
+	while (done < n) {
+		long r = pread(fd, (char *)buf + done, n - done, off + done);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -errno;
+		if (!r)
+			break;
+		done += r;
+	}
+	return done;
+}
+
+/* pwrite all n bytes (a short write is retried): 0 or -errno. */
+int os_pwrite_all(int fd, const void *buf, unsigned long n, u64 off)
+{
+	unsigned long done = 0;
+
+	while (done < n) {
+		long r = pwrite(fd, (const char *)buf + done, n - done, off + done);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -errno;
+		if (!r)
+			return -EIO;
+		done += r;
+	}
+	return 0;
+}

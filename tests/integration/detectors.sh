@@ -7,8 +7,7 @@
 # thresholds are sysctls.
 . "$(dirname "$0")/lib.sh"
 
-command -v uml_mconsole >/dev/null || { fail "uml_mconsole missing"; finish; }
-mc() { timeout 20 uml_mconsole "$UML_DIR/$GLASS_UMID/mconsole" "$@" >/dev/null 2>&1; }
+mc_setup
 up() { wait_for 20 test -S "$UML_DIR/$GLASS_UMID/mconsole" || fail "no mconsole socket"; }
 
 # ---- sysctls, and a stop that is not a lockup ----

@@ -4,9 +4,8 @@
 # CI has no display: it runs the gdb command line it is given, in batch).
 . "$(dirname "$0")/lib.sh"
 
-command -v uml_mconsole >/dev/null || { fail "uml_mconsole missing"; finish; }
+mc_setup
 command -v gdb >/dev/null || { fail "gdb missing"; finish; }
-mc() { MC_OUT=$(timeout 20 uml_mconsole "$UML_DIR/$GLASS_UMID/mconsole" "$@" 2>/dev/null); }
 
 mkdir -p "$TEST_TMP/bin"
 cat >"$TEST_TMP/bin/xterm" <<XTERM

@@ -231,3 +231,49 @@ compare_with_native() {
 	if [ "$gstatus" = "$nstatus" ]; then ok "exit status $gstatus as native"
 	else fail "glass exited $gstatus, native $nstatus"; fi
 }
+
+# mc_setup: for tests that use Debian's uml_mconsole (fails the test when
+# it is missing): it finds NAME as $HOME/.uml/NAME/mconsole, so HOME gets
+# a .uml that is our uml_dir.
+mc_setup() {
+	command -v uml_mconsole >/dev/null ||
+		{ fail "uml_mconsole missing (apt-get install uml-utilities)"; finish; }
+	export HOME=$TEST_TMP/home
+	mkdir -p "$HOME"
+	ln -s "$UML_DIR" "$HOME/.uml"
+}
+
+# mc CMD...: run uml_mconsole on this run's umid; sets MC_OUT and MC_STATUS.
+mc() {
+	MC_OUT=$(timeout 20 uml_mconsole "$GLASS_UMID" "$@" 2>"$TEST_TMP/mc.err")
+	MC_STATUS=$?
+}
+
+# expect_mc STATUS FIXED-STRING CMD...: the reply has the text, the client
+# exits STATUS.
+expect_mc() {
+	local st=$1 want=$2
+	shift 2
+	mc "$@"
+	if [ "$MC_STATUS" = "$st" ] && grep -qF -- "$want" <<<"$MC_OUT"; then
+		ok "'$*' -> $(head -n1 <<<"$MC_OUT" | cut -c1-60)"
+	else
+		fail "'$*': status $MC_STATUS (want $st), output lacks '$want':"
+		head -n 20 <<<"$MC_OUT"
+		cat "$TEST_TMP/mc.err"
+	fi
+}
+
+# expect_mc_re REGEX CMD...: the reply matches the extended regex (any
+# status: errors are part of what some tests expect).
+expect_mc_re() {
+	local want=$1
+	shift
+	mc "$@"
+	if grep -qE -- "$want" <<<"$MC_OUT"; then
+		ok "'$*' has /$want/"
+	else
+		fail "'$*': output lacks /$want/:"
+		head -n 8 <<<"$MC_OUT"
+	fi
+}

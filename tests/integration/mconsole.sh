@@ -8,31 +8,8 @@
 . "$(dirname "$0")/lib.sh"
 
 RAW=$TOP/tests/integration/mconsole_raw.py
-command -v uml_mconsole >/dev/null || { fail "uml_mconsole missing (apt-get install uml-utilities)"; finish; }
-# uml_mconsole finds NAME as $HOME/.uml/NAME/mconsole.
-export HOME=$TEST_TMP/home
-mkdir -p "$HOME"
-ln -s "$UML_DIR" "$HOME/.uml"
+mc_setup
 
-# mc CMD...: run uml_mconsole on this run's umid; sets MC_OUT and MC_STATUS.
-mc() {
-	MC_OUT=$(timeout 20 uml_mconsole "$GLASS_UMID" "$@" 2>"$TEST_TMP/mc.err")
-	MC_STATUS=$?
-}
-# expect_mc STATUS FIXED-STRING CMD...: the reply has the text, the client
-# exits STATUS.
-expect_mc() {
-	local st=$1 want=$2
-	shift 2
-	mc "$@"
-	if [ "$MC_STATUS" = "$st" ] && grep -qF -- "$want" <<<"$MC_OUT"; then
-		ok "'$*' -> $(head -n1 <<<"$MC_OUT" | cut -c1-60)"
-	else
-		fail "'$*': status $MC_STATUS (want $st), output lacks '$want':"
-		head -n 20 <<<"$MC_OUT"
-		cat "$TEST_TMP/mc.err"
-	fi
-}
 alive() {
 	kill -0 "$GLASS_PID" 2>/dev/null && ok "glass still running" || fail "glass died"
 }

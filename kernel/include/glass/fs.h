@@ -367,6 +367,10 @@ int show_filesystems(char *buf, size_t size);
 /* /proc/mounts text; returns the length the whole text needs (output is
  * cut at size - 1 and NUL-terminated, like snprintf). */
 int show_mounts(char *buf, size_t size);
+/* f(sb, arg) once per mounted superblock of type; f must not mount or
+ * unmount. */
+void iterate_supers_type(struct file_system_type *type,
+			 void (*f)(struct super_block *, void *), void *arg);
 /* Mount a filesystem that no path refers to (pipefs); ERR_PTR. */
 struct vfsmount *kern_mount(struct file_system_type *type, void *data);
 struct vfsmount *mntget(struct vfsmount *m);
@@ -390,6 +394,11 @@ int register_blkdev(unsigned int major, const char *name,
 		    const struct file_operations *fops);
 void unregister_blkdev(unsigned int major, const char *name);
 extern const struct file_operations def_chr_fops, def_blk_fops;
+/* Device nodes a driver adds at run time (devtmpfs.c): in every mounted
+ * devtmpfs now and in later mounts, until deleted. delete removes the
+ * node only where it is still a device node with that number. */
+int devtmpfs_create_node(const char *name, umode_t mode, dev_t dev);
+void devtmpfs_delete_node(const char *name, dev_t dev);
 /* "  1 mem\n" lines for /proc/devices; length needed. */
 int show_devices(char *buf, size_t size);
 

@@ -210,6 +210,10 @@ long os_write(int fd, const void *buf, unsigned long n);
 long os_pread(int fd, void *buf, unsigned long n, u64 off);
 long os_pwrite(int fd, const void *buf, unsigned long n, u64 off);
 int os_fstat(int fd, struct os_stat *st);
+/* Whole ranges for block devices (ubd): a read stops only at end of file
+ * and returns the count; a write returns 0 once every byte is written. */
+long os_pread_all(int fd, void *buf, unsigned long n, u64 off);
+int os_pwrite_all(int fd, const void *buf, unsigned long n, u64 off);
 int os_stat(const char *path, struct os_stat *st, bool follow);
 /* Whole file into a buffer from os_alloc_host (freed with os_free_host). */
 long os_read_file(const char *path, void **bufp);
