@@ -217,16 +217,7 @@ void os_trap_set_regs(const struct gdb_regs *r)
 
 void os_trap_get_fault_regs(struct os_fault_regs *r)
 {
-	greg_t *g = trap_uc->uc_mcontext.gregs;
-
-	*r = (struct os_fault_regs){
-		.ip = g[REG_RIP], .sp = g[REG_RSP], .bp = g[REG_RBP],
-		.ax = g[REG_RAX], .bx = g[REG_RBX], .cx = g[REG_RCX], .dx = g[REG_RDX],
-		.si = g[REG_RSI], .di = g[REG_RDI], .r8 = g[REG_R8], .r9 = g[REG_R9],
-		.r10 = g[REG_R10], .r11 = g[REG_R11], .r12 = g[REG_R12], .r13 = g[REG_R13],
-		.r14 = g[REG_R14], .r15 = g[REG_R15], .flags = g[REG_EFL],
-		.err = g[REG_ERR], .trapno = g[REG_TRAPNO],
-	};
+	os_ucontext_fault_regs(trap_uc, r);
 }
 
 void os_trap_set_step(bool step)

@@ -18,11 +18,12 @@
 
 void kernel_fault(int sig, int code, unsigned long addr, struct os_fault_regs *regs);
 
-static void fault_handler(int sig, siginfo_t *si, void *uc_arg)
+void os_ucontext_fault_regs(const void *uc_arg, struct os_fault_regs *r)
 {
-	ucontext_t *uc = uc_arg;
-	greg_t *g = uc->uc_mcontext.gregs;
-	struct os_fault_regs r = {
+	const ucontext_t *uc = uc_arg;
+	const greg_t *g = uc->uc_mcontext.gregs;
+
+	*r = (struct os_fault_regs){
 		.ip = g[REG_RIP], .sp = g[REG_RSP], .bp = g[REG_RBP],
 		.ax = g[REG_RAX], .bx = g[REG_RBX], .cx = g[REG_RCX], .dx = g[REG_RDX],
 		.si = g[REG_RSI], .di = g[REG_RDI], .r8 = g[REG_R8], .r9 = g[REG_R9],
@@ -30,7 +31,13 @@ static void fault_handler(int sig, siginfo_t *si, void *uc_arg)
 		.r14 = g[REG_R14], .r15 = g[REG_R15], .flags = g[REG_EFL],
 		.err = g[REG_ERR], .trapno = g[REG_TRAPNO],
 	};
+}
 
+static void fault_handler(int sig, siginfo_t *si, void *uc_arg)
+{
+	struct os_fault_regs r;
+
+	os_ucontext_fault_regs(uc_arg, &r);
 	kernel_fault(sig, si->si_code, (unsigned long)si->si_addr, &r);
 	/* kernel_fault returns only to let the default action happen. */
 	signal(sig, SIG_DFL);

@@ -12,6 +12,8 @@ extern volatile int os_guest_running;   /* stub pid os_guest_run waits on */
 extern volatile int os_in_event_wait;   /* the event loop's epoll_wait */
 
 void os_signals_init(void);
+/* The registers of a signal's ucontext, as the oops prints them. */
+void os_ucontext_fault_regs(const void *uc, struct os_fault_regs *r);
 void os_events_init(void);
 
 #endif
