@@ -19,7 +19,7 @@
 #include <glass/sched.h>
 #include <glass/tty.h>
 
-#define MAX_TTY_DEVS 8
+#define MAX_TTY_DEVS 24
 
 static struct {
 	unsigned long dev;
@@ -38,6 +38,15 @@ int tty_register_device(struct tty_struct *tty, unsigned long dev)
 		}
 	}
 	return -ENOSPC;
+}
+
+/* Every node of tty goes: opens get ENXIO (open files stay). */
+int tty_unregister_device(struct tty_struct *tty)
+{
+	for (int i = 0; i < MAX_TTY_DEVS; i++)
+		if (tty_devs[i].tty == tty)
+			tty_devs[i].tty = NULL;
+	return 0;
 }
 
 static struct tty_struct *tty_lookup(unsigned long dev)
@@ -161,6 +170,8 @@ static int tty_open(struct inode *inode, struct file *f)
 	}
 	f->f_op = dev == MKDEV(TTYAUX_MAJOR, 1) ? &tty_console_fops : &tty_fops;
 	f->private_data = tty;
+	if (tty->ops && tty->ops->open)
+		tty->ops->open(tty);
 	tty->count++;
 	if (!noctty && sig && sig->session == current->tgid && !sig->tty && !tty_owned(tty))
 		proc_set_tty(tty);
@@ -523,7 +534,23 @@ void tty_hangup(struct tty_struct *tty)
 	n_tty_hangup(tty);
 }
 
-/* Majors 4 (tty0, tty1) and 5 (/dev/tty, /dev/console). */
+void tty_vhangup(struct tty_struct *tty)
+{
+	pid_t session = tty->session;
+
+	n_tty_hangup(tty);
+	if (!session)
+		return;
+	/* The leader first (its group is the session's id), then the
+	 * foreground group, which disassociate_ctty signals. */
+	if (session != tty->pgrp && session_alive(session)) {
+		kill_pgrp(session, SIGHUP, 1);
+		kill_pgrp(session, SIGCONT, 1);
+	}
+	disassociate_ctty(tty, session, false);
+}
+
+/* Majors 4 (tty0-7, ttyS0-3) and 5 (/dev/tty, /dev/console). */
 static int tty_class_init(void)
 {
 	int err = register_chrdev(TTY_MAJOR, "tty", &tty_fops);

@@ -12,7 +12,6 @@
 
 struct boot_params boot = {
 	.mem = 128ULL << 20,
-	.con0 = "fd:0,fd:1",
 	.loglevel = 7,
 	.max_tasks = 512,
 	.mconsole_timeout = 5,
@@ -35,8 +34,6 @@ static const struct option options[] = {
 	{ "initrd", OPT_STR, BP(initrd), "newc cpio archive, plain or gzip, to boot instead of the built-in one" },
 	{ "rdinit", OPT_STR, BP(rdinit), "program in the initramfs to run as init (default /init)" },
 	{ "init", OPT_STR, BP(init), "program to run as init; takes precedence over rdinit" },
-	{ "con0", OPT_STR, BP(con0), "console channel: fd:IN,fd:OUT (default fd:0,fd:1)" },
-	{ "con", OPT_STR, BP(con0), "same as con0=" },
 	{ "hostfs", OPT_STR, BP(hostfs), "confine hostfs mounts to this host directory" },
 	{ "loglevel", OPT_INT, BP(loglevel), "print kernel messages below this level (0-8, default 7)" },
 	{ "max_tasks", OPT_INT, BP(max_tasks), "most tasks (and address spaces) at once (default 512)" },

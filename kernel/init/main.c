@@ -164,6 +164,7 @@ __noreturn void start_kernel(int argc, char **argv)
 	mc_devices_boot();
 	populate_rootfs();
 	console_init();
+	ssl_init();
 	if (!kthread_run(kernel_init, NULL, "init"))
 		panic("cannot create init");
 	cpu_idle();
