@@ -200,6 +200,24 @@ static long line_pull_input(struct tty_struct *tty)
 	return 0;
 }
 
+/*
+ * A hung-up line gets a new peer or a new opener: a fresh terminal, as
+ * a modem line after a call. A shell killed by the hang-up while editing
+ * a line left the termios raw (busybox's line editing turns off ICANON,
+ * ECHO and ISIG), which the next shell would take as the terminal's.
+ */
+static void line_reset(struct line *l)
+{
+	struct tty_struct *tty = &l->tty;
+	struct termios old = tty->termios;
+
+	n_tty_flush_input(tty);
+	tty_init_termios(&tty->termios);
+	n_tty_set_termios(tty, &old);
+	tty->stopped = false;
+	tty->hung_up = false;
+}
+
 /* First open of a hung-up line that can get a new peer: wait for it. */
 static void line_open(struct tty_struct *tty)
 {
@@ -208,10 +226,8 @@ static void line_open(struct tty_struct *tty)
 	if (tty->count || !tty->hung_up || l->connected)
 		return;
 	if (l->spec.type == CHAN_PTY || l->spec.type == CHAN_PORT ||
-	    l->spec.type == CHAN_XTERM) {
-		n_tty_flush_input(tty);
-		tty->hung_up = false;
-	}
+	    l->spec.type == CHAN_XTERM)
+		line_reset(l);
 }
 
 static const struct tty_operations line_ops_irq = {
@@ -235,10 +251,8 @@ void line_connect(struct line *l)
 
 	l->connected = true;
 	l->throttled = false;
-	if (l->tty.hung_up) {
-		n_tty_flush_input(&l->tty);
-		l->tty.hung_up = false;
-	}
+	if (l->tty.hung_up)
+		line_reset(l);
 	if (l->spec.type == CHAN_PORT) {
 		u8 hello[TELNET_HELLO_MAX];
 		size_t n = telnet_init(&l->tn, hello);
