@@ -567,17 +567,26 @@ int line_class_config(struct line_class *c, const char *str, struct cmd_out *out
 	return set_channel(c, l, &spec, out);
 }
 
-int line_class_get_config(struct line_class *c, const char *str, struct cmd_out *out)
+/* "N" and nothing after it (config conN, remove conN). */
+static struct line *class_line_only(struct line_class *c, const char *str,
+				    struct cmd_out *out)
 {
 	const char *rest;
 	struct line *l = class_line(c, str, &rest, out);
 
+	if (l && *rest) {
+		cmd_error(out, "Couldn't parse device number");
+		return NULL;
+	}
+	return l;
+}
+
+int line_class_get_config(struct line_class *c, const char *str, struct cmd_out *out)
+{
+	struct line *l = class_line_only(c, str, out);
+
 	if (!l)
 		return -EINVAL;
-	if (*rest) {
-		cmd_error(out, "Couldn't parse device number");
-		return -EINVAL;
-	}
 	line_get_config(l, out);
 	return 0;
 }
@@ -585,15 +594,10 @@ int line_class_get_config(struct line_class *c, const char *str, struct cmd_out 
 int line_class_remove(struct line_class *c, const char *str, struct cmd_out *out)
 {
 	struct chan_spec none = { .type = CHAN_NONE, .in = -1, .out = -1 };
-	const char *rest;
-	struct line *l = class_line(c, str, &rest, out);
+	struct line *l = class_line_only(c, str, out);
 
 	if (!l)
 		return -EINVAL;
-	if (*rest) {
-		cmd_error(out, "Couldn't parse device number");
-		return -EINVAL;
-	}
 	if (l->console) {
 		cmd_error(out, "The console can not be removed");
 		return -EBUSY;

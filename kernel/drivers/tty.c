@@ -1,7 +1,8 @@
 /*
- * The tty layer: device nodes /dev/tty (5,0), /dev/console (5,1), tty0
- * and tty1 (4,0 and 4,1); blocking reads with VMIN/VTIME, writes, poll,
- * the termios and job-control ioctls, and controlling terminals.
+ * The tty layer: device nodes /dev/tty (5,0), /dev/console (5,1), tty0-7
+ * (4,0-7) and ttyS0-3 (4,64-67), each backed by a line (line.c) when
+ * registered; blocking reads with VMIN/VTIME, writes, poll, the termios
+ * and job-control ioctls, controlling terminals and hang-ups.
  *
  * Job control follows Linux: a session leader that opens a tty without
  * O_NOCTTY, and that has none, acquires it (not through /dev/console or

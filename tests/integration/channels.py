@@ -163,6 +163,13 @@ class Peer:
             os.close(self.fd)
 
 
+def open_pty(path):
+    """The slave of a line's host pty, raw, as screen or minicom use it."""
+    fd = os.open(path, os.O_RDWR | os.O_NOCTTY)
+    tty.setraw(fd)
+    return Peer(fd)
+
+
 def shell_checks(p, name, ttyname, eol=b'\r'):
     """A getty-less shell on the line: commands, its tty, ^C."""
     p.send(b'echo hel$((1+1))lo' + eol)
@@ -201,9 +208,7 @@ def test_pty():
         fail('config ssl0 said %r' % text)
     ok('config ssl0 -> ' + text)
 
-    fd = os.open(pts, os.O_RDWR | os.O_NOCTTY)
-    tty.setraw(fd)
-    p = Peer(fd)
+    p = open_pty(pts)
     p.send(b'\r')
     p.expect(rb'# ', 'prompt on the pty')
     shell_checks(p, 'pty', '/dev/ttyS0')
@@ -213,9 +218,7 @@ def test_pty():
     ok('pty: closing the host side hangs the line up; the shell ends')
     # A second shell waits for a new peer; reopening the pty works again.
     time.sleep(0.5)
-    fd = os.open(pts, os.O_RDWR | os.O_NOCTTY)
-    tty.setraw(fd)
-    p = Peer(fd)
+    p = open_pty(pts)
     time.sleep(0.3)
     p.send(b'echo back$((2*3))\r')
     p.expect(rb'back6\r\n', 'a command after reopening the pty')
@@ -415,9 +418,7 @@ def test_config():
     # A console line added at run time carries a shell.
     g.expect_mc(0, 'OK', 'config', 'con3=pty')
     m = g.wait_log(rb"Virtual console 3 assigned device '(/dev/pts/\d+)'", 'con3 pty')
-    fd = os.open(m.group(1).decode(), os.O_RDWR | os.O_NOCTTY)
-    tty.setraw(fd)
-    p = Peer(fd)
+    p = open_pty(m.group(1).decode())
     time.sleep(0.5)
     p.send(b'tty\r')
     p.expect(rb'/dev/tty3\r\n', 'a shell on con3 added at run time')
