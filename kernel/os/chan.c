@@ -9,6 +9,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -126,57 +127,55 @@ long os_write_wait(int fd, const void *buf, unsigned long n, int timeout_ms)
 }
 
 /*
- * Start `xterm -T title -e sh -c HELPER glass-xterm SLAVE`, where the
+ * Start `xterm -T title -e /bin/sh -c HELPER glass-xterm SLAVE`, where the
  * helper, running on xterm's own terminal, relays bytes between it and
- * the pty slave. Double fork: xterm is not our child, so glass's
- * waitpid calls (which wait for stubs by pid) never see it, and it
- * leads its own session (its pid is its process group, for os_kill_group).
- * Returns xterm's pid or -errno.
+ * the pty slave. Not with fork(): the CPU thread runs on a kernel stack
+ * in physmem, which is MAP_SHARED, so a forked child would write the very
+ * stack its parent returns on. posix_spawn runs the child on its own
+ * stack (CLONE_VM|CLONE_VFORK). The spawned sh starts xterm in the
+ * background and exits at once, so xterm is never glass's child (glass
+ * waits for stubs by pid) and it stays in the new session and process
+ * group the sh led (for os_kill_group). Returns that group's id, or
+ * -ENOENT when there is no xterm on PATH, or -errno.
  */
 int os_xterm_start(const char *title, const char *slave)
 {
 	static const char helper[] =
 		"stty raw -echo 2>/dev/null; cat <\"$1\" & exec cat >\"$1\"";
-	int pfd[2], pid, status, xpid = -1;
+	static const char script[] =
+		"command -v xterm >/dev/null || exit 127\n"
+		"xterm -T \"$1\" -e /bin/sh -c \"$2\" glass-xterm \"$3\" &\n";
+	char *argv[] = { "sh", "-c", (char *)script, "glass-xterm-start", (char *)title,
+			 (char *)helper, (char *)slave, NULL };
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	sigset_t none, dfl;
+	int pid, status, err;
 
-	if (pipe2(pfd, O_CLOEXEC))
-		return -errno;
-	pid = fork();
-	if (pid < 0) {
-		close(pfd[0]);
-		close(pfd[1]);
-		return -errno;
-	}
-	if (pid == 0) {
-		int gpid = fork();
-
-		if (gpid == 0) {
-			sigset_t none;
-			int null = open("/dev/null", O_RDWR);
-
-			sigemptyset(&none);
-			sigprocmask(SIG_SETMASK, &none, NULL);
-			signal(SIGPIPE, SIG_DFL);
-			setsid();
-			if (null >= 0) {
-				dup2(null, 0);
-				dup2(null, 1);
-			}
-			execlp("xterm", "xterm", "-T", title, "-e", "/bin/sh", "-c", helper,
-			       "glass-xterm", slave, (char *)NULL);
-			_exit(127);
-		}
-		if (write(pfd[1], &gpid, sizeof(gpid)) != sizeof(gpid))
-			_exit(1);
-		_exit(gpid < 0);
-	}
-	close(pfd[1]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (read(pfd[0], &xpid, sizeof(xpid)) != sizeof(xpid))
-		xpid = -1;
-	close(pfd[0]);
-	return xpid > 0 ? xpid : -ECHILD;
+	sigemptyset(&none);
+	sigemptyset(&dfl);
+	sigaddset(&dfl, SIGPIPE);       /* glass ignores it; xterm must not */
+	posix_spawnattr_init(&attr);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK |
+				 POSIX_SPAWN_SETSIGDEF);
+	posix_spawnattr_setsigmask(&attr, &none);
+	posix_spawnattr_setsigdefault(&attr, &dfl);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	err = posix_spawn(&pid, "/bin/sh", &fa, &attr, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
+	if (err)
+		return -err;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+		return -ENOENT;
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		return -ECHILD;
+	return pid;
 }
 
 void os_kill_group(int pgid, int sig)

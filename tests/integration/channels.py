@@ -415,6 +415,9 @@ def test_config():
     time.sleep(1)
     g.expect_mc(1, 'Device is currently open', 'remove', 'ssl2')
     g.expect_mc(1, 'Device is already open', 'config', 'ssl2=null')
+    if not shutil.which('xterm'):
+        g.expect_mc(1, 'cannot set up the channel: error 2', 'config', 'con2=xterm')
+        g.expect_mc(0, 'OK none', 'config', 'con2')
     # A console line added at run time carries a shell.
     g.expect_mc(0, 'OK', 'config', 'con3=pty')
     m = g.wait_log(rb"Virtual console 3 assigned device '(/dev/pts/\d+)'", 'con3 pty')
@@ -438,16 +441,24 @@ def test_xterm():
     env = dict(os.environ, PATH=bindir + ':' + os.environ['PATH'], XTERM_OUT=xout,
                XTERM_KEYS='echo xt$((40+2))\\r', XTERM_UNTIL='xt42\r\n')
     g = Glass(['con1=xterm'], 'setsid sh -c "exec sh </dev/tty1 >/dev/tty1 2>&1"; '
-              'echo xterm-shell-ended; poweroff -f', env=env)
-    g.wait_out(b'xterm-shell-ended\n', 'the shell on con1 ending when the xterm closed')
-    out = open(xout, 'rb').read()
-    if b'xt42\r\n' not in out:
-        fail('the xterm stand-in did not see the command output: %r' % out)
-    title = open(xout + '.title').read().strip()
-    if title != 'Glass con1':
-        fail('xterm title %r' % title)
-    ok('xterm: a shell on con1 answered keys typed in the (stand-in) xterm, title %r' % title)
-    ok('xterm: closing the window hangs the line up')
+              'echo xterm-shell-ended; '
+              'while ! (exec </dev/tty2) 2>/dev/null; do sleep 0.2; done; '
+              'setsid sh -c "exec sh </dev/tty2 >/dev/tty2 2>&1"; echo xterm2-ended; poweroff -f',
+              env=env)
+    # At boot (con1=xterm) and at run time (config con2=xterm).
+    for con, done in (('con1', b'xterm-shell-ended\n'), ('con2', b'xterm2-ended\n')):
+        if con == 'con2':
+            g.expect_mc(0, 'OK', 'config', 'con2=xterm')
+        g.wait_out(done, 'the shell on %s ending when the xterm closed' % con)
+        out = open(xout + '-' + con, 'rb').read()
+        if b'xt42\r\n' not in out:
+            fail('the xterm stand-in of %s did not see the command output: %r' % (con, out))
+        title = open(xout + '-' + con + '.title').read().strip()
+        if title != 'Glass ' + con:
+            fail('xterm title %r' % title)
+        ok('xterm: a shell on %s answered keys typed in the (stand-in) xterm, title %r' %
+           (con, title))
+        ok('xterm: closing the window hangs %s up' % con)
     if g.wait_exit() != 0:
         fail('glass did not exit 0')
 
@@ -457,6 +468,11 @@ try:
     test_port()
     test_config()
     test_xterm()
+    for g in glasses:
+        g.read_log()
+        if b'BUG:' in g.log or b'panic' in g.log:
+            fail('glass %s logged a kernel bug or panic' % g.umid)
+    ok('no kernel bug or panic in any run')
 finally:
     for g in glasses:
         g.kill()
