@@ -73,11 +73,8 @@ static size_t negotiate(struct telnet *tn, u8 verb, u8 opt, u8 *reply)
 		tn->him[opt] = false;
 		return put3(reply, TN_DONT, opt);
 	case TN_DO:
-		if (tn->asked_us[opt]) {
-			tn->asked_us[opt] = false;
-			if (tn->us[opt])
-				return 0;
-		}
+		/* Our WILL turns the option on when sent: DO just answers it. */
+		tn->asked_us[opt] = false;
 		if (tn->us[opt])
 			return 0;
 		if (our_option(opt)) {
