@@ -35,7 +35,7 @@ class Glass:
     (the kernel log) read as it comes."""
     n = 0
 
-    def __init__(self, args, script, env=None):
+    def __init__(self, args, script, env=None, pass_fds=()):
         Glass.n += 1
         self.umid = '%s-%d' % (UMID, Glass.n)
         self.outp = os.path.join(TMP, self.umid + '.out')
@@ -44,7 +44,7 @@ class Glass:
             [GLASS, 'uml_dir=' + UML_DIR, 'umid=' + self.umid] + args +
             ['init=/bin/sh', '--', '-c', MOUNT + script],
             stdin=subprocess.DEVNULL, stdout=open(self.outp, 'wb'),
-            stderr=subprocess.PIPE, env=env)
+            stderr=subprocess.PIPE, env=env, pass_fds=pass_fds)
         os.set_blocking(self.proc.stderr.fileno(), False)
         glasses.append(self)
 
@@ -189,12 +189,20 @@ def shell_checks(p, name, ttyname, eol=b'\r'):
 # ---------------------------------------------------------------------
 # 1. pty: ssl0=pty, plus null and none lines
 def test_pty():
-    g = Glass(['ssl0=pty', 'con1=null'],
+    fd3 = os.path.join(TMP, 'fd3.out')
+    f3 = os.open(fd3, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    if f3 != 3:
+        os.dup2(f3, 3)
+        os.close(f3)
+    g = Glass(['ssl0=pty', 'con1=null', 'con4=fd:3'],
+              'echo via-fd3 >/dev/tty4; '
               'echo x >/dev/tty1 && echo null-write-ok; cat /dev/tty1; echo null-read=$?; '
               'cat /dev/ttyS1 2>/dev/null || echo none-absent; '
               'cat /dev/tty2 2>/dev/null || echo none-absent-tty2; '
               'setsid sh -c "exec sh </dev/ttyS0 >/dev/ttyS0 2>&1"; echo ended1; '
-              'setsid sh -c "exec sh </dev/ttyS0 >/dev/ttyS0 2>&1"; echo ended2; poweroff -f')
+              'setsid sh -c "exec sh </dev/ttyS0 >/dev/ttyS0 2>&1"; echo ended2; poweroff -f',
+              pass_fds=(3,))
+    os.close(3)
     m = g.wait_log(rb"Serial line 0 assigned device '(/dev/pts/\d+)'", 'pty announcement')
     pts = m.group(1).decode()
     ok('announced: ' + m.group(0).decode())
@@ -203,6 +211,10 @@ def test_pty():
     g.wait_out(b'none-absent\n', 'ssl1 (none) absent')
     g.wait_out(b'none-absent-tty2\n', 'con2 (none by default) absent')
     ok('null: output dropped, end of file; none: no device')
+    if open(fd3, 'rb').read() != b'via-fd3\r\n':
+        fail('con4=fd:3 wrote %r' % open(fd3, 'rb').read())
+    g.expect_mc(0, 'OK fd:3', 'config', 'con4')
+    ok('fd: con4=fd:3 writes to glass\'s fd 3')
     st, text = g.mc('config', 'ssl0')
     if text != 'OK pty:' + pts:
         fail('config ssl0 said %r' % text)

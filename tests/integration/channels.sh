@@ -5,7 +5,7 @@
 # and a working line when it comes back; port lines with the telnet
 # negotiation checked byte by byte, two lines on one port, a refused
 # third connection, disconnect and reconnect, Debian's telnet client in
-# character mode; the listener on 127.0.0.1 only; null and none lines;
+# character mode; the listener on 127.0.0.1 only; fd:N, null and none lines;
 # config/remove at run time through uml_mconsole with UML's errors; an
 # xterm line through a stand-in xterm on PATH that types at the shell.
 . "$(dirname "$0")/lib.sh"
