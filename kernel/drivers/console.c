@@ -1,202 +1,89 @@
 /*
- * The console: the tty behind /dev/console, /dev/tty0 and /dev/tty1, and
- * its host channel, UML's con0= syntax: "fd:IN,fd:OUT" or "fd:N" (both
- * ways), "null" or "none" (output dropped, input at end of file). The
- * default is "fd:0,fd:1".
+ * The virtual consoles, UML's con0..con7: lines (line.c) whose channels
+ * come from the command line (con0=, conN=, con=) or mconsole config.
+ * con0 is the console: /dev/console and /dev/tty0, default fd:0,fd:1,
+ * its host terminal (when it is one) in raw mode with its window size,
+ * kernel messages with CRLF there. conN is /dev/ttyN, default none.
  *
- * Output goes to the host synchronously after OPOST processing, so
- * nothing is lost if Glass exits right after. Input: a pollable host fd
- * (tty, pipe, socket) is an interrupt (os_irq_add) whose handler feeds
- * the line discipline; a host tty is put in raw mode so ^C and ^Z reach
- * the guest's line discipline, and its window size is the console's. A
- * host fd epoll refuses (a regular file, /dev/null) is read on demand
- * from the reader's path; it never blocks. When the tty's input buffer
- * is full, the interrupt stops reading the host fd until a reader makes
- * room, so nothing is dropped. End of host input is a hangup:
- * readers see end of file once the buffered input is drained.
- *
- * CPU thread: console_init at boot, the interrupt handler from the event
- * loop, console_open_init_fds in pid 1 before it execs init.
+ * CPU thread: console_init at boot, after the command line's device
+ * words; console_open_init_fds in pid 1 before it execs init.
  */
 #include <glass/fs.h>
 #include <glass/init.h>
+#include <glass/line.h>
+#include <glass/mc_device.h>
 #include <glass/os.h>
 #include <glass/proc.h>
 #include <glass/sched.h>
 #include <glass/tty.h>
 
-extern bool printk_crlf;
+#define NR_CONSOLES 8
 
 struct tty_struct *console_tty;
-static struct tty_struct console_tty_struct;
-static int con_in = -1, con_out = -1;
-static bool con_in_is_tty;
-static bool con_throttled;      /* con_in unwatched while the tty is full */
+static struct line consoles[NR_CONSOLES];
+static struct line_class con_class = {
+	.name = "con",
+	.lines = consoles,
+	.nr = NR_CONSOLES,
+	.first_default = 1,     /* con= leaves con0 alone */
+};
 
-static void con_write(struct tty_struct *tty, const u8 *buf, size_t n)
+static const char *const con_names[NR_CONSOLES] = {
+	"console", "tty1", "tty2", "tty3", "tty4", "tty5", "tty6", "tty7",
+};
+
+/* Before the command line's con words are applied (an initcall). */
+static int con_lines_init(void)
 {
-	int retries = 0;
+	for (int i = 0; i < NR_CONSOLES; i++) {
+		struct line *l = &consoles[i];
 
-	while (n && con_out >= 0) {
-		long w = os_write(con_out, buf, n);
-
-		if ((w == -EINTR || w == -EAGAIN) && retries++ < 1000)
-			continue;
-		if (w <= 0)
-			return;         /* the host side is gone: drop it */
-		buf += w;
-		n -= w;
+		line_init(l, "Virtual console", "con", i, MKDEV(TTY_MAJOR, i));
+		l->tty.name = con_names[i];
 	}
-}
-
-static void con_update_winsize(struct tty_struct *tty)
-{
-	struct winsize ws = tty->winsize;
-
-	/* A host pty that never had a size says 0x0: keep 24x80 then. */
-	if (con_in_is_tty && !os_tty_winsize(con_in, &ws.ws_row, &ws.ws_col) &&
-	    ws.ws_row && ws.ws_col)
-		tty_set_winsize(tty, &ws);
-}
-
-/* Interrupt: the host says con_in is readable. */
-static void con_interrupt(int fd, void *arg)
-{
-	struct tty_struct *tty = arg;
-	size_t room = n_tty_receive_room(tty);
-	u8 buf[256];
-	long n;
-
-	if (!room) {
-		/* Leave the rest with the host (a pipe writer waits, as at
-		 * a terminal) until a reader makes room: con_unthrottle. */
-		os_irq_del(fd);
-		con_throttled = true;
-		return;
-	}
-	n = os_read(fd, buf, min(sizeof(buf), room));
-	if (n > 0) {
-		/* A resize of the host terminal shows up with the next key. */
-		con_update_winsize(tty);
-		n_tty_receive(tty, buf, n);
-		return;
-	}
-	if (n == -EAGAIN || n == -EINTR)
-		return;
-	os_irq_del(fd);
-	tty_hangup(tty);
-}
-
-static void con_unthrottle(struct tty_struct *tty)
-{
-	if (!con_throttled || !n_tty_receive_room(tty))
-		return;
-	con_throttled = false;
-	if (os_irq_add(con_in, con_interrupt, tty))
-		tty_hangup(tty);        /* no slot left: cannot take input again */
-}
-
-/* A host file that cannot be polled: read it when a reader wants data. */
-static long con_pull_input(struct tty_struct *tty)
-{
-	u8 buf[256];
-	long n = con_in >= 0 ? os_read(con_in, buf, sizeof(buf)) : 0;
-
-	if (n > 0) {
-		n_tty_receive(tty, buf, n);
-		return n;
-	}
-	tty_hangup(tty);
+	consoles[0].console = true;
+	chan_parse("fd:0,fd:1", &consoles[0].spec);
 	return 0;
 }
+core_initcall(con_lines_init);
 
-static const struct tty_operations con_ops_irq = {
-	.write = con_write,
-	.unthrottle = con_unthrottle,
-};
-
-static const struct tty_operations con_ops_pull = {
-	.write = con_write,
-	.pull_input = con_pull_input,
-};
-
-static int parse_fd(const char *s, const char **end)
-{
-	int fd = 0;
-
-	if (strncmp(s, "fd:", 3))
-		return -1;
-	s += 3;
-	if (*s < '0' || *s > '9')
-		return -1;
-	while (*s >= '0' && *s <= '9')
-		fd = fd * 10 + (*s++ - '0');
-	*end = s;
-	return fd;
-}
-
-/* "fd:N", "fd:N,fd:M", "null", "none"; false if not understood. */
-static bool parse_channel(const char *s, int *in, int *out)
-{
-	const char *end;
-
-	if (!strcmp(s, "null") || !strcmp(s, "none")) {
-		*in = *out = -1;
-		return true;
-	}
-	*in = parse_fd(s, &end);
-	if (*in < 0)
-		return false;
-	if (!*end) {
-		*out = *in;
-		return true;
-	}
-	if (*end != ',')
-		return false;
-	*out = parse_fd(end + 1, &end);
-	return *out >= 0 && !*end;
-}
-
+/* Boot, after the command line: every console line gets its channel.
+ * con0 is /dev/console and /dev/tty0; conN is /dev/ttyN. */
 void console_init(void)
 {
-	struct tty_struct *tty = &console_tty_struct;
-	const char *chan = boot.con0 ? boot.con0 : "fd:0,fd:1";
-	int pollable = 0;
+	struct line *con0 = &consoles[0];
 
-	n_tty_init(tty);
-	tty->name = "console";
-	tty->dev = MKDEV(TTY_MAJOR, 1);
-	tty->winsize.ws_row = 24;
-	tty->winsize.ws_col = 80;
-	if (!parse_channel(chan, &con_in, &con_out)) {
-		pr_warn("console: channel \"%s\" is not supported; using fd:0,fd:1\n", chan);
-		con_in = 0;
-		con_out = 1;
-	}
-	if (con_in >= 0) {
-		pollable = os_fd_pollable(con_in);
-		if (pollable < 0)
-			con_in = -1;    /* closed: like /dev/null */
-	}
-	tty->ops = pollable == 1 ? &con_ops_irq : &con_ops_pull;
-	if (pollable == 1) {
-		if (os_fd_is_tty(con_in) == 1 && !os_tty_set_raw(con_in)) {
-			con_in_is_tty = true;
-			printk_crlf = true;
-			con_update_winsize(tty);
-		}
-		if (os_irq_add(con_in, con_interrupt, tty)) {
-			pr_warn("console: cannot watch host fd %d for input\n", con_in);
-			tty->ops = &con_ops_pull;
-		}
-	}
-	if (con_in < 0)
-		tty->hung_up = true;
-	tty_register_device(tty, MKDEV(TTYAUX_MAJOR, 1));
-	tty_register_device(tty, MKDEV(TTY_MAJOR, 0));
-	tty_register_device(tty, MKDEV(TTY_MAJOR, 1));
-	console_tty = tty;
+	line_class_start(&con_class);
+	tty_register_device(&con0->tty, MKDEV(TTYAUX_MAJOR, 1));
+	console_tty = &con0->tty;
 }
+
+static int con_config(const char *str, struct cmd_out *out)
+{
+	return line_class_config(&con_class, str, out);
+}
+
+static int con_get_config(const char *str, struct cmd_out *out)
+{
+	return line_class_get_config(&con_class, str, out);
+}
+
+static int con_remove(const char *str, struct cmd_out *out)
+{
+	return line_class_remove(&con_class, str, out);
+}
+
+static const struct mc_device con_device = {
+	.name = "con",
+	.usage = "con0=CHANNEL",
+	.help = "the console (/dev/console, tty0): fd:IN,fd:OUT (default fd:0,fd:1), fd:N, "
+		"pty, port:N, xterm, null; conN= (N 1-7, /dev/ttyN) and con= for all but con0 "
+		"(default none)",
+	.config = con_config,
+	.get_config = con_get_config,
+	.remove = con_remove,
+};
+MC_DEVICE(con_device);
 
 /* pid 1 starts as a kernel thread sharing the idle task's tables. */
 static void init_own_tables(void)

@@ -1,7 +1,8 @@
 /*
- * The tty layer: device nodes /dev/tty (5,0), /dev/console (5,1), tty0
- * and tty1 (4,0 and 4,1); blocking reads with VMIN/VTIME, writes, poll,
- * the termios and job-control ioctls, and controlling terminals.
+ * The tty layer: device nodes /dev/tty (5,0), /dev/console (5,1), tty0-7
+ * (4,0-7) and ttyS0-3 (4,64-67), each backed by a line (line.c) when
+ * registered; blocking reads with VMIN/VTIME, writes, poll, the termios
+ * and job-control ioctls, controlling terminals and hang-ups.
  *
  * Job control follows Linux: a session leader that opens a tty without
  * O_NOCTTY, and that has none, acquires it (not through /dev/console or
@@ -19,7 +20,7 @@
 #include <glass/sched.h>
 #include <glass/tty.h>
 
-#define MAX_TTY_DEVS 8
+#define MAX_TTY_DEVS 24
 
 static struct {
 	unsigned long dev;
@@ -38,6 +39,15 @@ int tty_register_device(struct tty_struct *tty, unsigned long dev)
 		}
 	}
 	return -ENOSPC;
+}
+
+/* Every node of tty goes: opens get ENXIO (open files stay). */
+int tty_unregister_device(struct tty_struct *tty)
+{
+	for (int i = 0; i < MAX_TTY_DEVS; i++)
+		if (tty_devs[i].tty == tty)
+			tty_devs[i].tty = NULL;
+	return 0;
 }
 
 static struct tty_struct *tty_lookup(unsigned long dev)
@@ -161,6 +171,8 @@ static int tty_open(struct inode *inode, struct file *f)
 	}
 	f->f_op = dev == MKDEV(TTYAUX_MAJOR, 1) ? &tty_console_fops : &tty_fops;
 	f->private_data = tty;
+	if (tty->ops && tty->ops->open)
+		tty->ops->open(tty);
 	tty->count++;
 	if (!noctty && sig && sig->session == current->tgid && !sig->tty && !tty_owned(tty))
 		proc_set_tty(tty);
@@ -523,7 +535,23 @@ void tty_hangup(struct tty_struct *tty)
 	n_tty_hangup(tty);
 }
 
-/* Majors 4 (tty0, tty1) and 5 (/dev/tty, /dev/console). */
+void tty_vhangup(struct tty_struct *tty)
+{
+	pid_t session = tty->session;
+
+	n_tty_hangup(tty);
+	if (!session)
+		return;
+	/* The leader first (its group is the session's id), then the
+	 * foreground group, which disassociate_ctty signals. */
+	if (session != tty->pgrp && session_alive(session)) {
+		kill_pgrp(session, SIGHUP, 1);
+		kill_pgrp(session, SIGCONT, 1);
+	}
+	disassociate_ctty(tty, session, false);
+}
+
+/* Majors 4 (tty0-7, ttyS0-3) and 5 (/dev/tty, /dev/console). */
 static int tty_class_init(void)
 {
 	int err = register_chrdev(TTY_MAJOR, "tty", &tty_fops);

@@ -182,6 +182,7 @@ __noreturn void start_kernel(void)
 	mc_devices_boot();
 	populate_rootfs();
 	console_init();
+	ssl_init();
 	if (!kthread_run(kernel_init, NULL, "init"))
 		panic("cannot create init");
 	cpu_idle();

@@ -1,11 +1,12 @@
 #!/bin/bash
-# ./glass --help lists every option of issue 2 and exits 0.
+# ./glass --help lists every option of issue 2 (and the line classes
+# con0=, conN=, sslN= of issue 3) and exits 0.
 . "$(dirname "$0")/lib.sh"
 
 glass_run --no-umid --help
 expect_status 0
 cat "$GLASS_OUT" "$GLASS_ERR" >"$TEST_TMP/help"
-for o in mem= umid= uml_dir= initrd= rdinit= init= con0= loglevel= quiet hostfs= max_tasks=; do
+for o in mem= umid= uml_dir= initrd= rdinit= init= con0= conN= sslN= loglevel= quiet hostfs= max_tasks=; do
 	if grep -qE -- "(^|[[:space:]])$o" "$TEST_TMP/help"; then ok "lists $o"
 	else fail "--help does not list $o"; fi
 done

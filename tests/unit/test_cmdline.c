@@ -77,7 +77,7 @@ START_TEST(help_lists_every_option)
 {
 	char *a[] = { "glass", "--help", NULL };
 	const char *names[] = { "mem=", "umid=", "uml_dir=", "initrd=", "rdinit=", "init=",
-				"con0=", "loglevel=", "quiet", "hostfs=", "max_tasks=" };
+				"loglevel=", "quiet", "hostfs=", "max_tasks=" };
 
 	fake_out_len = 0;
 	ck_assert_int_eq(parse(2, a), 1);

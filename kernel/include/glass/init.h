@@ -24,7 +24,6 @@ struct boot_params {
 	const char *initrd;
 	const char *rdinit;
 	const char *init;
-	const char *con0;
 	const char *hostfs;
 	int loglevel;
 	bool quiet;

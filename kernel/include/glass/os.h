@@ -225,6 +225,22 @@ int os_tty_winsize(int fd, u16 *rows, u16 *cols);
 long os_read_nonblock(int fd, void *buf, unsigned long n);
 int os_fd_pollable(int fd);
 
+/* --- console and serial-line channels (kernel/os/chan.c) --- */
+/* A host pty in raw mode: the master fd; the slave's path into name. */
+int os_pty_open(char *name, unsigned long len);
+/* 1 if the other end of fd is gone (no slave open, peer closed). */
+int os_fd_hung_up(int fd);
+/* A listening TCP socket on 127.0.0.1:port (non-blocking). */
+int os_tcp_listen(int port);
+/* A waiting connection on a listening socket, or -EAGAIN. */
+int os_accept(int fd);
+/* Write all of buf, waiting at most timeout_ms for room in all. */
+long os_write_wait(int fd, const void *buf, unsigned long n, int timeout_ms);
+/* Run xterm with a helper relaying between it and the pty slave; xterm's
+ * pid (which leads its own process group) or -errno. */
+int os_xterm_start(const char *title, const char *slave);
+void os_kill_group(int pgid, int sig);
+
 /* Path operations for hostfs (kernel/os/hostfs.c). */
 int os_mkdir(const char *path, int mode);
 int os_rmdir(const char *path);

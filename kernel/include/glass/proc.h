@@ -33,6 +33,7 @@ void exit_signals(struct task_struct *t);
 
 /* console (drivers) */
 void console_init(void);
+void ssl_init(void);
 void console_open_init_fds(void);
 
 #endif

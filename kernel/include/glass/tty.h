@@ -181,6 +181,8 @@ struct tty_operations {
 	/* A reader made room in the input buffer: a driver that stopped
 	 * taking input when n_tty_receive_room() was 0 may take it again. */
 	void (*unthrottle)(struct tty_struct *tty);
+	/* A file is being opened (tty->count is the number open before). */
+	void (*open)(struct tty_struct *tty);
 };
 
 struct tty_struct {
@@ -243,8 +245,12 @@ void n_tty_hangup(struct tty_struct *tty);
 extern const struct file_operations tty_fops;
 /* Make tty reachable through device dev (kernel encoding). */
 int tty_register_device(struct tty_struct *tty, unsigned long dev);
+int tty_unregister_device(struct tty_struct *tty);
 /* Host input ended: readers get 0 once the buffer is drained. */
 void tty_hangup(struct tty_struct *tty);
+/* The peer went away (modem hang-up): tty_hangup, and the session gets
+ * SIGHUP and SIGCONT and loses the tty, as Linux's tty_vhangup. */
+void tty_vhangup(struct tty_struct *tty);
 void tty_set_winsize(struct tty_struct *tty, const struct winsize *ws);
 /* The session's leader is gone: SIGHUP to the foreground group, and the
  * session loses its controlling tty (Linux's disassociate_ctty). */
