@@ -19,6 +19,7 @@
 static struct gdb_state gdb_st;
 bool gdb_attached;
 static char endpoint[160];     /* what target remote takes; "" if none */
+bool boot_stop_pending;         /* debug: the stop at start_kernel is ahead */
 
 struct hw_slot {
 	bool used;
@@ -282,10 +283,11 @@ void __monitor_text gdb_monitor_connected(void)
 	gdb_init(&gdb_st, &target_ops, NULL, gdb_put, NULL);
 	gdb_connect(&gdb_st);
 	gdb_attached = true;
-	/* Stop on connect, before gdb asks "?". */
+	/* Stop on connect, before gdb asks "?" — unless debug's stop at
+	 * start_kernel is still to come. */
 	if (cpu_parked())
 		cpu_stop.reported = false;
-	else
+	else if (!boot_stop_pending)
 		cpu_interrupt(STOP_GDB);
 	gdb_monitor_wake();
 }
@@ -358,6 +360,7 @@ int gdb_boot(const char *transport, bool wait)
 	printk(KERN_INFO "gdb stub: target remote %s\n", where);
 	if (!wait)
 		return 0;
+	boot_stop_pending = true;
 	err = bp_insert((u64)start_kernel, true);
 	if (err) {
 		printk(KERN_EMERG "glass: debug: cannot stop at start_kernel: error %d\n", -err);

@@ -44,6 +44,7 @@ static void park(enum stop_owner owner, const struct gdb_stop *why, bool safe_po
 	os_trap_get_regs(&r);
 	cpu_stop.sp = r.gpr[7];
 	cpu_stop.live = live_task(cpu_stop.sp);
+	boot_stop_pending = false;
 	cpu_stop.owner = owner;
 	cpu_stop.why = *why;
 	cpu_stop.safe_point = safe_point;

@@ -42,7 +42,10 @@ static int con_lines_init(void)
 		l->tty.name = con_names[i];
 	}
 	consoles[0].console = true;
-	chan_parse("fd:0,fd:1", &consoles[0].spec);
+	/* With gdb on stdin and stdout, the console moves to a pty (its
+	 * name is in the log, on stderr). */
+	chan_parse(boot.gdb && !strcmp(boot.gdb, "stdio") ? "pty" : "fd:0,fd:1",
+		   &consoles[0].spec);
 	return 0;
 }
 core_initcall(con_lines_init);

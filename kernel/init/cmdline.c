@@ -43,7 +43,8 @@ static const struct option options[] = {
 	  "seconds mconsole waits for the kernel to take a command (default 5)" },
 	{ "debug", OPT_GDB, BP(gdb),
 	  "start the gdb stub and wait for gdb before start_kernel; =unix (default: "
-	  "<umid dir>/gdb), =tcp:PORT (127.0.0.1 only: any local user can connect)" },
+	  "<umid dir>/gdb), =tcp:PORT (127.0.0.1 only: any local user can connect), "
+	  "=stdio (target remote | ./glass debug=stdio; the console moves to a pty)" },
 	{ "gdb", OPT_GDB, BP(gdb), "start the gdb stub without waiting; =unix or =tcp:PORT" },
 	{ "inject", OPT_INT, BP(inject),
 	  "1: enable mconsole's inject commands, which break the kernel on purpose (tests)" },
@@ -103,7 +104,7 @@ static int set_option(const struct option *o, const char *val,
 	case OPT_GDB:
 		if (!val)
 			val = "unix";
-		if (strcmp(val, "unix") && (strncmp(val, "tcp:", 4) ||
+		if (strcmp(val, "unix") && strcmp(val, "stdio") && (strncmp(val, "tcp:", 4) ||
 		    kstrtoint(val + 4, 10, &iv) || iv < 1 || iv > 65535))
 			goto bad;
 		*(const char **)field = val;

@@ -44,7 +44,9 @@ static int sock_fd = -1;                /* mconsole */
 static int kick_fd = -1;                /* monitor to CPU: mconsole queue */
 static int wake_fd = -1;                /* CPU to monitor: park changes */
 static int gdb_listen_fd = -1;
-static int gdb_fd = -1;                 /* the connection */
+static int gdb_fd = -1;                 /* the connection: input */
+static int gdb_out_fd = -1;             /* and output (stdio: fd 1) */
+static int gdb_stdio_pending;           /* debug=stdio: connect to 0 and 1 */
 static pthread_t monitor_thread;
 /* mconsole=notify: an unbound socket and the listener's address, fixed at
  * boot; notify_fd is published last, so a reader that sees it sees both. */
@@ -82,14 +84,16 @@ static __monitor_text void gdb_accept(void)
 		close(fd);
 		return;
 	}
-	gdb_fd = fd;
+	gdb_fd = gdb_out_fd = fd;
 	gdb_monitor_connected();
 }
 
 static __monitor_text void gdb_hangup(void)
 {
-	close(gdb_fd);
-	gdb_fd = -1;
+	/* stdio: gdb is gone for good; its fds stay (nothing reuses them). */
+	if (gdb_fd != 0)
+		close(gdb_fd);
+	gdb_fd = gdb_out_fd = -1;
 	gdb_monitor_disconnected();
 }
 
@@ -126,6 +130,12 @@ static __monitor_text void *monitor_main(void *unused)
 {
 	for (;;) {
 		u64 next = sock_fd >= 0 ? mconsole_monitor_expire(mono_ns()) : 0;
+
+		if (__atomic_exchange_n(&gdb_stdio_pending, 0, __ATOMIC_ACQ_REL)) {
+			gdb_fd = 0;
+			gdb_out_fd = 1;
+			gdb_monitor_connected();
+		}
 		struct pollfd p[3] = { { .fd = wake_fd, .events = POLLIN } };
 		int n = 1, ig = -1, im = -1;
 		u64 v;
@@ -227,8 +237,8 @@ void __monitor_text os_gdb_send(const void *buf, unsigned long len)
 {
 	const u8 *p = buf;
 
-	while (len && gdb_fd >= 0) {
-		ssize_t n = send(gdb_fd, p, len, MSG_NOSIGNAL);
+	while (len && gdb_out_fd >= 0) {
+		ssize_t n = write(gdb_out_fd, p, len);  /* SIGPIPE is ignored */
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -411,6 +421,13 @@ int os_gdb_listen(const char *transport, char *where, unsigned long len)
 		unlink(where);
 		if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) || chmod(where, 0600))
 			goto fail;
+	} else if (!strcmp(transport, "stdio")) {
+		/* `target remote | ./glass debug=stdio`: gdb is our stdin and
+		 * stdout, connected from the start. */
+		snprintf(where, len, "stdio");
+		__atomic_store_n(&gdb_stdio_pending, 1, __ATOMIC_RELEASE);
+		os_monitor_wake();
+		return 0;
 	} else if (!strncmp(transport, "tcp:", 4)) {
 		struct sockaddr_in sin = { .sin_family = AF_INET,
 					   .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };

@@ -92,6 +92,7 @@ extern bool gdb_attached;
 /* Boot: debug[=T] / gdb=T from the command line (before start_kernel). */
 int gdb_boot(const char *transport, bool wait);
 /* Its monitor-thread entry points are in glass/monitor.h. */
+extern bool boot_stop_pending;
 bool gdb_listening(void);
 const char *gdb_endpoint(void);
 void gdb_set_endpoint(const char *where);

@@ -1,0 +1,20 @@
+#!/bin/bash
+# gdb=stdio: `target remote | ./glass debug=stdio …`. gdb talks on glass's
+# stdin and stdout, the console moves to a pty named on stderr, and the
+# kernel stops at start_kernel, runs on, and gdb hears init's exit status.
+. "$(dirname "$0")/lib.sh"
+
+command -v gdb >/dev/null || { fail "gdb missing"; finish; }
+out=$TEST_TMP/gdb.out
+timeout -k 5 90 gdb -nx -q -batch \
+	-ex "target remote | $GLASS debug=stdio uml_dir=$UML_DIR umid=stdio-$$ init=/bin/sh -- -c 'echo hi; exit 3'" \
+	-ex 'bt 1' -ex 'info threads' -ex continue "$GLASS" >"$out" 2>&1
+check() {
+	if grep -qE -- "$2" "$out"; then ok "$1"; else fail "$1: no /$2/"; fi
+}
+check "stopped at start_kernel" '^#0  start_kernel \(\) at kernel/init/main\.c'
+check "idle is the thread" 'Thread 4194304 "swapper"'
+check "console on a pty, named on stderr" "Virtual console 0 assigned device '/dev/pts/[0-9]+'"
+check "init's exit status reaches gdb" 'exited with code 03'
+[ "$_failures" = 0 ] || tail -n 20 "$out"
+finish
