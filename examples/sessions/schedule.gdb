@@ -11,6 +11,8 @@
 # expect: hit Breakpoint 3, handle_mm_fault \(
 # expect: hit Breakpoint 4, vprintk \(
 # expect: "sleep" \(S hrtimer_nanosleep\)
+# expect: hit Breakpoint 5, sys_wait4 \(
+# expect: ^\$1 = 77$
 # guest: ready
 set pagination off
 set confirm off
@@ -37,5 +39,14 @@ delete
 break vprintk
 continue
 delete
+# a syscall handler: the loop's shell waits for its sleep
+break sys_wait4
+continue
+bt 2
+delete
+# memory writes: a kernel variable, set and read back
+set var hung_task_timeout_secs = 77
+print hung_task_timeout_secs
+set var hung_task_timeout_secs = 120
 info threads
 detach

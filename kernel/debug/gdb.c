@@ -84,7 +84,11 @@ static __monitor_text int t_read_regs(void *t, long tid, struct gdb_regs *r)
 		os_trap_get_regs(r);
 		return 0;
 	}
-	return task_switch_regs(task, r);
+	/* A zombie's stack is gone: every register unavailable, which gdb
+	 * shows, rather than an error, which would end `info threads`. */
+	if (task_switch_regs(task, r))
+		*r = (struct gdb_regs){ .valid = 0 };
+	return 0;
 }
 
 static __monitor_text int t_write_regs(void *t, long tid, const struct gdb_regs *r)
