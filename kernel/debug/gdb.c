@@ -27,7 +27,7 @@ struct hw_slot {
 	u64 addr;
 	unsigned len;
 };
-static struct hw_slot hw[OS_HW_SLOTS];
+static struct hw_slot hw[HW_STEP_SLOT];
 
 static __monitor_text long live_tid(void)
 {
@@ -133,7 +133,7 @@ static __monitor_text int hw_insert(enum gdb_bp_type type, u64 addr, unsigned le
 		return -ENOSYS;
 	if (type != GDB_BP_HW && len != 1 && len != 2 && len != 4 && len != 8)
 		return -EINVAL;
-	for (int i = 0; i < OS_HW_SLOTS; i++) {
+	for (int i = 0; i < HW_STEP_SLOT; i++) {
 		if (hw[i].used)
 			continue;
 		err = os_hw_break_set(i, os_type, addr, len);
@@ -147,7 +147,7 @@ static __monitor_text int hw_insert(enum gdb_bp_type type, u64 addr, unsigned le
 
 static __monitor_text int hw_remove(enum gdb_bp_type type, u64 addr)
 {
-	for (int i = 0; i < OS_HW_SLOTS; i++) {
+	for (int i = 0; i < HW_STEP_SLOT; i++) {
 		if (hw[i].used && hw[i].type == type && hw[i].addr == addr) {
 			os_hw_break_clear(i);
 			hw[i].used = false;
@@ -161,7 +161,7 @@ struct gdb_stop hw_stop_reason(int slot)
 {
 	struct gdb_stop why = { .kind = GDB_STOP_SIGNAL, .sig = GDB_SIGTRAP };
 
-	if (slot < 0 || slot >= OS_HW_SLOTS || !hw[slot].used)
+	if (slot < 0 || slot >= HW_STEP_SLOT || !hw[slot].used)
 		return why;
 	why.addr = hw[slot].addr;
 	switch (hw[slot].type) {
@@ -240,7 +240,7 @@ static __monitor_text int t_library_at(void *t, unsigned idx, struct gdb_library
 static __monitor_text void release_all(void)
 {
 	bp_remove_all(false);
-	for (int i = 0; i < OS_HW_SLOTS; i++) {
+	for (int i = 0; i < HW_STEP_SLOT; i++) {
 		if (hw[i].used)
 			os_hw_break_clear(i);
 		hw[i].used = false;

@@ -104,6 +104,10 @@ bool debug_trap(struct os_trap *t)
 	case OS_TRAP_STEP:
 		break;
 	case OS_TRAP_WATCH:
+		if (t->slot == HW_STEP_SLOT) {  /* a step over a syscall in libc */
+			os_hw_break_clear(HW_STEP_SLOT);
+			break;
+		}
 		why = hw_stop_reason(t->slot);
 		break;
 	case OS_TRAP_REQUEST:
@@ -125,7 +129,9 @@ bool debug_trap(struct os_trap *t)
 }
 
 /* Monitor thread. Stepping a syscall instruction with TF would run the
- * next instruction too (reference/gdb-rsp.md): an int3 after it instead. */
+ * next instruction too (reference/gdb-rsp.md): a breakpoint after it
+ * instead — an int3 in our own text, a debug register (the CPU thread's
+ * alone) in libc, whose code the monitor thread runs too. */
 void __monitor_text cpu_resume(bool step)
 {
 	struct gdb_regs r;
@@ -133,10 +139,13 @@ void __monitor_text cpu_resume(bool step)
 
 	if (step) {
 		os_trap_get_regs(&r);
-		if (os_mem_read(r.rip, insn, 2) == 2 && insn[0] == 0x0f && insn[1] == 0x05 &&
-		    !bp_insert(r.rip + 2, true)) {
-			step_over = r.rip + 2;
-			step = false;
+		if (os_mem_read(r.rip, insn, 2) == 2 && insn[0] == 0x0f && insn[1] == 0x05) {
+			if (text_breakable(r.rip + 2) && !bp_insert(r.rip + 2, true)) {
+				step_over = r.rip + 2;
+				step = false;
+			} else if (!os_hw_break_set(HW_STEP_SLOT, 0, r.rip + 2, 1)) {
+				step = false;
+			}
 		}
 	}
 	want(step ? WANT_STEP : WANT_RESUME);

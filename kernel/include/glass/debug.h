@@ -9,6 +9,7 @@
 
 #include <glass/command.h>
 #include <glass/gdbstub.h>
+#include <glass/os.h>
 #include <glass/sched.h>
 
 /* gdb's thread id for idle (pid 0): one above any pid Linux allows. */
@@ -86,6 +87,9 @@ void bp_restore_all(void);
 bool text_breakable(u64 addr);
 
 /* ---- the gdb stub (gdb.c) ---- */
+/* gdb's watchpoints use the hardware slots below this one; this one
+ * steps over a syscall instruction in libc. */
+#define HW_STEP_SLOT (OS_HW_SLOTS - 1)
 /* Why a hardware slot's trap stopped the kernel. */
 struct gdb_stop hw_stop_reason(int slot);
 extern bool gdb_attached;
