@@ -2,6 +2,7 @@
  * Address spaces: creation (with the host process that mirrors it),
  * references, fork's copy and exec's clearing. CPU thread only.
  */
+#include <glass/usersyms.h>
 #include <glass/fs.h>
 #include "internal.h"
 
@@ -52,6 +53,7 @@ void mmput(struct mm_struct *mm)
 	free_pgtables(mm);
 	if (mm->exe_file)
 		fput(mm->exe_file);
+	user_syms_free(mm);
 	host_mm_destroy(mm);
 	kfree(mm);
 }
@@ -138,6 +140,7 @@ struct mm_struct *dup_mm(struct mm_struct *old)
 	mm->mmap_base = old->mmap_base;
 	if (old->exe_file)
 		mm->exe_file = get_file(old->exe_file);
+	user_syms_share(mm, old);
 	list_for_each_entry(v, &old->mmap, vm_list) {
 		if (v->vm_flags & VM_DONTCOPY)
 			continue;

@@ -2,6 +2,7 @@
  * execve: load a static ELF executable (ET_EXEC or static-pie ET_DYN) or a
  * #! script into a fresh address space and start it. Task context.
  */
+#include <glass/usersyms.h>
 #include <glass/elf.h>
 #include <glass/fs.h>
 #include <glass/mm.h>
@@ -481,6 +482,7 @@ static int exec_binprm(struct linux_binprm *b)
 	if (mm->exe_file)
 		fput(mm->exe_file);
 	mm->exe_file = get_file(b->file);
+	user_syms_load(mm, b->file, &b->eh, bias);
 
 	base = strrchr(b->filename, '/');
 	strscpy(current->comm, base ? base + 1 : b->filename, sizeof(current->comm));

@@ -52,4 +52,11 @@ wait_for 20 booted_twice &&
 	ok "sysrq b rebooted" || fail "sysrq b: no second boot"
 mc halt
 glass_wait
+
+# A guest program with a symbol table: sysrq t names its function.
+glass_start init=/bin/sh -- -c "mount -t hostfs none /mnt -o $TOP/build/programs/glibc && exec /mnt/monoclock 300"
+wait_for 20 grep -q 'monoclock ready' "$GLASS_OUT" || fail "monoclock did not start"
+expect_mc_re 'user: RIP: [0-9a-f]{16} \((__)?clock_nanosleep\+0x[0-9a-f]+\)' sysrq t
+mc halt
+glass_wait
 finish

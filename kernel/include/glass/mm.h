@@ -146,6 +146,7 @@ struct mm_struct {
 	unsigned long total_vm;          /* pages in VMAs */
 	unsigned long rss;               /* pages mapped */
 	struct file *exe_file;
+	struct user_syms *user_syms;     /* its functions, for sysrq t */
 	struct host_mm host;
 };
 
