@@ -216,6 +216,41 @@ static __monitor_text void sysrq_help(struct cmd_out *out)
 		 "g (debugger)\n");
 }
 
+/* cmd_out to printk, a line at a time (each gets its timestamp). */
+int printk_emit(void *ctx, const char *data, size_t len, bool err, bool more)
+{
+	static char line[256];
+	static size_t n;
+
+	for (size_t i = 0; i < len; i++) {
+		if (data[i] != '\n' && n < sizeof(line) - 1) {
+			line[n++] = data[i];
+			continue;
+		}
+		pr_err("%.*s\n", (int)n, line);
+		n = 0;
+	}
+	return 0;
+}
+
+/* A break and a key on a console line (telnet's `send brk`), on the CPU
+ * thread: the output goes to the kernel log. l and p read the running
+ * code, which here is this very handler: they are for mconsole and gdb. */
+void sysrq_console(u8 key)
+{
+	char args[2] = { (char)key, '\0' };
+	struct cmd_out out;
+
+	pr_info("sysrq: %c\n", key >= ' ' && key < 0x7f ? key : '?');
+	cmd_out_init(&out, printk_emit, NULL);
+	if (key == 'l' || key == 'p')
+		cmd_puts(&out, "sysrq l and p from the console show only the console's own "
+			 "handler: use mconsole's sysrq or gdb\n");
+	else
+		cmd_sysrq(&out, args);
+	cmd_finish(&out);
+}
+
 void __monitor_text cmd_sysrq(struct cmd_out *out, const char *args)
 {
 	if (!args[0] || (args[1] && args[1] != '\n' && args[1] != ' ')) {

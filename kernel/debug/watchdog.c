@@ -29,23 +29,6 @@ unsigned long cpu_progress;             /* bumped at scheduling points */
 
 static struct timer_list hung_timer;
 
-/* cmd_out to printk, a line at a time (each gets its timestamp). */
-static int printk_emit(void *ctx, const char *data, size_t len, bool err, bool more)
-{
-	static char line[256];
-	static size_t n;
-
-	for (size_t i = 0; i < len; i++) {
-		if (data[i] != '\n' && n < sizeof(line) - 1) {
-			line[n++] = data[i];
-			continue;
-		}
-		pr_err("%.*s\n", (int)n, line);
-		n = 0;
-	}
-	return 0;
-}
-
 static void report_hung(struct task_struct *t, u64 secs)
 {
 	struct mutex *m = t->blocked_on;

@@ -22,6 +22,7 @@
  * CPU thread: config at boot or at a safe point (mconsole), interrupts
  * and timers from the event loop, the tty hooks from task context.
  */
+#include <glass/debug.h>
 #include <glass/command.h>
 #include <glass/kernel.h>
 #include <glass/line.h>
@@ -131,6 +132,12 @@ static void receive_telnet(struct line *l, const u8 *buf, size_t n)
 			ws.ws_col = l->tn.cols;
 			tty_set_winsize(&l->tty, &ws);
 		}
+	}
+	if (l->tn.sysrq_key) {
+		u8 key = l->tn.sysrq_key;
+
+		l->tn.sysrq_key = 0;
+		sysrq_console(key);
 	}
 	if (d)
 		n_tty_receive(&l->tty, data, d);

@@ -132,9 +132,12 @@ size_t telnet_receive(struct telnet *tn, const u8 *in, size_t n, u8 *data,
 				break;
 			/* fall through */
 		case TN_DATA:
-			if (c == TN_IAC)
+			if (c == TN_IAC) {
 				tn->state = TN_GOT_IAC;
-			else {
+			} else if (tn->brk) {
+				tn->brk = false;
+				tn->sysrq_key = c;
+			} else {
 				data[d++] = c;
 				if (c == '\r')
 					tn->state = TN_CR;
@@ -161,8 +164,11 @@ size_t telnet_receive(struct telnet *tn, const u8 *in, size_t n, u8 *data,
 			case TN_IP:
 				data[d++] = 0x03;       /* as ^C typed */
 				break;
+			case TN_BRK:
+				tn->brk = true;
+				break;
 			default:
-				break;  /* NOP, DM, BRK, AYT, AO, EC, EL, GA, SE */
+				break;  /* NOP, DM, AYT, AO, EC, EL, GA, SE */
 			}
 			break;
 		case TN_GOT_VERB:

@@ -53,6 +53,24 @@ wait_for 20 booted_twice &&
 mc halt
 glass_wait
 
+# The console's break sequence: telnet's BREAK (IAC BRK), then the key.
+port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+glass_start ssl0=port:$port init=/bin/sh -- -c 'exec sleep 1000'
+wait_for 20 grep -q "listening on port $port" "$GLASS_ERR" || fail "no port line"
+/usr/bin/python3 - "$port" <<'PY' || fail "telnet break"
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+time.sleep(0.3)
+s.sendall(b"\xff\xf3t")
+time.sleep(0.5)
+s.close()
+PY
+wait_for 10 grep -q 'Show State' "$GLASS_ERR" && ok "BREAK t on a serial line ran sysrq t" ||
+	fail "no sysrq output after a telnet break"
+expect_stderr_contains 'sysrq: t'
+mc halt
+glass_wait
+
 # A guest program with a symbol table: sysrq t names its function.
 glass_start init=/bin/sh -- -c "mount -t hostfs none /mnt -o $TOP/build/programs/glibc && exec /mnt/monoclock 300"
 wait_for 20 grep -q 'monoclock ready' "$GLASS_OUT" || fail "monoclock did not start"

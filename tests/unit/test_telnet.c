@@ -166,6 +166,26 @@ START_TEST(splits_do_not_matter)
 }
 END_TEST
 
+/* IAC BRK, then a key: a sysrq request, the key not taken as data, also
+ * when the key comes in the next read. */
+START_TEST(break_makes_a_sysrq_key)
+{
+	start();
+	feed("ab\xff\xf3tc", 6);
+	ck_assert_uint_eq(dlen, 3);
+	ck_assert_mem_eq(data, "abc", 3);
+	ck_assert_int_eq(tn.sysrq_key, 't');
+	tn.sysrq_key = 0;
+	feed("\xff\xf3", 2);
+	ck_assert_uint_eq(dlen, 0);
+	ck_assert_int_eq(tn.sysrq_key, 0);
+	feed("wx", 2);
+	ck_assert_int_eq(tn.sysrq_key, 'w');
+	ck_assert_uint_eq(dlen, 1);
+	ck_assert_int_eq(data[0], 'x');
+}
+END_TEST
+
 START_TEST(output_is_escaped)
 {
 	u8 out[32];
@@ -219,6 +239,7 @@ int main(void)
 	tcase_add_test(tc, naws_sets_the_window_size);
 	tcase_add_test(tc, splits_do_not_matter);
 	tcase_add_test(tc, output_is_escaped);
+	tcase_add_test(tc, break_makes_a_sysrq_key);
 	tcase_add_test(tc, channel_syntax);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);

@@ -115,5 +115,8 @@ void inject_null_deref(void);
 
 /* ---- sysrq (sysrq.c) ---- */
 void cmd_sysrq(struct cmd_out *out, const char *args);
+void sysrq_console(u8 key);
+/* A cmd_emit_t that prints to the kernel log, line by line. */
+int printk_emit(void *ctx, const char *data, size_t len, bool err, bool more);
 
 #endif

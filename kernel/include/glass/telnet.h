@@ -8,7 +8,8 @@
  * any split of the byte stream: option requests are answered (agreeing
  * only to those options, refusing others, never acknowledging a state
  * already in effect, so no negotiation loops), IAC sequences are removed,
- * IAC IAC is a data 0xff, CR NUL and CR LF are a CR, IAC IP is ^C.
+ * IAC IAC is a data 0xff, CR NUL and CR LF are a CR, IAC IP is ^C, and
+ * IAC BRK followed by a key is a sysrq request (Linux's serial break).
  */
 #ifndef GLASS_TELNET_H
 #define GLASS_TELNET_H
@@ -54,6 +55,11 @@ struct telnet {
 	u8 sb[TELNET_SB_MAX];
 	unsigned int sb_len;
 	bool sb_overflow;
+	/* A BREAK (IAC BRK, telnet's `send brk`) makes the next data byte a
+	 * sysrq key, taken out of the data: sysrq_key, till the caller
+	 * clears it. */
+	bool brk;
+	u8 sysrq_key;
 	/* NAWS result: set when the client reported a window size. */
 	bool winsize_changed;
 	u16 rows, cols;
