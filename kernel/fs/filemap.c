@@ -44,6 +44,9 @@ static struct page *add_new_page(struct inode *inode, unsigned long index)
 
 	if (err)
 		return ERR_PTR(err);
+	/* A full tmpfs says ENOSPC, as Linux's does. */
+	if (inode->i_sb->s_max_pages && inode->i_sb->s_pages >= inode->i_sb->s_max_pages)
+		return ERR_PTR(-ENOSPC);
 	page = alloc_page(GFP_KERNEL | __GFP_ZERO);
 	if (!page)
 		return ERR_PTR(-ENOMEM);
@@ -60,6 +63,7 @@ static struct page *add_new_page(struct inode *inode, unsigned long index)
 	page->flags |= PG_uptodate;
 	inode->i_pages[index] = page;
 	inode->i_blocks += PAGE_SIZE / 512;
+	inode->i_sb->s_pages++;
 	return page;
 }
 
@@ -184,6 +188,7 @@ void truncate_inode_pages(struct inode *inode, loff_t newsize)
 		page->mapping = NULL;
 		put_page(page);
 		inode->i_blocks -= PAGE_SIZE / 512;
+		inode->i_sb->s_pages--;
 	}
 	if (off && (page = find_page(inode, newsize >> PAGE_SHIFT)))
 		memset((char *)page_address(page) + off, 0, PAGE_SIZE - off);

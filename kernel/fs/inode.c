@@ -41,6 +41,7 @@ static void drop_page_cache(struct inode *inode)
 		inode->i_pages[i] = NULL;
 		p->mapping = NULL;
 		put_page(p);
+		inode->i_sb->s_pages--;
 	}
 	kfree(inode->i_pages);
 	inode->i_pages = NULL;

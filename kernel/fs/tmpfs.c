@@ -196,13 +196,11 @@ static int tmpfs_statfs(struct dentry *d, struct kstatfs *buf)
 {
 	struct super_block *sb = d->d_sb;
 	struct tmpfs_sb_info *sbi = sb->s_fs_info;
-	unsigned long used = 0, inodes = 0;
+	unsigned long used = sb->s_pages, inodes = 0;
 	struct inode *inode;
 
-	list_for_each_entry(inode, &sb->s_inodes, i_sb_list) {
-		used += inode->i_blocks / (PAGE_SIZE / 512);
+	list_for_each_entry(inode, &sb->s_inodes, i_sb_list)
 		inodes++;
-	}
 	simple_statfs(d, buf);
 	buf->f_blocks = sbi->max_blocks;
 	buf->f_bfree = buf->f_bavail = sbi->max_blocks > used ? sbi->max_blocks - used : 0;
@@ -339,6 +337,7 @@ static int fill_super_mode(struct super_block *sb, void *data, umode_t mode,
 		if (err)
 			return err;
 	}
+	sb->s_max_pages = sbi->max_blocks;
 	root = tmpfs_get_inode(sb, S_IFDIR | sbi->mode, 0);
 	if (!root)
 		return -ENOMEM;

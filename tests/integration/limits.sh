@@ -96,4 +96,12 @@ after=$(echo "$out" | sed -n 's/^after //p')
 	fail "before: '$before', after: '$after'"
 expect_stdout_contains 'still running'
 grep -aqE 'Kernel panic|BUG' "$GLASS_ERR" && fail "out of memory: panic or BUG on stderr"
+
+# A full tmpfs says ENOSPC (its size= limit, half of memory by default, as
+# Linux's), and a file removed gives the room back.
+glass_run init=/bin/sh -- -c 'mount -t devtmpfs d /dev; mkdir /t; mount -t tmpfs -o size=1m t /t
+	dd if=/dev/zero of=/t/f bs=4k count=1000 2>&1 | grep -o "No space left on device"
+	wc -c </t/f; rm /t/f
+	dd if=/dev/zero of=/t/g bs=4k count=200 2>/dev/null && wc -c </t/g'
+expect_output "$(printf 'No space left on device\n1048576\n819200')"
 finish

@@ -165,6 +165,8 @@ struct super_block {
 	ino_t s_next_ino;
 	struct list_head s_inodes;
 	int s_active;                   /* mounts using it (bind mounts share) */
+	unsigned long s_pages;          /* page-cache pages of its inodes */
+	unsigned long s_max_pages;      /* their limit (tmpfs size=), 0: none */
 };
 
 struct vfsmount {
