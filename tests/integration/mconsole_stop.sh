@@ -15,6 +15,10 @@ PB=$TOP/build/programs/glibc
 # ---- stop and go ----
 glass_start mconsole_timeout=2 inject=1 init=/bin/sh -- -c "mount -t hostfs none /mnt -o $PB && exec /mnt/monoclock 40"
 wait_for 20 grep -q 'monoclock ready' "$GLASS_OUT" || fail "monoclock did not start"
+# uml_mconsole interactive: commands from its input, one reply each.
+out=$(printf 'version\nps\n' | timeout 20 uml_mconsole "$UML_DIR/$GLASS_UMID/mconsole" 2>/dev/null)
+grep -q '^OK Linux glass ' <<<"$out" && grep -q 'monoclock$' <<<"$out" &&
+	ok "uml_mconsole interactive" || fail "uml_mconsole interactive: $out"
 expect_mc_re '^OK stopped$' stop
 t0=$(date +%s%N)
 expect_mc_re '^ERR Already stopped$' stop
