@@ -28,6 +28,8 @@ expect_mc_re '^OK $|MemTotal' proc meminfo
 expect_mc_re 'S hrtimer_nanosleep +[0-9]+ monoclock' ps
 expect_mc_re '#0 0x[0-9a-f]+ schedule\+0x' stack 1
 expect_mc_re "Glass: a user-mode kernel" dmesg
+expect_mc_re 'monoclock +state:S' sysrq t
+expect_mc_re '^OK CPU 0: ' sysrq l
 sleep 2
 expect_mc_re '^OK' go
 t1=$(date +%s%N)
@@ -41,6 +43,14 @@ else
 	fail "guest clock: largest gap '${gap}' ms across a ${stopped_ms} ms stop"
 fi
 glass_wait
+
+# ---- halt while stopped ----
+glass_start init=/bin/sh -- -c 'exec sleep 1000'
+wait_for 20 test -S "$UML_DIR/$GLASS_UMID/mconsole" || fail "no mconsole socket"
+expect_mc_re '^OK stopped$' stop
+expect_mc_re '^OK' halt
+glass_wait
+[ "$GLASS_STATUS" = 0 ] && ok "halt while stopped exits 0" || fail "halt while stopped: status $GLASS_STATUS"
 
 # ---- a wedged kernel ----
 glass_start mconsole_timeout=2 inject=1 init=/bin/sh -- -c 'sleep 1000'
