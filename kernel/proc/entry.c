@@ -203,6 +203,12 @@ __noreturn void ret_to_user(void)
 			pr_err("%s[%d]: host process of its address space died\n",
 			       current->comm, current->pid);
 			do_group_exit(SIGKILL);
+		case GUEST_MM_FAILED:
+			pr_err("%s[%d]: host address space update failed: op %llu: %d\n",
+			       current->comm, current->pid,
+			       (unsigned long long)mm->host.ops->err_op,
+			       (int)mm->host.ops->err);
+			do_group_exit(SIGKILL);
 		}
 	}
 }
