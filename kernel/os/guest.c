@@ -11,6 +11,7 @@
  * stub's next stop; os_round_trips counts them.
  */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stddef.h>
 #include <string.h>
@@ -120,43 +121,53 @@ static long futex(u32 *word, int op, u32 val, const struct timespec *ts)
 	return syscall(SYS_futex, word, op, val, ts, NULL, 0);
 }
 
-/* Polls of the futex word before sleeping on it (0: sleep at once). */
-#define STUB_SPIN 0
-
 /*
- * Wait until the stub hands its data area to the kernel: blocking, the
- * hot-path exception DESIGN.md rule 1 allows (the stub's 10 ms virtual
- * tick bounds how long a computing guest keeps the CPU thread here). A
- * stopped stub (SIGSTOP from the monitor) just makes this wait longer;
- * every 20 ms it checks that the stub still exists.
+ * Wait until the stub hands its data area to the kernel, asleep on the
+ * futex word: blocking, the hot-path exception DESIGN.md rule 1 allows (the
+ * stub's 10 ms virtual tick bounds how long a computing guest keeps the CPU
+ * thread here). A stopped stub (SIGSTOP from the monitor) just makes this
+ * wait longer; every 20 ms asleep it checks that the stub still exists.
+ * (Polling the word a few microseconds first was measured slower on these
+ * loaded 2-core VMs: see arch/x86_64/README.md.)
  */
 static int wait_stopped(struct stub *s)
 {
 	static const struct timespec ts = { 0, 20 * 1000 * 1000 };
 	u32 *state = &s->d->state;
 
-	for (int spin = 0; spin < STUB_SPIN; spin++) {
-		if (__atomic_load_n(state, __ATOMIC_ACQUIRE) == STUB_STOPPED)
+	for (;;) {
+		u32 cur = STUB_BUSY;
+
+		if (__atomic_compare_exchange_n(state, &cur, STUB_BUSY | STUB_WAITING,
+						false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+			cur = STUB_BUSY | STUB_WAITING;
+		if (STUB_STATE(cur) == STUB_STOPPED)
 			return 0;
-		__builtin_ia32_pause();
+		if (futex(state, FUTEX_WAIT, STUB_BUSY | STUB_WAITING, &ts) < 0 &&
+		    errno == ETIMEDOUT) {
+			if (stub_dead(s))
+				return -ESRCH;
+			/* Harmless if the stub runs; rescues it should a
+			 * wake ever have been lost. */
+			futex(state, FUTEX_WAKE, INT_MAX, NULL);
+		}
 	}
-	while (__atomic_load_n(state, __ATOMIC_ACQUIRE) != STUB_STOPPED) {
-		if (futex(state, FUTEX_WAIT, STUB_BUSY, &ts) < 0 && errno == ETIMEDOUT &&
-		    __atomic_load_n(state, __ATOMIC_ACQUIRE) != STUB_STOPPED &&
-		    stub_dead(s))
-			return -ESRCH;
-	}
-	return 0;
 }
 
 /* Hand the data area (with cmd set) to the stopped stub and wait for its
  * next stop: one round trip. */
 static int handoff(struct stub *s, enum stub_cmd cmd)
 {
+	u32 old;
+
 	os_round_trips++;
 	s->d->cmd = cmd;
-	__atomic_store_n(&s->d->state, STUB_BUSY, __ATOMIC_RELEASE);
-	futex(&s->d->state, FUTEX_WAKE, 1, NULL);
+	old = __atomic_exchange_n(&s->d->state, STUB_BUSY, __ATOMIC_ACQ_REL);
+	/* Wake all waiters: a stub killed while asleep on this page (data
+	 * areas are reused) can still be queued on the word until it runs to
+	 * exit, and a wake of one could go to it instead (seen in sysfuzz). */
+	if (old & STUB_WAITING)
+		futex(&s->d->state, FUTEX_WAKE, INT_MAX, NULL);
 	return wait_stopped(s);
 }
 
@@ -260,7 +271,8 @@ int os_stub_start(unsigned long data_off)
 			slot = i;
 	if (slot < 0)
 		return -EAGAIN;
-	((struct stub_data *)(PHYSMEM_BASE + data_off))->state = STUB_BUSY;
+	__atomic_store_n(&((struct stub_data *)(PHYSMEM_BASE + data_off))->state,
+			 STUB_BUSY, __ATOMIC_RELEASE);
 	hex(spawn_stacks[slot].arg, data_off);
 	spawn_stacks[slot].argv[0] = "glass-stub";
 	spawn_stacks[slot].argv[1] = spawn_stacks[slot].arg;

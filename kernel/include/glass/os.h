@@ -66,6 +66,10 @@ struct stub_op {
  * FP/XSAVE image included, while the guest is stopped).
  */
 enum stub_state { STUB_BUSY, STUB_STOPPED };    /* STUB_BUSY: the stub's turn */
+/* Or'ed into state by the side that sleeps on it: the other side, when it
+ * changes state, then owes it a FUTEX_WAKE (and only then). */
+#define STUB_WAITING 0x100u
+#define STUB_STATE(x) ((x) & 0xffu)
 enum stub_cmd { STUB_CMD_RUN, STUB_CMD_FLUSH };
 struct stub_data {
 	u32 state;      /* enum stub_state, the futex word */

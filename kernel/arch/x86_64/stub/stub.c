@@ -123,10 +123,23 @@ static struct stub_data *const data = (struct stub_data *)STUB_DATA;
 /* Hand the data area to the kernel and sleep until it hands it back. */
 static void stop_and_wait(void)
 {
-	__atomic_store_n(&data->state, STUB_STOPPED, __ATOMIC_RELEASE);
-	sys6(NR_FUTEX, (long)&data->state, FUTEX_WAKE, 1, 0, 0, 0);
-	while (__atomic_load_n(&data->state, __ATOMIC_ACQUIRE) != STUB_BUSY)
-		sys6(NR_FUTEX, (long)&data->state, FUTEX_WAIT, STUB_STOPPED, 0, 0, 0);
+	u32 *state = &data->state;
+	u32 old = __atomic_exchange_n(state, STUB_STOPPED, __ATOMIC_ACQ_REL);
+
+	/* Wake all: a killed stub that slept on this (reused) page may still
+	 * be queued on it, and would swallow a wake of one. */
+	if (old & STUB_WAITING)
+		sys6(NR_FUTEX, (long)state, FUTEX_WAKE, 0x7fffffff, 0, 0, 0);
+	for (;;) {
+		u32 cur = STUB_STOPPED;
+
+		if (__atomic_compare_exchange_n(state, &cur, STUB_STOPPED | STUB_WAITING,
+						false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+			cur = STUB_STOPPED | STUB_WAITING;
+		if (STUB_STATE(cur) == STUB_BUSY)
+			return;
+		sys6(NR_FUTEX, (long)state, FUTEX_WAIT, STUB_STOPPED | STUB_WAITING, 0, 0, 0);
+	}
 }
 
 /* Apply the queued ops; the first failure stops the batch. */
