@@ -63,6 +63,7 @@ static int stub_exe_init(void)
 struct stub {
 	int pid;                /* 0: free, -1: tombstone */
 	int pidfd;
+	int cpu;                /* the host CPU it is pinned to, -1: none */
 	struct stub_data *d;
 };
 static struct stub stubs[MAX_STUBS];
@@ -89,6 +90,7 @@ static struct stub *stub_add(int pid, int pidfd, unsigned long data_off)
 		if (stubs[h].pid <= 0) {
 			stubs[h].pid = pid;
 			stubs[h].pidfd = pidfd;
+			stubs[h].cpu = -1;
 			stubs[h].d = (struct stub_data *)(PHYSMEM_BASE + data_off);
 			return &stubs[h];
 		}
@@ -160,7 +162,20 @@ static int handoff(struct stub *s, enum stub_cmd cmd)
 {
 	u32 old;
 
+	int cpu = sched_getcpu();
+
 	os_round_trips++;
+	/* Kernel and stub take turns, never run at once: on one host CPU a
+	 * hand-off is a local wake-up, across CPUs an IPI (costly in a VM).
+	 * Keep the stub on the CPU thread's CPU. */
+	if (cpu >= 0 && cpu != s->cpu) {
+		cpu_set_t set;
+
+		CPU_ZERO(&set);
+		CPU_SET(cpu, &set);
+		if (!sched_setaffinity(s->pid, sizeof(set), &set))
+			s->cpu = cpu;
+	}
 	s->d->cmd = cmd;
 	old = __atomic_exchange_n(&s->d->state, STUB_BUSY, __ATOMIC_ACQ_REL);
 	/* Wake all waiters: a stub killed while asleep on this page (data
