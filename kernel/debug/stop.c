@@ -68,6 +68,7 @@ static void park(enum stop_owner owner, const struct gdb_stop *why, bool safe_po
 		os_park_wait();
 	}
 	os_trap_set_step(w & WANT_STEP);
+	os_guest_unpause();
 	cpu_stop.owner = STOP_NONE;
 	__atomic_store_n(&cpu_stop.parked, 0, __ATOMIC_SEQ_CST);
 	time_account_stop(os_monotonic_ns() - t0);

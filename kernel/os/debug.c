@@ -237,12 +237,24 @@ void __monitor_text os_cpu_interrupt(void)
 	syscall(SYS_tgkill, getpid(), cpu_tid, SIGTRAP);
 }
 
-/* A running guest must not run on while the kernel is stopped (rule 7);
- * os_guest_run swallows the SIGSTOP when it resumes. */
+/* A running guest must not run on while the kernel is stopped (rule 7):
+ * its stub gets SIGSTOP, and SIGCONT when the stop ends (the hand-off
+ * just waits meanwhile). */
+static int paused_stub;
+
 void os_guest_pause(void)
 {
-	if (os_guest_running > 0)
-		kill(os_guest_running, SIGSTOP);
+	int pid = os_guest_running;
+
+	if (pid > 0 && !kill(pid, SIGSTOP))
+		paused_stub = pid;
+}
+
+void os_guest_unpause(void)
+{
+	if (paused_stub > 0)
+		kill(paused_stub, SIGCONT);
+	paused_stub = 0;
 }
 
 void os_park_wait(void)

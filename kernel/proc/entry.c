@@ -63,7 +63,7 @@ static void do_syscall(struct pt_regs *regs)
 static void do_page_fault(struct guest_stop *stop)
 {
 	int si_code = SEGV_MAPERR;
-	/* ptrace gives no error code: MAPERR means nothing is mapped in the
+	/* Decided from si_code alone: MAPERR means nothing is mapped in the
 	 * host, so fault it in; ACCERR means a write hit a read-only page
 	 * (copy-on-write) or a real protection violation. */
 	int flags = FAULT_FLAG_USER;
@@ -108,14 +108,9 @@ static void do_guest_signal(struct guest_stop *stop)
 	case SIGTRAP:
 		force_sig_fault(stop->signo, stop->code, stop->addr);
 		return;
-	case SIGSTOP:
-	case SIGCONT:
-	case SIGWINCH:
-	case SIGCHLD:
-	case SIGPIPE:
-		/* Host job-control noise aimed at the stub: not the guest's. */
-		return;
 	default:
+		/* The stub reports only the signals above (it blocks the
+		 * rest): anything else is a stub bug, and kills. */
 		force_sig(stop->signo);
 	}
 }
@@ -204,6 +199,12 @@ __noreturn void ret_to_user(void)
 		case GUEST_GONE:
 			pr_err("%s[%d]: host process of its address space died\n",
 			       current->comm, current->pid);
+			do_group_exit(SIGKILL);
+		case GUEST_MM_FAILED:
+			pr_err("%s[%d]: host address space update failed: op %llu: %d\n",
+			       current->comm, current->pid,
+			       (unsigned long long)mm->host.ops->err_op,
+			       (int)mm->host.ops->err);
 			do_group_exit(SIGKILL);
 		}
 	}

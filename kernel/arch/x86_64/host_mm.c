@@ -27,7 +27,7 @@ static void start_spare(void)
 	spare.data = alloc_pages(__GFP_ZERO, 4);
 	if (!spare.data)
 		return;
-	spare.pid = os_stub_start();
+	spare.pid = os_stub_start(page_to_phys(spare.data));
 	if (spare.pid < 0) {
 		__free_pages(spare.data, 4);
 		spare.pid = 0;
@@ -78,20 +78,28 @@ void host_mm_destroy(struct mm_struct *mm)
 	mm->host.ops = NULL;
 }
 
+/*
+ * The "TLB flush" before the guest runs: the stub applies the queued ops
+ * itself in the hand-off that runs the guest (os_guest_run), so this only
+ * counts the batch; a failure comes back as GUEST_MM_FAILED.
+ */
 int host_flush(struct mm_struct *mm)
 {
-	int err;
+	if (mm->host.ops && mm->host.ops->nr_ops)
+		host_flushes++;
+	return 0;
+}
 
-	if (!mm->host.ops || !mm->host.ops->nr_ops)
-		return 0;
+/* The queue is full: the stub applies it now, one round trip. */
+static void host_flush_now(struct mm_struct *mm)
+{
+	int err = os_stub_flush(mm->host.pid);
+
 	host_flushes++;
-	err = os_stub_flush(mm->host.pid);
-	/* The stub ran: it now holds its own registers, not a guest's. */
 	if (err)
 		pr_err("host_flush: op %llu failed: %d\n",
 		       (unsigned long long)mm->host.ops->err_op, err);
 	mm->host.ops->nr_ops = 0;
-	return err;
 }
 
 static void queue(struct mm_struct *mm, u32 type, unsigned long addr,
@@ -112,7 +120,7 @@ static void queue(struct mm_struct *mm, u32 type, unsigned long addr,
 		}
 	}
 	if (d->nr_ops == STUB_MAX_OPS)
-		host_flush(mm);
+		host_flush_now(mm);
 	last = &d->ops[d->nr_ops++];
 	last->type = type;
 	last->prot = prot;

@@ -66,6 +66,7 @@ void os_hw_break_clear(int slot);
 int os_host_library(unsigned idx, const char **path, unsigned long *addr);
 /* The guest whose stub runs now (0 if none), for the stop's SIGSTOP. */
 void os_guest_pause(void);
+void os_guest_unpause(void);
 /* A host call that never returns (inject hang-host). */
 void os_hang(void);
 /* Park helpers: the CPU waits in os_park_wait() until os_park_poke(). */
@@ -105,27 +106,56 @@ struct stub_op {
 	u64 off;        /* physmem offset for STUB_MMAP */
 };
 
-/* Header at the start of the stub data area, then the ops. */
+/*
+ * The stub data area: STUB_DATA_PAGES physmem pages mapped at STUB_DATA in
+ * the stub and read and written directly by the kernel. The header is the
+ * hand-off between the CPU thread and the stub's signal handler (see
+ * kernel/os/guest.c): `state` is a futex word (shared, not private), the
+ * side that does not own the area sleeps on it. Then the op queue, then
+ * the stub's stacks at the top (its start-up stack and, above it, the
+ * sigaltstack its handler runs on, which holds the guest's signal frame,
+ * FP/XSAVE image included, while the guest is stopped).
+ */
+enum stub_state { STUB_BUSY, STUB_STOPPED };    /* STUB_BUSY: the stub's turn */
+/* Or'ed into state by the side that sleeps on it: the other side, when it
+ * changes state, then owes it a FUTEX_WAKE (and only then). */
+#define STUB_WAITING 0x100u
+#define STUB_STATE(x) ((x) & 0xffu)
+enum stub_cmd { STUB_CMD_RUN, STUB_CMD_FLUSH };
 struct stub_data {
+	u32 state;      /* enum stub_state, the futex word */
+	u32 cmd;        /* enum stub_cmd, set by the kernel before a hand-off */
+	s32 result;     /* after a hand-off: 0, or the failing op's -errno */
+	s32 signo;      /* the stop: host signal number (SIGSYS: a syscall) */
+	s32 code;       /* its si_code */
+	s32 pad0;
+	u64 addr;       /* si_addr */
+	u64 trapno, error_code;
+	u64 ucontext;   /* stub address of the stop's ucontext */
+	u64 fpstate;    /* stub address of its XSAVE image */
+	u64 fs_base, gs_base;   /* what the stub last set (arch_prctl) */
+	struct pt_regs regs;
 	u64 nr_ops;
 	s64 err;        /* first failing op's -errno, 0 if all succeeded */
 	u64 err_op;     /* index of the failing op */
 	u64 pad;
 	struct stub_op ops[];
 };
-#define STUB_STACK_SIZE 4096
+#define STUB_STACK_SIZE 4096            /* start-up stack */
+#define STUB_SIGSTACK_SIZE (16UL << 10) /* signal frame incl. XSAVE image */
 #define STUB_MAX_OPS \
-	((STUB_DATA_PAGES * 4096UL - STUB_STACK_SIZE - sizeof(struct stub_data)) / \
-	 sizeof(struct stub_op))
+	((STUB_DATA_PAGES * 4096UL - STUB_STACK_SIZE - STUB_SIGSTACK_SIZE - \
+	  sizeof(struct stub_data)) / sizeof(struct stub_op))
 
-/* Start a stub process whose data area is physmem [data_off, +DATA_PAGES).
- * Returns its host pid or -errno. */
+/* Start a stub process whose data area is physmem [data_off, +DATA_PAGES)
+ * (zeroed by the caller). Returns its host pid or -errno. */
 int os_stub_spawn(unsigned long data_off);
 /* The same in two steps: start the host exec (returns the pid at once),
- * then, when the stub is needed, wait for it and set it up. */
-int os_stub_start(void);
+ * then, when the stub is needed, wait until it is ready. */
+int os_stub_start(unsigned long data_off);
 int os_stub_init(int pid, unsigned long data_off);
-/* Run the batch in the stub's data area; returns the stub_data err. */
+/* Apply the batch in the stub's data area now; returns the stub_data err.
+ * (os_guest_run applies a pending batch itself before the guest runs.) */
 int os_stub_flush(int pid);
 void os_stub_kill(int pid);
 
@@ -134,6 +164,7 @@ enum guest_stop_kind {
 	GUEST_SIGNAL,   /* a fault or host signal: see signo, code, addr */
 	GUEST_TICK,     /* its CPU time slice ran out */
 	GUEST_GONE,     /* the host process died under us */
+	GUEST_MM_FAILED,        /* the pending batch failed: nothing ran */
 };
 struct guest_stop {
 	enum guest_stop_kind kind;
@@ -142,8 +173,8 @@ struct guest_stop {
 	unsigned long addr;
 	int trapno;     /* for SIGSEGV: 14 page fault, 13 GP */
 };
-/* Load regs into the stub, let the guest run until it traps, read regs
- * back. Exactly one host round trip. */
+/* Apply the pending batch, load regs, let the guest run until it traps,
+ * read regs back. Exactly one host round trip (a futex hand-off). */
 int os_guest_run(int pid, struct pt_regs *regs, struct guest_stop *stop);
 int os_guest_get_fpregs(int pid, void *buf, unsigned long size);
 int os_guest_set_fpregs(int pid, const void *buf, unsigned long size);

@@ -1,5 +1,5 @@
-/* A guest thread's user-mode registers: the host's user_regs_struct layout,
- * so kernel/os can hand it to PTRACE_SETREGS unchanged. */
+/* A guest thread's user-mode registers, in the host's user_regs_struct
+ * layout (the stub data area carries it between kernel and stub). */
 #ifndef GLASS_PTRACE_H
 #define GLASS_PTRACE_H
 
