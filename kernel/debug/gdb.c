@@ -323,13 +323,21 @@ void __monitor_text gdb_monitor_wake(void)
 
 /* Boot (setup_early): listen, and for debug plant the stop at
  * start_kernel's first instruction. */
+static char where[160];
+
+/* Where gdb connects ("target remote WHERE"), or NULL before gdb_boot. */
+const char *gdb_endpoint(void)
+{
+	return where[0] ? where : NULL;
+}
+
 int gdb_boot(const char *transport, bool wait)
 {
-	static char where[160];
 	int err = os_gdb_listen(transport, where, sizeof(where));
 
 	if (err) {
 		printk(KERN_EMERG "glass: gdb=%s: cannot listen: error %d\n", transport, -err);
+		where[0] = '\0';
 		return err;
 	}
 	printk(KERN_INFO "gdb stub: target remote %s\n", where);

@@ -7,6 +7,12 @@
  *   oops-task   a NULL dereference in a kernel thread (task context)
  *   oops-irq    a NULL dereference in a timer callback (interrupt context)
  *   hang-host   a host call that never returns, on the CPU thread
+ *   bad-pointer a load through a wild pointer in a kernel thread
+ *   ud2         an illegal instruction in a kernel thread
+ *   int3        a compiled-in int3 in a kernel thread (no debugger: an oops)
+ *   libc-fault  strlen on a bad pointer inside libc (host code: a panic)
+ *   overflow    a kernel thread recursing into its stack's guard gap
+ *   bug         BUG_ON in a kernel thread (a panic with a backtrace)
  */
 #include <glass/command.h>
 #include <glass/init.h>
@@ -48,7 +54,8 @@ static int deadlock_ba(void *unused)
 
 static __attribute__((noinline)) void inject_null_deref(void)
 {
-	*(volatile int *)0 = 1;
+	/* In assembly: gcc drops a plain C store through NULL. */
+	asm volatile("movl $1, (%0)" : : "r"(0UL) : "memory");
 }
 
 static int oops_task_fn(void *unused)
@@ -62,6 +69,50 @@ static struct timer_list oops_timer;
 static void oops_timer_fn(struct timer_list *t)
 {
 	inject_null_deref();
+}
+
+static int bad_pointer_fn(void *unused)
+{
+	return *(volatile int *)0xdead0000UL;
+}
+
+static int ud2_fn(void *unused)
+{
+	__builtin_trap();
+}
+
+static int int3_fn(void *unused)
+{
+	asm volatile("int3");
+	return 0;
+}
+
+static int libc_fault_fn(void *unused)
+{
+	return (int)os_strlen((const char *)0xdead0000UL);
+}
+
+static volatile int overflow_stop;
+
+static __attribute__((noinline)) int overflow_recurse(int depth)
+{
+	volatile char frame[512];
+
+	frame[0] = (char)depth;
+	if (overflow_stop)
+		return 0;
+	return overflow_recurse(depth + 1) + frame[0];
+}
+
+static int overflow_fn(void *unused)
+{
+	return overflow_recurse(0);
+}
+
+static int bug_fn(void *unused)
+{
+	BUG_ON(!overflow_stop);
+	return 0;
 }
 
 static int hang_host_fn(void *unused)
@@ -82,6 +133,12 @@ void cmd_inject(struct cmd_out *out, const char *args)
 		{ "oops-task", oops_task_fn, "inject_oops" },
 		{ "oops-irq", NULL, NULL },
 		{ "hang-host", hang_host_fn, "inject_hang" },
+		{ "bad-pointer", bad_pointer_fn, "inject_badptr" },
+		{ "ud2", ud2_fn, "inject_ud2" },
+		{ "int3", int3_fn, "inject_int3" },
+		{ "libc-fault", libc_fault_fn, "inject_libc" },
+		{ "overflow", overflow_fn, "inject_overflow" },
+		{ "bug", bug_fn, "inject_bug" },
 	};
 
 	if (!boot.inject) {
@@ -103,5 +160,6 @@ void cmd_inject(struct cmd_out *out, const char *args)
 		cmd_printf(out, "injected %s", kinds[i].name);
 		return;
 	}
-	cmd_error(out, "usage: inject spin|deadlock|oops-task|oops-irq|hang-host");
+	cmd_error(out, "usage: inject spin|deadlock|oops-task|oops-irq|hang-host|bad-pointer|"
+		  "ud2|int3|libc-fault|overflow|bug");
 }

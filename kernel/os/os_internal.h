@@ -14,4 +14,14 @@ extern volatile int os_in_event_wait;   /* the event loop's epoll_wait */
 void os_signals_init(void);
 void os_events_init(void);
 
+/* The fault path (fault.c, debug.c, unwind.c). */
+struct ucontext_t;
+struct os_fault_regs;
+int kernel_fault(int sig, int code, unsigned long addr, struct os_fault_regs *regs);
+void os_fault_dispatch(int sig, int code, unsigned long addr, struct ucontext_t *uc);
+/* Make uc the register set os_trap_* read and write (a park in a fault). */
+void os_trap_enter(struct ucontext_t *uc);
+void os_trap_leave(void);
+void os_unwind_guard(void);
+
 #endif

@@ -34,6 +34,7 @@ struct boot_params {
 	bool gdb_wait;          /* debug: stop at start_kernel for gdb */
 	int inject;             /* 1: mconsole inject commands enabled */
 	const char *mconsole;   /* "notify:SOCKET" (mconsole=) */
+	int panic;              /* PANIC_HALT, PANIC_GDB, or seconds to reboot */
 	/* for init: argv after argv[0] and extra environment */
 	const char **init_argv;
 	int init_argc;
@@ -43,6 +44,8 @@ struct boot_params {
 	char *cmdline;
 };
 extern struct boot_params boot;
+#define PANIC_HALT 0            /* panic=halt (and panic=0, as Linux) */
+#define PANIC_GDB (-1)          /* panic=gdb */
 
 /* Returns 0, or 1 after printing help, or -EINVAL with a message in err. */
 int parse_cmdline(int argc, char **argv, struct boot_params *bp, char *err,

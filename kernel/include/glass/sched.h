@@ -113,6 +113,15 @@ struct task_struct {
 
 extern struct task_struct *current;
 extern struct task_struct init_task;     /* pid 0, idle */
+
+/* Interrupt context: irq handlers run from the event loop and timer
+ * callbacks from run_timers() nest inside irq_enter()/irq_exit(). A fault
+ * there panics (kernel/diag/oops.c): it cannot blame the current task. */
+extern int hardirq_depth;
+static inline bool in_interrupt(void)
+{
+	return hardirq_depth > 0;
+}
 extern struct list_head task_list;       /* every task */
 extern int nr_tasks, max_tasks;
 

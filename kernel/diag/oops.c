@@ -1,0 +1,205 @@
+/*
+ * A fault in kernel code: the oops report and what follows it (DESIGN.md,
+ * Diagnostics). kernel_fault() runs in the host fault handler on the
+ * alternate stack (kernel/os/fault.c), on the CPU thread. It prints the
+ * signal and address, the registers, the faulting function and its source
+ * line — the frame the signal trampoline hides — and a backtrace through
+ * the fault with file:line per frame (libunwind and libdw, in kernel/os).
+ *
+ * Then, as Linux's die(): a fault in kernel code proper in task context
+ * (a kernel thread, a task in a syscall) kills that task — the handler
+ * returns into make_task_dead() on the top of the task's own stack, so the
+ * faulting code never runs again — and the kernel runs on. A fault in a
+ * host library or kernel/os (host locks may be held), in interrupt
+ * context, in idle, in init or in a task already exiting panics.
+ */
+#include <glass/init.h>
+#include <glass/kernel.h>
+#include <glass/layout.h>
+#include <glass/os.h>
+#include <glass/sched.h>
+
+#include "diag.h"
+
+#define OOPS_FRAMES 32
+
+struct oops_info oops_now;
+extern char __executable_start[], etext[];
+
+static const char *sig_name(int sig)
+{
+	switch (sig) {
+	case 4: return "SIGILL";
+	case 5: return "SIGTRAP";
+	case 7: return "SIGBUS";
+	case 8: return "SIGFPE";
+	case 11: return "SIGSEGV";
+	}
+	return "signal";
+}
+
+static bool in_guard_gap(unsigned long addr)
+{
+	if (addr < STACK_AREA || addr >= STACK_AREA + STACK_SLOTS * STACK_SLOT)
+		return false;
+	return (addr - STACK_AREA) % STACK_SLOT < THREAD_SIZE;
+}
+
+static bool in_glass_text(unsigned long ip)
+{
+	return ip >= (unsigned long)__executable_start && ip < (unsigned long)etext;
+}
+
+/* A source path relative to the tree glass was built in. */
+static const char *tree_path(const char *file)
+{
+	const char *k = strstr(file, "/kernel/");
+
+	return k ? k + 1 : file;
+}
+
+/* Is ip host code: a host library, or glass's own kernel/os/? */
+static bool host_code(unsigned long ip)
+{
+	struct os_srcinfo si;
+
+	if (!in_glass_text(ip))
+		return true;
+	return os_addr_info(ip, &si) && si.file && strstr(si.file, "kernel/os/");
+}
+
+/* " #N [<ip>] func+0xoff/0xsize (file:line)": frames after the first
+ * are return addresses, so their line is the call's (ip - 1). */
+void print_frames(const struct os_frame *f, int n)
+{
+	for (int i = 0; i < n; i++) {
+		bool exact = i == 0 || f[i - 1].signal_frame;
+		unsigned long look = exact ? f[i].ip : f[i].ip - 1;
+		struct os_srcinfo si;
+
+		if (f[i].broken) {
+			pr_emerg(" #%d (the stack cannot be read further)\n", i);
+			break;
+		}
+		if (!os_addr_info(look, &si) || !si.func)
+			pr_emerg(" #%d [<%016lx>] %pS\n", i, f[i].ip, (void *)f[i].ip);
+		else if (si.file)
+			pr_emerg(" #%d [<%016lx>] %s+%#lx/%#lx (%s:%d)\n", i, f[i].ip, si.func,
+				 si.off + (f[i].ip - look), si.size, tree_path(si.file), si.line);
+		else
+			pr_emerg(" #%d [<%016lx>] %s+%#lx/%#lx (%s)\n", i, f[i].ip, si.func,
+				 si.off + (f[i].ip - look), si.size, si.module ? si.module : "?");
+	}
+}
+
+static void print_regs(const struct os_fault_regs *r)
+{
+	pr_emerg("RIP: %016llx RSP: %016llx EFLAGS: %08llx\n", (unsigned long long)r->ip,
+		 (unsigned long long)r->sp, (unsigned long long)r->flags);
+	pr_emerg("RAX: %016llx RBX: %016llx RCX: %016llx\n", (unsigned long long)r->ax,
+		 (unsigned long long)r->bx, (unsigned long long)r->cx);
+	pr_emerg("RDX: %016llx RSI: %016llx RDI: %016llx\n", (unsigned long long)r->dx,
+		 (unsigned long long)r->si, (unsigned long long)r->di);
+	pr_emerg("RBP: %016llx R08: %016llx R09: %016llx\n", (unsigned long long)r->bp,
+		 (unsigned long long)r->r8, (unsigned long long)r->r9);
+	pr_emerg("R10: %016llx R11: %016llx R12: %016llx\n", (unsigned long long)r->r10,
+		 (unsigned long long)r->r11, (unsigned long long)r->r12);
+	pr_emerg("R13: %016llx R14: %016llx R15: %016llx\n", (unsigned long long)r->r13,
+		 (unsigned long long)r->r14, (unsigned long long)r->r15);
+	pr_emerg("TRAPNO: %llu ERR: %#llx\n", (unsigned long long)r->trapno,
+		 (unsigned long long)r->err);
+}
+
+static void print_header(int sig, int code, unsigned long addr)
+{
+	static int count;
+
+	if (sig == 11 && in_guard_gap(addr))
+		pr_emerg("BUG: kernel stack overflow in task %d (%s): guard gap hit at %#lx\n",
+			 current->pid, current->comm, addr);
+	else if ((sig == 11 || sig == 7) && addr < PAGE_SIZE)
+		pr_emerg("BUG: kernel NULL pointer dereference, address: %016lx\n", addr);
+	else if (sig == 11 || sig == 7)
+		pr_emerg("BUG: unable to handle page fault for address: %016lx\n", addr);
+	else if (sig == 4)
+		pr_emerg("BUG: invalid opcode at %016lx\n", addr);
+	else if (sig == 5)
+		pr_emerg("BUG: int3 with no debugger attached at %016lx\n", addr);
+	else
+		pr_emerg("BUG: %s in kernel code at %016lx\n", sig_name(sig), addr);
+	pr_emerg("Oops: %s (si_code %d, fault address %#lx) [#%d]\n", sig_name(sig), code,
+		 addr, ++count);
+	pr_emerg("CPU: 0 PID: %d Comm: %.16s%s\n", current->pid, current->comm,
+		 in_interrupt() ? " (in interrupt)" : "");
+}
+
+/* The faulting function and line, as Linux's "RIP: func+off/size". */
+static void print_ip(unsigned long ip)
+{
+	struct os_srcinfo si;
+
+	if (!os_addr_info(ip, &si) || !si.func)
+		pr_emerg("IP: %pS\n", (void *)ip);
+	else if (si.file)
+		pr_emerg("IP: %s+%#lx/%#lx at %s:%d\n", si.func, si.off, si.size,
+			 tree_path(si.file), si.line);
+	else
+		pr_emerg("IP: %s+%#lx/%#lx in %s\n", si.func, si.off, si.size,
+			 si.module ? si.module : "?");
+}
+
+/* Why this fault cannot be survived by killing the task, or NULL. */
+static const char *fatal_reason(unsigned long ip)
+{
+	if (host_code(ip))
+		return "Fatal exception in host code (a host library or kernel/os)";
+	if (in_interrupt())
+		return "Fatal exception in interrupt";
+	if (current == &init_task)
+		return "Attempted to kill the idle task!";
+	if (current->flags & PF_EXITING)
+		return "Fatal exception in an exiting task";
+	if (current->tgid == 1 && !is_kthread(current))
+		return "Attempted to kill init!";
+	return NULL;
+}
+
+/* The killed task leaves here, on the top of its own stack. */
+__noreturn void make_task_dead(int sig)
+{
+	do_exit(sig & 0x7f);
+}
+
+int kernel_fault(int sig, int code, unsigned long addr, struct os_fault_regs *r)
+{
+	static struct os_frame frames[OOPS_FRAMES];
+	static int depth;
+	const char *fatal;
+	unsigned long top;
+	int n;
+
+	/* A fault while reporting one: stop there. */
+	if (depth++)
+		panic("fault at %#lx while reporting a kernel fault", addr);
+	console_loglevel = 8;
+	oops_now = (struct oops_info){ .sig = sig, .regs = r, .task = current };
+	print_header(sig, code, addr);
+	print_ip(r->ip);
+	print_regs(r);
+	pr_emerg("Call Trace:\n");
+	n = os_unwind(os_fault_context(), frames, OOPS_FRAMES);
+	print_frames(frames, n);
+	fatal = fatal_reason(r->ip);
+	if (fatal)
+		panic("%s", fatal);
+	pr_emerg("---[ end trace: killing task %d (%s) ]---\n", current->pid, current->comm);
+	/* Resume in make_task_dead(sig) on the top of the task's stack. */
+	top = (unsigned long)current->stack + THREAD_SIZE;
+	r->sp = (top & ~15UL) - 8;
+	r->bp = 0;
+	r->di = sig;
+	r->ip = (unsigned long)make_task_dead;
+	oops_now = (struct oops_info){ 0 };
+	depth = 0;
+	return OOPS_RESUME;
+}
