@@ -15,8 +15,9 @@ struct oops_info {
 };
 extern struct oops_info oops_now;
 
-/* Print the symbolized backtrace of frames (oops.c). */
-void print_frames(const struct os_frame *f, int n);
+/* Print the symbolized backtrace of frames (oops.c); trap: frame 0's ip
+ * is past the instruction (int3). */
+void print_frames(const struct os_frame *f, int n, bool trap);
 
 /* Write a core of the running kernel (core_dump.c): every task a thread;
  * live: the registers of the task on the CPU, live_task that task.

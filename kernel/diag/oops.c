@@ -70,10 +70,10 @@ static bool host_code(unsigned long ip)
 
 /* " #N [<ip>] func+0xoff/0xsize (file:line)": frames after the first
  * are return addresses, so their line is the call's (ip - 1). */
-void print_frames(const struct os_frame *f, int n)
+void print_frames(const struct os_frame *f, int n, bool trap)
 {
 	for (int i = 0; i < n; i++) {
-		bool exact = i == 0 || f[i - 1].signal_frame;
+		bool exact = i == 0 ? !trap : f[i - 1].signal_frame;
 		unsigned long look = exact ? f[i].ip : f[i].ip - 1;
 		struct os_srcinfo si;
 
@@ -84,10 +84,10 @@ void print_frames(const struct os_frame *f, int n)
 		if (!os_addr_info(look, &si) || !si.func)
 			pr_emerg(" #%d [<%016lx>] %pS\n", i, f[i].ip, (void *)f[i].ip);
 		else if (si.file)
-			pr_emerg(" #%d [<%016lx>] %s+%#lx/%#lx (%s:%d)\n", i, f[i].ip, si.func,
+			pr_emerg(" #%d [<%016lx>] %s+0x%lx/0x%lx (%s:%d)\n", i, f[i].ip, si.func,
 				 si.off + (f[i].ip - look), si.size, tree_path(si.file), si.line);
 		else
-			pr_emerg(" #%d [<%016lx>] %s+%#lx/%#lx (%s)\n", i, f[i].ip, si.func,
+			pr_emerg(" #%d [<%016lx>] %s+0x%lx/0x%lx (%s)\n", i, f[i].ip, si.func,
 				 si.off + (f[i].ip - look), si.size, si.module ? si.module : "?");
 	}
 }
@@ -127,24 +127,24 @@ static void print_header(int sig, int code, unsigned long addr)
 		pr_emerg("BUG: int3 with no debugger attached at %016lx\n", addr);
 	else
 		pr_emerg("BUG: %s in kernel code at %016lx\n", sig_name(sig), addr);
-	pr_emerg("Oops: %s (si_code %d, fault address %#lx) [#%d]\n", sig_name(sig), code,
+	pr_emerg("Oops: %s (si_code %d, fault address 0x%lx) [#%d]\n", sig_name(sig), code,
 		 addr, ++count);
 	pr_emerg("CPU: 0 PID: %d Comm: %.16s%s\n", current->pid, current->comm,
 		 in_interrupt() ? " (in interrupt)" : "");
 }
 
 /* The faulting function and line, as Linux's "RIP: func+off/size". */
-static void print_ip(unsigned long ip)
+static void print_ip(unsigned long ip, bool trap)
 {
 	struct os_srcinfo si;
 
-	if (!os_addr_info(ip, &si) || !si.func)
+	if (!os_addr_info(ip - trap, &si) || !si.func)
 		pr_emerg("IP: %pS\n", (void *)ip);
 	else if (si.file)
-		pr_emerg("IP: %s+%#lx/%#lx at %s:%d\n", si.func, si.off, si.size,
+		pr_emerg("IP: %s+0x%lx/0x%lx at %s:%d\n", si.func, si.off + trap, si.size,
 			 tree_path(si.file), si.line);
 	else
-		pr_emerg("IP: %s+%#lx/%#lx in %s\n", si.func, si.off, si.size,
+		pr_emerg("IP: %s+0x%lx/0x%lx in %s\n", si.func, si.off + trap, si.size,
 			 si.module ? si.module : "?");
 }
 
@@ -184,11 +184,12 @@ int kernel_fault(int sig, int code, unsigned long addr, struct os_fault_regs *r)
 	console_loglevel = 8;
 	oops_now = (struct oops_info){ .sig = sig, .regs = r, .task = current };
 	print_header(sig, code, addr);
-	print_ip(r->ip);
+	/* After an int3 the ip is past it: its line is the one before. */
+	print_ip(r->ip, sig == 5);
 	print_regs(r);
 	pr_emerg("Call Trace:\n");
 	n = os_unwind(os_fault_context(), frames, OOPS_FRAMES);
-	print_frames(frames, n);
+	print_frames(frames, n, sig == 5);
 	fatal = fatal_reason(r->ip);
 	if (fatal)
 		panic("%s", fatal);

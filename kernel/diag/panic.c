@@ -101,7 +101,7 @@ __noreturn void panic_finish(const char *msg)
 		/* From panic() on: frames 0 and 1 are os_unwind and this. */
 		n = os_unwind(NULL, frames, PANIC_FRAMES);
 		if (n > 2)
-			print_frames(frames + 2, n - 2);
+			print_frames(frames + 2, n - 2, false);
 		capture_regs(&live);
 	}
 	write_panic_core(&live, task);
