@@ -84,23 +84,15 @@ void core_ehdr(struct elf64_hdr *eh, unsigned phnum)
 
 void core_phdr_note(struct elf64_phdr *ph, u64 off, u64 size)
 {
-	memset(ph, 0, sizeof(*ph));
-	ph->p_type = PT_NOTE;
-	ph->p_offset = off;
-	ph->p_filesz = size;
-	ph->p_align = 4;
+	*ph = (struct elf64_phdr){ .p_type = PT_NOTE, .p_offset = off, .p_filesz = size,
+				   .p_align = 4 };
 }
 
 void core_phdr_load(struct elf64_phdr *ph, const struct core_seg *s)
 {
-	memset(ph, 0, sizeof(*ph));
-	ph->p_type = PT_LOAD;
-	ph->p_flags = s->flags;
-	ph->p_offset = s->offset;
-	ph->p_vaddr = s->vaddr;
-	ph->p_filesz = s->size;
-	ph->p_memsz = s->size;
-	ph->p_align = CORE_PAGE;
+	*ph = (struct elf64_phdr){ .p_type = PT_LOAD, .p_flags = s->flags, .p_offset = s->offset,
+				   .p_vaddr = s->vaddr, .p_filesz = s->size, .p_memsz = s->size,
+				   .p_align = CORE_PAGE };
 }
 
 size_t core_note_head(void *buf, const char *name, u32 type, size_t descsz)

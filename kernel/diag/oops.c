@@ -92,20 +92,23 @@ void print_frames(const struct os_frame *f, int n, bool trap)
 	}
 }
 
+/* Three registers a line, as Linux's __show_regs(). */
 static void print_regs(const struct os_fault_regs *r)
 {
-	pr_emerg("RIP: %016llx RSP: %016llx EFLAGS: %08llx\n", (unsigned long long)r->ip,
-		 (unsigned long long)r->sp, (unsigned long long)r->flags);
-	pr_emerg("RAX: %016llx RBX: %016llx RCX: %016llx\n", (unsigned long long)r->ax,
-		 (unsigned long long)r->bx, (unsigned long long)r->cx);
-	pr_emerg("RDX: %016llx RSI: %016llx RDI: %016llx\n", (unsigned long long)r->dx,
-		 (unsigned long long)r->si, (unsigned long long)r->di);
-	pr_emerg("RBP: %016llx R08: %016llx R09: %016llx\n", (unsigned long long)r->bp,
-		 (unsigned long long)r->r8, (unsigned long long)r->r9);
-	pr_emerg("R10: %016llx R11: %016llx R12: %016llx\n", (unsigned long long)r->r10,
-		 (unsigned long long)r->r11, (unsigned long long)r->r12);
-	pr_emerg("R13: %016llx R14: %016llx R15: %016llx\n", (unsigned long long)r->r13,
-		 (unsigned long long)r->r14, (unsigned long long)r->r15);
+	const struct { const char *name; u64 v; } regs[] = {
+		{ "RIP", r->ip }, { "RSP", r->sp }, { "EFLAGS", r->flags },
+		{ "RAX", r->ax }, { "RBX", r->bx }, { "RCX", r->cx },
+		{ "RDX", r->dx }, { "RSI", r->si }, { "RDI", r->di },
+		{ "RBP", r->bp }, { "R08", r->r8 }, { "R09", r->r9 },
+		{ "R10", r->r10 }, { "R11", r->r11 }, { "R12", r->r12 },
+		{ "R13", r->r13 }, { "R14", r->r14 }, { "R15", r->r15 },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(regs); i += 3)
+		pr_emerg("%s: %016llx %s: %016llx %s: %016llx\n",
+			 regs[i].name, (unsigned long long)regs[i].v,
+			 regs[i + 1].name, (unsigned long long)regs[i + 1].v,
+			 regs[i + 2].name, (unsigned long long)regs[i + 2].v);
 	pr_emerg("TRAPNO: %llu ERR: %#llx\n", (unsigned long long)r->trapno,
 		 (unsigned long long)r->err);
 }

@@ -24,20 +24,24 @@ static u64 get64(const void *p)
 	return v;
 }
 
+/* got[i] == want[i] for each field, named by its index in what. */
+static void expect_fields(const char *what, const u64 *got, const u64 *want, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		ck_assert_msg(got[i] == want[i], "%s field %zu: %#llx, want %#llx", what, i,
+			      (unsigned long long)got[i], (unsigned long long)want[i]);
+}
+
 START_TEST(ehdr_is_an_x86_64_core)
 {
 	struct elf64_hdr eh;
 
 	core_ehdr(&eh, 7);
 	ck_assert_int_eq(memcmp(eh.e_ident, "\177ELF\2\1\1", 7), 0);
-	ck_assert_int_eq(eh.e_type, ET_CORE);
-	ck_assert_int_eq(eh.e_machine, EM_X86_64);
-	ck_assert_int_eq(eh.e_version, 1);
-	ck_assert_int_eq(eh.e_phoff, 64);
-	ck_assert_int_eq(eh.e_ehsize, 64);
-	ck_assert_int_eq(eh.e_phentsize, 56);
-	ck_assert_int_eq(eh.e_phnum, 7);
-	ck_assert_int_eq(eh.e_shnum, 0);
+	expect_fields("ehdr",
+		      (const u64[]){ eh.e_type, eh.e_machine, eh.e_version, eh.e_phoff, eh.e_ehsize,
+				     eh.e_phentsize, eh.e_phnum, eh.e_shnum, eh.e_shoff, eh.e_entry },
+		      (const u64[]){ ET_CORE, EM_X86_64, 1, 64, 64, 56, 7, 0, 0, 0 }, 10);
 }
 END_TEST
 
@@ -58,6 +62,16 @@ START_TEST(layout_puts_notes_after_headers_and_pages_aligned)
 }
 END_TEST
 
+/* One program header, field by field. */
+static void expect_phdr(const struct elf64_phdr *ph, u32 type, u32 flags, u64 off, u64 vaddr,
+			u64 size, u64 memsz, u64 align)
+{
+	expect_fields("phdr",
+		      (const u64[]){ ph->p_type, ph->p_flags, ph->p_offset, ph->p_vaddr,
+				     ph->p_filesz, ph->p_memsz, ph->p_align, ph->p_paddr },
+		      (const u64[]){ type, flags, off, vaddr, size, memsz, align, 0 }, 8);
+}
+
 START_TEST(program_headers)
 {
 	struct core_seg seg = { .vaddr = 0x300000000000, .size = 0x20000, .flags = PF_R | PF_W,
@@ -65,18 +79,9 @@ START_TEST(program_headers)
 	struct elf64_phdr ph;
 
 	core_phdr_note(&ph, 0x100, 0x400);
-	ck_assert_int_eq(ph.p_type, PT_NOTE);
-	ck_assert_int_eq(ph.p_offset, 0x100);
-	ck_assert_int_eq(ph.p_filesz, 0x400);
-	ck_assert_int_eq(ph.p_vaddr, 0);
+	expect_phdr(&ph, PT_NOTE, 0, 0x100, 0, 0x400, 0, 4);
 	core_phdr_load(&ph, &seg);
-	ck_assert_int_eq(ph.p_type, PT_LOAD);
-	ck_assert_int_eq(ph.p_flags, PF_R | PF_W);
-	ck_assert_int_eq(ph.p_offset, 0x5000);
-	ck_assert_int_eq(ph.p_vaddr, 0x300000000000);
-	ck_assert_int_eq(ph.p_filesz, 0x20000);
-	ck_assert_int_eq(ph.p_memsz, 0x20000);
-	ck_assert_int_eq(ph.p_align, 4096);
+	expect_phdr(&ph, PT_LOAD, PF_R | PF_W, 0x5000, 0x300000000000, 0x20000, 0x20000, 4096);
 }
 END_TEST
 
@@ -215,22 +220,21 @@ END_TEST
 
 int main(void)
 {
+	const TTest *tests[] = {
+		ehdr_is_an_x86_64_core, layout_puts_notes_after_headers_and_pages_aligned,
+		program_headers, note_head_pads_the_name, prstatus_holds_pid_signal_and_registers,
+		prpsinfo_and_names, readelf_reads_a_core,
+	};
 	Suite *s = suite_create("core");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
+	SRunner *sr = srunner_create(s);
 	int failed;
 
-	tcase_add_test(tc, ehdr_is_an_x86_64_core);
-	tcase_add_test(tc, layout_puts_notes_after_headers_and_pages_aligned);
-	tcase_add_test(tc, program_headers);
-	tcase_add_test(tc, note_head_pads_the_name);
-	tcase_add_test(tc, prstatus_holds_pid_signal_and_registers);
-	tcase_add_test(tc, prpsinfo_and_names);
-	tcase_add_test(tc, readelf_reads_a_core);
+	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
+		tcase_add_test(tc, tests[i]);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return failed != 0;
 }
