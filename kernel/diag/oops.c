@@ -68,6 +68,24 @@ static bool host_code(unsigned long ip)
 	return os_addr_info(ip, &si) && si.file && strstr(si.file, "kernel/os/");
 }
 
+/* "libc.so.6+0x17bad8": the host library holding ip (the one loaded
+ * highest below it) and the offset; no libdw, as malloc's lock may be
+ * held by the faulting code. libunwind's name for such a frame is only
+ * the nearest exported symbol, often another function's. */
+static const char *host_lib(unsigned long ip, unsigned long *off)
+{
+	const char *path, *best = "?";
+	unsigned long base, best_base = 0;
+
+	for (unsigned i = 0; !os_host_library(i, &path, &base); i++)
+		if (base <= ip && base > best_base) {
+			best = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+			best_base = base;
+		}
+	*off = ip - best_base;
+	return best;
+}
+
 /* " #N [<ip>] func+0xoff/0xsize (file:line)": frames after the first
  * are return addresses, so their line is the call's (ip - 1). */
 void print_frames(const struct os_frame *f, int n, bool trap)
@@ -81,7 +99,13 @@ void print_frames(const struct os_frame *f, int n, bool trap)
 			pr_emerg(" #%d (the stack cannot be read further)\n", i);
 			break;
 		}
-		if (!os_addr_info(look, &si) || !si.func)
+		if (!in_glass_text(f[i].ip)) {
+			unsigned long off;
+			const char *lib = host_lib(f[i].ip, &off);
+
+			pr_emerg(" #%d [<%016lx>] %s+0x%lx (host library)\n", i, f[i].ip, lib, off);
+		}
+		else if (!os_addr_info(look, &si) || !si.func)
 			pr_emerg(" #%d [<%016lx>] %pS\n", i, f[i].ip, (void *)f[i].ip);
 		else if (si.file)
 			pr_emerg(" #%d [<%016lx>] %s+0x%lx/0x%lx (%s:%d)\n", i, f[i].ip, si.func,
@@ -140,8 +164,13 @@ static void print_header(int sig, int code, unsigned long addr)
 static void print_ip(unsigned long ip, bool trap)
 {
 	struct os_srcinfo si;
+	unsigned long off;
 
-	if (!os_addr_info(ip - trap, &si) || !si.func)
+	if (!in_glass_text(ip)) {
+		const char *lib = host_lib(ip, &off);
+
+		pr_emerg("IP: %s+0x%lx, in a host library\n", lib, off);
+	} else if (!os_addr_info(ip - trap, &si) || !si.func)
 		pr_emerg("IP: %pS\n", (void *)ip);
 	else if (si.file)
 		pr_emerg("IP: %s+0x%lx/0x%lx at %s:%d\n", si.func, si.off + trap, si.size,
@@ -187,11 +216,11 @@ int kernel_fault(int sig, int code, unsigned long addr, struct os_fault_regs *r)
 	console_loglevel = 8;
 	oops_now = (struct oops_info){ .sig = sig, .regs = r, .task = current };
 	print_header(sig, code, addr);
+	n = os_unwind(os_fault_context(), frames, OOPS_FRAMES);
 	/* After an int3 the ip is past it: its line is the one before. */
 	print_ip(r->ip, sig == 5);
 	print_regs(r);
 	pr_emerg("Call Trace:\n");
-	n = os_unwind(os_fault_context(), frames, OOPS_FRAMES);
 	print_frames(frames, n, sig == 5);
 	fatal = fatal_reason(r->ip);
 	if (fatal)

@@ -37,6 +37,8 @@ static int warm_module(Dwfl_Module *mod, void **userdata, const char *name,
 	Dwarf_Addr bias;
 	size_t n;
 
+	if (start > (Dwarf_Addr)warm_module)
+		return DWARF_CB_OK;     /* not glass (linked low, non-PIE) */
 	while ((cu = dwfl_module_nextcu(mod, cu, &bias)))
 		dwfl_getsrclines(cu, &n);
 	/* One lookup builds the address ranges. */
@@ -58,7 +60,8 @@ int os_symbolize_init(void)
 		dwfl = NULL;
 		return -1;
 	}
-	/* glass only: libraries carry no line tables here. */
+	/* glass's own line tables only: a library's (libc's debug info is
+	 * large) are read when a fault first needs them. */
 	dwfl_getmodules(dwfl, warm_module, NULL, 0);
 	return 0;
 }
@@ -126,6 +129,7 @@ int os_unwind(void *ctx, struct os_frame *f, int max)
 		f[n].ip = ip;
 		f[n].signal_frame = unw_is_signal_frame(&c) > 0;
 		f[n].broken = false;
+
 		n++;
 	} while (n < max && unw_step(&c) > 0);
 out:

@@ -49,6 +49,9 @@ struct os_srcinfo {
 int os_symbolize_init(void);
 /* Frames from ctx (os_fault_context()) or, when NULL, from the caller. */
 int os_unwind(void *ctx, struct os_frame *f, int max);
+/* libdw, for glass's own code: its tables are loaded at boot. (Host
+ * libraries are not looked up: malloc's lock may be held by the faulting
+ * code, and their debug info is large.) */
 bool os_addr_info(unsigned long ip, struct os_srcinfo *si);
 /* Host time passing: sleep on the CPU thread (panic=N). */
 void os_sleep_ns(u64 ns);
