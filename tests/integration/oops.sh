@@ -135,4 +135,24 @@ else
 fi
 kill -KILL "$GLASS_PID" 2>/dev/null
 glass_wait
+
+# panic=gdb after a panic() call (BUG_ON), not a fault: parked in the debug
+# trap raised from panic_finish; gdb's bt runs through panic to the BUG.
+glass_start inject=1 panic=gdb init=/bin/sh -- -c 'sleep 30'
+booted || fail "panic=gdb (BUG): no mconsole socket"
+mc inject bug >/dev/null
+if wait_for 20 has "panic: waiting for gdb"; then
+	gout=$TEST_TMP/gdb-panic-bug.out
+	timeout 60 gdb -nx -q -batch -iex "add-auto-load-safe-path $TOP" "$GLASS" \
+		-ex "target remote $UML_DIR/$GLASS_UMID/gdb" -ex 'bt 10' >"$gout" 2>&1
+	line=$(line_of 'BUG_ON(!overflow_stop)')
+	grep -qE "^#[0-9]+ .* in panic \(" "$gout" &&
+	grep -qE "^#[0-9]+ .*bug_fn \(.*\) at kernel/debug/inject.c:$line" "$gout" &&
+		ok "panic=gdb (BUG): gdb's bt runs through panic to bug_fn at inject.c:$line" ||
+		{ fail "panic=gdb (BUG): bt lacks panic or bug_fn"; cat "$gout"; }
+else
+	fail "panic=gdb (BUG): no 'waiting for gdb' line"
+fi
+kill -KILL "$GLASS_PID" 2>/dev/null
+glass_wait 2>/dev/null
 finish
