@@ -13,6 +13,8 @@
  *   libc-fault  strlen on a bad pointer inside libc (host code: a panic)
  *   overflow    a kernel thread recursing into its stack's guard gap
  *   bug         BUG_ON in a kernel thread (a panic with a backtrace)
+ *   oops-syscall PID   a NULL dereference in PID's next syscall (a guest
+ *               task in kernel code: an oops that kills it, SIGSEGV)
  */
 #include <glass/command.h>
 #include <glass/init.h>
@@ -115,6 +117,15 @@ static int bug_fn(void *unused)
 	return 0;
 }
 
+int inject_syscall_pid;
+
+/* From do_syscall, in the task inject_syscall_pid names. */
+void inject_syscall_fault(void)
+{
+	inject_syscall_pid = 0;
+	inject_null_deref();
+}
+
 static int hang_host_fn(void *unused)
 {
 	os_hang();
@@ -145,6 +156,17 @@ void cmd_inject(struct cmd_out *out, const char *args)
 		cmd_error(out, "inject is off: boot glass with inject=1");
 		return;
 	}
+	if (!strncmp(args, "oops-syscall ", 13)) {
+		int pid;
+
+		if (kstrtoint(args + 13, 10, &pid) || pid <= 1 || !find_task_by_pid(pid)) {
+			cmd_error(out, "inject oops-syscall PID: a task other than init");
+			return;
+		}
+		inject_syscall_pid = pid;
+		cmd_printf(out, "injected oops-syscall %d", pid);
+		return;
+	}
 	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {
 		if (strcmp(args, kinds[i].name))
 			continue;
@@ -161,5 +183,5 @@ void cmd_inject(struct cmd_out *out, const char *args)
 		return;
 	}
 	cmd_error(out, "usage: inject spin|deadlock|oops-task|oops-irq|hang-host|bad-pointer|"
-		  "ud2|int3|libc-fault|overflow|bug");
+		  "ud2|int3|libc-fault|overflow|bug|oops-syscall PID");
 }

@@ -62,6 +62,21 @@ glass_wait
 expect_status 0
 expect_stdout_contains "alive after oopses"
 
+# A guest task in a syscall: its next syscall faults in kernel code; it is
+# killed (SIGSEGV: its parent sees 139) and its parent runs on.
+glass_start inject=1 init=/bin/sh -- -c 'mount -t devtmpfs d /dev; cat /dev/zero >/dev/null & wait $!; echo "cat status $?"'
+booted || fail "oops-syscall: no mconsole socket"
+wait_for 20 eval 'mc ps | grep -qE "^ +[0-9]+ +1 .* cat\$"' || fail "oops-syscall: cat never ran"
+pid=$(mc ps | awk '$NF == "cat" { print $1 }' | head -n1)
+out=$(mc inject oops-syscall "$pid")
+[ "$out" = "OK injected oops-syscall $pid" ] && ok "inject oops-syscall $pid" || fail "inject oops-syscall: '$out'"
+glass_wait
+expect_status 0
+check "oops-syscall: oops in the guest's task" "CPU: 0 PID: $pid Comm: cat\$"
+check "oops-syscall: through the syscall path" " #[1-9] .* \(kernel/proc/entry.c:[0-9]+\)"
+check "oops-syscall: the task is killed" "end trace: killing task $pid \(cat\)"
+expect_stdout_contains "cat status 139"
+
 # ---- 2. faults that panic: a core, the log, the umid directory kept ----
 for kind in "oops-irq|Fatal exception in interrupt|inject_null_deref|movl \$1, (%0)" \
 	    "libc-fault|Fatal exception in host code|libc_fault_fn|os_strlen(" \

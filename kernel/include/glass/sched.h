@@ -118,6 +118,10 @@ extern struct task_struct init_task;     /* pid 0, idle */
  * callbacks from run_timers() nest inside irq_enter()/irq_exit(). A fault
  * there panics (kernel/diag/oops.c): it cannot blame the current task. */
 extern int hardirq_depth;
+/* inject oops-syscall PID (kernel/debug/inject.c): that task's next
+ * syscall faults in kernel code, in task context. */
+extern int inject_syscall_pid;
+void inject_syscall_fault(void);
 static inline bool in_interrupt(void)
 {
 	return hardirq_depth > 0;
