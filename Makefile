@@ -26,7 +26,8 @@ GDBCFLAGS := $(KCFLAGS) -fno-tree-loop-distribute-patterns -fno-reorder-blocks-a
 # Host side: kernel/os may include libc.
 OSCFLAGS := $(COMMON) -D_GNU_SOURCE -Ikernel/include
 LDFLAGS := -no-pie -g
-LDLIBS := -lpthread
+# libunwind and libdw: the oops report's backtrace and lines (kernel/os/unwind.c).
+LDLIBS := -lpthread -lunwind -ldw -lelf
 
 B := build
 KSRC := $(shell find kernel -name '*.c' -not -path 'kernel/os/*' -not -path '*/stub/*' | sort)

@@ -39,6 +39,98 @@ gdb numbers threads its own way; Glass's thread ids are the task pids."""
 TaskCommand()
 
 
+# ---- cores (kernel/diag: panic and mconsole `core`) ----
+# In a Glass core every kernel task is a thread whose LWP is its pid (idle
+# is IDLE_TID). gdb shows no thread names from a core, so they are read
+# from the task list in the core's memory and given to gdb's threads.
+# glibc's own threads of the glass process (the monitor thread) are no
+# kernel tasks: libthread_db would list them without registers, so it is
+# not used (this also applies to `gdb -p` on glass: threads are then LWPs).
+# (An empty search path means the default one: a path with no library.)
+gdb.execute("set libthread-db-search-path /nonexistent/glass-no-thread-db", to_string=True)
+
+MAX_TASKS = 5000
+
+
+def kernel_tasks():
+    """[(tid, comm)] from init_task and task_list in the inferior's memory."""
+    tasks = [(IDLE_TID, gdb.parse_and_eval("init_task")["comm"].string())]
+    head = gdb.parse_and_eval("&task_list")
+    off = int(gdb.parse_and_eval("&((struct task_struct *)0)->tasks").cast(
+        gdb.lookup_type("long")))
+    tptr = gdb.lookup_type("struct task_struct").pointer()
+    pos = head["next"]
+    init = int(gdb.parse_and_eval("&init_task").cast(gdb.lookup_type("long")))
+    for _ in range(MAX_TASKS):
+        if int(pos) == int(head) or int(pos) == 0:
+            break
+        addr = int(pos.cast(gdb.lookup_type("long"))) - off
+        if addr != init:
+            t = gdb.Value(addr).cast(tptr).dereference()
+            tasks.append((int(t["pid"]), t["comm"].string()))
+        pos = pos["next"]
+    return tasks
+
+
+def is_core():
+    conn = gdb.selected_inferior().connection
+    return conn is not None and conn.type == "core"
+
+
+def name_threads():
+    """Name each thread of a core after its kernel task; returns how many."""
+    try:
+        names = dict(kernel_tasks())
+    except gdb.error:
+        return 0
+    n = 0
+    for t in gdb.selected_inferior().threads():
+        comm = names.get(t.ptid[1])
+        if comm is not None:
+            t.name = comm
+            n += 1
+    return n
+
+
+class TasksCommand(gdb.Command):
+    """glass-name-threads: name the threads of a Glass core after their tasks.
+
+Runs by itself when a core is loaded; this is for doing it again."""
+
+    def __init__(self):
+        super().__init__("glass-name-threads", gdb.COMMAND_STACK)
+
+    def invoke(self, arg, from_tty):
+        print("%d threads named" % name_threads())
+
+
+TasksCommand()
+
+
+def _on_new_objfile(event):
+    # Opening a core loads its shared libraries after its threads exist.
+    if is_core():
+        name_threads()
+
+
+gdb.events.new_objfile.connect(_on_new_objfile)
+
+
+def _core_path():
+    import re
+    m = re.search(r"core dump file:\s*`(.*)'", gdb.execute("info target", to_string=True))
+    return m.group(1) if m else None
+
+
+# `gdb ./glass CORE` opens the core before this script runs, with
+# libthread_db still in use: open it again, now without.
+if is_core():
+    _path = _core_path()
+    if _path:
+        gdb.execute("core-file " + _path, to_string=True)
+    name_threads()
+
+
 def enable_memory_cache():
     """Let gdb read memory in 4 KiB lines: without a cached region, x/NNNxb
     asks the stub for one byte at a time. gdb drops the cache whenever the

@@ -358,6 +358,7 @@ int gdb_boot(const char *transport, bool wait)
 
 	if (err) {
 		printk(KERN_EMERG "glass: gdb=%s: cannot listen: error %d\n", transport, -err);
+		where[0] = '\0';
 		return err;
 	}
 	gdb_set_endpoint(where);

@@ -7,6 +7,14 @@
  *   oops-task   a NULL dereference in a kernel thread (task context)
  *   oops-irq    a NULL dereference in a timer callback (interrupt context)
  *   hang-host   a host call that never returns, on the CPU thread
+ *   bad-pointer a load through a wild pointer in a kernel thread
+ *   ud2         an illegal instruction in a kernel thread
+ *   int3        a compiled-in int3 in a kernel thread (no debugger: an oops)
+ *   libc-fault  strlen on a bad pointer inside libc (host code: a panic)
+ *   overflow    a kernel thread recursing into its stack's guard gap
+ *   bug         BUG_ON in a kernel thread (a panic with a backtrace)
+ *   oops-syscall PID   a NULL dereference in PID's next syscall (a guest
+ *               task in kernel code: an oops that kills it, SIGSEGV)
  */
 #include <glass/command.h>
 #include <glass/debug.h>
@@ -47,13 +55,10 @@ static int deadlock_ba(void *unused)
 	return deadlock_fn(&inject_lock_b, &inject_lock_a);
 }
 
-/* NULL, read at run time: gcc deletes a store through a literal NULL as
- * undefined behaviour, and the fault with it. */
-static int *volatile null_pointer;
-
 void __attribute__((noinline)) inject_null_deref(void)
 {
-	*null_pointer = 1;
+	/* In assembly: gcc drops a plain C store through NULL. */
+	asm volatile("movl $1, (%0)" : : "r"(0UL) : "memory");
 }
 
 static int oops_task_fn(void *unused)
@@ -66,6 +71,59 @@ static struct timer_list oops_timer;
 
 static void oops_timer_fn(struct timer_list *t)
 {
+	inject_null_deref();
+}
+
+static int bad_pointer_fn(void *unused)
+{
+	return *(volatile int *)0xdead0000UL;
+}
+
+static int ud2_fn(void *unused)
+{
+	__builtin_trap();
+}
+
+static int int3_fn(void *unused)
+{
+	asm volatile("int3");
+	return 0;
+}
+
+static int libc_fault_fn(void *unused)
+{
+	return (int)os_strlen((const char *)0xdead0000UL);
+}
+
+static volatile int overflow_stop;
+
+static __attribute__((noinline)) int overflow_recurse(int depth)
+{
+	volatile char frame[512];
+
+	frame[0] = (char)depth;
+	if (overflow_stop)
+		return 0;
+	return overflow_recurse(depth + 1) + frame[0];
+}
+
+static int overflow_fn(void *unused)
+{
+	return overflow_recurse(0);
+}
+
+static int bug_fn(void *unused)
+{
+	BUG_ON(!overflow_stop);
+	return 0;
+}
+
+int inject_syscall_pid;
+
+/* From do_syscall, in the task inject_syscall_pid names. */
+void inject_syscall_fault(void)
+{
+	inject_syscall_pid = 0;
 	inject_null_deref();
 }
 
@@ -87,10 +145,27 @@ void cmd_inject(struct cmd_out *out, const char *args)
 		{ "oops-task", oops_task_fn, "inject_oops" },
 		{ "oops-irq", NULL, NULL },
 		{ "hang-host", hang_host_fn, "inject_hang" },
+		{ "bad-pointer", bad_pointer_fn, "inject_badptr" },
+		{ "ud2", ud2_fn, "inject_ud2" },
+		{ "int3", int3_fn, "inject_int3" },
+		{ "libc-fault", libc_fault_fn, "inject_libc" },
+		{ "overflow", overflow_fn, "inject_overflow" },
+		{ "bug", bug_fn, "inject_bug" },
 	};
 
 	if (!boot.inject) {
 		cmd_error(out, "inject is off: boot glass with inject=1");
+		return;
+	}
+	if (!strncmp(args, "oops-syscall ", 13)) {
+		int pid;
+
+		if (kstrtoint(args + 13, 10, &pid) || pid <= 1 || !find_task_by_pid(pid)) {
+			cmd_error(out, "inject oops-syscall PID: a task other than init");
+			return;
+		}
+		inject_syscall_pid = pid;
+		cmd_printf(out, "injected oops-syscall %d", pid);
 		return;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {
@@ -108,5 +183,6 @@ void cmd_inject(struct cmd_out *out, const char *args)
 		cmd_printf(out, "injected %s", kinds[i].name);
 		return;
 	}
-	cmd_error(out, "usage: inject spin|deadlock|oops-task|oops-irq|hang-host");
+	cmd_error(out, "usage: inject spin|deadlock|oops-task|oops-irq|hang-host|bad-pointer|"
+		  "ud2|int3|libc-fault|overflow|bug|oops-syscall PID");
 }

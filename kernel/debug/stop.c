@@ -129,6 +129,14 @@ bool debug_trap(struct os_trap *t)
 	return true;
 }
 
+__noreturn void cpu_park_forever(int sig)
+{
+	struct gdb_stop why = { .kind = GDB_STOP_SIGNAL, .sig = sig };
+
+	for (;;)
+		park(STOP_GDB, &why, false);
+}
+
 /* Monitor thread. Stepping a syscall instruction with TF would run the
  * next instruction too (reference/gdb-rsp.md): a breakpoint after it
  * instead — an int3 in our own text, a debug register (the CPU thread's

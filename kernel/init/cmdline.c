@@ -19,7 +19,7 @@ struct boot_params boot = {
 	.mconsole_timeout = 5,
 };
 
-enum opt_kind { OPT_STR, OPT_MEM, OPT_INT, OPT_FLAG, OPT_GDB };
+enum opt_kind { OPT_STR, OPT_MEM, OPT_INT, OPT_FLAG, OPT_GDB, OPT_PANIC };
 
 struct option {
 	const char *name;       /* without '=' */
@@ -54,6 +54,10 @@ static const struct option options[] = {
 	  "report tasks in uninterruptible sleep longer than this (default 120, 0: off)" },
 	{ "watchdog_thresh", OPT_INT, BP(watchdog_thresh),
 	  "report a CPU stuck for twice this many seconds (default 10, 0: off)" },
+	{ "panic", OPT_PANIC, BP(panic),
+	  "on a kernel panic: halt (default: report, write a core in the umid directory, "
+	  "exit by SIGABRT), N (the same, then reboot after N seconds), gdb (the same, then "
+	  "wait for gdb at the faulting frame)" },
 	{ "quiet", OPT_FLAG, BP(quiet), "print only warnings and errors from the kernel" },
 };
 
@@ -109,6 +113,17 @@ static int set_option(const struct option *o, const char *val,
 			goto bad;
 		*(const char **)field = val;
 		bp->gdb_wait |= !strcmp(o->name, "debug");
+		return 0;
+	case OPT_PANIC:
+		if (!val)
+			goto bad;
+		if (!strcmp(val, "halt"))
+			iv = PANIC_HALT;
+		else if (!strcmp(val, "gdb"))
+			iv = PANIC_GDB;
+		else if (kstrtoint(val, 10, &iv) || iv < 0 || iv > 86400)
+			goto bad;
+		*(int *)field = iv;
 		return 0;
 	case OPT_FLAG:
 		if (val)

@@ -128,23 +128,16 @@ int printk(const char *fmt, ...)
 	return n;
 }
 
+/* The message; then the rest is kernel/diag/panic.c's (the core, panic=). */
 __noreturn void panic(const char *fmt, ...)
 {
-	static bool in_panic;
-	char msg[512];
+	static char msg[512];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vscnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (!in_panic) {
-		in_panic = true;
-		console_loglevel = 8;
-		printk(KERN_EMERG "Kernel panic - not syncing: %s\n", msg);
-		/* mconsole=notify: listeners learn of it before the exit. */
-		mconsole_notify(MCONSOLE_PANIC, msg);
-	}
-	os_abort();
+	panic_finish(msg);
 }
 
 #define SYSLOG_ACTION_CLOSE 0

@@ -34,7 +34,10 @@ const struct command command_table[] = {
 	  CMD_SAFE_POINT, cmd_config },
 	{ "remove", " <dev>", "Remove a device", CMD_SAFE_POINT, cmd_remove },
 	{ "inject", " <kind>", "Break the kernel on purpose (inject=1): spin, deadlock, "
-	  "oops-task, oops-irq, hang-host", CMD_SAFE_POINT, cmd_inject },
+	  "oops-task, oops-irq, hang-host, bad-pointer, ud2, int3, libc-fault, overflow, "
+	  "bug, oops-syscall PID", CMD_SAFE_POINT, cmd_inject },
+	{ "core", " [path]", "Write an ELF core of the running kernel (every task a thread; "
+	  "default <umid dir>/core.N): gdb ./glass CORE", CMD_SAFE_POINT, cmd_core },
 	{ "stats", "", "mconsole request counters, bad requests included", CMD_ANYWHERE,
 	  cmd_stats },
 };

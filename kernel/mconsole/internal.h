@@ -20,6 +20,7 @@ void cmd_go(struct cmd_out *out, const char *args);
 void cmd_stop(struct cmd_out *out, const char *args);
 /* kernel/debug/inject.c */
 void cmd_inject(struct cmd_out *out, const char *args);
+void cmd_core(struct cmd_out *out, const char *args);
 
 /* Safe point (the CPU thread): power.c, log.c, proc.c */
 void cmd_halt(struct cmd_out *out, const char *args);

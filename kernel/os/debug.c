@@ -49,7 +49,6 @@ static unsigned long si_perf_data(const siginfo_t *si)
 }
 
 bool debug_trap(struct os_trap *t);
-void kernel_fault(int sig, int code, unsigned long addr, struct os_fault_regs *regs);
 
 static int mem_fd = -1;
 static int park_fd = -1;
@@ -96,15 +95,32 @@ static void trap_handler(int sig, siginfo_t *si, void *arg)
 	}
 	trap_uc = uc;
 	syscall(SYS_arch_prctl, ARCH_GET_FS, &trap_fs_base);
-	if (!debug_trap(&t)) {
-		struct os_fault_regs r;
-
-		os_trap_get_fault_regs(&r);
-		kernel_fault(sig, si->si_code, g[REG_RIP], &r);
-		signal(sig, SIG_DFL);
-	}
+	if (!debug_trap(&t))
+		os_fault_dispatch(sig, si->si_code, g[REG_RIP] - 1, uc);
 	trap_uc = outer;
 	errno = saved_errno;
+}
+
+/* A fault parks (panic=gdb) or reads registers through os_trap_*: its
+ * ucontext is the register set while it is handled. Nests. */
+#define TRAP_NEST 4
+static ucontext_t *trap_outer[TRAP_NEST];
+static int trap_depth;
+
+void os_trap_enter(struct ucontext_t *uc)
+{
+	if (trap_depth < TRAP_NEST)
+		trap_outer[trap_depth] = trap_uc;
+	trap_depth++;
+	trap_uc = uc;
+	syscall(SYS_arch_prctl, ARCH_GET_FS, &trap_fs_base);
+}
+
+void os_trap_leave(void)
+{
+	trap_depth--;
+	if (trap_depth < TRAP_NEST)
+		trap_uc = trap_outer[trap_depth];
 }
 
 static int snapshot_library(struct dl_phdr_info *info, size_t size, void *unused)
@@ -213,11 +229,6 @@ void os_trap_set_regs(const struct gdb_regs *r)
 			memcpy(&fp->_xmm[i], r->xmm[i], 16);
 	if (r->valid & GDB_REG_BIT(GDB_MXCSR))
 		fp->mxcsr = r->mxcsr;
-}
-
-void os_trap_get_fault_regs(struct os_fault_regs *r)
-{
-	os_ucontext_fault_regs(trap_uc, r);
 }
 
 void os_trap_set_step(bool step)
@@ -364,4 +375,9 @@ int os_spawn_gdb_xterm(const char *endpoint)
 	exe[n] = '\0';
 	snprintf(target, sizeof(target), "target remote %s", endpoint);
 	return -posix_spawnp(&pid, "xterm", NULL, NULL, argv, environ);
+}
+
+unsigned long os_strlen(const char *s)
+{
+	return strlen(s);
 }

@@ -77,8 +77,11 @@ static void wait_and_run(int timeout_ms)
 
 	for (int i = 0; i < n; i++) {
 		struct irq *q = evs[i].data.ptr;
-		if (q->handler)
-			q->handler(q->fd, q->arg);
+		if (!q->handler)
+			continue;
+		irq_enter();
+		q->handler(q->fd, q->arg);
+		irq_exit();
 	}
 }
 

@@ -1,13 +1,17 @@
 /*
  * Faults in the glass process itself (kernel code): SIGSEGV, SIGBUS, SIGILL,
- * SIGFPE and a stray SIGTRAP land in one handler on a large alternate
- * stack, so even a kernel stack overflowing into its guard gap gets a
- * report. The handler passes the fault to kernel_fault() (kernel/diag).
+ * SIGFPE (and, from kernel/os/debug.c, an int3 no debugger planted) land in
+ * one handler on a large alternate stack, so even a kernel stack
+ * overflowing into its guard gap gets a report. The handler passes the
+ * fault to kernel_fault() (kernel/diag/oops.c), which reports it and either
+ * panics or rewrites the registers so the faulting task leaves through
+ * make_task_dead() on its own stack when the handler returns.
  */
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <ucontext.h>
 #include <unistd.h>
 
@@ -16,9 +20,14 @@
 
 #define ALTSTACK_SIZE (256 << 10)
 
-void kernel_fault(int sig, int code, unsigned long addr, struct os_fault_regs *regs);
+static ucontext_t *fault_uc;
 
-void os_ucontext_fault_regs(const void *uc_arg, struct os_fault_regs *r)
+void *os_fault_context(void)
+{
+	return fault_uc;
+}
+
+static void regs_from_uc(const void *uc_arg, struct os_fault_regs *r)
 {
 	const ucontext_t *uc = uc_arg;
 	const greg_t *g = uc->uc_mcontext.gregs;
@@ -33,14 +42,37 @@ void os_ucontext_fault_regs(const void *uc_arg, struct os_fault_regs *r)
 	};
 }
 
-static void fault_handler(int sig, siginfo_t *si, void *uc_arg)
+/* The report decided the task dies: resume at r's ip and sp. */
+static void regs_to_uc(ucontext_t *uc, const struct os_fault_regs *r)
 {
+	greg_t *g = uc->uc_mcontext.gregs;
+
+	g[REG_RIP] = r->ip;
+	g[REG_RSP] = r->sp;
+	g[REG_RBP] = r->bp;
+	g[REG_RDI] = r->di;
+}
+
+/* Shared with the SIGTRAP handler (an int3 no debugger planted). */
+void os_fault_dispatch(int sig, int code, unsigned long addr, ucontext_t *uc)
+{
+	ucontext_t *outer = fault_uc;
 	struct os_fault_regs r;
 
-	os_ucontext_fault_regs(uc_arg, &r);
-	kernel_fault(sig, si->si_code, (unsigned long)si->si_addr, &r);
-	/* kernel_fault returns only to let the default action happen. */
-	signal(sig, SIG_DFL);
+	regs_from_uc(uc, &r);
+	fault_uc = uc;
+	os_trap_enter(uc);
+	if (kernel_fault(sig, code, addr, &r) == OOPS_RESUME)
+		regs_to_uc(uc, &r);
+	os_trap_leave();
+	fault_uc = outer;
+}
+
+static void fault_handler(int sig, siginfo_t *si, void *uc_arg)
+{
+	/* A bad frame while walking the stack for a report ends the walk. */
+	os_unwind_guard();
+	os_fault_dispatch(sig, si->si_code, (unsigned long)si->si_addr, uc_arg);
 }
 
 int os_fault_init(void)
@@ -63,4 +95,12 @@ int os_fault_init(void)
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		sigaction(sigs[i], &sa, NULL);
 	return 0;
+}
+
+void os_sleep_ns(u64 ns)
+{
+	struct timespec ts = { .tv_sec = ns / 1000000000ULL, .tv_nsec = ns % 1000000000ULL };
+
+	while (nanosleep(&ts, &ts))
+		;
 }

@@ -57,6 +57,7 @@ int main(int argc, char **argv)
 	os_signals_init();
 	os_fault_init();
 	os_debug_init();
+	os_symbolize_init();
 	os_events_init();
 	setup_early(argc, argv);
 	start_kernel();
@@ -90,6 +91,11 @@ __noreturn void os_reexec(void)
 	os_umid_cleanup();
 	execv("/proc/self/exe", os_argv);
 	_exit(1);
+}
+
+long os_getpid(void)
+{
+	return getpid();
 }
 
 void *os_alloc_host(unsigned long size)

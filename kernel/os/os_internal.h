@@ -12,8 +12,16 @@ extern volatile int os_guest_running;   /* stub pid os_guest_run waits on */
 extern volatile int os_in_event_wait;   /* the event loop's epoll_wait */
 
 void os_signals_init(void);
-/* The registers of a signal's ucontext, as the oops prints them. */
-void os_ucontext_fault_regs(const void *uc, struct os_fault_regs *r);
 void os_events_init(void);
+
+/* The fault path (fault.c, debug.c, unwind.c). */
+struct ucontext_t;
+struct os_fault_regs;
+int kernel_fault(int sig, int code, unsigned long addr, struct os_fault_regs *regs);
+void os_fault_dispatch(int sig, int code, unsigned long addr, struct ucontext_t *uc);
+/* Make uc the register set os_trap_* read and write (a park in a fault). */
+void os_trap_enter(struct ucontext_t *uc);
+void os_trap_leave(void);
+void os_unwind_guard(void);
 
 #endif

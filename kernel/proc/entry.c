@@ -48,6 +48,8 @@ static void do_syscall(struct pt_regs *regs)
 	long ret;
 
 	syscall_count++;
+	if (unlikely(inject_syscall_pid) && current->pid == inject_syscall_pid)
+		inject_syscall_fault();
 	if (nr < NR_syscalls && syscall_table[nr])
 		ret = syscall_table[nr](regs->di, regs->si, regs->dx, regs->r10,
 					regs->r8, regs->r9);

@@ -234,6 +234,19 @@ void free_task_unstarted(struct task_struct *t)
 	kfree(t);
 }
 
+int hardirq_depth;
+
+/* Around every irq handler and timer callback (CPU thread). */
+void irq_enter(void)
+{
+	hardirq_depth++;
+}
+
+void irq_exit(void)
+{
+	hardirq_depth--;
+}
+
 /*
  * The idle task: run timers, give the CPU to runnable tasks, and otherwise
  * wait in the event loop for interrupts (rule 1).

@@ -90,7 +90,9 @@ s64 run_timers(void)
 		if (t->expires_ns > now)
 			return (s64)(t->expires_ns - now);
 		del_timer(t);
+		irq_enter();
 		t->function(t);
+		irq_exit();
 	}
 	return -1;
 }

@@ -42,7 +42,7 @@ boot
 expect_mc_re '^OK Trigger a crash' sysrq c
 glass_wait
 [ "$GLASS_STATUS" = 134 ] && ok "sysrq c panics (status 134)" || fail "sysrq c: status $GLASS_STATUS"
-expect_stderr_contains 'BUG: unable to handle page fault for address 0'
+expect_stderr_contains 'BUG: kernel NULL pointer dereference, address: 0000000000000000'
 expect_stderr_contains 'Kernel panic'
 
 boot

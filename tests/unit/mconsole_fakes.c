@@ -222,3 +222,4 @@ const char *symbol_lookup(unsigned long addr, unsigned long *off, unsigned long 
 }
 void cmd_inject(struct cmd_out *out, const char *args) { cmd_error(out, "off"); }
 void cmd_sysrq(struct cmd_out *out, const char *args) { cmd_error(out, "off"); }
+void cmd_core(struct cmd_out *out, const char *args) { cmd_error(out, "no core here"); }

@@ -73,6 +73,9 @@ void cpu_resume(bool step);
 bool cpu_run_command(const struct command *cmd, const char *args, struct cmd_out *out);
 /* Monitor thread: ask the CPU to park for owner (a break-in). */
 void cpu_interrupt(enum stop_owner owner);
+/* CPU thread, in the fault handler of a panic with panic=gdb: park at
+ * the fault (gdb's stop signal sig) for good. */
+__noreturn void cpu_park_forever(int sig);
 /* CPU thread, in safe-point parks: run what mconsole queued. */
 void mconsole_serve(void);
 

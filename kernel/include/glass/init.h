@@ -35,6 +35,7 @@ struct boot_params {
 	int hung_task_timeout;  /* seconds (hung_task_timeout_secs=) */
 	int watchdog_thresh;    /* seconds (watchdog_thresh=) */
 	const char *mconsole;   /* "notify:SOCKET" (mconsole=) */
+	int panic;              /* PANIC_HALT, PANIC_GDB, or seconds to reboot */
 	/* for init: argv after argv[0] and extra environment */
 	const char **init_argv;
 	int init_argc;
@@ -44,6 +45,8 @@ struct boot_params {
 	char *cmdline;
 };
 extern struct boot_params boot;
+#define PANIC_HALT 0            /* panic=halt (and panic=0, as Linux) */
+#define PANIC_GDB (-1)          /* panic=gdb */
 
 /* Returns 0, or 1 after printing help, or -EINVAL with a message in err. */
 int parse_cmdline(int argc, char **argv, struct boot_params *bp, char *err,

@@ -56,6 +56,8 @@ int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 __printf(3, 4) int ksnprintf(char *buf, size_t size, const char *fmt, ...);
 
 __noreturn __printf(1, 2) void panic(const char *fmt, ...);
+/* kernel/diag/panic.c: report, core, notify, then what panic= says. */
+__noreturn void panic_finish(const char *msg);
 
 #define BUG() panic("BUG at %s:%d", __FILE__, __LINE__)
 #define BUG_ON(cond)                                                  \

@@ -16,6 +16,7 @@ __noreturn void os_abort(void);
 /* Re-execute glass with its original command line (reboot). */
 __noreturn void os_reexec(void);
 void os_flush_console(void);
+long os_getpid(void);
 
 /* --- faults in kernel code (kernel/os/fault.c) --- */
 struct os_fault_regs {
@@ -23,6 +24,37 @@ struct os_fault_regs {
 	u64 flags, err, trapno;
 };
 int os_fault_init(void);
+/* The fault handler calls kernel_fault() (kernel/diag/oops.c) with the
+ * registers; it returns OOPS_RESUME after rewriting them (ip, sp, di) to
+ * make the task exit, or never (a panic). */
+enum { OOPS_RESUME = 1 };
+/* CPU thread, in the fault handler: the fault's ucontext (for os_unwind),
+ * NULL outside a fault. */
+void *os_fault_context(void);
+
+/* --- backtraces and source lines (kernel/os/unwind.c: libunwind, libdw) ---
+ * CPU thread only (libdw allocates and locks: never the monitor thread). */
+struct os_frame {
+	unsigned long ip;
+	bool signal_frame;      /* the frame after it was interrupted: exact ip */
+	bool broken;            /* the walk ended on an unreadable frame */
+};
+struct os_srcinfo {
+	const char *func;       /* symbol, or NULL */
+	unsigned long off, size;
+	const char *file;       /* source file, or NULL */
+	int line;
+	const char *module;     /* glass or the host library's path */
+};
+int os_symbolize_init(void);
+/* Frames from ctx (os_fault_context()) or, when NULL, from the caller. */
+int os_unwind(void *ctx, struct os_frame *f, int max);
+/* libdw, for glass's own code: its tables are loaded at boot. (Host
+ * libraries are not looked up: malloc's lock may be held by the faulting
+ * code, and their debug info is large.) */
+bool os_addr_info(unsigned long ip, struct os_srcinfo *si);
+/* Host time passing: sleep on the CPU thread (panic=N). */
+void os_sleep_ns(u64 ns);
 
 /* --- the debug trap and the monitor's view of memory (kernel/os/debug.c) ---
  * SIGTRAP on the CPU thread is the one debug entry: int3, a single step
@@ -48,7 +80,6 @@ int os_debug_init(void);
 /* CPU thread, inside debug_trap(): the interrupted registers. */
 void os_trap_get_regs(struct gdb_regs *regs);
 void os_trap_set_regs(const struct gdb_regs *regs);
-void os_trap_get_fault_regs(struct os_fault_regs *regs);
 void os_trap_set_step(bool step);       /* TF on return */
 /* Any thread: a stop request to the CPU thread (SIGTRAP by tgkill). */
 void os_cpu_interrupt(void);
@@ -69,11 +100,25 @@ void os_guest_pause(void);
 void os_guest_unpause(void);
 /* A host call that never returns (inject hang-host). */
 void os_hang(void);
+/* libc's strlen, for inject libc-fault: a fault inside a host library. */
+unsigned long os_strlen(const char *s);
 /* Park helpers: the CPU waits in os_park_wait() until os_park_poke(). */
 void os_park_wait(void);
 void os_park_poke(void);
 /* The monitor thread's wake-up: the CPU parked or left a park. */
 void os_monitor_wake(void);
+
+/* --- the core file's memory (kernel/os/core.c) --- */
+struct os_mem_seg {
+	u64 start, end;
+	u32 prot;               /* ELF PF_R 4, PF_W 2, PF_X 1 */
+	bool shared;
+	bool file;              /* backed by a host file (or memfd) */
+};
+/* The mappings of the glass process a core holds (not host files' code). */
+int os_core_segments(struct os_mem_seg *segs, int max);
+/* Write a segment's memory to fd at off; all-zero pages stay holes. */
+int os_core_write_mem(int fd, u64 off, const struct os_mem_seg *s);
 
 /* --- the umid directory (kernel/os/umid.c) --- */
 /* Create and lock <uml_dir>/<umid>; on failure a one-line message in err. */
@@ -188,6 +233,9 @@ typedef void (*irq_handler_t)(int fd, void *arg);
 /* Watch fd for input; handler runs on the CPU thread from the event loop. */
 int os_irq_add(int fd, irq_handler_t handler, void *arg);
 void os_irq_del(int fd);
+/* The kernel's interrupt bracket (kernel/sched/core.c), around each handler. */
+void irq_enter(void);
+void irq_exit(void);
 /* Wait for events or until timeout_ns passes (-1: forever), run handlers.
  * The only place the kernel blocks on the host. */
 void os_idle_wait(s64 timeout_ns);

@@ -115,6 +115,19 @@ struct task_struct {
 
 extern struct task_struct *current;
 extern struct task_struct init_task;     /* pid 0, idle */
+
+/* Interrupt context: irq handlers run from the event loop and timer
+ * callbacks from run_timers() nest inside irq_enter()/irq_exit(). A fault
+ * there panics (kernel/diag/oops.c): it cannot blame the current task. */
+extern int hardirq_depth;
+/* inject oops-syscall PID (kernel/debug/inject.c): that task's next
+ * syscall faults in kernel code, in task context. */
+extern int inject_syscall_pid;
+void inject_syscall_fault(void);
+static inline bool in_interrupt(void)
+{
+	return hardirq_depth > 0;
+}
 extern struct list_head task_list;       /* every task */
 extern int nr_tasks, max_tasks;
 
