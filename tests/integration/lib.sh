@@ -30,7 +30,9 @@ _bg_pids=()
 
 _lib_cleanup() {
 	local p
+	# $p is the timeout(1) wrapping glass: glass first, or it outlives it.
 	for p in ${_bg_pids[@]+"${_bg_pids[@]}"}; do
+		pkill -KILL -P "$p" 2>/dev/null
 		kill -KILL "$p" 2>/dev/null
 	done
 	[ -n "${KEEP_TMP:-}" ] || rm -rf "$TEST_TMP"
