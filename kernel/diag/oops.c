@@ -31,6 +31,7 @@ static const char *sig_name(int sig)
 	switch (sig) {
 	case 4: return "SIGILL";
 	case 5: return "SIGTRAP";
+	case 6: return "SIGABRT";
 	case 7: return "SIGBUS";
 	case 8: return "SIGFPE";
 	case 11: return "SIGSEGV";
@@ -152,6 +153,8 @@ static void print_header(int sig, int code, unsigned long addr)
 		pr_emerg("BUG: invalid opcode at %016lx\n", addr);
 	else if (sig == 5)
 		pr_emerg("BUG: int3 with no debugger attached at %016lx\n", addr);
+	else if (sig == 6)
+		pr_emerg("BUG: SIGABRT on the CPU thread (an abort in a host call, or kill -ABRT)\n");
 	else
 		pr_emerg("BUG: %s in kernel code at %016lx\n", sig_name(sig), addr);
 	pr_emerg("Oops: %s (si_code %d, fault address 0x%lx) [#%d]\n", sig_name(sig), code,
@@ -222,7 +225,8 @@ int kernel_fault(int sig, int code, unsigned long addr, struct os_fault_regs *r)
 	print_regs(r);
 	pr_emerg("Call Trace:\n");
 	print_frames(frames, n, sig == 5);
-	fatal = fatal_reason(r->ip);
+	/* An abort (glibc's checks, a kill -ABRT) never blames a task. */
+	fatal = sig == 6 ? "Aborted: SIGABRT on the CPU thread" : fatal_reason(r->ip);
 	if (fatal)
 		panic("%s", fatal);
 	pr_emerg("---[ end trace: killing task %d (%s) ]---\n", current->pid, current->comm);

@@ -79,7 +79,10 @@ int os_fault_init(void)
 {
 	stack_t ss;
 	struct sigaction sa;
-	static const int sigs[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE };
+	/* SIGABRT too: glibc aborting inside a host call (a heap check, an
+	 * assertion), or a kill -ABRT, is reported with the CPU thread's
+	 * backtrace before the process dies. */
+	static const int sigs[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT };
 
 	ss.ss_sp = mmap(NULL, ALTSTACK_SIZE, PROT_READ | PROT_WRITE,
 			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

@@ -52,4 +52,14 @@ expect_stderr_contains 'hang_host_fn+0x'
 mc halt
 glass_wait
 [ "$GLASS_STATUS" = 0 ] && ok "halt while the CPU hangs in the host" || fail "halt: status $GLASS_STATUS"
+
+# ---- a host signal that ends the CPU thread: reported with its backtrace ----
+glass_start init=/bin/sh -- -c 'exec sleep 1000'
+up
+pkill -ABRT -P "$GLASS_PID"
+glass_wait
+[ "$GLASS_STATUS" = 134 ] && ok "SIGABRT: panic status 134" || fail "SIGABRT: status $GLASS_STATUS"
+expect_stderr_contains 'BUG: SIGABRT on the CPU thread'
+expect_stderr_contains 'cpu_idle+0x'
+expect_stderr_contains 'Kernel panic'
 finish

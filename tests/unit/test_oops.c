@@ -203,6 +203,17 @@ START_TEST(the_fault_kinds_are_named)
 }
 END_TEST
 
+/* A host signal on the CPU thread (glibc's abort, kill -ABRT) is reported
+ * with where the CPU was, and never blamed on a task. */
+START_TEST(sigabrt_panics_with_a_report)
+{
+	ck_assert_int_eq(fault(6, 0), -1);
+	LOG_HAS("BUG: SIGABRT on the CPU thread (an abort in a host call, or kill -ABRT)\n");
+	LOG_HAS("] pipe_read+0x10/0x40 (kernel/fs/pipe.c:129)\n");
+	ck_assert_str_eq(panic_msg, "Aborted: SIGABRT on the CPU thread");
+}
+END_TEST
+
 /* Each panic in a test of its own: a panic never returns, so the report's
  * nesting guard stays armed after one. */
 static const char *const panics[] = {
@@ -267,6 +278,7 @@ int main(void)
 	tcase_add_loop_test(tc, host_code_interrupts_idle_and_init_panic, 0,
 			    sizeof(panics) / sizeof(panics[0]));
 	tcase_add_test(tc, a_broken_stack_ends_the_trace);
+	tcase_add_test(tc, sigabrt_panics_with_a_report);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
