@@ -354,18 +354,21 @@ void __monitor_text gdb_set_endpoint(const char *where)
 int gdb_boot(const char *transport, bool wait)
 {
 	char where[sizeof(endpoint)];
-	int err = os_gdb_listen(transport, where, sizeof(where));
+	int err;
 
+	/* Before listening: a gdb on stdio connects at once, and must then
+	 * wait for the stop at start_kernel rather than break in now. */
+	boot_stop_pending = wait;
+	err = os_gdb_listen(transport, where, sizeof(where));
 	if (err) {
 		printk(KERN_EMERG "glass: gdb=%s: cannot listen: error %d\n", transport, -err);
-		where[0] = '\0';
+		boot_stop_pending = false;
 		return err;
 	}
 	gdb_set_endpoint(where);
 	printk(KERN_INFO "gdb stub: target remote %s\n", where);
 	if (!wait)
 		return 0;
-	boot_stop_pending = true;
 	err = bp_insert((u64)start_kernel, true);
 	if (err) {
 		printk(KERN_EMERG "glass: debug: cannot stop at start_kernel: error %d\n", -err);
