@@ -7,17 +7,6 @@
 
 const char gdb_hex_chars[16] = "0123456789abcdef";
 
-int gdb_hex_digit(u8 c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 void gdb_hex_encode(char *out, const void *in, size_t n)
 {
 	const u8 *p = in;
@@ -33,8 +22,8 @@ long gdb_hex_decode(void *out, const char *in, size_t n)
 	u8 *p = out;
 
 	for (size_t i = 0; i < n; i++) {
-		int hi = gdb_hex_digit(in[2 * i]);
-		int lo = gdb_hex_digit(in[2 * i + 1]);
+		int hi = hex_to_bin(in[2 * i]);
+		int lo = hex_to_bin(in[2 * i + 1]);
 
 		if (hi < 0 || lo < 0)
 			return -EINVAL;
@@ -49,7 +38,7 @@ int gdb_parse_hex(const char *s, size_t len, u64 *val, size_t *used)
 	size_t i;
 
 	for (i = 0; i < len; i++) {
-		int d = gdb_hex_digit(s[i]);
+		int d = hex_to_bin(s[i]);
 
 		if (d < 0)
 			break;

@@ -76,7 +76,7 @@ enum gdb_rx_event gdb_rx_byte(struct gdb_rx *rx, u8 c)
 			rx_start(rx);
 			return GDB_RX_NONE;
 		}
-		d = gdb_hex_digit(c);
+		d = hex_to_bin(c);
 		rx->csum_bad = d < 0;
 		rx->csum_hi = d < 0 ? 0 : d;
 		rx->state = GDB_RX_CSUM2;
@@ -86,7 +86,7 @@ enum gdb_rx_event gdb_rx_byte(struct gdb_rx *rx, u8 c)
 			rx_start(rx);
 			return GDB_RX_NONE;
 		}
-		return rx_finish(rx, gdb_hex_digit(c));
+		return rx_finish(rx, hex_to_bin(c));
 	}
 	gdb_rx_init(rx);
 	return GDB_RX_NONE;

@@ -6,24 +6,13 @@
 #include <glass/kernel.h>
 #include <glass/cpio.h>
 
-static int hexval(u8 c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* 8 hex digits at p into *v; false if any is not a hex digit. */
 static bool parse_hex8(const u8 *p, u32 *v)
 {
 	u32 r = 0;
 
 	for (int i = 0; i < 8; i++) {
-		int d = hexval(p[i]);
+		int d = hex_to_bin(p[i]);
 
 		if (d < 0)
 			return false;

@@ -15,6 +15,7 @@
 #undef LONG_MAX
 #undef LONG_MIN
 #undef ULONG_MAX
+#include <glass/kernel.h>
 #include <glass/gdb_packet.h>
 
 static struct gdb_rx rx;
@@ -197,8 +198,8 @@ START_TEST(hex_helpers)
 	ck_assert_int_eq(gdb_hex_decode(b, "007FfF10", 4), 4);
 	ck_assert_int_eq(memcmp(b, "\x00\x7f\xff\x10", 4), 0);
 	ck_assert_int_eq(gdb_hex_decode(b, "0g", 1), -EINVAL);
-	ck_assert_int_eq(gdb_hex_digit('f'), 15);
-	ck_assert_int_eq(gdb_hex_digit('G'), -1);
+	ck_assert_int_eq(hex_to_bin('f'), 15);
+	ck_assert_int_eq(hex_to_bin('G'), -1);
 
 	ck_assert_int_eq(gdb_parse_hex("1f,2", 4, &v, &used), 0);
 	ck_assert_uint_eq(v, 0x1f);

@@ -63,7 +63,6 @@ u8 gdb_checksum(const void *data, size_t len);
 size_t gdb_frame(u8 *out, size_t cap, const void *data, size_t len);
 
 /* Hex (hex.c). */
-int gdb_hex_digit(u8 c);                /* 0-15, or -1 */
 extern const char gdb_hex_chars[16];    /* "0123456789abcdef" */
 /* Two lower-case hex digits per byte into out (2 * n chars, no NUL). */
 void gdb_hex_encode(char *out, const void *in, size_t n);

@@ -79,6 +79,19 @@ unsigned long long simple_strtoull(const char *s, char **end, unsigned base);
 long long simple_strtoll(const char *s, char **end, unsigned base);
 int kstrtoull(const char *s, unsigned base, unsigned long long *res);
 int kstrtoint(const char *s, unsigned base, int *res);
+
+/* A hex digit's value, or -1. Inline: the monitor thread's code uses it
+ * too (gdbstub), and must call nothing outside its own section. */
+static inline int hex_to_bin(u8 c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
 /* "128M", "4k", "1G" -> bytes; -EINVAL on junk. */
 int memparse_strict(const char *s, unsigned long long *res);
 
