@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glass/kernel.h>
 #include "../unit/gdb_fakes.h"
 
 static struct fake_target ft;
@@ -38,8 +39,8 @@ static void check_output(void)
 		}
 		if (ft.out_len - i < 3)
 			abort();
-		if (gdb_hex_digit(ft.out[i + 1]) << 4 != (sum & 0xf0) ||
-		    gdb_hex_digit(ft.out[i + 2]) != (sum & 15))
+		if (hex_to_bin(ft.out[i + 1]) << 4 != (sum & 0xf0) ||
+		    hex_to_bin(ft.out[i + 2]) != (sum & 15))
 			abort();
 		i += 3;
 	}
