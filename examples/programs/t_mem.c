@@ -2,7 +2,8 @@
  * Memory: copy-on-write, shared anonymous and file mappings, mprotect and
  * unmapped-address faults with the right si_code and si_addr, EFAULT from
  * syscalls (also for kernel addresses, read-only buffers and structs running
- * off a mapping), PROT_NONE, code and kernel-half faults, brk,
+ * off a mapping), PROT_NONE, write-only and non-executable pages, code and
+ * kernel-half faults, brk,
  * mmap/munmap/mremap, madvise(MADV_DONTNEED).
  */
 #include <fcntl.h>
@@ -218,6 +219,42 @@ static void t_faults(void)
 		      "si_code %d si_addr %p (want %d %p)", seg_code, seg_addr, SEGV_ACCERR, none + 5);
 	}
 	munmap(none, PAGE);
+
+	/* Write-only is readable too on x86. */
+	char *wo = mmap(NULL, PAGE, PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	CHECK("write_only_readable", *(volatile char *)wo == 0, "read %d", *wo);
+	wo[1] = 3;
+	CHECK("write_only_write", *(volatile char *)(wo + 1) == 3, "read %d", wo[1]);
+	munmap(wo, PAGE);
+
+	/* Data is not code: executing a read-write page is a protection fault
+	 * (NX). First in a child with a time limit, so a kernel that loops on
+	 * the fault fails this check instead of hanging the program. */
+	char *data = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int nx_st;
+	data[0] = (char)0xc3;   /* ret */
+	pid_t nx = fork();
+	if (nx == 0) {
+		signal(SIGSEGV, SIG_DFL);
+		alarm(10);
+		((void (*)(void))(uintptr_t)data)();
+		_exit(0);
+	}
+	waitpid(nx, &nx_st, 0);
+	CHECK("exec_nx_kills_child", WIFSIGNALED(nx_st) && WTERMSIG(nx_st) == SIGSEGV,
+	      "status %#x (want SIGSEGV)", nx_st);
+	if (WIFSIGNALED(nx_st) && WTERMSIG(nx_st) == SIGSEGV) {
+		seg_code = 0;
+		if (!sigsetjmp(jb, 1)) {
+			((void (*)(void))(uintptr_t)data)();
+			FAIL("exec_nx_segv_accerr", "a read-write page ran as code");
+		} else {
+			CHECK("exec_nx_segv_accerr", seg_code == SEGV_ACCERR && seg_addr == data,
+			      "si_code %d si_addr %p (want %d %p)", seg_code, seg_addr,
+			      SEGV_ACCERR, data);
+		}
+	}
+	munmap(data, PAGE);
 
 	/* Our own code is read-only. */
 	char *text = (char *)(uintptr_t)&t_faults_target;

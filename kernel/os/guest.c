@@ -411,6 +411,7 @@ int os_guest_run(int pid, struct pt_regs *regs, struct guest_stop *stop)
 	stop->code = d->code;
 	stop->addr = d->addr;
 	stop->trapno = (int)d->trapno;
+	stop->error_code = d->error_code;
 	return 0;
 gone:
 	stop->kind = GUEST_GONE;

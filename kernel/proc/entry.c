@@ -65,16 +65,18 @@ static void do_syscall(struct pt_regs *regs)
 static void do_page_fault(struct guest_stop *stop)
 {
 	int si_code = SEGV_MAPERR;
-	/* Decided from si_code alone: MAPERR means nothing is mapped in the
-	 * host, so fault it in; ACCERR means a write hit a read-only page
-	 * (copy-on-write) or a real protection violation. */
 	int flags = FAULT_FLAG_USER;
 	int err;
 
 	fault_count++;
 	current->min_flt++;
-	if (stop->code == SEGV_ACCERR)
+	/* The kind of access comes from the host's page-fault error code:
+	 * the VMA decides whether it is allowed (an exec of a writable,
+	 * non-executable page must not pass as a write). */
+	if (stop->error_code & X86_PF_WRITE)
 		flags |= FAULT_FLAG_WRITE;
+	else if (stop->error_code & X86_PF_INSTR)
+		flags |= FAULT_FLAG_EXEC;
 	err = handle_mm_fault(current->mm, stop->addr, flags, &si_code);
 	if (err == -ENOMEM) {
 		pr_err("Out of memory: killed process %d (%s) on a page fault at %#lx\n",
