@@ -149,10 +149,8 @@ static void switch_fpstate(struct mm_struct *mm)
 static u64 next_irq_poll_ns;
 
 /* Interrupts while guests keep the CPU busy: at most once a millisecond. */
-static void poll_interrupts(void)
+static void poll_interrupts(u64 now)
 {
-	u64 now = ktime_get_ns();
-
 	if (now < next_irq_poll_ns)
 		return;
 	next_irq_poll_ns = now + NSEC_PER_MSEC;
@@ -171,10 +169,15 @@ __noreturn void ret_to_user(void)
 
 	for (;;) {
 		struct mm_struct *mm;
-		u64 t0;
+		u64 now;
 
 		cpu_progress++;
-		poll_interrupts();
+		/* One clock read for the kernel side of the round trip: its
+		 * time is charged to current, interrupts are polled, and a
+		 * spent slice or a wakeup switches tasks here. */
+		now = ktime_get_ns();
+		account_task_time(now, false);
+		poll_interrupts(now);
 		if (current->need_resched)
 			schedule();
 		do_signal();
@@ -186,9 +189,8 @@ __noreturn void ret_to_user(void)
 		}
 		if (mm->host.regs_owner != current)
 			switch_fpstate(mm);
-		t0 = ktime_get_ns();
 		os_guest_run(mm->host.pid, &current->regs, &stop);
-		current->utime_ns += ktime_get_ns() - t0;
+		account_task_time(ktime_get_ns(), true);
 		switch (stop.kind) {
 		case GUEST_SYSCALL:
 			do_syscall(&current->regs);

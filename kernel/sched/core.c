@@ -1,7 +1,9 @@
 /*
- * The scheduler: one run queue, round robin, no preemption inside kernel
- * code. A guest is preempted only when it traps back into the kernel (the
- * stub's tick stops a spinning one). CPU thread only.
+ * The scheduler: one run queue ordered by vruntime (the CPU time a task
+ * has received, user and kernel, as CFS counts it), no preemption inside
+ * kernel code. A task whose slice is spent, or that a wakeup should give
+ * way to, is switched at its next return to user mode (the stub's tick
+ * stops a guest spinning in user mode). CPU thread only.
  */
 #include <glass/debug.h>
 #include <glass/sched.h>
@@ -37,11 +39,26 @@ void sched_init(void)
 	list_add_tail(&init_task.tasks, &task_list);
 }
 
+/* A busy task's turn, and the span within which sleepers are favoured
+ * (Linux's base slice and sched_latency). */
+#define SCHED_SLICE_NS (4 * NSEC_PER_MSEC)
+#define SCHED_LATENCY_NS (6 * NSEC_PER_MSEC)
+
+/* The smallest vruntime of the runnable tasks; never goes back. */
+static u64 min_vruntime = SCHED_LATENCY_NS;
+
+/* Into the run queue behind the tasks with no more vruntime (FIFO among
+ * equals). */
 static void enqueue(struct task_struct *t)
 {
+	struct task_struct *pos;
+
 	if (t->on_rq || t == &init_task)
 		return;
-	list_add_tail(&t->run_list, &runqueue);
+	list_for_each_entry(pos, &runqueue, run_list)
+		if (pos->vruntime > t->vruntime)
+			break;
+	list_add_tail(&t->run_list, &pos->run_list);
 	t->on_rq = true;
 }
 
@@ -65,6 +82,10 @@ bool wake_up_state(struct task_struct *t, long states)
 		return false;
 	t->state = TASK_RUNNING;
 	t->wchan = NULL;
+	/* Sleeper credit (CFS's place_entity): a woken task goes ahead of
+	 * the tasks that used their turns, by at most half the latency, so
+	 * sleeping banks no CPU time. */
+	t->vruntime = max(t->vruntime, min_vruntime - SCHED_LATENCY_NS / 2);
 	enqueue(t);
 	current->need_resched = true;
 	return true;
@@ -94,31 +115,56 @@ static void finish_task_switch(struct task_struct *prev)
 	}
 }
 
+void account_task_time(u64 now, bool user)
+{
+	struct task_struct *t = current;
+	u64 delta = now - t->exec_start_ns;
+
+	t->exec_start_ns = now;
+	if (user)
+		t->utime_ns += delta;
+	else
+		t->stime_ns += delta;
+	t->vruntime += delta;
+	if (t->vruntime >= t->slice_end)
+		t->need_resched = true;
+}
+
 /*
- * Give the CPU to the next runnable task, or to idle. A task that is not
- * TASK_RUNNING leaves the run queue until woken. Task context.
+ * Give the CPU to the runnable task with the least vruntime, or to idle.
+ * A task that is not TASK_RUNNING leaves the run queue until woken.
+ * Task context.
  */
 void schedule(void)
 {
 	struct task_struct *prev = current, *next;
+	u64 now = ktime_get_ns();
 
+	if (prev != &init_task)
+		account_task_time(now, false);
 	prev->need_resched = false;
 	if (prev->state != TASK_RUNNING) {
 		dequeue(prev);
 		prev->nvcsw++;
 	} else if (prev->on_rq) {
-		/* Round robin: to the back of the queue. */
-		list_del(&prev->run_list);
-		list_add_tail(&prev->run_list, &runqueue);
+		/* Back in vruntime order, with what it has just used. */
+		dequeue(prev);
+		enqueue(prev);
 		prev->nivcsw++;
 	}
-	next = list_empty(&runqueue) ? &init_task
-				     : list_first_entry(&runqueue, struct task_struct, run_list);
+	if (list_empty(&runqueue)) {
+		next = &init_task;
+	} else {
+		next = list_first_entry(&runqueue, struct task_struct, run_list);
+		min_vruntime = max(min_vruntime, next->vruntime);
+	}
+	next->slice_end = next->vruntime + SCHED_SLICE_NS;
 	if (next == prev)
 		return;
 	current = next;
 	switch_prev = prev;
-	prev->last_switch_ns = ktime_get_ns();
+	prev->last_switch_ns = now;
+	next->exec_start_ns = now;
 	cpu_progress++;
 	__switch_to(&prev->thread.sp, next->thread.sp);
 	/* Back in prev: whoever switched to us is in switch_prev. */
@@ -209,6 +255,9 @@ struct task_struct *alloc_task(void)
 	INIT_LIST_HEAD(&t->run_list);
 	INIT_LIST_HEAD(&t->pending.list);
 	t->start_time_ns = ktime_get_ns();
+	/* A new task starts one slice behind the others (CFS's START_DEBIT),
+	 * so forking buys no CPU time. */
+	t->vruntime = min_vruntime + SCHED_SLICE_NS;
 	nr_tasks++;
 	return t;
 fail:

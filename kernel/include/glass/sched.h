@@ -65,9 +65,12 @@ struct task_struct {
 	void *kthread_arg;
 
 	struct list_head tasks;         /* all tasks */
-	struct list_head run_list;      /* run queue */
+	struct list_head run_list;      /* run queue, by vruntime */
 	bool on_rq;
 	bool need_resched;
+	u64 vruntime;                   /* CPU time received, for fairness */
+	u64 slice_end;                  /* vruntime at which its turn ends */
+	u64 exec_start_ns;              /* when its running time was last charged */
 
 	struct task_struct *real_parent;   /* wait4 reaps from here */
 	struct task_struct *group_leader;
@@ -137,6 +140,9 @@ void wake_up_process(struct task_struct *t);
 bool wake_up_state(struct task_struct *t, long state);
 void set_current_state(long state);
 void cond_resched(void);
+/* Charge current the time since its last charge, as user (in its guest)
+ * or kernel time; ends its turn when its slice is spent. */
+void account_task_time(u64 now, bool user);
 struct task_struct *find_task_by_pid(pid_t pid);
 /* Idle: run the event loop until something is runnable. Never returns. */
 __noreturn void cpu_idle(void);
