@@ -4,6 +4,12 @@
  * is refused it says "memhog: refused: <error> after N MiB" and exits 0.
  * Under a hard memory limit it is either refused or killed.
  *
+ * memhog hold MIB: touch MIB MiB, say "memhog: holding N MiB (pid P)",
+ * then sleep without end (a large process that no longer grows).
+ *
+ * memhog touch MIB: touch MIB MiB, say "memhog: touched N MiB (pid P)"
+ * and exit 0 (a newcomer that needs memory once).
+ *
  * memhog survivor SECONDS: a bystander. It touches 4 MiB up front, then
  * for SECONDS keeps rewriting and checking that memory, sleeping 20 ms
  * between rounds, needing no new memory; at the end it prints "memhog:
@@ -35,6 +41,21 @@ static int hog(void)
 		if (++mib % 4 == 0)
 			printf("memhog: %lu MiB\n", mib);
 	}
+}
+
+/* Map and touch mib MiB, 1 MiB at a time; false if mmap is refused. */
+static int touch(unsigned long mib)
+{
+	for (unsigned long n = 0; n < mib; n++) {
+		char *p = mmap(NULL, MIB, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED) {
+			printf("memhog: refused: %s after %lu MiB\n", strerror(errno), n);
+			return 0;
+		}
+		for (unsigned long i = 0; i < MIB; i += 4096)
+			p[i] = 1;
+	}
+	return 1;
 }
 
 static int survivor(int seconds)
@@ -77,8 +98,21 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IONBF, 0);
 	if (argc > 1 && !strcmp(argv[1], "hog"))
 		return hog();
+	if (argc > 2 && !strcmp(argv[1], "hold")) {
+		if (!touch(strtoul(argv[2], NULL, 0)))
+			return 1;
+		printf("memhog: holding %s MiB (pid %d)\n", argv[2], getpid());
+		for (;;)
+			pause();
+	}
+	if (argc > 2 && !strcmp(argv[1], "touch")) {
+		if (!touch(strtoul(argv[2], NULL, 0)))
+			return 1;
+		printf("memhog: touched %s MiB (pid %d)\n", argv[2], getpid());
+		return 0;
+	}
 	if (argc > 2 && !strcmp(argv[1], "survivor"))
 		return survivor(atoi(argv[2]));
-	fprintf(stderr, "usage: memhog hog | memhog survivor SECONDS\n");
+	fprintf(stderr, "usage: memhog hog | hold MIB | touch MIB | survivor SECONDS\n");
 	return 2;
 }

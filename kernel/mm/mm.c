@@ -55,6 +55,8 @@ void mmput(struct mm_struct *mm)
 		fput(mm->exe_file);
 	user_syms_free(mm);
 	host_mm_destroy(mm);
+	if (mm->oom_victim)
+		exit_oom_victim();
 	kfree(mm);
 }
 

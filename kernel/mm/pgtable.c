@@ -66,6 +66,7 @@ static u64 *walk(struct mm_struct *mm, unsigned long addr, bool alloc)
 			next = table_alloc();
 			if (!next)
 				return NULL;
+			mm->nr_pgtables++;
 			*e = ((unsigned long)next - PHYSMEM_BASE) | _PAGE_PRESENT;
 		}
 		table = entry_table(*e);
@@ -148,6 +149,7 @@ void clear_pgtables(struct mm_struct *mm)
 {
 	if (mm->pgd)
 		free_level(mm->pgd, 3);
+	mm->nr_pgtables = 0;
 }
 
 /* Free all of mm's tables, the pgd too (last mmput). */

@@ -79,9 +79,7 @@ static void do_page_fault(struct guest_stop *stop)
 		flags |= FAULT_FLAG_EXEC;
 	err = handle_mm_fault(current->mm, stop->addr, flags, &si_code);
 	if (err == -ENOMEM) {
-		pr_err("Out of memory: killed process %d (%s) on a page fault at %#lx\n",
-		       current->tgid, current->comm, stop->addr);
-		force_sig(SIGKILL);
+		pagefault_out_of_memory();
 	} else if (err == -EIO || err == -ENXIO) {
 		/* A file page wholly beyond the end of its file. */
 		force_sig_fault(SIGBUS, BUS_ADRERR, stop->addr);

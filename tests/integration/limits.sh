@@ -7,7 +7,8 @@
 #     task count returns to its boot value and fork works again.
 # (b) Out of memory (examples/programs/memhog.c) under mem=48M: a hog that
 #     mmaps and touches memory without end is refused with ENOMEM or killed
-#     by SIGKILL with an "Out of memory" message naming its pid and comm;
+#     by SIGKILL with an "Out of memory: Killed process" message naming its
+#     pid and comm (the OOM killer chooses it: it holds the most memory);
 #     a bystander started before it keeps running and completes; free pages
 #     and tasks come back and the kernel runs commands afterwards.
 # (c) EFAULT, SEGV_MAPERR and SEGV_ACCERR with si_addr: t_mem in
@@ -80,9 +81,9 @@ if echo "$out" | grep -q '^memhog: refused: Cannot allocate memory'; then
 	ok "memhog refused with ENOMEM: $(echo "$out" | grep '^memhog: refused')"
 	[ "$hogst" = 0 ] || fail "refused memhog exited $hogst"
 elif [ "$hogst" = 137 ]; then
-	grep -aq "Out of memory: killed process $hogpid (memhog)" "$GLASS_ERR" &&
+	grep -aq "Out of memory: Killed process $hogpid (memhog)" "$GLASS_ERR" &&
 		ok "memhog (pid $hogpid) killed: $(grep -a -m1 'Out of memory' "$GLASS_ERR" | sed 's/^\[[ 0-9.]*\] //')" ||
-		fail "memhog killed without an 'Out of memory: killed process $hogpid (memhog)' message"
+		fail "memhog killed without an 'Out of memory: Killed process $hogpid (memhog)' message"
 else
 	fail "memhog neither refused nor killed (status '$hogst')"
 fi

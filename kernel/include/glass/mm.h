@@ -145,6 +145,8 @@ struct mm_struct {
 	unsigned long mmap_base;
 	unsigned long total_vm;          /* pages in VMAs */
 	unsigned long rss;               /* pages mapped */
+	unsigned long nr_pgtables;       /* table pages below the pgd */
+	bool oom_victim;                 /* killed by the OOM killer */
 	struct file *exe_file;
 	struct user_syms *user_syms;     /* its functions, for sysrq t */
 	struct host_mm host;
@@ -284,6 +286,13 @@ int do_madvise(struct mm_struct *mm, unsigned long addr, unsigned long len,
  * or -ENOMEM. */
 int handle_mm_fault(struct mm_struct *mm, unsigned long addr, int flags,
 		    int *si_code);
+
+/* oom_kill.c */
+/* A guest fault got -ENOMEM: kill a victim (or current), wait for its
+ * memory; the guest then retries. Task context; sleeps. */
+void pagefault_out_of_memory(void);
+/* The last mmput of an mm the OOM killer chose. */
+void exit_oom_victim(void);
 
 /* uaccess.c */
 /* Frame backing a user address, faulting it in; NULL on bad address. */
