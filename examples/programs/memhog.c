@@ -25,28 +25,13 @@
 
 #define MIB (1UL << 20)
 
-static int hog(void)
+/*
+ * Map and touch mib MiB (without end if mib is 0), 1 MiB at a time, with
+ * "memhog: N MiB" every 4 MiB if verbose. False when mmap is refused.
+ */
+static int touch(unsigned long mib, int verbose)
 {
-	unsigned long mib = 0;
-
-	printf("memhog: pid %d\n", getpid());
-	for (;;) {
-		char *p = mmap(NULL, MIB, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (p == MAP_FAILED) {
-			printf("memhog: refused: %s after %lu MiB\n", strerror(errno), mib);
-			return 0;
-		}
-		for (unsigned long i = 0; i < MIB; i += 4096)
-			p[i] = 1;
-		if (++mib % 4 == 0)
-			printf("memhog: %lu MiB\n", mib);
-	}
-}
-
-/* Map and touch mib MiB, 1 MiB at a time; false if mmap is refused. */
-static int touch(unsigned long mib)
-{
-	for (unsigned long n = 0; n < mib; n++) {
+	for (unsigned long n = 0; !mib || n < mib;) {
 		char *p = mmap(NULL, MIB, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (p == MAP_FAILED) {
 			printf("memhog: refused: %s after %lu MiB\n", strerror(errno), n);
@@ -54,8 +39,17 @@ static int touch(unsigned long mib)
 		}
 		for (unsigned long i = 0; i < MIB; i += 4096)
 			p[i] = 1;
+		if (++n % 4 == 0 && verbose)
+			printf("memhog: %lu MiB\n", n);
 	}
 	return 1;
+}
+
+static int hog(void)
+{
+	printf("memhog: pid %d\n", getpid());
+	touch(0, 1);
+	return 0;
 }
 
 static int survivor(int seconds)
@@ -99,14 +93,14 @@ int main(int argc, char **argv)
 	if (argc > 1 && !strcmp(argv[1], "hog"))
 		return hog();
 	if (argc > 2 && !strcmp(argv[1], "hold")) {
-		if (!touch(strtoul(argv[2], NULL, 0)))
+		if (!touch(strtoul(argv[2], NULL, 0), 0))
 			return 1;
 		printf("memhog: holding %s MiB (pid %d)\n", argv[2], getpid());
 		for (;;)
 			pause();
 	}
 	if (argc > 2 && !strcmp(argv[1], "touch")) {
-		if (!touch(strtoul(argv[2], NULL, 0)))
+		if (!touch(strtoul(argv[2], NULL, 0), 0))
 			return 1;
 		printf("memhog: touched %s MiB (pid %d)\n", argv[2], getpid());
 		return 0;
