@@ -255,9 +255,10 @@ struct task_struct *alloc_task(void)
 	INIT_LIST_HEAD(&t->run_list);
 	INIT_LIST_HEAD(&t->pending.list);
 	t->start_time_ns = ktime_get_ns();
-	/* A new task starts one slice behind the others (CFS's START_DEBIT),
-	 * so forking buys no CPU time. */
-	t->vruntime = min_vruntime + SCHED_SLICE_NS;
+	/* A new task starts level with the least-served runnable task, so
+	 * it runs before its parent goes on (as with round robin, and as
+	 * programs that fork and reap at once expect) but is owed nothing. */
+	t->vruntime = min_vruntime;
 	nr_tasks++;
 	return t;
 fail:

@@ -220,9 +220,7 @@ struct guest_stop {
 	unsigned long error_code;       /* trapno 14: X86_PF_* bits */
 };
 /* x86 page-fault error code bits (the host's, passed through). */
-#define X86_PF_PROT 0x1         /* the page was present */
 #define X86_PF_WRITE 0x2
-#define X86_PF_USER 0x4
 #define X86_PF_INSTR 0x10       /* an instruction fetch */
 /* Apply the pending batch, load regs, let the guest run until it traps,
  * read regs back. Exactly one host round trip (a futex hand-off). */
