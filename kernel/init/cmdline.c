@@ -59,6 +59,9 @@ static const struct option options[] = {
 	  "exit by SIGABRT), N (the same, then reboot after N seconds), gdb (the same, then "
 	  "wait for gdb at the faulting frame)" },
 	{ "quiet", OPT_FLAG, BP(quiet), "print only warnings and errors from the kernel" },
+	{ "nohwbreak", OPT_FLAG, BP(nohwbreak),
+	  "use no debug registers: watchpoints by page protection, steps over libc "
+	  "syscalls by running them (what hosts whose debug registers never fire get)" },
 };
 
 static const struct option *find_option(const char *word, size_t namelen)

@@ -125,6 +125,24 @@ static int kernel_init(void *unused)
  * stop at start_kernel's first line — the command line, the umid
  * directory, the monitor thread and the gdb stub.
  */
+/* Once, what the host lacks and what Glass does instead (kernel/os/probe.c). */
+static void report_host_features(void)
+{
+	int hw = os_features.hw_breakpoints;
+
+	if (hw)
+		printk(KERN_INFO "host: %s (error %d): watchpoints by page protection, steps over "
+		       "a syscall in libc by running it, no hbreak\n",
+		       hw == -ENODEV ? "hardware breakpoints never fire" :
+		       hw == -ECANCELED ? "hardware breakpoints off by nohwbreak" :
+		       "no hardware breakpoints", -hw);
+	if (os_features.perf_events)
+		printk(KERN_INFO "host: no perf events (error %d)\n", -os_features.perf_events);
+	if (os_features.seccomp_notify)
+		printk(KERN_INFO "host: no seccomp user notification (error %d)\n",
+		       -os_features.seccomp_notify);
+}
+
 void setup_early(int argc, char **argv)
 {
 	char err[512];
@@ -140,6 +158,9 @@ void setup_early(int argc, char **argv)
 	}
 	console_loglevel = boot.loglevel;
 	max_tasks = boot.max_tasks;
+	if (boot.nohwbreak)
+		os_features.hw_breakpoints = -ECANCELED;
+	report_host_features();
 	if (os_umid_setup(boot.uml_dir, boot.umid, err, sizeof(err), umid_name,
 			  sizeof(umid_name))) {
 		printk(KERN_EMERG "glass: %s\n", err);

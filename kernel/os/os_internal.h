@@ -23,5 +23,17 @@ void os_fault_dispatch(int sig, int code, unsigned long addr, struct ucontext_t 
 void os_trap_enter(struct ucontext_t *uc);
 void os_trap_leave(void);
 void os_unwind_guard(void);
+bool os_is_cpu_thread(void);
+
+/* Watchpoints by page protection (watch.c), where debug registers do not
+ * fire. The fault and trap handlers call in on every thread. */
+extern unsigned long os_physmem_size;
+int os_watch_set(int slot, int type, unsigned long addr, int len);
+void os_watch_clear(int slot);
+bool os_watch_fault(unsigned long addr, struct ucontext_t *uc);
+void os_watch_trap_enter(void);
+void os_watch_trap_leave(void);
+bool os_watch_stepping(void);
+bool os_watch_step_done(int *slot, bool *gdb_step);
 
 #endif

@@ -28,6 +28,7 @@ int os_physmem_init(unsigned long size)
 		 MAP_SHARED | MAP_FIXED_NOREPLACE, os_physmem_fd, 0);
 	if (p == MAP_FAILED)
 		return -errno;
+	os_physmem_size = size;
 	return 0;
 fail:
 	close(fd);
