@@ -211,10 +211,12 @@ bool __monitor_text os_watch_step_done(int *slot, bool *gdb_step)
 
 		if (!w->used)
 			continue;
-		/* A change, or an access that starts within 8 bytes below
-		 * the watched range (the fault gives only its first byte). */
+		/* A change, or an access that starts inside the range (the
+		 * fault gives only the access's first byte, not its size, so
+		 * one that starts below the range and reaches into it is not
+		 * seen unless it changes the value). */
 		if (memcmp(step.old[i], (void *)w->addr, w->len) ||
-		    (step.addr < w->addr + w->len && step.addr + 8 > w->addr)) {
+		    (step.addr >= w->addr && step.addr < w->addr + w->len)) {
 			*slot = i;
 			break;
 		}
