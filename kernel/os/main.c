@@ -79,6 +79,7 @@ __noreturn void os_abort(void)
 
 	os_flush_console();
 	os_tty_restore();
+	os_umid_cleanup();
 	setrlimit(RLIMIT_CORE, &rl);
 	signal(SIGABRT, SIG_DFL);
 	abort();
@@ -88,7 +89,7 @@ __noreturn void os_reexec(void)
 {
 	os_flush_console();
 	os_tty_restore();
-	os_umid_cleanup();
+	os_umid_reexec();
 	execv("/proc/self/exe", os_argv);
 	_exit(1);
 }
