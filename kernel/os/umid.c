@@ -49,28 +49,27 @@ static bool glass_name(const char *name)
 
 /*
  * Call fn on each entry of the umid directory but . and ..; stops at the
- * first nonzero return, which it returns.
+ * first nonzero return, which it returns. No allocation and a static
+ * buffer: the fatal-signal handler's clean-up runs it too.
  */
 static int for_each_entry(int (*fn)(const char *name, void *arg), void *arg)
 {
-	int fd = fcntl(dir_fd, F_DUPFD_CLOEXEC, 0), r = 0;
-	struct dirent *e;
-	DIR *d;
+	static char buf[4096] __attribute__((aligned(8)));
+	ssize_t n = 0;
+	int r = 0;
 
-	if (fd < 0)
+	if (lseek(dir_fd, 0, SEEK_SET) < 0)
 		return -errno;
-	d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return -ENOMEM;
+	while (!r && (n = getdents64(dir_fd, buf, sizeof(buf))) > 0) {
+		for (ssize_t off = 0; !r && off < n;) {
+			struct dirent64 *e = (struct dirent64 *)(buf + off);
+
+			off += e->d_reclen;
+			if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+				r = fn(e->d_name, arg);
+		}
 	}
-	/* The dup shares dir_fd's offset, left at the end by the last walk. */
-	rewinddir(d);
-	while (!r && (e = readdir(d)))
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-			r = fn(e->d_name, arg);
-	closedir(d);
-	return r;
+	return n < 0 ? -errno : r;
 }
 
 /* Refuse an entry Glass would not have made; a name it uses on anything
