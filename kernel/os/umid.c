@@ -39,12 +39,14 @@ static pid_t owner_pid;
 static bool glass_name(const char *name)
 {
 	static const char *const names[] = { "pid", "mconsole", "gdb", "core", "console.log" };
-	const char *n = name + 5;
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (!strcmp(name, names[i]))
 			return true;
-	return !strncmp(name, "core.", 5) && *n && strspn(n, "0123456789") == strlen(n);
+	if (strncmp(name, "core.", 5))
+		return false;
+	name += 5;
+	return *name && strspn(name, "0123456789") == strlen(name);
 }
 
 /*
@@ -86,9 +88,10 @@ static int check_entry(const char *name, void *arg)
 	return -ENOTEMPTY;
 }
 
-static int remove_entry(const char *name, void *keep_pid)
+/* Remove a name Glass gives its files, unless it is keep (may be NULL). */
+static int remove_entry(const char *name, void *keep)
 {
-	if (glass_name(name) && !(keep_pid && !strcmp(name, "pid")))
+	if (glass_name(name) && !(keep && !strcmp(name, keep)))
 		unlinkat(dir_fd, name, 0);
 	return 0;
 }
@@ -172,8 +175,10 @@ static int take_over(char *err, size_t errlen)
 
 	dir_fd = openat(base_fd, leaf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (dir_fd < 0) {
-		why = errno == ELOOP || errno == ENOTDIR ? "is not a directory (a symbolic link?)"
-							 : strerror(errno);
+		int e = errno;
+
+		why = !fstatat(base_fd, leaf, &st, AT_SYMLINK_NOFOLLOW) && S_ISLNK(st.st_mode) ?
+		      "is a symbolic link" : e == ENOTDIR ? "is not a directory" : strerror(e);
 		goto refuse;
 	}
 	if (fstat(dir_fd, &st) || st.st_uid != geteuid()) {
@@ -211,7 +216,7 @@ static int take_over(char *err, size_t errlen)
 			 "Glass leaves it alone: choose another umid=", leaf, umid_dir, buf);
 		return r == -ENOTEMPTY ? -EEXIST : r;
 	}
-	for_each_entry(remove_entry, (void *)1);
+	for_each_entry(remove_entry, "pid");
 	return write_pid(err, errlen);
 refuse:
 	snprintf(err, errlen, "umid=%s: %s exists and %s; Glass leaves it alone: choose another umid=",

@@ -130,6 +130,7 @@ refused "uml_dir=HOME umid=docs" "uml_dir=$home" umid=docs
 # A symbolic link at the umid path: refused, its target intact.
 ln -s "$home/docs" "$UML_DIR/link"
 refused "a symlink at the umid path" "uml_dir=$UML_DIR" umid=link
+grep -q "is a symbolic link" "$GLASS_ERR" || fail "the symlink refusal does not say it is one"
 [ -L "$UML_DIR/link" ] && ok "the symlink is still there" || fail "the symlink was removed"
 # A dead pid beside a file Glass does not make: refused, the file kept.
 odd=$UML_DIR/odd
