@@ -31,7 +31,8 @@ struct option {
 #define BP(f) offsetof(struct boot_params, f)
 static const struct option options[] = {
 	{ "mem", OPT_MEM, BP(mem), "physical memory size, K/M/G suffixes (default 128M)" },
-	{ "umid", OPT_STR, BP(umid), "name of this instance (default: random)" },
+	{ "umid", OPT_STR, BP(umid),
+	  "name of this instance: one directory name, at most 63 bytes (default: random)" },
 	{ "uml_dir", OPT_STR, BP(uml_dir), "directory holding umid directories (default ~/.uml)" },
 	{ "initrd", OPT_STR, BP(initrd), "newc cpio archive, plain or gzip, to boot instead of the built-in one" },
 	{ "rdinit", OPT_STR, BP(rdinit), "program in the initramfs to run as init (default /init)" },

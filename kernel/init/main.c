@@ -204,6 +204,12 @@ __noreturn void start_kernel(void)
 	populate_rootfs();
 	console_init();
 	ssl_init();
+	r = host_mm_boot();
+	if (r) {
+		printk(KERN_EMERG "glass: cannot start a stub process, which every guest "
+		       "address space needs (error %d)\n", -r);
+		os_exit(1);
+	}
 	if (!kthread_run(kernel_init, NULL, "init"))
 		panic("cannot create init");
 	cpu_idle();

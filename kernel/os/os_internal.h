@@ -13,6 +13,7 @@ extern volatile int os_in_event_wait;   /* the event loop's epoll_wait */
 
 void os_signals_init(void);
 void os_events_init(void);
+void os_umid_reexec(void);     /* umid.c: before os_reexec's exec */
 
 /* The fault path (fault.c, debug.c, unwind.c). */
 struct ucontext_t;

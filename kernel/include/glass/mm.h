@@ -254,6 +254,7 @@ void host_queue_protect(struct mm_struct *mm, unsigned long addr,
 			unsigned long len, int prot);
 /* Apply queued changes to the host process (the "TLB flush"). */
 int host_flush(struct mm_struct *mm);
+int host_mm_boot(void);
 int host_mm_init(struct mm_struct *mm);
 void host_mm_destroy(struct mm_struct *mm);
 
