@@ -257,8 +257,11 @@ static int hostfs_setattr(struct dentry *d, struct iattr *attr)
 
 	if (attr->ia_valid & ATTR_MODE)
 		err = os_chmod(path, attr->ia_mode & 07777);
-	if (!err && (attr->ia_valid & ATTR_SIZE))
+	if (!err && (attr->ia_valid & ATTR_SIZE)) {
 		err = os_truncate(path, attr->ia_size);
+		if (!err)
+			truncate_inode_pages(inode, attr->ia_size);
+	}
 	if (!err && (attr->ia_valid & (ATTR_ATIME | ATTR_MTIME))) {
 		s64 as = attr->ia_valid & ATTR_ATIME ? attr->ia_atime_sec : 0;
 		long an = attr->ia_valid & ATTR_ATIME ? attr->ia_atime_nsec : UTIME_OMIT;
@@ -330,8 +333,10 @@ static int hostfs_open(struct inode *inode, struct file *f)
 		return err;
 	}
 	f->private_data = hf;
-	if (f->f_flags & O_TRUNC)
+	if (f->f_flags & O_TRUNC) {
+		truncate_inode_pages(inode, 0);
 		inode->i_size = 0;
+	}
 	return 0;
 }
 
@@ -346,12 +351,36 @@ static int hostfs_release(struct inode *inode, struct file *f)
 	return 0;
 }
 
+/* The page indexes [first, last] of count bytes at pos. */
+static void page_span(loff_t pos, size_t count, unsigned long *first, unsigned long *last)
+{
+	*first = pos >> PAGE_SHIFT;
+	*last = (pos + max_t(size_t, count, 1) - 1) >> PAGE_SHIFT;
+}
+
+/*
+ * read and write go to the host file; shared mappings use the page cache.
+ * They stay coherent as Linux's page cache keeps them: what mappings
+ * dirtied in the range is written back first, and a write refreshes the
+ * cached pages it touched.
+ */
+static int write_back_span(struct inode *inode, loff_t pos, size_t count)
+{
+	unsigned long first, last;
+
+	page_span(pos, count, &first, &last);
+	return filemap_write_range(inode, first, last);
+}
+
 static ssize_t hostfs_read(struct file *f, char __user *buf, size_t count, loff_t *pos)
 {
 	struct hostfs_file *hf = f->private_data;
-	char *tmp = get_free_pages(GFP_KERNEL, 0);
-	ssize_t done = 0;
+	char *tmp;
+	ssize_t done = write_back_span(f->f_inode, *pos, count);
 
+	if (done)
+		return done;
+	tmp = get_free_pages(GFP_KERNEL, 0);
 	if (!tmp)
 		return -ENOMEM;
 	while (done < (ssize_t)count) {
@@ -392,18 +421,23 @@ static ssize_t hostfs_write(struct file *f, const char __user *buf, size_t count
 {
 	struct hostfs_file *hf = f->private_data;
 	struct inode *inode = f->f_inode;
-	char *tmp = get_free_pages(GFP_KERNEL, 0);
+	char *tmp;
 	loff_t start;
-	ssize_t done = 0;
+	ssize_t done;
 
-	if (!tmp)
-		return -ENOMEM;
 	if (f->f_flags & O_APPEND) {
 		struct os_stat st;
 		if (!os_fstat(hf->fd, &st))
 			*pos = st.size;
 	}
 	start = *pos;
+	/* The rest of the pages refresh_cached_pages re-reads must be on the host. */
+	done = write_back_span(inode, start, count);
+	if (done)
+		return done;
+	tmp = get_free_pages(GFP_KERNEL, 0);
+	if (!tmp)
+		return -ENOMEM;
 	while (done < (ssize_t)count) {
 		size_t k = min_t(size_t, count - done, PAGE_SIZE);
 		long n;
