@@ -5,13 +5,15 @@
  * existing mapping; ftruncate below a mapping gives SIGBUS (BUS_ADRERR)
  * past the new end; a fork child's writes reach the file too.
  *
- *   t_sharedmap [DIR]        the checks, on files in DIR ($TMPDIR or .)
- *   t_sharedmap hold FILE    map FILE, write "synced", msync, print SYNCED,
- *                            write "written" (no msync), print WRITTEN, wait
- *   t_sharedmap exit FILE    map FILE, write "at exit", exit without munmap
+ *   t_sharedmap [DIR]         the checks, on files in DIR ($TMPDIR or .)
+ *   t_sharedmap synced FILE   map FILE, write "synced", msync, print SYNCED, wait
+ *   t_sharedmap dirty FILE    map FILE, write "dirty", print DIRTY, wait
+ *   t_sharedmap unmap FILE    map FILE, write "unmapped", munmap, close, exit
+ *   t_sharedmap exit FILE     map FILE, write "at exit", exit without munmap
  *
- * The two modes let hostfs.sh check the host file itself: after msync and
- * a SIGKILL of glass, after the writeback timer, after a normal exit.
+ * The modes let hostfs.sh check the host file itself: after msync and a
+ * SIGKILL of glass, after the writeback timer, after munmap and close and
+ * after exit once glass has exited normally. FILE must be a page or more.
  */
 #include <fcntl.h>
 #include <setjmp.h>
@@ -184,40 +186,45 @@ static int map_file(const char *path, char **m)
 	return fd;
 }
 
-static int hold(const char *path)
+/* Write a mode's word at the start of FILE, then act as the mode says. */
+static int mode(const char *name, const char *path)
 {
+	static const char *const words[][2] = {
+		{ "synced", "synced" }, { "dirty", "dirty" },
+		{ "unmap", "unmapped" }, { "exit", "at exit" },
+	};
+	const char *word = NULL;
 	char *m;
+	int fd;
 
-	if (map_file(path, &m) < 0)
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (!strcmp(name, words[i][0]))
+			word = words[i][1];
+	if (!word) {
+		fprintf(stderr, "unknown mode %s\n", name);
+		return 2;
+	}
+	fd = map_file(path, &m);
+	if (fd < 0)
 		return 1;
-	memcpy(m, "synced", 6);
-	if (msync(m, PAGE, MS_SYNC)) {
+	memcpy(m, word, strlen(word));
+	if (!strcmp(name, "exit"))
+		return 0;
+	if (!strcmp(name, "unmap"))
+		return munmap(m, PAGE) || close(fd);
+	if (!strcmp(name, "synced") && msync(m, PAGE, MS_SYNC)) {
 		perror("msync");
 		return 1;
 	}
-	printf("SYNCED\n");
-	memcpy(m + 100, "written", 7);
-	printf("WRITTEN\n");
+	printf("%s\n", !strcmp(name, "synced") ? "SYNCED" : "DIRTY");
 	for (;;)
 		pause();
 }
 
-static int exit_mapped(const char *path)
-{
-	char *m;
-
-	if (map_file(path, &m) < 0)
-		return 1;
-	memcpy(m + 200, "at exit", 7);
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
-	if (argc == 3 && !strcmp(argv[1], "hold"))
-		return hold(argv[2]);
-	if (argc == 3 && !strcmp(argv[1], "exit"))
-		return exit_mapped(argv[2]);
+	if (argc == 3)
+		return mode(argv[1], argv[2]);
 	snprintf(dir, sizeof(dir), "%s",
 		 argc > 1 ? argv[1] : getenv("TMPDIR") ? getenv("TMPDIR") : ".");
 	t_msync_and_read();
