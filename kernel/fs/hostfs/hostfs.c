@@ -376,35 +376,26 @@ static int hostfs_release(struct inode *inode, struct file *f)
 	return 0;
 }
 
-/* The page indexes [first, last] of count bytes at pos. */
-static void page_span(loff_t pos, size_t count, unsigned long *first, unsigned long *last)
-{
-	*first = pos >> PAGE_SHIFT;
-	*last = (pos + max_t(size_t, count, 1) - 1) >> PAGE_SHIFT;
-}
-
 /*
  * read and write go to the host file; shared mappings use the page cache.
  * They stay coherent as Linux's page cache keeps them: what mappings
  * dirtied in the range is written back first, and a write refreshes the
- * cached pages it touched.
+ * cached pages it touched. A failed writeback is logged there and is not
+ * this read's or write's error (as on Linux).
  */
-static int write_back_span(struct inode *inode, loff_t pos, size_t count)
+static void write_back_span(struct inode *inode, loff_t pos, size_t count)
 {
-	unsigned long first, last;
-
-	page_span(pos, count, &first, &last);
-	return filemap_write_range(inode, first, last);
+	filemap_write_range(inode, pos >> PAGE_SHIFT,
+			    (pos + max_t(size_t, count, 1) - 1) >> PAGE_SHIFT);
 }
 
 static ssize_t hostfs_read(struct file *f, char __user *buf, size_t count, loff_t *pos)
 {
 	struct hostfs_file *hf = f->private_data;
 	char *tmp;
-	ssize_t done = write_back_span(f->f_inode, *pos, count);
+	ssize_t done = 0;
 
-	if (done)
-		return done;
+	write_back_span(f->f_inode, *pos, count);
 	tmp = get_free_pages(GFP_KERNEL, 0);
 	if (!tmp)
 		return -ENOMEM;
@@ -448,7 +439,7 @@ static ssize_t hostfs_write(struct file *f, const char __user *buf, size_t count
 	struct inode *inode = f->f_inode;
 	char *tmp;
 	loff_t start;
-	ssize_t done;
+	ssize_t done = 0;
 
 	if (f->f_flags & O_APPEND) {
 		struct os_stat st;
@@ -457,9 +448,7 @@ static ssize_t hostfs_write(struct file *f, const char __user *buf, size_t count
 	}
 	start = *pos;
 	/* The rest of the pages refresh_cached_pages re-reads must be on the host. */
-	done = write_back_span(inode, start, count);
-	if (done)
-		return done;
+	write_back_span(inode, start, count);
 	tmp = get_free_pages(GFP_KERNEL, 0);
 	if (!tmp)
 		return -ENOMEM;
