@@ -37,7 +37,8 @@ static const struct option options[] = {
 	{ "initrd", OPT_STR, BP(initrd), "newc cpio archive, plain or gzip, to boot instead of the built-in one" },
 	{ "rdinit", OPT_STR, BP(rdinit), "program in the initramfs to run as init (default /init)" },
 	{ "init", OPT_STR, BP(init), "program to run as init; takes precedence over rdinit" },
-	{ "hostfs", OPT_STR, BP(hostfs), "confine hostfs mounts to this host directory" },
+	{ "hostfs", OPT_STR, BP(hostfs),
+	  "confine hostfs mounts to this host directory (an absolute path that exists)" },
 	{ "loglevel", OPT_INT, BP(loglevel), "print kernel messages below this level (0-8, default 7)" },
 	{ "max_tasks", OPT_INT, BP(max_tasks), "most tasks (and address spaces) at once (default 512)" },
 	{ "mconsole_timeout", OPT_INT, BP(mconsole_timeout),
@@ -87,6 +88,9 @@ static int set_option(const struct option *o, const char *val,
 			goto bad;
 		/* UML's only mconsole= form. */
 		if (!strcmp(o->name, "mconsole") && (strncmp(val, "notify:", 7) || !val[7]))
+			goto bad;
+		/* Relative to what? (Glass's cwd is no one's choice.) */
+		if (!strcmp(o->name, "hostfs") && val[0] != '/')
 			goto bad;
 		*(const char **)field = val;
 		return 0;

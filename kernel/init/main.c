@@ -120,6 +120,23 @@ static int kernel_init(void *unused)
 	panic("No working init found. Try passing init= option to kernel.");
 }
 
+/* hostfs= must name a directory: a typo would otherwise confine every
+ * mount to nothing, silently. Exits 2 as a bad command line does. */
+static void check_hostfs_option(void)
+{
+	struct os_stat st;
+	int err;
+
+	if (!boot.hostfs)
+		return;
+	err = os_stat(boot.hostfs, &st, true);
+	if (!err && S_ISDIR(st.mode))
+		return;
+	printk(KERN_EMERG "glass: bad value '%s' for option hostfs: %s\n", boot.hostfs,
+	       err == -ENOENT ? "no such directory" : err ? "cannot stat it" : "not a directory");
+	os_exit(2);
+}
+
 /*
  * Before start_kernel, as UML's linux_main: what `debug` needs in place to
  * stop at start_kernel's first line — the command line, the umid
@@ -158,6 +175,7 @@ void setup_early(int argc, char **argv)
 	}
 	console_loglevel = boot.loglevel;
 	max_tasks = boot.max_tasks;
+	check_hostfs_option();
 	if (boot.nohwbreak)
 		os_features.hw_breakpoints = -ECANCELED;
 	report_host_features();

@@ -286,6 +286,15 @@ int do_madvise(struct mm_struct *mm, unsigned long addr, unsigned long len,
 int handle_mm_fault(struct mm_struct *mm, unsigned long addr, int flags,
 		    int *si_code);
 
+/* rmap.c: the guest mappings of a file's pages, found through every
+ * task's mm (an mm is shared by its threads; each visit is idempotent). */
+/* Take down every guest PTE of the inode's pages index >= first, shared
+ * or private (truncate: a later access faults and gets SIGBUS). */
+void unmap_mapping_range(struct inode *inode, unsigned long first);
+/* Make every shared mapping of the inode's pages [first, last] read-only,
+ * so the next guest write faults and marks the page dirty (writeback). */
+void mapping_wrprotect(struct inode *inode, unsigned long first, unsigned long last);
+
 /* uaccess.c */
 /* Frame backing a user address, faulting it in; NULL on bad address. */
 struct page *get_user_page(struct mm_struct *mm, unsigned long addr, bool write);

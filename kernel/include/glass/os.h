@@ -312,6 +312,10 @@ int os_fstat(int fd, struct os_stat *st);
 long os_pread_all(int fd, void *buf, unsigned long n, u64 off);
 int os_pwrite_all(int fd, const void *buf, unsigned long n, u64 off);
 int os_stat(const char *path, struct os_stat *st, bool follow);
+/* Lock the whole file for as long as fd is open (an open-file-description
+ * lock, which UML's fcntl locks see): exclusive for writing, else shared.
+ * 0, or -EAGAIN when another holder conflicts. */
+int os_lock_file(int fd, bool excl);
 /* Whole file into a buffer from os_alloc_host (freed with os_free_host). */
 long os_read_file(const char *path, void **bufp);
 int os_fd_is_tty(int fd);
