@@ -9,6 +9,7 @@
 #include "os_internal.h"
 
 int os_physmem_fd = -1;
+unsigned long os_physmem_size;  /* mapped at PHYSMEM_BASE */
 
 int os_physmem_init(unsigned long size)
 {

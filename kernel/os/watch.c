@@ -60,7 +60,6 @@ static __thread struct {
 static __thread int trap_nest;
 
 extern char __data_start[], _end[];
-unsigned long os_physmem_size;
 
 static unsigned long __monitor_text page_down(unsigned long a)
 {
