@@ -115,6 +115,9 @@ static void finish_task_switch(struct task_struct *prev)
 	}
 }
 
+/* Charge current up to now (user: its guest ran). CPU thread, task
+ * context; the caller read the clock, so the hot path reads it once per
+ * side of a round trip. */
 void account_task_time(u64 now, bool user)
 {
 	struct task_struct *t = current;
