@@ -97,14 +97,15 @@ $(B)/initramfs.cpio: scripts/mkinitramfs.sh scripts/init.sh
 	@mkdir -p $(B)
 	scripts/mkinitramfs.sh $@
 
-# glass-console: the mconsole client, an ordinary host program (not linked
+# glass-console: the mconsole client (tools/glass-console/; the server is
+# kernel/mconsole/), an ordinary host program (not linked
 # into glass); it takes the wire structs from the kernel's pure header.
-CONSOLE_SRC := $(sort $(wildcard mconsole/*.c))
+CONSOLE_SRC := $(sort $(wildcard tools/glass-console/*.c))
 CONSOLE_OBJ := $(CONSOLE_SRC:%.c=$(B)/%.o)
 glass-console: $(CONSOLE_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $(CONSOLE_OBJ) -lreadline
 
-$(B)/mconsole/%.o: mconsole/%.c
+$(B)/tools/glass-console/%.o: tools/glass-console/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(OSCFLAGS) -MMD -MP -c $< -o $@
 
