@@ -4,7 +4,8 @@
 #   build                    make all (glass, initramfs, guest programs)
 #   static/*                 host headers, libc names, non-PIE + debug info
 #   unit/test_X, unit-san/test_X   Check programs, plain and ASan+UBSan
-#   integration/X            tests/integration/X.sh (timeout 300 s each)
+#   integration/X            tests/integration/X.sh (timeout 300 s each; fails
+#                            when X.sh is not executable)
 #   fuzz/fuzz_X              libFuzzer targets, CHECK_FUZZ_SECONDS each (20)
 # With PATTERNs, only tests whose name matches one (shell glob) run.
 # Logs: build/check/<name>.log. Never reads stdin.
@@ -84,10 +85,20 @@ for src in tests/unit/test_*.c; do
 	run "unit-san/$t" 900 unit_test build-san "$t"
 done
 
-# (c) Integration tests: every executable tests/integration/*.sh.
+# (c) Integration tests: every tests/integration/*.sh but lib.sh, which
+# must be executable: a test that lost its x bit fails, it is not skipped.
+not_executable() {   # not_executable SCRIPT
+	echo "$1 is not executable (chmod +x it, or it never runs from make check)"
+	return 1
+}
+export -f not_executable
 for f in tests/integration/*.sh; do
-	[ -x "$f" ] || continue
-	run "integration/$(basename "$f" .sh)" 300 "$f"
+	[ "$f" = tests/integration/lib.sh ] && continue
+	if [ -x "$f" ]; then
+		run "integration/$(basename "$f" .sh)" 300 "$f"
+	else
+		run "integration/$(basename "$f" .sh)" 10 not_executable "$f"
+	fi
 done
 
 # (d) Fuzz targets, when clang's libFuzzer runtime is installed.
