@@ -17,12 +17,18 @@ endif
 COMMON := $(OPT) -g -std=gnu11 -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
 	-fno-pie -fno-strict-aliasing -fno-common -Wall -Wextra -Werror \
 	-Wno-unused-parameter -Wno-missing-field-initializers
+# Loops stay loops, never memset/memcpy calls gcc makes up: monitor text
+# calls nothing outside its section (DESIGN.md rule 4, checked by
+# scripts/check-monitor-text.sh), and __monitor_text functions live in
+# every directory, so the flag is for all kernel code, not per directory.
+KNOCALLS := -fno-tree-loop-distribute-patterns
 # Kernel code sees only compiler headers and its own (rule 2).
-KCFLAGS := $(COMMON) -nostdinc -isystem $(GCC_INC) -Ikernel/include -fno-stack-protector
-# gdbstub/ is kernel code that the monitor thread runs: no libc call at all,
-# not even one gcc would make up for a copy loop (DESIGN.md rule 4). All of
-# its code goes to the monitor's section, where no breakpoint is planted.
-GDBCFLAGS := $(KCFLAGS) -fno-tree-loop-distribute-patterns -fno-reorder-blocks-and-partition
+KCFLAGS := $(COMMON) -nostdinc -isystem $(GCC_INC) -Ikernel/include -fno-stack-protector \
+	$(KNOCALLS)
+# gdbstub/ is kernel code that the monitor thread runs: all of its code goes
+# to the monitor's section (renamed below), where no breakpoint is planted,
+# so none of it may be split off to .text.unlikely.
+GDBCFLAGS := $(KCFLAGS) -fno-reorder-blocks-and-partition
 # Host side: kernel/os may include libc.
 OSCFLAGS := $(COMMON) -D_GNU_SOURCE -Ikernel/include
 LDFLAGS := -no-pie -g
@@ -65,10 +71,6 @@ $(B)/kernel/os/%.o: kernel/os/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(OSCFLAGS) -MMD -MP -c $< -o $@
 
-# kernel/mconsole is partly monitor-thread code: its loops stay loops, never
-# calls gcc makes up (DESIGN.md rule 4).
-$(B)/kernel/mconsole/%.o: KCFLAGS += -fno-tree-loop-distribute-patterns
-$(B)/kernel/debug/%.o: KCFLAGS += -fno-tree-loop-distribute-patterns
 $(B)/kernel/%.o: kernel/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(KCFLAGS) -MMD -MP -c $< -o $@
@@ -179,7 +181,6 @@ $(SB)/tests/%.o: tests/%.c
 $(SB)/kernel/os/%.o: kernel/os/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(OSCFLAGS) $(SANFLAGS) -MMD -MP -c $< -o $@
-$(SB)/kernel/mconsole/%.o: KCFLAGS += -fno-tree-loop-distribute-patterns
 $(SB)/kernel/%.o: kernel/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(KCFLAGS) $(SANFLAGS) -MMD -MP -c $< -o $@

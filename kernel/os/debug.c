@@ -231,14 +231,14 @@ int os_debug_init(void)
 	return 0;
 }
 
-/* ---- the interrupted registers ---- */
+/* ---- the interrupted registers (the monitor reads them: monitor text) ---- */
 
 static const int gpr_map[16] = {
 	REG_RAX, REG_RBX, REG_RCX, REG_RDX, REG_RSI, REG_RDI, REG_RBP, REG_RSP,
 	REG_R8, REG_R9, REG_R10, REG_R11, REG_R12, REG_R13, REG_R14, REG_R15,
 };
 
-void os_trap_get_regs(struct gdb_regs *r)
+void __monitor_text os_trap_get_regs(struct gdb_regs *r)
 {
 	greg_t *g = trap_uc->uc_mcontext.gregs;
 	struct _libc_fpstate *fp = trap_uc->uc_mcontext.fpregs;
@@ -276,7 +276,7 @@ void os_trap_get_regs(struct gdb_regs *r)
 	r->mxcsr = fp->mxcsr;
 }
 
-void os_trap_set_regs(const struct gdb_regs *r)
+void __monitor_text os_trap_set_regs(const struct gdb_regs *r)
 {
 	greg_t *g = trap_uc->uc_mcontext.gregs;
 	struct _libc_fpstate *fp = trap_uc->uc_mcontext.fpregs;

@@ -141,8 +141,19 @@ void account_task_time(u64 now, bool user)
 void schedule(void)
 {
 	struct task_struct *prev = current, *next;
-	u64 now = ktime_get_ns();
+	u64 now;
 
+	/* xv6's sched() checks, in Glass's terms. Glass has no spinlocks
+	 * (one CPU thread, no preemption in kernel code), so "holds no lock
+	 * but p->lock" has no counterpart; "interrupts off" is irq context
+	 * here: an irq handler or timer callback borrows current's stack and
+	 * must never switch away from under it. */
+	BUG_ON(in_interrupt());
+	/* The idle task is what runs when nothing can: it never sleeps. */
+	BUG_ON(prev == &init_task && prev->state != TASK_RUNNING);
+	/* A runnable task off the run queue would never be picked again. */
+	BUG_ON(prev != &init_task && prev->state == TASK_RUNNING && !prev->on_rq);
+	now = ktime_get_ns();
 	if (prev != &init_task)
 		account_task_time(now, false);
 	prev->need_resched = false;
@@ -161,6 +172,8 @@ void schedule(void)
 		next = list_first_entry(&runqueue, struct task_struct, run_list);
 		min_vruntime = max(min_vruntime, next->vruntime);
 	}
+	/* Only runnable tasks are queued (wake_up_state, fork). */
+	BUG_ON(next->state != TASK_RUNNING);
 	next->slice_end = next->vruntime + SCHED_SLICE_NS;
 	if (next == prev)
 		return;

@@ -2,6 +2,7 @@
  * Time and kernel timers. Monotonic time excludes the time the kernel
  * spent stopped (gdb, mconsole stop), so nothing times out on resume.
  */
+#include <glass/monitor.h>
 #include <glass/sched.h>
 #include <glass/os.h>
 
@@ -28,9 +29,10 @@ void time_account_stop(u64 ns)
  * The host clock first, then the stops: a stop that ends between the two
  * reads makes this one short by at most its length, never long, and
  * returning at least the last value keeps time monotonic. (A retry loop
- * would never end under a debugger: every step is a stop.) Any thread.
+ * would never end under a debugger: every step is a stop.) Any thread,
+ * the monitor too (mconsole uptime).
  */
-u64 ktime_get_ns(void)
+u64 __monitor_text ktime_get_ns(void)
 {
 	s64 ns = os_monotonic_ns() - boot_mono_ns;
 	u64 last = __atomic_load_n(&last_ns, __ATOMIC_RELAXED);
@@ -43,7 +45,7 @@ u64 ktime_get_ns(void)
 	return ns > (s64)last ? (u64)ns : last;
 }
 
-u64 ktime_get_boot_ns(void)
+u64 __monitor_text ktime_get_boot_ns(void)
 {
 	return os_monotonic_ns() - boot_mono_ns;
 }
