@@ -22,9 +22,11 @@ COMMON := $(OPT) -g -std=gnu11 -fno-omit-frame-pointer -mno-omit-leaf-frame-poin
 # scripts/check-monitor-text.sh), and __monitor_text functions live in
 # every directory, so the flag is for all kernel code, not per directory.
 KNOCALLS := -fno-tree-loop-distribute-patterns
+# A kernel function is static or declared in a header its definition sees.
+KWARN := -Wmissing-prototypes
 # Kernel code sees only compiler headers and its own (rule 2).
 KCFLAGS := $(COMMON) -nostdinc -isystem $(GCC_INC) -Ikernel/include -fno-stack-protector \
-	$(KNOCALLS)
+	$(KNOCALLS) $(KWARN)
 # gdbstub/ is kernel code that the monitor thread runs: all of its code goes
 # to the monitor's section (renamed below), where no breakpoint is planted,
 # so none of it may be split off to .text.unlikely.
@@ -69,7 +71,7 @@ glass: $(B)/kallsyms.o
 
 $(B)/kernel/os/%.o: kernel/os/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(OSCFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(OSCFLAGS) $(KWARN) -MMD -MP -c $< -o $@
 
 $(B)/kernel/%.o: kernel/%.c
 	@mkdir -p $(dir $@)
@@ -180,7 +182,7 @@ $(SB)/tests/%.o: tests/%.c
 	$(CC) $(OSCFLAGS) $(SANFLAGS) -MMD -MP -c $< -o $@
 $(SB)/kernel/os/%.o: kernel/os/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(OSCFLAGS) $(SANFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(OSCFLAGS) $(KWARN) $(SANFLAGS) -MMD -MP -c $< -o $@
 $(SB)/kernel/%.o: kernel/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(KCFLAGS) $(SANFLAGS) -MMD -MP -c $< -o $@

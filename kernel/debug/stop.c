@@ -8,6 +8,7 @@
  * safe point — mconsole's stop, or a break-in that caught it waiting in
  * the event loop — still runs the safe-point commands handed to it.
  */
+#include <glass/command.h>
 #include <glass/debug.h>
 #include <glass/mconsole.h>
 #include <glass/os.h>

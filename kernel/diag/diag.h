@@ -24,6 +24,8 @@ void print_frames(const struct os_frame *f, int n, bool trap);
  * 0 or -errno. */
 int core_dump(const char *path, const struct gdb_regs *live,
 	      const struct task_struct *live_task);
+/* The registers of its caller, as if it had just returned (core_dump.c). */
+void capture_regs(struct gdb_regs *r);
 /* <umid dir>/core.N for the first N not yet used. */
 void core_default_path(char *buf, size_t size);
 

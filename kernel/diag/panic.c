@@ -23,8 +23,6 @@
 
 #define PANIC_FRAMES 32
 
-void capture_regs(struct gdb_regs *r);
-
 static void save_log(void)
 {
 	static char buf[128 << 10];

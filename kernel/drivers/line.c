@@ -29,8 +29,6 @@
 #include <glass/os.h>
 #include <glass/string.h>
 
-extern bool printk_crlf;
-
 #define PEER_POLL_NS (100 * NSEC_PER_MSEC)
 #define PEER_WRITE_MS 1000
 

@@ -204,12 +204,6 @@ int parse_cmdline(int argc, char **argv, struct boot_params *bp, char *err,
 	return 0;
 }
 
-const struct option *cmdline_options(size_t *n)
-{
-	*n = ARRAY_SIZE(options);
-	return options;
-}
-
 static __printf(1, 2) void help_out(const char *fmt, ...)
 {
 	char buf[512];

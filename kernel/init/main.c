@@ -7,6 +7,7 @@
 #include <glass/debug.h>
 #include <glass/fs.h>
 #include <glass/init.h>
+#include <glass/line.h>
 #include <glass/mc_device.h>
 #include <glass/mconsole.h>
 #include <glass/mm.h>
@@ -16,7 +17,6 @@
 #include <glass/syscalls.h>
 
 extern const char initramfs_start[], initramfs_end[];
-extern bool printk_crlf;
 char umid_name[64];
 
 #define DECLARE_LEVEL(n)                                              \

@@ -57,13 +57,3 @@ void symbolize(unsigned long addr, char *buf, size_t size)
 		  kallsyms_addresses[i + 1] - kallsyms_addresses[i]);
 }
 
-/* Address of a symbol by name, 0 if unknown (for tests and helpers). */
-unsigned long kallsyms_lookup_name(const char *name)
-{
-	if (!&kallsyms_num)
-		return 0;
-	for (unsigned long i = 0; i < kallsyms_num; i++)
-		if (!strcmp(kallsyms_names + kallsyms_name_offsets[i], name))
-			return kallsyms_addresses[i];
-	return 0;
-}

@@ -4,6 +4,7 @@
 
 #include <glass/command.h>
 #include <glass/kernel.h>
+#include <glass/proc.h>
 
 /* Anywhere (the monitor thread): info.c, ps.c, log.c */
 void cmd_version(struct cmd_out *out, const char *args);
@@ -14,13 +15,6 @@ void cmd_ps(struct cmd_out *out, const char *args);
 void cmd_dmesg(struct cmd_out *out, const char *args);
 void cmd_stack(struct cmd_out *out, const char *args);
 void cmd_bt(struct cmd_out *out, const char *args);
-void cmd_go(struct cmd_out *out, const char *args);
-
-/* Safe point, parks the CPU: kernel/debug/stop.c */
-void cmd_stop(struct cmd_out *out, const char *args);
-/* kernel/debug/inject.c */
-void cmd_inject(struct cmd_out *out, const char *args);
-void cmd_core(struct cmd_out *out, const char *args);
 
 /* Safe point (the CPU thread): power.c, log.c, proc.c */
 void cmd_halt(struct cmd_out *out, const char *args);
@@ -31,8 +25,5 @@ void cmd_proc(struct cmd_out *out, const char *args);
 void cmd_mem(struct cmd_out *out, const char *args);
 void cmd_config(struct cmd_out *out, const char *args);
 void cmd_remove(struct cmd_out *out, const char *args);
-
-/* proc/sys.c: the uname fields, plain reads. */
-void uts_fields(const char *f[5]);
 
 #endif

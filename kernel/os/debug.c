@@ -49,8 +49,6 @@ static unsigned long si_perf_data(const siginfo_t *si)
 	return v;
 }
 
-bool debug_trap(struct os_trap *t);
-
 static int mem_fd = -1;
 static int park_fd = -1;
 static pid_t cpu_tid;

@@ -17,8 +17,6 @@ void os_umid_reexec(void);     /* umid.c: before os_reexec's exec */
 
 /* The fault path (fault.c, debug.c, unwind.c). */
 struct ucontext_t;
-struct os_fault_regs;
-int kernel_fault(int sig, int code, unsigned long addr, struct os_fault_regs *regs);
 void os_fault_dispatch(int sig, int code, unsigned long addr, struct ucontext_t *uc);
 /* Make uc the register set os_trap_* read and write (a park in a fault). */
 void os_trap_enter(struct ucontext_t *uc);

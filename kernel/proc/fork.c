@@ -77,7 +77,7 @@ static void mm_put_task(struct task_struct *p)
 	p->mm = NULL;
 }
 
-long do_fork(struct kernel_clone_args *args)
+static long do_fork(struct kernel_clone_args *args)
 {
 	u64 flags = args->flags;
 	struct task_struct *p;

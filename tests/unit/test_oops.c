@@ -14,10 +14,6 @@
 #include <glass/os.h>
 #include <glass/sched.h>
 
-/* oops.c's entry points (declared for kernel/os, which calls them). */
-int kernel_fault(int sig, int code, unsigned long addr, struct os_fault_regs *r);
-__noreturn void make_task_dead(int sig);
-
 /* ---- fakes ---- */
 
 static char log_buf[16384];

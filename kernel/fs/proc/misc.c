@@ -8,7 +8,6 @@
 #define USER_HZ 100
 
 extern unsigned long fork_count, host_flushes;
-const char *glass_version_string(void);
 
 int proc_meminfo_show(struct task_struct *t, char *buf, size_t size)
 {

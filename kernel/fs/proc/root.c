@@ -10,6 +10,7 @@
 #include <glass/debug.h>
 #include <glass/init.h>
 #include <glass/mm.h>
+#include <glass/proc.h>
 #include "internal.h"
 
 #define PROC_SUPER_MAGIC 0x9fa0
@@ -230,7 +231,6 @@ static const struct proc_entry root_entries[] = {
 
 static int show_hostname(struct task_struct *t, char *buf, size_t size)
 {
-	extern const char *uts_nodename(void);
 	return scnprintf(buf, size, "%s\n", uts_nodename());
 }
 

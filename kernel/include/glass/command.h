@@ -53,6 +53,13 @@ extern const struct command command_table[];
 extern const size_t command_count;
 /* The entry whose name is a prefix of data's first word (UML's rule). */
 const struct command *command_find(const char *data);
+/* The table's handlers that live outside kernel/mconsole: go (anywhere)
+ * and stop (parks the CPU) in kernel/debug/stop.c, inject in
+ * kernel/debug/inject.c, core in kernel/diag/core_dump.c. */
+void cmd_go(struct cmd_out *out, const char *args);
+void cmd_stop(struct cmd_out *out, const char *args);
+void cmd_inject(struct cmd_out *out, const char *args);
+void cmd_core(struct cmd_out *out, const char *args);
 
 /* ---- output (kernel/mconsole/output.c); any context ---- */
 void cmd_out_init(struct cmd_out *out, cmd_emit_t emit, void *ctx);

@@ -40,6 +40,8 @@ int vprintk(const char *fmt, va_list ap);
 #define pr_debug(...) printk(KERN_DEBUG __VA_ARGS__)
 
 extern int console_loglevel;
+/* The host's stderr is a raw tty (drivers/line.c): printk writes CRLF. */
+extern bool printk_crlf;
 /* The kernel log (lib/printk.c), for dmesg, /proc/kmsg and mconsole log. */
 size_t log_read_all(char *buf, size_t size);
 size_t log_size(void);

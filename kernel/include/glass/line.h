@@ -84,4 +84,10 @@ void line_connect(struct line *l);
 /* The peer left: hang up the tty. */
 void line_disconnect(struct line *l);
 
+/* Boot (start_kernel): the console lines, the serial lines, and init's
+ * stdin, stdout and stderr on /dev/console. */
+void console_init(void);
+void ssl_init(void);
+void console_open_init_fds(void);
+
 #endif

@@ -28,6 +28,9 @@ int os_fault_init(void);
  * registers; it returns OOPS_RESUME after rewriting them (ip, sp, di) to
  * make the task exit, or never (a panic). */
 enum { OOPS_RESUME = 1 };
+int kernel_fault(int sig, int code, unsigned long addr, struct os_fault_regs *regs);
+/* Where a resumed task goes: it exits with sig on its own stack. */
+__noreturn void make_task_dead(int sig);
 /* CPU thread, in the fault handler: the fault's ucontext (for os_unwind),
  * NULL outside a fault. */
 void *os_fault_context(void);
@@ -75,6 +78,9 @@ struct os_trap {
 	unsigned long addr;
 	bool safe_point;        /* it interrupted the event loop's host wait */
 };
+/* kernel/debug/stop.c: the park, from the SIGTRAP handler. False: not
+ * ours, a fault to report. */
+bool debug_trap(struct os_trap *t);
 struct gdb_regs;
 int os_debug_init(void);
 /* CPU thread, inside debug_trap(): the interrupted registers. */
@@ -326,8 +332,6 @@ int os_fd_is_tty(int fd);
 int os_tty_set_raw(int fd);
 void os_tty_restore(void);
 int os_tty_winsize(int fd, u16 *rows, u16 *cols);
-/* Non-blocking read of console input; -EAGAIN when none. */
-long os_read_nonblock(int fd, void *buf, unsigned long n);
 int os_fd_pollable(int fd);
 
 /* --- console and serial-line channels (kernel/os/chan.c) --- */

@@ -31,9 +31,10 @@ void flush_signal_handlers(struct task_struct *t);  /* exec */
 int copy_sighand_signal(unsigned long clone_flags, struct task_struct *p);
 void exit_signals(struct task_struct *t);
 
-/* console (drivers) */
-void console_init(void);
-void ssl_init(void);
-void console_open_init_fds(void);
+/* sys.c: the uname fields (sysname, nodename, release, version, machine),
+ * plain reads for the monitor; the node name; Glass's version line. */
+void uts_fields(const char *f[5]);
+const char *uts_nodename(void);
+const char *glass_version_string(void);
 
 #endif
