@@ -1,16 +1,15 @@
 /*
- * Fakes of the rest of the kernel for the VFS unit tests: kmalloc on
- * malloc, a page allocator over frames mmapped at PHYSMEM_BASE (so
+ * Fakes of the rest of the kernel for the VFS unit tests (beside
+ * kmalloc_fakes.c and printk_fakes.c): a page allocator over frames mmapped at PHYSMEM_BASE (so
  * page_address() works), uaccess as memcpy (addresses below 64 KiB
  * fault), one `current` task with files and fs, wait queues whose
  * schedule() calls a test hook (or pretends a signal arrived), timers
- * that never fire, send_sig recording, printk to stderr, no guest
- * mappings (rmap does nothing).
+ * that never fire, send_sig recording, no guest mappings (rmap does
+ * nothing).
  * The real printf family (kernel/lib/vsprintf.c) and wait queues
  * (kernel/sched/wait.c) are linked beside it, not copied.
  */
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,50 +20,6 @@
 #include "kernel_in_host.h"
 
 #include "fs_fakes.h"
-
-/* ---- kmalloc ---- */
-long fake_kmalloc_live;
-
-void *kmalloc(size_t size, gfp_t gfp)
-{
-	void *p = malloc(size ? size : 1);
-
-	if (p) {
-		fake_kmalloc_live++;
-		if (gfp & __GFP_ZERO)
-			memset(p, 0, size);
-	}
-	return p;
-}
-
-void *kzalloc(size_t size, gfp_t gfp)
-{
-	return kmalloc(size, gfp | __GFP_ZERO);
-}
-
-void *kcalloc(size_t n, size_t size, gfp_t gfp)
-{
-	return kzalloc(n * size, gfp);
-}
-
-void *krealloc(void *p, size_t size, gfp_t gfp)
-{
-	void *q = realloc(p, size ? size : 1);
-
-	(void)gfp;
-
-	if (q && !p)
-		fake_kmalloc_live++;
-	return q;
-}
-
-void kfree(const void *p)
-{
-	if (p) {
-		fake_kmalloc_live--;
-		free((void *)p);
-	}
-}
 
 /* ---- pages ---- */
 #define FAKE_PAGES 4096
@@ -286,34 +241,3 @@ void del_timer(struct timer_list *t)
 {
 	t->pending = false;
 }
-
-/* ---- printk and friends ---- */
-int console_loglevel = 4;
-
-int vprintk(const char *fmt, va_list ap)
-{
-	return getenv("FS_FAKES_VERBOSE") ? vfprintf(stderr, fmt, ap) : 0;
-}
-
-int printk(const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vprintk(fmt, ap);
-	va_end(ap);
-	return n;
-}
-
-void panic(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	abort();
-}
-

@@ -4,7 +4,6 @@
 
 #include <stdbool.h>
 
-extern long fake_kmalloc_live;          /* kmalloc'd blocks not freed */
 extern long fake_pages_live;            /* pages allocated, not freed */
 extern bool fake_signal_pending;
 extern int fake_sigpipe_count;

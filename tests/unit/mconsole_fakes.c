@@ -14,6 +14,7 @@
 #include <glass/mconsole.h>
 #include <glass/os.h>
 #include <glass/init.h>
+#include "fakes.h"
 #include "mconsole_fakes.h"
 #include <glass/debug.h>
 
@@ -22,7 +23,6 @@ int fake_npackets;
 int fake_send_result;
 int fake_kicks, fake_acks;
 void (*fake_irq_handler)(int fd, void *arg);
-char fake_printk[4096];
 char fake_log[8192];
 unsigned long fake_log_len;
 int fake_halts, fake_cads, fake_procs;
@@ -100,19 +100,6 @@ int os_monitor_start(char *path, unsigned long len)
 int os_irq_add(int fd, irq_handler_t handler, void *arg)
 {
 	fake_irq_handler = handler;
-	return 0;
-}
-
-int printk(const char *fmt, ...)
-{
-	size_t n = strlen(fake_printk);
-	va_list ap;
-
-	if (fmt[0] == '<' && fmt[1] && fmt[2] == '>')
-		fmt += 3;
-	va_start(ap, fmt);
-	vsnprintf(fake_printk + n, sizeof(fake_printk) - n, fmt, ap);
-	va_end(ap);
 	return 0;
 }
 

@@ -20,8 +20,7 @@ extern int fake_kicks, fake_acks;
 /* The handler mconsole_init() registered for the monitor's eventfd. */
 extern void (*fake_irq_handler)(int fd, void *arg);
 
-/* The kernel log as printk wrote it, and a ring for dmesg to stream. */
-extern char fake_printk[4096];
+/* A ring for dmesg to stream (printk writes to fake_printk, fakes.h). */
 extern char fake_log[8192];
 extern unsigned long fake_log_len;
 

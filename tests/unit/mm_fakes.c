@@ -3,9 +3,9 @@
  * PHYSMEM_BASE, a current task, the host queue (recorded, and replayed
  * into a model of each host process so tests can check that the host
  * mirrors the page tables), a tiny page cache with a writepage, fds,
- * timers, printk and panic. The current task is the only one on task_list.
+ * timers (printk and panic: printk_fakes.c). The current task is the only
+ * one on task_list.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <sys/mman.h>
 /* stdio's renameat2 flags; fs.h has its own. */
@@ -28,7 +28,6 @@ void free(void *p);
 static struct task_struct fake_task;
 struct task_struct *current = &fake_task;
 LIST_HEAD(task_list);
-int console_loglevel = 7;
 static unsigned long physmem_bytes;
 
 int fake_mem_init(unsigned long bytes)
@@ -384,41 +383,6 @@ void mod_timer_ns(struct timer_list *t, u64 expires_ns)
 u64 ktime_get_ns(void)
 {
 	return 0;
-}
-
-/* ---- printk, panic, symbols ---- */
-
-int vprintk(const char *fmt, va_list ap)
-{
-	return vfprintf(stderr, fmt, ap);
-}
-
-int printk(const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vprintk(fmt, ap);
-	va_end(ap);
-	return n;
-}
-
-void panic(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fprintf(stderr, "panic: ");
-	vfprintf(stderr, fmt, ap);
-	fprintf(stderr, "\n");
-	va_end(ap);
-	abort();
-}
-
-void symbolize(unsigned long addr, char *buf, size_t size)
-{
-	snprintf(buf, size, "%#lx", addr);
 }
 
 /* usersyms.c reads symbol tables at exec; no test execs. */

@@ -1,11 +1,10 @@
 /*
- * Fakes for the signal-frame and line-discipline unit tests: kmalloc on
- * malloc, uaccess as memcpy on host pointers (a range can be made to
+ * Fakes for the signal-frame and line-discipline unit tests (beside
+ * kmalloc_fakes.c and printk_fakes.c): uaccess as memcpy on host pointers (a range can be made to
  * fault), one `current` task with an mm whose "live" FP registers are a
  * buffer, FP size 832 (x87+SSE+AVX), and recorders for kill_pgrp,
  * wake_up, force_sig and set_current_blocked. Compiled with host headers.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,35 +13,6 @@
 #include <glass/signal.h>
 
 #include "sig_fakes.h"
-
-/* ---- memory ---- */
-void *kmalloc(size_t size, gfp_t gfp)
-{
-	return malloc(size ? size : 1);
-}
-
-void *kzalloc(size_t size, gfp_t gfp)
-{
-	return calloc(1, size ? size : 1);
-}
-
-void kfree(const void *p)
-{
-	free((void *)p);
-}
-
-int printk(const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (!getenv("SIG_FAKES_VERBOSE"))
-		return 0;
-	va_start(ap, fmt);
-	n = vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	return n;
-}
 
 /* ---- user memory: host pointers; [fault_lo, fault_hi) faults ---- */
 unsigned long fake_fault_lo, fake_fault_hi;

@@ -5,6 +5,7 @@
 
 #include <glass/init.h>
 #include <glass/mc_device.h>
+#include "check_run.h"
 
 extern char fake_out[];
 extern size_t fake_out_len;
@@ -149,8 +150,6 @@ int main(void)
 {
 	Suite *s = suite_create("cmdline");
 	TCase *tc = tcase_create("parse");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, options_and_init_words);
 	tcase_add_test(tc, mem_suffixes);
@@ -159,9 +158,5 @@ int main(void)
 	tcase_add_test(tc, device_words_reach_their_driver);
 	tcase_add_exit_test(tc, bad_device_value_exits_2, 2);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s, CK_FORK_GETENV);
 }

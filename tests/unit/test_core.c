@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <glass/core.h>
+#include "check_run.h"
 
 static u32 get32(const void *p)
 {
@@ -227,14 +228,9 @@ int main(void)
 	};
 	Suite *s = suite_create("core");
 	TCase *tc = tcase_create("core");
-	SRunner *sr = srunner_create(s);
-	int failed;
 
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
 		tcase_add_test(tc, tests[i]);
 	suite_add_tcase(s, tc);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed != 0;
+	return check_run(s, CK_FORK_GETENV);
 }

@@ -19,6 +19,7 @@
 
 #include "kernel_in_host.h"
 #include <glass/cow.h>
+#include "check_run.h"
 
 static const unsigned char mkcow_head[32] = {
 	0x4f, 0x4f, 0x4f, 0x4d, 0x00, 0x00, 0x00, 0x03, 0x6b, 0x08, 0xb1, 0x3e, 0x00, 0x00, 0x00, 0x00,
@@ -228,8 +229,6 @@ int main(void)
 {
 	Suite *s = suite_create("cow");
 	TCase *tc = tcase_create("cow");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, decode_mkcow_output);
 	tcase_add_test(tc, encode_matches_mkcow);
@@ -240,9 +239,5 @@ int main(void)
 	tcase_add_test(tc, bad_headers);
 	tcase_add_test(tc, init_refuses_bad_names);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s, CK_FORK_GETENV);
 }

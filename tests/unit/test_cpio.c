@@ -7,6 +7,7 @@
 
 #include "kernel_in_host.h"
 #include <glass/cpio.h>
+#include "check_run.h"
 
 /* Append one newc entry to buf at *len. */
 static void add_entry(char *buf, size_t *len, const char *name, unsigned mode,
@@ -225,8 +226,6 @@ int main(void)
 {
 	Suite *s = suite_create("cpio");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_iterate);
 	tcase_add_test(tc, test_concatenated);
@@ -238,9 +237,5 @@ int main(void)
 	tcase_add_test(tc, test_parse_header_incremental);
 	tcase_add_test(tc, test_random_garbage);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return check_run(s, CK_FORK_GETENV);
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <glass/elf.h>
+#include "check_run.h"
 
 static unsigned char *load(const char *path, long *len)
 {
@@ -105,16 +106,10 @@ int main(void)
 {
 	Suite *s = suite_create("elf");
 	TCase *tc = tcase_create("check");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, static_busybox_is_accepted);
 	tcase_add_test(tc, dynamic_binary_is_refused_with_reason);
 	tcase_add_test(tc, corruptions_are_refused);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s, CK_FORK_GETENV);
 }

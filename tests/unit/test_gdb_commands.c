@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "gdb_fakes.h"
+#include "check_run.h"
 
 static struct fake_target ft;
 static struct gdb_state st;
@@ -874,8 +875,6 @@ int main(void)
 {
 	Suite *s = suite_create("gdb_commands");
 	TCase *tc = tcase_create("commands");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, clear_out);
 	tcase_set_timeout(tc, 60);
@@ -903,9 +902,5 @@ int main(void)
 	tcase_add_test(tc, detach_and_kill);
 	tcase_add_test(tc, unknown_packets);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s, CK_FORK_GETENV);
 }

@@ -17,6 +17,7 @@
 #undef ULONG_MAX
 #include <glass/kernel.h>
 #include <glass/gdb_packet.h>
+#include "check_run.h"
 
 static struct gdb_rx rx;
 
@@ -245,8 +246,6 @@ int main(void)
 {
 	Suite *s = suite_create("gdb_packet");
 	TCase *tc = tcase_create("packet");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, simple_packet);
 	tcase_add_test(tc, bad_checksum);
@@ -259,9 +258,5 @@ int main(void)
 	tcase_add_test(tc, hex_helpers);
 	tcase_add_test(tc, escape_unescape);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s, CK_FORK_GETENV);
 }

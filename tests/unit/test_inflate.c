@@ -8,6 +8,7 @@
 
 #include "kernel_in_host.h"
 #include <glass/inflate.h>
+#include "check_run.h"
 
 struct sink {
 	unsigned char *buf;
@@ -208,8 +209,6 @@ int main(void)
 {
 	Suite *s = suite_create("inflate");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_text);
@@ -220,9 +219,5 @@ int main(void)
 	tcase_add_test(tc, test_corrupt);
 	tcase_add_test(tc, test_flush_error);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return check_run(s, CK_FORK_GETENV);
 }

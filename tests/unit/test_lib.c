@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <glass/kernel.h>
+#include "check_run.h"
 
 static char buf[256];
 
@@ -203,11 +204,5 @@ static Suite *lib_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(lib_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(lib_suite(), CK_FORK_GETENV);
 }

@@ -14,7 +14,9 @@
 #include "kernel_in_host.h"
 #include <glass/mconsole.h>
 #include <glass/sched.h>
+#include "fakes.h"
 #include "mconsole_fakes.h"
+#include "check_run.h"
 
 #define NS 1000000000ULL
 
@@ -796,11 +798,5 @@ static Suite *mconsole_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(mconsole_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(mconsole_suite(), CK_FORK_GETENV);
 }

@@ -16,6 +16,7 @@
 #include <glass/fs.h>
 #include <glass/uaccess.h>
 #include "mm_fakes.h"
+#include "check_run.h"
 
 #define MEM (16UL << 20)
 #define P PAGE_SIZE
@@ -1199,11 +1200,5 @@ static Suite *mm_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(mm_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(mm_suite(), CK_FORK_GETENV);
 }

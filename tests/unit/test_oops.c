@@ -4,7 +4,6 @@
  * unwinder, the line tables and the task. */
 #include <check.h>
 #include <setjmp.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,44 +13,18 @@
 #include <glass/os.h>
 #include <glass/sched.h>
 
+#include "fakes.h"
+#include "check_run.h"
+
 /* ---- fakes ---- */
 
-static char log_buf[16384];
-static size_t log_len;
 static jmp_buf panicked;
-static char panic_msg[256];
 
-int console_loglevel = 7;
 int hardirq_depth;
 struct task_struct init_task;
 struct task_struct *current;
 static struct task_struct task;
 static char task_stack[THREAD_SIZE] __attribute__((aligned(16)));
-
-int printk(const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (fmt[0] == '<' && fmt[2] == '>')
-		fmt += 3;
-	va_start(ap, fmt);
-	n = vsnprintf(log_buf + log_len, sizeof(log_buf) - log_len, fmt, ap);
-	va_end(ap);
-	if (n > 0 && (size_t)n < sizeof(log_buf) - log_len)
-		log_len += n;
-	return n;
-}
-
-void panic(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(panic_msg, sizeof(panic_msg), fmt, ap);
-	va_end(ap);
-	longjmp(panicked, 1);
-}
 
 void do_exit(int code)
 {
@@ -116,20 +89,15 @@ int os_host_library(unsigned idx, const char **path, unsigned long *addr)
 	return 0;
 }
 
-void symbolize(unsigned long addr, char *buf, size_t size)
-{
-	snprintf(buf, size, "%#lx", addr);
-}
-
 /* ---- the tests ---- */
 
 static struct os_fault_regs regs;
 
 static void setup(void)
 {
-	log_len = 0;
-	log_buf[0] = '\0';
-	panic_msg[0] = '\0';
+	fake_panic_return = &panicked;
+	fake_printk[0] = '\0';
+	fake_panic_msg[0] = '\0';
 	hardirq_depth = 0;
 	nr_looked_up = 0;
 	memset(&task, 0, sizeof(task));
@@ -152,7 +120,7 @@ static int fault(int sig, unsigned long addr)
 	return kernel_fault(sig, 1, addr, &regs);
 }
 
-#define LOG_HAS(s) ck_assert_msg(strstr(log_buf, s), "log lacks \"%s\":\n%s", s, log_buf)
+#define LOG_HAS(s) ck_assert_msg(strstr(fake_printk, s), "log lacks \"%s\":\n%s", s, fake_printk)
 
 START_TEST(null_dereference_in_a_task_kills_it)
 {
@@ -175,7 +143,7 @@ START_TEST(null_dereference_in_a_task_kills_it)
 	ck_assert_uint_eq(regs.di, 11);
 	ck_assert_uint_eq(regs.sp, (top & ~15UL) - 8);
 	ck_assert_uint_eq(regs.bp, 0);
-	ck_assert_str_eq(panic_msg, "");
+	ck_assert_str_eq(fake_panic_msg, "");
 }
 END_TEST
 
@@ -206,7 +174,7 @@ START_TEST(sigabrt_panics_with_a_report)
 	ck_assert_int_eq(fault(6, 0), -1);
 	LOG_HAS("BUG: SIGABRT on the CPU thread (an abort in a host call, or kill -ABRT)\n");
 	LOG_HAS("] pipe_read+0x10/0x40 (kernel/fs/pipe.c:129)\n");
-	ck_assert_str_eq(panic_msg, "Aborted: SIGABRT on the CPU thread");
+	ck_assert_str_eq(fake_panic_msg, "Aborted: SIGABRT on the CPU thread");
 }
 END_TEST
 
@@ -240,7 +208,7 @@ START_TEST(host_code_interrupts_idle_and_init_panic)
 		break;
 	}
 	ck_assert_int_eq(fault(11, 0), -1);
-	ck_assert_str_eq(panic_msg, panics[_i]);
+	ck_assert_str_eq(fake_panic_msg, panics[_i]);
 	if (_i == 0) {
 		LOG_HAS("IP: libc.so.6+0x1234, in a host library\n");
 		LOG_HAS("] libc.so.6+0x1234 (host library)\n");
@@ -257,7 +225,7 @@ START_TEST(a_broken_stack_ends_the_trace)
 	nr_frames = 3;
 	fault(11, 0);
 	LOG_HAS(" #1 (the stack cannot be read further)\n");
-	ck_assert_ptr_null(strstr(log_buf, " #2 "));
+	ck_assert_ptr_null(strstr(fake_printk, " #2 "));
 }
 END_TEST
 
@@ -265,8 +233,6 @@ int main(void)
 {
 	Suite *s = suite_create("oops");
 	TCase *tc = tcase_create("report");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, null_dereference_in_a_task_kills_it);
@@ -276,9 +242,5 @@ int main(void)
 	tcase_add_test(tc, a_broken_stack_ends_the_trace);
 	tcase_add_test(tc, sigabrt_panics_with_a_report);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s, CK_FORK_GETENV);
 }

@@ -12,6 +12,7 @@
 #include <uapi/unistd.h>
 
 #include "sig_fakes.h"
+#include "check_run.h"
 
 long sys_rt_sigreturn(unsigned long, unsigned long, unsigned long,
 		      unsigned long, unsigned long, unsigned long);
@@ -413,11 +414,5 @@ static Suite *signal_frame_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(signal_frame_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return check_run(signal_frame_suite(), CK_FORK_GETENV);
 }

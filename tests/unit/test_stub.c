@@ -13,6 +13,7 @@
 
 #include <glass/layout.h>
 #include <glass/os.h>
+#include "check_run.h"
 
 #define MB (1UL << 20)
 #define CODE_ADDR 0x400000UL
@@ -223,8 +224,6 @@ int main(void)
 {
 	Suite *s = suite_create("stub");
 	TCase *tc = tcase_create("guest");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, batch_then_syscalls_faults_and_trap);
@@ -235,12 +234,7 @@ int main(void)
 	tcase_add_test(tc, killed_stub_is_gone);
 	tcase_add_test(tc, stopped_stub_resumes);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
 	/* One process for all tests: physmem is set up once, and the stubs
 	 * are its children (their zombies reaped by os_stub_kill's list). */
-	srunner_set_fork_status(sr, CK_NOFORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s, CK_NOFORK);
 }

@@ -7,6 +7,7 @@
 
 #include <glass/line.h>
 #include <glass/telnet.h>
+#include "check_run.h"
 
 static struct telnet tn;
 static u8 data[1024], reply[3 * 1024];
@@ -229,8 +230,6 @@ int main(void)
 {
 	Suite *s = suite_create("telnet");
 	TCase *tc = tcase_create("telnet");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, hello_asks_for_character_mode);
 	tcase_add_test(tc, agreements_are_not_answered_again);
@@ -242,9 +241,5 @@ int main(void)
 	tcase_add_test(tc, break_makes_a_sysrq_key);
 	tcase_add_test(tc, channel_syntax);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s, CK_FORK_GETENV);
 }

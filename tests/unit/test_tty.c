@@ -12,6 +12,7 @@
 #include <glass/tty.h>
 
 #include "sig_fakes.h"
+#include "check_run.h"
 
 static char out[8192];
 static size_t out_len;
@@ -478,11 +479,5 @@ static Suite *tty_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(tty_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return check_run(tty_suite(), CK_FORK_GETENV);
 }

@@ -11,7 +11,9 @@
 #include <unistd.h>
 
 #include "kernel_in_host.h"
+#include "fakes.h"
 #include "fs_fakes.h"
+#include "check_run.h"
 
 #define U(x) ((unsigned long)(x))
 #define DECL(name) long sys_##name(unsigned long, unsigned long, unsigned long, \
@@ -722,8 +724,6 @@ int main(void)
 {
 	Suite *s = suite_create("vfs");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_unchecked_fixture(tc, vfs_setup, NULL);
 	tcase_add_test(tc, test_create_read_write);
@@ -741,9 +741,5 @@ int main(void)
 	tcase_add_test(tc, test_initramfs_plain);
 	tcase_add_test(tc, test_initramfs_gzip);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return check_run(s, CK_FORK_GETENV);
 }
