@@ -17,6 +17,9 @@ import termios
 import time
 import tty
 
+import testlib
+from testlib import ok
+
 GLASS, UML_DIR, UMID, TMP = sys.argv[1:5]
 HERE = os.path.dirname(os.path.abspath(__file__))
 TIMEOUT = 20
@@ -24,10 +27,6 @@ IAC, DONT, DO, WONT, WILL, SB, SE, IP = 255, 254, 253, 252, 251, 250, 240, 244
 ECHO, SGA, NAWS, TTYPE = 1, 3, 31, 24
 MOUNT = 'mount -t devtmpfs none /dev; mount -t proc none /proc; '
 glasses = []
-
-
-def ok(msg):
-    print('ok: ' + msg, flush=True)
 
 
 class Glass:
@@ -104,7 +103,8 @@ class Glass:
 
 
 def fail(msg, transcript=None):
-    print('FAIL: ' + msg)
+    """The first mismatch ends the test: its transcript and glass's output."""
+    testlib.fail(msg)
     if transcript is not None:
         print('--- transcript:\n' + transcript.decode('latin-1').encode('unicode_escape').decode()
               .replace('\\r\\n', '\n').replace('\\n', '\n'))

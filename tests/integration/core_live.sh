@@ -7,19 +7,20 @@
 # show it as idle's event loop under start_kernel.
 . "$(dirname "$0")/lib.sh"
 
-command -v uml_mconsole >/dev/null || { fail "uml_mconsole missing (apt-get install uml-utilities)"; finish; }
+mc_setup
 command -v gdb >/dev/null || { fail "gdb missing"; finish; }
 glass_start gdb init=/bin/sh -- -c 'sleep 1000 | cat; echo done'
 sock=$UML_DIR/$GLASS_UMID
 wait_for 20 test -S "$sock/mconsole" || { fail "no mconsole socket"; finish; }
 wait_for 20 test -S "$sock/gdb" || { fail "no gdb socket"; finish; }
-mc() { timeout 20 uml_mconsole "$sock/mconsole" "$@" 2>/dev/null; }
 # Wait for cat to sleep in pipe_read.
-wait_for 20 eval 'mc ps | grep -q "pipe_read .* cat"' || fail "cat never slept in pipe_read"
+wait_for 20 eval 'mc ps; grep -q "pipe_read .* cat" <<<"$MC_OUT"' || fail "cat never slept in pipe_read"
 core=$TEST_TMP/live.core
-out=$(mc core "$core")
+mc core "$core"
+out=$MC_OUT
 [ "$out" = "OK core written to $core" ] && ok "mconsole core: '$out'" || fail "mconsole core: '$out'"
-out=$(mc core)
+mc core
+out=$MC_OUT
 grep -qE "^OK core written to $sock/core\.1\$" <<<"$out" && ok "core's default path: $sock/core.1" ||
 	fail "core without a path: '$out'"
 GDB=(gdb -nx -q -batch -iex "add-auto-load-safe-path $TOP")
@@ -85,7 +86,7 @@ grep -q "registers in core file" "$TEST_TMP/core.txt" && fail "a thread without 
 [ $(($(stat -c %b "$core") * 512)) -lt $(stat -c %s "$core") ] && ok "the core is sparse" ||
 	fail "the core is not sparse"
 # The kernel ran on after both cores.
-mc halt >/dev/null
+mc halt
 glass_wait
 expect_status 0
 finish

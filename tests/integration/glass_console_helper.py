@@ -14,24 +14,9 @@ and exits 1 on a failure.
                              history, history file, a second session
   listen SOCKET OUT SECONDS  write each notification as a line to OUT
 """
-import json, os, pty, select, socket, stat, struct, subprocess, sys, threading, time
+import json, os, pty, select, socket, stat, subprocess, sys, threading, time
 
-MAGIC = 0xcafebabe
-failures = 0
-
-
-def ok(msg):
-    print("ok: " + msg)
-
-
-def fail(msg):
-    global failures
-    failures += 1
-    print("FAIL: " + msg)
-
-
-def packet(data, err=0, more=0):
-    return struct.pack("=III", err, more, len(data) + 1) + data + b"\0"
+from testlib import MAGIC, fail, finish, ok, parse_notify, parse_request, reply_packet
 
 
 def server(sockdir):
@@ -46,10 +31,10 @@ def server(sockdir):
 def read_request(s):
     s.settimeout(10)
     data, addr = s.recvfrom(1024)
-    magic, version, n = struct.unpack("=III", data[:12])
+    magic, version, text = parse_request(data)
     if magic != MAGIC or version != 2 or len(data) != 524:
         fail("request: magic %#x version %d size %d" % (magic, version, len(data)))
-    return data[12:12 + n].decode(), addr
+    return text, addr
 
 
 def mode_stream(client, sockdir):
@@ -76,10 +61,10 @@ def mode_stream(client, sockdir):
         ok("client socket %s is 0600 in a 0700 directory" % addr)
     else:
         fail("client socket modes %o / dir %o" % (st.st_mode, dst.st_mode))
-    s.sendto(packet(b"first part\n", more=1), addr)
+    s.sendto(reply_packet(b"first part\n", more=1), addr)
     time.sleep(1.5)
     t_last = time.monotonic()
-    s.sendto(packet(b"last part\n"), addr)
+    s.sendto(reply_packet(b"last part\n"), addr)
     t.join(10)
     status = p.wait(10)
     out = b"".join(c for _, c in chunks)
@@ -115,8 +100,8 @@ def mode_json(client, sockdir):
     weird = b"ctl\x01\x1b tab\t nl\n quote\" bs\\ bad\xff\xc3 e\xc3\xa9 sur\xed\xa0\x80 over\xc0\xaf del\x7f"
     p = subprocess.Popen([client, "--json", path, "proc", "x"], stdout=subprocess.PIPE)
     cmd, addr = read_request(s)
-    s.sendto(packet(weird[:20], err=1, more=1), addr)
-    s.sendto(packet(weird[20:]), addr)
+    s.sendto(reply_packet(weird[:20], err=1, more=1), addr)
+    s.sendto(reply_packet(weird[20:]), addr)
     out, _ = p.communicate(timeout=10)
     try:
         obj = json.loads(out.decode("utf-8"))
@@ -235,8 +220,7 @@ def mode_listen(path, out, seconds):
                 d = s.recv(1024)
             except socket.timeout:
                 break
-            magic, version, typ, n = struct.unpack("=IIII", d[:16])
-            data = d[16:16 + n]
+            magic, version, typ, n, data = parse_notify(d)
             f.write("magic=%#x version=%d type=%d len=%d size=%d data=%s\n" % (
                 magic, version, typ, n, len(d), data.decode(errors="replace").replace("\0", "\\0")))
             f.flush()
@@ -246,7 +230,7 @@ def main():
     mode, args = sys.argv[1], sys.argv[2:]
     {"stream": mode_stream, "silent": mode_silent, "json": mode_json, "pty": mode_pty,
      "listen": mode_listen}[mode](*args)
-    sys.exit(1 if failures else 0)
+    finish()
 
 
 main()

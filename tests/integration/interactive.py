@@ -15,6 +15,8 @@ import sys
 import termios
 import time
 
+from testlib import fail, ok
+
 GLASS, UML_DIR, UMID, LOGDIR = sys.argv[1:5]
 TIMEOUT = 30        # seconds for any one answer; the machine may be slow
 PROMPT = b'/ # '
@@ -51,7 +53,7 @@ class Session:
                 os._exit(127)
 
     def fail(self, msg):
-        print('FAIL: %s: %s' % (self.name, msg))
+        fail('%s: %s' % (self.name, msg))
         print('--- transcript (%d bytes; from the last command on after ">>>"):'
               % len(self.out))
         t = self.out[:self.mark] + b'>>>' + self.out[self.mark:]
@@ -140,11 +142,7 @@ class Session:
         if after != self.before:
             self.fail('terminal settings not restored: before %r, after %r'
                       % (self.before, after))
-        print('ok: %s: terminal settings restored after exit' % self.name)
-
-
-def ok(msg):
-    print('ok: ' + msg)
+        ok('%s: terminal settings restored after exit' % self.name)
 
 
 # --- The main session: ^C, ^Z and fg, a spinning job, traps, line editing.

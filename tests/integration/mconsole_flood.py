@@ -10,9 +10,10 @@ Prints ok:/FAIL: lines and a summary; exits 1 on a failure.
 
 mconsole_flood.py SOCKET deaf N: a client that never reads its replies
 must not hold up others (see deaf())."""
-import multiprocessing, os, re, socket, struct, sys, time
+import multiprocessing, os, re, socket, sys, time
 
-MAGIC = 0xcafebabe
+from testlib import HEADER, MAX_DATA, fail, finish, ok, parse_reply, request
+
 V0 = b"ERR Version 0 mconsole clients are not supported by this driver"
 VERSION = "Linux glass 6.1.0-glass #1 Glass x86_64"
 
@@ -22,12 +23,6 @@ SAFE = {"proc meminfo", "mem", "log", "proc nosuch"}
 KINDS = ["version", "ps", "proc meminfo", "uptime", "mem", "help", "dmesg", "log",
          "proc nosuch", "unknown", "badmagic", "empty", "badversion", "toolarge",
          "truncated", "noaddr", "noaddr proc"]
-
-
-def request(text, magic=MAGIC, version=2, length=None):
-    d = text.encode()
-    n = len(d) if length is None else length
-    return struct.pack("=III", magic, version, n) + d.ljust(512, b"\0")
 
 
 def datagram(kind, cid, i):
@@ -67,14 +62,14 @@ def read_reply(s, timeout):
             raise Bad("no answer within %d s after %d packets" % (timeout, len(pkts)))
         if not pkts and d == V0:
             return "raw", d
-        if len(d) < 12:
+        if len(d) < HEADER.size:
             raise Bad("short packet %r" % d)
-        err, more, n = struct.unpack("=III", d[:12])
-        if len(d) != 12 + n or not 1 <= n <= 512 or d[-1] != 0 or err > 1 or more > 1:
+        err, more, n, body = parse_reply(d)
+        if len(body) != n or not 1 <= n <= MAX_DATA or d[-1] != 0 or err > 1 or more > 1:
             raise Bad("malformed packet err=%d more=%d len=%d size=%d" % (err, more, n, len(d)))
         if pkts and err:
             raise Bad("err set on a packet after the first")
-        pkts.append((err, more, d[12:12 + n - 1].decode(errors="replace")))
+        pkts.append((err, more, body[:n - 1].decode(errors="replace")))
         if not more:
             return pkts
 
@@ -164,7 +159,7 @@ def deaf(path, n):
     s.setblocking(False)
     r = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     r.bind("\0glass-flood-reader-%d" % os.getpid())
-    worst, failures, t0 = 0.0, 0, time.monotonic()
+    worst, t0 = 0.0, time.monotonic()
     for i in range(n):
         try:
             s.sendto(request("proc meminfo" if i % 2 else "dmesg"), path)
@@ -178,20 +173,18 @@ def deaf(path, n):
                 if reply[0] == "raw" or (reply[0][0] and not reply[0][2].startswith("Kernel busy")):
                     raise Bad("%s: %r" % (cmd, reply))
             except Bad as e:
-                failures += 1
-                print("FAIL: while a client is deaf: %s" % e)
+                fail("while a client is deaf: %s" % e)
             worst = max(worst, time.monotonic() - t)
-    print("ok: %d requests from a client that never reads, in %.1f s; the worst answer "
-          "to another client took %.2f s" % (n, time.monotonic() - t0, worst))
+    ok("%d requests from a client that never reads, in %.1f s; the worst answer "
+       "to another client took %.2f s" % (n, time.monotonic() - t0, worst))
     print("TOOK %.3f WORST %.3f" % (time.monotonic() - t0, worst))
-    sys.exit(1 if failures else 0)
+    finish()
 
 
 def main():
     if sys.argv[2] == "deaf":
         deaf(sys.argv[1], int(sys.argv[3]))
     path, nclients, nreq = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-    failures = 0
     before = stats(path)
     out = multiprocessing.Queue()
     procs = [multiprocessing.Process(target=client, args=(path, c, nreq, out))
@@ -209,18 +202,16 @@ def main():
     total = sum(sent.values())
     for r in results:
         for e in r["errors"]:
-            failures += 1
-            print("FAIL: " + e)
+            fail(e)
     answered = res["ok"] + res["busy"] + res["timeout"]
     noaddr = sent["noaddr"] + sent["noaddr proc"]
-    if answered == total - noaddr and not failures:
-        print("ok: %d requests from %d clients: %d answered well-formed (%d packets), "
-              "%d busy, %d timed out, %d without address" % (
-                  total, nclients, answered, sum(r["packets"] for r in results),
-                  res["busy"], res["timeout"], noaddr))
+    if answered == total - noaddr and not any(r["errors"] for r in results):
+        ok("%d requests from %d clients: %d answered well-formed (%d packets), "
+           "%d busy, %d timed out, %d without address" % (
+               total, nclients, answered, sum(r["packets"] for r in results),
+               res["busy"], res["timeout"], noaddr))
     else:
-        failures += 1
-        print("FAIL: %d answered of %d that had an address" % (answered, total - noaddr))
+        fail("%d answered of %d that had an address" % (answered, total - noaddr))
     d = {k: after.get(k, 0) - before.get(k, 0) for k in after}
     want = {
         "requests": total + 1,  # + the second stats request itself
@@ -243,12 +234,11 @@ def main():
     if not res["timeout"] <= d.get("timed_out", 0) <= res["timeout"] + sent["noaddr proc"]:
         bad["timed_out"] = (d.get("timed_out"), "%d..%d" % (res["timeout"], res["timeout"] + sent["noaddr proc"]))
     if bad:
-        failures += 1
-        print("FAIL: stats deltas (got, want): %s" % bad)
+        fail("stats deltas (got, want): %s" % bad)
     else:
-        print("ok: stats add up: " + " ".join("%s=%d" % kv for kv in d.items()))
-    print("ok: %.1f s, %.0f requests/s" % (took, total / took))
-    sys.exit(1 if failures else 0)
+        ok("stats add up: " + " ".join("%s=%d" % kv for kv in d.items()))
+    ok("%.1f s, %.0f requests/s" % (took, total / took))
+    finish()
 
 
 main()

@@ -8,14 +8,10 @@ Glass mconsole socket and print the answer, one line per packet:
 KIND: cmd (a valid request for TEXT), once (cmd, then 1 s more for a
 stray packet), badmagic, badversion, toolarge,
 truncated, noaddr (TEXT from an unbound socket: no reply address)."""
-import os, socket, struct, sys
+import os, socket, sys
 
-MAGIC = 0xcafebabe
+from testlib import HEADER, parse_reply, request
 
-def request(text, magic=MAGIC, version=2, length=None):
-    d = text.encode()
-    n = len(d) if length is None else length
-    return struct.pack("=III", magic, version, n) + d.ljust(512, b"\0")
 
 def main():
     path, kind = sys.argv[1], sys.argv[2]
@@ -40,12 +36,12 @@ def main():
         except (socket.timeout, OSError):
             print("NONE")
             return
-        if len(data) < 12 or struct.unpack("=I", data[:4])[0] > 1:
+        if len(data) < HEADER.size or parse_reply(data)[0] > 1:
             print("RAW " + data.decode(errors="replace"))
             return
-        err, more, n = struct.unpack("=III", data[:12])
-        body = data[12:12 + n].rstrip(b"\0").decode(errors="replace")
-        if len(data) != 12 + n:
+        err, more, n, body = parse_reply(data)
+        body = body[:n].rstrip(b"\0").decode(errors="replace")
+        if len(data) != HEADER.size + n:
             print("BADLEN %d %d" % (len(data), n))
         print("PKT err=%d more=%d len=%d %s" % (err, more, n, body.replace("\n", "\\n")))
         if not more:

@@ -12,11 +12,10 @@
 #  3. panic=N reboots, panic=gdb waits for gdb at the faulting frame.
 . "$(dirname "$0")/lib.sh"
 
-command -v uml_mconsole >/dev/null || { fail "uml_mconsole missing (apt-get install uml-utilities)"; finish; }
+mc_setup
 INJECT=$TOP/kernel/debug/inject.c
 # line_of TEXT: the line of inject.c holding TEXT.
 line_of() { grep -nF -- "$1" "$INJECT" | head -n1 | cut -d: -f1; }
-mc() { timeout 20 uml_mconsole "$UML_DIR/$GLASS_UMID/mconsole" "$@" 2>/dev/null; }
 booted() { wait_for 20 test -S "$UML_DIR/$GLASS_UMID/mconsole"; }
 has() { grep -qE -- "$1" "$GLASS_ERR"; }
 count_ge() {    # count_ge N REGEX FILE: REGEX is on at least N lines of FILE
@@ -37,7 +36,8 @@ for kind in oops-task:inject_null_deref:'movl $1, (%0)':'kernel NULL pointer der
 	    overflow:overflow_recurse:'frame[0] = (char)depth':'kernel stack overflow in task [0-9]+ \(inject_overflow\): guard gap hit'; do
 	IFS=: read -r k fn text bug <<<"$kind"
 	n=$((n + 1))
-	out=$(mc inject "$k")
+	mc inject "$k"
+	out=$MC_OUT
 	[ "$out" = "OK injected $k" ] || fail "inject $k: '$out'"
 	wait_for 10 has "Oops: .*\[#$n\]" || { fail "$k: no oops #$n"; continue; }
 	wait_for 5 count_ge $n 'end trace: killing task' "$GLASS_ERR"
@@ -52,12 +52,13 @@ done
 check "registers" "RAX: [0-9a-f]{16} RBX: [0-9a-f]{16} RCX: [0-9a-f]{16}"
 check "registers r13-r15" "R13: [0-9a-f]{16} R14: [0-9a-f]{16} R15: [0-9a-f]{16}"
 check "the task is killed" "end trace: killing task [0-9]+ \(inject_oops\)"
-ps=$(mc ps)
+mc ps
+ps=$MC_OUT
 if grep -q inject_ <<<"$ps"; then fail "killed tasks still listed: $ps"; else ok "killed tasks are gone from ps"; fi
 has "Kernel panic" && fail "an oops in task context panicked"
 kill -0 "$GLASS_PID" 2>/dev/null && ok "glass still running after $n oopses" || fail "glass died"
 # The guest runs on: ctrl-alt-del reaches init's trap.
-mc cad >/dev/null
+mc cad
 glass_wait
 expect_status 0
 expect_stdout_contains "alive after oopses"
@@ -66,9 +67,11 @@ expect_stdout_contains "alive after oopses"
 # killed (SIGSEGV: its parent sees 139) and its parent runs on.
 glass_start inject=1 init=/bin/sh -- -c 'mount -t devtmpfs d /dev; cat /dev/zero >/dev/null & wait $!; echo "cat status $?"'
 booted || fail "oops-syscall: no mconsole socket"
-wait_for 20 eval 'mc ps | grep -qE "^ +[0-9]+ +1 .* cat\$"' || fail "oops-syscall: cat never ran"
-pid=$(mc ps | awk '$NF == "cat" { print $1 }' | head -n1)
-out=$(mc inject oops-syscall "$pid")
+wait_for 20 eval 'mc ps; grep -qE "^ +[0-9]+ +1 .* cat\$" <<<"$MC_OUT"' || fail "oops-syscall: cat never ran"
+mc ps
+pid=$(awk '$NF == "cat" { print $1 }' <<<"$MC_OUT" | head -n1)
+mc inject oops-syscall "$pid"
+out=$MC_OUT
 [ "$out" = "OK injected oops-syscall $pid" ] && ok "inject oops-syscall $pid" || fail "inject oops-syscall: '$out'"
 glass_wait
 expect_status 0
@@ -84,7 +87,7 @@ for kind in "oops-irq|Fatal exception in interrupt|inject_null_deref|movl \$1, (
 	IFS='|' read -r k why fn text <<<"$kind"
 	glass_start inject=1 init=/bin/sh -- -c 'sleep 30'
 	booted || { fail "$k: no mconsole socket"; continue; }
-	mc inject "$k" >/dev/null
+	mc inject "$k"
 	glass_wait
 	expect_status 134
 	check "$k: panic message" "Kernel panic - not syncing: $why"
@@ -118,20 +121,20 @@ done
 glass_start inject=1 panic=1 init=/bin/sh -- -c 'echo booted; sleep 30'
 booted || fail "panic=1: no mconsole socket"
 wait_for 10 grep -q booted "$GLASS_OUT"
-mc inject bug >/dev/null
+mc inject bug
 wait_for 20 count_ge 2 'Glass: a user-mode kernel' "$GLASS_ERR" &&
 	ok "panic=1: rebooted" || fail "panic=1: no second boot"
 check "panic=1: says so" "Rebooting in 1 seconds"
 wait_for 20 count_ge 2 booted "$GLASS_OUT" && ok "panic=1: init ran again" ||
 	fail "panic=1: init did not run again"
-booted && mc halt >/dev/null
+booted && mc halt
 glass_wait
 expect_status 0
 
 glass_start inject=1 panic=gdb init=/bin/sh -- -c 'sleep 30'
 booted || fail "panic=gdb: no mconsole socket"
-mc inject oops-task >/dev/null     # task context: an oops, no panic
-mc inject oops-irq >/dev/null
+mc inject oops-task     # task context: an oops, no panic
+mc inject oops-irq
 if wait_for 20 has "panic: waiting for gdb: gdb ./glass -ex 'target remote .*'"; then
 	ok "panic=gdb: announces the endpoint"
 	ep=$(sed -n "s/.*panic: waiting for gdb: gdb .\/glass -ex 'target remote \(.*\)'$/\1/p" "$GLASS_ERR" | head -n1)
@@ -155,7 +158,7 @@ glass_wait
 # trap raised from panic_finish; gdb's bt runs through panic to the BUG.
 glass_start inject=1 panic=gdb init=/bin/sh -- -c 'sleep 30'
 booted || fail "panic=gdb (BUG): no mconsole socket"
-mc inject bug >/dev/null
+mc inject bug
 if wait_for 20 has "panic: waiting for gdb"; then
 	gout=$TEST_TMP/gdb-panic-bug.out
 	timeout 60 gdb -nx -q -batch -iex "add-auto-load-safe-path $TOP" "$GLASS" \
