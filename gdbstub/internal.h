@@ -12,8 +12,9 @@
 /*
  * The stub calls no libc function, not even memcpy, so that everything
  * the monitor thread runs can be kept where gdb never plants a breakpoint
- * (DESIGN.md rule 4). Built with -fno-tree-loop-distribute-patterns so
- * these loops stay loops.
+ * (DESIGN.md rule 4). Kernel code is built with
+ * -fno-tree-loop-distribute-patterns so these loops stay loops
+ * (scripts/check-monitor-text.sh would catch a memcpy call).
  */
 static inline void gdb_memcpy(void *dst, const void *src, size_t n)
 {
