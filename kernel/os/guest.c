@@ -20,6 +20,7 @@
 #include <limits.h>
 #include <signal.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 #include <poll.h>
 #include <time.h>
@@ -44,6 +45,19 @@ extern const char stub_image[], stub_image_end[];
 unsigned long os_round_trips;
 static int stub_exe_fd = -1;
 
+/* fd, moved above the stub's fds 3 and 4 (the child dup2s onto them
+ * before its exec). -errno (fd closed) on failure. */
+static int fd_above_stub_fds(int fd)
+{
+	int moved;
+
+	if (fd < 0 || fd > STUB_ACK_FD)
+		return fd;
+	moved = fcntl(fd, F_DUPFD_CLOEXEC, STUB_ACK_FD + 1);
+	close(fd);
+	return moved < 0 ? -EMFILE : moved;
+}
+
 /* The stub executable lives in a memfd so glass needs no file beside it. */
 static int stub_exe_init(void)
 {
@@ -52,6 +66,9 @@ static int stub_exe_init(void)
 
 	if (fd < 0)
 		return -errno;
+	fd = fd_above_stub_fds(fd);
+	if (fd < 0)
+		return fd;
 	if (write(fd, stub_image, len) != (ssize_t)len) {
 		close(fd);
 		return -EIO;
@@ -156,8 +173,48 @@ static long futex(u32 *word, int op, u32 val, const struct timespec *ts, u32 bit
  * wrote it). (Polling the word a few microseconds first was measured
  * slower on these loaded 2-core VMs: see arch/x86_64/README.md.)
  */
-static int wait_stopped(struct stub *s)
+/*
+ * A guest cannot stop the hand-off from outside, but it can jump to the
+ * stub's futex wait with its own arguments, or block its tick through a
+ * forged sigreturn frame and spin: then it never stops and the CPU thread
+ * would wait for ever. At each 20 ms time-out in its turn (busy): asleep
+ * at two time-outs in a row (the guest thread sleeps only in the other
+ * sides' turns), or half a second of user time without a stop (its tick
+ * comes every 10 ms of it), is such a guest. A SIGSTOPped stub is 'T'.
+ */
+struct stub_watch {
+	int sleeps;
+	long utime0;            /* at the first time-out, -1: none yet */
+};
+
+static bool stub_stuck(struct stub *s, struct stub_watch *w)
 {
+	char path[32], buf[512], *p;
+	unsigned long ut;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", s->pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = 0;
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu", &ut) != 1)
+		return false;
+	w->sleeps = p[2] == 'S' ? w->sleeps + 1 : 0;
+	if (w->utime0 < 0)
+		w->utime0 = (long)ut;
+	return w->sleeps >= 2 || (long)ut - w->utime0 > sysconf(_SC_CLK_TCK) / 2;
+}
+
+static int wait_stopped(struct stub *s, bool watch)
+{
+	struct stub_watch w = { 0, -1 };
 	u32 *state = &s->d->state;
 	int races = 0;
 
@@ -185,6 +242,9 @@ static int wait_stopped(struct stub *s)
 			if (errno == ETIMEDOUT) {
 				if (stub_dead(s))
 					return -ESRCH;
+				if (watch && STUB_STATE(cur) == STUB_BUSY &&
+				    stub_stuck(s, &w))
+					return -EIO;
 				races = 0;
 			}
 		} else {
@@ -255,11 +315,11 @@ static int handoff(struct stub *s)
 		old = __atomic_exchange_n(&s->d->state, STUB_BUSY, __ATOMIC_ACQ_REL);
 		if (old & STUB_GWAIT)
 			futex(&s->d->state, FUTEX_WAKE_BITSET, INT_MAX, NULL, 2);
-		return wait_stopped(s);
+		return wait_stopped(s, true);
 	}
 	__atomic_store_n(&s->d->state, STUB_MAPPING, __ATOMIC_RELEASE);
 	post_batch(s, true);
-	err = wait_stopped(s);
+	err = wait_stopped(s, true);
 	/* A stop can be forged before the mapper is done: the batch counts
 	 * only once confirmed. */
 	if (err != -ESRCH) {
@@ -347,20 +407,15 @@ static void hex(char *out, unsigned long v)
 
 /* A pipe for the mapper's confirmations: glass keeps the read end (only
  * the stub may hold the write end, so that end of file means it is dead);
- * the write end, away from fds 3 and 4, goes to the stub. */
+ * the write end goes to the stub. */
 static int ack_pipe(int fds[2])
 {
 	if (pipe2(fds, O_CLOEXEC))
 		return -errno;
-	if (fds[1] <= STUB_ACK_FD) {
-		int fd = fcntl(fds[1], F_DUPFD_CLOEXEC, STUB_ACK_FD + 1);
-
-		close(fds[1]);
-		fds[1] = fd;
-		if (fd < 0) {
-			close(fds[0]);
-			return -EMFILE;
-		}
+	fds[1] = fd_above_stub_fds(fds[1]);
+	if (fds[1] < 0) {
+		close(fds[0]);
+		return fds[1];
 	}
 	return 0;
 }
@@ -428,7 +483,7 @@ int os_stub_init(int pid, unsigned long data_off)
 	if (!s || s->b != (struct stub_batch *)(PHYSMEM_BASE + data_off))
 		return -EINVAL;
 	os_round_trips++;
-	err = wait_stopped(s);
+	err = wait_stopped(s, false);
 	/* No guest code has run yet: the page still says what the stub
 	 * wrote. */
 	if (!err)
@@ -474,6 +529,8 @@ void os_stub_kill(int pid)
 {
 	struct stub *s = stub_find(pid);
 
+	if (pid <= 0)
+		return;
 	if (s)
 		stub_remove(s);
 	kill(pid, SIGKILL);

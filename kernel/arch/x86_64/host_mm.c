@@ -112,7 +112,8 @@ int host_flush(struct mm_struct *mm)
  * then dies of GUEST_GONE) before anything it held is let go. */
 static void host_flush_now(struct mm_struct *mm)
 {
-	int err = os_stub_flush(mm->host.pid);
+	/* pid 0: killed after an earlier failure, nothing left to apply. */
+	int err = mm->host.pid > 0 ? os_stub_flush(mm->host.pid) : 0;
 
 	host_flushes++;
 	mm->host.ops->nr_ops = 0;

@@ -136,8 +136,8 @@ __asm__(".section .text.entry, \"ax\"\n"
 	"mov $2, %r9d\n\t"
 	"mov $" STR(NR_FUTEX) ", %eax\n\t"
 	"syscall\n\t"
-	"xor %r12d, %r12d\n\t"
-	"movabs $" STR(BATCH_ADDR) ", %rbx\n"
+	"movabs $" STR(BATCH_ADDR) ", %rbx\n\t"
+	"mov (%rbx), %r12d\n"                  /* posted from now on */
 
 	"mapper_wait:\n\t"
 	"mov (%rbx), %eax\n\t"
