@@ -125,6 +125,9 @@ __asm__(".section .text.entry, \"ax\"\n"
 	"syscall\n\t"
 	"test %rax, %rax\n\t"
 	"jnz mapper_die\n\t"
+	/* Batches are posted only after the first stop: note the seq now. */
+	"movabs $" STR(BATCH_ADDR) ", %rbx\n\t"
+	"mov (%rbx), %r12d\n\t"
 	/* Tell the guest thread it may go on: state STUB_BUSY becomes
 	 * STUB_MAPPING (the kernel's wait bit kept), then wake it. */
 	"movabs $" STR(STATE_ADDR) ", %rdi\n\t"
@@ -135,9 +138,7 @@ __asm__(".section .text.entry, \"ax\"\n"
 	"xor %r8d, %r8d\n\t"
 	"mov $2, %r9d\n\t"
 	"mov $" STR(NR_FUTEX) ", %eax\n\t"
-	"syscall\n\t"
-	"movabs $" STR(BATCH_ADDR) ", %rbx\n\t"
-	"mov (%rbx), %r12d\n"                  /* posted from now on */
+	"syscall\n"
 
 	"mapper_wait:\n\t"
 	"mov (%rbx), %eax\n\t"
