@@ -52,6 +52,7 @@ enum mc_result mc_command(struct mc_conn *c, const char *cmd, mc_packet_fn fn,
  * error reply to stderr after "ERR "), or as one JSON object per command
  * with json. A local failure is reported on stderr. */
 enum mc_result run_command(struct mc_conn *c, const char *cmd, bool json);
+void print_json_failure(const char *cmd, const char *err);
 
 /* interactive.c */
 /* Read commands from stdin (with a prompt, line editing and history on a

@@ -89,7 +89,7 @@ static int parse_timeout(const char *s)
 int main(int argc, char **argv)
 {
 	const char *uml_dir = default_uml_dir();
-	char path[256], err[512];
+	char path[256], err[512], *cmd;
 	struct mc_conn conn;
 	bool json = false;
 	int timeout = DEFAULT_TIMEOUT, i = 1, status;
@@ -113,19 +113,20 @@ int main(int argc, char **argv)
 	}
 	if (i >= argc)
 		usage_error("which Glass? give its UMID or socket path", NULL);
+	cmd = join_words(argc - i - 1, argv + i + 1);
 	if (mc_resolve(argv[i], uml_dir, path, sizeof(path), err, sizeof(err)) ||
 	    mc_open(&conn, path, timeout * 1000, err, sizeof(err))) {
+		if (json)
+			print_json_failure(cmd, err);
 		fprintf(stderr, "glass-console: %s\n", err);
+		free(cmd);
 		return 2;
 	}
-	if (i + 1 < argc) {
-		char *cmd = join_words(argc - i - 1, argv + i + 1);
-
+	if (*cmd)
 		status = run_command(&conn, cmd, json);
-		free(cmd);
-	} else {
+	else
 		status = interactive(&conn, argv[i], uml_dir, json);
-	}
+	free(cmd);
 	mc_close(&conn);
 	return status;
 }

@@ -90,6 +90,14 @@ static void print_json(const char *cmd, const struct sink *k, enum mc_result r,
 	fflush(stdout);
 }
 
+/* --json when there is no Glass to ask: the object still comes, ok false. */
+void print_json_failure(const char *cmd, const char *err)
+{
+	struct sink k = { .json = true };
+
+	print_json(cmd, &k, MC_LOCAL_FAILURE, err);
+}
+
 enum mc_result run_command(struct mc_conn *c, const char *cmd, bool json)
 {
 	struct sink k = { .json = json };

@@ -14,8 +14,7 @@ set confirm off
 bt
 info threads
 # into the memory setup and back out
-until 166
-step
+advance mem_init
 finish
 next
 # on through boot

@@ -35,7 +35,8 @@ static void run_handed_command(void)
 	__atomic_store_n(&cpu_stop.cmd_done, 1, __ATOMIC_RELEASE);
 }
 
-static void park(enum stop_owner owner, const struct gdb_stop *why, bool safe_point)
+/* One park; returns the WANT_* bits that ended it. */
+static int park_once(enum stop_owner owner, const struct gdb_stop *why, bool safe_point)
 {
 	u64 t0 = os_monotonic_ns();
 	struct gdb_regs r;
@@ -63,16 +64,29 @@ static void park(enum stop_owner owner, const struct gdb_stop *why, bool safe_po
 			mconsole_serve();
 			bp_restore_all();
 		}
-		if (w & (WANT_RESUME | WANT_STEP))
+		if (w & (WANT_RESUME | WANT_STEP | WANT_SYSCALL))
 			break;
 		os_park_wait();
 	}
-	os_trap_set_step(w & WANT_STEP);
 	os_guest_unpause();
 	cpu_stop.owner = STOP_NONE;
 	__atomic_store_n(&cpu_stop.parked, 0, __ATOMIC_SEQ_CST);
 	time_account_stop(os_monotonic_ns() - t0);
 	os_monitor_wake();
+	return w;
+}
+
+/* A step over a syscall instruction that no breakpoint can end runs the
+ * syscall here, with the kernel running, and parks again after it, as a
+ * finished step; one that cannot be run here steps with TF. */
+static void park(enum stop_owner owner, const struct gdb_stop *why, bool safe_point)
+{
+	static const struct gdb_stop stepped = { .kind = GDB_STOP_SIGNAL, .sig = GDB_SIGTRAP };
+	int w = park_once(owner, why, safe_point);
+
+	while ((w & WANT_SYSCALL) && !os_trap_emulate_syscall())
+		w = park_once(STOP_GDB, &stepped, false);
+	os_trap_set_step(w & (WANT_STEP | WANT_SYSCALL));
 }
 
 /* Called by the SIGTRAP handler on the CPU thread; false: not a debug
@@ -140,7 +154,8 @@ __noreturn void cpu_park_forever(int sig)
 /* Monitor thread. Stepping a syscall instruction with TF would run the
  * next instruction too (reference/gdb-rsp.md): a breakpoint after it
  * instead — an int3 in our own text, a debug register (the CPU thread's
- * alone) in libc, whose code the monitor thread runs too. */
+ * alone) in libc, whose code the monitor thread runs too; where debug
+ * registers do not fire, the CPU runs the syscall itself (park). */
 void __monitor_text cpu_resume(bool step)
 {
 	struct gdb_regs r;
@@ -154,6 +169,9 @@ void __monitor_text cpu_resume(bool step)
 				step = false;
 			} else if (!os_hw_break_set(HW_STEP_SLOT, 0, r.rip + 2, 1)) {
 				step = false;
+			} else {
+				want(WANT_SYSCALL);
+				return;
 			}
 		}
 	}

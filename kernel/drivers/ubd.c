@@ -21,6 +21,7 @@ struct ubd_spec {
 	int unit;
 	bool readonly;
 	bool no_cow;            /* 'd': never read FILE as a COW file */
+	bool shared;            /* 'c': take no lock on the files */
 	char file[PATH_MAX];
 	char backing[PATH_MAX];
 };
@@ -103,8 +104,10 @@ static int parse_spec(const char *str, struct ubd_spec *s, struct cmd_out *out)
 		case 'd':
 			s->no_cow = true;
 			break;
+		case 'c':
+			s->shared = true;
+			break;
 		case 's':       /* O_SYNC: writes are synchronous anyway */
-		case 'c':       /* shared: no host locking in Glass */
 		case 't':       /* no trim: Glass has no discard */
 			break;
 		case '\0':
@@ -269,12 +272,27 @@ out:
 }
 
 /*
+ * As UML does, so two instances never write one image: the image is
+ * locked exclusively (shared when read-only), a backing file shared.
+ */
+static int lock_file(int fd, const char *path, bool excl, bool shared, struct cmd_out *out)
+{
+	int err = shared ? 0 : os_lock_file(fd, excl);
+
+	if (err == -EAGAIN)
+		ubd_error(out, "'%s' is in use by another instance (locked); flag 'c' shares it", path);
+	else if (err)
+		ubd_error(out, "Couldn't lock '%s': %s", path, err_text(err));
+	return err;
+}
+
+/*
  * Open the COW side of d: its header in d->cow, the backing file checked
  * and open. backing is the user's, or "" to take the header's. A user's
  * backing file that is not the header's is switched to, as UML does, if
  * it matches the recorded size and mtime.
  */
-static int open_cow(struct ubd *d, const char *backing, struct cmd_out *out)
+static int open_cow(struct ubd *d, const char *backing, bool shared, struct cmd_out *out)
 {
 	struct cow_header *h = d->cow;
 	int err;
@@ -307,6 +325,9 @@ static int open_cow(struct ubd *d, const char *backing, struct cmd_out *out)
 	d->backing_fd = open_regular(backing, O_RDONLY, out);
 	if (d->backing_fd < 0)
 		return d->backing_fd;
+	err = lock_file(d->backing_fd, backing, false, shared, out);
+	if (err)
+		return err;
 	d->size = cow_sectors(h) * COW_SECTOR_SIZE;
 	return 0;
 }
@@ -342,6 +363,9 @@ static int ubd_open_files(struct ubd *d, const struct ubd_spec *s, struct cmd_ou
 	err = d->fd;
 	if (err < 0)
 		goto fail;
+	err = lock_file(d->fd, s->file, !s->readonly, s->shared, out);
+	if (err)
+		goto fail;
 	err = s->no_cow ? -ENOEXEC : read_header(d->fd, s->file, d->cow, out);
 	if (err == -ENOEXEC && s->backing[0]) {
 		ubd_error(out, "'%s' is not a COW file (no COW header) but a backing file was given",
@@ -349,7 +373,7 @@ static int ubd_open_files(struct ubd *d, const struct ubd_spec *s, struct cmd_ou
 		err = -EINVAL;
 	}
 	if (!err)
-		return open_cow(d, s->backing, out);
+		return open_cow(d, s->backing, s->shared, out);
 	if (err != -ENOEXEC)
 		goto fail;
 	/* A plain file: UML rounds its size up to whole sectors (reads past

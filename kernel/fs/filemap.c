@@ -180,6 +180,7 @@ void truncate_inode_pages(struct inode *inode, loff_t newsize)
 	unsigned long off = newsize & (PAGE_SIZE - 1);
 	struct page *page;
 
+	unmap_mapping_range(inode, first);
 	for (unsigned long i = first; i < inode->i_npages_cap; i++) {
 		page = inode->i_pages[i];
 		if (!page)

@@ -17,6 +17,7 @@ struct inode *new_inode(struct super_block *sb)
 	inode->i_sb = sb;
 	inode->i_ino = sb ? ++sb->s_next_ino : 0;
 	INIT_LIST_HEAD(&inode->i_sb_list);
+	INIT_LIST_HEAD(&inode->i_wb_list);
 	if (sb)
 		list_add_tail(&inode->i_sb_list, &sb->s_inodes);
 	inode_set_now(inode, TIME_A | TIME_M | TIME_C);
@@ -56,6 +57,8 @@ void iput(struct inode *inode)
 	BUG_ON(inode->i_count <= 0);
 	if (--inode->i_count > 0)
 		return;
+	/* Nothing maps it any more: what shared mappings dirtied goes back. */
+	filemap_write_inode(inode);
 	if (inode->i_sb && inode->i_sb->s_op && inode->i_sb->s_op->evict_inode)
 		inode->i_sb->s_op->evict_inode(inode);
 	drop_page_cache(inode);

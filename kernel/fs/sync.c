@@ -1,6 +1,7 @@
 /*
  * sync, syncfs, fsync, fdatasync. Everything Glass keeps is in memory
- * except hostfs, whose ->fsync writes back; the rest succeed at once.
+ * except hostfs: what its shared mappings dirtied is written back
+ * (writeback.c), and its ->fsync fsyncs the host file.
  * Task context.
  */
 #include <glass/syscalls.h>
@@ -9,7 +10,10 @@
 int vfs_fsync(struct file *f)
 {
 	umode_t mode = f->f_inode ? f->f_inode->i_mode : 0;
+	int err = filemap_write_inode(f->f_inode);
 
+	if (err)
+		return err;
 	if (f->f_op->fsync)
 		return f->f_op->fsync(f);
 	if (S_ISREG(mode) || S_ISDIR(mode) || S_ISLNK(mode) || S_ISBLK(mode) ||
@@ -20,6 +24,7 @@ int vfs_fsync(struct file *f)
 
 SYSCALL_DEFINE0(sync)
 {
+	writeback_inodes();
 	return 0;
 }
 
@@ -29,6 +34,7 @@ SYSCALL_DEFINE1(syncfs, int, fd)
 
 	if (!f)
 		return -EBADF;
+	writeback_inodes();
 	fput(f);
 	return 0;
 }

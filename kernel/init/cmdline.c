@@ -31,12 +31,14 @@ struct option {
 #define BP(f) offsetof(struct boot_params, f)
 static const struct option options[] = {
 	{ "mem", OPT_MEM, BP(mem), "physical memory size, K/M/G suffixes (default 128M)" },
-	{ "umid", OPT_STR, BP(umid), "name of this instance (default: random)" },
+	{ "umid", OPT_STR, BP(umid),
+	  "name of this instance: one directory name, at most 63 bytes (default: random)" },
 	{ "uml_dir", OPT_STR, BP(uml_dir), "directory holding umid directories (default ~/.uml)" },
 	{ "initrd", OPT_STR, BP(initrd), "newc cpio archive, plain or gzip, to boot instead of the built-in one" },
 	{ "rdinit", OPT_STR, BP(rdinit), "program in the initramfs to run as init (default /init)" },
 	{ "init", OPT_STR, BP(init), "program to run as init; takes precedence over rdinit" },
-	{ "hostfs", OPT_STR, BP(hostfs), "confine hostfs mounts to this host directory" },
+	{ "hostfs", OPT_STR, BP(hostfs),
+	  "confine hostfs mounts to this host directory (an absolute path that exists)" },
 	{ "loglevel", OPT_INT, BP(loglevel), "print kernel messages below this level (0-8, default 7)" },
 	{ "max_tasks", OPT_INT, BP(max_tasks), "most tasks (and address spaces) at once (default 512)" },
 	{ "mconsole_timeout", OPT_INT, BP(mconsole_timeout),
@@ -59,6 +61,9 @@ static const struct option options[] = {
 	  "exit by SIGABRT), N (the same, then reboot after N seconds), gdb (the same, then "
 	  "wait for gdb at the faulting frame)" },
 	{ "quiet", OPT_FLAG, BP(quiet), "print only warnings and errors from the kernel" },
+	{ "nohwbreak", OPT_FLAG, BP(nohwbreak),
+	  "use no debug registers: watchpoints by page protection, steps over libc "
+	  "syscalls by running them (what hosts whose debug registers never fire get)" },
 };
 
 static const struct option *find_option(const char *word, size_t namelen)
@@ -83,6 +88,9 @@ static int set_option(const struct option *o, const char *val,
 			goto bad;
 		/* UML's only mconsole= form. */
 		if (!strcmp(o->name, "mconsole") && (strncmp(val, "notify:", 7) || !val[7]))
+			goto bad;
+		/* Relative to what? (Glass's cwd is no one's choice.) */
+		if (!strcmp(o->name, "hostfs") && val[0] != '/')
 			goto bad;
 		*(const char **)field = val;
 		return 0;

@@ -120,11 +120,46 @@ static int kernel_init(void *unused)
 	panic("No working init found. Try passing init= option to kernel.");
 }
 
+/* hostfs= must name a directory: a typo would otherwise confine every
+ * mount to nothing, silently. Exits 2 as a bad command line does. */
+static void check_hostfs_option(void)
+{
+	struct os_stat st;
+	int err;
+
+	if (!boot.hostfs)
+		return;
+	err = os_stat(boot.hostfs, &st, true);
+	if (!err && S_ISDIR(st.mode))
+		return;
+	printk(KERN_EMERG "glass: bad value '%s' for option hostfs: %s\n", boot.hostfs,
+	       err == -ENOENT ? "no such directory" : err ? "cannot stat it" : "not a directory");
+	os_exit(2);
+}
+
 /*
  * Before start_kernel, as UML's linux_main: what `debug` needs in place to
  * stop at start_kernel's first line — the command line, the umid
  * directory, the monitor thread and the gdb stub.
  */
+/* Once, what the host lacks and what Glass does instead (kernel/os/probe.c). */
+static void report_host_features(void)
+{
+	int hw = os_features.hw_breakpoints;
+
+	if (hw)
+		printk(KERN_INFO "host: %s (error %d): watchpoints by page protection, steps over "
+		       "a syscall in libc by running it, no hbreak\n",
+		       hw == -ENODEV ? "hardware breakpoints never fire" :
+		       hw == -ECANCELED ? "hardware breakpoints off by nohwbreak" :
+		       "no hardware breakpoints", -hw);
+	if (os_features.perf_events)
+		printk(KERN_INFO "host: no perf events (error %d)\n", -os_features.perf_events);
+	if (os_features.seccomp_notify)
+		printk(KERN_INFO "host: no seccomp user notification (error %d)\n",
+		       -os_features.seccomp_notify);
+}
+
 void setup_early(int argc, char **argv)
 {
 	char err[512];
@@ -140,6 +175,10 @@ void setup_early(int argc, char **argv)
 	}
 	console_loglevel = boot.loglevel;
 	max_tasks = boot.max_tasks;
+	check_hostfs_option();
+	if (boot.nohwbreak)
+		os_features.hw_breakpoints = -ECANCELED;
+	report_host_features();
 	if (os_umid_setup(boot.uml_dir, boot.umid, err, sizeof(err), umid_name,
 			  sizeof(umid_name))) {
 		printk(KERN_EMERG "glass: %s\n", err);
@@ -183,6 +222,12 @@ __noreturn void start_kernel(void)
 	populate_rootfs();
 	console_init();
 	ssl_init();
+	r = host_mm_boot();
+	if (r) {
+		printk(KERN_EMERG "glass: cannot start a stub process, which every guest "
+		       "address space needs (error %d)\n", -r);
+		os_exit(1);
+	}
 	if (!kthread_run(kernel_init, NULL, "init"))
 		panic("cannot create init");
 	cpu_idle();

@@ -62,7 +62,8 @@ static int do_anonymous_page(struct mm_struct *mm, struct vm_area_struct *vma,
 }
 
 /*
- * Map the file page of addr. Shared: the page-cache page itself. Private:
+ * Map the file page of addr. Shared: the page-cache page itself, read-only
+ * while clean if it has a backing store (see shared_page_writable). Private:
  * the page-cache page read-only, or for a write a private copy. The
  * filemap reference becomes the PTE's.
  */
@@ -85,10 +86,10 @@ static int do_file_page(struct mm_struct *mm, struct vm_area_struct *vma,
 		return PTR_ERR(page) == -ENOMEM ? -ENOMEM : -EIO;
 
 	if (vma->vm_flags & VM_SHARED) {
-		if (vma->vm_flags & VM_WRITE) {
+		if ((vma->vm_flags & VM_WRITE) && (flags & FAULT_FLAG_WRITE))
+			set_page_dirty(page);
+		if ((vma->vm_flags & VM_WRITE) && shared_page_writable(page))
 			bits |= _PAGE_RW | _PAGE_DIRTY;
-			page->flags |= PG_dirty;
-		}
 	} else if (flags & FAULT_FLAG_WRITE) {
 		copy = alloc_page(GFP_NOWARN);
 		if (!copy) {
@@ -120,7 +121,7 @@ static int do_wp_page(struct mm_struct *mm, struct vm_area_struct *vma,
 	    (!old->mapping && old->refcount == 1 && old->mapcount == 1)) {
 		*pte |= _PAGE_RW | _PAGE_DIRTY;
 		if (old->mapping)
-			old->flags |= PG_dirty;
+			set_page_dirty(old);
 		host_queue_protect(mm, addr, PAGE_SIZE, pte_prot(*pte));
 		return 0;
 	}

@@ -2,6 +2,7 @@
 #ifndef GLASS_MM_INTERNAL_H
 #define GLASS_MM_INTERNAL_H
 
+#include <glass/fs.h>
 #include <glass/mm.h>
 
 #define MAX_ORDER 10
@@ -43,6 +44,17 @@ static inline u64 vma_pte_bits(const struct vm_area_struct *vma)
 	if (vma->vm_flags & VM_EXEC)
 		b |= _PAGE_EXEC;
 	return b;
+}
+
+/*
+ * May a shared mapping's PTE of page be writable now? A page-cache page
+ * with a backing store only while dirty: a clean one is mapped read-only
+ * so the guest's first write faults and marks it dirty (Linux's
+ * page_mkwrite), which is how writeback knows what to write.
+ */
+static inline bool shared_page_writable(const struct page *page)
+{
+	return !mapping_cap_writeback(page->mapping) || (page->flags & PG_dirty);
 }
 
 /* Point the PTE at page and queue the host mapping. */

@@ -147,11 +147,16 @@ void zap_range(struct mm_struct *mm, unsigned long start, unsigned long end,
 	walk_ptes(mm, start, end, zap_pte, &queue_host);
 }
 
-/* Take a whole VMA out of mm: its pages, its list entry, its accounting. */
+/* Take a whole VMA out of mm: its pages, its list entry, its accounting.
+ * What a shared file mapping dirtied goes back to the file now (munmap,
+ * exec; at exit the last close of the file does it). */
 static void remove_vma(struct mm_struct *mm, struct vm_area_struct *v,
 		       bool queue_host)
 {
 	zap_range(mm, v->vm_start, v->vm_end, queue_host);
+	if (queue_host && (v->vm_flags & VM_SHARED) && v->vm_file)
+		filemap_write_range(v->vm_file->f_inode, v->vm_pgoff,
+				    v->vm_pgoff + ((v->vm_end - v->vm_start) >> PAGE_SHIFT) - 1);
 	list_del(&v->vm_list);
 	mm->map_count--;
 	mm->total_vm -= (v->vm_end - v->vm_start) >> PAGE_SHIFT;

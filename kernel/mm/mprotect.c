@@ -17,7 +17,8 @@ static int change_pte(struct mm_struct *mm, unsigned long addr, u64 *pte,
 
 	new = (old & ~(_PAGE_READ | _PAGE_RW | _PAGE_EXEC)) | vma_pte_bits(vma);
 	if (vma->vm_flags & VM_WRITE) {
-		if ((vma->vm_flags & VM_SHARED) || (old & _PAGE_RW))
+		if ((vma->vm_flags & VM_SHARED) ? shared_page_writable(pte_page(old))
+						: (old & _PAGE_RW))
 			new |= _PAGE_RW;
 	}
 	if (new != old) {

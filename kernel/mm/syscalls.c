@@ -78,14 +78,39 @@ static long check_range(unsigned long addr, unsigned long len)
 	return range_mapped(current->mm, addr, end) ? 0 : -ENOMEM;
 }
 
-/* Shared file pages are the page cache's own: nothing to write here. */
+/*
+ * msync(2): the pages that shared file mappings of the range dirtied go
+ * back to their files now, MS_ASYNC too (writing is synchronous here);
+ * MS_SYNC also fsyncs the file, as Linux does.
+ */
 SYSCALL_DEFINE3(msync, unsigned long, addr, unsigned long, len, int, flags)
 {
+	struct vm_area_struct *v;
+	unsigned long end;
+	long err;
+
 	if (flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC))
 		return -EINVAL;
 	if ((flags & MS_ASYNC) && (flags & MS_SYNC))
 		return -EINVAL;
-	return check_range(addr, len);
+	err = check_range(addr, len);
+	if (err || !len)
+		return err;
+	end = addr + PAGE_ALIGN(len);
+	for (v = find_vma(current->mm, addr); v && v->vm_start < end; v = vma_next(current->mm, v)) {
+		unsigned long s = max(v->vm_start, addr), e = min(v->vm_end, end);
+
+		if (!(v->vm_flags & VM_SHARED) || !v->vm_file)
+			continue;
+		err = filemap_write_range(v->vm_file->f_inode,
+					  v->vm_pgoff + ((s - v->vm_start) >> PAGE_SHIFT),
+					  v->vm_pgoff + ((e - v->vm_start) >> PAGE_SHIFT) - 1);
+		if (!err && (flags & MS_SYNC))
+			err = vfs_fsync(v->vm_file);
+		if (err)
+			return err;
+	}
+	return 0;
 }
 
 /* Nothing is ever paged out, so memory is always locked. */

@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/eventfd.h>
 #include <sys/syscall.h>
 #include <ucontext.h>
@@ -64,13 +65,46 @@ static struct {
 } libs[MAX_LIBS];
 static unsigned nr_libs;
 
-static void trap_handler(int sig, siginfo_t *si, void *arg)
+/* The vDSO, stepped as one instruction (vdso_step). */
+static unsigned long vdso_start, vdso_end;
+
+static bool __monitor_text is_syscall_insn(unsigned long ip)
+{
+	const unsigned char *p = (const unsigned char *)ip;
+
+	return p[0] == 0x0f && p[1] == 0x05;
+}
+
+/*
+ * A step that ends inside the vDSO goes on at once, without a report,
+ * until the CPU leaves it: at a debugger's pace its clock_gettime never
+ * gets through a read section before the host updates the clock page, so
+ * it retries for ever. Steps taken here cost microseconds. A syscall
+ * instruction in it (the fallback path) is run as one step.
+ */
+static bool __monitor_text vdso_step(greg_t *g)
+{
+	while (g[REG_RIP] >= (greg_t)vdso_start && g[REG_RIP] < (greg_t)vdso_end) {
+		if (!is_syscall_insn(g[REG_RIP]) || os_trap_emulate_syscall()) {
+			g[REG_EFL] |= X86_EFLAGS_TF;
+			return true;
+		}
+	}
+	return false;
+}
+
+static void __monitor_text trap_handler(int sig, siginfo_t *si, void *arg)
 {
 	ucontext_t *uc = arg, *outer = trap_uc;
 	greg_t *g = uc->uc_mcontext.gregs;
 	struct os_trap t = { .code = si->si_code, .safe_point = os_in_event_wait };
 	int saved_errno = errno;
+	/* Another trap (a stop request) came before a watch step finished:
+	 * that step must still happen when this one returns. */
+	bool keep_tf = os_watch_stepping() && si->si_code != TRAP_TRACE;
+	bool gdb_step = true;
 
+	os_watch_trap_enter();
 	/* Signal delivery keeps TF in the saved flags: a finished step
 	 * must not step again unless asked to. */
 	g[REG_EFL] &= ~X86_EFLAGS_TF;
@@ -81,6 +115,8 @@ static void trap_handler(int sig, siginfo_t *si, void *arg)
 		break;
 	case TRAP_TRACE:
 		t.kind = OS_TRAP_STEP;
+		if (os_watch_step_done(&t.slot, &gdb_step) && t.slot >= 0)
+			t.kind = OS_TRAP_WATCH;
 		break;
 	case TRAP_PERF:
 		t.kind = OS_TRAP_WATCH;
@@ -93,12 +129,29 @@ static void trap_handler(int sig, siginfo_t *si, void *arg)
 	default:
 		t.kind = OS_TRAP_OTHER;
 	}
+	/* Only the CPU thread parks; a step of another thread's access to
+	 * a watched page ends here. So does a watch step of kernel code
+	 * that hit nothing, unless gdb was stepping it anyway. */
+	if (!os_is_cpu_thread() || (t.kind == OS_TRAP_STEP && !gdb_step))
+		goto out;
 	trap_uc = uc;
 	syscall(SYS_arch_prctl, ARCH_GET_FS, &trap_fs_base);
+	if (t.kind == OS_TRAP_STEP && vdso_step(g))
+		goto restore;
 	if (!debug_trap(&t))
 		os_fault_dispatch(sig, si->si_code, g[REG_RIP] - 1, uc);
+restore:
 	trap_uc = outer;
+out:
+	if (keep_tf)
+		g[REG_EFL] |= X86_EFLAGS_TF;
 	errno = saved_errno;
+	os_watch_trap_leave();
+}
+
+bool __monitor_text os_is_cpu_thread(void)
+{
+	return gettid() == cpu_tid;
 }
 
 /* A fault parks (panic=gdb) or reads registers through os_trap_*: its
@@ -140,6 +193,24 @@ static int snapshot_library(struct dl_phdr_info *info, size_t size, void *unused
 	return 0;
 }
 
+/* The vDSO's extent, from its ELF header (it is a PIC object at its
+ * auxv address). */
+static void vdso_range(void)
+{
+	const ElfW(Ehdr) *eh = (const ElfW(Ehdr) *)getauxval(AT_SYSINFO_EHDR);
+	const ElfW(Phdr) *ph;
+
+	if (!eh)
+		return;
+	ph = (const ElfW(Phdr) *)((const char *)eh + eh->e_phoff);
+	for (int i = 0; i < eh->e_phnum; i++) {
+		if (ph[i].p_type != PT_LOAD)
+			continue;
+		vdso_start = (unsigned long)eh;
+		vdso_end = vdso_start + ph[i].p_vaddr + ph[i].p_memsz;
+	}
+}
+
 int os_debug_init(void)
 {
 	struct sigaction sa = { .sa_sigaction = trap_handler,
@@ -152,6 +223,8 @@ int os_debug_init(void)
 		return -errno;
 	/* Now, while nothing else runs: dl_iterate_phdr takes a lock. */
 	dl_iterate_phdr(snapshot_library, NULL);
+	vdso_range();
+	os_probe_host();
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(SIGTRAP, &sa, NULL))
 		return -errno;
@@ -241,6 +314,62 @@ void os_trap_set_step(bool step)
 		g[REG_EFL] &= ~X86_EFLAGS_TF;
 }
 
+/* ---- a step over a syscall instruction, where no debug register fires ---- */
+
+static long __monitor_text raw_syscall6(long nr, long a, long b, long c, long d, long e, long f)
+{
+	register long r10 __asm__("r10") = d;
+	register long r8 __asm__("r8") = e;
+	register long r9 __asm__("r9") = f;
+	long ret;
+
+	__asm__ volatile("syscall"
+			 : "=a"(ret)
+			 : "a"(nr), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9)
+			 : "rcx", "r11", "memory");
+	return ret;
+}
+
+/* rt_sigreturn from a handler of the CPU thread's: what the host would do
+ * with the frame at rsp (the restorer has popped its return address) is
+ * what our own handler's return does once that frame is ours. */
+static void __monitor_text sigreturn_from_frame(void)
+{
+	const ucontext_t *f = (const ucontext_t *)trap_uc->uc_mcontext.gregs[REG_RSP];
+	struct _libc_fpstate *to = trap_uc->uc_mcontext.fpregs;
+
+	memcpy(trap_uc->uc_mcontext.gregs, f->uc_mcontext.gregs, sizeof(gregset_t));
+	if (to && f->uc_mcontext.fpregs)
+		memcpy(to, f->uc_mcontext.fpregs, sizeof(*to));
+	trap_uc->uc_sigmask = f->uc_sigmask;
+	trap_uc->uc_stack = f->uc_stack;
+}
+
+/* What the CPU does for `syscall`: the result in rax, the return address
+ * in rcx, the flags in r11, rip past it. A clone family call would go on
+ * on another stack or in another process: the caller steps it with TF. */
+int __monitor_text os_trap_emulate_syscall(void)
+{
+	greg_t *g = trap_uc->uc_mcontext.gregs;
+
+	switch (g[REG_RAX]) {
+	case SYS_clone:
+	case SYS_clone3:
+	case SYS_fork:
+	case SYS_vfork:
+		return -EAGAIN;
+	case SYS_rt_sigreturn:
+		sigreturn_from_frame();
+		return 0;
+	}
+	g[REG_RAX] = raw_syscall6(g[REG_RAX], g[REG_RDI], g[REG_RSI], g[REG_RDX],
+				  g[REG_R10], g[REG_R8], g[REG_R9]);
+	g[REG_RIP] += 2;
+	g[REG_RCX] = g[REG_RIP];
+	g[REG_R11] = g[REG_EFL];
+	return 0;
+}
+
 /* ---- stopping and parking ---- */
 
 void __monitor_text os_cpu_interrupt(void)
@@ -312,6 +441,8 @@ int __monitor_text os_hw_break_set(int slot, int type, unsigned long addr, int l
 
 	if (slot < 0 || slot >= OS_HW_SLOTS)
 		return -EINVAL;
+	if (os_features.hw_breakpoints)
+		return os_watch_set(slot, type, addr, len);
 	memset(&pe, 0, sizeof(pe));
 	pe.type = PERF_TYPE_BREAKPOINT;
 	pe.size = sizeof(pe);
@@ -334,6 +465,7 @@ int __monitor_text os_hw_break_set(int slot, int type, unsigned long addr, int l
 
 void __monitor_text os_hw_break_clear(int slot)
 {
+	os_watch_clear(slot);
 	if (hw_fd[slot] >= 0)
 		close(hw_fd[slot]);
 	hw_fd[slot] = -1;

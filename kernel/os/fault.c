@@ -70,9 +70,14 @@ void os_fault_dispatch(int sig, int code, unsigned long addr, ucontext_t *uc)
 
 static void fault_handler(int sig, siginfo_t *si, void *uc_arg)
 {
+	/* First, before any write: an access to a watched page is a step. */
+	if (sig == SIGSEGV && os_watch_fault((unsigned long)si->si_addr, uc_arg))
+		return;
 	/* A bad frame while walking the stack for a report ends the walk. */
 	os_unwind_guard();
+	os_watch_trap_enter();
 	os_fault_dispatch(sig, si->si_code, (unsigned long)si->si_addr, uc_arg);
+	os_watch_trap_leave();
 }
 
 int os_fault_init(void)

@@ -102,6 +102,15 @@ int os_stat(const char *path, struct os_stat *st, bool follow)
 	return 0;
 }
 
+int os_lock_file(int fd, bool excl)
+{
+	struct flock fl = { .l_type = excl ? F_WRLCK : F_RDLCK, .l_whence = SEEK_SET };
+
+	if (!fcntl(fd, F_OFD_SETLK, &fl))
+		return 0;
+	return errno == EACCES ? -EAGAIN : -errno;
+}
+
 long os_read_file(const char *path, void **bufp)
 {
 	struct stat s;

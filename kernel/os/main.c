@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -49,8 +50,26 @@ static void std_fds_init(void)
 			open("/dev/null", fd ? O_WRONLY : O_RDONLY);
 }
 
+/*
+ * valgrind cannot follow the stub spawn (clone with CLONE_VM and without
+ * CLONE_VFORK) and ends the process from inside, past every clean-up, and
+ * lacks pidfd_open: refuse at once, before anything is made. Its preload
+ * library in LD_PRELOAD gives it away.
+ */
+static void refuse_valgrind(void)
+{
+	const char *preload = getenv("LD_PRELOAD");
+
+	if (preload && strstr(preload, "vgpreload")) {
+		dprintf(2, "glass: valgrind cannot run Glass: it cannot follow the stub "
+			"processes' spawn (README.md, Debugging)\n");
+		_exit(1);
+	}
+}
+
 int main(int argc, char **argv)
 {
+	refuse_valgrind();
 	std_fds_init();
 	os_argc = argc;
 	os_argv = argv;
@@ -79,6 +98,7 @@ __noreturn void os_abort(void)
 
 	os_flush_console();
 	os_tty_restore();
+	os_umid_cleanup();
 	setrlimit(RLIMIT_CORE, &rl);
 	signal(SIGABRT, SIG_DFL);
 	abort();
@@ -88,7 +108,7 @@ __noreturn void os_reexec(void)
 {
 	os_flush_console();
 	os_tty_restore();
-	os_umid_cleanup();
+	os_umid_reexec();
 	execv("/proc/self/exe", os_argv);
 	_exit(1);
 }

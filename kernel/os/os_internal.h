@@ -13,6 +13,7 @@ extern volatile int os_in_event_wait;   /* the event loop's epoll_wait */
 
 void os_signals_init(void);
 void os_events_init(void);
+void os_umid_reexec(void);     /* umid.c: before os_reexec's exec */
 
 /* The fault path (fault.c, debug.c, unwind.c). */
 struct ucontext_t;
@@ -23,5 +24,17 @@ void os_fault_dispatch(int sig, int code, unsigned long addr, struct ucontext_t 
 void os_trap_enter(struct ucontext_t *uc);
 void os_trap_leave(void);
 void os_unwind_guard(void);
+bool os_is_cpu_thread(void);
+
+/* Watchpoints by page protection (watch.c), where debug registers do not
+ * fire. The fault and trap handlers call in on every thread. */
+extern unsigned long os_physmem_size;
+int os_watch_set(int slot, int type, unsigned long addr, int len);
+void os_watch_clear(int slot);
+bool os_watch_fault(unsigned long addr, struct ucontext_t *uc);
+void os_watch_trap_enter(void);
+void os_watch_trap_leave(void);
+bool os_watch_stepping(void);
+bool os_watch_step_done(int *slot, bool *gdb_step);
 
 #endif

@@ -9,6 +9,7 @@
 #include "os_internal.h"
 
 int os_physmem_fd = -1;
+unsigned long os_physmem_size;  /* mapped at PHYSMEM_BASE */
 
 int os_physmem_init(unsigned long size)
 {
@@ -28,6 +29,7 @@ int os_physmem_init(unsigned long size)
 		 MAP_SHARED | MAP_FIXED_NOREPLACE, os_physmem_fd, 0);
 	if (p == MAP_FAILED)
 		return -errno;
+	os_physmem_size = size;
 	return 0;
 fail:
 	close(fd);

@@ -1,12 +1,17 @@
 /*
- * The umid directory <uml_dir>/<umid>/: mode 0700, a pid file held under
- * flock while Glass runs (a reused host pid cannot fool the check), reused
- * when its owner is dead, removed on exit.
+ * The umid directory <uml_dir>/<umid>/ and its locked pid file. Glass
+ * deletes and changes nothing it did not make: it creates the directory
+ * itself (mkdir fails if the name exists) or takes over a stale one of its
+ * own (the pid file's lock is free, its pid is dead or our own before a
+ * re-exec, and every entry has a name Glass gives its files); it works
+ * through directory fds and never follows a symbolic link; it removes only
+ * the names Glass gives its files. CPU thread.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,30 +23,110 @@
 #include <glass/os.h>
 #include "os_internal.h"
 
-static char umid_dir[PATH_MAX];
+/* UML's UMID_LEN is 64 with the terminating NUL. */
+#define UMID_MAX 63
 
-#pragma GCC diagnostic ignored "-Wformat-truncation"
-static int pid_fd = -1;
+static char umid_dir[PATH_MAX];
+static char leaf[UMID_MAX + 1];
+static int base_fd = -1, dir_fd = -1, pid_fd = -1;
 static bool keep_dir;
 static pid_t owner_pid;
 
-static void remove_contents(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char path[PATH_MAX];
+#pragma GCC diagnostic ignored "-Wformat-truncation"
 
-	if (!d)
-		return;
-	while ((e = readdir(d))) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		unlink(path);
-	}
-	closedir(d);
+/* The names Glass gives files in the directory (mconsole's `core` makes
+ * core.N too); nothing else is ever removed. */
+static bool glass_name(const char *name)
+{
+	static const char *const names[] = { "pid", "mconsole", "gdb", "core", "console.log" };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(name, names[i]))
+			return true;
+	if (strncmp(name, "core.", 5))
+		return false;
+	name += 5;
+	return *name && strspn(name, "0123456789") == strlen(name);
 }
 
+/*
+ * Call fn on each entry of the umid directory but . and ..; stops at the
+ * first nonzero return, which it returns. No allocation and a static
+ * buffer: the fatal-signal handler's clean-up runs it too.
+ */
+static int for_each_entry(int (*fn)(const char *name, void *arg), void *arg)
+{
+	static char buf[4096] __attribute__((aligned(8)));
+	ssize_t n = 0;
+	int r = 0;
+
+	if (lseek(dir_fd, 0, SEEK_SET) < 0)
+		return -errno;
+	while (!r && (n = getdents64(dir_fd, buf, sizeof(buf))) > 0) {
+		for (ssize_t off = 0; !r && off < n;) {
+			struct dirent64 *e = (struct dirent64 *)(buf + off);
+
+			off += e->d_reclen;
+			if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+				r = fn(e->d_name, arg);
+		}
+	}
+	return n < 0 ? -errno : r;
+}
+
+/* Refuse an entry Glass would not have made; a name it uses on anything
+ * but a file or socket (a directory called core) counts as foreign. The
+ * name goes to arg, NAME_MAX + 1 bytes. */
+static int check_entry(const char *name, void *arg)
+{
+	struct stat st;
+
+	if (glass_name(name) && !fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) &&
+	    (S_ISREG(st.st_mode) || S_ISSOCK(st.st_mode)))
+		return 0;
+	snprintf(arg, NAME_MAX + 1, "%s", name);
+	return -ENOTEMPTY;
+}
+
+/* Remove a name Glass gives its files, unless it is keep (may be NULL). */
+static int remove_entry(const char *name, void *keep)
+{
+	if (glass_name(name) && !(keep && !strcmp(name, keep)))
+		unlinkat(dir_fd, name, 0);
+	return 0;
+}
+
+static void random_umid(char *buf, size_t len)
+{
+	static const char chars[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+	unsigned char r[6];
+
+	os_random_bytes(r, sizeof(r));
+	snprintf(buf, len, "glass-");
+	for (int i = 0; i < 6; i++)
+		buf[6 + i] = chars[r[i] % (sizeof(chars) - 1)];
+	buf[12] = '\0';
+}
+
+/* A umid names one directory inside uml_dir, nothing else. */
+static int check_umid(const char *umid, char *err, size_t errlen)
+{
+	size_t len = strlen(umid);
+
+	if (len > UMID_MAX) {
+		snprintf(err, errlen, "umid=%.16s...: too long (%zu bytes, at most %d)",
+			 umid, len, UMID_MAX);
+		return -ENAMETOOLONG;
+	}
+	if (!len || strchr(umid, '/') || !strcmp(umid, ".") || !strcmp(umid, "..")) {
+		snprintf(err, errlen, "umid=%s: a umid names one directory in uml_dir: "
+			 "not empty, not '.' or '..', no '/'", umid);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* uml_dir and its missing parents, made 0700; existing ones stay as they are. */
 static int mkdir_p(const char *path, mode_t mode)
 {
 	char tmp[PATH_MAX];
@@ -62,24 +147,100 @@ static int mkdir_p(const char *path, mode_t mode)
 	return 0;
 }
 
-static void random_umid(char *buf, size_t len)
+static int write_pid(char *err, size_t errlen)
 {
-	static const char chars[] = "abcdefghijklmnopqrstuvwxyz0123456789";
-	unsigned char r[6];
+	char buf[32];
+	int n = snprintf(buf, sizeof(buf), "%d\n", getpid());
 
-	os_random_bytes(r, sizeof(r));
-	snprintf(buf, len, "glass-");
-	for (int i = 0; i < 6; i++)
-		buf[6 + i] = chars[r[i] % (sizeof(chars) - 1)];
-	buf[12] = '\0';
+	if (ftruncate(pid_fd, 0) || pwrite(pid_fd, buf, n, 0) != n) {
+		snprintf(err, errlen, "cannot write %s/pid: %s", umid_dir, strerror(errno));
+		return -EIO;
+	}
+	return 0;
+}
+
+/*
+ * The directory exists: take it over only if it is a stale one of Glass's
+ * (see the top of the file). Anything else is refused untouched.
+ */
+static int take_over(char *err, size_t errlen)
+{
+	const char *why = NULL;
+	char buf[NAME_MAX + 1];
+	struct stat st;
+	ssize_t n;
+	long pid;
+	char *end;
+	int r;
+
+	dir_fd = openat(base_fd, leaf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dir_fd < 0) {
+		int e = errno;
+
+		why = !fstatat(base_fd, leaf, &st, AT_SYMLINK_NOFOLLOW) && S_ISLNK(st.st_mode) ?
+		      "is a symbolic link" : e == ENOTDIR ? "is not a directory" : strerror(e);
+		goto refuse;
+	}
+	if (fstat(dir_fd, &st) || st.st_uid != geteuid()) {
+		why = "belongs to another user";
+		goto refuse;
+	}
+	pid_fd = openat(dir_fd, "pid", O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+	if (pid_fd < 0 || fstat(pid_fd, &st) || !S_ISREG(st.st_mode)) {
+		why = "has no pid file: not a running or stale Glass's (one kept after a "
+		      "panic holds its core: move that away first)";
+		goto refuse;
+	}
+	n = pread(pid_fd, buf, sizeof(buf) - 1, 0);
+	buf[n > 0 ? n : 0] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	if (flock(pid_fd, LOCK_EX | LOCK_NB)) {
+		snprintf(err, errlen, "umid %s is in use by a running Glass (pid %s): choose another umid=",
+			 leaf, buf[0] ? buf : "unknown");
+		return -EBUSY;
+	}
+	pid = strtol(buf, &end, 10);
+	if (end == buf || *end || pid <= 0 || pid > INT_MAX) {
+		why = "has a pid file without a pid";
+		goto refuse;
+	}
+	/* Our own pid: a reboot's re-exec of this process. */
+	if (pid != getpid() && (!kill(pid, 0) || errno != ESRCH)) {
+		snprintf(buf, sizeof(buf), "has a pid file naming process %ld, which is alive", pid);
+		why = buf;
+		goto refuse;
+	}
+	r = for_each_entry(check_entry, buf);
+	if (r) {
+		snprintf(err, errlen, "umid=%s: %s exists and holds '%s', which Glass did not make; "
+			 "Glass leaves it alone: choose another umid=", leaf, umid_dir, buf);
+		return r == -ENOTEMPTY ? -EEXIST : r;
+	}
+	for_each_entry(remove_entry, "pid");
+	return write_pid(err, errlen);
+refuse:
+	snprintf(err, errlen, "umid=%s: %s exists and %s; Glass leaves it alone: choose another umid=",
+		 leaf, umid_dir, why);
+	return -EEXIST;
+}
+
+static void close_fds(void)
+{
+	if (pid_fd >= 0)
+		close(pid_fd);
+	if (dir_fd >= 0)
+		close(dir_fd);
+	if (base_fd >= 0)
+		close(base_fd);
+	pid_fd = dir_fd = base_fd = -1;
 }
 
 int os_umid_setup(const char *uml_dir, const char *umid, char *err, unsigned long errlen,
 		  char *out_umid, unsigned long umidlen)
 {
-	char base[PATH_MAX], name[64], pidbuf[32];
+	char base[PATH_MAX];
 	struct sockaddr_un sun;
-	int r, fd;
+	int r;
 
 	if (uml_dir && *uml_dir) {
 		snprintf(base, sizeof(base), "%s", uml_dir);
@@ -87,71 +248,57 @@ int os_umid_setup(const char *uml_dir, const char *umid, char *err, unsigned lon
 		const char *home = getenv("HOME");
 		snprintf(base, sizeof(base), "%s/.uml", home && *home ? home : "/tmp");
 	}
-	if (umid && *umid)
-		snprintf(name, sizeof(name), "%s", umid);
-	else
-		random_umid(name, sizeof(name));
-	if (strchr(name, '/')) {
-		snprintf(err, errlen, "umid=%s: a umid may not contain '/'", name);
-		return -EINVAL;
+	if (umid) {
+		r = check_umid(umid, err, errlen);
+		if (r)
+			return r;
+		snprintf(leaf, sizeof(leaf), "%s", umid);
+	} else {
+		random_umid(leaf, sizeof(leaf));
 	}
-	r = snprintf(umid_dir, sizeof(umid_dir), "%s/%s", base, name);
+	r = snprintf(umid_dir, sizeof(umid_dir), "%s/%s", base, leaf);
 	/* Sockets live in the directory: "<dir>/mconsole" must fit sun_path. */
 	if (r < 0 || (size_t)r + sizeof("/mconsole") > sizeof(sun.sun_path)) {
 		snprintf(err, errlen,
 			 "umid directory %s/%s is too long for a unix socket path (%zu bytes at most)",
-			 base, name, sizeof(sun.sun_path) - sizeof("/mconsole"));
-		umid_dir[0] = '\0';
-		return -ENAMETOOLONG;
+			 base, leaf, sizeof(sun.sun_path) - sizeof("/mconsole"));
+		r = -ENAMETOOLONG;
+		goto fail;
 	}
 	r = mkdir_p(base, 0700);
-	if (r) {
+	base_fd = r ? -1 : open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (base_fd < 0) {
+		r = r ? r : -errno;
 		snprintf(err, errlen, "cannot create uml_dir %s: %s", base, strerror(-r));
 		goto fail;
 	}
-	if (mkdir(umid_dir, 0700) && errno != EEXIST) {
+	if (!mkdirat(base_fd, leaf, 0700)) {
+		/* Ours from here on, even if what follows fails. */
+		owner_pid = getpid();
+		dir_fd = openat(base_fd, leaf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		pid_fd = dir_fd < 0 ? -1 : openat(dir_fd, "pid", O_RDWR | O_CREAT | O_EXCL |
+						  O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (pid_fd < 0 || flock(pid_fd, LOCK_EX | LOCK_NB)) {
+			r = -errno;
+			snprintf(err, errlen, "cannot create %s/pid: %s", umid_dir, strerror(errno));
+			goto fail;
+		}
+		r = write_pid(err, errlen);
+	} else if (errno == EEXIST) {
+		r = take_over(err, errlen);
+		if (!r)
+			owner_pid = getpid();
+	} else {
 		r = -errno;
 		snprintf(err, errlen, "cannot create %s: %s", umid_dir, strerror(errno));
+	}
+	if (r)
 		goto fail;
-	}
-	chmod(umid_dir, 0700);
-	snprintf(base, sizeof(base), "%s/pid", umid_dir);
-	fd = open(base, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		r = -errno;
-		snprintf(err, errlen, "cannot open %s: %s", base, strerror(errno));
-		goto fail;
-	}
-	if (flock(fd, LOCK_EX | LOCK_NB)) {
-		ssize_t n = read(fd, pidbuf, sizeof(pidbuf) - 1);
-		pidbuf[n > 0 ? n : 0] = '\0';
-		pidbuf[strcspn(pidbuf, "\n")] = '\0';
-		snprintf(err, errlen, "umid %s is in use by a running Glass (pid %s): choose another umid=",
-			 name, pidbuf[0] ? pidbuf : "unknown");
-		close(fd);
-		umid_dir[0] = '\0';
-		return -EBUSY;
-	}
-	/* A dead owner's leftovers: reuse the directory. */
-	remove_contents(umid_dir);
-	close(fd);
-	fd = open(base, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB)) {
-		r = -EBUSY;
-		snprintf(err, errlen, "umid %s: lost the race for %s", name, base);
-		goto fail;
-	}
-	r = snprintf(pidbuf, sizeof(pidbuf), "%d\n", getpid());
-	if (ftruncate(fd, 0) || write(fd, pidbuf, r) != r) {
-		r = -errno;
-		snprintf(err, errlen, "cannot write %s", base);
-		goto fail;
-	}
-	pid_fd = fd;
-	owner_pid = getpid();
-	snprintf(out_umid, umidlen, "%s", name);
+	snprintf(out_umid, umidlen, "%s", leaf);
 	return 0;
 fail:
+	os_umid_cleanup();
+	close_fds();
 	umid_dir[0] = '\0';
 	return r;
 }
@@ -166,15 +313,33 @@ void os_umid_keep(void)
 	keep_dir = true;
 }
 
-/* Only the process that made it (not a forked child) removes it. */
+/*
+ * On the way out; only the process that made the directory (not a forked
+ * child). After a panic the core and console.log stay; the sockets and
+ * the pid file go, nothing is behind them any more.
+ */
 void os_umid_cleanup(void)
 {
-	if (!umid_dir[0] || owner_pid != getpid() || keep_dir)
+	if (owner_pid != getpid() || dir_fd < 0)
 		return;
-	remove_contents(umid_dir);
-	rmdir(umid_dir);
-	umid_dir[0] = '\0';
-	if (pid_fd >= 0)
-		close(pid_fd);
-	pid_fd = -1;
+	if (keep_dir) {
+		unlinkat(dir_fd, "mconsole", 0);
+		unlinkat(dir_fd, "gdb", 0);
+		unlinkat(dir_fd, "pid", 0);
+	} else {
+		for_each_entry(remove_entry, NULL);
+		unlinkat(base_fd, leaf, AT_REMOVEDIR);
+	}
+	owner_pid = 0;
+}
+
+/*
+ * Before a reboot's exec of this same process. A directory kept after a
+ * panic (panic=N) stays whole: exec drops the pid file's lock, and the
+ * new image takes the directory over as a stale one naming its own pid.
+ */
+void os_umid_reexec(void)
+{
+	if (!keep_dir)
+		os_umid_cleanup();
 }

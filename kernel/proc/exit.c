@@ -137,6 +137,8 @@ __noreturn void do_exit(int code)
 		int status = (code & 0x7f) ? 128 + (code & 0x7f) : (code >> 8) & 0xff;
 		if (code & 0x7f)
 			pr_notice("init killed by signal %d\n", code & 0x7f);
+		/* Shared mappings of others may hold dirty file pages. */
+		writeback_inodes();
 		os_exit(status);
 	}
 	exit_mm(t);

@@ -319,6 +319,10 @@ SYSCALL_DEFINE4(reboot, int, magic1, int, magic2, unsigned int, cmd, void __user
 	    (magic2 != 672274793 && magic2 != 85072278 && magic2 != 369367448 &&
 	     magic2 != 537993216))
 		return -EINVAL;
+	/* The process ends or starts over: dirty file pages would be lost. */
+	if (cmd == LINUX_REBOOT_CMD_RESTART || cmd == LINUX_REBOOT_CMD_HALT ||
+	    cmd == LINUX_REBOOT_CMD_POWER_OFF)
+		writeback_inodes();
 	switch (cmd) {
 	case LINUX_REBOOT_CMD_RESTART:
 		printk(KERN_NOTICE "reboot: Restarting system\n");

@@ -8,9 +8,7 @@
 volatile unsigned long jiffies;
 static u64 boot_mono_ns;
 static u64 stopped_ns;          /* total time spent stopped */
-/* Odd while a stop is being added: a stop ends in the debug trap, which
- * may interrupt ktime_get_ns itself, so readers retry. */
-static volatile unsigned int stop_seq;
+static u64 last_ns;             /* the latest ktime_get_ns() returned */
 static LIST_HEAD(timers);       /* pending, by expiry */
 
 void time_init(void)
@@ -18,28 +16,31 @@ void time_init(void)
 	boot_mono_ns = os_monotonic_ns();
 }
 
-/* Called when a stop ends: the stop's length is hidden from the kernel. */
+/* Called when a stop ends: the stop's length is hidden from the kernel.
+ * Only the CPU thread writes it, from the debug trap, which may have
+ * interrupted ktime_get_ns itself. */
 void time_account_stop(u64 ns)
 {
-	stop_seq++;
-	barrier();
-	stopped_ns += ns;
-	barrier();
-	stop_seq++;
+	__atomic_store_n(&stopped_ns, stopped_ns + ns, __ATOMIC_RELEASE);
 }
 
+/*
+ * The host clock first, then the stops: a stop that ends between the two
+ * reads makes this one short by at most its length, never long, and
+ * returning at least the last value keeps time monotonic. (A retry loop
+ * would never end under a debugger: every step is a stop.) Any thread.
+ */
 u64 ktime_get_ns(void)
 {
-	unsigned int seq;
-	u64 ns;
+	s64 ns = os_monotonic_ns() - boot_mono_ns;
+	u64 last = __atomic_load_n(&last_ns, __ATOMIC_RELAXED);
 
-	do {
-		seq = stop_seq;
-		barrier();
-		ns = os_monotonic_ns() - boot_mono_ns - stopped_ns;
-		barrier();
-	} while ((seq & 1) || seq != stop_seq);
-	return ns;
+	ns -= __atomic_load_n(&stopped_ns, __ATOMIC_ACQUIRE);
+	while (ns > (s64)last &&
+	       !__atomic_compare_exchange_n(&last_ns, &last, ns, false, __ATOMIC_RELAXED,
+					    __ATOMIC_RELAXED))
+		;
+	return ns > (s64)last ? (u64)ns : last;
 }
 
 u64 ktime_get_boot_ns(void)

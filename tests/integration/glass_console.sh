@@ -114,6 +114,9 @@ gc --json "$U" frobnicate
 if [ "$GC_STATUS" = 1 ] && python3 -m json.tool <<<"$GC_OUT" >/dev/null &&
 	python3 -c 'import json,sys; o=json.load(sys.stdin); assert o == {"command": "frobnicate", "ok": False, "output": "Unknown command"}, o' <<<"$GC_OUT"
 then ok "--json error reply: ok false, exit 1"; else fail "--json error: $GC_STATUS $GC_OUT"; fi
+gc --json "no-such-umid-$$" version
+if [ "$GC_STATUS" = 2 ] && python3 -c 'import json,sys; o=json.load(sys.stdin); assert o["command"] == "version" and o["ok"] is False and "no mconsole socket" in o["error"], o' <<<"$GC_OUT"
+then ok "--json unknown umid: an error object, exit 2"; else fail "--json unknown umid: $GC_STATUS '$GC_OUT'"; fi
 gc --json "$U" dmesg
 python3 -m json.tool <<<"$GC_OUT" >/dev/null && ok "--json dmesg (many packets) parses" ||
 	fail "--json dmesg: $(head -c 300 <<<"$GC_OUT")"

@@ -12,12 +12,24 @@
 #   other, and copied through tmpfs and back unchanged.
 # - hostfs=DIR confines mounts: DIR and DIR/sub mount; a path outside DIR,
 #   DIR/../, and a symlink in DIR pointing outside are refused with EPERM.
+# - MAP_SHARED writes reach the host file (t_sharedmap): the guest's own
+#   checks on hostfs (msync, read/write coherence, munmap+close, pwrite
+#   after munmap, fork, ftruncate then SIGBUS); on the host, after msync
+#   and a SIGKILL of glass at once, after the writeback timer (within a
+#   generous 20 s of a write with no msync), after munmap+close and after
+#   exit without munmap once glass has exited normally.
+# - Mounts are nosuid,nodev for the host by default: chmod 4755/2755 lose
+#   the bits on the host, mknod of a device is refused (EPERM), a FIFO is
+#   made; with allow_suid,allow_dev the bits stay and (as root) the node
+#   is made. /proc/mounts shows the options.
+# - hostfs=/nonexistent, hostfs=relative and hostfs=FILE: exit 2, naming
+#   the option.
 . "$(dirname "$0")/lib.sh"
 
 PB=$TOP/build/programs
 H=$TEST_TMP/host
 mkdir -p "$H/sub" "$H/gone"
-for p in musl/t_time static-pie/t_proc; do
+for p in musl/t_time static-pie/t_proc musl/t_sharedmap; do
 	[ -x "$PB/$p" ] || { fail "$PB/$p not built: make programs"; finish; }
 	cp "$PB/$p" "$H/$(basename "$p")"
 done
@@ -142,4 +154,72 @@ done
 echo "$out" | grep -q 'rel-link.*No such file' && ok "a symlink out of the mounted subdirectory stays in the guest" ||
 	fail "rel-link from sub mount: $(echo "$out" | grep -B1 '^done')"
 expect_stderr_contains "is outside hostfs="
+
+# ---- MAP_SHARED writes reach the host ----
+# hostword FILE: the word the guest wrote at the start of FILE (up to a NUL).
+hostword() { head -c 16 "$1" 2>/dev/null | tr -d '\0'; }
+mount_h="$setup; mount -t hostfs none /mnt -o \"\$H\""
+for f in map-unmap map-exit map-synced map-dirty; do head -c 8192 /dev/zero >"$H/$f"; done
+glass_run init=/bin/sh H="$H" -- -c "$mount_h
+/mnt/t_sharedmap /mnt; echo \"t_sharedmap status \$?\"
+/mnt/t_sharedmap unmap /mnt/map-unmap; /mnt/t_sharedmap exit /mnt/map-exit; echo DONE"
+expect_status 0
+out=$(tr -d '\r' <"$GLASS_OUT")
+echo "$out" | grep -q '^t_sharedmap status 0$' && ok "t_sharedmap passes on hostfs" ||
+	fail "t_sharedmap on hostfs: $(echo "$out" | grep -E '^(FAIL|t_sharedmap)' | tr '\n' ' ')"
+[ "$(hostword "$H/map-unmap")" = unmapped ] && ok "host: munmap+close without msync wrote the file" ||
+	fail "host: map-unmap has '$(hostword "$H/map-unmap")'"
+[ "$(hostword "$H/map-exit")" = "at exit" ] && ok "host: exit without munmap wrote the file" ||
+	fail "host: map-exit has '$(hostword "$H/map-exit")'"
+
+glass_start init=/bin/sh H="$H" -- -c "$mount_h; /mnt/t_sharedmap synced /mnt/map-synced"
+if wait_for 30 grep -q SYNCED "$GLASS_OUT"; then
+	kill -KILL "$(cat "$UML_DIR/$GLASS_UMID/pid")"
+fi
+glass_wait
+[ "$GLASS_STATUS" = 137 ] && ok "glass died of SIGKILL" || fail "glass status $GLASS_STATUS, not 137"
+[ "$(hostword "$H/map-synced")" = synced ] && ok "host: msync'ed data there after SIGKILL of glass" ||
+	fail "host: map-synced has '$(hostword "$H/map-synced")'"
+
+glass_start init=/bin/sh H="$H" -- -c "$mount_h; /mnt/t_sharedmap dirty /mnt/map-dirty"
+wait_for 30 grep -q DIRTY "$GLASS_OUT" || fail "t_sharedmap dirty did not start"
+dirty_on_host() { [ "$(hostword "$H/map-dirty")" = dirty ]; }
+wait_for 20 dirty_on_host && ok "host: the writeback timer wrote a page never msync'ed" ||
+	fail "host: map-dirty has '$(hostword "$H/map-dirty")' after 20 s"
+kill -KILL "$(cat "$UML_DIR/$GLASS_UMID/pid")" 2>/dev/null
+glass_wait
+
+# ---- nosuid,nodev for the host unless allow_suid,allow_dev ----
+glass_run init=/bin/sh H="$H" -- -c "$mount_h
+echo x >/mnt/suid; chmod 4755 /mnt/suid; echo x >/mnt/sgid; chmod 2755 /mnt/sgid
+mknod /mnt/cdev c 1 3 2>&1; echo \"mknod status \$?\"
+mknod /mnt/fifo p; echo \"fifo status \$?\"
+mkdir /m2; mount -t hostfs none /m2 -o \"\$H,allow_suid,allow_dev\"
+echo x >/m2/suid-ok; chmod 4755 /m2/suid-ok
+mknod /m2/cdev-ok c 1 3; echo \"allowed mknod status \$?\"
+grep ' hostfs ' /proc/mounts"
+expect_status 0
+out=$(tr -d '\r' <"$GLASS_OUT")
+[ "$(stat -c %a "$H/suid")" = 755 ] && [ "$(stat -c %a "$H/sgid")" = 755 ] &&
+	ok "host: setuid and setgid bits stripped by default" ||
+	fail "host: suid $(stat -c %a "$H/suid") sgid $(stat -c %a "$H/sgid")"
+[ ! -e "$H/cdev" ] && echo "$out" | grep -q "mknod: .*Operation not permitted" &&
+	echo "$out" | grep -qx "mknod status 1" && ok "mknod of a device refused with EPERM" ||
+	fail "mknod of a device: $(ls -l "$H/cdev" 2>&1) / $(echo "$out" | grep mknod | tr '\n' ' ')"
+[ -p "$H/fifo" ] && ok "host: a FIFO is made" || fail "host: no FIFO"
+[ "$(stat -c %a "$H/suid-ok")" = 4755 ] && ok "host: allow_suid keeps the setuid bit" ||
+	fail "host: suid-ok $(stat -c %a "$H/suid-ok")"
+if [ "$(id -u)" = 0 ]; then
+	[ -c "$H/cdev-ok" ] && ok "host: allow_dev makes the device node (as root)" ||
+		fail "host: allow_dev: $(ls -l "$H/cdev-ok" 2>&1)"
+fi
+echo "$out" | grep -q "^none /m2 hostfs rw,allow_suid,allow_dev " && echo "$out" | grep -q "^none /mnt hostfs rw " &&
+	ok "/proc/mounts shows the options" || fail "/proc/mounts: $(echo "$out" | grep hostfs | tr '\n' '|')"
+
+# ---- bad hostfs= values ----
+for v in /nonexistent relative "$H/hello.txt"; do
+	glass_run hostfs="$v" init=/bin/true
+	expect_status 2
+	expect_stderr_contains "bad value '$v' for option hostfs"
+done
 finish

@@ -54,8 +54,14 @@ grep -qE ' sh$' <<<"$line" || fail "ps: pid 1 is not sh: '$line'"
 
 expect_mc 0 "OK up " uptime
 expect_mc 0 "mconsole (version 2) initialized" dmesg
-# log: uml_mconsole sends the text, then "log \n".
+# log: uml_mconsole sends the text, then "log \n", and prints an OK for
+# each reply: two lines, as with UML. Each request gets exactly one.
 expect_mc 0 "OK" log "marker-$$ from the host"
+[ "$(grep -c '^OK' <<<"$MC_OUT")" = 2 ] && ok "log: uml_mconsole prints one OK per request (2)" ||
+	fail "log: uml_mconsole printed '$MC_OUT'"
+out=$(timeout 20 "$RAW" "$UML_DIR/$GLASS_UMID/mconsole" once "log once-$$")
+[ "$out" = "PKT err=0 more=0 len=1 " ] && ok "log: one request, one reply packet" ||
+	fail "log: replies to one request: '$out'"
 expect_mc 0 "marker-$$ from the host" dmesg
 grep -qF "marker-$$ from the host" "$GLASS_ERR" && ok "log line on the kernel console" ||
 	fail "log line not on stderr"

@@ -4,7 +4,9 @@ Glass mconsole socket and print the answer, one line per packet:
   RAW <text>                       a raw (version 0) answer
   PKT err=E more=M len=L <data>    a reply packet (data with \\n as \\\\n)
   NONE                             no answer within 2 s
-KIND: cmd (a valid request for TEXT), badmagic, badversion, toolarge,
+  EXTRA <bytes>                    (kind once) a packet after the last one
+KIND: cmd (a valid request for TEXT), once (cmd, then 1 s more for a
+stray packet), badmagic, badversion, toolarge,
 truncated, noaddr (TEXT from an unbound socket: no reply address)."""
 import os, socket, struct, sys
 
@@ -23,6 +25,7 @@ def main():
         s.bind("\0glass-test-%d" % os.getpid())
     msg = {
         "cmd": lambda: request(text),
+        "once": lambda: request(text),
         "badmagic": lambda: text.encode(),
         "badversion": lambda: request(text, version=1),
         "toolarge": lambda: request(text, length=4096),
@@ -46,6 +49,12 @@ def main():
             print("BADLEN %d %d" % (len(data), n))
         print("PKT err=%d more=%d len=%d %s" % (err, more, n, body.replace("\n", "\\n")))
         if not more:
-            return
+            break
+    if kind == "once":
+        s.settimeout(1)
+        try:
+            print("EXTRA %d" % len(s.recv(4096)))
+        except (socket.timeout, OSError):
+            pass
 
 main()

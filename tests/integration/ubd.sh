@@ -14,7 +14,9 @@
 #    and works after, the node goes; UML's errors for bad numbers, and
 #    clear errors for missing, directory, truncated, corrupt and stale COW
 #    files, which leave Glass running; a guest write followed by SIGKILL
-#    of glass, or by mconsole halt, is in the host file.
+#    of glass, or by mconsole halt, is in the host file. While it runs, a
+#    second instance may not open its image (UML's lock), read-write or
+#    read-only, at boot (exit 2) or through config; flag c shares it.
 # 3. A bad ubd word on the command line: one-line error, exit status 2.
 . "$(dirname "$0")/lib.sh"
 
@@ -191,6 +193,22 @@ expect_mc 1 "is not a COW file" config "ubd2=$D/rt.img,$D/back.img"
 expect_mc 0 "OK" config "ubd2=$D/rt.img"
 expect_mc 0 "OK" remove ubd2
 alive
+
+# A second instance is refused the image the first has open read-write.
+first=("$GLASS_PID" "$GLASS_OUT" "$GLASS_ERR" "$GLASS_UMID")
+for w in ubd0 ubd0r; do
+	glass_run init=/bin/true "$w=$D/kill.img"
+	expect_status 2
+	expect_stderr_contains "bad value for $w=$D/kill.img: '$D/kill.img' is in use by another instance (locked)"
+done
+glass_run init=/bin/true "ubd0c=$D/kill.img"
+expect_status 0
+glass_start init=/bin/sh -- -c 'echo UP; while :; do sleep 1; done'
+wait_for 20 seen UP || fail "second instance not up"
+expect_mc 1 "ERR '$D/kill.img' is in use by another instance (locked)" config "ubd0=$D/kill.img"
+expect_mc 0 OK halt
+glass_wait
+GLASS_PID=${first[0]} GLASS_OUT=${first[1]} GLASS_ERR=${first[2]} GLASS_UMID=${first[3]}
 
 # A write the guest saw complete survives SIGKILL of glass.
 wait_for 20 seen WROTE || fail "guest did not write ubd0"

@@ -4,7 +4,8 @@
  * page_address() works), uaccess as memcpy (addresses below 64 KiB
  * fault), one `current` task with files and fs, wait queues whose
  * schedule() calls a test hook (or pretends a signal arrived), timers
- * that never fire, send_sig recording, printk to stderr.
+ * that never fire, send_sig recording, printk to stderr, no guest
+ * mappings (rmap does nothing).
  * The real printf family (kernel/lib/vsprintf.c) and wait queues
  * (kernel/sched/wait.c) are linked beside it, not copied.
  */
@@ -132,6 +133,15 @@ void put_page(struct page *p)
 		p->mapping = NULL;
 		fake_pages_live--;
 	}
+}
+
+/* No guest mappings here: nothing to unmap or write-protect. */
+void unmap_mapping_range(struct inode *inode, unsigned long first)
+{
+}
+
+void mapping_wrprotect(struct inode *inode, unsigned long first, unsigned long last)
+{
 }
 
 unsigned long nr_free_pages(void)

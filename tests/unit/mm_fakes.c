@@ -2,7 +2,8 @@
  * Fakes for the kernel/mm unit tests: physmem as an anonymous mapping at
  * PHYSMEM_BASE, a current task, the host queue (recorded, and replayed
  * into a model of each host process so tests can check that the host
- * mirrors the page tables), a tiny page cache, fds, printk and panic.
+ * mirrors the page tables), a tiny page cache with a writepage, fds,
+ * timers, printk and panic. The current task is the only one on task_list.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -26,6 +27,7 @@ void free(void *p);
 
 static struct task_struct fake_task;
 struct task_struct *current = &fake_task;
+LIST_HEAD(task_list);
 int console_loglevel = 7;
 static unsigned long physmem_bytes;
 
@@ -41,6 +43,8 @@ int fake_mem_init(unsigned long bytes)
 	physmem_bytes = bytes;
 	memset(&fake_task, 0, sizeof(fake_task));
 	fake_task.addr_limit = USER_DS;
+	INIT_LIST_HEAD(&task_list);
+	list_add_tail(&fake_task.tasks, &task_list);
 	fake_host_reset();
 	mem_init(bytes);
 	return 0;
@@ -324,6 +328,7 @@ void fake_file_init(struct file *f, struct inode *inode, void *data,
 {
 	memset(inode, 0, sizeof(*inode));
 	memset(f, 0, sizeof(*f));
+	INIT_LIST_HEAD(&inode->i_wb_list);
 	inode->i_mode = S_IFREG | 0644;
 	inode->i_size = size;
 	inode->i_private = data;
@@ -347,6 +352,45 @@ void fake_file_drop_cache(struct inode *inode)
 	}
 	free(inode->i_pages);
 	inode->i_pages = NULL;
+	list_del_init(&inode->i_wb_list);
+}
+
+/* writepage: the page's bytes (up to i_size) back into i_private. */
+int fake_writepages;
+
+static int fake_writepage(struct inode *inode, struct page *page)
+{
+	unsigned long off = page->index << PAGE_SHIFT, n = 0;
+
+	if ((unsigned long)inode->i_size > off)
+		n = inode->i_size - off;
+	memcpy((char *)inode->i_private + off, page_address(page), n < PAGE_SIZE ? n : PAGE_SIZE);
+	fake_writepages++;
+	return 0;
+}
+
+const struct address_space_operations fake_writeback_aops = { .writepage = fake_writepage };
+
+int vfs_fsync(struct file *f)
+{
+	return filemap_write_inode(f->f_inode);
+}
+
+/* ---- timers: never fire ---- */
+
+void timer_setup(struct timer_list *t, void (*fn)(struct timer_list *))
+{
+	t->function = fn;
+}
+
+void mod_timer_ns(struct timer_list *t, u64 expires_ns)
+{
+	t->pending = true;
+}
+
+u64 ktime_get_ns(void)
+{
+	return 0;
 }
 
 /* ---- printk, panic, symbols ---- */

@@ -40,5 +40,8 @@ void fake_file_init(struct file *f, struct inode *inode, void *data,
 		    unsigned long size, unsigned int fmode);
 /* Drop the fake page cache of inode (its references). */
 void fake_file_drop_cache(struct inode *inode);
+/* i_aops with a writepage into i_private; writepage calls so far. */
+extern const struct address_space_operations fake_writeback_aops;
+extern int fake_writepages;
 
 #endif

@@ -62,6 +62,7 @@ START_TEST(bad_values_name_the_option)
 	char *b[] = { "glass", "loglevel=12", NULL };
 	char *c[] = { "glass", "mem=1M", NULL };
 	char *d[] = { "glass", "umid=", NULL };
+	char *e[] = { "glass", "hostfs=relative/dir", NULL };
 
 	ck_assert_int_eq(parse(2, a), -22);
 	ck_assert_ptr_nonnull(strstr(err, "mem"));
@@ -70,6 +71,9 @@ START_TEST(bad_values_name_the_option)
 	ck_assert_ptr_nonnull(strstr(err, "loglevel"));
 	ck_assert_int_eq(parse(2, c), -22);
 	ck_assert_int_eq(parse(2, d), -22);
+	ck_assert_int_eq(parse(2, e), -22);
+	ck_assert_ptr_nonnull(strstr(err, "hostfs"));
+	ck_assert_ptr_nonnull(strstr(err, "relative/dir"));
 }
 END_TEST
 

@@ -899,6 +899,69 @@ START_TEST(file_private_and_shared)
 }
 END_TEST
 
+/* A file with a backing store: clean shared pages are mapped read-only,
+ * so writes are seen; writeback protects them again; truncation unmaps. */
+START_TEST(shared_file_writeback)
+{
+	struct mm_struct *mm = current_mm();
+	struct file f;
+	struct inode ino;
+	long s;
+	int code;
+
+	memset(file_data, 'f', sizeof(file_data));
+	fake_file_init(&f, &ino, file_data, sizeof(file_data), FMODE_READ | FMODE_WRITE);
+	ino.i_aops = &fake_writeback_aops;
+	fake_writepages = 0;
+	s = do_mmap(&f, 0, 2 * P, PROT_READ | PROT_WRITE, MAP_SHARED, 0);
+	ck_assert_int_gt(s, 0);
+	ck_assert_int_eq(fault(mm, s, 0, NULL), 0);
+	ck_assert(!(pte_of(mm, s) & _PAGE_RW));
+	ck_assert(!(ino.i_pages[0]->flags & PG_dirty));
+	ck_assert_int_eq(fake_host_prot(mm, s), PROT_READ);
+	/* The write fault marks the page dirty and makes it writable. */
+	ck_assert_uint_eq(copy_to_user((void *)s, "DIRTY", 5), 0);
+	ck_assert(pte_of(mm, s) & _PAGE_RW);
+	ck_assert(ino.i_pages[0]->flags & PG_dirty);
+	ck_assert(!list_empty(&ino.i_wb_list));
+	/* Writeback: written once, clean, read-only again. */
+	ck_assert_int_eq(filemap_write_range(&ino, 0, 1), 0);
+	ck_assert_int_eq(fake_writepages, 1);
+	ck_assert_int_eq(memcmp(file_data, "DIRTYfff", 8), 0);
+	ck_assert(!(ino.i_pages[0]->flags & PG_dirty));
+	ck_assert(!(pte_of(mm, s) & _PAGE_RW));
+	ck_assert(list_empty(&ino.i_wb_list));
+	ck_assert_int_eq(fake_host_check(mm), 0);
+	ck_assert_int_eq(filemap_write_inode(&ino), 0);
+	ck_assert_int_eq(fake_writepages, 1);
+	/* mprotect does not make a clean page writable behind writeback. */
+	ck_assert_int_eq(do_mprotect(mm, s, 2 * P, PROT_READ), 0);
+	ck_assert_int_eq(do_mprotect(mm, s, 2 * P, PROT_READ | PROT_WRITE), 0);
+	ck_assert(!(pte_of(mm, s) & _PAGE_RW));
+	/* Written again: munmap writes it back. */
+	ck_assert_uint_eq(copy_to_user((char *)s + 10, "AGAIN", 5), 0);
+	ck_assert_int_eq(do_munmap(mm, s, 2 * P), 0);
+	ck_assert_int_eq(fake_writepages, 2);
+	ck_assert_int_eq(memcmp(file_data + 10, "AGAIN", 5), 0);
+	ck_assert_int_eq(fake_host_check(mm), 0);
+	/* Truncation takes the dropped pages' mappings down: SIGBUS after. */
+	s = do_mmap(&f, 0, 2 * P, PROT_READ, MAP_SHARED, 0);
+	ck_assert_int_gt(s, 0);
+	ck_assert_int_eq(fault(mm, s + P, 0, NULL), 0);
+	ck_assert(pte_of(mm, s) & _PAGE_PRESENT);
+	ino.i_size = P;
+	unmap_mapping_range(&ino, 1);
+	ck_assert(!(pte_of(mm, s + P) & _PAGE_PRESENT));
+	ck_assert(pte_of(mm, s) & _PAGE_PRESENT);
+	ck_assert_int_eq(fault(mm, s + P, 0, &code), -EIO);
+	ck_assert_int_eq(code, BUS_ADRERR);
+	ck_assert_int_eq(fake_host_check(mm), 0);
+	mmput(mm);
+	fake_file_drop_cache(&ino);
+	assert_no_leaks();
+}
+END_TEST
+
 START_TEST(file_mmap_via_syscall)
 {
 	struct mm_struct *mm = current_mm();
@@ -1126,6 +1189,7 @@ static Suite *mm_suite(void)
 	t = tcase_create("uaccess");
 	tcase_add_checked_fixture(t, setup, teardown);
 	tcase_add_test(t, uaccess_bad_pointers);
+	tcase_add_test(t, shared_file_writeback);
 	tcase_add_test(t, uaccess_strings);
 	tcase_add_test(t, uaccess_kernel_ds);
 	tcase_add_test(t, uaccess_cow_and_get_user_page);

@@ -17,34 +17,62 @@ unsigned long host_flushes;
  */
 static struct {
 	int pid;
+	bool ready;                     /* its first stop already waited for */
 	struct page *data;
 } spare;
 
-static void start_spare(void)
+static int start_spare(void)
 {
+	int pid;
+
 	if (spare.pid)
-		return;
+		return 0;
 	spare.data = alloc_pages(__GFP_ZERO, 4);
 	if (!spare.data)
-		return;
-	spare.pid = os_stub_start(page_to_phys(spare.data));
-	if (spare.pid < 0) {
+		return -ENOMEM;
+	pid = os_stub_start(page_to_phys(spare.data));
+	if (pid < 0) {
+		__free_pages(spare.data, 4);
+		spare.data = NULL;
+		return pid;
+	}
+	spare.pid = pid;
+	return 0;
+}
+
+/*
+ * At boot, before init: the first stub, started and waited for, so that a
+ * host that cannot run one (RLIMIT_NPROC, a tool that cannot follow the
+ * spawn) fails the start with a message instead of a panic in init's exec.
+ * It becomes the spare.
+ */
+int host_mm_boot(void)
+{
+	int err = start_spare();
+
+	if (!err)
+		err = os_stub_init(spare.pid, page_to_phys(spare.data));
+	if (err && spare.data) {
 		__free_pages(spare.data, 4);
 		spare.pid = 0;
 		spare.data = NULL;
 	}
+	spare.ready = !err;
+	return err;
 }
 
 int host_mm_init(struct mm_struct *mm)
 {
 	struct page *data = spare.data;
-	int pid = spare.pid, err;
+	int pid = spare.pid, err = 0;
 
 	BUILD_BUG_ON(STUB_DATA_PAGES != 16);
+	if (pid && !spare.ready)
+		err = os_stub_init(pid, page_to_phys(data));
 	spare.pid = 0;
+	spare.ready = false;
 	spare.data = NULL;
 	if (pid) {
-		err = os_stub_init(pid, page_to_phys(data));
 		if (err) {
 			__free_pages(data, 4);
 			return err;

@@ -1,6 +1,10 @@
 /*
  * hostfs: a host directory mounted in the guest, read-write, as UML's:
- *   mount none /mnt -t hostfs -o /host/dir
+ *   mount none /mnt -t hostfs -o /host/dir[,allow_suid][,allow_dev]
+ * Glass often runs as root, so what the guest makes on the host is the
+ * host's root's: by default (nosuid,nodev for the host) setuid and setgid
+ * bits are stripped from files created or chmod'ed, and mknod of device
+ * nodes is refused (EPERM); allow_suid and allow_dev lift that.
  * Every lookup asks the host (no cached tree), so changes made on the host
  * show at once. With hostfs=DIR on the command line, only DIR and what is
  * below it can be mounted.
@@ -27,9 +31,26 @@
 #define HOST_O_NOFOLLOW 0400000
 #define HOST_O_DIRECTORY 0200000
 
+/* Mount options, kept in sb->s_fs_info. */
+#define HOSTFS_ALLOW_SUID 0x1UL
+#define HOSTFS_ALLOW_DEV 0x2UL
+
 struct hostfs_file {
 	int fd;
 };
+
+static bool allowed(struct inode *inode, unsigned long opt)
+{
+	return (unsigned long)inode->i_sb->s_fs_info & opt;
+}
+
+/* The permission bits a file created or chmod'ed on the host gets. */
+static int host_mode(struct inode *inode, umode_t mode)
+{
+	if (!S_ISDIR(mode) && !allowed(inode, HOSTFS_ALLOW_SUID))
+		mode &= ~(S_ISUID | S_ISGID);
+	return mode & 07777;
+}
 
 static const struct inode_operations hostfs_dir_iops, hostfs_file_iops, hostfs_link_iops;
 static const struct file_operations hostfs_dir_fops, hostfs_file_fops;
@@ -146,7 +167,8 @@ static int hostfs_create(struct inode *dir, struct dentry *d, umode_t mode)
 
 	if (!path)
 		return -ENAMETOOLONG;
-	fd = os_open(path, HOST_O_WRONLY | HOST_O_CREAT | HOST_O_EXCL, mode & 07777);
+	fd = os_open(path, HOST_O_WRONLY | HOST_O_CREAT | HOST_O_EXCL,
+		     host_mode(dir, S_IFREG | mode));
 	if (fd < 0) {
 		kfree(path);
 		return fd;
@@ -172,12 +194,15 @@ static int hostfs_mkdir(struct inode *dir, struct dentry *d, umode_t mode)
 
 static int hostfs_mknod(struct inode *dir, struct dentry *d, umode_t mode, dev_t rdev)
 {
-	char *path = child_path(dir, d->d_name);
+	char *path;
 	int err;
 
+	if ((S_ISCHR(mode) || S_ISBLK(mode)) && !allowed(dir, HOSTFS_ALLOW_DEV))
+		return -EPERM;
+	path = child_path(dir, d->d_name);
 	if (!path)
 		return -ENAMETOOLONG;
-	err = os_mknod(path, mode, new_encode_dev(rdev));
+	err = os_mknod(path, (mode & S_IFMT) | host_mode(dir, mode), new_encode_dev(rdev));
 	if (err) {
 		kfree(path);
 		return err;
@@ -256,9 +281,12 @@ static int hostfs_setattr(struct dentry *d, struct iattr *attr)
 	int err = 0;
 
 	if (attr->ia_valid & ATTR_MODE)
-		err = os_chmod(path, attr->ia_mode & 07777);
-	if (!err && (attr->ia_valid & ATTR_SIZE))
+		err = os_chmod(path, host_mode(inode, (inode->i_mode & S_IFMT) | attr->ia_mode));
+	if (!err && (attr->ia_valid & ATTR_SIZE)) {
 		err = os_truncate(path, attr->ia_size);
+		if (!err)
+			truncate_inode_pages(inode, attr->ia_size);
+	}
 	if (!err && (attr->ia_valid & (ATTR_ATIME | ATTR_MTIME))) {
 		s64 as = attr->ia_valid & ATTR_ATIME ? attr->ia_atime_sec : 0;
 		long an = attr->ia_valid & ATTR_ATIME ? attr->ia_atime_nsec : UTIME_OMIT;
@@ -330,8 +358,10 @@ static int hostfs_open(struct inode *inode, struct file *f)
 		return err;
 	}
 	f->private_data = hf;
-	if (f->f_flags & O_TRUNC)
+	if (f->f_flags & O_TRUNC) {
+		truncate_inode_pages(inode, 0);
 		inode->i_size = 0;
+	}
 	return 0;
 }
 
@@ -346,12 +376,27 @@ static int hostfs_release(struct inode *inode, struct file *f)
 	return 0;
 }
 
+/*
+ * read and write go to the host file; shared mappings use the page cache.
+ * They stay coherent as Linux's page cache keeps them: what mappings
+ * dirtied in the range is written back first, and a write refreshes the
+ * cached pages it touched. A failed writeback is logged there and is not
+ * this read's or write's error (as on Linux).
+ */
+static void write_back_span(struct inode *inode, loff_t pos, size_t count)
+{
+	filemap_write_range(inode, pos >> PAGE_SHIFT,
+			    (pos + max_t(size_t, count, 1) - 1) >> PAGE_SHIFT);
+}
+
 static ssize_t hostfs_read(struct file *f, char __user *buf, size_t count, loff_t *pos)
 {
 	struct hostfs_file *hf = f->private_data;
-	char *tmp = get_free_pages(GFP_KERNEL, 0);
+	char *tmp;
 	ssize_t done = 0;
 
+	write_back_span(f->f_inode, *pos, count);
+	tmp = get_free_pages(GFP_KERNEL, 0);
 	if (!tmp)
 		return -ENOMEM;
 	while (done < (ssize_t)count) {
@@ -392,18 +437,21 @@ static ssize_t hostfs_write(struct file *f, const char __user *buf, size_t count
 {
 	struct hostfs_file *hf = f->private_data;
 	struct inode *inode = f->f_inode;
-	char *tmp = get_free_pages(GFP_KERNEL, 0);
+	char *tmp;
 	loff_t start;
 	ssize_t done = 0;
 
-	if (!tmp)
-		return -ENOMEM;
 	if (f->f_flags & O_APPEND) {
 		struct os_stat st;
 		if (!os_fstat(hf->fd, &st))
 			*pos = st.size;
 	}
 	start = *pos;
+	/* The rest of the pages refresh_cached_pages re-reads must be on the host. */
+	write_back_span(inode, start, count);
+	tmp = get_free_pages(GFP_KERNEL, 0);
+	if (!tmp)
+		return -ENOMEM;
 	while (done < (ssize_t)count) {
 		size_t k = min_t(size_t, count - done, PAGE_SIZE);
 		long n;
@@ -523,10 +571,39 @@ static int hostfs_statfs(struct dentry *d, struct kstatfs *buf)
 	return 0;
 }
 
+static int hostfs_show_options(char *buf, size_t size, struct super_block *sb)
+{
+	unsigned long opts = (unsigned long)sb->s_fs_info;
+
+	return scnprintf(buf, size, "%s%s%s", opts & HOSTFS_ALLOW_SUID ? "allow_suid" : "",
+			 opts == (HOSTFS_ALLOW_SUID | HOSTFS_ALLOW_DEV) ? "," : "",
+			 opts & HOSTFS_ALLOW_DEV ? "allow_dev" : "");
+}
+
 static const struct super_operations hostfs_sops = {
 	.evict_inode = hostfs_evict_inode,
 	.statfs = hostfs_statfs,
+	.show_options = hostfs_show_options,
 };
+
+/* Take the options off the end of "DIR[,allow_suid][,allow_dev]" (so a
+ * directory with a comma in its name still mounts); returns them. */
+static unsigned long take_options(char *req)
+{
+	unsigned long opts = 0;
+	char *comma;
+
+	while ((comma = strrchr(req, ','))) {
+		if (!strcmp(comma + 1, "allow_suid"))
+			opts |= HOSTFS_ALLOW_SUID;
+		else if (!strcmp(comma + 1, "allow_dev"))
+			opts |= HOSTFS_ALLOW_DEV;
+		else
+			break;
+		*comma = '\0';
+	}
+	return opts;
+}
 
 /* Is path the confinement directory or below it? Both are realpaths. */
 static bool within(const char *path, const char *dir)
@@ -540,38 +617,42 @@ static bool within(const char *path, const char *dir)
 
 static int hostfs_fill_super(struct super_block *sb, const char *dev, void *data)
 {
-	const char *req = data && *(char *)data ? data : "/";
+	char *req = kstrdup(data ? data : "", GFP_KERNEL);
 	char *root = kmalloc(PATH_MAX, GFP_KERNEL);
 	char confine[PATH_MAX];
 	struct inode *inode;
-	int err;
+	int err = -ENOMEM;
 
-	if (!root)
-		return -ENOMEM;
-	err = os_realpath(req, root, PATH_MAX);
+	if (!root || !req)
+		goto out;
+	sb->s_fs_info = (void *)take_options(req);
+	err = os_realpath(*req ? req : "/", root, PATH_MAX);
 	if (err)
-		goto fail;
+		goto out;
 	if (boot.hostfs) {
 		err = os_realpath(boot.hostfs, confine, sizeof(confine));
 		if (!err && !within(root, confine))
 			err = -EPERM;
 		if (err) {
 			pr_warn("hostfs: %s is outside hostfs=%s: refused\n", req, boot.hostfs);
-			goto fail;
+			goto out;
 		}
 	}
 	sb->s_magic = HOSTFS_SUPER_MAGIC;
 	sb->s_op = &hostfs_sops;
 	inode = hostfs_iget(sb, root, &err);
 	if (!inode)
-		goto fail;
+		goto out;
+	root = NULL;                    /* the inode's now */
 	if (!S_ISDIR(inode->i_mode)) {
 		iput(inode);
-		return -ENOTDIR;
+		err = -ENOTDIR;
+		goto out;
 	}
 	sb->s_root = d_make_root(inode);
-	return sb->s_root ? 0 : -ENOMEM;
-fail:
+	err = sb->s_root ? 0 : -ENOMEM;
+out:
+	kfree(req);
 	kfree(root);
 	return err;
 }

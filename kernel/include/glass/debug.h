@@ -63,6 +63,7 @@ struct cpu_stop {
 #define WANT_STEP 2
 #define WANT_COMMAND 4
 #define WANT_SERVE 8            /* mconsole queued a safe-point command */
+#define WANT_SYSCALL 16         /* step over a syscall by running it */
 extern struct cpu_stop cpu_stop;
 
 bool cpu_parked(void);

@@ -100,6 +100,7 @@ struct inode {
 	unsigned long i_npages_cap;
 	void *i_private;
 	struct list_head i_sb_list;
+	struct list_head i_wb_list;     /* on the dirty list: pages to write back */
 	struct pipe_inode_info *i_pipe; /* FIFO: its pipe while open */
 	u64 i_blocks;                   /* 512-byte units, for stat */
 };
@@ -477,7 +478,26 @@ struct page *find_page(struct inode *inode, unsigned long index);
 ssize_t generic_file_read(struct file *f, char __user *buf, size_t count, loff_t *pos);
 ssize_t generic_file_write(struct file *f, const char __user *buf, size_t count,
 			   loff_t *pos);
-/* Drop cached pages wholly beyond newsize and zero the tail of the last. */
+/* Drop cached pages wholly beyond newsize and zero the tail of the last;
+ * guest mappings of the dropped pages go too (a later access: SIGBUS). */
 void truncate_inode_pages(struct inode *inode, loff_t newsize);
+
+/* ---- writeback of shared mappings (writeback.c) ---- */
+/* Does the inode have a backing store that dirty pages go back to? */
+static inline bool mapping_cap_writeback(const struct inode *inode)
+{
+	return inode && inode->i_aops && inode->i_aops->writepage;
+}
+/* A guest is about to write the page-cache page through a shared mapping:
+ * mark it dirty and queue its inode for writeback. */
+void set_page_dirty(struct page *page);
+/* Write back the dirty pages of index [first, last] (write-protecting their
+ * shared mappings first, so the next write marks them dirty again).
+ * 0 or the first error. */
+int filemap_write_range(struct inode *inode, unsigned long first, unsigned long last);
+/* Every dirty page of the inode. */
+int filemap_write_inode(struct inode *inode);
+/* Every inode with dirty pages (sync, the writeback timer, shutdown). */
+void writeback_inodes(void);
 
 #endif

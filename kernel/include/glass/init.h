@@ -36,6 +36,7 @@ struct boot_params {
 	int watchdog_thresh;    /* seconds (watchdog_thresh=) */
 	const char *mconsole;   /* "notify:SOCKET" (mconsole=) */
 	int panic;              /* PANIC_HALT, PANIC_GDB, or seconds to reboot */
+	bool nohwbreak;         /* debug registers' fallbacks even where they fire */
 	/* for init: argv after argv[0] and extra environment */
 	const char **init_argv;
 	int init_argc;

@@ -262,6 +262,7 @@ int host_flush(struct mm_struct *mm);
 void host_put_page(struct mm_struct *mm, struct page *page);
 /* The batch queued before the last run is confirmed: drop what it held. */
 void host_release(struct mm_struct *mm);
+int host_mm_boot(void);
 int host_mm_init(struct mm_struct *mm);
 void host_mm_destroy(struct mm_struct *mm);
 
@@ -292,6 +293,15 @@ int do_madvise(struct mm_struct *mm, unsigned long addr, unsigned long len,
  * or -ENOMEM. */
 int handle_mm_fault(struct mm_struct *mm, unsigned long addr, int flags,
 		    int *si_code);
+
+/* rmap.c: the guest mappings of a file's pages, found through every
+ * task's mm (an mm is shared by its threads; each visit is idempotent). */
+/* Take down every guest PTE of the inode's pages index >= first, shared
+ * or private (truncate: a later access faults and gets SIGBUS). */
+void unmap_mapping_range(struct inode *inode, unsigned long first);
+/* Make every shared mapping of the inode's pages [first, last] read-only,
+ * so the next guest write faults and marks the page dirty (writeback). */
+void mapping_wrprotect(struct inode *inode, unsigned long first, unsigned long last);
 
 /* uaccess.c */
 /* Frame backing a user address, faulting it in; NULL on bad address. */

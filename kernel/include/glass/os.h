@@ -88,11 +88,18 @@ void os_cpu_interrupt(void);
  * -EFAULT when none. Writes reach read-only text (int3). */
 long os_mem_read(unsigned long addr, void *buf, unsigned long len);
 long os_mem_write(unsigned long addr, const void *buf, unsigned long len);
-/* Hardware breakpoints and watchpoints on the CPU thread (perf events):
- * type 0 exec, 1 write, 3 read or write; len 1, 2, 4 or 8. */
+/* Hardware breakpoints and watchpoints on the CPU thread: type 0 exec,
+ * 1 write, 3 read or write; len 1, 2, 4 or 8. Perf-event debug registers
+ * where they fire; otherwise (os_features) a watchpoint is the watched
+ * page's protection (kernel/os/watch.c), and an exec breakpoint -ENODEV. */
 #define OS_HW_SLOTS 4
 int os_hw_break_set(int slot, int type, unsigned long addr, int len);
 void os_hw_break_clear(int slot);
+/* CPU thread, parked: run the `syscall` instruction at the trap's rip as
+ * the CPU would (rax, rcx, r11, rip updated), for a step over it where no
+ * debug register fires. -EAGAIN: not emulable here (a clone with its own
+ * stack), the caller single-steps with TF instead. */
+int os_trap_emulate_syscall(void);
 /* The host shared libraries glass runs on (a snapshot from boot). */
 int os_host_library(unsigned idx, const char **path, unsigned long *addr);
 /* The guest whose stub runs now (0 if none), for the stop's SIGSTOP. */
@@ -107,6 +114,17 @@ void os_park_wait(void);
 void os_park_poke(void);
 /* The monitor thread's wake-up: the CPU parked or left a park. */
 void os_monitor_wake(void);
+
+/* --- host features (kernel/os/probe.c), probed once at start-up ---
+ * Each is 0 when it works, else -errno saying why not (-ENODEV: opens but
+ * never fires; -ECANCELED: turned off on the command line). */
+struct os_features {
+	int hw_breakpoints;     /* perf-event debug registers that trap */
+	int perf_events;        /* software perf events */
+	int seccomp_notify;     /* seccomp user notification */
+};
+extern struct os_features os_features;
+void os_probe_host(void);
 
 /* --- the core file's memory (kernel/os/core.c) --- */
 struct os_mem_seg {
@@ -313,6 +331,10 @@ int os_fstat(int fd, struct os_stat *st);
 long os_pread_all(int fd, void *buf, unsigned long n, u64 off);
 int os_pwrite_all(int fd, const void *buf, unsigned long n, u64 off);
 int os_stat(const char *path, struct os_stat *st, bool follow);
+/* Lock the whole file for as long as fd is open (an open-file-description
+ * lock, which UML's fcntl locks see): exclusive for writing, else shared.
+ * 0, or -EAGAIN when another holder conflicts. */
+int os_lock_file(int fd, bool excl);
 /* Whole file into a buffer from os_alloc_host (freed with os_free_host). */
 long os_read_file(const char *path, void **bufp);
 int os_fd_is_tty(int fd);
