@@ -241,6 +241,8 @@ void irq_exit(void);
 void os_idle_wait(s64 timeout_ns);
 /* Run handlers of ready events without blocking. */
 void os_poll_irqs(void);
+/* Monitor thread: is the CPU thread blocked in the event loop right now? */
+bool os_cpu_waiting(void);
 
 /* --- the monitor thread and the mconsole socket (kernel/os/monitor.c) --- */
 struct mc_client;
