@@ -192,6 +192,24 @@ void gdb_stopped(struct gdb_state *st, const struct gdb_stop *stop);
 /* Monitor command output, sent as "O" packets. */
 void gdb_console_output(struct gdb_state *st, const char *text, size_t len);
 
+/*
+ * A second debugger while one is attached (refuse.c): its first packet
+ * gets "E.<why>", which gdb prints; at its next one the transport closes
+ * the connection.
+ */
+struct gdb_refusal {
+	struct gdb_rx rx;
+	bool answered;
+};
+void gdb_refusal_init(struct gdb_refusal *r);
+/*
+ * Bytes from the refused debugger. Returns the length of what to send
+ * (an ack and the refusal) put in out[0..cap), 0 for nothing yet, or
+ * -EPIPE when the connection should be closed now.
+ */
+long gdb_refusal_input(struct gdb_refusal *r, const void *in, size_t len, const char *why,
+		       u8 *out, size_t cap);
+
 /* Register layout (regs.c): size in bytes of register n, 0 if none. */
 unsigned gdb_reg_size(unsigned n);
 const char *gdb_reg_name(unsigned n);
