@@ -119,6 +119,13 @@ struct os_mem_seg {
 int os_core_segments(struct os_mem_seg *segs, int max);
 /* Write a segment's memory to fd at off; all-zero pages stay holes. */
 int os_core_write_mem(int fd, u64 off, const struct os_mem_seg *s);
+/* The glass process's host threads (/proc/self/task): tid and comm. The
+ * CPU thread's tid is the process id. Count, or -errno. */
+struct os_host_thread {
+	long tid;
+	char comm[16];
+};
+int os_host_threads(struct os_host_thread *t, int max);
 
 /* --- the umid directory (kernel/os/umid.c) --- */
 /* Create and lock <uml_dir>/<umid>; on failure a one-line message in err. */
