@@ -19,6 +19,7 @@
 int os_argc;
 char **os_argv;
 static int usr1_fd = -1;
+static char exe_path[4096];     /* /proc/self/exe, for gdb's qXfer:exec-file */
 
 static void fatal_signal(int sig)
 {
@@ -75,9 +76,16 @@ static void std_fds_init(void)
 			open("/dev/null", fd ? O_WRONLY : O_RDONLY);
 }
 
+const char *__monitor_text os_exe_path(void)
+{
+	return exe_path;
+}
+
 int main(int argc, char **argv)
 {
 	std_fds_init();
+	if (readlink("/proc/self/exe", exe_path, sizeof(exe_path) - 1) < 0)
+		exe_path[0] = '\0';
 	os_argc = argc;
 	os_argv = argv;
 	os_signals_init();

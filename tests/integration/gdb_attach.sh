@@ -1,7 +1,8 @@
 #!/bin/bash
 # A debugger on a running kernel: SIGUSR1 starts the stub (the UML
 # HOWTO's way) and logs where; a second debugger while one is attached is
-# refused at once with a message gdb prints, and the first goes on.
+# refused at once with a message gdb prints, and the first goes on; gdb
+# with no executable argument finds glass; no warning on connect.
 . "$(dirname "$0")/lib.sh"
 
 mc_setup
@@ -40,6 +41,17 @@ wait_for 10 logged 2 && ok "a second SIGUSR1 logs the endpoint again" || fail "n
 out=$(timeout 30 gdb -nx -q -batch -ex "target remote $sock" -ex 'info threads' -ex detach "$GLASS" 2>&1)
 grep -q '"sleep" (S hrtimer_nanosleep)' <<<"$out" && ok "gdb attaches again" ||
 	fail "gdb again: $(tail -n 3 <<<"$out")"
+
+# No executable argument: the stub names it (qXfer:exec-file:read). With
+# the helper loaded, no file-transfer warning on connect.
+out=$(cd "$TEST_TMP" && timeout 30 gdb -nx -q -batch -ex "target remote $sock" -ex 'info threads' \
+	-ex detach 2>&1)
+grep -qF "Reading symbols from $GLASS..." <<<"$out" && grep -q 'schedule () at kernel/sched/core.c' <<<"$out" &&
+	ok "gdb with no file finds glass's symbols" || fail "gdb with no file: $(head -n 5 <<<"$out")"
+out=$(timeout 30 gdb -nx -q -batch -iex "add-auto-load-safe-path $TOP" -ex "target remote $sock" \
+	-ex 'info threads' -ex detach "$GLASS" 2>&1)
+grep -q 'warning' <<<"$out" && fail "a warning on connect: $(grep -m2 warning <<<"$out")" ||
+	ok "no warning on connect with the helper"
 mc version
 [ "$MC_STATUS" = 0 ] && ok "kernel runs on" || fail "mconsole version: $MC_OUT"
 mc halt

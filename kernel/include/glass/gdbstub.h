@@ -120,6 +120,9 @@ struct gdb_target_ops {
 	 * gdb_console_output(st, ...). 0, or -errno.
 	 */
 	int (*monitor)(void *t, const char *cmd, struct gdb_state *st);
+	/* Optional. The executable's absolute host path (qXfer:exec-file),
+	 * so `target remote` with no file finds the symbols. */
+	const char *(*exec_file)(void *t);
 	/* Optional. Library number idx: 0, or -ENOENT past the last. */
 	int (*library_at)(void *t, unsigned idx, struct gdb_library *lib);
 	/* After "D" was answered: remove breakpoints and let the kernel run. */

@@ -263,6 +263,8 @@ int os_monitor_start(char *path, unsigned long len);
 int os_gdb_listen(const char *transport, char *where, unsigned long len);
 /* Start `xterm -e gdb glass -ex 'target remote ENDPOINT'` (config gdb=xterm). */
 int os_spawn_gdb_xterm(const char *endpoint);
+/* Any thread: glass's own executable, an absolute path ("" if unknown). */
+const char *os_exe_path(void);
 /* An eventfd counting SIGUSR1s (consumed with os_monitor_ack), or -1. */
 int os_sigusr1_fd(void);
 /* Monitor thread: bytes to the gdb connection (dropped if it is gone). */
