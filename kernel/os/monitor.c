@@ -8,11 +8,13 @@
  *    in between, queued requests whose time-out passed are answered;
  *  - gdb: a listening socket (unix <umid dir>/gdb, or TCP on 127.0.0.1)
  *    and one connection at a time, fed to the stub (kernel/debug/gdb.c);
+ *    a second debugger meanwhile is answered with a refusal and closed
+ *    (kernel/debug/attach.c);
  *  - its wake-up eventfd: the CPU parked or left a park.
  *
  * The thread blocks every asynchronous signal (they belong to the CPU
  * thread), allocates nothing and calls only poll, accept, read, write,
- * recvfrom, sendto, clock_gettime, nanosleep, pread/pwrite of
+ * recvfrom, send, sendto, clock_gettime, nanosleep, pread/pwrite of
  * /proc/self/mem, perf_event_open, close and eventfd writes once started.
  *
  * Also here: the mconsole=notify: socket, which any thread may send to.
@@ -46,6 +48,7 @@ static int wake_fd = -1;                /* CPU to monitor: park changes */
 static int gdb_listen_fd = -1;
 static int gdb_fd = -1;                 /* the connection: input */
 static int gdb_out_fd = -1;             /* and output (stdio: fd 1) */
+static int gdb_refused_fd = -1;         /* a second debugger, being turned away */
 static int gdb_stdio_pending;           /* debug=stdio: connect to 0 and 1 */
 static pthread_t monitor_thread;
 /* mconsole=notify: an unbound socket and the listener's address, fixed at
@@ -80,12 +83,36 @@ static __monitor_text void gdb_accept(void)
 
 	if (fd < 0)
 		return;
-	if (gdb_fd >= 0) {      /* one debugger at a time */
+	if (gdb_fd < 0) {
+		gdb_fd = gdb_out_fd = fd;
+		gdb_monitor_connected();
+		return;
+	}
+	/* One debugger at a time: the newcomer hears why. One is turned
+	 * away at a time; a third meanwhile is closed at once. */
+	if (gdb_refused_fd >= 0) {
 		close(fd);
 		return;
 	}
-	gdb_fd = gdb_out_fd = fd;
-	gdb_monitor_connected();
+	gdb_refused_fd = fd;
+	gdb_monitor_refuse_start();
+}
+
+static __monitor_text void gdb_refused_readable(void)
+{
+	static u8 in[512], out[160];
+	ssize_t n = read(gdb_refused_fd, in, sizeof(in));
+	long r;
+
+	if (n < 0 && errno == EINTR)
+		return;
+	r = n > 0 ? gdb_monitor_refuse_input(in, n, out, sizeof(out)) : -EPIPE;
+	if (r > 0 && send(gdb_refused_fd, out, r, MSG_NOSIGNAL | MSG_DONTWAIT) != r)
+		r = -EPIPE;
+	if (r < 0) {
+		close(gdb_refused_fd);
+		gdb_refused_fd = -1;
+	}
 }
 
 static __monitor_text void gdb_hangup(void)
@@ -136,8 +163,8 @@ static __monitor_text void *monitor_main(void *unused)
 			gdb_out_fd = 1;
 			gdb_monitor_connected();
 		}
-		struct pollfd p[3] = { { .fd = wake_fd, .events = POLLIN } };
-		int n = 1, ig = -1, im = -1;
+		struct pollfd p[5] = { { .fd = wake_fd, .events = POLLIN } };
+		int n = 1, ig = -1, im = -1, il = -1, ir = -1;
 		u64 v;
 
 		if (sock_fd >= 0) {
@@ -150,9 +177,14 @@ static __monitor_text void *monitor_main(void *unused)
 			ig = n;
 			p[n++] = (struct pollfd){ .fd = gdb_fd, .events = gdb_monitor_wants_input()
 							? POLLIN : POLLRDHUP };
-		} else if (gdb_listen_fd >= 0) {
-			ig = n;
+		}
+		if (gdb_listen_fd >= 0) {
+			il = n;
 			p[n++] = (struct pollfd){ .fd = gdb_listen_fd, .events = POLLIN };
+		}
+		if (gdb_refused_fd >= 0) {
+			ir = n;
+			p[n++] = (struct pollfd){ .fd = gdb_refused_fd, .events = POLLIN };
 		}
 		n = poll(p, n, poll_timeout(next));
 		watchdog_monitor_tick(mono_ns());
@@ -163,13 +195,15 @@ static __monitor_text void *monitor_main(void *unused)
 		if (im >= 0 && p[im].revents)
 			mconsole_readable();
 		if (ig >= 0 && p[ig].revents) {
-			if (gdb_fd < 0)
-				gdb_accept();
-			else if (p[ig].events == POLLIN)
+			if (p[ig].events == POLLIN)
 				gdb_readable();
 			else
 				gdb_hangup();
 		}
+		if (ir >= 0 && p[ir].revents)
+			gdb_refused_readable();
+		if (il >= 0 && p[il].revents)
+			gdb_accept();
 	}
 	return NULL;
 }
