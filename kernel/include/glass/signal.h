@@ -180,17 +180,12 @@ struct signal_struct {
 	(sigmask(SIGSTOP) | sigmask(SIGTSTP) | sigmask(SIGTTIN) | sigmask(SIGTTOU))
 #define SIG_KERNEL_IGNORE_MASK \
 	(sigmask(SIGCONT) | sigmask(SIGCHLD) | sigmask(SIGWINCH) | sigmask(SIGURG))
-#define SIG_KERNEL_COREDUMP_MASK \
-	(sigmask(SIGQUIT) | sigmask(SIGILL) | sigmask(SIGTRAP) | sigmask(SIGABRT) | \
-	 sigmask(SIGFPE) | sigmask(SIGSEGV) | sigmask(SIGBUS) | sigmask(SIGSYS) | \
-	 sigmask(SIGXCPU) | sigmask(SIGXFSZ))
 #define SIG_SYNCHRONOUS_MASK \
 	(sigmask(SIGSEGV) | sigmask(SIGBUS) | sigmask(SIGILL) | sigmask(SIGTRAP) | \
 	 sigmask(SIGFPE) | sigmask(SIGSYS))
 #define sig_in_mask(sig, m) ((sig) < SIGRTMIN && (sigmask(sig) & (m)))
 #define sig_kernel_stop(sig) sig_in_mask(sig, SIG_KERNEL_STOP_MASK)
 #define sig_kernel_ignore(sig) sig_in_mask(sig, SIG_KERNEL_IGNORE_MASK)
-#define sig_kernel_coredump(sig) sig_in_mask(sig, SIG_KERNEL_COREDUMP_MASK)
 #define valid_signal(sig) ((unsigned long)(sig) <= _NSIG)
 
 static inline void sigemptyset(sigset_t *s) { s->sig = 0; }
