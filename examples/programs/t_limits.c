@@ -154,7 +154,17 @@ static int stack_small_child(void)
 
 static int stack_default_child(void)
 {
-	return deep(32) < 0;
+	deep(32);
+	return 0;
+}
+
+/* A limit above the default, set before exec, lets the new image's stack
+ * grow past 8 MiB (see main). */
+static int stack_big_child(void)
+{
+	set_limit(RLIMIT_STACK, 64 * MB, RLIM_INFINITY);
+	execl("/proc/self/exe", "t_limits", "deep-stack", (char *)NULL);
+	return 20;
 }
 
 static void t_stack(void)
@@ -165,6 +175,9 @@ static void t_stack(void)
 	      "status %#x", st);
 	st = in_child(stack_small_child);
 	CHECK("rlimit_stack_limits_growth", WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV,
+	      "status %#x", st);
+	st = in_child(stack_big_child);
+	CHECK("rlimit_stack_64m_across_exec", WIFEXITED(st) && WEXITSTATUS(st) == 0,
 	      "status %#x", st);
 }
 
@@ -261,6 +274,11 @@ int main(int argc, char **argv)
 		struct rlimit rl;
 
 		return getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur != 12 || rl.rlim_max != 13;
+	}
+	if (argc > 1 && !strcmp(argv[1], "deep-stack")) {
+		no_core();
+		deep(256);      /* 16 MiB */
+		return 0;
 	}
 	t_nofile();
 	t_as();

@@ -43,7 +43,7 @@ static struct signal_struct *alloc_signal_struct(void)
 	sig->live = 1;
 	INIT_LIST_HEAD(&sig->shared_pending.list);
 	init_waitqueue_head(&sig->wait_chldexit);
-	sig->rlim_stack = 8UL << 20;
+	memcpy(sig->rlim, init_rlimits, sizeof(sig->rlim));
 	return sig;
 }
 
@@ -135,7 +135,7 @@ int copy_sighand_signal(unsigned long clone_flags, struct task_struct *p)
 		sig->pgrp = current->signal->pgrp;
 		sig->session = current->signal->session;
 		sig->tty = current->signal->tty;
-		sig->rlim_stack = current->signal->rlim_stack;
+		memcpy(sig->rlim, current->signal->rlim, sizeof(sig->rlim));
 		p->signal = sig;
 	}
 	INIT_LIST_HEAD(&p->pending.list);

@@ -4,6 +4,7 @@
 
 #include <glass/types.h>
 #include <glass/list.h>
+#include <glass/resource.h>
 #include <glass/wait.h>
 
 #define SIGHUP 1
@@ -141,7 +142,7 @@ struct signal_struct {
 	struct timer_list *real_timer;
 	u64 utime_ns, stime_ns;         /* of exited threads */
 	u64 cutime_ns, cstime_ns;       /* of reaped children */
-	unsigned long rlim_stack;
+	struct rlimit64 rlim[RLIM_NLIMITS];     /* inherited by fork and exec */
 	/* exec is killing the other threads: they exit alone (de_thread) */
 	struct task_struct *group_exec_task;
 };
