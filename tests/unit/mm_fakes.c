@@ -24,7 +24,19 @@ void free(void *p);
 
 /* ---- physmem and current ---- */
 
+/* mmap and stack growth check RLIMIT_AS and RLIMIT_STACK: Linux's defaults. */
+static struct signal_struct fake_signal = {
+	.rlim = {
+		[RLIMIT_STACK] = { _STK_LIM, RLIM_INFINITY },
+		[RLIMIT_AS] = { RLIM_INFINITY, RLIM_INFINITY },
+	},
+};
 static struct task_struct fake_task;
+
+struct rlimit64 *fake_rlimits(void)
+{
+	return fake_signal.rlim;
+}
 struct task_struct *current = &fake_task;
 int console_loglevel = 7;
 static unsigned long physmem_bytes;
@@ -41,6 +53,7 @@ int fake_mem_init(unsigned long bytes)
 	physmem_bytes = bytes;
 	memset(&fake_task, 0, sizeof(fake_task));
 	fake_task.addr_limit = USER_DS;
+	fake_task.signal = &fake_signal;
 	fake_host_reset();
 	mem_init(bytes);
 	return 0;
