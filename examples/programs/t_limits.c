@@ -30,6 +30,14 @@ static int in_child(int (*fn)(void))
 	return st;
 }
 
+/* The check passes when fn, in a child, returns 0. */
+static void expect_success(const char *name, int (*fn)(void))
+{
+	int st = in_child(fn);
+
+	CHECK(name, WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x", st);
+}
+
 static void no_core(void)
 {
 	struct rlimit rl = { 0, 0 };
@@ -87,17 +95,6 @@ static int nofile_exec_child(void)
 	return 20;
 }
 
-static void t_nofile(void)
-{
-	int st = in_child(nofile_child);
-
-	CHECK("rlimit_nofile_emfile", WIFEXITED(st) && WEXITSTATUS(st) == 0,
-	      "status %#x", st);
-	st = in_child(nofile_exec_child);
-	CHECK("rlimit_nofile_across_exec", WIFEXITED(st) && WEXITSTATUS(st) == 0,
-	      "status %#x", st);
-}
-
 /* ---- RLIMIT_AS ---- */
 
 static int as_child(void)
@@ -121,14 +118,6 @@ static int as_child(void)
 	if ((unsigned long)syscall(SYS_brk, brk0 + MB) != brk0 + MB)
 		return 15;
 	return 0;
-}
-
-static void t_as(void)
-{
-	int st = in_child(as_child);
-
-	CHECK("rlimit_as_mmap_mremap_brk", WIFEXITED(st) && WEXITSTATUS(st) == 0,
-	      "status %#x", st);
 }
 
 /* ---- RLIMIT_STACK ---- */
@@ -169,16 +158,13 @@ static int stack_big_child(void)
 
 static void t_stack(void)
 {
-	int st = in_child(stack_default_child);
+	int st;
 
-	CHECK("rlimit_stack_default_grows", WIFEXITED(st) && WEXITSTATUS(st) == 0,
-	      "status %#x", st);
+	expect_success("rlimit_stack_default_grows", stack_default_child);
 	st = in_child(stack_small_child);
 	CHECK("rlimit_stack_limits_growth", WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV,
 	      "status %#x", st);
-	st = in_child(stack_big_child);
-	CHECK("rlimit_stack_64m_across_exec", WIFEXITED(st) && WEXITSTATUS(st) == 0,
-	      "status %#x", st);
+	expect_success("rlimit_stack_64m_across_exec", stack_big_child);
 }
 
 /* ---- setrlimit's checks ---- */
@@ -197,14 +183,6 @@ static int checks_child(void)
 	    rl.rlim_cur != 100 || rl.rlim_max != 100)
 		return 12;
 	return 0;
-}
-
-static void t_checks(void)
-{
-	int st = in_child(checks_child);
-
-	CHECK("rlimit_set_get_and_einval", WIFEXITED(st) && WEXITSTATUS(st) == 0,
-	      "status %#x", st);
 }
 
 /* ---- crashes ---- */
@@ -280,10 +258,11 @@ int main(int argc, char **argv)
 		deep(256);      /* 16 MiB */
 		return 0;
 	}
-	t_nofile();
-	t_as();
+	expect_success("rlimit_nofile_emfile", nofile_child);
+	expect_success("rlimit_nofile_across_exec", nofile_exec_child);
+	expect_success("rlimit_as_mmap_mremap_brk", as_child);
 	t_stack();
-	t_checks();
+	expect_success("rlimit_set_get_and_einval", checks_child);
 	t_crashes();
 	return check_done();
 }
