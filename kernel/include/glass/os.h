@@ -318,9 +318,11 @@ void os_monitor_nap(void);
 void os_monitor_kick(void);
 /* CPU thread: consume the wake-ups on fd. */
 void os_monitor_ack(int fd);
-/* Either thread: one datagram to a client; waits for room in its queue at
- * most a second on the monitor thread, 100 ms on the CPU thread, and not
- * at all for a client that did not make room last time. 0 or -errno. */
+/* Either thread: one datagram to a client, from this thread's socket for
+ * that client; waits for room in its queue only while the client reads
+ * (50 ms without progress drops it; for a second after that, 2 ms), at
+ * most a second on the monitor thread, 100 ms on the CPU thread. 0,
+ * -EAGAIN when dropped, or -errno. */
 int os_mconsole_send(const struct mc_client *to, const void *buf, unsigned long len);
 /* CPU thread, at boot: a socket to send notifications to the unix
  * datagram socket at path (mconsole=notify:). Returns 0 or -errno. */
