@@ -450,7 +450,7 @@ int os_monitor_init(void)
 	if (kick_fd < 0 || wake_fd < 0)
 		return -errno;
 	/* Asynchronous signals stay the CPU thread's; faults still arrive,
-	 * and SIGTRAP is never blocked (reference/gdb-rsp.md). */
+	 * and SIGTRAP is never blocked (docs/reference/gdb-rsp.md). */
 	sigfillset(&all);
 	sigdelset(&all, SIGSEGV);
 	sigdelset(&all, SIGBUS);
