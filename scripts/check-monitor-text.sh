@@ -23,9 +23,9 @@ b=${2:-build}
 
 # libc functions kernel/os monitor code may call.
 host_libc=(
-	__errno_location accept4 clock_gettime close getpid gettid mprotect
-	nanosleep poll pread pthread_self pwrite read recvfrom sendto syscall
-	write memcmp memcpy
+	__errno_location accept4 clock_gettime close getpid gettid ioctl
+	mprotect nanosleep poll pread pthread_self pwrite read recvfrom send
+	sendto socket syscall write memcmp memcpy
 )
 # Deliberate exits from the section, callee names.
 exits=(

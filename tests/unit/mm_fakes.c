@@ -25,7 +25,19 @@ void free(void *p);
 
 /* ---- physmem and current ---- */
 
+/* mmap and stack growth check RLIMIT_AS and RLIMIT_STACK: Linux's defaults. */
+static struct signal_struct fake_signal = {
+	.rlim = {
+		[RLIMIT_STACK] = { _STK_LIM, RLIM_INFINITY },
+		[RLIMIT_AS] = { RLIM_INFINITY, RLIM_INFINITY },
+	},
+};
 static struct task_struct fake_task;
+
+struct rlimit64 *fake_rlimits(void)
+{
+	return fake_signal.rlim;
+}
 struct task_struct *current = &fake_task;
 LIST_HEAD(task_list);
 static unsigned long physmem_bytes;
@@ -44,6 +56,7 @@ int fake_mem_init(unsigned long bytes)
 	fake_task.addr_limit = USER_DS;
 	INIT_LIST_HEAD(&task_list);
 	list_add_tail(&fake_task.tasks, &task_list);
+	fake_task.signal = &fake_signal;
 	fake_host_reset();
 	mem_init(bytes);
 	return 0;
@@ -165,6 +178,18 @@ int host_flush(struct mm_struct *mm)
 {
 	(void)mm;
 	return 0;
+}
+
+/* The fake host applies every op at once: nothing to hold. */
+void host_put_page(struct mm_struct *mm, struct page *page)
+{
+	(void)mm;
+	put_page(page);
+}
+
+void host_release(struct mm_struct *mm)
+{
+	(void)mm;
 }
 
 int host_mm_init(struct mm_struct *mm)
