@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <glass/os.h>
+#include <glass/os_upcalls.h>
 #include "os_internal.h"
 
 #define MAX_IRQS 64
