@@ -2,7 +2,8 @@
 # check.sh [PATTERN...]: the whole test suite (`make check`). Each item is
 # one test with a PASS/FAIL line; the last line is "N passed, N failed".
 #   build                    make all (glass, initramfs, guest programs)
-#   static/*                 host headers, libc names, non-PIE + debug info
+#   static/*                 host headers, libc names, non-PIE + debug info,
+#                            kernel/os's calls into the kernel
 #   unit/test_X, unit-san/test_X   Check programs, plain and ASan+UBSan
 #   integration/X            tests/integration/X.sh (timeout 300 s each)
 #   fuzz/fuzz_X              libFuzzer targets, CHECK_FUZZ_SECONDS each (20)
@@ -66,6 +67,7 @@ run build 1800 make -j"$JOBS" all
 run static/host-headers 60 scripts/check-host-headers.sh
 run static/libc-names 60 scripts/check-libc-names.sh
 run static/glass-link 60 scripts/check-link.sh
+run static/os-upcalls 60 scripts/check-upcalls.sh
 
 # (b) Unit tests, built one by one so one broken test does not hide others.
 # Check's per-test time-out is 4 s; ASan builds on a shared, loaded 2-core

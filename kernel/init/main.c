@@ -11,6 +11,7 @@
 #include <glass/mconsole.h>
 #include <glass/mm.h>
 #include <glass/os.h>
+#include <glass/os_upcalls.h>
 #include <glass/proc.h>
 #include <glass/sched.h>
 #include <glass/syscalls.h>

@@ -12,10 +12,10 @@
 #include "kernel_in_host.h"
 #include <glass/layout.h>
 #include <glass/os.h>
+#include <glass/os_upcalls.h>
 #include <glass/sched.h>
 
-/* oops.c's entry points (declared for kernel/os, which calls them). */
-int kernel_fault(int sig, int code, unsigned long addr, struct os_fault_regs *r);
+/* oops.c's resume point (the rewritten ip; no header declares it). */
 __noreturn void make_task_dead(int sig);
 
 /* ---- fakes ---- */
