@@ -12,6 +12,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <glass/monitor.h>
 #include <glass/os.h>
 #include <glass/os_upcalls.h>
 #include "os_internal.h"
