@@ -21,21 +21,10 @@
  */
 #include <glass/layout.h>
 #include <glass/os.h>
+#include <uapi/futex.h>
+#include <uapi/mman.h>
+#include <uapi/unistd.h>
 
-#define NR_MMAP 9
-#define NR_MPROTECT 10
-#define NR_MUNMAP 11
-#define NR_CLOSE 3
-#define NR_RT_SIGACTION 13
-#define NR_RT_SIGPROCMASK 14
-#define NR_RT_SIGRETURN 15
-#define NR_SETITIMER 38
-#define NR_EXIT 60
-#define NR_SIGALTSTACK 131
-#define NR_PRCTL 157
-#define NR_ARCH_PRCTL 158
-#define NR_FUTEX 202
-#define NR_SECCOMP 317
 #define PHYSMEM_FD 3
 #define HOST_TOP 0x7ffffffff000UL
 
@@ -51,9 +40,6 @@
 #define SA_ONSTACK 0x08000000
 #define SA_RESTORER 0x04000000
 #define SA_NODEFER 0x40000000
-
-#define FUTEX_WAIT 0
-#define FUTEX_WAKE 1
 
 extern char __stub_end[] __attribute__((visibility("hidden")));
 
@@ -90,7 +76,7 @@ static inline long sys6(long nr, long a, long b, long c, long d, long e, long f)
 static __attribute__((noreturn)) void stub_exit(void)
 {
 	for (;;)
-		sys6(NR_EXIT, 127, 0, 0, 0, 0, 0);
+		sys6(__NR_exit, 127, 0, 0, 0, 0, 0);
 }
 
 /* The host's struct sigcontext / ucontext / siginfo, what the handler uses. */
@@ -129,7 +115,7 @@ static void stop_and_wait(void)
 	/* Wake all: a killed stub that slept on this (reused) page may still
 	 * be queued on it, and would swallow a wake of one. */
 	if (old & STUB_WAITING)
-		sys6(NR_FUTEX, (long)state, FUTEX_WAKE, 0x7fffffff, 0, 0, 0);
+		sys6(__NR_futex, (long)state, FUTEX_WAKE, 0x7fffffff, 0, 0, 0);
 	for (;;) {
 		u32 cur = STUB_STOPPED;
 
@@ -138,7 +124,7 @@ static void stop_and_wait(void)
 			cur = STUB_STOPPED | STUB_WAITING;
 		if (STUB_STATE(cur) == STUB_BUSY)
 			return;
-		sys6(NR_FUTEX, (long)state, FUTEX_WAIT, STUB_STOPPED | STUB_WAITING, 0, 0, 0);
+		sys6(__NR_futex, (long)state, FUTEX_WAIT, STUB_STOPPED | STUB_WAITING, 0, 0, 0);
 	}
 }
 
@@ -154,16 +140,16 @@ static long run_batch(void)
 
 		switch (op->type) {
 		case STUB_MMAP:
-			r = sys6(NR_MMAP, op->addr, op->len, op->prot,
-				 0x11 /* MAP_SHARED | MAP_FIXED */, PHYSMEM_FD, op->off);
+			r = sys6(__NR_mmap, op->addr, op->len, op->prot,
+				 MAP_SHARED | MAP_FIXED, PHYSMEM_FD, op->off);
 			if (r == (long)op->addr)
 				r = 0;
 			break;
 		case STUB_MUNMAP:
-			r = sys6(NR_MUNMAP, op->addr, op->len, 0, 0, 0, 0);
+			r = sys6(__NR_munmap, op->addr, op->len, 0, 0, 0, 0);
 			break;
 		case STUB_MPROTECT:
-			r = sys6(NR_MPROTECT, op->addr, op->len, op->prot, 0, 0, 0);
+			r = sys6(__NR_mprotect, op->addr, op->len, op->prot, 0, 0, 0);
 			break;
 		default:
 			r = -22;
@@ -206,10 +192,10 @@ static void load_regs(struct sigctx *mc)
 	mc->cs = 0x33;          /* only 64-bit user segments exist here */
 	mc->ss = 0x2b;
 	if (r->fs_base != data->fs_base &&
-	    !sys6(NR_ARCH_PRCTL, 0x1002 /* ARCH_SET_FS */, r->fs_base, 0, 0, 0, 0))
+	    !sys6(__NR_arch_prctl, 0x1002 /* ARCH_SET_FS */, r->fs_base, 0, 0, 0, 0))
 		data->fs_base = r->fs_base;
 	if (r->gs_base != data->gs_base &&
-	    !sys6(NR_ARCH_PRCTL, 0x1001 /* ARCH_SET_GS */, r->gs_base, 0, 0, 0, 0))
+	    !sys6(__NR_arch_prctl, 0x1001 /* ARCH_SET_GS */, r->gs_base, 0, 0, 0, 0))
 		data->gs_base = r->gs_base;
 }
 
@@ -267,11 +253,11 @@ static long install_filter(void)
 		{ BPF_RET_K, 0, 0, 0x00030000 },                /* SECCOMP_RET_TRAP */
 	};
 	struct sock_fprog prog = { sizeof(filter) / sizeof(filter[0]), filter };
-	long r = sys6(NR_PRCTL, 38 /* PR_SET_NO_NEW_PRIVS */, 1, 0, 0, 0, 0);
+	long r = sys6(__NR_prctl, 38 /* PR_SET_NO_NEW_PRIVS */, 1, 0, 0, 0, 0);
 
 	if (r)
 		return r;
-	return sys6(NR_SECCOMP, 1 /* SECCOMP_SET_MODE_FILTER */, 0, (long)&prog, 0, 0, 0);
+	return sys6(__NR_seccomp, 1 /* SECCOMP_SET_MODE_FILTER */, 0, (long)&prog, 0, 0, 0);
 }
 
 static long set_handler(int sig)
@@ -281,7 +267,7 @@ static long set_handler(int sig)
 		(u64)stub_restorer, ~0UL,
 	};
 
-	return sys6(NR_RT_SIGACTION, sig, (long)&sa, 0, 8, 0, 0);
+	return sys6(__NR_rt_sigaction, sig, (long)&sa, 0, 8, 0, 0);
 }
 
 /* Runs on the start-up stack in the data area; ends in the first stop. */
@@ -299,11 +285,11 @@ static void __attribute__((noreturn, used)) stub_setup(void)
 
 	/* Nothing of the host's layout stays: below the stub, between it and
 	 * the data area, above the data area. */
-	sys6(NR_MUNMAP, 0, STUB_CODE, 0, 0, 0, 0);
-	sys6(NR_MUNMAP, (long)__stub_end, STUB_DATA - (u64)__stub_end, 0, 0, 0, 0);
-	sys6(NR_MUNMAP, STUB_DATA + STUB_DATA_PAGES * PAGE_SIZE,
+	sys6(__NR_munmap, 0, STUB_CODE, 0, 0, 0, 0);
+	sys6(__NR_munmap, (long)__stub_end, STUB_DATA - (u64)__stub_end, 0, 0, 0, 0);
+	sys6(__NR_munmap, STUB_DATA + STUB_DATA_PAGES * PAGE_SIZE,
 	     HOST_TOP - (STUB_DATA + STUB_DATA_PAGES * PAGE_SIZE), 0, 0, 0, 0);
-	if (sys6(NR_SIGALTSTACK, (long)&ss, 0, 0, 0, 0, 0))
+	if (sys6(__NR_sigaltstack, (long)&ss, 0, 0, 0, 0, 0))
 		stub_exit();
 	for (unsigned i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
 		if (set_handler(sigs[i]))
@@ -313,11 +299,11 @@ static void __attribute__((noreturn, used)) stub_setup(void)
 	/* Every other signal stays blocked: the guest never sees host signals
 	 * (SIGKILL and SIGSTOP/SIGCONT still work on the stub). */
 	mask = ~mask;
-	if (sys6(NR_RT_SIGPROCMASK, 2 /* SIG_SETMASK */, (long)&mask, 0, 8, 0, 0))
+	if (sys6(__NR_rt_sigprocmask, 2 /* SIG_SETMASK */, (long)&mask, 0, 8, 0, 0))
 		stub_exit();
 	if (install_filter())
 		stub_exit();
-	sys6(NR_SETITIMER, 1 /* ITIMER_VIRTUAL */, (long)tick, 0, 0, 0, 0);
+	sys6(__NR_setitimer, 1 /* ITIMER_VIRTUAL */, (long)tick, 0, 0, 0, 0);
 	/* The first stop says "ready"; the kernel's first run replaces it. */
 	for (;;)
 		__asm__ volatile("int3" ::: "memory");
@@ -340,13 +326,13 @@ void stub_main(u64 *sp)
 	const char *arg = sp[0] >= 2 ? (const char *)sp[2] : 0;
 	long r;
 
-	sys6(NR_PRCTL, 1 /* PR_SET_PDEATHSIG */, 9 /* SIGKILL */, 0, 0, 0, 0);
+	sys6(__NR_prctl, 1 /* PR_SET_PDEATHSIG */, 9 /* SIGKILL */, 0, 0, 0, 0);
 	if (!arg)
 		stub_exit();
 	for (int fd = 0; fd < 3; fd++)
-		sys6(NR_CLOSE, fd, 0, 0, 0, 0, 0);
-	r = sys6(NR_MMAP, STUB_DATA, STUB_DATA_PAGES * PAGE_SIZE, 3,
-		 0x11 /* MAP_SHARED | MAP_FIXED */, PHYSMEM_FD, parse_hex(arg));
+		sys6(__NR_close, fd, 0, 0, 0, 0, 0);
+	r = sys6(__NR_mmap, STUB_DATA, STUB_DATA_PAGES * PAGE_SIZE, 3,
+		 MAP_SHARED | MAP_FIXED, PHYSMEM_FD, parse_hex(arg));
 	if (r != (long)STUB_DATA)
 		stub_exit();
 	__asm__ volatile("mov %0, %%rsp\n\t"
