@@ -135,7 +135,7 @@ PROG_T := $(patsubst examples/programs/%.c,%,$(sort $(wildcard examples/programs
 PROG_PTHREAD := t_threads t_fpsse
 PROG_PIE := t_proc
 PROGRAMS := $(PROG_T:%=$(PB)/glibc/%) $(PROG_T:%=$(PB)/musl/%) $(PROG_PIE:%=$(PB)/static-pie/%) \
-	$(patsubst %,$(PB)/glibc/%,$(filter bench roundtrips sysfuzz forkbomb memhog sleeplat monoclock blkinfo,$(patsubst examples/programs/%.c,%,$(wildcard examples/programs/*.c)))) \
+	$(patsubst %,$(PB)/glibc/%,$(filter bench roundtrips sysfuzz forkbomb memhog sleeplat monoclock blkinfo escape,$(patsubst examples/programs/%.c,%,$(wildcard examples/programs/*.c)))) \
 	$(if $(wildcard examples/programs/ptrace_rt.c),$(PB)/host/ptrace_rt)
 prog_threads = $(if $(filter $(1),$(PROG_PTHREAD)),-pthread)
 

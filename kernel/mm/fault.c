@@ -133,7 +133,7 @@ static int do_wp_page(struct mm_struct *mm, struct vm_area_struct *vma,
 	set_pte_map(mm, addr, pte, new,
 		    (*pte & ~PTE_PFN_MASK) | _PAGE_RW | _PAGE_DIRTY);
 	old->mapcount--;
-	put_page(old);
+	host_put_page(mm, old);
 	return 0;
 }
 

@@ -40,8 +40,9 @@ void mmget(struct mm_struct *mm)
 	mm->mm_users++;
 }
 
-/* A task lets go of mm; the last one frees every page, table and VMA,
- * and ends the host process. */
+/* A task lets go of mm; the last one ends the host process (and waits
+ * for it: the guest may not be as stopped as it claims), then frees every
+ * page, table and VMA. */
 void mmput(struct mm_struct *mm)
 {
 	if (!mm)
@@ -49,12 +50,12 @@ void mmput(struct mm_struct *mm)
 	BUG_ON(mm->mm_users <= 0);
 	if (--mm->mm_users)
 		return;
+	host_mm_destroy(mm);
 	exit_mmap(mm, false);
 	free_pgtables(mm);
 	if (mm->exe_file)
 		fput(mm->exe_file);
 	user_syms_free(mm);
-	host_mm_destroy(mm);
 	if (mm->oom_victim)
 		exit_oom_victim();
 	kfree(mm);

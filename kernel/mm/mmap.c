@@ -136,7 +136,7 @@ static int zap_pte(struct mm_struct *mm, unsigned long addr, u64 *pte, void *arg
 	BUG_ON(page->mapcount <= 0);
 	page->mapcount--;
 	mm->rss--;
-	put_page(page);
+	host_put_page(mm, page);
 	return 0;
 }
 

@@ -5,15 +5,22 @@
  *
  * No ptrace: a stub runs its guest under a seccomp filter and catches every
  * stop (syscall, fault, tick) in a signal handler (stub/stub.c), which
- * hands its data area — a physmem page the kernel reads directly — to the
- * kernel through the futex word stub_data.state and sleeps until it is
- * handed back. A "round trip" is one such hand-off and the wait for the
- * stub's next stop; os_round_trips counts them.
+ * hands its hand-off page — a physmem page the kernel reads directly — to
+ * the kernel through the futex word stub_data.state and sleeps until it is
+ * handed back. A batch of map/unmap/protect ops goes to the stub's mapper
+ * thread instead, which confirms it on a pipe only it can write, and then
+ * gives the guest thread its turn. A "round trip" is one such hand-off and
+ * the wait for the stub's next stop; os_round_trips counts them.
+ *
+ * The guest can write its hand-off page at any time and forge a stop:
+ * everything read from it is checked here, and nothing read from it is
+ * trusted beyond that guest's own registers.
  */
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 #include <poll.h>
 #include <time.h>
@@ -38,6 +45,19 @@ extern const char stub_image[], stub_image_end[];
 unsigned long os_round_trips;
 static int stub_exe_fd = -1;
 
+/* fd, moved above the stub's fds 3 and 4 (the child dup2s onto them
+ * before its exec). -errno (fd closed) on failure. */
+static int fd_above_stub_fds(int fd)
+{
+	int moved;
+
+	if (fd < 0 || fd > STUB_ACK_FD)
+		return fd;
+	moved = fcntl(fd, F_DUPFD_CLOEXEC, STUB_ACK_FD + 1);
+	close(fd);
+	return moved < 0 ? -EMFILE : moved;
+}
+
 /* The stub executable lives in a memfd so glass needs no file beside it. */
 static int stub_exe_init(void)
 {
@@ -46,6 +66,9 @@ static int stub_exe_init(void)
 
 	if (fd < 0)
 		return -errno;
+	fd = fd_above_stub_fds(fd);
+	if (fd < 0)
+		return fd;
 	if (write(fd, stub_image, len) != (ssize_t)len) {
 		close(fd);
 		return -EIO;
@@ -63,14 +86,19 @@ static int stub_exe_init(void)
 struct stub {
 	int pid;                /* 0: free, -1: tombstone */
 	int pidfd;
+	int ack_fd;             /* read end of the mapper's confirmation pipe */
+	int mapper;             /* the mapper thread's host tid, 0: not known */
 	int cpu;                /* the host CPU it is pinned to, -1: none */
-	struct stub_data *d;
+	struct stub_batch *b;   /* read-only in the stub */
+	struct stub_data *d;    /* the hand-off page: guest-writable */
 };
 static struct stub stubs[MAX_STUBS];
 static struct stub *last_stub;
 
 static struct stub *stub_find(int pid)
 {
+	if (pid <= 0)
+		return NULL;
 	if (last_stub && last_stub->pid == pid)
 		return last_stub;
 	for (unsigned i = 0, h = (unsigned)pid % MAX_STUBS; i < MAX_STUBS;
@@ -83,15 +111,19 @@ static struct stub *stub_find(int pid)
 	return NULL;
 }
 
-static struct stub *stub_add(int pid, int pidfd, unsigned long data_off)
+static struct stub *stub_add(int pid, int pidfd, int ack_fd, unsigned long data_off)
 {
 	for (unsigned i = 0, h = (unsigned)pid % MAX_STUBS; i < MAX_STUBS;
 	     i++, h = (h + 1) % MAX_STUBS) {
 		if (stubs[h].pid <= 0) {
 			stubs[h].pid = pid;
 			stubs[h].pidfd = pidfd;
+			stubs[h].ack_fd = ack_fd;
+			stubs[h].mapper = 0;
 			stubs[h].cpu = -1;
-			stubs[h].d = (struct stub_data *)(PHYSMEM_BASE + data_off);
+			stubs[h].b = (struct stub_batch *)(PHYSMEM_BASE + data_off);
+			stubs[h].d = (struct stub_data *)(PHYSMEM_BASE + data_off +
+							  STUB_HANDOFF_OFF);
 			return &stubs[h];
 		}
 	}
@@ -102,7 +134,11 @@ static void stub_remove(struct stub *s)
 {
 	if (s->pidfd >= 0)
 		close(s->pidfd);
+	if (s->ack_fd >= 0)
+		close(s->ack_fd);
 	s->pidfd = -1;
+	s->ack_fd = -1;
+	s->b = NULL;
 	s->d = NULL;
 	s->pid = -1;
 	if (last_stub == s)
@@ -117,73 +153,183 @@ static bool stub_dead(struct stub *s)
 	return poll(&p, 1, 0) == 1;
 }
 
-static long futex(u32 *word, int op, u32 val, const struct timespec *ts)
+static long futex(u32 *word, int op, u32 val, const struct timespec *ts, u32 bitset)
 {
-	/* Shared futex ops: the word is in a MAP_SHARED physmem page. */
-	return syscall(SYS_futex, word, op, val, ts, NULL, 0);
+	/* Shared futex ops: the word is in a MAP_SHARED physmem page. The
+	 * kernel sleeps and wakes on bitset 1, the guest thread on 2. */
+	return syscall(SYS_futex, word, op, val, ts, NULL, bitset);
 }
 
+/* Too many changes of the word under us in one wait: a guest playing. */
+#define MAX_STATE_RACES 1000
+
 /*
- * Wait until the stub hands its data area to the kernel, asleep on the
- * futex word: blocking, the hot-path exception DESIGN.md rule 1 allows (the
- * stub's 10 ms virtual tick bounds how long a computing guest keeps the CPU
- * thread here). A stopped stub (SIGSTOP from the monitor) just makes this
- * wait longer; every 20 ms asleep it checks that the stub still exists.
- * (Polling the word a few microseconds first was measured slower on these
- * loaded 2-core VMs: see arch/x86_64/README.md.)
+ * Wait until the stub hands its hand-off page to the kernel, asleep on
+ * the futex word: blocking, the hot-path exception DESIGN.md rule 1 allows
+ * (the stub's 10 ms virtual tick bounds how long a computing guest keeps
+ * the CPU thread here). A stopped stub (SIGSTOP from the monitor) just
+ * makes this wait longer; every 20 ms asleep it checks that the stub still
+ * exists. -ESRCH: it is gone; -EIO: the word holds garbage (the guest
+ * wrote it). (Polling the word a few microseconds first was measured
+ * slower on these loaded 2-core VMs: see arch/x86_64/README.md.)
  */
-static int wait_stopped(struct stub *s)
+/*
+ * A guest cannot stop the hand-off from outside, but it can jump to the
+ * stub's futex wait with its own arguments, or block its tick through a
+ * forged sigreturn frame and spin: then it never stops and the CPU thread
+ * would wait for ever. At each 20 ms time-out in its turn (busy): asleep
+ * at two time-outs in a row (the guest thread sleeps only in the other
+ * sides' turns), or half a second of user time without a stop (its tick
+ * comes every 10 ms of it), is such a guest. A SIGSTOPped stub is 'T'.
+ */
+struct stub_watch {
+	int sleeps;
+	long utime0;            /* at the first time-out, -1: none yet */
+};
+
+static bool stub_stuck(struct stub *s, struct stub_watch *w)
 {
-	static const struct timespec ts = { 0, 20 * 1000 * 1000 };
+	char path[32], buf[512], *p;
+	unsigned long ut;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", s->pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = 0;
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu", &ut) != 1)
+		return false;
+	w->sleeps = p[2] == 'S' ? w->sleeps + 1 : 0;
+	if (w->utime0 < 0)
+		w->utime0 = (long)ut;
+	return w->sleeps >= 2 || (long)ut - w->utime0 > sysconf(_SC_CLK_TCK) / 2;
+}
+
+static int wait_stopped(struct stub *s, bool watch)
+{
+	struct stub_watch w = { 0, -1 };
 	u32 *state = &s->d->state;
+	int races = 0;
 
 	for (;;) {
-		u32 cur = STUB_BUSY;
+		u32 cur = __atomic_load_n(state, __ATOMIC_ACQUIRE);
+		struct timespec ts;
 
-		if (__atomic_compare_exchange_n(state, &cur, STUB_BUSY | STUB_WAITING,
-						false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-			cur = STUB_BUSY | STUB_WAITING;
+		if (cur & ~(0xffu | STUB_KWAIT | STUB_GWAIT) ||
+		    STUB_STATE(cur) > STUB_MAPPING || ++races > MAX_STATE_RACES)
+			return -EIO;
 		if (STUB_STATE(cur) == STUB_STOPPED)
 			return 0;
-		if (futex(state, FUTEX_WAIT, STUB_BUSY | STUB_WAITING, &ts) < 0 &&
-		    errno == ETIMEDOUT) {
-			if (stub_dead(s))
-				return -ESRCH;
-			/* Harmless if the stub runs; rescues it should a
-			 * wake ever have been lost. */
-			futex(state, FUTEX_WAKE, INT_MAX, NULL);
+		if (!(cur & STUB_KWAIT) &&
+		    !__atomic_compare_exchange_n(state, &cur, cur | STUB_KWAIT, false,
+						 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+			continue;
+		/* FUTEX_WAIT_BITSET takes an absolute CLOCK_MONOTONIC time. */
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		ts.tv_nsec += 20 * 1000 * 1000;
+		if (ts.tv_nsec >= 1000000000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000;
+		}
+		if (futex(state, FUTEX_WAIT_BITSET, cur | STUB_KWAIT, &ts, 1) < 0) {
+			if (errno == ETIMEDOUT) {
+				if (stub_dead(s))
+					return -ESRCH;
+				if (watch && STUB_STATE(cur) == STUB_BUSY &&
+				    stub_stuck(s, &w))
+					return -EIO;
+				races = 0;
+			}
+		} else {
+			races = 0;
 		}
 	}
 }
 
-/* Hand the data area (with cmd set) to the stopped stub and wait for its
- * next stop: one round trip. */
-static int handoff(struct stub *s, enum stub_cmd cmd)
+/*
+ * The mapper's confirmation of the batch last posted: one byte, 0 or the
+ * failing op's errno. Only the mapper can write the pipe, so once this
+ * returns 0 every unmap and protect of the batch has happened. Blocks
+ * (the mapper is quick; a SIGSTOPped stub makes it wait). -ESRCH: the
+ * stub died (end of file: nothing can write any more).
+ */
+static int read_ack(struct stub *s)
+{
+	unsigned char e;
+	ssize_t r;
+
+	while ((r = read(s->ack_fd, &e, 1)) < 0 && errno == EINTR)
+		;
+	if (r != 1)
+		return -ESRCH;
+	return -(int)e;
+}
+
+/* Post the pending batch to the mapper; run: then the guest thread's turn. */
+static void post_batch(struct stub *s, bool run)
+{
+	s->b->run = run;
+	__atomic_store_n(&s->b->seq, s->b->seq + 1, __ATOMIC_RELEASE);
+	futex(&s->b->seq, FUTEX_WAKE, 1, NULL, 0);
+}
+
+/* Kernel and stub take turns, never run at once: on one host CPU a
+ * hand-off is a local wake-up, across CPUs an IPI (costly in a VM).
+ * Keep both stub threads on the CPU thread's CPU. */
+static void pin(struct stub *s)
+{
+	int cpu = sched_getcpu();
+	cpu_set_t set;
+
+	if (cpu < 0 || cpu == s->cpu)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (!sched_setaffinity(s->pid, sizeof(set), &set) &&
+	    (!s->mapper || !sched_setaffinity(s->mapper, sizeof(set), &set)))
+		s->cpu = cpu;
+}
+
+/*
+ * Give the stopped stub its turn with the hand-off page and wait for its
+ * next stop: one round trip. A pending batch goes to the mapper, which
+ * applies and confirms it and then wakes the guest thread itself (or, if
+ * it failed, hands the page straight back). Returns 0, -ESRCH (gone),
+ * -EIO (garbage in the page) or the failing op's -errno (nothing ran).
+ */
+static int handoff(struct stub *s)
 {
 	u32 old;
-
-	int cpu = sched_getcpu();
+	int err;
 
 	os_round_trips++;
-	/* Kernel and stub take turns, never run at once: on one host CPU a
-	 * hand-off is a local wake-up, across CPUs an IPI (costly in a VM).
-	 * Keep the stub on the CPU thread's CPU. */
-	if (cpu >= 0 && cpu != s->cpu) {
-		cpu_set_t set;
-
-		CPU_ZERO(&set);
-		CPU_SET(cpu, &set);
-		if (!sched_setaffinity(s->pid, sizeof(set), &set))
-			s->cpu = cpu;
+	pin(s);
+	if (!s->b->nr_ops) {
+		old = __atomic_exchange_n(&s->d->state, STUB_BUSY, __ATOMIC_ACQ_REL);
+		if (old & STUB_GWAIT)
+			futex(&s->d->state, FUTEX_WAKE_BITSET, INT_MAX, NULL, 2);
+		return wait_stopped(s, true);
 	}
-	s->d->cmd = cmd;
-	old = __atomic_exchange_n(&s->d->state, STUB_BUSY, __ATOMIC_ACQ_REL);
-	/* Wake all waiters: a stub killed while asleep on this page (data
-	 * areas are reused) can still be queued on the word until it runs to
-	 * exit, and a wake of one could go to it instead (seen in sysfuzz). */
-	if (old & STUB_WAITING)
-		futex(&s->d->state, FUTEX_WAKE, INT_MAX, NULL);
-	return wait_stopped(s);
+	__atomic_store_n(&s->d->state, STUB_MAPPING, __ATOMIC_RELEASE);
+	post_batch(s, true);
+	err = wait_stopped(s, true);
+	/* A stop can be forged before the mapper is done: the batch counts
+	 * only once confirmed. */
+	if (err != -ESRCH) {
+		int ack = read_ack(s);
+
+		if (ack)
+			err = ack;
+	}
+	s->b->nr_ops = 0;
+	return err;
 }
 
 /*
@@ -199,6 +345,7 @@ static int handoff(struct stub *s, enum stub_cmd cmd)
 
 static struct {
 	int pid;                        /* 0: free */
+	int ack_fd;                     /* the pipe's write end, fd 4 in the stub */
 	char arg[24];                   /* argv[1]: the data area's offset */
 	char *argv[3];
 	char stack[SPAWN_STACK_SIZE] __attribute__((aligned(16)));
@@ -235,29 +382,13 @@ static int stub_child(void *slot)
 	/* Out of glass's process group: the host terminal's signals
 	 * (SIGWINCH on a resize, SIGINT, SIGTSTP) must not reach the stub. */
 	raw_syscall(SYS_setpgid, 0, 0, 0, 0, 0);
-	if (raw_syscall(SYS_dup2, os_physmem_fd, 3, 0, 0, 0) == 3)
+	if (raw_syscall(SYS_dup2, os_physmem_fd, 3, 0, 0, 0) == 3 &&
+	    raw_syscall(SYS_dup2, spawn_stacks[(long)slot].ack_fd, STUB_ACK_FD, 0, 0, 0) ==
+	    STUB_ACK_FD)
 		raw_syscall(SYS_execveat, stub_exe_fd, (long)"", (long)argv, (long)envp,
 			    AT_EMPTY_PATH);
 	raw_syscall(SYS_exit, 127, 0, 0, 0, 0);
 	return 127;
-}
-
-/* Reap stubs killed earlier: their zombies linger until waited for. */
-#define MAX_DYING 64
-static int dying[MAX_DYING];
-static int nr_dying;
-
-static void reap_dying(void)
-{
-	int status;
-
-	for (int i = 0; i < nr_dying;) {
-		int r = waitpid(dying[i], &status, __WALL | WNOHANG);
-		if (r == dying[i] || (r < 0 && errno == ECHILD))
-			dying[i] = dying[--nr_dying];
-		else
-			i++;
-	}
 }
 
 static void hex(char *out, unsigned long v)
@@ -274,20 +405,39 @@ static void hex(char *out, unsigned long v)
 	*out = 0;
 }
 
+/* A pipe for the mapper's confirmations: glass keeps the read end (only
+ * the stub may hold the write end, so that end of file means it is dead);
+ * the write end goes to the stub. */
+static int ack_pipe(int fds[2])
+{
+	if (pipe2(fds, O_CLOEXEC))
+		return -errno;
+	fds[1] = fd_above_stub_fds(fds[1]);
+	if (fds[1] < 0) {
+		close(fds[0]);
+		return fds[1];
+	}
+	return 0;
+}
+
 int os_stub_start(unsigned long data_off)
 {
-	int slot = -1, pid, pidfd, err;
+	int slot = -1, pid, pidfd, err, ack[2];
 
 	if (stub_exe_fd < 0 && (err = stub_exe_init()))
 		return err;
-	reap_dying();
 	for (int i = 0; i < SPAWN_STACKS && slot < 0; i++)
 		if (!spawn_stacks[i].pid)
 			slot = i;
 	if (slot < 0)
 		return -EAGAIN;
-	__atomic_store_n(&((struct stub_data *)(PHYSMEM_BASE + data_off))->state,
+	err = ack_pipe(ack);
+	if (err)
+		return err;
+	__atomic_store_n(&((struct stub_data *)(PHYSMEM_BASE + data_off +
+						STUB_HANDOFF_OFF))->state,
 			 STUB_BUSY, __ATOMIC_RELEASE);
+	spawn_stacks[slot].ack_fd = ack[1];
 	hex(spawn_stacks[slot].arg, data_off);
 	spawn_stacks[slot].argv[0] = "glass-stub";
 	spawn_stacks[slot].argv[1] = spawn_stacks[slot].arg;
@@ -295,14 +445,19 @@ int os_stub_start(unsigned long data_off)
 	glass_pid = getpid();
 	pid = clone(stub_child, spawn_stacks[slot].stack + SPAWN_STACK_SIZE,
 		    CLONE_VM | SIGCHLD, (void *)(long)slot);
-	if (pid < 0)
-		return -errno;
+	err = -errno;
+	close(ack[1]);
+	if (pid < 0) {
+		close(ack[0]);
+		return err;
+	}
 	spawn_stacks[slot].pid = pid;
 	pidfd = syscall(SYS_pidfd_open, pid, 0);
-	if (pidfd < 0 || !stub_add(pid, pidfd, data_off)) {
+	if (pidfd < 0 || !stub_add(pid, pidfd, ack[0], data_off)) {
 		err = pidfd < 0 ? -errno : -EAGAIN;
 		if (pidfd >= 0)
 			close(pidfd);
+		close(ack[0]);
 		kill(pid, SIGKILL);
 		while (waitpid(pid, NULL, __WALL) < 0 && errno == EINTR)
 			;
@@ -325,10 +480,14 @@ int os_stub_init(int pid, unsigned long data_off)
 	struct stub *s = stub_find(pid);
 	int err;
 
-	if (!s || s->d != (struct stub_data *)(PHYSMEM_BASE + data_off))
+	if (!s || s->b != (struct stub_batch *)(PHYSMEM_BASE + data_off))
 		return -EINVAL;
 	os_round_trips++;
-	err = wait_stopped(s);
+	err = wait_stopped(s, false);
+	/* No guest code has run yet: the page still says what the stub
+	 * wrote. */
+	if (!err)
+		s->mapper = s->d->mapper_tid > 0 ? s->d->mapper_tid : 0;
 	/* Stopped or dead, it has left the clone stack. */
 	release_spawn_stack(pid);
 	if (err) {
@@ -348,35 +507,50 @@ int os_stub_spawn(unsigned long data_off)
 	return err ? err : pid;
 }
 
+/* The guest stays stopped: the mapper applies the batch and confirms it. */
 int os_stub_flush(int pid)
 {
 	struct stub *s = stub_find(pid);
+	int err;
 
 	if (!s)
 		return -ESRCH;
-	if (handoff(s, STUB_CMD_FLUSH))
-		return -ESRCH;
-	return (int)s->d->err;
+	os_round_trips++;
+	pin(s);
+	post_batch(s, false);
+	err = read_ack(s);
+	s->b->nr_ops = 0;
+	return err;
 }
 
-/* Kill a stub without waiting: its zombie is reaped on a later call. */
+/* SIGKILL, then wait until every thread of it is gone (the zombie is
+ * reaped only then): only after this may its frames go to anyone else. */
 void os_stub_kill(int pid)
 {
 	struct stub *s = stub_find(pid);
-	int status;
 
+	if (pid <= 0)
+		return;
 	if (s)
 		stub_remove(s);
 	kill(pid, SIGKILL);
-	if (nr_dying < MAX_DYING) {
-		dying[nr_dying++] = pid;
-		return;
-	}
-	while (waitpid(pid, &status, __WALL) < 0 && errno == EINTR)
+	while (waitpid(pid, NULL, __WALL) < 0 && errno == EINTR)
 		;
 }
 
 volatile int os_guest_running;   /* the stub os_guest_run waits for */
+
+/* The signals the stub's handler catches: any other signo was written by
+ * the guest. */
+static bool stub_signal(int signo)
+{
+	switch (signo) {
+	case SIGSYS: case SIGVTALRM: case SIGSEGV: case SIGBUS: case SIGILL:
+	case SIGFPE: case SIGTRAP:
+		return true;
+	}
+	return false;
+}
 
 int os_guest_run(int pid, struct pt_regs *regs, struct guest_stop *stop)
 {
@@ -389,21 +563,29 @@ int os_guest_run(int pid, struct pt_regs *regs, struct guest_stop *stop)
 	d = s->d;
 	d->regs = *regs;
 	os_guest_running = pid;
-	err = handoff(s, STUB_CMD_RUN);
+	err = handoff(s);
 	os_guest_running = 0;
-	if (err)
+	if (err == -ESRCH)
 		goto gone;
-	if (d->result) {
+	if (err == -EIO)
+		goto corrupt;
+	if (err) {
 		stop->kind = GUEST_MM_FAILED;
-		return d->result;
+		stop->code = err;
+		return err;
 	}
+	/* Read each field once: the guest may be changing them. */
+	stop->signo = __atomic_load_n(&d->signo, __ATOMIC_RELAXED);
+	if (!stub_signal(stop->signo))
+		goto corrupt;
 	*regs = d->regs;
-	stop->signo = d->signo;
-	if (d->signo == SIGSYS) {
+	regs->cs = 0x33;
+	regs->ss = 0x2b;
+	if (stop->signo == SIGSYS) {
 		stop->kind = GUEST_SYSCALL;
 		return 0;
 	}
-	if (d->signo == SIGVTALRM) {
+	if (stop->signo == SIGVTALRM) {
 		stop->kind = GUEST_TICK;
 		return 0;
 	}
@@ -416,6 +598,9 @@ int os_guest_run(int pid, struct pt_regs *regs, struct guest_stop *stop)
 gone:
 	stop->kind = GUEST_GONE;
 	return -ESRCH;
+corrupt:
+	stop->kind = GUEST_CORRUPT;
+	return -EIO;
 }
 
 unsigned long os_xstate_size(void)
@@ -443,16 +628,19 @@ static char *frame_fpstate(int pid, unsigned long *frame_size, u64 *xfeatures)
 	unsigned long off;
 	char *img;
 
-	if (!s || s->d->fpstate < STUB_DATA)
+	/* The pointer and the image come from guest-writable memory: each
+	 * is read once, and only an image inside the sigaltstack is used. */
+	if (!s)
 		return NULL;
-	off = s->d->fpstate - STUB_DATA;
-	if (off + XSAVE_HDR_OFF + 64 > STUB_DATA_PAGES * PAGE_SIZE)
+	off = __atomic_load_n(&s->d->fpstate, __ATOMIC_RELAXED) - STUB_DATA;
+	if (off < STUB_SIGSTACK_OFF ||
+	    off > STUB_DATA_PAGES * PAGE_SIZE - (XSAVE_HDR_OFF + 64))
 		return NULL;
-	img = (char *)s->d + off;
+	img = (char *)s->b + off;
 	*frame_size = 512;
 	*xfeatures = 3;
 	if (*(u32 *)(img + FPX_SW_OFF) == FP_XSTATE_MAGIC1) {
-		u32 size = *(u32 *)(img + FPX_SW_OFF + 16);
+		u32 size = __atomic_load_n((u32 *)(img + FPX_SW_OFF + 16), __ATOMIC_RELAXED);
 
 		if (size >= XSAVE_HDR_OFF + 64 &&
 		    off + size <= STUB_DATA_PAGES * PAGE_SIZE) {

@@ -179,6 +179,9 @@ __noreturn void ret_to_user(void)
 			switch_fpstate(mm);
 		os_guest_run(mm->host.pid, &current->regs, &stop);
 		account_task_time(ktime_get_ns(), true);
+		if (stop.kind == GUEST_SYSCALL || stop.kind == GUEST_SIGNAL ||
+		    stop.kind == GUEST_TICK)
+			host_release(mm);       /* its batch is confirmed */
 		switch (stop.kind) {
 		case GUEST_SYSCALL:
 			do_syscall(&current->regs);
@@ -195,10 +198,12 @@ __noreturn void ret_to_user(void)
 			       current->comm, current->pid);
 			do_group_exit(SIGKILL);
 		case GUEST_MM_FAILED:
-			pr_err("%s[%d]: host address space update failed: op %llu: %d\n",
-			       current->comm, current->pid,
-			       (unsigned long long)mm->host.ops->err_op,
-			       (int)mm->host.ops->err);
+			pr_err("%s[%d]: host address space update failed: %d\n",
+			       current->comm, current->pid, stop.code);
+			do_group_exit(SIGKILL);
+		case GUEST_CORRUPT:
+			pr_err("%s[%d]: garbage in its stub's hand-off page: killed\n",
+			       current->comm, current->pid);
 			do_group_exit(SIGKILL);
 		}
 	}

@@ -168,6 +168,18 @@ int host_flush(struct mm_struct *mm)
 	return 0;
 }
 
+/* The fake host applies every op at once: nothing to hold. */
+void host_put_page(struct mm_struct *mm, struct page *page)
+{
+	(void)mm;
+	put_page(page);
+}
+
+void host_release(struct mm_struct *mm)
+{
+	(void)mm;
+}
+
 int host_mm_init(struct mm_struct *mm)
 {
 	static int next_pid = 1000;

@@ -5,11 +5,14 @@
  */
 #include <check.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
 #include <unistd.h>
 #include <sys/wait.h>
+#include <elf.h>
+#include <fcntl.h>
 
 #include <glass/layout.h>
 #include <glass/os.h>
@@ -21,7 +24,7 @@
 #define DATA_OFF (65 * PAGE_SIZE)
 
 static int pid;
-static struct stub_data *ops;
+static struct stub_batch *ops;
 
 static void add_op(int type, unsigned long addr, unsigned long len, int prot,
 		   unsigned long off)
@@ -58,7 +61,7 @@ static void setup(void)
 	memset((char *)PHYSMEM_BASE + DATA_OFF, 0, PAGE_SIZE);
 	pid = os_stub_spawn(0);
 	ck_assert_int_gt(pid, 0);
-	ops = (struct stub_data *)PHYSMEM_BASE;
+	ops = (struct stub_batch *)PHYSMEM_BASE;
 }
 
 static void teardown(void)
@@ -134,7 +137,7 @@ START_TEST(failed_op_reports_error)
 {
 	add_op(STUB_MMAP, CODE_ADDR + 1, PAGE_SIZE, 1, CODE_OFF);   /* misaligned */
 	ck_assert_int_eq(os_stub_flush(pid), -22);
-	ck_assert_uint_eq(ops->err_op, 0);
+	ck_assert_uint_eq(ops->nr_ops, 0);
 }
 END_TEST
 
@@ -219,6 +222,113 @@ START_TEST(stopped_stub_resumes)
 }
 END_TEST
 
+extern const char stub_image[];
+
+/* The stub's loaded text: its one PT_LOAD segment. */
+static const unsigned char *stub_text(unsigned long *len)
+{
+	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)stub_image;
+	const Elf64_Phdr *ph = (const Elf64_Phdr *)(stub_image + eh->e_phoff);
+
+	for (int i = 0; i < eh->e_phnum; i++, ph++) {
+		if (ph->p_type == PT_LOAD) {
+			ck_assert_uint_eq(ph->p_vaddr, STUB_CODE);
+			*len = ph->p_filesz;
+			return (const unsigned char *)stub_image + ph->p_offset;
+		}
+	}
+	ck_abort_msg("no PT_LOAD in the stub");
+	return NULL;
+}
+
+/*
+ * Guest code that jumps to each `syscall` instruction of the stub with the
+ * registers of a host openat(O_CREAT) or of an mmap of physmem (fd 3):
+ * each is trapped as a guest syscall (not run on the host), and the file
+ * does not appear. (Before the hardening the stub's filter let every
+ * syscall from its text through.)
+ */
+START_TEST(stub_syscalls_trap_for_the_guest)
+{
+	char path[64];
+	unsigned long len;
+	const unsigned char *text = stub_text(&len);
+	int tried = 0;
+
+	snprintf(path, sizeof(path), "/tmp/glass-stub-escape-%d", getpid());
+	unlink(path);
+	strcpy((char *)PHYSMEM_BASE + DATA_OFF, path);
+	add_op(STUB_MMAP, DATA_ADDR, PAGE_SIZE, 1, DATA_OFF);
+	ck_assert_int_eq(os_stub_flush(pid), 0);
+	for (unsigned long o = 0; o + 1 < len; o++) {
+		struct pt_regs r = start_regs();
+		struct guest_stop stop;
+
+		if (text[o] != 0x0f || text[o + 1] != 0x05)
+			continue;
+		tried++;
+		r.ip = STUB_CODE + o;
+		r.ax = 257;                             /* openat */
+		r.di = (unsigned long)AT_FDCWD;
+		r.si = DATA_ADDR;
+		r.dx = O_CREAT | O_WRONLY;
+		r.r10 = 0644;
+		ck_assert_int_eq(os_guest_run(pid, &r, &stop), 0);
+		ck_assert_int_eq(stop.kind, GUEST_SYSCALL);
+		ck_assert_uint_eq(r.orig_ax, 257);
+		ck_assert_int_ne(access(path, F_OK), 0);
+
+		r = start_regs();
+		r.ip = STUB_CODE + o;
+		r.ax = 9;                               /* mmap of physmem */
+		r.di = 0x10000000;
+		r.si = PAGE_SIZE;
+		r.dx = 3;
+		r.r10 = 0x11;
+		r.r8 = 3;
+		ck_assert_int_eq(os_guest_run(pid, &r, &stop), 0);
+		ck_assert_int_eq(stop.kind, GUEST_SYSCALL);
+		ck_assert_uint_eq(r.orig_ax, 9);
+	}
+	ck_assert_int_ge(tried, 5);     /* entry, restorer, mapper, handler */
+}
+END_TEST
+
+/* A guest that forges a stop with garbage in the hand-off page (here: a
+ * signal number the stub never reports) gets GUEST_CORRUPT, not a crash. */
+START_TEST(forged_stop_is_corrupt)
+{
+	unsigned long len, wake = 0;
+	const unsigned char *text = stub_text(&len);
+	struct pt_regs r = start_regs();
+	struct guest_stop stop;
+	/* movl $1234, signo; movl $1, state; mov $202, %eax; jmp *%rbx */
+	unsigned char code[64], *c = code;
+	u64 state = STUB_DATA + STUB_HANDOFF_OFF;
+	u64 signo = state + __builtin_offsetof(struct stub_data, signo);
+
+	for (unsigned long o = 0; o + 1 < len && !wake; o++)
+		if (text[o] == 0x0f && text[o + 1] == 0x05)
+			wake = STUB_CODE + o;
+	*c++ = 0x48; *c++ = 0xb8; memcpy(c, &signo, 8); c += 8;       /* movabs signo, %rax */
+	*c++ = 0xc7; *c++ = 0x00; *c++ = 0xd2; *c++ = 0x04; *c++ = 0; *c++ = 0; /* movl $1234, (%rax) */
+	*c++ = 0x48; *c++ = 0xb8; memcpy(c, &state, 8); c += 8;       /* movabs state, %rax */
+	*c++ = 0xc7; *c++ = 0x00; *c++ = 1; *c++ = 0; *c++ = 0; *c++ = 0;  /* movl $1, (%rax) */
+	*c++ = 0x48; *c++ = 0x89; *c++ = 0xc7;                         /* mov %rax, %rdi */
+	*c++ = 0xb8; *c++ = 202; *c++ = 0; *c++ = 0; *c++ = 0;         /* mov $202, %eax */
+	*c++ = 0xff; *c++ = 0xe3;                                      /* jmp *%rbx */
+	memcpy((char *)PHYSMEM_BASE + CODE_OFF, code, c - code);
+	add_op(STUB_MMAP, CODE_ADDR, PAGE_SIZE, 5, CODE_OFF);
+	ck_assert_int_eq(os_stub_flush(pid), 0);
+	r.bx = wake;
+	r.si = 10;              /* FUTEX_WAKE_BITSET, bitset 1: the kernel */
+	r.dx = 1;
+	r.r9 = 1;
+	ck_assert_int_eq(os_guest_run(pid, &r, &stop), -EIO);
+	ck_assert_int_eq(stop.kind, GUEST_CORRUPT);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("stub");
@@ -234,6 +344,8 @@ int main(void)
 	tcase_add_test(tc, stub_has_nothing_but_itself);
 	tcase_add_test(tc, killed_stub_is_gone);
 	tcase_add_test(tc, stopped_stub_resumes);
+	tcase_add_test(tc, stub_syscalls_trap_for_the_guest);
+	tcase_add_test(tc, forged_stop_is_corrupt);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	/* One process for all tests: physmem is set up once, and the stubs

@@ -91,25 +91,41 @@ int host_mm_init(struct mm_struct *mm)
 	mm->host.data = data;
 	mm->host.ops = page_address(data);
 	mm->host.regs_owner = NULL;
+	mm->host.held = NULL;
+	mm->host.nr_held = 0;
 	start_spare();
 	return 0;
 }
 
+/* Ends the host process first and waits for it: only then are its data
+ * pages and held frames free for others (the caller frees the rest). */
 void host_mm_destroy(struct mm_struct *mm)
 {
 	if (mm->host.pid > 0)
 		os_stub_kill(mm->host.pid);
+	mm->host.pid = 0;
+	mm->host.ops = NULL;
+	host_release(mm);
+	if (mm->host.held)
+		free_pages(mm->host.held, 0);
+	mm->host.held = NULL;
 	if (mm->host.data)
 		__free_pages(mm->host.data, 4);
-	mm->host.pid = 0;
 	mm->host.data = NULL;
-	mm->host.ops = NULL;
+}
+
+void host_release(struct mm_struct *mm)
+{
+	struct host_mm *h = &mm->host;
+
+	while (h->nr_held)
+		put_page(h->held[--h->nr_held]);
 }
 
 /*
- * The "TLB flush" before the guest runs: the stub applies the queued ops
- * itself in the hand-off that runs the guest (os_guest_run), so this only
- * counts the batch; a failure comes back as GUEST_MM_FAILED.
+ * The "TLB flush" before the guest runs: the stub's mapper applies the
+ * queued ops in the hand-off that runs the guest (os_guest_run), so this
+ * only counts the batch; a failure comes back as GUEST_MM_FAILED.
  */
 int host_flush(struct mm_struct *mm)
 {
@@ -118,22 +134,53 @@ int host_flush(struct mm_struct *mm)
 	return 0;
 }
 
-/* The queue is full: the stub applies it now, one round trip. */
+/* The queue (or the held list) is full: the stub applies it now, one
+ * round trip; what it held is free once it is confirmed. A failed batch
+ * leaves the host process in an unknown state: it is killed (the task
+ * then dies of GUEST_GONE) before anything it held is let go. */
 static void host_flush_now(struct mm_struct *mm)
 {
-	int err = os_stub_flush(mm->host.pid);
+	/* pid 0: killed after an earlier failure, nothing left to apply. */
+	int err = mm->host.pid > 0 ? os_stub_flush(mm->host.pid) : 0;
 
 	host_flushes++;
-	if (err)
-		pr_err("host_flush: op %llu failed: %d\n",
-		       (unsigned long long)mm->host.ops->err_op, err);
 	mm->host.ops->nr_ops = 0;
+	if (err) {
+		pr_err("host_flush: batch failed: %d\n", err);
+		os_stub_kill(mm->host.pid);
+		mm->host.pid = 0;
+	}
+	host_release(mm);
+}
+
+#define HELD_MAX (PAGE_SIZE / sizeof(struct page *))
+
+void host_put_page(struct mm_struct *mm, struct page *page)
+{
+	struct host_mm *h = &mm->host;
+
+	/* No host process, or nothing queued that it has not applied. */
+	if (!h->ops || !h->ops->nr_ops) {
+		put_page(page);
+		return;
+	}
+	if (!h->held) {
+		h->held = (struct page **)get_free_pages(GFP_NOWARN, 0);
+		if (!h->held) {
+			host_flush_now(mm);
+			put_page(page);
+			return;
+		}
+	}
+	if (h->nr_held == HELD_MAX)
+		host_flush_now(mm);
+	h->held[h->nr_held++] = page;
 }
 
 static void queue(struct mm_struct *mm, u32 type, unsigned long addr,
 		  unsigned long len, int prot, unsigned long off)
 {
-	struct stub_data *d = mm->host.ops;
+	struct stub_batch *d = mm->host.ops;
 	struct stub_op *last;
 
 	if (!d)

@@ -131,8 +131,10 @@ struct vm_area_struct {
 struct host_mm {
 	int pid;                         /* host pid of the stub, 0 if none */
 	struct page *data;               /* STUB_DATA_PAGES frames */
-	struct stub_data *ops;           /* = page_address(data) */
+	struct stub_batch *ops;          /* = page_address(data) */
 	struct task_struct *regs_owner;  /* whose registers the host holds */
+	struct page **held;              /* frames whose unmap is queued, */
+	unsigned int nr_held;            /* kept until the host confirms it */
 };
 
 struct mm_struct {
@@ -190,6 +192,12 @@ void host_queue_protect(struct mm_struct *mm, unsigned long addr,
 			unsigned long len, int prot);
 /* Apply queued changes to the host process (the "TLB flush"). */
 int host_flush(struct mm_struct *mm);
+/* Drop a PTE's reference to page once its host unmap or replacement is
+ * queued: the frame is kept until the host process confirms the batch
+ * (Linux's mmu_gather), so it is never reused while the stub maps it. */
+void host_put_page(struct mm_struct *mm, struct page *page);
+/* The batch queued before the last run is confirmed: drop what it held. */
+void host_release(struct mm_struct *mm);
 int host_mm_boot(void);
 int host_mm_init(struct mm_struct *mm);
 void host_mm_destroy(struct mm_struct *mm);

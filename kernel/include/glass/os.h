@@ -171,44 +171,58 @@ struct stub_op {
 
 /*
  * The stub data area: STUB_DATA_PAGES physmem pages mapped at STUB_DATA in
- * the stub and read and written directly by the kernel. The header is the
- * hand-off between the CPU thread and the stub's signal handler (see
- * kernel/os/guest.c): `state` is a futex word (shared, not private), the
- * side that does not own the area sleeps on it. Then the op queue, then
- * the stub's stacks at the top (its start-up stack and, above it, the
- * sigaltstack its handler runs on, which holds the guest's signal frame,
- * FP/XSAVE image included, while the guest is stopped).
+ * the stub, read and written directly by the kernel. Guest code runs in
+ * that process, so it can jump into any stub code and write any page the
+ * stub can write; the layout follows from that:
+ *
+ *   [0, STUB_BATCH_SIZE)   struct stub_batch: the map/unmap/protect ops.
+ *                          Read-only in the stub, written by the kernel
+ *                          only; applied by the stub's mapper thread.
+ *   STUB_HANDOFF_OFF       struct stub_data: the hand-off with the guest
+ *                          thread's signal handler (guest-writable: the
+ *                          kernel validates everything it reads here).
+ *   then                   the start-up stack, and the sigaltstack (the
+ *                          guest's signal frame, XSAVE image included,
+ *                          while the guest is stopped; guest-writable).
  */
-enum stub_state { STUB_BUSY, STUB_STOPPED };    /* STUB_BUSY: the stub's turn */
-/* Or'ed into state by the side that sleeps on it: the other side, when it
- * changes state, then owes it a FUTEX_WAKE (and only then). */
-#define STUB_WAITING 0x100u
+struct stub_batch {
+	u32 seq;        /* futex word: the kernel bumps it to post a batch */
+	u32 run;        /* 1: then hand the guest thread its turn (STUB_BUSY) */
+	u64 nr_ops;
+	struct stub_op ops[];
+};
+#define STUB_BATCH_PAGES 10
+#define STUB_HANDOFF_OFF (STUB_BATCH_PAGES * 4096UL)
+#define STUB_MAX_OPS \
+	((STUB_HANDOFF_OFF - sizeof(struct stub_batch)) / sizeof(struct stub_op))
+/* The mapper's confirmation pipe in the stub: one byte per batch, 0 or
+ * the failing op's errno. Only the mapper thread may write it. */
+#define STUB_ACK_FD 4
+
+/* Whose turn it is (futex word `state`): the guest thread's, the kernel's,
+ * or the mapper's (a posted batch that ends in STUB_BUSY, or in
+ * STUB_STOPPED if it failed). */
+enum stub_state { STUB_BUSY, STUB_STOPPED, STUB_MAPPING };
+/* Or'ed into state by a side that sleeps on it (the kernel: STUB_KWAIT,
+ * futex bitset 1; the guest thread: STUB_GWAIT, bitset 2): who changes
+ * state owes that side a FUTEX_WAKE_BITSET. */
+#define STUB_KWAIT 0x100u
+#define STUB_GWAIT 0x200u
 #define STUB_STATE(x) ((x) & 0xffu)
-enum stub_cmd { STUB_CMD_RUN, STUB_CMD_FLUSH };
 struct stub_data {
-	u32 state;      /* enum stub_state, the futex word */
-	u32 cmd;        /* enum stub_cmd, set by the kernel before a hand-off */
-	s32 result;     /* after a hand-off: 0, or the failing op's -errno */
+	u32 state;      /* enum stub_state | wait bits, the futex word */
+	s32 mapper_tid; /* start-up: the mapper thread's host tid */
 	s32 signo;      /* the stop: host signal number (SIGSYS: a syscall) */
 	s32 code;       /* its si_code */
-	s32 pad0;
 	u64 addr;       /* si_addr */
 	u64 trapno, error_code;
-	u64 ucontext;   /* stub address of the stop's ucontext */
 	u64 fpstate;    /* stub address of its XSAVE image */
 	u64 fs_base, gs_base;   /* what the stub last set (arch_prctl) */
 	struct pt_regs regs;
-	u64 nr_ops;
-	s64 err;        /* first failing op's -errno, 0 if all succeeded */
-	u64 err_op;     /* index of the failing op */
-	u64 pad;
-	struct stub_op ops[];
 };
 #define STUB_STACK_SIZE 4096            /* start-up stack */
 #define STUB_SIGSTACK_SIZE (16UL << 10) /* signal frame incl. XSAVE image */
-#define STUB_MAX_OPS \
-	((STUB_DATA_PAGES * 4096UL - STUB_STACK_SIZE - STUB_SIGSTACK_SIZE - \
-	  sizeof(struct stub_data)) / sizeof(struct stub_op))
+#define STUB_SIGSTACK_OFF (STUB_DATA_PAGES * 4096UL - STUB_SIGSTACK_SIZE)
 
 /* Start a stub process whose data area is physmem [data_off, +DATA_PAGES)
  * (zeroed by the caller). Returns its host pid or -errno. */
@@ -217,9 +231,13 @@ int os_stub_spawn(unsigned long data_off);
  * then, when the stub is needed, wait until it is ready. */
 int os_stub_start(unsigned long data_off);
 int os_stub_init(int pid, unsigned long data_off);
-/* Apply the batch in the stub's data area now; returns the stub_data err.
- * (os_guest_run applies a pending batch itself before the guest runs.) */
+/* Apply the batch in the stub's data area now (the guest stays stopped);
+ * 0 or the failing op's -errno. os_guest_run applies a pending batch
+ * itself before the guest runs. Either returns only once the mapper has
+ * confirmed the batch: whatever it unmapped is unmapped. */
 int os_stub_flush(int pid);
+/* Kill the stub and wait until its threads are gone: afterwards no frame
+ * it mapped is reachable through it. */
 void os_stub_kill(int pid);
 
 enum guest_stop_kind {
@@ -228,6 +246,7 @@ enum guest_stop_kind {
 	GUEST_TICK,     /* its CPU time slice ran out */
 	GUEST_GONE,     /* the host process died under us */
 	GUEST_MM_FAILED,        /* the pending batch failed: nothing ran */
+	GUEST_CORRUPT,  /* the guest wrote garbage into its hand-off page */
 };
 struct guest_stop {
 	enum guest_stop_kind kind;

@@ -1,18 +1,27 @@
 /*
  * The address-space stub: the only code in a guest's host process besides
- * the guest. No libc. glass execs it with the physmem memfd as fd 3 and the
- * physmem offset of its data area (hex) as argv[1]. It sets itself up,
- * then lives in its signal handler:
+ * the guest. No libc. glass execs it with the physmem memfd as fd 3, the
+ * write end of its confirmation pipe as fd 4 (STUB_ACK_FD) and the physmem
+ * offset of its data area (hex) as argv[1]. Two threads live here:
  *
- *   - a seccomp filter lets through only syscalls made from the stub's own
- *     code; a guest syscall raises SIGSYS (SECCOMP_RET_TRAP) instead;
- *   - SIGSYS, the fault signals and SIGVTALRM (the 10 ms virtual-time tick)
- *     run stub_handler on a sigaltstack in the data area: it copies the
- *     guest's registers and the stop's reason into the data area's header,
- *     hands the area to the kernel (futex word `state`) and sleeps until the
- *     kernel hands it back; then it applies the queued map/unmap/protect
- *     ops, writes the kernel's registers into the signal frame and returns
- *     into the guest through rt_sigreturn.
+ *   - the guest thread runs the guest under a seccomp filter that traps
+ *     every syscall (SIGSYS, SECCOMP_RET_TRAP) except the few its signal
+ *     handler needs, with their arguments checked: futex on its own
+ *     hand-off word, rt_sigreturn, arch_prctl(ARCH_SET_FS/GS). SIGSYS, the
+ *     fault signals and SIGVTALRM (the 10 ms virtual-time tick) run
+ *     stub_handler on a sigaltstack in the data area: it copies the
+ *     guest's registers and the stop's reason into the hand-off page,
+ *     hands it to the kernel (futex word `state`) and sleeps until the
+ *     kernel hands it back, then returns into the guest;
+ *   - the mapper thread applies the kernel's map/unmap/protect batches.
+ *     Guest code can jump to any byte here with any registers and write
+ *     every writable page, so the mapper is a register-only loop (no
+ *     stack, nothing loaded from a writable page) reading the batch from
+ *     pages mapped read-only, under its own filter (mmap of fd 3 only,
+ *     below TASK_SIZE; munmap, mprotect below TASK_SIZE; futex on the two
+ *     words; write of one byte to STUB_ACK_FD). Each batch ends with one
+ *     byte on the pipe — the kernel's unforgeable confirmation — and, when
+ *     the kernel asked for it, the guest thread's turn.
  *
  * The guest's FP/XSAVE state stays in the signal frame in the data area
  * while it is stopped; the kernel reads and writes it there (lazily).
@@ -41,8 +50,26 @@
 #define SA_RESTORER 0x04000000
 #define SA_NODEFER 0x40000000
 
+/* CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD |
+ * CLONE_SYSVSEM: the mapper is a thread of this process. */
+#define MAPPER_CLONE_FLAGS 0x00050f00
+
+#define BATCH_ADDR STUB_DATA
+#define STATE_ADDR (STUB_DATA + STUB_HANDOFF_OFF)
+
 extern char __stub_end[] __attribute__((visibility("hidden")));
 
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+/*
+ * Entry, the signal restorer, and the mapper's loop. The mapper runs with
+ * no stack (rsp = 0): its state is in registers, it reads only the batch
+ * pages (read-only here) and its own code and rodata.
+ *   r12d  the last batch seq it applied    r13  the op it is at
+ *   r14   ops left                          r15  0 or the failing -errno
+ *   rbx   the batch                         rbp  batch->run, read once
+ */
 __asm__(".section .text.entry, \"ax\"\n"
 	".globl stub_start\n"
 	"stub_start:\n\t"
@@ -55,9 +82,232 @@ __asm__(".section .text.entry, \"ax\"\n"
 	"mov $15, %eax\n\t"
 	"syscall\n\t"
 	"ud2\n"
+
+	/* long mapper_clone(void): the parent gets the tid; the child
+	 * goes to mapper_start. */
+	".globl mapper_clone\n"
+	"mapper_clone:\n\t"
+	"mov $" STR(MAPPER_CLONE_FLAGS) ", %edi\n\t"
+	"xor %esi, %esi\n\t"
+	"xor %edx, %edx\n\t"
+	"xor %r10d, %r10d\n\t"
+	"xor %r8d, %r8d\n\t"
+	"mov $" STR(__NR_clone) ", %eax\n\t"
+	"syscall\n\t"
+	"test %rax, %rax\n\t"
+	"jz mapper_start\n\t"
+	"ret\n"
+
+	"mapper_start:\n\t"
+	"xor %esp, %esp\n\t"
+	"mov $" STR(__NR_seccomp) ", %eax\n\t"
+	"mov $1, %edi\n\t"                      /* SECCOMP_SET_MODE_FILTER */
+	"xor %esi, %esi\n\t"
+	"lea mapper_prog(%rip), %rdx\n\t"
+	"syscall\n\t"
+	"test %rax, %rax\n\t"
+	"jnz mapper_die\n\t"
+	/* Batches are posted only after the first stop: note the seq now. */
+	"movabs $" STR(BATCH_ADDR) ", %rbx\n\t"
+	"mov (%rbx), %r12d\n\t"
+	/* Tell the guest thread it may go on: state STUB_BUSY becomes
+	 * STUB_MAPPING (the kernel's wait bit kept), then wake it. */
+	"movabs $" STR(STATE_ADDR) ", %rdi\n\t"
+	"lock orl $" "2" ", (%rdi)\n\t"
+	"mov $" STR(FUTEX_WAKE_BITSET) ", %esi\n\t"
+	"mov $1, %edx\n\t"
+	"xor %r10d, %r10d\n\t"
+	"xor %r8d, %r8d\n\t"
+	"mov $2, %r9d\n\t"
+	"mov $" STR(__NR_futex) ", %eax\n\t"
+	"syscall\n"
+
+	"mapper_wait:\n\t"
+	"mov (%rbx), %eax\n\t"
+	"cmp %eax, %r12d\n\t"
+	"jne mapper_batch\n\t"
+	"mov %rbx, %rdi\n\t"
+	"mov $" STR(FUTEX_WAIT) ", %esi\n\t"
+	"mov %r12d, %edx\n\t"
+	"xor %r10d, %r10d\n\t"
+	"mov $" STR(__NR_futex) ", %eax\n\t"
+	"syscall\n\t"
+	"jmp mapper_wait\n"
+
+	"mapper_batch:\n\t"
+	"mov %eax, %r12d\n\t"
+	"mov 4(%rbx), %ebp\n\t"                 /* run */
+	"mov 8(%rbx), %r14\n\t"                 /* nr_ops */
+	"lea 16(%rbx), %r13\n\t"                /* ops */
+	"xor %r15d, %r15d\n"
+	"mapper_op:\n\t"
+	"test %r14, %r14\n\t"
+	"jz mapper_ack\n\t"
+	"mov 8(%r13), %rdi\n\t"                 /* addr */
+	"mov 16(%r13), %rsi\n\t"                /* len */
+	"mov 4(%r13), %edx\n\t"                 /* prot */
+	"mov (%r13), %eax\n\t"                  /* type */
+	"cmp $" "1" ", %eax\n\t"
+	"je mapper_mmap\n\t"
+	"cmp $" "2" ", %eax\n\t"
+	"je mapper_munmap\n\t"
+	"cmp $" "3" ", %eax\n\t"
+	"je mapper_mprotect\n\t"
+	"mov $-22, %rax\n\t"                    /* -EINVAL */
+	"jmp mapper_fail\n"
+	"mapper_mmap:\n\t"
+	"mov $" STR(MAP_SHARED | MAP_FIXED) ", %r10d\n\t"
+	"mov $" STR(PHYSMEM_FD) ", %r8d\n\t"
+	"mov 24(%r13), %r9\n\t"                 /* off */
+	"mov $" STR(__NR_mmap) ", %eax\n\t"
+	"syscall\n\t"
+	"cmp 8(%r13), %rax\n\t"
+	"je mapper_next\n\t"
+	"jmp mapper_fail\n"
+	"mapper_munmap:\n\t"
+	"mov $" STR(__NR_munmap) ", %eax\n\t"
+	"syscall\n\t"
+	"test %rax, %rax\n\t"
+	"jz mapper_next\n\t"
+	"jmp mapper_fail\n"
+	"mapper_mprotect:\n\t"
+	"mov $" STR(__NR_mprotect) ", %eax\n\t"
+	"syscall\n\t"
+	"test %rax, %rax\n\t"
+	"jz mapper_next\n"
+	"mapper_fail:\n\t"
+	"mov %rax, %r15\n\t"
+	"jmp mapper_ack\n"
+	"mapper_next:\n\t"
+	"add $32, %r13\n\t"
+	"dec %r14\n\t"
+	"jmp mapper_op\n"
+
+	/* One byte on the pipe: ack_bytes[errno], 255 for anything larger. */
+	"mapper_ack:\n\t"
+	"mov %r15, %rax\n\t"
+	"neg %rax\n\t"
+	"cmp $255, %rax\n\t"
+	"jbe 1f\n\t"
+	"mov $255, %eax\n"
+	"1:\n\t"
+	"lea ack_bytes(%rip), %rsi\n\t"
+	"add %rax, %rsi\n\t"
+	"mov $" STR(STUB_ACK_FD) ", %edi\n\t"
+	"mov $1, %edx\n\t"
+	"mov $" STR(__NR_write) ", %eax\n\t"
+	"syscall\n\t"
+	"test %ebp, %ebp\n\t"
+	"jz mapper_wait\n\t"
+	/* The guest thread's turn (STUB_BUSY, and the kernel may sleep:
+	 * STUB_KWAIT), or after a failure the kernel's (STUB_STOPPED). */
+	"movabs $" STR(STATE_ADDR) ", %rdi\n\t"
+	"mov $" STR(STUB_KWAIT) ", %eax\n\t"    /* BUSY | KWAIT */
+	"mov $2, %r9d\n\t"                      /* wake the guest thread */
+	"test %r15, %r15\n\t"
+	"jz 2f\n\t"
+	"mov $1, %eax\n\t"                      /* STUB_STOPPED */
+	"mov $1, %r9d\n"                        /* wake the kernel */
+	"2:\n\t"
+	"xchg %eax, (%rdi)\n\t"
+	"mov $" STR(FUTEX_WAKE_BITSET) ", %esi\n\t"
+	"mov $0x7fffffff, %edx\n\t"
+	"xor %r10d, %r10d\n\t"
+	"xor %r8d, %r8d\n\t"
+	"mov $" STR(__NR_futex) ", %eax\n\t"
+	"syscall\n\t"
+	"jmp mapper_wait\n"
+	"mapper_die:\n\t"
+	"ud2\n"
 	".text\n");
 
 void stub_restorer(void) __attribute__((visibility("hidden")));
+long mapper_clone(void) __attribute__((visibility("hidden")));
+
+_Static_assert(STUB_BUSY == 0 && STUB_STOPPED == 1 && STUB_MAPPING == 2 &&
+	       STUB_MMAP == 1 && STUB_MUNMAP == 2 && STUB_MPROTECT == 3,
+	       "the mapper's constants");
+_Static_assert(__builtin_offsetof(struct stub_batch, ops) == 16 &&
+	       sizeof(struct stub_op) == 32 &&
+	       __builtin_offsetof(struct stub_op, addr) == 8 &&
+	       __builtin_offsetof(struct stub_op, off) == 24,
+	       "the mapper's offsets");
+
+/* The mapper's confirmation bytes: ack_bytes[e] == e. */
+#define B4(n) n, n + 1, n + 2, n + 3
+#define B16(n) B4(n), B4(n + 4), B4(n + 8), B4(n + 12)
+#define B64(n) B16(n), B16(n + 16), B16(n + 32), B16(n + 48)
+const unsigned char ack_bytes[256] __attribute__((used)) = {
+	B64(0), B64(64), B64(128), B64(192)
+};
+
+/*
+ * seccomp filters, classic BPF on struct seccomp_data (nr, arch, ip, six
+ * 64-bit args). Every argument check compares both 32-bit halves. The
+ * check macros fall through to the next instruction (a RET) on failure.
+ */
+#define BPF_LD_W_ABS 0x20
+#define BPF_JEQ_K 0x15
+#define BPF_JGE_K 0x35
+#define BPF_JSET_K 0x45
+#define BPF_RET_K 0x06
+#define RET_KILL 0x80000000u            /* SECCOMP_RET_KILL_PROCESS */
+#define RET_TRAP 0x00030000u
+#define RET_ALLOW 0x7fff0000u
+#define OFF_NR 0
+#define OFF_ARCH 4
+#define OFF_IP 8
+#define ARG_LO(i) (16 + 8 * (i))
+#define ARG_HI(i) (20 + 8 * (i))
+struct sock_filter { u16 code; u8 jt, jf; u32 k; };
+struct sock_fprog { u16 len; const struct sock_filter *filter; };
+
+#define LD(off) { BPF_LD_W_ABS, 0, 0, (off) }
+#define RET(k) { BPF_RET_K, 0, 0, (k) }
+#define IF_NE(k) { BPF_JEQ_K, 1, 0, (u32)(k) }          /* then: next insn */
+#define IF_GE(k) { BPF_JGE_K, 0, 1, (u32)(k) }
+#define IF_SET(k) { BPF_JSET_K, 0, 1, (u32)(k) }
+#define SKIP_UNLESS(k, n) { BPF_JEQ_K, 0, (n), (u32)(k) }  /* nr dispatch */
+/* 6 instructions: arg i == k (64-bit), else fail. */
+#define ARG_EQ(i, k, fail) LD(ARG_LO(i)), IF_NE((u64)(k)), RET(fail), \
+	LD(ARG_HI(i)), IF_NE((u64)(k) >> 32), RET(fail)
+/* 6: prot (arg 2) has only PROT_READ|WRITE|EXEC. */
+#define PROT_OK LD(ARG_LO(2)), IF_SET(~7u), RET(RET_KILL), \
+	LD(ARG_HI(2)), IF_NE(0), RET(RET_KILL)
+/* 7: addr (arg 0) below TASK_SIZE, len (arg 1) below 4 GiB: the range
+ * ends below the stub. */
+#define RANGE_OK LD(ARG_HI(0)), IF_GE(TASK_SIZE >> 32), RET(RET_KILL), \
+	LD(ARG_HI(1)), IF_NE(0), RET(RET_KILL), RET(RET_ALLOW)
+/* 7: arg 1 (a futex op) is a or b. */
+#define OP_IS(a, b, fail) LD(ARG_HI(1)), IF_NE(0), RET(fail), \
+	LD(ARG_LO(1)), { BPF_JEQ_K, 2, 0, (a) }, IF_NE(b), RET(fail)
+
+_Static_assert((TASK_SIZE & 0xffffffffUL) == 0 && (STUB_DATA >> 32) == (STATE_ADDR >> 32),
+	       "the filters compare address halves");
+
+/* The mapper: exactly what applying a batch and confirming it needs. */
+static const struct sock_filter mapper_filter[] = {
+	LD(OFF_ARCH), IF_NE(0xc000003e), RET(RET_KILL),         /* x86_64 */
+	LD(OFF_NR),
+	SKIP_UNLESS(__NR_mmap, 25),
+	ARG_EQ(4, PHYSMEM_FD, RET_KILL), ARG_EQ(3, 0x11, RET_KILL),
+	PROT_OK, RANGE_OK,
+	SKIP_UNLESS(__NR_munmap, 7),
+	RANGE_OK,
+	SKIP_UNLESS(__NR_mprotect, 13),
+	PROT_OK, RANGE_OK,
+	SKIP_UNLESS(__NR_futex, 15),
+	OP_IS(FUTEX_WAIT, FUTEX_WAKE_BITSET, RET_KILL),
+	LD(ARG_HI(0)), IF_NE(STUB_DATA >> 32), RET(RET_KILL),
+	LD(ARG_LO(0)), { BPF_JEQ_K, 2, 0, (u32)BATCH_ADDR }, IF_NE((u32)STATE_ADDR),
+	RET(RET_KILL), RET(RET_ALLOW),
+	SKIP_UNLESS(__NR_write, 13),
+	ARG_EQ(0, STUB_ACK_FD, RET_KILL), ARG_EQ(2, 1, RET_KILL), RET(RET_ALLOW),
+	RET(RET_KILL),
+};
+const struct sock_fprog mapper_prog __attribute__((used)) = {
+	sizeof(mapper_filter) / sizeof(mapper_filter[0]), mapper_filter,
+};
 
 static inline long sys6(long nr, long a, long b, long c, long d, long e, long f)
 {
@@ -104,64 +354,33 @@ struct siginfo {
 	};
 };
 
-static struct stub_data *const data = (struct stub_data *)STUB_DATA;
+static struct stub_data *const data = (struct stub_data *)STATE_ADDR;
 
-/* Hand the data area to the kernel and sleep until it hands it back. */
+static long futex_bitset(u32 *word, int op, u32 val, u32 bitset)
+{
+	return sys6(__NR_futex, (long)word, op, val, 0, 0, bitset);
+}
+
+/* Hand the data area to the kernel and sleep until it (or the mapper,
+ * after a batch) hands it back. */
 static void stop_and_wait(void)
 {
 	u32 *state = &data->state;
 	u32 old = __atomic_exchange_n(state, STUB_STOPPED, __ATOMIC_ACQ_REL);
 
-	/* Wake all: a killed stub that slept on this (reused) page may still
-	 * be queued on it, and would swallow a wake of one. */
-	if (old & STUB_WAITING)
-		sys6(__NR_futex, (long)state, FUTEX_WAKE, 0x7fffffff, 0, 0, 0);
+	if (old & STUB_KWAIT)
+		futex_bitset(state, FUTEX_WAKE_BITSET, 0x7fffffff, 1);
 	for (;;) {
-		u32 cur = STUB_STOPPED;
+		u32 cur = __atomic_load_n(state, __ATOMIC_ACQUIRE);
 
-		if (__atomic_compare_exchange_n(state, &cur, STUB_STOPPED | STUB_WAITING,
-						false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-			cur = STUB_STOPPED | STUB_WAITING;
 		if (STUB_STATE(cur) == STUB_BUSY)
 			return;
-		sys6(__NR_futex, (long)state, FUTEX_WAIT, STUB_STOPPED | STUB_WAITING, 0, 0, 0);
+		if (!(cur & STUB_GWAIT) &&
+		    !__atomic_compare_exchange_n(state, &cur, cur | STUB_GWAIT, false,
+						 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+			continue;
+		futex_bitset(state, FUTEX_WAIT_BITSET, cur | STUB_GWAIT, 2);
 	}
-}
-
-/* Apply the queued ops; the first failure stops the batch. */
-static long run_batch(void)
-{
-	unsigned long n = data->nr_ops;
-
-	data->err = 0;
-	for (unsigned long i = 0; i < n; i++) {
-		struct stub_op *op = &data->ops[i];
-		long r;
-
-		switch (op->type) {
-		case STUB_MMAP:
-			r = sys6(__NR_mmap, op->addr, op->len, op->prot,
-				 MAP_SHARED | MAP_FIXED, PHYSMEM_FD, op->off);
-			if (r == (long)op->addr)
-				r = 0;
-			break;
-		case STUB_MUNMAP:
-			r = sys6(__NR_munmap, op->addr, op->len, 0, 0, 0, 0);
-			break;
-		case STUB_MPROTECT:
-			r = sys6(__NR_mprotect, op->addr, op->len, op->prot, 0, 0, 0);
-			break;
-		default:
-			r = -22;
-		}
-		if (r) {
-			data->err = r;
-			data->err_op = i;
-			break;
-		}
-	}
-	data->nr_ops = 0;
-	return data->err;
 }
 
 static void save_regs(const struct sigctx *mc)
@@ -201,9 +420,8 @@ static void load_regs(struct sigctx *mc)
 
 /*
  * Every stop of the guest lands here, on the sigaltstack, all signals
- * blocked: report it, wait for the kernel, apply its batch, resume the
- * guest with its registers. A batch that fails reports again at once
- * (result != 0) without running the guest.
+ * blocked: report it, wait for the kernel (any batch is the mapper's
+ * business), resume the guest with its registers.
  */
 void stub_handler(int sig, struct siginfo *si, struct ucontext *uc)
 	__attribute__((used));
@@ -215,48 +433,45 @@ void stub_handler(int sig, struct siginfo *si, struct ucontext *uc)
 	data->addr = si->addr;
 	data->trapno = uc->mc.trapno;
 	data->error_code = uc->mc.err;
-	data->ucontext = (u64)uc;
 	data->fpstate = uc->mc.fpstate;
 	if (sig == SIGSYS) {
 		data->regs.orig_ax = (u64)(s64)si->sys.syscall;
 		data->regs.ax = (u64)-38;       /* -ENOSYS, as the host leaves it */
 		data->addr = 0;
 	}
-	data->result = 0;
-	for (;;) {
-		stop_and_wait();
-		data->result = data->nr_ops ? (s32)run_batch() : 0;
-		if (data->cmd == STUB_CMD_RUN && !data->result)
-			break;
-	}
+	stop_and_wait();
 	load_regs(&uc->mc);
 }
 
-/* The seccomp filter: syscalls from the stub's code run, all others trap. */
-#define BPF_LD_W_ABS 0x20
-#define BPF_JEQ_K 0x15
-#define BPF_JGE_K 0x35
-#define BPF_RET_K 0x06
-struct sock_filter { u16 code; u8 jt, jf; u32 k; };
-struct sock_fprog { u16 len; const struct sock_filter *filter; };
-
-static long install_filter(void)
+/*
+ * The guest thread's filter: the hand-off's own syscalls, made from the
+ * stub's code with the arguments it uses, run; everything else traps into
+ * stub_handler as a guest syscall. Guest code that jumps into the stub can
+ * reach only these: sleeping on or waking its own hand-off word, its own
+ * sigreturn, its own fs/gs base — nothing outside its process.
+ */
+static long install_guest_filter(void)
 {
 	const struct sock_filter filter[] = {
-		{ BPF_LD_W_ABS, 0, 0, 4 },                      /* arch */
-		{ BPF_JEQ_K, 0, 5, 0xc000003e },                /* AUDIT_ARCH_X86_64 */
-		{ BPF_LD_W_ABS, 0, 0, 12 },                     /* ip, high half */
-		{ BPF_JEQ_K, 0, 3, STUB_CODE >> 32 },
-		{ BPF_LD_W_ABS, 0, 0, 8 },                      /* ip, low half */
-		{ BPF_JGE_K, 1, 0, (u32)((u64)__stub_end - STUB_CODE) },
-		{ BPF_RET_K, 0, 0, 0x7fff0000 },                /* SECCOMP_RET_ALLOW */
-		{ BPF_RET_K, 0, 0, 0x00030000 },                /* SECCOMP_RET_TRAP */
+		LD(OFF_ARCH), IF_NE(0xc000003e), RET(RET_TRAP),
+		/* The stub's code: [STUB_CODE, __stub_end). */
+		LD(OFF_IP + 4), IF_NE(STUB_CODE >> 32), RET(RET_TRAP),
+		LD(OFF_IP), IF_GE((u64)__stub_end - STUB_CODE), RET(RET_TRAP),
+		LD(OFF_NR),
+		SKIP_UNLESS(__NR_rt_sigreturn, 1),
+		RET(RET_ALLOW),
+		SKIP_UNLESS(__NR_arch_prctl, 8),
+		LD(ARG_HI(0)), IF_NE(0), RET(RET_TRAP),
+		LD(ARG_LO(0)), { BPF_JEQ_K, 2, 0, 0x1001 }, IF_NE(0x1002), RET(RET_TRAP),
+		RET(RET_ALLOW),
+		SKIP_UNLESS(__NR_futex, 14),
+		OP_IS(FUTEX_WAIT_BITSET, FUTEX_WAKE_BITSET, RET_TRAP),
+		ARG_EQ(0, STATE_ADDR, RET_TRAP),
+		RET(RET_ALLOW),
+		RET(RET_TRAP),
 	};
 	struct sock_fprog prog = { sizeof(filter) / sizeof(filter[0]), filter };
-	long r = sys6(__NR_prctl, 38 /* PR_SET_NO_NEW_PRIVS */, 1, 0, 0, 0, 0);
 
-	if (r)
-		return r;
 	return sys6(__NR_seccomp, 1 /* SECCOMP_SET_MODE_FILTER */, 0, (long)&prog, 0, 0, 0);
 }
 
@@ -270,7 +485,32 @@ static long set_handler(int sig)
 	return sys6(__NR_rt_sigaction, sig, (long)&sa, 0, 8, 0, 0);
 }
 
-/* Runs on the start-up stack in the data area; ends in the first stop. */
+/* Start the mapper with every signal blocked (it inherits the mask) and
+ * wait until its filter is in place (it turns state from STUB_BUSY into
+ * STUB_MAPPING). Before any guest code exists. */
+static void start_mapper(void)
+{
+	u64 all = ~0UL;
+	long tid;
+
+	if (sys6(__NR_rt_sigprocmask, 2 /* SIG_SETMASK */, (long)&all, 0, 8, 0, 0))
+		stub_exit();
+	tid = mapper_clone();
+	if (tid <= 0)
+		stub_exit();
+	data->mapper_tid = (s32)tid;
+	for (;;) {
+		u32 cur = __atomic_load_n(&data->state, __ATOMIC_ACQUIRE);
+
+		if (STUB_STATE(cur) == STUB_MAPPING)
+			return;
+		futex_bitset(&data->state, FUTEX_WAIT_BITSET, cur, 2);
+	}
+}
+
+/* Runs on the start-up stack in the data area; ends in the first stop.
+ * Every host call other than the hand-off's is made here, before the
+ * filters. */
 static void __attribute__((noreturn, used)) stub_setup(void)
 {
 	static const int sigs[] = { SIGSYS, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP,
@@ -278,8 +518,7 @@ static void __attribute__((noreturn, used)) stub_setup(void)
 	/* A 10 ms virtual-time tick: a spinning guest stops with SIGVTALRM. */
 	static const long tick[4] = { 0, 10000, 0, 10000 };
 	struct { u64 sp; u32 flags, pad; u64 size; } ss = {
-		STUB_DATA + STUB_DATA_PAGES * PAGE_SIZE - STUB_SIGSTACK_SIZE, 0,
-		0, STUB_SIGSTACK_SIZE,
+		STUB_DATA + STUB_SIGSTACK_OFF, 0, 0, STUB_SIGSTACK_SIZE,
 	};
 	u64 mask = 0;
 
@@ -289,6 +528,9 @@ static void __attribute__((noreturn, used)) stub_setup(void)
 	sys6(__NR_munmap, (long)__stub_end, STUB_DATA - (u64)__stub_end, 0, 0, 0, 0);
 	sys6(__NR_munmap, STUB_DATA + STUB_DATA_PAGES * PAGE_SIZE,
 	     HOST_TOP - (STUB_DATA + STUB_DATA_PAGES * PAGE_SIZE), 0, 0, 0, 0);
+	if (sys6(__NR_prctl, 38 /* PR_SET_NO_NEW_PRIVS */, 1, 0, 0, 0, 0))
+		stub_exit();
+	start_mapper();
 	if (sys6(__NR_sigaltstack, (long)&ss, 0, 0, 0, 0, 0))
 		stub_exit();
 	for (unsigned i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
@@ -301,9 +543,9 @@ static void __attribute__((noreturn, used)) stub_setup(void)
 	mask = ~mask;
 	if (sys6(__NR_rt_sigprocmask, 2 /* SIG_SETMASK */, (long)&mask, 0, 8, 0, 0))
 		stub_exit();
-	if (install_filter())
-		stub_exit();
 	sys6(__NR_setitimer, 1 /* ITIMER_VIRTUAL */, (long)tick, 0, 0, 0, 0);
+	if (install_guest_filter())
+		stub_exit();
 	/* The first stop says "ready"; the kernel's first run replaces it. */
 	for (;;)
 		__asm__ volatile("int3" ::: "memory");
@@ -318,27 +560,31 @@ static unsigned long parse_hex(const char *s)
 	return v;
 }
 
-/* On the exec stack: die with glass, close what glass left open, map the
- * data area, move onto its start-up stack. */
+/* On the exec stack: die with glass, close every fd but physmem and the
+ * confirmation pipe, map the data area (the batch read-only), move onto
+ * its start-up stack. */
 void stub_main(u64 *sp) __attribute__((used, noreturn));
 void stub_main(u64 *sp)
 {
 	const char *arg = sp[0] >= 2 ? (const char *)sp[2] : 0;
-	long r;
+	unsigned long off;
 
 	sys6(__NR_prctl, 1 /* PR_SET_PDEATHSIG */, 9 /* SIGKILL */, 0, 0, 0, 0);
 	if (!arg)
 		stub_exit();
-	for (int fd = 0; fd < 3; fd++)
-		sys6(__NR_close, fd, 0, 0, 0, 0, 0);
-	r = sys6(__NR_mmap, STUB_DATA, STUB_DATA_PAGES * PAGE_SIZE, 3,
-		 MAP_SHARED | MAP_FIXED, PHYSMEM_FD, parse_hex(arg));
-	if (r != (long)STUB_DATA)
+	if (sys6(__NR_close_range, 0, PHYSMEM_FD - 1, 0, 0, 0, 0) ||
+	    sys6(__NR_close_range, STUB_ACK_FD + 1, ~0U, 0, 0, 0, 0))
+		stub_exit();
+	off = parse_hex(arg);
+	if (sys6(__NR_mmap, STUB_DATA, STUB_HANDOFF_OFF, 1 /* PROT_READ */,
+		 0x11 /* MAP_SHARED | MAP_FIXED */, PHYSMEM_FD, off) != (long)STUB_DATA ||
+	    sys6(__NR_mmap, STATE_ADDR, STUB_DATA_PAGES * PAGE_SIZE - STUB_HANDOFF_OFF,
+		 3, 0x11, PHYSMEM_FD, off + STUB_HANDOFF_OFF) != (long)STATE_ADDR)
 		stub_exit();
 	__asm__ volatile("mov %0, %%rsp\n\t"
 			 "jmp stub_setup"
 			 :
-			 : "r"(STUB_DATA + STUB_DATA_PAGES * PAGE_SIZE - STUB_SIGSTACK_SIZE - 8)
+			 : "r"(STUB_DATA + STUB_SIGSTACK_OFF - 8)
 			 : "memory");
 	__builtin_unreachable();
 }
