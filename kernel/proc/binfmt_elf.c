@@ -44,7 +44,8 @@ bad:
 
 static int elf_prot(u32 flags)
 {
-	return (flags & PF_R ? 1 : 0) | (flags & PF_W ? 2 : 0) | (flags & PF_X ? 4 : 0);
+	return (flags & PF_R ? PROT_READ : 0) | (flags & PF_W ? PROT_WRITE : 0) |
+	       (flags & PF_X ? PROT_EXEC : 0);
 }
 
 /* Map the PT_LOAD segments; returns the load bias or -errno. */
@@ -210,7 +211,8 @@ int load_elf_binary(struct linux_binprm *b)
 	if (bias < 0)
 		return (int)bias;
 	mm_set_brk(mm, brk);
-	err = do_mmap(NULL, STACK_TOP - STACK_INIT_SIZE, STACK_INIT_SIZE, 3,
+	err = do_mmap(NULL, STACK_TOP - STACK_INIT_SIZE, STACK_INIT_SIZE,
+		      PROT_READ | PROT_WRITE,
 		      MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | MAP_GROWSDOWN, 0);
 	if (err < 0)
 		return (int)err;
