@@ -174,6 +174,8 @@ static int cmd_supported(struct gdb_state *st, const struct gdb_args *a)
 	gdb_reply_str(st, ";QStartNoAckMode+;qXfer:features:read+;qXfer:threads:read+");
 	if (st->ops->library_at)
 		gdb_reply_str(st, ";qXfer:libraries:read+");
+	if (st->ops->exec_file)
+		gdb_reply_str(st, ";qXfer:exec-file:read+");
 	gdb_reply_str(st, ";swbreak+;hwbreak+;vContSupported+");
 	return 0;
 }
@@ -294,6 +296,7 @@ static const struct gdb_cmd gdb_cmds[] = {
 	{ "qXfer:features:read:", "a:x,x", gdb_cmd_xfer_features },
 	{ "qXfer:threads:read:", "a:x,x", gdb_cmd_xfer_threads },
 	{ "qXfer:libraries:read:", "a:x,x", gdb_cmd_xfer_libraries },
+	{ "qXfer:exec-file:read:", "a:x,x", gdb_cmd_xfer_exec_file },
 	{ "qRcmd,", "*", cmd_monitor },
 	{ "D", "*", cmd_detach },
 	{ "k", "", cmd_kill },

@@ -148,6 +148,7 @@ int gdb_cmd_current_thread(struct gdb_state *st, const struct gdb_args *a);
 int gdb_cmd_thread_extra(struct gdb_state *st, const struct gdb_args *a);
 int gdb_cmd_xfer_features(struct gdb_state *st, const struct gdb_args *a);
 int gdb_cmd_xfer_threads(struct gdb_state *st, const struct gdb_args *a);
+int gdb_cmd_xfer_exec_file(struct gdb_state *st, const struct gdb_args *a);
 int gdb_cmd_xfer_libraries(struct gdb_state *st, const struct gdb_args *a);
 
 #endif

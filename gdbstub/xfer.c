@@ -1,6 +1,6 @@
 /*
  * qXfer:OBJECT:read:ANNEX:OFF,LEN for the target description, the thread
- * list and the library list. Each document is regenerated on every read
+ * list, the library list and the executable's path. Each document is regenerated on every read
  * and written through a window that keeps only [OFF, OFF + LEN), so no
  * document is ever held whole and nothing is cached between reads (the
  * kernel is stopped, so consecutive reads see the same text). Pure code.
@@ -108,7 +108,7 @@ int gdb_write_libraries_xml(struct gdb_state *st, struct gdb_xml *w)
 	return 0;
 }
 
-enum xfer_object { XFER_FEATURES, XFER_THREADS, XFER_LIBRARIES };
+enum xfer_object { XFER_FEATURES, XFER_THREADS, XFER_LIBRARIES, XFER_EXEC_FILE };
 
 static bool annex_is(const struct gdb_args *a, const char *s)
 {
@@ -149,6 +149,9 @@ static int xfer_read(struct gdb_state *st, const struct gdb_args *a, enum xfer_o
 	case XFER_LIBRARIES:
 		err = gdb_write_libraries_xml(st, &w);
 		break;
+	case XFER_EXEC_FILE:            /* a plain path, not XML */
+		gdb_xml_puts(&w, st->ops->exec_file(st->target));
+		break;
 	}
 	if (err)
 		return err;
@@ -180,4 +183,13 @@ int gdb_cmd_xfer_libraries(struct gdb_state *st, const struct gdb_args *a)
 	if (a->annex_len)
 		return -ENOENT;
 	return xfer_read(st, a, XFER_LIBRARIES);
+}
+
+/* The annex is the process (hex pid) in multiprocess mode, which this stub
+ * does not offer: there is one executable, whatever it names. */
+int gdb_cmd_xfer_exec_file(struct gdb_state *st, const struct gdb_args *a)
+{
+	if (!st->ops->exec_file)
+		return 0;
+	return xfer_read(st, a, XFER_EXEC_FILE);
 }

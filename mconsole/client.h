@@ -1,6 +1,6 @@
 /*
  * glass-console: a host program (ordinary C with libc) that speaks UML's
- * mconsole protocol to Glass (../shared/reference/mconsole.md). The wire
+ * mconsole protocol to Glass (docs/reference/mconsole.md). The wire
  * structs and constants come from the kernel's pure header; the few lines
  * of framing are the client's own.
  */

@@ -39,13 +39,23 @@ gdb numbers threads its own way; Glass's thread ids are the task pids."""
 TaskCommand()
 
 
+# ---- files ----
+# Glass runs on gdb's own host (unix socket, 127.0.0.1, stdio), so its
+# executable and host libraries are local files. With gdb's default sysroot
+# "target:", every connect asks the stub for host I/O (vFile), which it
+# does not offer, and gdb warns "remote target does not support file
+# transfer"; a stub that offered it would make gdb copy every library
+# through the connection, with a "can be slow" warning instead.
+gdb.execute("set sysroot /", to_string=True)
+
 # ---- cores (kernel/diag: panic and mconsole `core`) ----
 # In a Glass core every kernel task is a thread whose LWP is its pid (idle
 # is IDLE_TID). gdb shows no thread names from a core, so they are read
 # from the task list in the core's memory and given to gdb's threads.
-# glibc's own threads of the glass process (the monitor thread) are no
-# kernel tasks: libthread_db would list them without registers, so it is
-# not used (this also applies to `gdb -p` on glass: threads are then LWPs).
+# glibc's own threads of the glass process (the CPU and monitor threads)
+# are no kernel tasks: libthread_db would list them again as pthreads, so
+# it is not used (this also applies to `gdb -p` on glass: threads are then
+# LWPs).
 # (An empty search path means the default one: a path with no library.)
 gdb.execute("set libthread-db-search-path /nonexistent/glass-no-thread-db", to_string=True)
 

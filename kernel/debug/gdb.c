@@ -237,6 +237,11 @@ static __monitor_text int t_library_at(void *t, unsigned idx, struct gdb_library
 	return 0;
 }
 
+static __monitor_text const char *t_exec_file(void *t)
+{
+	return os_exe_path();
+}
+
 static __monitor_text void release_all(void)
 {
 	bp_remove_all(false);
@@ -271,6 +276,7 @@ static const struct gdb_target_ops target_ops = {
 	.breakpoint = t_breakpoint,
 	.monitor = t_monitor,
 	.library_at = t_library_at,
+	.exec_file = t_exec_file,
 	.detach = t_detach,
 	.kill = t_kill,
 };

@@ -152,7 +152,7 @@ __noreturn void cpu_park_forever(int sig)
 }
 
 /* Monitor thread. Stepping a syscall instruction with TF would run the
- * next instruction too (reference/gdb-rsp.md): a breakpoint after it
+ * next instruction too (docs/reference/gdb-rsp.md): a breakpoint after it
  * instead — an int3 in our own text, a debug register (the CPU thread's
  * alone) in libc, whose code the monitor thread runs too; where debug
  * registers do not fire, the CPU runs the syscall itself (park). */

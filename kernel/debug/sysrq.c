@@ -7,6 +7,8 @@
  * parks for a moment (stop.c) and goes on.
  */
 #include <glass/debug.h>
+#include <glass/init.h>
+#include <glass/kernel.h>
 #include <glass/mm.h>
 #include <glass/mutex.h>
 #include <glass/os.h>
@@ -233,15 +235,75 @@ int printk_emit(void *ctx, const char *data, size_t len, bool err, bool more)
 	return 0;
 }
 
+/*
+ * What a console line's BREAK may run: Linux's kernel.sysrq bitmask
+ * (sysrq= at boot, /proc/sys/kernel/sysrq). 0 nothing (the default: any
+ * local user can reach a port: line), 1 everything, else the SYSRQ_ENABLE_*
+ * bits of the keys. mconsole's and gdb's sysrq come through sockets only
+ * the owner can reach and ignore it, as Linux's /proc/sysrq-trigger does.
+ */
+#define SYSRQ_ENABLE_DUMP 0x0008
+#define SYSRQ_ENABLE_SYNC 0x0010
+#define SYSRQ_ENABLE_BOOT 0x0080
+
+static int sysrq_enabled;
+
+/* The key's enable bit; 0 for g (Linux's kgdb key), which needs 1;
+ * -1 for the keys that only print the help, always allowed. */
+static int sysrq_key_mask(u8 key)
+{
+	switch (key) {
+	case 't': case 'w': case 'l': case 'm': case 'p': case 'c':
+		return SYSRQ_ENABLE_DUMP;
+	case 's':
+		return SYSRQ_ENABLE_SYNC;
+	case 'b': case 'o':
+		return SYSRQ_ENABLE_BOOT;
+	case 'g':
+		return 0;
+	}
+	return -1;
+}
+
+int sysrq_sysctl_show(struct task_struct *t, char *buf, size_t size)
+{
+	return scnprintf(buf, size, "%d\n", sysrq_enabled);
+}
+
+int sysrq_sysctl_store(const char *buf)
+{
+	int v;
+
+	if (kstrtoint(buf, 10, &v) || v < 0)
+		return -EINVAL;
+	sysrq_enabled = v;
+	return 0;
+}
+
+static int sysrq_init(void)
+{
+	sysrq_enabled = boot.sysrq;
+	return 0;
+}
+core_initcall(sysrq_init);
+
 /* A break and a key on a console line (telnet's `send brk`), on the CPU
  * thread: the output goes to the kernel log. l and p read the running
- * code, which here is this very handler: they are for mconsole and gdb. */
+ * code, which here is this very handler: they are for mconsole and gdb.
+ * With sysrq 0 the key is swallowed without a word, as Linux's. */
 void sysrq_console(u8 key)
 {
 	char args[2] = { (char)key, '\0' };
+	int mask = sysrq_key_mask(key);
 	struct cmd_out out;
 
+	if (!sysrq_enabled)
+		return;
 	pr_info("sysrq: %c\n", key >= ' ' && key < 0x7f ? key : '?');
+	if (mask >= 0 && sysrq_enabled != 1 && !(sysrq_enabled & mask)) {
+		pr_info("sysrq: This sysrq operation is disabled.\n");
+		return;
+	}
 	cmd_out_init(&out, printk_emit, NULL);
 	if (key == 'l' || key == 'p')
 		cmd_puts(&out, "sysrq l and p from the console show only the console's own "

@@ -92,8 +92,12 @@ void __monitor_text watchdog_monitor_tick(u64 now_ns)
 	const struct task_struct *t;
 	bool took = false;
 
-	/* A stop is not a lockup: the clock starts again after it. */
-	if (p != last_progress || !limit || !last_change_ns ||
+	/*
+	 * A stop is not a lockup: the clock starts again after it. Nor is a
+	 * wait in the event loop (idle, or a shell reading its terminal):
+	 * the CPU sleeps there until an interrupt, it does not spin.
+	 */
+	if (p != last_progress || !limit || !last_change_ns || os_cpu_waiting() ||
 	    (cpu_parked() && cpu_stop.owner != STOP_SNAPSHOT)) {
 		last_progress = p;
 		last_change_ns = now_ns;

@@ -2,6 +2,9 @@
  * Writing the ELF core of the running kernel (DESIGN.md, Diagnostics):
  * every task is a thread — the live one with the registers it has now
  * (the fault's, or the caller's), the others from their switch frames —
+ * and so is every host thread of glass (the CPU thread with the live
+ * registers, the others with none known), since gdb's libthread_db
+ * finds those in the core's memory and wants registers for each —
  * and the glass process's memory (its writable image, physmem, the stack
  * area, the host stacks) is there, written sparse. The headers and notes
  * come from core.c (pure); host I/O goes through os_*. CPU thread: a panic,
@@ -21,11 +24,13 @@
 
 #define CORE_MAX_SEGS 256
 #define CORE_MAX_THREADS 4200
+#define CORE_MAX_HOST 16
 
 static struct os_mem_seg mem[CORE_MAX_SEGS];
 static struct core_seg segs[CORE_MAX_SEGS];
 static struct elf64_phdr phdrs[1 + CORE_MAX_SEGS];
 static const struct task_struct *order[CORE_MAX_THREADS];
+static struct os_host_thread host[CORE_MAX_HOST];
 
 /* The registers of the caller of capture_regs, as if it had just returned
  * into its caller: what gdb unwinds from for the live task. */
@@ -85,7 +90,25 @@ static unsigned thread_order(const struct task_struct *live)
 	return n;
 }
 
-static int write_notes(int fd, u64 off, unsigned n, const struct gdb_regs *live, int sig)
+/* glass's host threads whose tid no task has (a task's tid wins). */
+static unsigned host_threads(unsigned ntasks)
+{
+	int n = os_host_threads(host, CORE_MAX_HOST);
+	unsigned kept = 0;
+
+	for (int i = 0; i < n; i++) {
+		bool clash = false;
+
+		for (unsigned j = 0; j < ntasks && !clash; j++)
+			clash = task_tid(order[j]) == host[i].tid;
+		if (!clash)
+			host[kept++] = host[i];
+	}
+	return kept;
+}
+
+static int write_notes(int fd, u64 off, unsigned n, unsigned nhost,
+		       const struct gdb_regs *live, int sig)
 {
 	static char note[512];
 	struct core_task_name name;
@@ -109,12 +132,25 @@ static int write_notes(int fd, u64 off, unsigned n, const struct gdb_regs *live,
 		if ((err = put_at(fd, &off, note, len)))
 			return err;
 	}
-	len = core_note_names_head(note, n);
+	for (unsigned i = 0; i < nhost; i++) {
+		struct core_thread th = { .tid = host[i].tid, .regs = &r };
+
+		r = host[i].tid == os_getpid() ? *live : (struct gdb_regs){ 0 };
+		len = core_note_prstatus(note, &th);
+		if ((err = put_at(fd, &off, note, len)))
+			return err;
+	}
+	len = core_note_names_head(note, n + nhost);
 	if ((err = put_at(fd, &off, note, len)))
 		return err;
 	for (unsigned i = 0; i < n; i++) {
 		core_task_name(&name, task_tid(order[i]), order[i]->comm,
 			       task_state_char(order[i]));
+		if ((err = put_at(fd, &off, &name, sizeof(name))))
+			return err;
+	}
+	for (unsigned i = 0; i < nhost; i++) {
+		core_task_name(&name, host[i].tid, host[i].comm, 'H');
 		if ((err = put_at(fd, &off, &name, sizeof(name))))
 			return err;
 	}
@@ -127,7 +163,7 @@ int core_dump(const char *path, const struct gdb_regs *live,
 	struct elf64_hdr eh;
 	u64 notes_off, size, off = 0;
 	int nseg, fd;
-	unsigned n;
+	unsigned n, nhost;
 	long err;
 
 	nseg = os_core_segments(mem, CORE_MAX_SEGS);
@@ -138,17 +174,18 @@ int core_dump(const char *path, const struct gdb_regs *live,
 					     .size = mem[i].end - mem[i].start,
 					     .flags = mem[i].prot };
 	n = thread_order(live_task);
-	size = core_layout(n, segs, nseg, &notes_off);
+	nhost = host_threads(n);
+	size = core_layout(n + nhost, segs, nseg, &notes_off);
 	fd = os_open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	if (fd < 0)
 		return fd;
 	core_ehdr(&eh, 1 + nseg);
-	core_phdr_note(&phdrs[0], notes_off, core_notes_size(n));
+	core_phdr_note(&phdrs[0], notes_off, core_notes_size(n + nhost));
 	for (int i = 0; i < nseg; i++)
 		core_phdr_load(&phdrs[1 + i], &segs[i]);
 	if ((err = put_at(fd, &off, &eh, sizeof(eh))) ||
 	    (err = put_at(fd, &off, phdrs, (1 + nseg) * sizeof(phdrs[0]))) ||
-	    (err = write_notes(fd, notes_off, n, live,
+	    (err = write_notes(fd, notes_off, n, nhost, live,
 			       oops_now.regs && live_task == oops_now.task ? oops_now.sig : 0)))
 		goto out;
 	for (int i = 0; i < nseg; i++)

@@ -104,7 +104,7 @@ static long do_dup3(unsigned int oldfd, unsigned int newfd, int flags)
 		return -EINVAL;
 	if (oldfd == newfd)
 		return -EINVAL;
-	if (newfd >= NR_OPEN_MAX)
+	if (newfd >= rlimit(RLIMIT_NOFILE))
 		return -EBADF;
 	f = fget_raw(oldfd);
 	if (!f)

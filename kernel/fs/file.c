@@ -162,16 +162,17 @@ bool get_close_on_exec(unsigned int fd)
 }
 
 /* Lowest free fd >= start in current's table (grown as needed), marked
- * in use by a NULL slot until fd_install; -EMFILE when full. */
+ * in use by a NULL slot until fd_install; -EMFILE when none is free
+ * below RLIMIT_NOFILE (at most NR_OPEN_MAX: setrlimit's bound). */
 static int alloc_fd(unsigned int start, unsigned int flags)
 {
 	struct files_struct *files = cur_files();
-	unsigned int fd;
+	unsigned int fd, end = rlimit(RLIMIT_NOFILE);
 	int err;
 
 	if (!files)
 		return -EMFILE;
-	for (fd = start; fd < NR_OPEN_MAX; fd++) {
+	for (fd = start; fd < end; fd++) {
 		if (fd >= files->max_fds) {
 			err = expand_files(files, fd);
 			if (err)
@@ -180,7 +181,7 @@ static int alloc_fd(unsigned int start, unsigned int flags)
 		if (!files->fd[fd])
 			break;
 	}
-	if (fd >= NR_OPEN_MAX)
+	if (fd >= end)
 		return -EMFILE;
 	__set_cloexec(files, fd, flags & O_CLOEXEC);
 	return fd;
@@ -207,7 +208,7 @@ int f_dupfd(unsigned int from, struct file *f, unsigned int flags)
 {
 	int fd;
 
-	if (from >= NR_OPEN_MAX)
+	if (from >= rlimit(RLIMIT_NOFILE))
 		return -EINVAL;
 	fd = alloc_fd(from, flags);
 	if (fd >= 0)
@@ -222,7 +223,7 @@ int replace_fd(unsigned int fd, struct file *f, unsigned int flags)
 	struct file *old;
 	int err;
 
-	if (fd >= NR_OPEN_MAX)
+	if (fd >= rlimit(RLIMIT_NOFILE))
 		return -EBADF;
 	if (!files)
 		return -EBADF;

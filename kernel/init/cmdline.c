@@ -56,6 +56,9 @@ static const struct option options[] = {
 	  "report tasks in uninterruptible sleep longer than this (default 120, 0: off)" },
 	{ "watchdog_thresh", OPT_INT, BP(watchdog_thresh),
 	  "report a CPU stuck for twice this many seconds (default 10, 0: off)" },
+	{ "sysrq", OPT_INT, BP(sysrq),
+	  "which sysrq keys a BREAK on a console line (telnet on a port: line) runs, "
+	  "Linux's bitmask: 0 none (default), 1 all, 8 t w l m p c, 16 s, 128 b o" },
 	{ "panic", OPT_PANIC, BP(panic),
 	  "on a kernel panic: halt (default: report, write a core in the umid directory, "
 	  "exit by SIGABRT), N (the same, then reboot after N seconds), gdb (the same, then "

@@ -41,6 +41,7 @@ struct unpacker {
 	char *link;                     /* symlink target being collected */
 	size_t link_len;
 	struct list_head links, dirs;
+	unsigned long entries;          /* headers seen, trailers aside */
 	const char *err;
 };
 
@@ -167,6 +168,7 @@ static int start_entry(struct unpacker *u)
 		u->state = ST_START;
 		return 0;
 	}
+	u->entries++;
 	while (name[0] == '.' && name[1] == '/')
 		name += 2;
 	while (name[0] == '/')
@@ -408,9 +410,14 @@ const char *unpack_to_rootfs(const void *buf, unsigned long len)
 	}
 	if (u->err)
 		err = u->err;
+	else if (u->state == ST_HEADER && u->hdr_len &&
+		 memcmp(u->hdr, "07070", min(u->hdr_len, (size_t)5)))
+		err = "not a newc cpio archive (bad magic)";  /* shorter than a header */
 	else if (u->state != ST_START && !(u->state == ST_HEADER && u->hdr_len == 0) &&
 		 !(u->state == ST_PAD))
 		err = "truncated archive";
+	else if (!u->entries)
+		err = "empty archive";
 out:
 	if (u->wfile)
 		fput(u->wfile);

@@ -63,8 +63,12 @@ static void populate_rootfs(void)
 	}
 	err = unpack_to_rootfs(buf, len);
 	os_free_host(buf);
-	if (err)
-		panic("initrd=%s: %s", boot.initrd, err);
+	if (err) {
+		/* The user's file, not a kernel bug: one line and exit 1 (no
+		 * panic, no core), before any init runs on half a root. */
+		printk(KERN_EMERG "glass: initrd=%s: %s\n", boot.initrd, err);
+		os_exit(1);
+	}
 }
 
 static const char *init_envp_default[] = { "HOME=/", "TERM=linux", NULL };

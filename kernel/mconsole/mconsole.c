@@ -31,6 +31,31 @@ static __monitor_text void stat_inc(u64 *counter)
 	__atomic_fetch_add(counter, 1, __ATOMIC_RELAXED);
 }
 
+/* A reply packet dropped because its client's queue stayed full
+ * (os_mconsole_send): the log says so at the 1st, 10th, 100th... drop,
+ * so clients that never read cannot flood it. Either thread. */
+static __monitor_text void note_dropped(void)
+{
+	static const char msg[] = "mconsole: clients not reading their replies: packets dropped: ";
+	static u64 dropped;
+	u64 n = __atomic_add_fetch(&dropped, 1, __ATOMIC_RELAXED), p = 1;
+	char line[sizeof(msg) + 24];
+	size_t i = sizeof(line);
+
+	while (p <= n / 10)
+		p *= 10;
+	if (n != p)
+		return;
+	line[--i] = '\n';
+	do {
+		line[--i] = (char)('0' + n % 10);
+		n /= 10;
+	} while (n);
+	for (size_t j = sizeof(msg) - 1; j--; )
+		line[--i] = msg[j];
+	os_monitor_log(line + i, sizeof(line) - i);
+}
+
 /* cmd_out's sink: frame a chunk as a reply packet and send it. */
 static __monitor_text int emit_packet(void *ctx, const char *data, size_t len, bool err,
 				      bool more)
@@ -44,6 +69,8 @@ static __monitor_text int emit_packet(void *ctx, const char *data, size_t len, b
 	r = os_mconsole_send(rc->to, &rc->pkt, size);
 	if (r < 0)
 		stat_inc(&mconsole_stats.send_errors);
+	if (r == -EAGAIN)
+		note_dropped();
 	return r < 0 ? r : 0;
 }
 

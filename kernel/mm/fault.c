@@ -16,7 +16,8 @@ static int expand_stack(struct mm_struct *mm, struct vm_area_struct *vma,
 	unsigned long start = addr & PAGE_MASK, grow;
 	struct vm_area_struct *prev = vma_prev(mm, vma);
 
-	if (start < MMAP_MIN_ADDR || vma->vm_end - start > STACK_LIMIT)
+	if (start < MMAP_MIN_ADDR || vma->vm_end - start > rlimit(RLIMIT_STACK) ||
+	    !may_expand_vm(mm, (vma->vm_start - start) >> PAGE_SHIFT))
 		return -ENOMEM;
 	if (prev && prev->vm_end > start)
 		return -ENOMEM;

@@ -84,6 +84,8 @@ static inline struct vm_area_struct *vma_prev(struct mm_struct *mm,
 bool range_free(struct mm_struct *mm, unsigned long start, unsigned long end);
 /* True when VMAs cover all of [start, end) without holes. */
 bool range_mapped(struct mm_struct *mm, unsigned long start, unsigned long end);
+/* RLIMIT_AS: may mm (current's) grow by npages? */
+bool may_expand_vm(struct mm_struct *mm, unsigned long npages);
 /* Split v at addr: v keeps the low part. 0 or -ENOMEM. */
 int split_vma(struct mm_struct *mm, struct vm_area_struct *v, unsigned long addr);
 /* Merge vma with compatible anonymous neighbours; returns the survivor. */

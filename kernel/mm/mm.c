@@ -4,10 +4,16 @@
  */
 #include <glass/usersyms.h>
 #include <glass/fs.h>
+#include <glass/resource.h>
 #include "internal.h"
 
-/* Where mmap looks for room first, below the stack's growth limit. */
-#define MMAP_BASE (STACK_TOP - STACK_LIMIT - (1UL << 30))
+/* Where mmap looks for room first: 1 GiB below the room the stack may
+ * grow into, its RLIMIT_STACK at exec (at least the 8 MiB default, at
+ * most 5/6 of the address space: Linux's mmap_base gap). */
+unsigned long mmap_base(unsigned long stack_limit)
+{
+	return STACK_TOP - clamp(stack_limit, _STK_LIM, TASK_SIZE / 6 * 5) - (1UL << 30);
+}
 
 /* An empty mm with its own host process; NULL on failure. */
 struct mm_struct *mm_alloc(void)
@@ -18,7 +24,7 @@ struct mm_struct *mm_alloc(void)
 		return NULL;
 	INIT_LIST_HEAD(&mm->mmap);
 	mm->mm_users = 1;
-	mm->mmap_base = MMAP_BASE;
+	mm->mmap_base = mmap_base(_STK_LIM);
 	mm->pgd = pgd_alloc();
 	if (!mm->pgd)
 		goto free_mm;
@@ -165,5 +171,5 @@ void mm_clear(struct mm_struct *mm)
 	mm->start_data = mm->end_data = 0;
 	mm->start_brk = mm->brk = mm->start_stack = 0;
 	mm->arg_start = mm->arg_end = mm->env_start = mm->env_end = 0;
-	mm->mmap_base = MMAP_BASE;
+	mm->mmap_base = mmap_base(_STK_LIM);
 }

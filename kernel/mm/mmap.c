@@ -57,6 +57,24 @@ bool range_mapped(struct mm_struct *mm, unsigned long start, unsigned long end)
 	return true;
 }
 
+/* Pages of [start, end) that VMAs cover. */
+static unsigned long mapped_pages(struct mm_struct *mm, unsigned long start,
+				  unsigned long end)
+{
+	unsigned long n = 0;
+
+	for (struct vm_area_struct *v = find_vma(mm, start); v && v->vm_start < end;
+	     v = vma_next(mm, v))
+		n += (min(v->vm_end, end) - max(v->vm_start, start)) >> PAGE_SHIFT;
+	return n;
+}
+
+/* RLIMIT_AS: may mm (current's) grow by npages? As Linux's may_expand_vm. */
+bool may_expand_vm(struct mm_struct *mm, unsigned long npages)
+{
+	return mm->total_vm + npages <= rlimit(RLIMIT_AS) >> PAGE_SHIFT;
+}
+
 /* Link vma into mm's list at its address. */
 void insert_vma(struct mm_struct *mm, struct vm_area_struct *vma)
 {
@@ -380,6 +398,11 @@ long do_mmap(struct file *file, unsigned long addr, unsigned long len,
 	} else {
 		pgoff = 0;
 	}
+	/* Checked before MAP_FIXED unmaps anything; what it replaces is
+	 * not growth. */
+	if (!may_expand_vm(mm, (len >> PAGE_SHIFT) -
+			   ((flags & MAP_FIXED) ? mapped_pages(mm, addr, addr + len) : 0)))
+		return -ENOMEM;
 
 	if (flags & MAP_FIXED_NOREPLACE) {
 		if (!range_free(mm, addr, addr + len))
@@ -438,7 +461,8 @@ unsigned long do_brk(struct mm_struct *mm, unsigned long brk)
 	}
 	/* Leave a guard page between the heap and the next mapping. */
 	if (newbrk > TASK_SIZE - PAGE_SIZE ||
-	    !range_free(mm, oldbrk, newbrk + PAGE_SIZE))
+	    !range_free(mm, oldbrk, newbrk + PAGE_SIZE) ||
+	    !may_expand_vm(mm, (newbrk - oldbrk) >> PAGE_SHIFT))
 		return mm->brk;
 	if (mmap_region(mm, NULL, oldbrk, newbrk - oldbrk,
 			VM_READ | VM_WRITE | VM_MAYWRITE, 0) < 0)

@@ -112,6 +112,8 @@ long do_mremap(struct mm_struct *mm, unsigned long addr, unsigned long old_len,
 		}
 		if (r)
 			return r;
+		if (new_len > old_len && !may_expand_vm(mm, (new_len - old_len) >> PAGE_SHIFT))
+			return -ENOMEM;
 		return move_vma(mm, find_vma(mm, addr), addr, old_len, new_len,
 				new_addr);
 	}
@@ -123,6 +125,8 @@ long do_mremap(struct mm_struct *mm, unsigned long addr, unsigned long old_len,
 		}
 		return addr;
 	}
+	if (!may_expand_vm(mm, (new_len - old_len) >> PAGE_SHIFT))
+		return -ENOMEM;
 	/* Grow in place when the range ends the VMA and room follows. */
 	if (addr + old_len == vma->vm_end &&
 	    vma->vm_end <= TASK_SIZE - (new_len - old_len) &&

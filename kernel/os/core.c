@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <glass/os.h>
@@ -127,4 +128,63 @@ int os_core_write_mem(int fd, u64 off, const struct os_mem_seg *s)
 		done += chunk;
 	}
 	return 0;
+}
+
+struct dirent64_head {
+	u64 ino;
+	s64 off;
+	unsigned short reclen;
+	unsigned char type;
+	char name[];
+};
+
+/* /proc/self/task/<tid>/comm into comm (16 bytes, NUL-terminated). */
+static void thread_comm(long tid, char *comm)
+{
+	char path[40] = "/proc/self/task/", digits[20];
+	int n = 0, len = strlen(path), fd;
+	ssize_t got;
+
+	do
+		digits[n++] = '0' + tid % 10;
+	while ((tid /= 10) && n < (int)sizeof(digits));
+	while (n)
+		path[len++] = digits[--n];
+	memcpy(path + len, "/comm", 6);
+	memset(comm, 0, 16);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	got = read(fd, comm, 15);
+	close(fd);
+	if (got > 0 && comm[got - 1] == '\n')
+		comm[got - 1] = '\0';
+}
+
+int os_host_threads(struct os_host_thread *t, int max)
+{
+	static char buf[8192];
+	int fd = open("/proc/self/task", O_RDONLY | O_DIRECTORY | O_CLOEXEC), count = 0;
+	long n;
+
+	if (fd < 0)
+		return -errno;
+	while (count < max && (n = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0) {
+		for (long off = 0; off < n && count < max;) {
+			struct dirent64_head *d = (struct dirent64_head *)(buf + off);
+			const char *c = d->name;
+			long tid = 0;
+
+			off += d->reclen;
+			for (; *c >= '0' && *c <= '9'; c++)
+				tid = tid * 10 + (*c - '0');
+			if (*c || !tid)
+				continue;
+			t[count].tid = tid;
+			thread_comm(tid, t[count].comm);
+			count++;
+		}
+	}
+	close(fd);
+	return count;
 }

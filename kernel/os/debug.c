@@ -9,7 +9,7 @@
  * error, not a fault; int3 reaches read-only text), perf-event hardware
  * breakpoints, and the host library list gdb needs to unwind libc frames.
  *
- * SIGTRAP is never blocked (reference/gdb-rsp.md: a forced SIGTRAP while
+ * SIGTRAP is never blocked (docs/reference/gdb-rsp.md: a forced SIGTRAP while
  * blocked kills the process), and the handler runs with SA_NODEFER.
  */
 #include <errno.h>

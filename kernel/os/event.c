@@ -8,6 +8,7 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
+#include <glass/monitor.h>
 #include <glass/os.h>
 #include "os_internal.h"
 
@@ -93,4 +94,11 @@ void os_idle_wait(s64 timeout_ns)
 void os_poll_irqs(void)
 {
 	wait_and_run(0);
+}
+
+/* Monitor thread: the CPU thread waits in the event loop, so it is idle or
+ * waiting for a guest, not stuck (the soft-lockup detector's question). */
+bool __monitor_text os_cpu_waiting(void)
+{
+	return os_in_event_wait;
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -18,6 +19,8 @@
 
 int os_argc;
 char **os_argv;
+static int usr1_fd = -1;
+static char exe_path[4096];     /* /proc/self/exe, for gdb's qXfer:exec-file */
 
 static void fatal_signal(int sig)
 {
@@ -27,11 +30,35 @@ static void fatal_signal(int sig)
 	raise(sig);
 }
 
+/* SIGUSR1 asks for the gdb stub (the UML HOWTO's way). Kernel code does
+ * not run here (rule 1): the handler only wakes the event loop. */
+static void usr1_signal(int sig)
+{
+	int saved = errno;
+	u64 one = 1;
+
+	if (write(usr1_fd, &one, sizeof(one)) < 0) {
+		/* EAGAIN: the counter is full, a wake-up is pending anyway */
+	}
+	errno = saved;
+}
+
+int os_sigusr1_fd(void)
+{
+	return usr1_fd;
+}
+
 void os_signals_init(void)
 {
 	struct sigaction sa = { .sa_handler = fatal_signal };
+	struct sigaction usr1 = { .sa_handler = usr1_signal, .sa_flags = SA_RESTART };
 
 	signal(SIGPIPE, SIG_IGN);
+	/* Before the handler: a SIGUSR1 from now on is counted, and the
+	 * kernel serves it once its event loop runs. */
+	usr1_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (usr1_fd >= 0)
+		sigaction(SIGUSR1, &usr1, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
@@ -67,10 +94,17 @@ static void refuse_valgrind(void)
 	}
 }
 
+const char *__monitor_text os_exe_path(void)
+{
+	return exe_path;
+}
+
 int main(int argc, char **argv)
 {
 	refuse_valgrind();
 	std_fds_init();
+	if (readlink("/proc/self/exe", exe_path, sizeof(exe_path) - 1) < 0)
+		exe_path[0] = '\0';
 	os_argc = argc;
 	os_argv = argv;
 	os_signals_init();

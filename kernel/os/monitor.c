@@ -8,12 +8,15 @@
  *    in between, queued requests whose time-out passed are answered;
  *  - gdb: a listening socket (unix <umid dir>/gdb, or TCP on 127.0.0.1)
  *    and one connection at a time, fed to the stub (kernel/debug/gdb.c);
+ *    a second debugger meanwhile is answered with a refusal and closed
+ *    (kernel/debug/attach.c);
  *  - its wake-up eventfd: the CPU parked or left a park.
  *
  * The thread blocks every asynchronous signal (they belong to the CPU
  * thread), allocates nothing and calls only poll, accept, read, write,
- * recvfrom, sendto, clock_gettime, nanosleep, pread/pwrite of
- * /proc/self/mem, perf_event_open, close and eventfd writes once started.
+ * recvfrom, send, sendto, socket (a reply socket), ioctl(SIOCOUTQ),
+ * clock_gettime, nanosleep, pread/pwrite of /proc/self/mem,
+ * perf_event_open, close and eventfd writes once started.
  *
  * Also here: the mconsole=notify: socket, which any thread may send to.
  */
@@ -26,6 +29,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <linux/sockios.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -46,6 +51,7 @@ static int wake_fd = -1;                /* CPU to monitor: park changes */
 static int gdb_listen_fd = -1;
 static int gdb_fd = -1;                 /* the connection: input */
 static int gdb_out_fd = -1;             /* and output (stdio: fd 1) */
+static int gdb_refused_fd = -1;         /* a second debugger, being turned away */
 static int gdb_stdio_pending;           /* debug=stdio: connect to 0 and 1 */
 static pthread_t monitor_thread;
 /* mconsole=notify: an unbound socket and the listener's address, fixed at
@@ -80,12 +86,36 @@ static __monitor_text void gdb_accept(void)
 
 	if (fd < 0)
 		return;
-	if (gdb_fd >= 0) {      /* one debugger at a time */
+	if (gdb_fd < 0) {
+		gdb_fd = gdb_out_fd = fd;
+		gdb_monitor_connected();
+		return;
+	}
+	/* One debugger at a time: the newcomer hears why. One is turned
+	 * away at a time; a third meanwhile is closed at once. */
+	if (gdb_refused_fd >= 0) {
 		close(fd);
 		return;
 	}
-	gdb_fd = gdb_out_fd = fd;
-	gdb_monitor_connected();
+	gdb_refused_fd = fd;
+	gdb_monitor_refuse_start();
+}
+
+static __monitor_text void gdb_refused_readable(void)
+{
+	static u8 in[512], out[160];
+	ssize_t n = read(gdb_refused_fd, in, sizeof(in));
+	long r;
+
+	if (n < 0 && errno == EINTR)
+		return;
+	r = n > 0 ? gdb_monitor_refuse_input(in, n, out, sizeof(out)) : -EPIPE;
+	if (r > 0 && send(gdb_refused_fd, out, r, MSG_NOSIGNAL | MSG_DONTWAIT) != r)
+		r = -EPIPE;
+	if (r < 0) {
+		close(gdb_refused_fd);
+		gdb_refused_fd = -1;
+	}
 }
 
 static __monitor_text void gdb_hangup(void)
@@ -136,8 +166,8 @@ static __monitor_text void *monitor_main(void *unused)
 			gdb_out_fd = 1;
 			gdb_monitor_connected();
 		}
-		struct pollfd p[3] = { { .fd = wake_fd, .events = POLLIN } };
-		int n = 1, ig = -1, im = -1;
+		struct pollfd p[5] = { { .fd = wake_fd, .events = POLLIN } };
+		int n = 1, ig = -1, im = -1, il = -1, ir = -1;
 		u64 v;
 
 		if (sock_fd >= 0) {
@@ -150,9 +180,14 @@ static __monitor_text void *monitor_main(void *unused)
 			ig = n;
 			p[n++] = (struct pollfd){ .fd = gdb_fd, .events = gdb_monitor_wants_input()
 							? POLLIN : POLLRDHUP };
-		} else if (gdb_listen_fd >= 0) {
-			ig = n;
+		}
+		if (gdb_listen_fd >= 0) {
+			il = n;
 			p[n++] = (struct pollfd){ .fd = gdb_listen_fd, .events = POLLIN };
+		}
+		if (gdb_refused_fd >= 0) {
+			ir = n;
+			p[n++] = (struct pollfd){ .fd = gdb_refused_fd, .events = POLLIN };
 		}
 		n = poll(p, n, poll_timeout(next));
 		watchdog_monitor_tick(mono_ns());
@@ -163,13 +198,15 @@ static __monitor_text void *monitor_main(void *unused)
 		if (im >= 0 && p[im].revents)
 			mconsole_readable();
 		if (ig >= 0 && p[ig].revents) {
-			if (gdb_fd < 0)
-				gdb_accept();
-			else if (p[ig].events == POLLIN)
+			if (p[ig].events == POLLIN)
 				gdb_readable();
 			else
 				gdb_hangup();
 		}
+		if (ir >= 0 && p[ir].revents)
+			gdb_refused_readable();
+		if (il >= 0 && p[il].revents)
+			gdb_accept();
 	}
 	return NULL;
 }
@@ -205,16 +242,31 @@ void __monitor_text os_monitor_nap(void)
 }
 
 /*
- * A client that does not read its replies must not stall the kernel. A
- * full queue at the client is waited for at most a second on the monitor
- * thread (it holds up only other clients), and at most CPU_WAIT_MS on the
- * CPU thread (which runs everything else). A client whose queue stayed
- * full for a whole wait is remembered as deaf: its packets are dropped at
- * once, without waiting again, until one gets through. One such memory
- * per thread, so the threads share nothing.
+ * A client that does not read its replies must not stall the kernel or
+ * anyone else. Replies go out from a socket of the sending thread's own
+ * for that client (a new one when the client changes), not from the
+ * mconsole socket: the unread datagrams a client sits on are charged to
+ * the sender's send buffer, so a thousand clients that never read would
+ * otherwise fill the mconsole socket's and silence it for everyone.
+ * A full queue at the client (a long reply outrunning its reader) is
+ * waited for only while the client reads (the socket's unread bytes,
+ * SIOCOUTQ, go down): STALL_MS without progress drops the packet, and
+ * for the next second after such a stall already BUSY_STALL_MS does
+ * (a client blocked in recv reads within a millisecond), so clients that
+ * never read cost a thread BUSY_STALL_MS each while they come in a flood.
+ * A wait is also capped at a second on the monitor thread and
+ * CPU_WAIT_MS on the CPU thread (which runs everything else). Each
+ * thread keeps its own state, so the threads share nothing.
  */
+#define STALL_MS 50
+#define BUSY_STALL_MS 2
 #define CPU_WAIT_MS 100
-static __thread struct mc_client deaf;
+struct reply_sock {
+	struct mc_client to;
+	int fd;
+};
+static __thread struct reply_sock reply_sock = { .fd = -1 };
+static __thread u64 impatient_until;
 
 static __monitor_text bool same_client(const struct mc_client *a, const struct mc_client *b)
 {
@@ -249,34 +301,62 @@ void __monitor_text os_gdb_send(const void *buf, unsigned long len)
 	}
 }
 
+/* This thread's socket for replies to `to`; the mconsole socket if no
+ * other can be had. */
+static __monitor_text int reply_fd(const struct mc_client *to)
+{
+	struct reply_sock *rs = &reply_sock;
+
+	if (rs->fd >= 0 && same_client(&rs->to, to))
+		return rs->fd;
+	if (rs->fd >= 0)
+		close(rs->fd);
+	rs->fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	rs->to = *to;
+	return rs->fd >= 0 ? rs->fd : sock_fd;
+}
+
+/* Bytes sent on fd that their receivers have not read yet. */
+static __monitor_text long unread_bytes(int fd)
+{
+	int n;
+
+	return ioctl(fd, SIOCOUTQ, &n) ? -1 : n;
+}
+
 int __monitor_text os_mconsole_send(const struct mc_client *to, const void *buf,
 				    unsigned long len)
 {
 	u64 wait_ns = (pthread_equal(pthread_self(), monitor_thread) ? SEND_TIMEOUT_MS
 								       : CPU_WAIT_MS) * 1000000ULL;
-	u64 start = 0;
+	int fd = reply_fd(to);
+	u64 start = 0, progress = 0;
+	long unread = -1;
 
 	for (;;) {
-		ssize_t n = sendto(sock_fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT,
+		ssize_t n = sendto(fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT,
 				   (const struct sockaddr *)to->addr, to->len);
 		u64 now;
+		long u;
 
-		if (n >= 0) {
-			if (same_client(&deaf, to))
-				deaf.len = 0;
+		if (n >= 0)
 			return 0;
-		}
 		if (errno != EAGAIN)
 			return -errno;
-		if (same_client(&deaf, to))
-			return -EAGAIN;
 		now = mono_ns();
+		u = unread_bytes(fd);
 		if (!start)
-			start = now;
-		if (now - start >= wait_ns) {
-			deaf = *to;
+			start = progress = now;
+		else if (u >= 0 && u < unread)
+			progress = now;         /* the client read something */
+		unread = u;
+		if (now - progress >= (now < impatient_until ? BUSY_STALL_MS : STALL_MS) *
+		    1000000ULL) {
+			impatient_until = now + 1000000000ULL;
 			return -EAGAIN;
 		}
+		if (now - start >= wait_ns)
+			return -EAGAIN;
 		sleep_ms(1);
 	}
 }
@@ -370,7 +450,7 @@ int os_monitor_init(void)
 	if (kick_fd < 0 || wake_fd < 0)
 		return -errno;
 	/* Asynchronous signals stay the CPU thread's; faults still arrive,
-	 * and SIGTRAP is never blocked (reference/gdb-rsp.md). */
+	 * and SIGTRAP is never blocked (docs/reference/gdb-rsp.md). */
 	sigfillset(&all);
 	sigdelset(&all, SIGSEGV);
 	sigdelset(&all, SIGBUS);

@@ -240,7 +240,7 @@ static int exec_binprm(struct linux_binprm *b)
 	}
 	mm_release_vfork(current);
 	mm->host.regs_owner = NULL;
-	mm->mmap_base = STACK_TOP - (8UL << 20) - (1UL << 30);
+	mm->mmap_base = mmap_base(rlimit(RLIMIT_STACK));
 	err = load_elf_binary(b);
 	if (err)
 		return err;

@@ -3,8 +3,9 @@
  * reparenting to init. When init (pid 1) exits, Glass exits with its
  * status. Task context.
  *
- * Wait status encoding is Linux's: exited (code << 8), killed (sig | 0x80
- * if it dumped core), stopped (sig << 8 | 0x7f), continued 0xffff.
+ * Wait status encoding is Linux's: exited (code << 8), killed (sig; never
+ * | 0x80, as no guest core is written), stopped (sig << 8 | 0x7f),
+ * continued 0xffff.
  */
 #include <glass/fs.h>
 #include <glass/futex.h>
@@ -232,7 +233,7 @@ static int wait_one(struct wait_opts *wo, struct task_struct *c)
 		int st = c->exit_code;
 		wo->status = st;
 		if (st & 0x7f)
-			fill_info(wo, c, st & 0x80 ? CLD_DUMPED : CLD_KILLED, st & 0x7f);
+			fill_info(wo, c, CLD_KILLED, st & 0x7f);
 		else
 			fill_info(wo, c, CLD_EXITED, (st >> 8) & 0xff);
 		if (!(wo->options & WNOWAIT))

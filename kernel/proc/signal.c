@@ -41,7 +41,7 @@ static struct signal_struct *alloc_signal_struct(void)
 	sig->live = 1;
 	INIT_LIST_HEAD(&sig->shared_pending.list);
 	init_waitqueue_head(&sig->wait_chldexit);
-	sig->rlim_stack = 8UL << 20;
+	memcpy(sig->rlim, init_rlimits, sizeof(sig->rlim));
 	return sig;
 }
 
@@ -133,7 +133,7 @@ int copy_sighand_signal(unsigned long clone_flags, struct task_struct *p)
 		sig->pgrp = current->signal->pgrp;
 		sig->session = current->signal->session;
 		sig->tty = current->signal->tty;
-		sig->rlim_stack = current->signal->rlim_stack;
+		memcpy(sig->rlim, current->signal->rlim, sizeof(sig->rlim));
 		p->signal = sig;
 	}
 	INIT_LIST_HEAD(&p->pending.list);
@@ -548,7 +548,7 @@ static long ns_to_clock_t(u64 ns)
 /*
  * Exit notification; the contract is in proc.h. t is the leader of a
  * dead group; t->exit_code is its wait status: (code << 8) for exit(),
- * the signal number for a kill, | 0x80 if it "dumped core".
+ * the signal number for a kill (never with the core-dump bit).
  */
 bool do_notify_parent(struct task_struct *t, int sig)
 {
@@ -566,10 +566,7 @@ bool do_notify_parent(struct task_struct *t, int sig)
 	info.chld.uid = 0;
 	info.chld.utime = ns_to_clock_t(t->utime_ns + (t->signal ? t->signal->utime_ns : 0));
 	info.chld.stime = ns_to_clock_t(t->stime_ns + (t->signal ? t->signal->stime_ns : 0));
-	if (status & 0x80) {
-		info.si_code = CLD_DUMPED;
-		info.chld.status = status & 0x7f;
-	} else if (status & 0x7f) {
+	if (status & 0x7f) {
 		info.si_code = CLD_KILLED;
 		info.chld.status = status & 0x7f;
 	} else {
@@ -695,7 +692,9 @@ static int get_signal(struct k_sigaction *ka, kernel_siginfo_t *info)
 		/* Terminate. exec is killing this thread: it goes alone. */
 		if (signal->group_exec_task && signal->group_exec_task != current)
 			do_exit(SIGKILL);
-		do_group_exit(sig_kernel_coredump(sig) ? sig | 0x80 : sig);
+		/* Glass writes no guest core, so never the core-dump bit
+		 * (0x80): WCOREDUMP is false, as on Linux without a core. */
+		do_group_exit(sig);
 	}
 }
 
@@ -715,7 +714,8 @@ void restore_saved_sigmask(void)
 	}
 }
 
-static void handle_signal(int sig, kernel_siginfo_t *info, struct k_sigaction *ka)
+/* Build the handler's frame: 0, or -EFAULT with a SIGSEGV forced. */
+static int handle_signal(int sig, kernel_siginfo_t *info, struct k_sigaction *ka)
 {
 	struct pt_regs *regs = &current->regs;
 	sigset_t blocked;
@@ -729,7 +729,7 @@ static void handle_signal(int sig, kernel_siginfo_t *info, struct k_sigaction *k
 		if (sig == SIGSEGV)
 			current->sighand->action[SIGSEGV - 1].handler = SIG_DFL;
 		force_sig(SIGSEGV);
-		return;
+		return -EFAULT;
 	}
 	/* The frame holds the mask to return to; the handler runs with
 	 * its sa_mask and (unless SA_NODEFER) sig itself blocked. */
@@ -738,6 +738,7 @@ static void handle_signal(int sig, kernel_siginfo_t *info, struct k_sigaction *k
 	if (!(ka->flags & SA_NODEFER))
 		sigaddset(&blocked, sig);
 	set_current_blocked(&blocked);
+	return 0;
 }
 
 /*
@@ -754,12 +755,15 @@ void do_signal(void)
 
 	if (!current->signal)
 		return;
-	if (task_sigpending(current)) {
+	/* A frame that cannot be built forces a SIGSEGV, acted on here
+	 * before the guest runs one more instruction (Linux loops the same
+	 * way while a signal is pending). */
+	while (task_sigpending(current)) {
 		sig = get_signal(&ka, &info);
-		if (sig) {
-			handle_signal(sig, &info, &ka);
+		if (!sig)
+			break;
+		if (!handle_signal(sig, &info, &ka))
 			return;
-		}
 	}
 	/* No handler ran: restart what asked for it. */
 	if ((long)regs->orig_ax >= 0) {

@@ -177,56 +177,95 @@ SYSCALL_DEFINE5(prctl, int, option, unsigned long, arg2, unsigned long, arg3,
 	return -EINVAL;
 }
 
-struct rlimit64 {
-	u64 cur, max;
+#define INF RLIM_INFINITY
+const struct rlimit64 init_rlimits[RLIM_NLIMITS] = {
+	[RLIMIT_CPU] = { INF, INF },
+	[RLIMIT_FSIZE] = { INF, INF },
+	[RLIMIT_DATA] = { INF, INF },
+	[RLIMIT_STACK] = { _STK_LIM, INF },
+	[RLIMIT_CORE] = { 0, INF },
+	[RLIMIT_RSS] = { INF, INF },
+	[RLIMIT_NPROC] = { INF, INF },
+	[RLIMIT_NOFILE] = { NR_OPEN_MAX, NR_OPEN_MAX },
+	[RLIMIT_MEMLOCK] = { 8UL << 20, 8UL << 20 },
+	[RLIMIT_AS] = { INF, INF },
+	[RLIMIT_LOCKS] = { INF, INF },
+	[RLIMIT_SIGPENDING] = { INF, INF },
+	[RLIMIT_MSGQUEUE] = { 819200, 819200 },
+	[RLIMIT_NICE] = { 0, 0 },
+	[RLIMIT_RTPRIO] = { 0, 0 },
+	[RLIMIT_RTTIME] = { INF, INF },
 };
+#undef INF
 
-#define RLIMIT_STACK 3
-#define RLIMIT_NPROC 6
-#define RLIMIT_NOFILE 7
-#define RLIM_NLIMITS 16
-#define RLIM_INFINITY (~0ULL)
-
-static void get_rlimit(int res, struct rlimit64 *r)
+/*
+ * prlimit64's work on process p: old gets the limit, then new (if any)
+ * replaces it. Every guest is root, so raising the hard limit is allowed
+ * (Linux's CAP_SYS_RESOURCE); above NR_OPEN_MAX fds is -EPERM, as above
+ * Linux's fs.nr_open. NPROC reads at most max_tasks, Glass's own cap.
+ */
+static int do_prlimit(struct task_struct *p, unsigned int res,
+		      const struct rlimit64 *new, struct rlimit64 *old)
 {
-	r->cur = r->max = RLIM_INFINITY;
-	if (res == RLIMIT_STACK)
-		r->cur = 8 << 20;
-	else if (res == RLIMIT_NOFILE)
-		r->cur = r->max = 1024;
-	else if (res == RLIMIT_NPROC)
-		r->cur = r->max = max_tasks;
+	struct rlimit64 *rlim;
+
+	if (res >= RLIM_NLIMITS)
+		return -EINVAL;
+	if (new && new->rlim_cur > new->rlim_max)
+		return -EINVAL;
+	if (new && res == RLIMIT_NOFILE && new->rlim_max > NR_OPEN_MAX)
+		return -EPERM;
+	rlim = &p->signal->rlim[res];
+	if (old) {
+		*old = *rlim;
+		if (res == RLIMIT_NPROC) {
+			old->rlim_cur = min(old->rlim_cur, (u64)max_tasks);
+			old->rlim_max = min(old->rlim_max, (u64)max_tasks);
+		}
+	}
+	if (new)
+		*rlim = *new;
+	return 0;
 }
 
 SYSCALL_DEFINE4(prlimit64, pid_t, pid, unsigned int, resource,
 		const struct rlimit64 __user *, new_rlim, struct rlimit64 __user *, old_rlim)
 {
-	struct rlimit64 r;
+	struct task_struct *p = current;
+	struct rlimit64 old, new;
+	int err;
 
-	if (resource >= RLIM_NLIMITS)
-		return -EINVAL;
-	if (pid && !find_task_by_pid(pid))
-		return -ESRCH;
-	get_rlimit(resource, &r);
-	if (old_rlim && copy_to_user(old_rlim, &r, sizeof(r)))
+	if (new_rlim && copy_from_user(&new, new_rlim, sizeof(new)))
 		return -EFAULT;
-	/* Limits are fixed; setting one is accepted and has no effect. */
-	return 0;
+	if (pid) {
+		p = find_task_by_pid(pid);
+		if (!p || !p->signal)
+			return -ESRCH;
+	}
+	err = do_prlimit(p, resource, new_rlim ? &new : NULL, old_rlim ? &old : NULL);
+	if (!err && old_rlim && copy_to_user(old_rlim, &old, sizeof(old)))
+		return -EFAULT;
+	return err;
 }
 
+/* struct rlimit of x86-64 has rlimit64's layout. */
 SYSCALL_DEFINE2(getrlimit, unsigned int, resource, struct rlimit64 __user *, rlim)
 {
 	struct rlimit64 r;
+	int err = do_prlimit(current, resource, NULL, &r);
 
-	if (resource >= RLIM_NLIMITS)
-		return -EINVAL;
-	get_rlimit(resource, &r);
-	return copy_to_user(rlim, &r, sizeof(r)) ? -EFAULT : 0;
+	if (!err && copy_to_user(rlim, &r, sizeof(r)))
+		return -EFAULT;
+	return err;
 }
 
 SYSCALL_DEFINE2(setrlimit, unsigned int, resource, const struct rlimit64 __user *, rlim)
 {
-	return resource >= RLIM_NLIMITS ? -EINVAL : 0;
+	struct rlimit64 r;
+
+	if (copy_from_user(&r, rlim, sizeof(r)))
+		return -EFAULT;
+	return do_prlimit(current, resource, &r, NULL);
 }
 
 struct sysinfo {

@@ -4,7 +4,8 @@
  * fake kernel (tests/unit/gdb_fakes.c), in ack and no-ack mode, stopped
  * and running, in random chunks. Every output must be acks and
  * well-formed frames with good checksums; binary escaping must round
- * trip. Build: make build-fuzz/tests/fuzz/fuzz_gdb_packet
+ * trip; a refused debugger gets one well-formed refusal.
+ * Build: make build-fuzz/tests/fuzz/fuzz_gdb_packet
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -65,6 +66,19 @@ static void check_escape(const uint8_t *data, size_t size)
 		abort();
 }
 
+/* A refused debugger's input: nothing, or an ack and one good frame. */
+static void check_refusal(const uint8_t *data, size_t size)
+{
+	static struct gdb_refusal r;
+	u8 out[96];
+	long n;
+
+	gdb_refusal_init(&r);
+	n = gdb_refusal_input(&r, data, size, "busy", out, sizeof(out));
+	if (n > 0 && (out[0] != '+' || n != 11 || memcmp(out + 1, "$E.busy#", 8)))
+		abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct gdb_stop stop = { .kind = GDB_STOP_SIGNAL, .sig = GDB_SIGINT };
@@ -72,6 +86,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	u8 mode;
 
 	check_escape(data, size);
+	check_refusal(data, size);
 	if (!size)
 		return 0;
 	mode = data[0];

@@ -13,6 +13,9 @@
 #     and tasks come back and the kernel runs commands afterwards.
 # (c) EFAULT, SEGV_MAPERR and SEGV_ACCERR with si_addr: t_mem in
 #     guest_programs.
+# (d) Resource limits from busybox's ulimit take effect and are inherited
+#     (the exact counts, RLIMIT_AS, RLIMIT_STACK, exec: t_limits in
+#     guest_programs), and a crash is not reported as "(core dumped)".
 . "$(dirname "$0")/lib.sh"
 
 PB=$TOP/build/programs/glibc
@@ -109,4 +112,20 @@ glass_run init=/bin/sh -- -c 'mount -t devtmpfs d /dev; mkdir /t; mount -t tmpfs
 	wc -c </t/f; rm /t/f
 	dd if=/dev/zero of=/t/g bs=4k count=200 2>/dev/null && wc -c </t/g'
 expect_output "$(printf 'No space left on device\n1048576\n819200')"
+# ---- (d) resource limits, and no core-dump bit ----
+glass_run init=/bin/sh -- -c 'mount -t devtmpfs d /dev
+	echo "core $(ulimit -c)"
+	sh -c "ulimit -n 3; exec ls /"
+	(ulimit -n 10; echo "nofile in a child: $(sh -c "ulimit -n")")
+	(ulimit -v 65536; dd if=/dev/zero of=/dev/null bs=128M count=1)
+	sh -c "kill -SEGV \$\$"; echo "status $?"'
+expect_status 0
+expect_stdout_contains 'core 0'
+expect_stdout_contains "ls: can't open '/': Too many open files"
+expect_stdout_contains 'nofile in a child: 10'
+expect_stdout_contains 'dd: out of memory'
+expect_stdout_contains 'status 139'
+expect_stdout_contains 'Segmentation fault'
+grep -q 'core dumped' "$GLASS_OUT" && fail "a crash said '(core dumped)': no core is written" ||
+	ok "no '(core dumped)' for a SIGSEGV"
 finish

@@ -9,7 +9,10 @@ Compares the kernel's stats counters before and after with what was sent.
 Prints ok:/FAIL: lines and a summary; exits 1 on a failure.
 
 mconsole_flood.py SOCKET deaf N: a client that never reads its replies
-must not hold up others (see deaf())."""
+must not hold up others (see deaf()).
+
+mconsole_flood.py SOCKET many N COMMAND: N clients that never read send
+COMMAND once each, then a reader asks version (see many())."""
 import multiprocessing, os, re, socket, struct, sys, time
 
 MAGIC = 0xcafebabe
@@ -187,9 +190,45 @@ def deaf(path, n):
     sys.exit(1 if failures else 0)
 
 
+def many(path, n, cmd):
+    """n clients, each with a socket of its own that stays open, send cmd
+    once and never read; each send waits (at most 5 s) for room in the
+    kernel's queue, so every request gets there. Then a reader asks
+    version. Prints how long the n took and how long the answer took."""
+    socks, t0, lost = [], time.monotonic(), 0
+    for i in range(n):
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        s.bind("\0glass-flood-many-%d-%d" % (os.getpid(), i))
+        s.settimeout(5)
+        try:
+            s.sendto(request(cmd), path)
+        except socket.timeout:
+            lost += 1
+        socks.append(s)
+    took = time.monotonic() - t0
+    r = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    r.bind("\0glass-flood-many-reader-%d" % os.getpid())
+    t = time.monotonic()
+    r.sendto(request("version"), path)
+    try:
+        reply = read_reply(r, 20)
+        ok = reply[0] != "raw" and not reply[0][0] and reply[0][2] == VERSION
+    except Bad as e:
+        print("FAIL: version: %s" % e)
+        ok = False
+    answer = time.monotonic() - t
+    print("%s: %d clients that never read sent '%s' in %.1f s (%d sends timed out); "
+          "version then answered in %.2f s" % ("ok" if ok else "FAIL", n, cmd, took, lost,
+                                               answer))
+    print("TOOK %.3f ANSWER %.3f" % (took, answer))
+    sys.exit(0 if ok else 1)
+
+
 def main():
     if sys.argv[2] == "deaf":
         deaf(sys.argv[1], int(sys.argv[3]))
+    if sys.argv[2] == "many":
+        many(sys.argv[1], int(sys.argv[3]), sys.argv[4])
     path, nclients, nreq = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     failures = 0
     before = stats(path)

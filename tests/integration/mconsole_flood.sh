@@ -11,6 +11,7 @@
 
 CLIENTS=${FLOOD_CLIENTS:-8}
 REQUESTS=${FLOOD_REQUESTS:-400}
+mc_setup
 
 glass_start init=/bin/sh -- -c '
 	k=0
@@ -74,4 +75,37 @@ wait_for 20 more_rounds && ok "the workload went on meanwhile" || fail "the work
 out=$(timeout 20 "$TOP/tests/integration/mconsole_raw.py" "$sock" cmd version)
 [ "$out" = "PKT err=0 more=0 len=40 Linux glass 6.1.0-glass #1 Glass x86_64" ] &&
 	ok "mconsole answers after the flood" || fail "after the flood: '$out'"
+
+# A thousand clients that never read, each holding its replies: they must
+# not fill a send buffer everyone shares (before, the thousand replies
+# filled the mconsole socket's and each later one waited a second: no
+# answer for minutes). Once with a one-packet reply, once with a dmesg
+# longer than a client's queue (10 datagrams), so each of those replies
+# overflows; then uml_mconsole gets its answer and a whole dmesg at once.
+for i in $(seq 60); do
+	mc log "filler line $i: the kernel log grows so that dmesg takes many packets"
+done
+want=$(timeout 20 "$TOP/tests/integration/mconsole_raw.py" "$sock" cmd dmesg | grep -c '^PKT')
+[ "$want" -gt 10 ] || fail "dmesg is only $want packets: no overflow to test"
+for cmd in version dmesg; do
+	timeout 120 python3 "$TOP/tests/integration/mconsole_flood.py" "$sock" many 1000 "$cmd" \
+		>"$TEST_TMP/many.out"
+	grep -E '^(ok|FAIL)' "$TEST_TMP/many.out"
+	grep -q '^ok' "$TEST_TMP/many.out" || fail "1000 clients that never read ($cmd): $(cat "$TEST_TMP/many.out")"
+	answer=$(sed -n 's/^TOOK .* ANSWER \([0-9.]*\)$/\1/p' "$TEST_TMP/many.out")
+	if [ -n "$answer" ] && python3 -c "import sys; sys.exit(not float('$answer') < 5)"; then
+		ok "after 1000 clients that never read '$cmd', version answered in $answer s"
+	else
+		fail "after 1000 clients that never read '$cmd': version took ${answer:-forever} s"
+	fi
+	mc version
+	[ "$MC_STATUS" = 0 ] && grep -q 'Linux glass' <<<"$MC_OUT" &&
+		ok "uml_mconsole version answers" || fail "uml_mconsole version: $MC_STATUS '$MC_OUT'"
+	got=$(timeout 20 "$TOP/tests/integration/mconsole_raw.py" "$sock" cmd dmesg | grep -c '^PKT')
+	[ "$got" = "$want" ] && ok "a reading client still gets all $want packets of dmesg" ||
+		fail "a reading client got $got of $want dmesg packets"
+done
+expect_stderr_contains 'mconsole: clients not reading their replies: packets dropped: 1'
+[ "$(grep -c 'packets dropped' "$GLASS_ERR")" -le 4 ] && ok "the drops are logged rate-limited" ||
+	fail "$(grep -c 'packets dropped' "$GLASS_ERR") log lines about drops"
 finish

@@ -112,6 +112,30 @@ for kind in "oops-irq|Fatal exception in interrupt|inject_null_deref|movl \$1, (
 		ok "$k: gdb names the core's threads after their tasks" ||
 		{ fail "$k: threads not named"; grep -A8 "Target Id" "$gout"; }
 	grep -q "registers in core file" "$gout" && fail "$k: a thread without registers"
+	# Without the helper (libthread_db on, threads unnamed): every task
+	# (the helper's named threads) still has registers, a frame #0 in a
+	# function, and glass's host threads no "registers" warning.
+	pout=$TEST_TMP/gdb-plain-$k.out
+	timeout 120 gdb -nx -q -batch "$GLASS" "$dir/core" -ex 'thread apply all bt 1' >"$pout" 2>&1
+	grep -q "registers in core file" "$pout" &&
+		fail "$k: plain gdb: $(grep -m1 'registers in core file' "$pout")"
+	tids=$(sed -nE 's/.*LWP ([0-9]+) +"[^"]*".*/\1/p' "$gout" | sort -u)
+	bad=$(python3 - "$pout" $tids <<'PY'
+import re, sys
+frame0, cur = {}, None
+for line in open(sys.argv[1]):
+    m = re.match(r'^Thread \d+ \((?:Thread 0x[0-9a-f]+ \()?LWP (\d+)', line)
+    if m:
+        cur = m.group(1)
+    elif cur and line.startswith("#0"):
+        frame0[cur], cur = line, None
+print(" ".join(t for t in sys.argv[2:]
+               if not re.match(r'#0 +(0x[0-9a-f]+ in )?[A-Za-z_]\w* \(', frame0.get(t, ""))))
+PY
+)
+	[ -n "$tids" ] && [ -z "$bad" ] &&
+		ok "$k: plain gdb on the core: every task has a frame #0 in a function" ||
+		{ fail "$k: plain gdb: tasks without a frame: '$bad' (tasks '$tids')"; head -n 30 "$pout"; }
 done
 
 # ---- 3. panic=N reboots; panic=gdb waits for gdb at the fault ----

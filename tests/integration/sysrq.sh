@@ -54,22 +54,68 @@ mc halt
 glass_wait
 
 # The console's break sequence: telnet's BREAK (IAC BRK), then the key.
+# Any local user can reach a port: line, so by default (sysrq=0) it does
+# nothing; sysrq= and /proc/sys/kernel/sysrq take Linux's bitmask.
 port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-glass_start ssl0=port:$port init=/bin/sh -- -c 'exec sleep 1000'
-wait_for 20 grep -q "listening on port $port" "$GLASS_ERR" || fail "no port line"
-/usr/bin/python3 - "$port" <<'PY' || fail "telnet break"
+send_break() {
+	/usr/bin/python3 - "$port" "$1" <<'PY' || fail "telnet break $1"
 import socket, sys, time
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
 time.sleep(0.3)
-s.sendall(b"\xff\xf3t")
+s.sendall(b"\xff\xf3" + sys.argv[2].encode())
 time.sleep(0.5)
 s.close()
 PY
+}
+port_boot() {
+	glass_start ssl0=port:$port "$@"
+	wait_for 20 grep -q "listening on port $port" "$GLASS_ERR" || fail "no port line"
+}
+
+port_boot init=/bin/sh -- -c 'exec sleep 1000'
+send_break c
+send_break b
+sleep 1
+expect_mc_re '^OK' version
+kill -0 "$GLASS_PID" 2>/dev/null && ok "BREAK c and BREAK b ignored by default: Glass runs" ||
+	fail "Glass died after a BREAK with the default sysrq=0"
+grep -q 'sysrq: \|Trigger a crash\|Resetting\|Kernel panic' "$GLASS_ERR" &&
+	fail "a BREAK ran sysrq by default: $(grep 'sysrq: ' "$GLASS_ERR" | head -n 2)" ||
+	ok "the default sysrq=0 swallows the key silently"
+expect_mc_re '^0$' proc sys/kernel/sysrq
+expect_mc_re '^OK Show State' sysrq t
+mc halt
+glass_wait
+
+# sysrq=16: sync only.
+port_boot sysrq=16 init=/bin/sh -- -c 'exec sleep 1000'
+send_break o
+send_break s
+wait_for 10 grep -q 'Emergency Sync' "$GLASS_ERR" && ok "sysrq=16 allows BREAK s" ||
+	fail "sysrq=16: no sync after BREAK s"
+expect_stderr_contains 'This sysrq operation is disabled.'
+expect_mc_re '^16$' proc sys/kernel/sysrq
+mc halt
+glass_wait
+
+# /proc/sys/kernel/sysrq written by the guest turns it on.
+port_boot init=/bin/sh -- -c 'mount -t proc p /proc; echo 1 >/proc/sys/kernel/sysrq; echo "sysrq is $(cat /proc/sys/kernel/sysrq)"; exec sleep 1000'
+wait_for 10 grep -q 'sysrq is 1' "$GLASS_OUT" && ok "/proc/sys/kernel/sysrq written and read back" ||
+	fail "/proc/sys/kernel/sysrq: $(tail -n 2 "$GLASS_OUT")"
+send_break t
 wait_for 10 grep -q 'Show State' "$GLASS_ERR" && ok "BREAK t on a serial line ran sysrq t" ||
 	fail "no sysrq output after a telnet break"
 expect_stderr_contains 'sysrq: t'
 mc halt
 glass_wait
+
+# sysrq=1: BREAK c crashes, as Linux's.
+port_boot sysrq=1 init=/bin/sh -- -c 'exec sleep 1000'
+send_break c
+glass_wait
+[ "$GLASS_STATUS" = 134 ] && ok "sysrq=1: BREAK c panics (status 134)" ||
+	fail "sysrq=1 BREAK c: status $GLASS_STATUS"
+expect_stderr_contains 'Trigger a crash'
 
 # A guest program with a symbol table: sysrq t names its function.
 glass_start init=/bin/sh -- -c "mount -t hostfs none /mnt -o $TOP/build/programs/glibc && exec /mnt/monoclock 300"

@@ -221,7 +221,11 @@ char *strndup_user(const char *s, long max)
 }
 
 /* ---- tasks, waiting, signals ---- */
-static struct task_struct fake_task = { .comm = "test" };
+/* The fd table checks RLIMIT_NOFILE: Linux's default. */
+static struct signal_struct fake_signal = {
+	.rlim = { [RLIMIT_NOFILE] = { NR_OPEN_MAX, NR_OPEN_MAX } },
+};
+static struct task_struct fake_task = { .comm = "test", .signal = &fake_signal };
 struct task_struct *current = &fake_task;
 bool fake_signal_pending;
 int fake_sigpipe_count;

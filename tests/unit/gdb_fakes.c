@@ -165,6 +165,11 @@ static int library_at(void *t, unsigned idx, struct gdb_library *lib)
 	}
 }
 
+static const char *exec_file(void *t)
+{
+	return "/home/k/glass-}#$*";  /* characters a reply must escape */
+}
+
 static void detach(void *t)
 {
 	ft_of(t)->detaches++;
@@ -187,6 +192,7 @@ const struct gdb_target_ops fake_ops = {
 	.breakpoint = breakpoint,
 	.monitor = monitor,
 	.library_at = library_at,
+	.exec_file = exec_file,
 	.detach = detach,
 	.kill = kill_target,
 };

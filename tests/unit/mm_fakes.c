@@ -25,7 +25,19 @@ void free(void *p);
 
 /* ---- physmem and current ---- */
 
+/* mmap and stack growth check RLIMIT_AS and RLIMIT_STACK: Linux's defaults. */
+static struct signal_struct fake_signal = {
+	.rlim = {
+		[RLIMIT_STACK] = { _STK_LIM, RLIM_INFINITY },
+		[RLIMIT_AS] = { RLIM_INFINITY, RLIM_INFINITY },
+	},
+};
 static struct task_struct fake_task;
+
+struct rlimit64 *fake_rlimits(void)
+{
+	return fake_signal.rlim;
+}
 struct task_struct *current = &fake_task;
 LIST_HEAD(task_list);
 int console_loglevel = 7;
@@ -45,6 +57,7 @@ int fake_mem_init(unsigned long bytes)
 	fake_task.addr_limit = USER_DS;
 	INIT_LIST_HEAD(&task_list);
 	list_add_tail(&fake_task.tasks, &task_list);
+	fake_task.signal = &fake_signal;
 	fake_host_reset();
 	mem_init(bytes);
 	return 0;

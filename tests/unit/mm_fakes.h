@@ -11,6 +11,8 @@ int fake_mem_init(unsigned long bytes);
 void fake_mem_exit(void);
 /* current->mm */
 void fake_set_mm(struct mm_struct *mm);
+/* current->signal->rlim (RLIMIT_*, glass/resource.h) */
+struct rlimit64 *fake_rlimits(void);
 
 enum { FAKE_MAP = 1, FAKE_UNMAP, FAKE_PROTECT };
 struct fake_op {

@@ -171,8 +171,8 @@ START_TEST(connect_sequence)
 		"vfork-events+;exec-events+;vContSupported+;QThreadEvents+;no-resumed+;"
 		"memory-tagging+;xmlRegisters=i386");
 	ck_assert_str_eq(r, "PacketSize=4000;QStartNoAckMode+;qXfer:features:read+;"
-			 "qXfer:threads:read+;qXfer:libraries:read+;swbreak+;hwbreak+;"
-			 "vContSupported+");
+			 "qXfer:threads:read+;qXfer:libraries:read+;qXfer:exec-file:read+;"
+			 "swbreak+;hwbreak+;vContSupported+");
 	ck_assert_str_eq(rpc("vMustReplyEmpty"), "");
 	no_ack();
 	ck_assert_str_eq(rpc("Hg0"), "OK");
@@ -750,6 +750,27 @@ START_TEST(many_threads)
 }
 END_TEST
 
+/* ---- the executable's path (target remote with no file) ---- */
+
+START_TEST(exec_file)
+{
+	char *doc;
+
+	no_ack();
+	/* Any annex (a pid in multiprocess mode): there is one executable. */
+	doc = xfer_all("qXfer:exec-file:read::", 5);
+	ck_assert_str_eq(doc, "/home/k/glass-}#$*");
+	free(doc);
+	doc = xfer_all("qXfer:exec-file:read:2a:", 0xffb);
+	ck_assert_str_eq(doc, "/home/k/glass-}#$*");
+	free(doc);
+	ck_assert_str_eq(rpc("qXfer:exec-file:read::40,ffb"), "l");
+	gdb_init(&st, &fake_ops_minimal, &ft, fake_put, &ft);
+	ck_assert_ptr_null(strstr(rpc("qSupported"), "exec-file"));
+	ck_assert_str_eq(rpc("qXfer:exec-file:read::0,ffb"), "");
+}
+END_TEST
+
 /* ---- libraries ---- */
 
 START_TEST(libraries)
@@ -861,7 +882,7 @@ START_TEST(unknown_packets)
 	const char *unknown[] = { "qCRC:400000,10", "vFile:open:2f,0,0", "QNonStop:1",
 				  "qC1", "gg", "?x", "k1", "vMustReplyEmpty1", "qTStatusx",
 				  "!", "A", "bc", "i", "r", "R00", "t", "jMemoryMap", "vCtrlC",
-				  "qXfer:exec-file:read::0,10", "QPassSignals:e", "" };
+				  "qXfer:auxv:read::0,10", "QPassSignals:e", "" };
 
 	no_ack();
 	for (size_t i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++)
@@ -899,6 +920,7 @@ int main(void)
 	tcase_add_test(tc, threads);
 	tcase_add_test(tc, many_threads);
 	tcase_add_test(tc, libraries);
+	tcase_add_test(tc, exec_file);
 	tcase_add_test(tc, monitor_commands);
 	tcase_add_test(tc, detach_and_kill);
 	tcase_add_test(tc, unknown_packets);

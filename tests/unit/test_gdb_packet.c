@@ -17,6 +17,7 @@
 #undef ULONG_MAX
 #include <glass/kernel.h>
 #include <glass/gdb_packet.h>
+#include <glass/gdbstub.h>
 
 static struct gdb_rx rx;
 
@@ -241,6 +242,36 @@ START_TEST(escape_unescape)
 }
 END_TEST
 
+/* A second debugger: its first packet is acked and refused with "E.why"
+ * (in any chunking); its next one means close. */
+START_TEST(refusal)
+{
+	static struct gdb_refusal r;
+	const char *qs = "$qSupported:multiprocess+;xmlRegisters=i386#6a";
+	u8 out[64];
+	long n;
+
+	gdb_refusal_init(&r);
+	ck_assert_int_eq(gdb_refusal_input(&r, qs, 10, "busy", out, sizeof(out)), 0);
+	n = gdb_refusal_input(&r, qs + 10, strlen(qs) - 10, "busy", out, sizeof(out));
+	ck_assert_int_eq(n, 11);
+	ck_assert_int_eq(memcmp(out, "+$E.busy#", 9), 0);
+	ck_assert_int_eq(hex_to_bin(out[9]) << 4 | hex_to_bin(out[10]),
+			 gdb_checksum("E.busy", 6));
+	ck_assert_int_eq(gdb_refusal_input(&r, "+", 1, "busy", out, sizeof(out)), 0);
+	ck_assert_int_eq(gdb_refusal_input(&r, "$vMustReplyEmpty#3a", 19, "busy", out,
+					   sizeof(out)), -EPIPE);
+	/* A bad checksum is answered too (nobody resends to us); a frame's
+	 * special bytes in the reason are not passed on; no room: close. */
+	gdb_refusal_init(&r);
+	n = gdb_refusal_input(&r, "$?#00", 5, "a#b", out, sizeof(out));
+	ck_assert_int_eq(n, 10);
+	ck_assert_int_eq(memcmp(out, "+$E.a?b#", 8), 0);
+	gdb_refusal_init(&r);
+	ck_assert_int_eq(gdb_refusal_input(&r, "$?#3f", 5, "busy", out, 8), -EPIPE);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("gdb_packet");
@@ -258,6 +289,7 @@ int main(void)
 	tcase_add_test(tc, frame_encoder);
 	tcase_add_test(tc, hex_helpers);
 	tcase_add_test(tc, escape_unescape);
+	tcase_add_test(tc, refusal);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -624,6 +624,22 @@ START_TEST(svc_send_errors_counted)
 }
 END_TEST
 
+/* Replies dropped at clients that do not read are logged at the 1st,
+ * 10th, 100th... drop only. */
+START_TEST(svc_drops_logged_rate_limited)
+{
+	fake_send_result = -EAGAIN;
+	for (int i = 0; i < 120; i++)
+		request("version", 0);
+	ck_assert_uint_eq(mconsole_stats.send_errors, 120);
+	ck_assert_str_eq(fake_printk,
+			 "mconsole: clients not reading their replies: packets dropped: 1\n"
+			 "mconsole: clients not reading their replies: packets dropped: 10\n"
+			 "mconsole: clients not reading their replies: packets dropped: 100\n");
+	fake_send_result = 0;
+}
+END_TEST
+
 /* ---- ps from the monitor: a fake task list in the test's image ---- */
 
 #define t_idle init_task
@@ -787,6 +803,7 @@ static Suite *mconsole_suite(void)
 	tcase_add_test(tc, svc_timeout_answers_with_reason);
 	tcase_add_test(tc, svc_queue_full_is_an_error);
 	tcase_add_test(tc, svc_send_errors_counted);
+	tcase_add_test(tc, svc_drops_logged_rate_limited);
 	tcase_add_test(tc, svc_ps_snapshot);
 	tcase_add_test(tc, svc_stack_walks_frames);
 	tcase_add_test(tc, svc_notify);

@@ -14,6 +14,7 @@
 
 #include <glass/mm.h>
 #include <glass/fs.h>
+#include <glass/resource.h>
 #include <glass/uaccess.h>
 #include "mm_fakes.h"
 
@@ -662,8 +663,43 @@ START_TEST(stack_grows_down)
 	ck_assert_uint_eq(mm->total_vm, 5);
 	ck_assert_uint_eq(clear_user((void *)(a - 3 * P), 10), 0);
 	ck_assert_uint_eq(find_vma(mm, a)->vm_start, a - 3 * P);
-	ck_assert_int_eq(fault(mm, top - STACK_LIMIT - P, 0, &code), -EFAULT);
+	ck_assert_int_eq(fault(mm, top - _STK_LIM - P, 0, &code), -EFAULT);
 	ck_assert_int_eq(code, SEGV_MAPERR);
+	ck_assert_int_eq(fake_host_check(mm), 0);
+	mmput(mm);
+	assert_no_leaks();
+}
+END_TEST
+
+/* RLIMIT_AS bounds mmap, brk, mremap and stack growth; RLIMIT_STACK the
+ * stack's size. What MAP_FIXED replaces is not growth. */
+START_TEST(rlimits_bound_growth)
+{
+	struct rlimit64 *rl = fake_rlimits(), saved_as = rl[RLIMIT_AS],
+			saved_stack = rl[RLIMIT_STACK];
+	struct mm_struct *mm = current_mm();
+	unsigned long top = STACK_TOP, s = top - 4 * P, a;
+	int code;
+
+	ck_assert_int_eq(anon(s, 4 * P, PROT_READ | PROT_WRITE, MAP_FIXED | MAP_GROWSDOWN), s);
+	rl[RLIMIT_STACK].rlim_cur = 6 * P;
+	ck_assert_int_eq(fault(mm, s - P, FAULT_FLAG_WRITE, NULL), 0);
+	ck_assert_int_eq(fault(mm, s - 3 * P, FAULT_FLAG_WRITE, &code), -EFAULT);
+	ck_assert_int_eq(code, SEGV_MAPERR);
+	rl[RLIMIT_AS].rlim_cur = (mm->total_vm + 8) * P;
+	ck_assert_int_eq(anon(0, 9 * P, PROT_READ, 0), -ENOMEM);
+	a = anon(0, 8 * P, PROT_READ, 0);
+	ck_assert(a < TASK_SIZE);
+	ck_assert_int_eq(anon(a, 8 * P, PROT_READ | PROT_WRITE, MAP_FIXED), a);
+	ck_assert_int_eq(do_mremap(mm, a, 8 * P, 9 * P, MREMAP_MAYMOVE, 0), -ENOMEM);
+	rl[RLIMIT_STACK].rlim_cur = 8 * P;
+	ck_assert_int_eq(fault(mm, s - 2 * P, FAULT_FLAG_WRITE, &code), -EFAULT);
+	mm_set_brk(mm, 0x10000000);
+	ck_assert_uint_eq(do_brk(mm, 0x10000000 + P), 0x10000000);
+	ck_assert_int_eq(do_munmap(mm, a, P), 0);
+	ck_assert_uint_eq(do_brk(mm, 0x10000000 + P), 0x10000000 + P);
+	rl[RLIMIT_AS] = saved_as;
+	rl[RLIMIT_STACK] = saved_stack;
 	ck_assert_int_eq(fake_host_check(mm), 0);
 	mmput(mm);
 	assert_no_leaks();
@@ -1177,6 +1213,7 @@ static Suite *mm_suite(void)
 	tcase_add_test(t, mremap_grow_shrink_move);
 	tcase_add_test(t, madvise_dontneed_zeroes);
 	tcase_add_test(t, stack_grows_down);
+	tcase_add_test(t, rlimits_bound_growth);
 	tcase_add_test(t, cow_after_dup_mm);
 	tcase_add_test(t, dup_mm_shared_anon);
 	tcase_add_test(t, enomem_when_physmem_exhausted);

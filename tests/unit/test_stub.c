@@ -302,7 +302,7 @@ START_TEST(forged_stop_is_corrupt)
 	const unsigned char *text = stub_text(&len);
 	struct pt_regs r = start_regs();
 	struct guest_stop stop;
-	/* movl $1234, signo; movl $1, state; mov $202, %eax; jmp *%rbx */
+	/* movl $1234, signo; movl $1, state; mov $202, %eax; jmp *%rbx (futex) */
 	unsigned char code[64], *c = code;
 	u64 state = STUB_DATA + STUB_HANDOFF_OFF;
 	u64 signo = state + __builtin_offsetof(struct stub_data, signo);
@@ -320,10 +320,16 @@ START_TEST(forged_stop_is_corrupt)
 	memcpy((char *)PHYSMEM_BASE + CODE_OFF, code, c - code);
 	add_op(STUB_MMAP, CODE_ADDR, PAGE_SIZE, 5, CODE_OFF);
 	ck_assert_int_eq(os_stub_flush(pid), 0);
+	/* It then sleeps on its own word rather than waking the kernel:
+	 * after a wake it would run on into the restorer's ud2, and the
+	 * stub's real SIGILL stop could replace the garbage before the
+	 * kernel reads it. The kernel sees the forged state at its next
+	 * look (its waits time out). */
 	r.bx = wake;
-	r.si = 10;              /* FUTEX_WAKE_BITSET, bitset 1: the kernel */
+	r.si = 9;               /* FUTEX_WAIT_BITSET while the word is 1 */
 	r.dx = 1;
-	r.r9 = 1;
+	r.r10 = 0;
+	r.r9 = 2;
 	ck_assert_int_eq(os_guest_run(pid, &r, &stop), -EIO);
 	ck_assert_int_eq(stop.kind, GUEST_CORRUPT);
 }

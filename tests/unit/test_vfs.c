@@ -687,6 +687,9 @@ START_TEST(test_initramfs_plain)
 	ck_assert_ptr_nonnull(unpack_to_rootfs(buf, 200));        /* truncated */
 	buf[0] = 'X';
 	ck_assert_ptr_nonnull(unpack_to_rootfs(buf, len));
+	/* Shorter than a header: junk, not a cut archive; nothing at all. */
+	ck_assert_str_eq(unpack_to_rootfs("hello\n", 6), "not a newc cpio archive (bad magic)");
+	ck_assert_str_eq(unpack_to_rootfs(buf, 0), "empty archive");
 }
 END_TEST
 

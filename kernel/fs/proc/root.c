@@ -141,6 +141,7 @@ static const struct proc_entry sys_kernel_entries[] = {
 	{ "hostname", S_IFREG | 0444, show_hostname },
 	{ "hung_task_timeout_secs", S_IFREG | 0644, hung_task_timeout_show,
 	  .store = hung_task_timeout_store },
+	{ "sysrq", S_IFREG | 0644, sysrq_sysctl_show, .store = sysrq_sysctl_store },
 	{ "tainted", S_IFREG | 0444, show_zero },
 	{ "watchdog_thresh", S_IFREG | 0644, watchdog_thresh_show, .store = watchdog_thresh_store },
 };

@@ -120,6 +120,9 @@ void inject_null_deref(void);
 /* ---- sysrq (sysrq.c) ---- */
 void cmd_sysrq(struct cmd_out *out, const char *args);
 void sysrq_console(u8 key);
+/* /proc/sys/kernel/sysrq: the keys a console line's BREAK may run. */
+int sysrq_sysctl_show(struct task_struct *t, char *buf, size_t size);
+int sysrq_sysctl_store(const char *buf);
 /* A cmd_emit_t that prints to the kernel log, line by line. */
 int printk_emit(void *ctx, const char *data, size_t len, bool err, bool more);
 

@@ -120,6 +120,9 @@ struct gdb_target_ops {
 	 * gdb_console_output(st, ...). 0, or -errno.
 	 */
 	int (*monitor)(void *t, const char *cmd, struct gdb_state *st);
+	/* Optional. The executable's absolute host path (qXfer:exec-file),
+	 * so `target remote` with no file finds the symbols. */
+	const char *(*exec_file)(void *t);
 	/* Optional. Library number idx: 0, or -ENOENT past the last. */
 	int (*library_at)(void *t, unsigned idx, struct gdb_library *lib);
 	/* After "D" was answered: remove breakpoints and let the kernel run. */
@@ -191,6 +194,24 @@ void gdb_input(struct gdb_state *st, const void *buf, size_t len);
 void gdb_stopped(struct gdb_state *st, const struct gdb_stop *stop);
 /* Monitor command output, sent as "O" packets. */
 void gdb_console_output(struct gdb_state *st, const char *text, size_t len);
+
+/*
+ * A second debugger while one is attached (refuse.c): its first packet
+ * gets "E.<why>", which gdb prints; at its next one the transport closes
+ * the connection.
+ */
+struct gdb_refusal {
+	struct gdb_rx rx;
+	bool answered;
+};
+void gdb_refusal_init(struct gdb_refusal *r);
+/*
+ * Bytes from the refused debugger. Returns the length of what to send
+ * (an ack and the refusal) put in out[0..cap), 0 for nothing yet, or
+ * -EPIPE when the connection should be closed now.
+ */
+long gdb_refusal_input(struct gdb_refusal *r, const void *in, size_t len, const char *why,
+		       u8 *out, size_t cap);
 
 /* Register layout (regs.c): size in bytes of register n, 0 if none. */
 unsigned gdb_reg_size(unsigned n);

@@ -35,6 +35,7 @@ struct boot_params {
 	int hung_task_timeout;  /* seconds (hung_task_timeout_secs=) */
 	int watchdog_thresh;    /* seconds (watchdog_thresh=) */
 	const char *mconsole;   /* "notify:SOCKET" (mconsole=) */
+	int sysrq;              /* console BREAK keys, Linux's bitmask (sysrq=) */
 	int panic;              /* PANIC_HALT, PANIC_GDB, or seconds to reboot */
 	bool nohwbreak;         /* debug registers' fallbacks even where they fire */
 	/* for init: argv after argv[0] and extra environment */

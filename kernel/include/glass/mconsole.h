@@ -1,5 +1,5 @@
 /*
- * mconsole: UML's management-console wire protocol (reference/mconsole.md)
+ * mconsole: UML's management-console wire protocol (docs/reference/mconsole.md)
  * and the pieces around it. Everything in the protocol part is pure code
  * (no host call, no allocation, no lock), so the monitor thread, the unit
  * tests and the fuzzer all run it. Integers are in host byte order.

@@ -167,10 +167,9 @@ struct mm_struct {
 /* Lowest address mmap hands out or accepts with MAP_FIXED (Linux's
  * vm.mmap_min_addr). */
 #define MMAP_MIN_ADDR 0x10000UL
-/* Largest size a VM_GROWSDOWN stack grows to (RLIMIT_STACK). */
-#define STACK_LIMIT (8UL << 20)
 
 /* mm.c */
+unsigned long mmap_base(unsigned long stack_limit);
 struct mm_struct *mm_alloc(void);           /* with a fresh host process */
 void mmget(struct mm_struct *mm);
 void mmput(struct mm_struct *mm);           /* last put tears it down */

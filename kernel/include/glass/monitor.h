@@ -19,6 +19,11 @@ void gdb_monitor_input(const void *buf, size_t n);
 bool gdb_monitor_wants_input(void);
 void gdb_monitor_disconnected(void);
 void gdb_monitor_wake(void);
+/* A second debugger while one is attached (kernel/debug/attach.c): a new
+ * refused connection, then its input; the reply is what to send it, or
+ * -EPIPE to close it (gdb_refusal_input). */
+void gdb_monitor_refuse_start(void);
+long gdb_monitor_refuse_input(const void *buf, size_t n, u8 *out, size_t cap);
 /* About once a second: the soft-lockup detector (kernel/debug/watchdog.c). */
 void watchdog_monitor_tick(u64 now_ns);
 /* Any thread, as glass exits with status. */

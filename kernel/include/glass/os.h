@@ -137,6 +137,13 @@ struct os_mem_seg {
 int os_core_segments(struct os_mem_seg *segs, int max);
 /* Write a segment's memory to fd at off; all-zero pages stay holes. */
 int os_core_write_mem(int fd, u64 off, const struct os_mem_seg *s);
+/* The glass process's host threads (/proc/self/task): tid and comm. The
+ * CPU thread's tid is the process id. Count, or -errno. */
+struct os_host_thread {
+	long tid;
+	char comm[16];
+};
+int os_host_threads(struct os_host_thread *t, int max);
 
 /* --- the umid directory (kernel/os/umid.c) --- */
 /* Create and lock <uml_dir>/<umid>; on failure a one-line message in err. */
@@ -282,6 +289,8 @@ void irq_exit(void);
 void os_idle_wait(s64 timeout_ns);
 /* Run handlers of ready events without blocking. */
 void os_poll_irqs(void);
+/* Monitor thread: is the CPU thread blocked in the event loop right now? */
+bool os_cpu_waiting(void);
 
 /* --- the monitor thread and the mconsole socket (kernel/os/monitor.c) --- */
 struct mc_client;
@@ -295,6 +304,10 @@ int os_monitor_start(char *path, unsigned long len);
 int os_gdb_listen(const char *transport, char *where, unsigned long len);
 /* Start `xterm -e gdb glass -ex 'target remote ENDPOINT'` (config gdb=xterm). */
 int os_spawn_gdb_xterm(const char *endpoint);
+/* Any thread: glass's own executable, an absolute path ("" if unknown). */
+const char *os_exe_path(void);
+/* An eventfd counting SIGUSR1s (consumed with os_monitor_ack), or -1. */
+int os_sigusr1_fd(void);
 /* Monitor thread: bytes to the gdb connection (dropped if it is gone). */
 void os_gdb_send(const void *buf, unsigned long len);
 /* Monitor thread: a report on glass's stderr (printk is CPU-thread code). */
@@ -305,9 +318,11 @@ void os_monitor_nap(void);
 void os_monitor_kick(void);
 /* CPU thread: consume the wake-ups on fd. */
 void os_monitor_ack(int fd);
-/* Either thread: one datagram to a client; waits for room in its queue at
- * most a second on the monitor thread, 100 ms on the CPU thread, and not
- * at all for a client that did not make room last time. 0 or -errno. */
+/* Either thread: one datagram to a client, from this thread's socket for
+ * that client; waits for room in its queue only while the client reads
+ * (50 ms without progress drops it; for a second after that, 2 ms), at
+ * most a second on the monitor thread, 100 ms on the CPU thread. 0,
+ * -EAGAIN when dropped, or -errno. */
 int os_mconsole_send(const struct mc_client *to, const void *buf, unsigned long len);
 /* CPU thread, at boot: a socket to send notifications to the unix
  * datagram socket at path (mconsole=notify:). Returns 0 or -errno. */

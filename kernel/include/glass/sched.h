@@ -117,6 +117,13 @@ struct task_struct {
 };
 
 extern struct task_struct *current;
+
+/* current's soft limit of resource res (RLIMIT_*, glass/resource.h). */
+static inline u64 rlimit(unsigned int res)
+{
+	return current->signal->rlim[res].rlim_cur;
+}
+
 extern struct task_struct init_task;     /* pid 0, idle */
 
 /* Interrupt context: irq handlers run from the event loop and timer

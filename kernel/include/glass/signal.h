@@ -4,6 +4,7 @@
 
 #include <glass/types.h>
 #include <glass/list.h>
+#include <glass/resource.h>
 #include <glass/wait.h>
 
 #define SIGHUP 1
@@ -141,7 +142,7 @@ struct signal_struct {
 	struct timer_list *real_timer;
 	u64 utime_ns, stime_ns;         /* of exited threads */
 	u64 cutime_ns, cstime_ns;       /* of reaped children */
-	unsigned long rlim_stack;
+	struct rlimit64 rlim[RLIM_NLIMITS];     /* inherited by fork and exec */
 	/* exec is killing the other threads: they exit alone (de_thread) */
 	struct task_struct *group_exec_task;
 };
@@ -180,17 +181,12 @@ struct signal_struct {
 	(sigmask(SIGSTOP) | sigmask(SIGTSTP) | sigmask(SIGTTIN) | sigmask(SIGTTOU))
 #define SIG_KERNEL_IGNORE_MASK \
 	(sigmask(SIGCONT) | sigmask(SIGCHLD) | sigmask(SIGWINCH) | sigmask(SIGURG))
-#define SIG_KERNEL_COREDUMP_MASK \
-	(sigmask(SIGQUIT) | sigmask(SIGILL) | sigmask(SIGTRAP) | sigmask(SIGABRT) | \
-	 sigmask(SIGFPE) | sigmask(SIGSEGV) | sigmask(SIGBUS) | sigmask(SIGSYS) | \
-	 sigmask(SIGXCPU) | sigmask(SIGXFSZ))
 #define SIG_SYNCHRONOUS_MASK \
 	(sigmask(SIGSEGV) | sigmask(SIGBUS) | sigmask(SIGILL) | sigmask(SIGTRAP) | \
 	 sigmask(SIGFPE) | sigmask(SIGSYS))
 #define sig_in_mask(sig, m) ((sig) < SIGRTMIN && (sigmask(sig) & (m)))
 #define sig_kernel_stop(sig) sig_in_mask(sig, SIG_KERNEL_STOP_MASK)
 #define sig_kernel_ignore(sig) sig_in_mask(sig, SIG_KERNEL_IGNORE_MASK)
-#define sig_kernel_coredump(sig) sig_in_mask(sig, SIG_KERNEL_COREDUMP_MASK)
 #define valid_signal(sig) ((unsigned long)(sig) <= _NSIG)
 
 static inline void sigemptyset(sigset_t *s) { s->sig = 0; }
