@@ -13,23 +13,28 @@ ifeq ($(DEBUG),1)
 OPT := -Og
 endif
 
+B := build
+# Generated headers (build/include): the syscall numbers, table and
+# argument counts from kernel/proc/syscalls.tbl. Every compile waits for
+# them (order-only); the .d files then track them like any header.
+GEN := $(B)/include/.syscalls.stamp
+
 # Every build has symbols and frame pointers (DESIGN.md rule 6).
 COMMON := $(OPT) -g -std=gnu11 -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
 	-fno-pie -fno-strict-aliasing -fno-common -Wall -Wextra -Werror \
 	-Wno-unused-parameter -Wno-missing-field-initializers
 # Kernel code sees only compiler headers and its own (rule 2).
-KCFLAGS := $(COMMON) -nostdinc -isystem $(GCC_INC) -Ikernel/include -fno-stack-protector
+KCFLAGS := $(COMMON) -nostdinc -isystem $(GCC_INC) -Ikernel/include -I$(B)/include -fno-stack-protector
 # gdbstub/ is kernel code that the monitor thread runs: no libc call at all,
 # not even one gcc would make up for a copy loop (DESIGN.md rule 4). All of
 # its code goes to the monitor's section, where no breakpoint is planted.
 GDBCFLAGS := $(KCFLAGS) -fno-tree-loop-distribute-patterns -fno-reorder-blocks-and-partition
 # Host side: kernel/os may include libc.
-OSCFLAGS := $(COMMON) -D_GNU_SOURCE -Ikernel/include
+OSCFLAGS := $(COMMON) -D_GNU_SOURCE -Ikernel/include -I$(B)/include
 LDFLAGS := -no-pie -g
 # libunwind and libdw: the oops report's backtrace and lines (kernel/os/unwind.c).
 LDLIBS := -lpthread -lunwind -ldw -lelf
 
-B := build
 KSRC := $(shell find kernel -name '*.c' -not -path 'kernel/os/*' -not -path '*/stub/*' | sort)
 KASM := $(shell find kernel -name '*.S' -not -path '*/stub/*' | sort)
 OSSRC := $(sort $(wildcard kernel/os/*.c))
@@ -52,7 +57,7 @@ $(B)/glass.tmp: $(KOBJ) $(OSOBJ)
 $(B)/kallsyms.c: $(B)/glass.tmp scripts/kallsyms.sh
 	scripts/kallsyms.sh $< > $@
 
-$(B)/kallsyms.o: $(B)/kallsyms.c
+$(B)/kallsyms.o: $(B)/kallsyms.c | $(GEN)
 	$(CC) $(KCFLAGS) -c $< -o $@
 
 glass: $(B)/kallsyms.o
@@ -61,7 +66,11 @@ glass: $(B)/kallsyms.o
 		<(nm -n $@ | grep -i ' t ' | grep -v kallsyms) || \
 		{ echo "kallsyms: text moved between links"; rm -f $@; exit 1; }
 
-$(B)/kernel/os/%.o: kernel/os/%.c
+$(GEN): kernel/proc/syscalls.tbl scripts/syscalltbl.sh
+	scripts/syscalltbl.sh $< $(B)/include
+	@touch $@
+
+$(B)/kernel/os/%.o: kernel/os/%.c | $(GEN)
 	@mkdir -p $(dir $@)
 	$(CC) $(OSCFLAGS) -MMD -MP -c $< -o $@
 
@@ -69,24 +78,25 @@ $(B)/kernel/os/%.o: kernel/os/%.c
 # calls gcc makes up (DESIGN.md rule 4).
 $(B)/kernel/mconsole/%.o: KCFLAGS += -fno-tree-loop-distribute-patterns
 $(B)/kernel/debug/%.o: KCFLAGS += -fno-tree-loop-distribute-patterns
-$(B)/kernel/%.o: kernel/%.c
+$(B)/kernel/%.o: kernel/%.c | $(GEN)
 	@mkdir -p $(dir $@)
 	$(CC) $(KCFLAGS) -MMD -MP -c $< -o $@
 
-$(B)/kernel/%.o: kernel/%.S
+$(B)/kernel/%.o: kernel/%.S | $(GEN)
 	@mkdir -p $(dir $@)
 	$(CC) $(KCFLAGS) -MMD -MP -c $< -o $@
 
-$(B)/gdbstub/%.o: gdbstub/%.c
+$(B)/gdbstub/%.o: gdbstub/%.c | $(GEN)
 	@mkdir -p $(dir $@)
 	$(CC) $(GDBCFLAGS) -MMD -MP -c $< -o $@
 	objcopy --rename-section .text=text_monitor $@
 
 # The address-space stub: no libc, linked at STUB_CODE, embedded in glass.
-$(STUB): kernel/arch/x86_64/stub/stub.c kernel/arch/x86_64/stub/stub.lds kernel/include/glass/os.h
+$(STUB): kernel/arch/x86_64/stub/stub.c kernel/arch/x86_64/stub/stub.lds kernel/include/glass/os.h \
+	kernel/include/uapi/futex.h kernel/include/uapi/mman.h $(GEN)
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -g -nostdlib -static -fpie -no-pie -fno-stack-protector \
-		-fno-asynchronous-unwind-tables -ffreestanding -mgeneral-regs-only -Ikernel/include \
+		-fno-asynchronous-unwind-tables -ffreestanding -mgeneral-regs-only -Ikernel/include -I$(B)/include \
 		-Wall -Wextra -Werror -Wl,-T,kernel/arch/x86_64/stub/stub.lds \
 		-Wl,--build-id=none -o $@ $<
 $(B)/kernel/arch/x86_64/stub_blob.o: $(STUB)
@@ -104,7 +114,7 @@ CONSOLE_OBJ := $(CONSOLE_SRC:%.c=$(B)/%.o)
 glass-console: $(CONSOLE_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $(CONSOLE_OBJ) -lreadline
 
-$(B)/mconsole/%.o: mconsole/%.c
+$(B)/mconsole/%.o: mconsole/%.c | $(GEN)
 	@mkdir -p $(dir $@)
 	$(CC) $(OSCFLAGS) -MMD -MP -c $< -o $@
 
@@ -169,23 +179,23 @@ $(SB)/tests/unit/$(1): $(SB)/tests/unit/$(1).o $(call deps_objs,$(SB),tests/unit
 endef
 $(foreach t,$(UNIT_NAMES),$(eval $(call unit_rule,$(t))))
 
-$(B)/tests/%.o: tests/%.c
+$(B)/tests/%.o: tests/%.c | $(GEN)
 	@mkdir -p $(dir $@)
 	$(CC) $(OSCFLAGS) -MMD -MP -c $< -o $@
-$(SB)/tests/%.o: tests/%.c
+$(SB)/tests/%.o: tests/%.c | $(GEN)
 	@mkdir -p $(dir $@)
 	$(CC) $(OSCFLAGS) $(SANFLAGS) -MMD -MP -c $< -o $@
-$(SB)/kernel/os/%.o: kernel/os/%.c
+$(SB)/kernel/os/%.o: kernel/os/%.c | $(GEN)
 	@mkdir -p $(dir $@)
 	$(CC) $(OSCFLAGS) $(SANFLAGS) -MMD -MP -c $< -o $@
 $(SB)/kernel/mconsole/%.o: KCFLAGS += -fno-tree-loop-distribute-patterns
-$(SB)/kernel/%.o: kernel/%.c
+$(SB)/kernel/%.o: kernel/%.c | $(GEN)
 	@mkdir -p $(dir $@)
 	$(CC) $(KCFLAGS) $(SANFLAGS) -MMD -MP -c $< -o $@
-$(SB)/kernel/%.o: kernel/%.S
+$(SB)/kernel/%.o: kernel/%.S | $(GEN)
 	@mkdir -p $(dir $@)
 	$(CC) $(KCFLAGS) -MMD -MP -c $< -o $@
-$(SB)/gdbstub/%.o: gdbstub/%.c
+$(SB)/gdbstub/%.o: gdbstub/%.c | $(GEN)
 	@mkdir -p $(dir $@)
 	$(CC) $(GDBCFLAGS) $(SANFLAGS) -MMD -MP -c $< -o $@
 $(SB)/kernel/arch/x86_64/stub_blob.o: $(STUB)
@@ -198,7 +208,7 @@ FB := build-fuzz
 FUZZ_CC := clang
 FUZZ_FLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined
 FUZZ_KCFLAGS := -std=gnu11 -fno-pie -fno-strict-aliasing -fno-common -nostdinc \
-	-isystem $(shell $(FUZZ_CC) -print-resource-dir 2>/dev/null)/include -Ikernel/include \
+	-isystem $(shell $(FUZZ_CC) -print-resource-dir 2>/dev/null)/include -Ikernel/include -I$(B)/include \
 	-fno-stack-protector -Wall -Wno-unused-parameter
 FUZZ_NAMES := $(patsubst tests/fuzz/%.c,%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
 FUZZ := $(FUZZ_NAMES:%=$(FB)/tests/fuzz/%)
@@ -207,16 +217,16 @@ $(FB)/tests/fuzz/$(1): $(FB)/tests/fuzz/$(1).o $(call deps_objs,$(FB),tests/fuzz
 	$$(FUZZ_CC) -g -no-pie -fsanitize=fuzzer,address,undefined -o $$@ $$(filter %.o,$$^)
 endef
 $(foreach t,$(FUZZ_NAMES),$(eval $(call fuzz_rule,$(t))))
-$(FB)/tests/%.o: tests/%.c
+$(FB)/tests/%.o: tests/%.c | $(GEN)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -fno-pie -D_GNU_SOURCE -Ikernel/include -MMD -MP -c $< -o $@
-$(FB)/kernel/os/%.o: kernel/os/%.c
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fno-pie -D_GNU_SOURCE -Ikernel/include -I$(B)/include -MMD -MP -c $< -o $@
+$(FB)/kernel/os/%.o: kernel/os/%.c | $(GEN)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -fno-pie -D_GNU_SOURCE -Ikernel/include -MMD -MP -c $< -o $@
-$(FB)/kernel/%.o: kernel/%.c
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fno-pie -D_GNU_SOURCE -Ikernel/include -I$(B)/include -MMD -MP -c $< -o $@
+$(FB)/kernel/%.o: kernel/%.c | $(GEN)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_KCFLAGS) $(FUZZ_FLAGS) -MMD -MP -c $< -o $@
-$(FB)/gdbstub/%.o: gdbstub/%.c
+$(FB)/gdbstub/%.o: gdbstub/%.c | $(GEN)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_KCFLAGS) $(FUZZ_FLAGS) -MMD -MP -c $< -o $@
 
