@@ -13,6 +13,12 @@ ifeq ($(DEBUG),1)
 OPT := -Og
 endif
 
+B := build
+# Generated headers (build/include): the syscall numbers, table and
+# argument counts from kernel/proc/syscalls.tbl. Every compile waits for
+# them (order-only); the .d files then track them like any header.
+GEN := $(B)/include/.syscalls.stamp
+
 # Every build has symbols and frame pointers (DESIGN.md rule 6).
 COMMON := $(OPT) -g -std=gnu11 -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
 	-fno-pie -fno-strict-aliasing -fno-common -Wall -Wextra -Werror \
@@ -25,19 +31,18 @@ KNOCALLS := -fno-tree-loop-distribute-patterns
 # A kernel function is static or declared in a header its definition sees.
 KWARN := -Wmissing-prototypes
 # Kernel code sees only compiler headers and its own (rule 2).
-KCFLAGS := $(COMMON) -nostdinc -isystem $(GCC_INC) -Ikernel/include -fno-stack-protector \
-	$(KNOCALLS) $(KWARN)
+KCFLAGS := $(COMMON) -nostdinc -isystem $(GCC_INC) -Ikernel/include -I$(B)/include \
+	-fno-stack-protector $(KNOCALLS) $(KWARN)
 # gdbstub/ is kernel code that the monitor thread runs: all of its code goes
 # to the monitor's section (renamed below), where no breakpoint is planted,
 # so none of it may be split off to .text.unlikely.
 GDBCFLAGS := $(KCFLAGS) -fno-reorder-blocks-and-partition
 # Host side: kernel/os may include libc.
-OSCFLAGS := $(COMMON) -D_GNU_SOURCE -Ikernel/include
+OSCFLAGS := $(COMMON) -D_GNU_SOURCE -Ikernel/include -I$(B)/include
 LDFLAGS := -no-pie -g
 # libunwind and libdw: the oops report's backtrace and lines (kernel/os/unwind.c).
 LDLIBS := -lpthread -lunwind -ldw -lelf
 
-B := build
 KSRC := $(shell find kernel -name '*.c' -not -path 'kernel/os/*' -not -path '*/stub/*' | sort)
 KASM := $(shell find kernel -name '*.S' -not -path '*/stub/*' | sort)
 OSSRC := $(sort $(wildcard kernel/os/*.c))
@@ -60,7 +65,7 @@ $(B)/glass.tmp: $(KOBJ) $(OSOBJ)
 $(B)/kallsyms.c: $(B)/glass.tmp scripts/kallsyms.sh
 	scripts/kallsyms.sh $< > $@
 
-$(B)/kallsyms.o: $(B)/kallsyms.c
+$(B)/kallsyms.o: $(B)/kallsyms.c | $(GEN)
 	$(CC) $(KCFLAGS) -c $< -o $@
 
 glass: $(B)/kallsyms.o
@@ -69,28 +74,33 @@ glass: $(B)/kallsyms.o
 		<(nm -n $@ | grep -i ' t ' | grep -v kallsyms) || \
 		{ echo "kallsyms: text moved between links"; rm -f $@; exit 1; }
 
-$(B)/kernel/os/%.o: kernel/os/%.c
+$(GEN): kernel/proc/syscalls.tbl scripts/syscalltbl.sh
+	scripts/syscalltbl.sh $< $(B)/include
+	@touch $@
+
+$(B)/kernel/os/%.o: kernel/os/%.c | $(GEN)
 	@mkdir -p $(dir $@)
 	$(CC) $(OSCFLAGS) $(KWARN) -MMD -MP -c $< -o $@
 
-$(B)/kernel/%.o: kernel/%.c
+$(B)/kernel/%.o: kernel/%.c | $(GEN)
 	@mkdir -p $(dir $@)
 	$(CC) $(KCFLAGS) -MMD -MP -c $< -o $@
 
-$(B)/kernel/%.o: kernel/%.S
+$(B)/kernel/%.o: kernel/%.S | $(GEN)
 	@mkdir -p $(dir $@)
 	$(CC) $(KCFLAGS) -MMD -MP -c $< -o $@
 
-$(B)/gdbstub/%.o: gdbstub/%.c
+$(B)/gdbstub/%.o: gdbstub/%.c | $(GEN)
 	@mkdir -p $(dir $@)
 	$(CC) $(GDBCFLAGS) -MMD -MP -c $< -o $@
 	objcopy --rename-section .text=text_monitor $@
 
 # The address-space stub: no libc, linked at STUB_CODE, embedded in glass.
-$(STUB): kernel/arch/x86_64/stub/stub.c kernel/arch/x86_64/stub/stub.lds kernel/include/glass/os.h
+$(STUB): kernel/arch/x86_64/stub/stub.c kernel/arch/x86_64/stub/stub.lds kernel/include/glass/os.h \
+	kernel/include/uapi/futex.h kernel/include/uapi/mman.h $(GEN)
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -g -nostdlib -static -fpie -no-pie -fno-stack-protector \
-		-fno-asynchronous-unwind-tables -ffreestanding -mgeneral-regs-only -Ikernel/include \
+		-fno-asynchronous-unwind-tables -ffreestanding -mgeneral-regs-only -Ikernel/include -I$(B)/include \
 		-Wall -Wextra -Werror -Wl,-T,kernel/arch/x86_64/stub/stub.lds \
 		-Wl,--build-id=none -o $@ $<
 $(B)/kernel/arch/x86_64/stub_blob.o: $(STUB)
@@ -109,7 +119,7 @@ CONSOLE_OBJ := $(CONSOLE_SRC:%.c=$(B)/%.o)
 glass-console: $(CONSOLE_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $(CONSOLE_OBJ) -lreadline
 
-$(B)/tools/glass-console/%.o: tools/glass-console/%.c
+$(B)/tools/glass-console/%.o: tools/glass-console/%.c | $(GEN)
 	@mkdir -p $(dir $@)
 	$(CC) $(OSCFLAGS) -MMD -MP -c $< -o $@
 
@@ -174,22 +184,22 @@ $(SB)/tests/unit/$(1): $(SB)/tests/unit/$(1).o $(call deps_objs,$(SB),tests/unit
 endef
 $(foreach t,$(UNIT_NAMES),$(eval $(call unit_rule,$(t))))
 
-$(B)/tests/%.o: tests/%.c
+$(B)/tests/%.o: tests/%.c | $(GEN)
 	@mkdir -p $(dir $@)
 	$(CC) $(OSCFLAGS) -MMD -MP -c $< -o $@
-$(SB)/tests/%.o: tests/%.c
+$(SB)/tests/%.o: tests/%.c | $(GEN)
 	@mkdir -p $(dir $@)
 	$(CC) $(OSCFLAGS) $(SANFLAGS) -MMD -MP -c $< -o $@
-$(SB)/kernel/os/%.o: kernel/os/%.c
+$(SB)/kernel/os/%.o: kernel/os/%.c | $(GEN)
 	@mkdir -p $(dir $@)
 	$(CC) $(OSCFLAGS) $(KWARN) $(SANFLAGS) -MMD -MP -c $< -o $@
-$(SB)/kernel/%.o: kernel/%.c
+$(SB)/kernel/%.o: kernel/%.c | $(GEN)
 	@mkdir -p $(dir $@)
 	$(CC) $(KCFLAGS) $(SANFLAGS) -MMD -MP -c $< -o $@
-$(SB)/kernel/%.o: kernel/%.S
+$(SB)/kernel/%.o: kernel/%.S | $(GEN)
 	@mkdir -p $(dir $@)
 	$(CC) $(KCFLAGS) -MMD -MP -c $< -o $@
-$(SB)/gdbstub/%.o: gdbstub/%.c
+$(SB)/gdbstub/%.o: gdbstub/%.c | $(GEN)
 	@mkdir -p $(dir $@)
 	$(CC) $(GDBCFLAGS) $(SANFLAGS) -MMD -MP -c $< -o $@
 $(SB)/kernel/arch/x86_64/stub_blob.o: $(STUB)
@@ -202,7 +212,7 @@ FB := build-fuzz
 FUZZ_CC := clang
 FUZZ_FLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined
 FUZZ_KCFLAGS := -std=gnu11 -fno-pie -fno-strict-aliasing -fno-common -nostdinc \
-	-isystem $(shell $(FUZZ_CC) -print-resource-dir 2>/dev/null)/include -Ikernel/include \
+	-isystem $(shell $(FUZZ_CC) -print-resource-dir 2>/dev/null)/include -Ikernel/include -I$(B)/include \
 	-fno-stack-protector -Wall -Wno-unused-parameter
 FUZZ_NAMES := $(patsubst tests/fuzz/%.c,%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
 FUZZ := $(FUZZ_NAMES:%=$(FB)/tests/fuzz/%)
@@ -211,16 +221,16 @@ $(FB)/tests/fuzz/$(1): $(FB)/tests/fuzz/$(1).o $(call deps_objs,$(FB),tests/fuzz
 	$$(FUZZ_CC) -g -no-pie -fsanitize=fuzzer,address,undefined -o $$@ $$(filter %.o,$$^)
 endef
 $(foreach t,$(FUZZ_NAMES),$(eval $(call fuzz_rule,$(t))))
-$(FB)/tests/%.o: tests/%.c
+$(FB)/tests/%.o: tests/%.c | $(GEN)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -fno-pie -D_GNU_SOURCE -Ikernel/include -MMD -MP -c $< -o $@
-$(FB)/kernel/os/%.o: kernel/os/%.c
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fno-pie -D_GNU_SOURCE -Ikernel/include -I$(B)/include -MMD -MP -c $< -o $@
+$(FB)/kernel/os/%.o: kernel/os/%.c | $(GEN)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -fno-pie -D_GNU_SOURCE -Ikernel/include -MMD -MP -c $< -o $@
-$(FB)/kernel/%.o: kernel/%.c
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fno-pie -D_GNU_SOURCE -Ikernel/include -I$(B)/include -MMD -MP -c $< -o $@
+$(FB)/kernel/%.o: kernel/%.c | $(GEN)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_KCFLAGS) $(FUZZ_FLAGS) -MMD -MP -c $< -o $@
-$(FB)/gdbstub/%.o: gdbstub/%.c
+$(FB)/gdbstub/%.o: gdbstub/%.c | $(GEN)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_KCFLAGS) $(FUZZ_FLAGS) -MMD -MP -c $< -o $@
 

@@ -3,7 +3,8 @@
 # one test with a PASS/FAIL line; the last line is "N passed, N failed".
 #   build                    make all (glass, initramfs, guest programs)
 #   static/*                 host headers, libc names, non-PIE + debug info,
-#                            monitor text calls only monitor text
+#                            monitor text calls only monitor text,
+#                            kernel/os's calls into the kernel
 #   unit/test_X, unit-san/test_X   Check programs, plain and ASan+UBSan
 #   integration/X            tests/integration/X.sh (timeout 300 s each; fails
 #                            when X.sh is not executable)
@@ -69,6 +70,7 @@ run static/host-headers 60 scripts/check-host-headers.sh
 run static/libc-names 60 scripts/check-libc-names.sh
 run static/glass-link 60 scripts/check-link.sh
 run static/monitor-text 60 scripts/check-monitor-text.sh
+run static/os-upcalls 60 scripts/check-upcalls.sh
 
 # (b) Unit tests, built one by one so one broken test does not hide others.
 # Check's per-test time-out is 4 s; ASan builds on a shared, loaded 2-core

@@ -13,6 +13,7 @@
 #include <glass/init.h>
 #include <glass/monitor.h>
 #include <glass/os.h>
+#include <glass/os_upcalls.h>
 
 static void sigusr1_irq(int fd, void *unused)
 {

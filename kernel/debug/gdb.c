@@ -15,6 +15,7 @@
 #include <glass/init.h>
 #include <glass/mc_device.h>
 #include <glass/os.h>
+#include <glass/os_upcalls.h>
 
 static struct gdb_state gdb_st;
 bool gdb_attached;
@@ -81,7 +82,7 @@ static __monitor_text int t_read_regs(void *t, long tid, struct gdb_regs *r)
 	if (!task)
 		return -ESRCH;
 	if (task == cpu_stop.live) {
-		os_trap_get_regs(r);
+		trap_gdb_regs(r);
 		return 0;
 	}
 	/* A zombie's stack is gone: every register unavailable, which gdb
@@ -95,7 +96,7 @@ static __monitor_text int t_write_regs(void *t, long tid, const struct gdb_regs 
 {
 	if (tid != live_tid())
 		return -EPERM;  /* a sleeping task resumes from its switch frame */
-	os_trap_set_regs(r);
+	trap_set_gdb_regs(r);
 	return 0;
 }
 

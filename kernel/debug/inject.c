@@ -92,7 +92,7 @@ static int int3_fn(void *unused)
 
 static int libc_fault_fn(void *unused)
 {
-	return (int)os_strlen((const char *)0xdead0000UL);
+	return (int)os_inject_strlen((const char *)0xdead0000UL);
 }
 
 static volatile int overflow_stop;
@@ -129,7 +129,7 @@ void inject_syscall_fault(void)
 
 static int hang_host_fn(void *unused)
 {
-	os_hang();
+	os_inject_hang();
 	return 0;
 }
 

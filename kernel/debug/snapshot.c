@@ -206,7 +206,7 @@ void __monitor_text put_task_stack(struct cmd_out *out, const struct task_struct
 	int n = 0;
 
 	if (cpu_parked() && t == cpu_stop.live) {
-		os_trap_get_regs(&r);
+		trap_gdb_regs(&r);
 		lo = r.gpr[7] & ~7UL;
 		if (t == &init_task)
 			hi = lo + (1 << 20);    /* the host's main stack */

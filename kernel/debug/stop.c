@@ -1,6 +1,6 @@
 /*
  * Stops (DESIGN.md rule 7). Every stop parks the CPU thread inside the
- * SIGTRAP handler (kernel/os/debug.c), so a stopped kernel always has a
+ * SIGTRAP handler (kernel/os/trap.c), so a stopped kernel always has a
  * register set to show: gdb's breakpoints, steps and break-ins stop it at
  * an arbitrary instruction; mconsole's stop raises the trap itself from a
  * safe point. While parked no guest runs (its stub gets SIGSTOP), the
@@ -12,6 +12,7 @@
 #include <glass/debug.h>
 #include <glass/mconsole.h>
 #include <glass/os.h>
+#include <glass/os_upcalls.h>
 #include <glass/timer.h>
 
 struct cpu_stop cpu_stop;
@@ -40,11 +41,11 @@ static void run_handed_command(void)
 static int park_once(enum stop_owner owner, const struct gdb_stop *why, bool safe_point)
 {
 	u64 t0 = os_monotonic_ns();
-	struct gdb_regs r;
+	struct os_regs r;
 	int w;
 
 	os_trap_get_regs(&r);
-	cpu_stop.sp = r.gpr[7];
+	cpu_stop.sp = r.rsp;
 	cpu_stop.live = live_task(cpu_stop.sp);
 	boot_stop_pending = false;
 	cpu_stop.owner = owner;
@@ -95,7 +96,7 @@ static void park(enum stop_owner owner, const struct gdb_stop *why, bool safe_po
 bool debug_trap(struct os_trap *t)
 {
 	struct gdb_stop why = { .kind = GDB_STOP_SIGNAL, .sig = GDB_SIGTRAP };
-	struct gdb_regs r = { .valid = GDB_REG_BIT(GDB_RIP) };
+	struct os_regs r;
 	enum stop_owner owner = STOP_GDB;
 	bool internal;
 
@@ -107,6 +108,7 @@ bool debug_trap(struct os_trap *t)
 			break;          /* a compiled-in int3: SIGTRAP at rip */
 		}
 		/* Back onto the breakpoint, as swbreak promises gdb. */
+		os_trap_get_regs(&r);
 		r.rip = t->addr;
 		os_trap_set_regs(&r);
 		if (internal) {
@@ -159,7 +161,7 @@ __noreturn void cpu_park_forever(int sig)
  * registers do not fire, the CPU runs the syscall itself (park). */
 void __monitor_text cpu_resume(bool step)
 {
-	struct gdb_regs r;
+	struct os_regs r;
 	u8 insn[2];
 
 	if (step) {

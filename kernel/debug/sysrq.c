@@ -170,7 +170,7 @@ static __monitor_text void show_cpu(struct cmd_out *out, bool regs)
 			"R08", "R09", "R10", "R11", "R12", "R13", "R14", "R15",
 		};
 
-		os_trap_get_regs(&r);
+		trap_gdb_regs(&r);
 		put_hex(out, "RIP", r.rip);
 		cmd_putc(out, ' ');
 		put_hex(out, "EFLAGS", r.eflags);

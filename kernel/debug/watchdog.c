@@ -19,6 +19,7 @@
 #include <glass/mconsole.h>
 #include <glass/mutex.h>
 #include <glass/os.h>
+#include <glass/os_upcalls.h>
 #include <glass/timer.h>
 
 unsigned int hung_task_timeout_secs = 120;
@@ -122,7 +123,7 @@ void __monitor_text watchdog_monitor_tick(u64 now_ns)
 	cmd_putu(&out, (u32)t->pid, 0);
 	put_str(&out, "]\n");
 	if (took) {
-		struct gdb_regs r;
+		struct os_regs r;
 
 		os_trap_get_regs(&r);
 		if (!text_breakable(r.rip))

@@ -26,6 +26,9 @@ int core_dump(const char *path, const struct gdb_regs *live,
 	      const struct task_struct *live_task);
 /* The registers of its caller, as if it had just returned (core_dump.c). */
 void capture_regs(struct gdb_regs *r);
+/* Where kernel_fault resumes a task it kills (oops.c): it exits with sig
+ * on its own stack. */
+__noreturn void make_task_dead(int sig);
 /* <umid dir>/core.N for the first N not yet used. */
 void core_default_path(char *buf, size_t size);
 

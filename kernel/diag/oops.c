@@ -17,6 +17,7 @@
 #include <glass/kernel.h>
 #include <glass/layout.h>
 #include <glass/os.h>
+#include <glass/os_upcalls.h>
 #include <glass/sched.h>
 
 #include "diag.h"

@@ -91,7 +91,7 @@ __noreturn void panic_finish(const char *msg)
 	console_loglevel = 8;
 	pr_emerg("Kernel panic - not syncing: %s\n", msg);
 	if (oops_now.regs) {
-		os_trap_get_regs(&live);
+		trap_gdb_regs(&live);
 		task = oops_now.task;
 	} else {
 		pr_emerg("CPU: 0 PID: %d Comm: %.16s\n", current->pid, current->comm);

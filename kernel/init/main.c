@@ -12,9 +12,9 @@
 #include <glass/mconsole.h>
 #include <glass/mm.h>
 #include <glass/os.h>
+#include <glass/os_upcalls.h>
 #include <glass/proc.h>
 #include <glass/sched.h>
-#include <glass/syscalls.h>
 
 extern const char initramfs_start[], initramfs_end[];
 char umid_name[64];
@@ -213,7 +213,6 @@ __noreturn void start_kernel(void)
 	       (unsigned long long)nr_free_pages() * 4, umid_name, os_umid_dir());
 	mconsole_init(boot.mconsole_timeout, boot.mconsole ? boot.mconsole + 7 : NULL);
 	sched_init();
-	syscall_table_init();
 	vfs_init();
 	init_task.fs = kzalloc(sizeof(*init_task.fs), GFP_KERNEL);
 	init_task.fs->users = 1;

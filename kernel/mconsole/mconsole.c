@@ -10,6 +10,7 @@
 #include <glass/debug.h>
 #include <glass/mconsole.h>
 #include <glass/os.h>
+#include <glass/os_upcalls.h>
 #include <glass/timer.h>
 #include "internal.h"
 

@@ -10,6 +10,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -176,6 +177,21 @@ int os_xterm_start(const char *title, const char *slave)
 	if (!WIFEXITED(status) || WEXITSTATUS(status))
 		return -ECHILD;
 	return pid;
+}
+
+/* config gdb=xterm: a debugger in a window of its own, as UML's HOWTO. */
+int os_spawn_gdb_xterm(const char *endpoint)
+{
+	char exe[4096], target[512];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *argv[] = { "xterm", "-T", "glass gdb", "-e", "gdb", exe, "-ex", target, NULL };
+	pid_t pid;
+
+	if (n < 0)
+		return -errno;
+	exe[n] = '\0';
+	snprintf(target, sizeof(target), "target remote %s", endpoint);
+	return -posix_spawnp(&pid, "xterm", NULL, NULL, argv, environ);
 }
 
 void os_kill_group(int pgid, int sig)

@@ -10,6 +10,7 @@
 
 #include <glass/monitor.h>
 #include <glass/os.h>
+#include <glass/os_upcalls.h>
 #include "os_internal.h"
 
 #define MAX_IRQS 64

@@ -1,6 +1,6 @@
 /*
  * Faults in the glass process itself (kernel code): SIGSEGV, SIGBUS, SIGILL,
- * SIGFPE (and, from kernel/os/debug.c, an int3 no debugger planted) land in
+ * SIGFPE (and, from kernel/os/trap.c, an int3 no debugger planted) land in
  * one handler on a large alternate stack, so even a kernel stack
  * overflowing into its guard gap gets a report. The handler passes the
  * fault to kernel_fault() (kernel/diag/oops.c), which reports it and either
@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <glass/os.h>
+#include <glass/os_upcalls.h>
 #include "os_internal.h"
 
 #define ALTSTACK_SIZE (256 << 10)

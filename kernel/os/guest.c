@@ -38,9 +38,8 @@
 #undef PAGE_MASK
 #include <glass/layout.h>
 #include <glass/os.h>
+#include <glass/os_upcalls.h>
 #include "os_internal.h"
-
-extern const char stub_image[], stub_image_end[];
 
 unsigned long os_round_trips;
 static int stub_exe_fd = -1;

@@ -12,9 +12,9 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include <glass/init.h>
 #include <glass/monitor.h>
 #include <glass/os.h>
+#include <glass/os_upcalls.h>
 #include "os_internal.h"
 
 int os_argc;
@@ -109,7 +109,8 @@ int main(int argc, char **argv)
 	os_argv = argv;
 	os_signals_init();
 	os_fault_init();
-	os_debug_init();
+	os_self_init();
+	os_trap_init();
 	os_symbolize_init();
 	os_events_init();
 	setup_early(argc, argv);

@@ -39,6 +39,7 @@
 
 #include <glass/mconsole.h>
 #include <glass/os.h>
+#include <glass/os_upcalls.h>
 #include "os_internal.h"
 
 BUILD_ASSERT(sizeof(((struct mc_client *)0)->addr) >= sizeof(struct sockaddr_un));

@@ -15,13 +15,18 @@ void os_signals_init(void);
 void os_events_init(void);
 void os_umid_reexec(void);     /* umid.c: before os_reexec's exec */
 
-/* The fault path (fault.c, debug.c, unwind.c). */
+/* Set-up at start, before the kernel runs (main.c). */
+int os_self_init(void);         /* self.c: /proc/self/mem, the host libraries */
+int os_trap_init(void);         /* trap.c: the SIGTRAP handler, the host probe */
+
+/* The fault path (fault.c, trap.c, unwind.c). */
 struct ucontext_t;
 void os_fault_dispatch(int sig, int code, unsigned long addr, struct ucontext_t *uc);
 /* Make uc the register set os_trap_* read and write (a park in a fault). */
 void os_trap_enter(struct ucontext_t *uc);
 void os_trap_leave(void);
 void os_unwind_guard(void);
+extern int os_cpu_tid;          /* the CPU thread's host tid (trap.c) */
 bool os_is_cpu_thread(void);
 
 /* Watchpoints by page protection (watch.c), where debug registers do not

@@ -10,19 +10,9 @@
 #include <glass/syscalls.h>
 #include <glass/proc.h>
 
-syscall_fn_t syscall_table[NR_syscalls];
 unsigned long syscall_count;
 unsigned long fault_count;
 unsigned long tick_count;
-
-extern const struct syscall_entry __start_syscalls[], __stop_syscalls[];
-
-void syscall_table_init(void)
-{
-	for (const struct syscall_entry *e = __start_syscalls; e < __stop_syscalls; e++)
-		if (e->nr < NR_syscalls)
-			syscall_table[e->nr] = e->fn;
-}
 
 static long sys_ni(unsigned long nr)
 {

@@ -10,6 +10,7 @@
 #include <glass/mm.h>
 #include <glass/fs.h>
 #include <glass/os.h>
+#include <glass/os_upcalls.h>
 
 struct task_struct init_task = {
 	.state = TASK_RUNNING,

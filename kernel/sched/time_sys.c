@@ -1,6 +1,7 @@
 /* Time syscalls: clocks, sleeping. No vDSO: guests make real calls. */
 #include <glass/sched.h>
 #include <glass/syscalls.h>
+#include <uapi/param.h>
 
 #define CLOCK_REALTIME 0
 #define CLOCK_MONOTONIC 1
@@ -195,13 +196,13 @@ struct tms {
 SYSCALL_DEFINE1(times, struct tms __user *, buf)
 {
 	struct tms t = {
-		.utime = current->utime_ns / (NSEC_PER_SEC / 100),
-		.stime = current->stime_ns / (NSEC_PER_SEC / 100),
-		.cutime = current->signal->cutime_ns / (NSEC_PER_SEC / 100),
-		.cstime = current->signal->cstime_ns / (NSEC_PER_SEC / 100),
+		.utime = current->utime_ns / (NSEC_PER_SEC / USER_HZ),
+		.stime = current->stime_ns / (NSEC_PER_SEC / USER_HZ),
+		.cutime = current->signal->cutime_ns / (NSEC_PER_SEC / USER_HZ),
+		.cstime = current->signal->cstime_ns / (NSEC_PER_SEC / USER_HZ),
 	};
 
 	if (buf && copy_to_user(buf, &t, sizeof(t)))
 		return -EFAULT;
-	return ktime_get_boot_ns() / (NSEC_PER_SEC / 100);
+	return ktime_get_boot_ns() / (NSEC_PER_SEC / USER_HZ);
 }

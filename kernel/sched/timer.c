@@ -5,6 +5,7 @@
 #include <glass/monitor.h>
 #include <glass/sched.h>
 #include <glass/os.h>
+#include <glass/os_upcalls.h>
 
 volatile unsigned long jiffies;
 static u64 boot_mono_ns;

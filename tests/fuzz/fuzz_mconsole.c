@@ -20,6 +20,7 @@
 #undef LONG_MIN
 #undef ULONG_MAX
 #include <glass/mconsole.h>
+#include <glass/os_upcalls.h>
 #include "../unit/fakes.h"
 #include "../unit/mconsole_fakes.h"
 

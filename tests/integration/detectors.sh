@@ -56,6 +56,9 @@ glass_wait
 # ---- a host signal that ends the CPU thread: reported with its backtrace ----
 glass_start init=/bin/sh -- -c 'exec sleep 1000'
 up
+# Once init sleeps, the CPU waits in the idle loop, where the report looks.
+asleep() { mc ps; grep -q 'hrtimer_nanosleep.* sleep$' <<<"$MC_OUT"; }
+wait_for 20 asleep || fail "init never went to sleep"
 pkill -ABRT -P "$GLASS_PID"
 glass_wait
 [ "$GLASS_STATUS" = 134 ] && ok "SIGABRT: panic status 134" || fail "SIGABRT: status $GLASS_STATUS"

@@ -82,7 +82,7 @@ expect_stdout_contains "cat status 139"
 
 # ---- 2. faults that panic: a core, the log, the umid directory kept ----
 for kind in "oops-irq|Fatal exception in interrupt|inject_null_deref|movl \$1, (%0)" \
-	    "libc-fault|Fatal exception in host code|libc_fault_fn|os_strlen(" \
+	    "libc-fault|Fatal exception in host code|libc_fault_fn|os_inject_strlen(" \
 	    "bug|BUG: !overflow_stop at kernel/debug/inject.c|bug_fn|BUG_ON(!overflow_stop)"; do
 	IFS='|' read -r k why fn text <<<"$kind"
 	glass_start inject=1 init=/bin/sh -- -c 'sleep 30'

@@ -201,7 +201,7 @@ long os_mem_read(unsigned long addr, void *buf, unsigned long len)
 	return len;
 }
 
-void os_trap_get_regs(struct gdb_regs *regs)
+void trap_gdb_regs(struct gdb_regs *regs)
 {
 	abort();        /* never parked in these tests */
 }

@@ -13,6 +13,7 @@
 
 #include "kernel_in_host.h"
 #include <glass/mconsole.h>
+#include <glass/os_upcalls.h>
 #include <glass/sched.h>
 #include "fakes.h"
 #include "mconsole_fakes.h"

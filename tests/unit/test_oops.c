@@ -11,10 +11,14 @@
 #include "kernel_in_host.h"
 #include <glass/layout.h>
 #include <glass/os.h>
+#include <glass/os_upcalls.h>
 #include <glass/sched.h>
 
-#include "fakes.h"
 #include "check_run.h"
+#include "fakes.h"
+
+/* oops.c's resume point (the rewritten ip; kernel/diag/diag.h). */
+__noreturn void make_task_dead(int sig);
 
 /* ---- fakes ---- */
 

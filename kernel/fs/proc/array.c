@@ -2,9 +2,8 @@
 #include <glass/debug.h>
 #include <glass/mm.h>
 #include <glass/tty.h>
+#include <uapi/param.h>
 #include "internal.h"
-
-#define USER_HZ 100
 
 void pb_printf(struct pbuf *pb, const char *fmt, ...)
 {

@@ -31,8 +31,31 @@ int proc_pid_environ_show(struct task_struct *t, char *buf, size_t size);
 int proc_pid_comm_show(struct task_struct *t, char *buf, size_t size);
 int proc_pid_maps_show(struct task_struct *t, char *buf, size_t size);
 
+/* An entry of a directory of static entries. */
+struct proc_entry {
+	const char *name;
+	umode_t mode;
+	proc_show_t show;                       /* regular files */
+	const struct proc_entry *children;      /* directories */
+	int nchildren;
+	int (*link)(struct task_struct *t, struct path *out);   /* magic links */
+	int (*store)(const char *buf);          /* writable files (sysctls) */
+};
+
+/* root.c: the core. */
+struct inode *proc_make_inode(struct super_block *sb, const struct proc_entry *e, ino_t ino);
+bool proc_parse_uint(const char *s, unsigned long *v);
+
+/* base.c: the pid directories. */
+extern const struct proc_entry pid_dir_entry;
+extern const struct inode_operations proc_fd_iops;
+extern const struct file_operations proc_fd_fops;
+/* The inode of /proc/<name> if name is a live process's pid, else NULL. */
+struct inode *proc_pid_lookup(struct inode *dir, const char *name);
+/* List the processes after root's nents static entries. */
+int proc_pid_readdir(struct dir_context *ctx, int nents);
+
 /* Read len bytes at addr of t's address space (the task's own pages). */
 int access_process_vm(struct task_struct *t, unsigned long addr, void *buf, int len);
-
 
 #endif

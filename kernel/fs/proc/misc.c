@@ -3,9 +3,8 @@
 #include <glass/mm.h>
 #include <glass/os.h>
 #include <glass/proc.h>
+#include <uapi/param.h>
 #include "internal.h"
-
-#define USER_HZ 100
 
 extern unsigned long fork_count, host_flushes;
 

@@ -2,7 +2,9 @@
  * procfs: a pseudo-filesystem whose entries are made at lookup time and
  * dropped when unused (the dcache keeps nothing unpinned), so /proc/PID
  * appears and disappears with its process. File text is generated at
- * open into a buffer that reads then serve.
+ * open into a buffer that reads then serve. This is the core: the file,
+ * link and directory operations, the global entries and the mount; the
+ * per-process directories are in base.c.
  *
  * Inode numbers: global entries 1..N, PID directories (pid << 8), and
  * their entries (pid << 8) + 1 + index.
@@ -15,17 +17,6 @@
 
 #define PROC_SUPER_MAGIC 0x9fa0
 #define PROC_BUF_MAX (256 << 10)
-
-struct proc_entry {
-	const char *name;
-	umode_t mode;
-	proc_show_t show;                       /* regular files */
-	const struct proc_entry *children;      /* directories */
-	int nchildren;
-	int (*link)(struct task_struct *t, struct path *out);   /* magic links */
-	int (*store)(const char *buf);          /* writable files (sysctls) */
-};
-
 
 /* ---- generated files ---- */
 
@@ -128,12 +119,6 @@ static const struct file_operations proc_file_fops = {
 
 /* ---- global files that wrap other subsystems ---- */
 
-static int show_mounts_file(struct task_struct *t, char *buf, size_t size)
-{
-	int n = show_mounts(buf, size);
-	return n < (int)size ? n : (int)size - 1;
-}
-
 static int show_filesystems_file(struct task_struct *t, char *buf, size_t size)
 {
 	int n = show_filesystems(buf, size);
@@ -152,51 +137,6 @@ static int show_zero(struct task_struct *t, char *buf, size_t size)
 }
 
 static int show_hostname(struct task_struct *t, char *buf, size_t size);
-
-/* ---- magic links ---- */
-
-static int link_exe(struct task_struct *t, struct path *out)
-{
-	if (!t->mm || !t->mm->exe_file)
-		return -ENOENT;
-	*out = t->mm->exe_file->f_path;
-	path_get(out);
-	return 0;
-}
-
-static int link_cwd(struct task_struct *t, struct path *out)
-{
-	if (!t->fs)
-		return -ENOENT;
-	*out = t->fs->pwd;
-	path_get(out);
-	return 0;
-}
-
-static int link_root(struct task_struct *t, struct path *out)
-{
-	if (!t->fs)
-		return -ENOENT;
-	*out = t->fs->root;
-	path_get(out);
-	return 0;
-}
-
-static const struct proc_entry pid_entries[] = {
-	{ "cmdline", S_IFREG | 0444, proc_pid_cmdline_show },
-	{ "comm", S_IFREG | 0644, proc_pid_comm_show },
-	{ "cwd", S_IFLNK | 0777, .link = link_cwd },
-	{ "environ", S_IFREG | 0400, proc_pid_environ_show },
-	{ "exe", S_IFLNK | 0777, .link = link_exe },
-	{ "fd", S_IFDIR | 0500 },
-	{ "maps", S_IFREG | 0444, proc_pid_maps_show },
-	{ "mounts", S_IFREG | 0444, show_mounts_file },
-	{ "root", S_IFLNK | 0777, .link = link_root },
-	{ "stat", S_IFREG | 0444, proc_pid_stat_show },
-	{ "statm", S_IFREG | 0444, proc_pid_statm_show },
-	{ "status", S_IFREG | 0444, proc_pid_status_show },
-	{ "task", S_IFDIR | 0555 },
-};
 
 static const struct proc_entry sys_kernel_entries[] = {
 	{ "hostname", S_IFREG | 0444, show_hostname },
@@ -234,8 +174,6 @@ static int show_hostname(struct task_struct *t, char *buf, size_t size)
 {
 	return scnprintf(buf, size, "%s\n", uts_nodename());
 }
-
-static struct inode *proc_make_inode(struct super_block *sb, const struct proc_entry *e, ino_t ino);
 
 /* ---- symlinks ---- */
 
@@ -289,52 +227,9 @@ static const struct inode_operations proc_plain_link_iops = {
 	.readlink = proc_readlink,
 };
 
-/* ---- /proc/PID/fd ---- */
+/* ---- directories of static entries ---- */
 
-static int fd_link(struct task_struct *t, unsigned fd, struct path *out)
-{
-	struct file *f;
-
-	if (!t->files || fd >= t->files->max_fds || !(f = t->files->fd[fd]))
-		return -ENOENT;
-	*out = f->f_path;
-	path_get(out);
-	return 0;
-}
-
-static int fd_readlink(struct dentry *d, char *buf, int size)
-{
-	struct task_struct *t = find_task_by_pid((pid_t)(d->d_inode->i_ino >> 8));
-	unsigned fd = (unsigned)(unsigned long)d->d_inode->i_private;
-	char tmp[PATH_MAX], *s;
-	struct path p;
-	int err;
-
-	if (!t)
-		return -ENOENT;
-	err = fd_link(t, fd, &p);
-	if (err)
-		return err;
-	s = d_path(&p, tmp, sizeof(tmp));
-	path_put(&p);
-	return IS_ERR(s) ? PTR_ERR(s) : scnprintf(buf, size, "%s", s);
-}
-
-static int fd_get_link_path(struct dentry *d, struct path *out)
-{
-	struct task_struct *t = find_task_by_pid((pid_t)(d->d_inode->i_ino >> 8));
-
-	if (!t)
-		return -ENOENT;
-	return fd_link(t, (unsigned)(unsigned long)d->d_inode->i_private, out);
-}
-
-static const struct inode_operations proc_fd_link_iops = {
-	.readlink = fd_readlink,
-	.get_link_path = fd_get_link_path,
-};
-
-static bool parse_uint(const char *s, unsigned long *v)
+bool proc_parse_uint(const char *s, unsigned long *v)
 {
 	unsigned long long x;
 
@@ -344,65 +239,7 @@ static bool parse_uint(const char *s, unsigned long *v)
 	return true;
 }
 
-static struct dentry *proc_fd_lookup(struct inode *dir, struct dentry *d)
-{
-	struct task_struct *t = find_task_by_pid((pid_t)(dir->i_ino >> 8));
-	unsigned long fd;
-	struct inode *inode;
 
-	if (!t || !parse_uint(d->d_name, &fd) || !t->files || fd >= t->files->max_fds ||
-	    !t->files->fd[fd])
-		return NULL;
-	inode = new_inode(dir->i_sb);
-	if (!inode)
-		return ERR_PTR(-ENOMEM);
-	inode->i_ino = (dir->i_ino & ~0xffUL) | 0xff;
-	inode->i_mode = S_IFLNK | 0700;
-	inode->i_op = &proc_fd_link_iops;
-	inode->i_private = (void *)fd;
-	d_instantiate(d, inode);
-	return NULL;
-}
-
-static int proc_fd_iterate(struct file *f, struct dir_context *ctx)
-{
-	pid_t pid = (pid_t)(f->f_inode->i_ino >> 8);
-	struct task_struct *t = find_task_by_pid(pid);
-	char name[16];
-
-	if (ctx->pos == 0 && !dir_emit(ctx, ".", 1, f->f_inode->i_ino, DT_DIR))
-		return 0;
-	if (ctx->pos == 0)
-		ctx->pos = 1;
-	if (ctx->pos == 1 && !dir_emit(ctx, "..", 2, pid << 8, DT_DIR))
-		return 0;
-	if (ctx->pos == 1)
-		ctx->pos = 2;
-	for (unsigned fd = ctx->pos - 2; t && t->files && fd < t->files->max_fds; fd++) {
-		ctx->pos = fd + 2;
-		if (!t->files->fd[fd])
-			continue;
-		int n = scnprintf(name, sizeof(name), "%u", fd);
-		if (!dir_emit(ctx, name, n, (pid << 8) | 0xff, DT_LNK))
-			return 0;
-	}
-	ctx->pos = t && t->files ? t->files->max_fds + 2 : 2;
-	return 0;
-}
-
-static const struct file_operations proc_fd_fops = {
-	.iterate = proc_fd_iterate,
-	.llseek = generic_file_llseek,
-};
-static const struct inode_operations proc_fd_iops = {
-	.lookup = proc_fd_lookup,
-};
-
-/* ---- directories of static entries, and the pid directories ---- */
-
-static const struct proc_entry pid_dir_entry = {
-	"", S_IFDIR | 0555, .children = pid_entries, .nchildren = ARRAY_SIZE(pid_entries)
-};
 static const struct proc_entry root_dir_entry = {
 	"", S_IFDIR | 0555, .children = root_entries, .nchildren = ARRAY_SIZE(root_entries)
 };
@@ -418,7 +255,7 @@ static const struct inode_operations proc_dir_iops = {
 	.lookup = proc_dir_lookup,
 };
 
-static struct inode *proc_make_inode(struct super_block *sb, const struct proc_entry *e, ino_t ino)
+struct inode *proc_make_inode(struct super_block *sb, const struct proc_entry *e, ino_t ino)
 {
 	struct inode *inode = new_inode(sb);
 
@@ -458,7 +295,6 @@ static bool is_root(struct inode *dir)
 static struct dentry *proc_dir_lookup(struct inode *dir, struct dentry *d)
 {
 	const struct proc_entry *de = dir->i_private;
-	unsigned long pid;
 	struct inode *inode = NULL;
 
 	for (int i = 0; i < de->nchildren; i++) {
@@ -469,12 +305,8 @@ static struct dentry *proc_dir_lookup(struct inode *dir, struct dentry *d)
 					(dir->i_ino & ~0xffUL) + (de == &pid_dir_entry ? 1 : 16) + i);
 		break;
 	}
-	if (!inode && is_root(dir) && parse_uint(d->d_name, &pid) && pid < (1UL << 22)) {
-		struct task_struct *t = find_task_by_pid((pid_t)pid);
-		if (!t || (t->flags & PF_IDLE))
-			return NULL;
-		inode = proc_make_inode(dir->i_sb, &pid_dir_entry, pid << 8);
-	}
+	if (!inode && is_root(dir))
+		inode = proc_pid_lookup(dir, d->d_name);
 	if (!inode)
 		return NULL;    /* stays negative: ENOENT */
 	d_instantiate(d, inode);
@@ -484,8 +316,6 @@ static struct dentry *proc_dir_lookup(struct inode *dir, struct dentry *d)
 static int proc_dir_iterate(struct file *f, struct dir_context *ctx)
 {
 	const struct proc_entry *de = f->f_inode->i_private;
-	struct task_struct *t;
-	char name[16];
 
 	if (ctx->pos == 0) {
 		if (!dir_emit(ctx, ".", 1, f->f_inode->i_ino, DT_DIR))
@@ -505,20 +335,7 @@ static int proc_dir_iterate(struct file *f, struct dir_context *ctx)
 	}
 	if (!is_root(f->f_inode))
 		return 0;
-	/* Then the processes, in pid order: pos = 2 + nchildren + pid. */
-	for (;;) {
-		pid_t next = 0, after = ctx->pos - 2 - de->nchildren;
-		list_for_each_entry(t, &task_list, tasks)
-			if (t->pid == t->tgid && t->pid > after && (!next || t->pid < next) &&
-			    !(t->flags & PF_IDLE))
-				next = t->pid;
-		if (!next)
-			return 0;
-		int n = scnprintf(name, sizeof(name), "%d", next);
-		if (!dir_emit(ctx, name, n, (unsigned long)next << 8, DT_DIR))
-			return 0;
-		ctx->pos = 2 + de->nchildren + next;
-	}
+	return proc_pid_readdir(ctx, de->nchildren);
 }
 
 static int proc_fill_super(struct super_block *sb, const char *dev, void *data)

@@ -31,6 +31,10 @@ const struct task_struct *live_task(u64 sp);
 /* A task's saved registers: callee-saved ones, rsp and rip from its
  * switch frame. -EAGAIN when it is running now. */
 int task_switch_regs(const struct task_struct *t, struct gdb_regs *r);
+/* The parked CPU's registers (os_trap_get_regs) in gdb's layout, and
+ * those of r that are valid and gdb may change written back (regs.c). */
+void trap_gdb_regs(struct gdb_regs *r);
+void trap_set_gdb_regs(const struct gdb_regs *r);
 /* Kernel backtrace of a task to out, symbolized, frame pointer walk. */
 void put_task_stack(struct cmd_out *out, const struct task_struct *t);
 
@@ -99,7 +103,7 @@ struct gdb_stop hw_stop_reason(int slot);
 extern bool gdb_attached;
 /* Boot: debug[=T] / gdb=T from the command line (before start_kernel). */
 int gdb_boot(const char *transport, bool wait);
-/* Its monitor-thread entry points are in glass/monitor.h. */
+/* Its monitor-thread entry points are in glass/os_upcalls.h. */
 extern bool boot_stop_pending;
 bool gdb_listening(void);
 const char *gdb_endpoint(void);
@@ -108,7 +112,6 @@ void gdb_set_endpoint(const char *where);
 /* ---- detectors (watchdog.c) ---- */
 extern unsigned int hung_task_timeout_secs, watchdog_thresh;
 extern unsigned long cpu_progress;      /* bumped at scheduling points */
-void watchdog_monitor_tick(u64 now_ns);
 int hung_task_timeout_show(struct task_struct *t, char *buf, size_t size);
 int hung_task_timeout_store(const char *buf);
 int watchdog_thresh_show(struct task_struct *t, char *buf, size_t size);

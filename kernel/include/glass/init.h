@@ -55,9 +55,4 @@ int parse_cmdline(int argc, char **argv, struct boot_params *bp, char *err,
 		  size_t errlen);
 void print_help(void);
 
-/* Before start_kernel, as UML's linux_main: the command line, the umid
- * directory, the monitor thread and the gdb stub (kernel/init/main.c). */
-void setup_early(int argc, char **argv);
-__noreturn void start_kernel(void);
-
 #endif

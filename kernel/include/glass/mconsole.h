@@ -166,11 +166,7 @@ int mconsole_init(unsigned int timeout_secs, const char *notify_socket);
  * -errno from the send.
  */
 int mconsole_notify(enum mconsole_notify_type type, const char *msg);
-/* Monitor thread: one datagram from client, at host time now_ns. */
-void mconsole_monitor_request(const void *buf, size_t n,
-			      const struct mc_client *client, u64 now_ns);
-/* Monitor thread: answer the queued requests whose time ran out; returns
- * the next deadline (host monotonic ns) or 0 when nothing is queued. */
-u64 mconsole_monitor_expire(u64 now_ns);
+/* The monitor thread's calls, mconsole_monitor_request and
+ * mconsole_monitor_expire, are in glass/os_upcalls.h. */
 
 #endif

@@ -24,13 +24,7 @@ struct os_fault_regs {
 	u64 flags, err, trapno;
 };
 int os_fault_init(void);
-/* The fault handler calls kernel_fault() (kernel/diag/oops.c) with the
- * registers; it returns OOPS_RESUME after rewriting them (ip, sp, di) to
- * make the task exit, or never (a panic). */
-enum { OOPS_RESUME = 1 };
-int kernel_fault(int sig, int code, unsigned long addr, struct os_fault_regs *regs);
-/* Where a resumed task goes: it exits with sig on its own stack. */
-__noreturn void make_task_dead(int sig);
+/* The fault handler calls kernel_fault() (glass/os_upcalls.h) with these. */
 /* CPU thread, in the fault handler: the fault's ucontext (for os_unwind),
  * NULL outside a fault. */
 void *os_fault_context(void);
@@ -59,7 +53,7 @@ bool os_addr_info(unsigned long ip, struct os_srcinfo *si);
 /* Host time passing: sleep on the CPU thread (panic=N). */
 void os_sleep_ns(u64 ns);
 
-/* --- the debug trap and the monitor's view of memory (kernel/os/debug.c) ---
+/* --- the debug trap (kernel/os/trap.c) ---
  * SIGTRAP on the CPU thread is the one debug entry: int3, a single step
  * (TF), a hardware watchpoint (perf event) and a stop the monitor asked
  * for (os_cpu_interrupt). The handler calls debug_trap() (kernel/debug)
@@ -78,48 +72,73 @@ struct os_trap {
 	unsigned long addr;
 	bool safe_point;        /* it interrupted the event loop's host wait */
 };
-/* kernel/debug/stop.c: the park, from the SIGTRAP handler. False: not
- * ours, a fault to report. */
-bool debug_trap(struct os_trap *t);
-struct gdb_regs;
-int os_debug_init(void);
-/* CPU thread, inside debug_trap(): the interrupted registers. */
-void os_trap_get_regs(struct gdb_regs *regs);
-void os_trap_set_regs(const struct gdb_regs *regs);
+/*
+ * The interrupted registers, as the host saved them (x86-64): the general
+ * registers by name, the x87/SSE state in FXSAVE's terms, fs_base. The
+ * debugger's layout of them is kernel/debug/regs.c's business.
+ */
+struct os_regs {
+	u64 rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp;
+	u64 r8, r9, r10, r11, r12, r13, r14, r15;
+	u64 rip, eflags;
+	u16 cs, ss, fs, gs;     /* selectors */
+	u64 fs_base;
+	bool has_fp;            /* the state below is there (and written back) */
+	u16 fcw, fsw;           /* x87 control and status words */
+	u16 ftw;                /* abridged tag: bit i set, st(i) is in use */
+	u16 fop;                /* last x87 opcode */
+	u64 fip, fdp;           /* last x87 instruction and operand addresses */
+	u32 mxcsr;
+	u8 st[8][10];           /* st0-st7, 80 bits each */
+	u8 xmm[16][16];
+};
+/* Inside debug_trap() or a fault's report (os_fault_context), on the CPU
+ * thread or, while it is parked there, the monitor thread: the
+ * interrupted registers. A set writes back the general registers,
+ * rip, eflags and (has_fp) fcw, fsw, mxcsr, st and xmm; the selectors,
+ * fs_base and the x87 tag and pointers are read-only. */
+void os_trap_get_regs(struct os_regs *regs);
+void os_trap_set_regs(const struct os_regs *regs);
 void os_trap_set_step(bool step);       /* TF on return */
-/* Any thread: a stop request to the CPU thread (SIGTRAP by tgkill). */
-void os_cpu_interrupt(void);
-/* Any thread: memory through /proc/self/mem, so a bad address is an
- * error, never a fault. Bytes done (short at an unreadable page), or
- * -EFAULT when none. Writes reach read-only text (int3). */
-long os_mem_read(unsigned long addr, void *buf, unsigned long len);
-long os_mem_write(unsigned long addr, const void *buf, unsigned long len);
-/* Hardware breakpoints and watchpoints on the CPU thread: type 0 exec,
- * 1 write, 3 read or write; len 1, 2, 4 or 8. Perf-event debug registers
- * where they fire; otherwise (os_features) a watchpoint is the watched
- * page's protection (kernel/os/watch.c), and an exec breakpoint -ENODEV. */
-#define OS_HW_SLOTS 4
-int os_hw_break_set(int slot, int type, unsigned long addr, int len);
-void os_hw_break_clear(int slot);
 /* CPU thread, parked: run the `syscall` instruction at the trap's rip as
  * the CPU would (rax, rcx, r11, rip updated), for a step over it where no
  * debug register fires. -EAGAIN: not emulable here (a clone with its own
  * stack), the caller single-steps with TF instead. */
 int os_trap_emulate_syscall(void);
-/* The host shared libraries glass runs on (a snapshot from boot). */
-int os_host_library(unsigned idx, const char **path, unsigned long *addr);
+/* Any thread: a stop request to the CPU thread (SIGTRAP by tgkill). */
+void os_cpu_interrupt(void);
 /* The guest whose stub runs now (0 if none), for the stop's SIGSTOP. */
 void os_guest_pause(void);
 void os_guest_unpause(void);
-/* A host call that never returns (inject hang-host). */
-void os_hang(void);
-/* libc's strlen, for inject libc-fault: a fault inside a host library. */
-unsigned long os_strlen(const char *s);
 /* Park helpers: the CPU waits in os_park_wait() until os_park_poke(). */
 void os_park_wait(void);
 void os_park_poke(void);
 /* The monitor thread's wake-up: the CPU parked or left a park. */
 void os_monitor_wake(void);
+
+/* --- glass's own process (kernel/os/self.c) --- */
+/* Any thread: memory through /proc/self/mem, so a bad address is an
+ * error, never a fault. Bytes done (short at an unreadable page), or
+ * -EFAULT when none. Writes reach read-only text (int3). */
+long os_mem_read(unsigned long addr, void *buf, unsigned long len);
+long os_mem_write(unsigned long addr, const void *buf, unsigned long len);
+/* The host shared libraries glass runs on (a snapshot from boot). */
+int os_host_library(unsigned idx, const char **path, unsigned long *addr);
+
+/* --- hardware breakpoints (kernel/os/hw_breakpoint.c) ---
+ * On the CPU thread: type 0 exec, 1 write, 3 read or write; len 1, 2, 4
+ * or 8. Perf-event debug registers where they fire; otherwise (os_features)
+ * a watchpoint is the watched page's protection (kernel/os/watch.c), and
+ * an exec breakpoint -ENODEV. */
+#define OS_HW_SLOTS 4
+int os_hw_break_set(int slot, int type, unsigned long addr, int len);
+void os_hw_break_clear(int slot);
+
+/* --- test hooks for inject=1 (kernel/os/inject.c) --- */
+/* A host call that never returns (inject hang-host). */
+void os_inject_hang(void);
+/* libc's strlen, for inject libc-fault: a fault inside a host library. */
+unsigned long os_inject_strlen(const char *s);
 
 /* --- host features (kernel/os/probe.c), probed once at start-up ---
  * Each is 0 when it works, else -errno saying why not (-ENODEV: opens but
@@ -287,9 +306,7 @@ typedef void (*irq_handler_t)(int fd, void *arg);
 /* Watch fd for input; handler runs on the CPU thread from the event loop. */
 int os_irq_add(int fd, irq_handler_t handler, void *arg);
 void os_irq_del(int fd);
-/* The kernel's interrupt bracket (kernel/sched/core.c), around each handler. */
-void irq_enter(void);
-void irq_exit(void);
+/* Each handler runs inside irq_enter()/irq_exit() (glass/os_upcalls.h). */
 /* Wait for events or until timeout_ns passes (-1: forever), run handlers.
  * The only place the kernel blocks on the host. */
 void os_idle_wait(s64 timeout_ns);
@@ -308,8 +325,6 @@ int os_monitor_init(void);
 int os_monitor_start(char *path, unsigned long len);
 /* gdb's listening socket: "unix" or "tcp:PORT"; where: for target remote. */
 int os_gdb_listen(const char *transport, char *where, unsigned long len);
-/* Start `xterm -e gdb glass -ex 'target remote ENDPOINT'` (config gdb=xterm). */
-int os_spawn_gdb_xterm(const char *endpoint);
 /* Any thread: glass's own executable, an absolute path ("" if unknown). */
 const char *os_exe_path(void);
 /* An eventfd counting SIGUSR1s (consumed with os_monitor_ack), or -1. */
@@ -382,6 +397,8 @@ long os_write_wait(int fd, const void *buf, unsigned long n, int timeout_ms);
 /* Run xterm with a helper relaying between it and the pty slave; xterm's
  * pid (which leads its own process group) or -errno. */
 int os_xterm_start(const char *title, const char *slave);
+/* Start `xterm -e gdb glass -ex 'target remote ENDPOINT'` (config gdb=xterm). */
+int os_spawn_gdb_xterm(const char *endpoint);
 void os_kill_group(int pgid, int sig);
 
 /* Path operations for hostfs (kernel/os/hostfs.c). */

@@ -1,27 +1,23 @@
 /*
  * Syscall definitions. SYSCALL_DEFINEn(name, type, arg, ...) defines
- * sys_name(), with typed arguments, and registers it in the "syscalls"
- * section by its Linux number (__NR_name); boot builds the dispatch table
- * from that section, so a new syscall needs no edit of a central table.
+ * sys_name(), with typed arguments. kernel/proc/syscalls.tbl lists every
+ * Linux syscall; the dispatch table (syscall_table.c) refers to each
+ * sys_name weakly, so defining one is all it takes to implement it, and
+ * the build checks that name is in the table with n arguments.
  */
 #ifndef GLASS_SYSCALLS_H
 #define GLASS_SYSCALLS_H
 
 #include <glass/types.h>
+#include <generated/syscall_nargs.h>
 #include <uapi/unistd.h>
 
 typedef long (*syscall_fn_t)(unsigned long, unsigned long, unsigned long,
 			     unsigned long, unsigned long, unsigned long);
 
-struct syscall_entry {
-	unsigned int nr;
-	syscall_fn_t fn;
-	const char *name;
-};
-
 extern const char *const syscall_names[NR_syscalls];
-extern syscall_fn_t syscall_table[NR_syscalls];
-void syscall_table_init(void);
+/* sys_name by number; NULL where nothing defines one (-ENOSYS). */
+extern const syscall_fn_t syscall_table[NR_syscalls];
 
 #define __SC_DECL(t, a) t a
 #define __SC_CAST(t, a) (t) a
@@ -46,11 +42,6 @@ void syscall_table_init(void);
 #define __SC_PASS6(T1, N1, T2, N2, T3, N3, T4, N4, T5, N5, T6, N6) \
 	(T1)a0, (T2)a1, (T3)a2, (T4)a3, (T5)a4, (T6)a5
 
-#define __SYSCALL_REGISTER(name)                                          \
-	static const struct syscall_entry __sc_entry_##name                \
-	__attribute__((used, section("syscalls"), aligned(8))) = {        \
-		__NR_##name, sys_##name, #name };
-
 #define SYSCALL_DEFINE0(name) __SYSCALL_DEFINEx(0, name)
 
 /*
@@ -64,10 +55,11 @@ void syscall_table_init(void);
  * jump) per syscall costs nothing beside the hand-off.
  */
 #define __SYSCALL_DEFINEx(n, name, ...)                                  \
+	_Static_assert(__SC_NARGS_##name == n,                             \
+		       #name ": argument count differs from syscalls.tbl"); \
 	static __attribute__((noinline)) long                              \
 	__do_sys_##name(__SC_ARGS##n(__SC_DECL, __VA_ARGS__));             \
 	long sys_##name(__SC_RAW);                                         \
-	__SYSCALL_REGISTER(name)                                           \
 	__attribute__((unused)) long sys_##name(__SC_RAW)                  \
 	{                                                                  \
 		(void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5; \

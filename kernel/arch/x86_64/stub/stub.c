@@ -30,23 +30,10 @@
  */
 #include <glass/layout.h>
 #include <glass/os.h>
+#include <uapi/futex.h>
+#include <uapi/mman.h>
+#include <uapi/unistd.h>
 
-#define NR_WRITE 1
-#define NR_MMAP 9
-#define NR_MPROTECT 10
-#define NR_MUNMAP 11
-#define NR_RT_SIGACTION 13
-#define NR_RT_SIGPROCMASK 14
-#define NR_RT_SIGRETURN 15
-#define NR_CLONE 56
-#define NR_SETITIMER 38
-#define NR_EXIT 60
-#define NR_SIGALTSTACK 131
-#define NR_PRCTL 157
-#define NR_ARCH_PRCTL 158
-#define NR_FUTEX 202
-#define NR_SECCOMP 317
-#define NR_CLOSE_RANGE 436
 #define PHYSMEM_FD 3
 #define HOST_TOP 0x7ffffffff000UL
 
@@ -62,11 +49,6 @@
 #define SA_ONSTACK 0x08000000
 #define SA_RESTORER 0x04000000
 #define SA_NODEFER 0x40000000
-
-#define FUTEX_WAIT 0
-#define FUTEX_WAKE 1
-#define FUTEX_WAIT_BITSET 9
-#define FUTEX_WAKE_BITSET 10
 
 /* CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD |
  * CLONE_SYSVSEM: the mapper is a thread of this process. */
@@ -110,7 +92,7 @@ __asm__(".section .text.entry, \"ax\"\n"
 	"xor %edx, %edx\n\t"
 	"xor %r10d, %r10d\n\t"
 	"xor %r8d, %r8d\n\t"
-	"mov $" STR(NR_CLONE) ", %eax\n\t"
+	"mov $" STR(__NR_clone) ", %eax\n\t"
 	"syscall\n\t"
 	"test %rax, %rax\n\t"
 	"jz mapper_start\n\t"
@@ -118,7 +100,7 @@ __asm__(".section .text.entry, \"ax\"\n"
 
 	"mapper_start:\n\t"
 	"xor %esp, %esp\n\t"
-	"mov $" STR(NR_SECCOMP) ", %eax\n\t"
+	"mov $" STR(__NR_seccomp) ", %eax\n\t"
 	"mov $1, %edi\n\t"                      /* SECCOMP_SET_MODE_FILTER */
 	"xor %esi, %esi\n\t"
 	"lea mapper_prog(%rip), %rdx\n\t"
@@ -137,7 +119,7 @@ __asm__(".section .text.entry, \"ax\"\n"
 	"xor %r10d, %r10d\n\t"
 	"xor %r8d, %r8d\n\t"
 	"mov $2, %r9d\n\t"
-	"mov $" STR(NR_FUTEX) ", %eax\n\t"
+	"mov $" STR(__NR_futex) ", %eax\n\t"
 	"syscall\n"
 
 	"mapper_wait:\n\t"
@@ -148,7 +130,7 @@ __asm__(".section .text.entry, \"ax\"\n"
 	"mov $" STR(FUTEX_WAIT) ", %esi\n\t"
 	"mov %r12d, %edx\n\t"
 	"xor %r10d, %r10d\n\t"
-	"mov $" STR(NR_FUTEX) ", %eax\n\t"
+	"mov $" STR(__NR_futex) ", %eax\n\t"
 	"syscall\n\t"
 	"jmp mapper_wait\n"
 
@@ -174,22 +156,22 @@ __asm__(".section .text.entry, \"ax\"\n"
 	"mov $-22, %rax\n\t"                    /* -EINVAL */
 	"jmp mapper_fail\n"
 	"mapper_mmap:\n\t"
-	"mov $0x11, %r10d\n\t"                  /* MAP_SHARED | MAP_FIXED */
+	"mov $" STR(MAP_SHARED | MAP_FIXED) ", %r10d\n\t"
 	"mov $" STR(PHYSMEM_FD) ", %r8d\n\t"
 	"mov 24(%r13), %r9\n\t"                 /* off */
-	"mov $" STR(NR_MMAP) ", %eax\n\t"
+	"mov $" STR(__NR_mmap) ", %eax\n\t"
 	"syscall\n\t"
 	"cmp 8(%r13), %rax\n\t"
 	"je mapper_next\n\t"
 	"jmp mapper_fail\n"
 	"mapper_munmap:\n\t"
-	"mov $" STR(NR_MUNMAP) ", %eax\n\t"
+	"mov $" STR(__NR_munmap) ", %eax\n\t"
 	"syscall\n\t"
 	"test %rax, %rax\n\t"
 	"jz mapper_next\n\t"
 	"jmp mapper_fail\n"
 	"mapper_mprotect:\n\t"
-	"mov $" STR(NR_MPROTECT) ", %eax\n\t"
+	"mov $" STR(__NR_mprotect) ", %eax\n\t"
 	"syscall\n\t"
 	"test %rax, %rax\n\t"
 	"jz mapper_next\n"
@@ -213,7 +195,7 @@ __asm__(".section .text.entry, \"ax\"\n"
 	"add %rax, %rsi\n\t"
 	"mov $" STR(STUB_ACK_FD) ", %edi\n\t"
 	"mov $1, %edx\n\t"
-	"mov $" STR(NR_WRITE) ", %eax\n\t"
+	"mov $" STR(__NR_write) ", %eax\n\t"
 	"syscall\n\t"
 	"test %ebp, %ebp\n\t"
 	"jz mapper_wait\n\t"
@@ -232,7 +214,7 @@ __asm__(".section .text.entry, \"ax\"\n"
 	"mov $0x7fffffff, %edx\n\t"
 	"xor %r10d, %r10d\n\t"
 	"xor %r8d, %r8d\n\t"
-	"mov $" STR(NR_FUTEX) ", %eax\n\t"
+	"mov $" STR(__NR_futex) ", %eax\n\t"
 	"syscall\n\t"
 	"jmp mapper_wait\n"
 	"mapper_die:\n\t"
@@ -307,19 +289,19 @@ _Static_assert((TASK_SIZE & 0xffffffffUL) == 0 && (STUB_DATA >> 32) == (STATE_AD
 static const struct sock_filter mapper_filter[] = {
 	LD(OFF_ARCH), IF_NE(0xc000003e), RET(RET_KILL),         /* x86_64 */
 	LD(OFF_NR),
-	SKIP_UNLESS(NR_MMAP, 25),
+	SKIP_UNLESS(__NR_mmap, 25),
 	ARG_EQ(4, PHYSMEM_FD, RET_KILL), ARG_EQ(3, 0x11, RET_KILL),
 	PROT_OK, RANGE_OK,
-	SKIP_UNLESS(NR_MUNMAP, 7),
+	SKIP_UNLESS(__NR_munmap, 7),
 	RANGE_OK,
-	SKIP_UNLESS(NR_MPROTECT, 13),
+	SKIP_UNLESS(__NR_mprotect, 13),
 	PROT_OK, RANGE_OK,
-	SKIP_UNLESS(NR_FUTEX, 15),
+	SKIP_UNLESS(__NR_futex, 15),
 	OP_IS(FUTEX_WAIT, FUTEX_WAKE_BITSET, RET_KILL),
 	LD(ARG_HI(0)), IF_NE(STUB_DATA >> 32), RET(RET_KILL),
 	LD(ARG_LO(0)), { BPF_JEQ_K, 2, 0, (u32)BATCH_ADDR }, IF_NE((u32)STATE_ADDR),
 	RET(RET_KILL), RET(RET_ALLOW),
-	SKIP_UNLESS(NR_WRITE, 13),
+	SKIP_UNLESS(__NR_write, 13),
 	ARG_EQ(0, STUB_ACK_FD, RET_KILL), ARG_EQ(2, 1, RET_KILL), RET(RET_ALLOW),
 	RET(RET_KILL),
 };
@@ -344,7 +326,7 @@ static inline long sys6(long nr, long a, long b, long c, long d, long e, long f)
 static __attribute__((noreturn)) void stub_exit(void)
 {
 	for (;;)
-		sys6(NR_EXIT, 127, 0, 0, 0, 0, 0);
+		sys6(__NR_exit, 127, 0, 0, 0, 0, 0);
 }
 
 /* The host's struct sigcontext / ucontext / siginfo, what the handler uses. */
@@ -376,7 +358,7 @@ static struct stub_data *const data = (struct stub_data *)STATE_ADDR;
 
 static long futex_bitset(u32 *word, int op, u32 val, u32 bitset)
 {
-	return sys6(NR_FUTEX, (long)word, op, val, 0, 0, bitset);
+	return sys6(__NR_futex, (long)word, op, val, 0, 0, bitset);
 }
 
 /* Hand the data area to the kernel and sleep until it (or the mapper,
@@ -429,10 +411,10 @@ static void load_regs(struct sigctx *mc)
 	mc->cs = 0x33;          /* only 64-bit user segments exist here */
 	mc->ss = 0x2b;
 	if (r->fs_base != data->fs_base &&
-	    !sys6(NR_ARCH_PRCTL, 0x1002 /* ARCH_SET_FS */, r->fs_base, 0, 0, 0, 0))
+	    !sys6(__NR_arch_prctl, 0x1002 /* ARCH_SET_FS */, r->fs_base, 0, 0, 0, 0))
 		data->fs_base = r->fs_base;
 	if (r->gs_base != data->gs_base &&
-	    !sys6(NR_ARCH_PRCTL, 0x1001 /* ARCH_SET_GS */, r->gs_base, 0, 0, 0, 0))
+	    !sys6(__NR_arch_prctl, 0x1001 /* ARCH_SET_GS */, r->gs_base, 0, 0, 0, 0))
 		data->gs_base = r->gs_base;
 }
 
@@ -476,13 +458,13 @@ static long install_guest_filter(void)
 		LD(OFF_IP + 4), IF_NE(STUB_CODE >> 32), RET(RET_TRAP),
 		LD(OFF_IP), IF_GE((u64)__stub_end - STUB_CODE), RET(RET_TRAP),
 		LD(OFF_NR),
-		SKIP_UNLESS(NR_RT_SIGRETURN, 1),
+		SKIP_UNLESS(__NR_rt_sigreturn, 1),
 		RET(RET_ALLOW),
-		SKIP_UNLESS(NR_ARCH_PRCTL, 8),
+		SKIP_UNLESS(__NR_arch_prctl, 8),
 		LD(ARG_HI(0)), IF_NE(0), RET(RET_TRAP),
 		LD(ARG_LO(0)), { BPF_JEQ_K, 2, 0, 0x1001 }, IF_NE(0x1002), RET(RET_TRAP),
 		RET(RET_ALLOW),
-		SKIP_UNLESS(NR_FUTEX, 14),
+		SKIP_UNLESS(__NR_futex, 14),
 		OP_IS(FUTEX_WAIT_BITSET, FUTEX_WAKE_BITSET, RET_TRAP),
 		ARG_EQ(0, STATE_ADDR, RET_TRAP),
 		RET(RET_ALLOW),
@@ -490,7 +472,7 @@ static long install_guest_filter(void)
 	};
 	struct sock_fprog prog = { sizeof(filter) / sizeof(filter[0]), filter };
 
-	return sys6(NR_SECCOMP, 1 /* SECCOMP_SET_MODE_FILTER */, 0, (long)&prog, 0, 0, 0);
+	return sys6(__NR_seccomp, 1 /* SECCOMP_SET_MODE_FILTER */, 0, (long)&prog, 0, 0, 0);
 }
 
 static long set_handler(int sig)
@@ -500,7 +482,7 @@ static long set_handler(int sig)
 		(u64)stub_restorer, ~0UL,
 	};
 
-	return sys6(NR_RT_SIGACTION, sig, (long)&sa, 0, 8, 0, 0);
+	return sys6(__NR_rt_sigaction, sig, (long)&sa, 0, 8, 0, 0);
 }
 
 /* Start the mapper with every signal blocked (it inherits the mask) and
@@ -511,7 +493,7 @@ static void start_mapper(void)
 	u64 all = ~0UL;
 	long tid;
 
-	if (sys6(NR_RT_SIGPROCMASK, 2 /* SIG_SETMASK */, (long)&all, 0, 8, 0, 0))
+	if (sys6(__NR_rt_sigprocmask, 2 /* SIG_SETMASK */, (long)&all, 0, 8, 0, 0))
 		stub_exit();
 	tid = mapper_clone();
 	if (tid <= 0)
@@ -542,14 +524,14 @@ static void __attribute__((noreturn, used)) stub_setup(void)
 
 	/* Nothing of the host's layout stays: below the stub, between it and
 	 * the data area, above the data area. */
-	sys6(NR_MUNMAP, 0, STUB_CODE, 0, 0, 0, 0);
-	sys6(NR_MUNMAP, (long)__stub_end, STUB_DATA - (u64)__stub_end, 0, 0, 0, 0);
-	sys6(NR_MUNMAP, STUB_DATA + STUB_DATA_PAGES * PAGE_SIZE,
+	sys6(__NR_munmap, 0, STUB_CODE, 0, 0, 0, 0);
+	sys6(__NR_munmap, (long)__stub_end, STUB_DATA - (u64)__stub_end, 0, 0, 0, 0);
+	sys6(__NR_munmap, STUB_DATA + STUB_DATA_PAGES * PAGE_SIZE,
 	     HOST_TOP - (STUB_DATA + STUB_DATA_PAGES * PAGE_SIZE), 0, 0, 0, 0);
-	if (sys6(NR_PRCTL, 38 /* PR_SET_NO_NEW_PRIVS */, 1, 0, 0, 0, 0))
+	if (sys6(__NR_prctl, 38 /* PR_SET_NO_NEW_PRIVS */, 1, 0, 0, 0, 0))
 		stub_exit();
 	start_mapper();
-	if (sys6(NR_SIGALTSTACK, (long)&ss, 0, 0, 0, 0, 0))
+	if (sys6(__NR_sigaltstack, (long)&ss, 0, 0, 0, 0, 0))
 		stub_exit();
 	for (unsigned i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
 		if (set_handler(sigs[i]))
@@ -559,9 +541,9 @@ static void __attribute__((noreturn, used)) stub_setup(void)
 	/* Every other signal stays blocked: the guest never sees host signals
 	 * (SIGKILL and SIGSTOP/SIGCONT still work on the stub). */
 	mask = ~mask;
-	if (sys6(NR_RT_SIGPROCMASK, 2 /* SIG_SETMASK */, (long)&mask, 0, 8, 0, 0))
+	if (sys6(__NR_rt_sigprocmask, 2 /* SIG_SETMASK */, (long)&mask, 0, 8, 0, 0))
 		stub_exit();
-	sys6(NR_SETITIMER, 1 /* ITIMER_VIRTUAL */, (long)tick, 0, 0, 0, 0);
+	sys6(__NR_setitimer, 1 /* ITIMER_VIRTUAL */, (long)tick, 0, 0, 0, 0);
 	if (install_guest_filter())
 		stub_exit();
 	/* The first stop says "ready"; the kernel's first run replaces it. */
@@ -587,16 +569,16 @@ void stub_main(u64 *sp)
 	const char *arg = sp[0] >= 2 ? (const char *)sp[2] : 0;
 	unsigned long off;
 
-	sys6(NR_PRCTL, 1 /* PR_SET_PDEATHSIG */, 9 /* SIGKILL */, 0, 0, 0, 0);
+	sys6(__NR_prctl, 1 /* PR_SET_PDEATHSIG */, 9 /* SIGKILL */, 0, 0, 0, 0);
 	if (!arg)
 		stub_exit();
-	if (sys6(NR_CLOSE_RANGE, 0, PHYSMEM_FD - 1, 0, 0, 0, 0) ||
-	    sys6(NR_CLOSE_RANGE, STUB_ACK_FD + 1, ~0U, 0, 0, 0, 0))
+	if (sys6(__NR_close_range, 0, PHYSMEM_FD - 1, 0, 0, 0, 0) ||
+	    sys6(__NR_close_range, STUB_ACK_FD + 1, ~0U, 0, 0, 0, 0))
 		stub_exit();
 	off = parse_hex(arg);
-	if (sys6(NR_MMAP, STUB_DATA, STUB_HANDOFF_OFF, 1 /* PROT_READ */,
+	if (sys6(__NR_mmap, STUB_DATA, STUB_HANDOFF_OFF, 1 /* PROT_READ */,
 		 0x11 /* MAP_SHARED | MAP_FIXED */, PHYSMEM_FD, off) != (long)STUB_DATA ||
-	    sys6(NR_MMAP, STATE_ADDR, STUB_DATA_PAGES * PAGE_SIZE - STUB_HANDOFF_OFF,
+	    sys6(__NR_mmap, STATE_ADDR, STUB_DATA_PAGES * PAGE_SIZE - STUB_HANDOFF_OFF,
 		 3, 0x11, PHYSMEM_FD, off + STUB_HANDOFF_OFF) != (long)STATE_ADDR)
 		stub_exit();
 	__asm__ volatile("mov %0, %%rsp\n\t"

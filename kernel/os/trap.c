@@ -4,22 +4,17 @@
  * with sigtrap) and stops the monitor asks for (tgkill). The handler gives
  * debug_trap() (kernel/debug) a struct os_trap; while that runs, possibly
  * parked for a long time, the interrupted registers are the ucontext's and
- * are read and written through os_trap_*_regs. Also here: memory access
- * through /proc/self/mem for the monitor thread (an unmapped address is an
- * error, not a fault; int3 reaches read-only text), perf-event hardware
- * breakpoints, and the host library list gdb needs to unwind libc frames.
+ * are read and written through os_trap_*_regs as a struct os_regs. Also
+ * here: the park's wait and wake-up, the guest's pause while the kernel
+ * is stopped, a syscall instruction run as one step, and the vDSO stepped
+ * as one instruction.
  *
  * SIGTRAP is never blocked (docs/reference/gdb-rsp.md: a forced SIGTRAP while
  * blocked kills the process), and the handler runs with SA_NODEFER.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <link.h>
-#include <linux/hw_breakpoint.h>
-#include <linux/perf_event.h>
 #include <poll.h>
-#include <spawn.h>
-#include <stdio.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/auxv.h>
@@ -29,9 +24,9 @@
 #include <unistd.h>
 #include <asm/prctl.h>
 
-#include <glass/gdbstub.h>
 #include <glass/monitor.h>
 #include <glass/os.h>
+#include <glass/os_upcalls.h>
 #include "os_internal.h"
 
 #define X86_EFLAGS_TF 0x100UL
@@ -49,19 +44,10 @@ static unsigned long si_perf_data(const siginfo_t *si)
 	return v;
 }
 
-static int mem_fd = -1;
+int os_cpu_tid;
 static int park_fd = -1;
-static pid_t cpu_tid;
 static ucontext_t *trap_uc;             /* valid inside debug_trap() */
 static unsigned long trap_fs_base;
-static int hw_fd[OS_HW_SLOTS] = { -1, -1, -1, -1 };
-
-#define MAX_LIBS 16
-static struct {
-	char path[256];
-	unsigned long addr;
-} libs[MAX_LIBS];
-static unsigned nr_libs;
 
 /* The vDSO, stepped as one instruction (vdso_step). */
 static unsigned long vdso_start, vdso_end;
@@ -149,7 +135,7 @@ out:
 
 bool __monitor_text os_is_cpu_thread(void)
 {
-	return gettid() == cpu_tid;
+	return gettid() == os_cpu_tid;
 }
 
 /* A fault parks (panic=gdb) or reads registers through os_trap_*: its
@@ -174,23 +160,6 @@ void os_trap_leave(void)
 		trap_uc = trap_outer[trap_depth];
 }
 
-static int snapshot_library(struct dl_phdr_info *info, size_t size, void *unused)
-{
-	if (!info->dlpi_name[0] || nr_libs == MAX_LIBS ||
-	    strlen(info->dlpi_name) >= sizeof(libs[0].path) ||
-	    info->dlpi_name[0] != '/')
-		return 0;
-	for (int i = 0; i < info->dlpi_phnum; i++) {
-		if (info->dlpi_phdr[i].p_type != PT_LOAD)
-			continue;
-		strcpy(libs[nr_libs].path, info->dlpi_name);
-		libs[nr_libs].addr = info->dlpi_addr + info->dlpi_phdr[i].p_vaddr;
-		nr_libs++;
-		break;
-	}
-	return 0;
-}
-
 /* The vDSO's extent, from its ELF header (it is a PIC object at its
  * auxv address). */
 static void vdso_range(void)
@@ -209,18 +178,15 @@ static void vdso_range(void)
 	}
 }
 
-int os_debug_init(void)
+int os_trap_init(void)
 {
 	struct sigaction sa = { .sa_sigaction = trap_handler,
 				.sa_flags = SA_SIGINFO | SA_RESTART | SA_NODEFER };
 
-	cpu_tid = gettid();
-	mem_fd = open("/proc/self/mem", O_RDWR | O_CLOEXEC);
+	os_cpu_tid = gettid();
 	park_fd = eventfd(0, EFD_CLOEXEC);
-	if (mem_fd < 0 || park_fd < 0)
+	if (park_fd < 0)
 		return -errno;
-	/* Now, while nothing else runs: dl_iterate_phdr takes a lock. */
-	dl_iterate_phdr(snapshot_library, NULL);
 	vdso_range();
 	os_probe_host();
 	sigemptyset(&sa.sa_mask);
@@ -231,75 +197,84 @@ int os_debug_init(void)
 
 /* ---- the interrupted registers (the monitor reads them: monitor text) ---- */
 
-static const int gpr_map[16] = {
-	REG_RAX, REG_RBX, REG_RCX, REG_RDX, REG_RSI, REG_RDI, REG_RBP, REG_RSP,
-	REG_R8, REG_R9, REG_R10, REG_R11, REG_R12, REG_R13, REG_R14, REG_R15,
-};
-
-void __monitor_text os_trap_get_regs(struct gdb_regs *r)
+void __monitor_text os_trap_get_regs(struct os_regs *r)
 {
 	greg_t *g = trap_uc->uc_mcontext.gregs;
 	struct _libc_fpstate *fp = trap_uc->uc_mcontext.fpregs;
 	u64 csgsfs = g[REG_CSGSFS];
 
 	memset(r, 0, sizeof(*r));
-	for (int i = 0; i < 16; i++)
-		r->gpr[i] = g[gpr_map[i]];
+	r->rax = g[REG_RAX];
+	r->rbx = g[REG_RBX];
+	r->rcx = g[REG_RCX];
+	r->rdx = g[REG_RDX];
+	r->rsi = g[REG_RSI];
+	r->rdi = g[REG_RDI];
+	r->rbp = g[REG_RBP];
+	r->rsp = g[REG_RSP];
+	r->r8 = g[REG_R8];
+	r->r9 = g[REG_R9];
+	r->r10 = g[REG_R10];
+	r->r11 = g[REG_R11];
+	r->r12 = g[REG_R12];
+	r->r13 = g[REG_R13];
+	r->r14 = g[REG_R14];
+	r->r15 = g[REG_R15];
 	r->rip = g[REG_RIP];
 	r->eflags = g[REG_EFL];
-	r->seg[0] = csgsfs & 0xffff;            /* cs */
-	r->seg[1] = (csgsfs >> 48) & 0xffff;    /* ss */
-	r->seg[4] = (csgsfs >> 32) & 0xffff;    /* fs */
-	r->seg[5] = (csgsfs >> 16) & 0xffff;    /* gs */
+	r->cs = csgsfs & 0xffff;
+	r->gs = (csgsfs >> 16) & 0xffff;
+	r->fs = (csgsfs >> 32) & 0xffff;
+	r->ss = (csgsfs >> 48) & 0xffff;
 	r->fs_base = trap_fs_base;
-	r->valid = GDB_REGS_ALL;
-	if (!fp) {
-		r->valid &= ~((GDB_REG_BIT(GDB_MXCSR + 1) - 1) & ~(GDB_REG_BIT(GDB_ST0) - 1));
+	if (!fp)
 		return;
-	}
+	r->has_fp = true;
+	r->fcw = fp->cwd;
+	r->fsw = fp->swd;
+	r->ftw = fp->ftw;
+	r->fop = fp->fop;
+	r->fip = fp->rip;
+	r->fdp = fp->rdp;
+	r->mxcsr = fp->mxcsr;
 	for (int i = 0; i < 8; i++)
 		memcpy(r->st[i], &fp->_st[i], 10);
-	r->fpu[0] = fp->cwd;
-	r->fpu[1] = fp->swd;
-	/* The abridged tag: 1 = in use; gdb's full tag 0 valid, 3 empty. */
-	for (int i = 0; i < 8; i++)
-		r->fpu[2] |= (fp->ftw >> i & 1 ? 0U : 3U) << (2 * i);
-	r->fpu[3] = (fp->rip >> 32) & 0xffff;
-	r->fpu[4] = (u32)fp->rip;
-	r->fpu[5] = (fp->rdp >> 32) & 0xffff;
-	r->fpu[6] = (u32)fp->rdp;
-	r->fpu[7] = fp->fop;
 	for (int i = 0; i < 16; i++)
 		memcpy(r->xmm[i], &fp->_xmm[i], 16);
-	r->mxcsr = fp->mxcsr;
 }
 
-void __monitor_text os_trap_set_regs(const struct gdb_regs *r)
+void __monitor_text os_trap_set_regs(const struct os_regs *r)
 {
 	greg_t *g = trap_uc->uc_mcontext.gregs;
 	struct _libc_fpstate *fp = trap_uc->uc_mcontext.fpregs;
 
-	for (int i = 0; i < 16; i++)
-		if (r->valid & GDB_REG_BIT(GDB_RAX + i))
-			g[gpr_map[i]] = r->gpr[i];
-	if (r->valid & GDB_REG_BIT(GDB_RIP))
-		g[REG_RIP] = r->rip;
-	if (r->valid & GDB_REG_BIT(GDB_EFLAGS))
-		g[REG_EFL] = r->eflags;
-	if (!fp)
+	g[REG_RAX] = r->rax;
+	g[REG_RBX] = r->rbx;
+	g[REG_RCX] = r->rcx;
+	g[REG_RDX] = r->rdx;
+	g[REG_RSI] = r->rsi;
+	g[REG_RDI] = r->rdi;
+	g[REG_RBP] = r->rbp;
+	g[REG_RSP] = r->rsp;
+	g[REG_R8] = r->r8;
+	g[REG_R9] = r->r9;
+	g[REG_R10] = r->r10;
+	g[REG_R11] = r->r11;
+	g[REG_R12] = r->r12;
+	g[REG_R13] = r->r13;
+	g[REG_R14] = r->r14;
+	g[REG_R15] = r->r15;
+	g[REG_RIP] = r->rip;
+	g[REG_EFL] = r->eflags;
+	if (!fp || !r->has_fp)
 		return;
+	fp->cwd = r->fcw;
+	fp->swd = r->fsw;
+	fp->mxcsr = r->mxcsr;
 	for (int i = 0; i < 8; i++)
-		if (r->valid & GDB_REG_BIT(GDB_ST0 + i))
-			memcpy(&fp->_st[i], r->st[i], 10);
-	if (r->valid & GDB_REG_BIT(GDB_FCTRL))
-		fp->cwd = r->fpu[0];
-	if (r->valid & GDB_REG_BIT(GDB_FCTRL + 1))
-		fp->swd = r->fpu[1];
+		memcpy(&fp->_st[i], r->st[i], 10);
 	for (int i = 0; i < 16; i++)
-		if (r->valid & GDB_REG_BIT(GDB_XMM0 + i))
-			memcpy(&fp->_xmm[i], r->xmm[i], 16);
-	if (r->valid & GDB_REG_BIT(GDB_MXCSR))
-		fp->mxcsr = r->mxcsr;
+		memcpy(&fp->_xmm[i], r->xmm[i], 16);
 }
 
 void os_trap_set_step(bool step)
@@ -372,7 +347,7 @@ int __monitor_text os_trap_emulate_syscall(void)
 
 void __monitor_text os_cpu_interrupt(void)
 {
-	syscall(SYS_tgkill, getpid(), cpu_tid, SIGTRAP);
+	syscall(SYS_tgkill, getpid(), os_cpu_tid, SIGTRAP);
 }
 
 /* A running guest must not run on while the kernel is stopped (rule 7):
@@ -412,102 +387,4 @@ void __monitor_text os_park_poke(void)
 	if (write(park_fd, &one, sizeof(one)) < 0) {
 		/* the counter is full: a wake-up is pending anyway */
 	}
-}
-
-/* ---- memory, for the monitor thread ---- */
-
-long __monitor_text os_mem_read(unsigned long addr, void *buf, unsigned long len)
-{
-	ssize_t n = pread(mem_fd, buf, len, (off_t)addr);
-
-	return n > 0 ? n : -EFAULT;
-}
-
-long __monitor_text os_mem_write(unsigned long addr, const void *buf, unsigned long len)
-{
-	ssize_t n = pwrite(mem_fd, buf, len, (off_t)addr);
-
-	return n > 0 ? n : -EFAULT;
-}
-
-/* ---- hardware breakpoints ---- */
-
-int __monitor_text os_hw_break_set(int slot, int type, unsigned long addr, int len)
-{
-	struct perf_event_attr pe;
-	int fd;
-
-	if (slot < 0 || slot >= OS_HW_SLOTS)
-		return -EINVAL;
-	if (os_features.hw_breakpoints)
-		return os_watch_set(slot, type, addr, len);
-	memset(&pe, 0, sizeof(pe));
-	pe.type = PERF_TYPE_BREAKPOINT;
-	pe.size = sizeof(pe);
-	pe.bp_addr = addr;
-	pe.bp_type = type == 0 ? HW_BREAKPOINT_X : type == 1 ? HW_BREAKPOINT_W : HW_BREAKPOINT_RW;
-	pe.bp_len = type == 0 ? sizeof(long) : (u64)len;
-	pe.sample_period = 1;
-	pe.exclude_kernel = 1;
-	pe.exclude_hv = 1;
-	pe.sigtrap = 1;
-	pe.remove_on_exec = 1;  /* sigtrap requires it; reboot re-execs */
-	pe.sig_data = slot;
-	fd = syscall(SYS_perf_event_open, &pe, cpu_tid, -1, -1, PERF_FLAG_FD_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	os_hw_break_clear(slot);
-	hw_fd[slot] = fd;
-	return 0;
-}
-
-void __monitor_text os_hw_break_clear(int slot)
-{
-	os_watch_clear(slot);
-	if (hw_fd[slot] >= 0)
-		close(hw_fd[slot]);
-	hw_fd[slot] = -1;
-}
-
-int __monitor_text os_host_library(unsigned idx, const char **path, unsigned long *addr)
-{
-	if (idx >= nr_libs)
-		return -ENOENT;
-	*path = libs[idx].path;
-	*addr = libs[idx].addr;
-	return 0;
-}
-
-/* inject hang-host: block in read() on a pipe nobody will write. */
-void os_hang(void)
-{
-	int p[2];
-	char c;
-
-	if (pipe(p) == 0)
-		while (read(p[0], &c, 1) <= 0)
-			;
-	for (;;)
-		pause();
-}
-
-/* config gdb=xterm: a debugger in a window of its own, as UML's HOWTO. */
-int os_spawn_gdb_xterm(const char *endpoint)
-{
-	extern char **environ;
-	char exe[4096], target[512];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	char *argv[] = { "xterm", "-T", "glass gdb", "-e", "gdb", exe, "-ex", target, NULL };
-	pid_t pid;
-
-	if (n < 0)
-		return -errno;
-	exe[n] = '\0';
-	snprintf(target, sizeof(target), "target remote %s", endpoint);
-	return -posix_spawnp(&pid, "xterm", NULL, NULL, argv, environ);
-}
-
-unsigned long os_strlen(const char *s)
-{
-	return strlen(s);
 }
