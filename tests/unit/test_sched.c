@@ -13,6 +13,7 @@
 #include "kernel_in_host.h"
 #include <glass/debug.h>
 #include <glass/os.h>
+#include <glass/os_upcalls.h>
 #include <glass/timer.h>
 
 #include "check_run.h"
