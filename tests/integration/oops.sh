@@ -175,7 +175,7 @@ if wait_for 20 has "panic: waiting for gdb: gdb ./glass -ex 'target remote .*'";
 else
 	fail "panic=gdb: no 'waiting for gdb' line"
 fi
-kill -KILL "$GLASS_PID" 2>/dev/null
+pkill -KILL -P "$GLASS_PID"     # glass, not just its timeout(1)
 glass_wait
 
 # panic=gdb after a panic() call (BUG_ON), not a fault: parked in the debug
@@ -195,6 +195,6 @@ if wait_for 20 has "panic: waiting for gdb"; then
 else
 	fail "panic=gdb (BUG): no 'waiting for gdb' line"
 fi
-kill -KILL "$GLASS_PID" 2>/dev/null
+pkill -KILL -P "$GLASS_PID"     # glass, not just its timeout(1)
 glass_wait 2>/dev/null
 finish
