@@ -19,18 +19,18 @@ B := build
 # them (order-only); the .d files then track them like any header.
 GEN := $(B)/include/.syscalls.stamp
 
-# Every build has symbols and frame pointers (DESIGN.md rule 6).
+# Every build has symbols and frame pointers (rule symbols-always in docs/DESIGN.md).
 COMMON := $(OPT) -g -std=gnu11 -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
 	-fno-pie -fno-strict-aliasing -fno-common -Wall -Wextra -Werror \
 	-Wno-unused-parameter -Wno-missing-field-initializers
 # Loops stay loops, never memset/memcpy calls gcc makes up: monitor text
-# calls nothing outside its section (DESIGN.md rule 4, checked by
+# calls nothing outside its section (rule monitor-never-blocks in docs/DESIGN.md, checked by
 # scripts/check-monitor-text.sh), and __monitor_text functions live in
 # every directory, so the flag is for all kernel code, not per directory.
 KNOCALLS := -fno-tree-loop-distribute-patterns
 # A kernel function is static or declared in a header its definition sees.
 KWARN := -Wmissing-prototypes
-# Kernel code sees only compiler headers and its own (rule 2).
+# Kernel code sees only compiler headers and its own (rule host-boundary).
 KCFLAGS := $(COMMON) -nostdinc -isystem $(GCC_INC) -Ikernel/include -I$(B)/include \
 	-fno-stack-protector $(KNOCALLS) $(KWARN)
 # gdbstub/ is kernel code that the monitor thread runs: all of its code goes

@@ -12,7 +12,7 @@
 /*
  * The stub calls no libc function, not even memcpy, so that everything
  * the monitor thread runs can be kept where gdb never plants a breakpoint
- * (DESIGN.md rule 4). Kernel code is built with
+ * (rule monitor-never-blocks in docs/DESIGN.md). Kernel code is built with
  * -fno-tree-loop-distribute-patterns so these loops stay loops
  * (scripts/check-monitor-text.sh would catch a memcpy call).
  */

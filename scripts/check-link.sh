@@ -1,6 +1,6 @@
 #!/bin/bash
-# check-link.sh [GLASS]: glass is linked non-PIE (ELF type EXEC, DESIGN.md
-# Boot) and carries debug info (rule 6).
+# check-link.sh [GLASS]: glass is linked non-PIE (ELF type EXEC, docs/DESIGN.md
+# Boot) and carries debug info (rule symbols-always).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 g=${1:-glass}

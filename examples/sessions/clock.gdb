@@ -1,4 +1,4 @@
-# Time stands still while the kernel is stopped (DESIGN.md rule 7): a guest
+# Time stands still while the kernel is stopped (rule explicit-stops in docs/DESIGN.md): a guest
 # sampling CLOCK_MONOTONIC every 100 ms sees no gap from a 3 s stop.
 # glass: gdb init=/bin/sh -- -c 'mount -t hostfs none /mnt -o @PROGRAMS@ && exec /mnt/monoclock 30'
 # wait: monoclock ready

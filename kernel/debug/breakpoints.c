@@ -23,7 +23,7 @@ static struct bp bps[MAX_BPS];
 extern char __executable_start[], etext[];
 extern char __start_text_monitor[], __stop_text_monitor[];
 
-/* Glass's own code, but never what the monitor thread runs (rule 4). */
+/* Glass's own code, but never what the monitor thread runs (rule monitor-never-blocks). */
 bool __monitor_text text_breakable(u64 a)
 {
 	return a >= (u64)__executable_start && a < (u64)etext &&

@@ -193,7 +193,7 @@ static __monitor_text int console_emit(void *ctx, const char *data, size_t len, 
 	return 0;
 }
 
-/* monitor CMD: the command table (rule 5), output as "O" packets. */
+/* monitor CMD: the command table (rule one-command-table), output as "O" packets. */
 static __monitor_text int t_monitor(void *t, const char *line, struct gdb_state *st)
 {
 	static struct cmd_out out;

@@ -1,5 +1,5 @@
 /*
- * Test hooks (DESIGN.md, Limits and test hooks): with inject=1, mconsole's
+ * Test hooks (docs/DESIGN.md, Limits and test hooks): with inject=1, mconsole's
  * `inject KIND` makes the kernel misbehave on purpose, so the tests of the
  * stub, mconsole and the detectors have something real to find:
  *   spin        a kernel thread that never leaves its loop (the CPU wedges)

@@ -1,6 +1,6 @@
 /*
  * The kernel as the monitor thread sees it: the task list read without a
- * lock while the CPU thread may be changing it (DESIGN.md rule 4), and
+ * lock while the CPU thread may be changing it (rule monitor-never-blocks in docs/DESIGN.md), and
  * kernel stacks read through os_mem_read, so a stale pointer gives a stale
  * answer, never a fault:
  *  - every pointer is checked before it is followed (tasks and mms live in
@@ -197,7 +197,7 @@ static __monitor_text void put_frame(struct cmd_out *out, int n, u64 ip)
 	cmd_putc(out, '\n');
 }
 
-/* Frame-pointer walk (every build keeps frame pointers, rule 6), bounded
+/* Frame-pointer walk (every build keeps frame pointers, rule symbols-always), bounded
  * to the task's stack: a frame outside it ends the trace. */
 void __monitor_text put_task_stack(struct cmd_out *out, const struct task_struct *t)
 {

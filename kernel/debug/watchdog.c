@@ -1,5 +1,5 @@
 /*
- * The detectors (issue 5, DESIGN.md Diagnostics):
+ * The detectors (docs/DESIGN.md, Diagnostics):
  *  - hung tasks: a kernel timer on the CPU looks for tasks in
  *    uninterruptible sleep longer than hung_task_timeout_secs (default
  *    120; 0 turns it off) and reports each with Linux's message, its

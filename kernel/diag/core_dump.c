@@ -1,5 +1,5 @@
 /*
- * Writing the ELF core of the running kernel (DESIGN.md, Diagnostics):
+ * Writing the ELF core of the running kernel (docs/DESIGN.md, Diagnostics):
  * every task is a thread — the live one with the registers it has now
  * (the fault's, or the caller's), the others from their switch frames —
  * and so is every host thread of glass (the CPU thread with the live

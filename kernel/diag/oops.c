@@ -1,5 +1,5 @@
 /*
- * A fault in kernel code: the oops report and what follows it (DESIGN.md,
+ * A fault in kernel code: the oops report and what follows it (docs/DESIGN.md,
  * Diagnostics). kernel_fault() runs in the host fault handler on the
  * alternate stack (kernel/os/fault.c), on the CPU thread. It prints the
  * signal and address, the registers, the faulting function and its source

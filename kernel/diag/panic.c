@@ -1,5 +1,5 @@
 /*
- * After a panic's message (DESIGN.md, Diagnostics; README "panic="): a
+ * After a panic's message (docs/DESIGN.md, Diagnostics; README "panic="): a
  * backtrace when no oops printed one, an ELF core in the umid directory
  * (kept, with the kernel log beside it as console.log), the mconsole
  * notify socket told, then what panic= says:

@@ -1,6 +1,6 @@
 /*
- * Guest memory access through current's software page tables (DESIGN.md
- * rule 3): each page is looked up, faulted in if missing or (for writes)
+ * Guest memory access through current's software page tables (docs/DESIGN.md
+ * rule guest-memory-is-physmem): each page is looked up, faulted in if missing or (for writes)
  * read-only, and copied through its physmem address. No pointer value
  * can crash these: anything not mapped for the access fails cleanly.
  * Under set_fs(KERNEL_DS) the "user" pointers are kernel pointers and

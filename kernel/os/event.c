@@ -1,5 +1,5 @@
 /*
- * The event loop: the one place the kernel blocks on the host (rule 1).
+ * The event loop: the one place the kernel blocks on the host (rule one-cpu-thread).
  * Each watched fd has a handler that runs on the CPU thread. epoll refuses
  * regular files and /dev/null (-EPERM): callers read those directly, as
  * they never block.

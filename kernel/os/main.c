@@ -31,7 +31,7 @@ static void fatal_signal(int sig)
 }
 
 /* SIGUSR1 asks for the gdb stub (the UML HOWTO's way). Kernel code does
- * not run here (rule 1): the handler only wakes the event loop. */
+ * not run here (rule one-cpu-thread): the handler only wakes the event loop. */
 static void usr1_signal(int sig)
 {
 	int saved = errno;

@@ -1,5 +1,5 @@
 /*
- * The debug trap (DESIGN.md, gdbstub): SIGTRAP on the CPU thread is the
+ * The debug trap (docs/DESIGN.md, gdbstub): SIGTRAP on the CPU thread is the
  * one entry for int3, single steps (TF), hardware watchpoints (perf events
  * with sigtrap) and stops the monitor asks for (tgkill). The handler gives
  * debug_trap() (kernel/debug) a struct os_trap; while that runs, possibly
@@ -350,7 +350,7 @@ void __monitor_text os_cpu_interrupt(void)
 	syscall(SYS_tgkill, getpid(), os_cpu_tid, SIGTRAP);
 }
 
-/* A running guest must not run on while the kernel is stopped (rule 7):
+/* A running guest must not run on while the kernel is stopped (rule explicit-stops):
  * its stub gets SIGSTOP, and SIGCONT when the stop ends (the hand-off
  * just waits meanwhile). */
 static int paused_stub;

@@ -13,7 +13,7 @@
  * stay unprotected ("holds"): the park and the monitor write kernel data
  * freely. A write by another thread during that window is missed.
  *
- * Monitor text (rule 4): the monitor thread runs all of it, and no
+ * Monitor text (rule monitor-never-blocks): the monitor thread runs all of it, and no
  * breakpoint may be planted where it runs.
  *
  * All state the fault path touches before it lifts the protection is in

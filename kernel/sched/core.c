@@ -316,7 +316,7 @@ void irq_exit(void)
 
 /*
  * The idle task: run timers, give the CPU to runnable tasks, and otherwise
- * wait in the event loop for interrupts (rule 1).
+ * wait in the event loop for interrupts (rule one-cpu-thread).
  */
 __noreturn void cpu_idle(void)
 {

@@ -13,7 +13,7 @@ expect_status 0
 expect_output '<a b><><c>'
 
 # The default initramfs boots through /init to a shell reading the console;
-# stdin may be a regular file (issue 2 point 9). The console may echo the
+# stdin may be a regular file (./glass < FILE). The console may echo the
 # input, so look for the command's result, which is not in its text.
 printf 'echo from-$((6 * 7))\nexit 0\n' >"$TEST_TMP/in"
 glass_run --stdin "$TEST_TMP/in"

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Every applet of issue 2 point 5, run by busybox_applets.script natively
+# Every applet the guests use, run by busybox_applets.script natively
 # (host /bin/busybox) and inside Glass; outputs must match after the
 # normalization in busybox_applets.rules. poweroff, halt and reboot cannot
 # run natively: power.sh covers them.

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # channels.py GLASS UML_DIR UMID_PREFIX TMPDIR: console and serial-line
-# channels (issue 3 point 7), driven from the host as a user would, with
+# channels (fd:, pty, port:, xterm, null, none), driven from the host as a user would, with
 # the Python standard library only (Debian's python3). Used by
 # channels.sh; prints "ok: ..." per check, and on the first mismatch
 # "FAIL: ..." with the transcript and glass's stderr, then exits 1.

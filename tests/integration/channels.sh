@@ -1,5 +1,5 @@
 #!/bin/bash
-# Console and serial-line channels (issue 3 point 7), by channels.py
+# Console and serial-line channels (con=, sslN=), by channels.py
 # (Debian's /usr/bin/python3, standard library only): a getty-less shell
 # on a pty line driven from the host, ^C, hang-up when the peer closes
 # and a working line when it comes back; port lines with the telnet

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Issue 2 point 9: glass's standard input may be a pipe, a regular file,
+# glass's standard input may be a pipe, a regular file,
 # /dev/null or closed, and a lot of input is not lost (the console stops
 # reading the host while the tty's buffer is full); guest output to the
 # console is not lost when glass exits right after writing it, to a pipe

@@ -1,5 +1,5 @@
 #!/bin/bash
-# mconsole `core` against the live gdb stub (issue 5, point 3): with a
+# mconsole `core` against the live gdb stub: with a
 # process asleep in a pipe read, take a core, then ask the live stub; the
 # core's `info threads` (tids and names) and every sleeping thread's `bt`
 # must be the live ones, frame for frame. The task on the CPU differs by

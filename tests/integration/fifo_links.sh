@@ -1,5 +1,5 @@
 #!/bin/bash
-# FIFOs, symlinks and hard links (issue 2 point 8), /proc/self and /proc/PID.
+# FIFOs, symlinks and hard links, /proc/self and /proc/PID.
 # 1. fifo_links.script natively and in Glass, same output: a FIFO between a
 #    reader and writers (either opening first, EOF after the last writer,
 #    O_RDWR), symlinks (relative, absolute, in mid-path, dangling, self and

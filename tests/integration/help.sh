@@ -1,6 +1,6 @@
 #!/bin/bash
-# ./glass --help lists every option of issue 2 (and the line classes
-# con0=, conN=, sslN= of issue 3) and exits 0.
+# ./glass --help lists every option (and the line classes
+# con0=, conN=, sslN=) and exits 0.
 . "$(dirname "$0")/lib.sh"
 
 glass_run --no-umid --help

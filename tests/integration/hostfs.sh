@@ -1,5 +1,5 @@
 #!/bin/bash
-# hostfs (issue 2 point 8): a host directory mounted in the guest.
+# hostfs: a host directory mounted in the guest.
 # - Host-built static binaries (musl t_time, static-pie t_proc) run from it:
 #   exec and mmap (MAP_PRIVATE) of hostfs files.
 # - Files created, written, appended, renamed, unlinked, hard-linked and

@@ -1,6 +1,6 @@
 #!/bin/bash
-# initrd=FILE boots another newc archive, plain or gzip-compressed (issue 2
-# point 2); a missing or corrupt archive is a clear error, not a crash.
+# initrd=FILE boots another newc archive, plain or gzip-compressed;
+# a missing or corrupt archive is a clear error, not a crash.
 . "$(dirname "$0")/lib.sh"
 
 cat >"$TEST_TMP/init" <<'SH'

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 # interactive.py GLASS UML_DIR UMID_PREFIX LOGDIR: drive ./glass's default
 # /init (a job-control shell on the console) through a pseudo-terminal, as
-# a user at a terminal would (issue 2 points 5, 6, 9, 10). Used by
+# a user at a terminal would. Used by
 # interactive.sh; only the Python standard library (Debian's python3).
 # Prints "ok: ..." per check; on the first mismatch prints "FAIL: ..." with
 # the session's transcript and exits 1.

@@ -1,6 +1,6 @@
 #!/bin/bash
-# An interactive session on a terminal (issue 2 points 5, 6, 9, 10 and its
-# Tests section): ./glass's default /init shell driven through a
+# An interactive session on a terminal:
+# ./glass's default /init shell driven through a
 # pseudo-terminal by interactive.py (Debian's /usr/bin/python3, standard
 # library only). ^C ends `sleep 100` ($? = 130); ^Z stops it, fg resumes
 # it, ^C ends it; `while :; do :; done &` leaves the shell responsive (the

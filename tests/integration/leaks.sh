@@ -1,5 +1,5 @@
 #!/bin/bash
-# Leak check (issue 2, Tests): page-frame and slab-object counts return to
+# Leak check: page-frame and slab-object counts return to
 # their boot values after each integration scenario.
 #
 # One boot runs a guest script (tests/integration/leaks.sh writes it to a

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Limits (issue 2 points 7 and 12).
+# Limits: max_tasks= against a fork bomb, mem= against memory hogs.
 # (a) Fork bomb (examples/programs/forkbomb.c: every process forks again,
 #     without end) under max_tasks=32: fork fails with EAGAIN (and nothing
 #     else), the host processes under glass stay bounded (32 stubs and the

@@ -1,5 +1,5 @@
 #!/bin/bash
-# A flood of mconsole requests while a guest works (issue 3, point 9):
+# A flood of mconsole requests while a guest works:
 # 8 clients send 400 datagrams each, one at a time, mixing commands that
 # run anywhere, safe-point commands, error replies and bad datagrams
 # (mconsole_flood.py checks each answer and the stats counters), while

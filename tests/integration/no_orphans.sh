@@ -1,5 +1,5 @@
 #!/bin/bash
-# Issue 2 point 12: when glass dies — even by SIGKILL, which it cannot
+# When glass dies — even by SIGKILL, which it cannot
 # catch — no host process it started (the address-space stubs) survives.
 # Also: the umid directory of a SIGKILLed glass is reused by the next one.
 . "$(dirname "$0")/lib.sh"

@@ -1,5 +1,5 @@
 #!/bin/bash
-# The OOM killer (issue 10 item 4), with examples/programs/memhog.c under
+# The OOM killer, with examples/programs/memhog.c under
 # mem=48M. The victim is the process holding the most memory, never init:
 # (a) a hog holding nearly all memory and a small newcomer that needs
 #     8 MiB: the hog is killed (Linux's "Out of memory: Killed process"

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Scheduler fairness (issue 10 item 6): a task that sleeps 1 ms a hundred
+# Scheduler fairness: a task that sleeps 1 ms a hundred
 # times must be woken promptly while other tasks live in syscalls:
 # (a) beside 4 processes calling getppid without end;
 # (b) beside `for (;;) fork();` under max_tasks=32.

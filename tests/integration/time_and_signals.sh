@@ -1,5 +1,5 @@
 #!/bin/bash
-# Issue 2 points 6 and 10, from busybox in the guest: sleep and timeout
+# Time and signals, from busybox in the guest: sleep and timeout
 # take the time they should (measured inside with /proc/uptime and from
 # the host), the guest's clock agrees with the host's, default signal
 # actions (terminate, ignore, stop, continue) and the statuses a shell

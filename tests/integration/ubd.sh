@@ -1,5 +1,5 @@
 #!/bin/bash
-# ubd block devices (issue 3 point 6) with Debian's uml_mkcow, uml_moo and
+# ubd block devices with Debian's uml_mkcow, uml_moo and
 # uml_mconsole:
 # 1. From the command line: a plain file, a COW file made by uml_mkcow, a
 #    COW file Glass makes itself, a read-only file. The guest sees block

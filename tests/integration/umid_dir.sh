@@ -2,7 +2,7 @@
 # The umid directory: mode 0700, a pid file while running, removed on exit;
 # a second glass with the same umid refused; a stale directory reused; a
 # uml_dir too long for a unix socket path refused clearly. Glass never
-# deletes or chmods what it did not make (issue 10): bad umids (.., ., a
+# deletes or chmods what it did not make: bad umids (.., ., a
 # '/', too long) are refused before anything is touched; an existing
 # directory that is not a stale Glass one (a user's files, a symlink, a
 # live pid, a foreign file beside a dead pid) is refused untouched; a

@@ -1,5 +1,5 @@
 /*
- * The one command table (DESIGN.md rule 5): every introspection or control
+ * The one command table (rule one-command-table in docs/DESIGN.md): every introspection or control
  * command is an entry with its name, help text, handler and the context it
  * needs. mconsole reaches the entries today; gdb's `monitor` will too.
  * Handlers write their output through a struct cmd_out, which streams it
@@ -12,7 +12,7 @@
 #include <glass/monitor.h>
 
 enum cmd_context {
-	/* The monitor thread, under rule 4: no allocation, no kernel lock,
+	/* The monitor thread, under rule monitor-never-blocks: no allocation, no kernel lock,
 	 * no libc call that locks. Works while the kernel runs, is stopped
 	 * or is wedged. Kernel state is read as a snapshot. */
 	CMD_ANYWHERE,

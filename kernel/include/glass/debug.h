@@ -2,7 +2,7 @@
  * Stopping the kernel and looking at it (kernel/debug): the CPU thread's
  * parks (gdb's breakpoints, steps and break-ins; mconsole's stop), the
  * gdb stub's target, and the task-list snapshots the monitor thread reads
- * without locks (DESIGN.md rules 4, 5 and 7).
+ * without locks (rules monitor-never-blocks, one-command-table and explicit-stops in docs/DESIGN.md).
  */
 #ifndef GLASS_DEBUG_H
 #define GLASS_DEBUG_H

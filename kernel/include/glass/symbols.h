@@ -9,7 +9,7 @@
 void symbolize(unsigned long addr, char *buf, size_t size);
 
 /* The symbol holding addr, its offset and size; NULL if none. Monitor
- * thread code (rule 4). */
+ * thread code (rule monitor-never-blocks). */
 const char *symbol_lookup(unsigned long addr, unsigned long *off, unsigned long *size);
 
 #endif

@@ -1,5 +1,5 @@
 /* Time and kernel timers. jiffies and CLOCK_MONOTONIC exclude time spent
- * stopped by a debugger or mconsole `stop` (DESIGN.md, Tasks). */
+ * stopped by a debugger or mconsole `stop` (docs/DESIGN.md, Tasks). */
 #ifndef GLASS_TIMER_H
 #define GLASS_TIMER_H
 

@@ -1,5 +1,5 @@
 /*
- * Guest memory access through the kernel's own page tables (rule 3).
+ * Guest memory access through the kernel's own page tables (rule guest-memory-is-physmem).
  * Missing pages are faulted in; bad addresses give -EFAULT.
  * copy_*_user return the number of bytes NOT copied, as Linux's do.
  *
