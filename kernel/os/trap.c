@@ -27,6 +27,7 @@
 #include <glass/monitor.h>
 #include <glass/os.h>
 #include <glass/os_upcalls.h>
+#include <glass/raw_syscall.h>
 #include "os_internal.h"
 
 #define X86_EFLAGS_TF 0x100UL
@@ -288,20 +289,6 @@ void os_trap_set_step(bool step)
 }
 
 /* ---- a step over a syscall instruction, where no debug register fires ---- */
-
-static long __monitor_text raw_syscall6(long nr, long a, long b, long c, long d, long e, long f)
-{
-	register long r10 __asm__("r10") = d;
-	register long r8 __asm__("r8") = e;
-	register long r9 __asm__("r9") = f;
-	long ret;
-
-	__asm__ volatile("syscall"
-			 : "=a"(ret)
-			 : "a"(nr), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9)
-			 : "rcx", "r11", "memory");
-	return ret;
-}
 
 /* rt_sigreturn from a handler of the CPU thread's: what the host would do
  * with the frame at rsp (the restorer has popped its return address) is

@@ -30,6 +30,7 @@
  */
 #include <glass/layout.h>
 #include <glass/os.h>
+#include <glass/raw_syscall.h>
 #include <uapi/futex.h>
 #include <uapi/mman.h>
 #include <uapi/unistd.h>
@@ -309,24 +310,10 @@ const struct sock_fprog mapper_prog __attribute__((used)) = {
 	sizeof(mapper_filter) / sizeof(mapper_filter[0]), mapper_filter,
 };
 
-static inline long sys6(long nr, long a, long b, long c, long d, long e, long f)
-{
-	register long r10 __asm__("r10") = d;
-	register long r8 __asm__("r8") = e;
-	register long r9 __asm__("r9") = f;
-	long ret;
-
-	__asm__ volatile("syscall"
-			 : "=a"(ret)
-			 : "a"(nr), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9)
-			 : "rcx", "r11", "memory");
-	return ret;
-}
-
 static __attribute__((noreturn)) void stub_exit(void)
 {
 	for (;;)
-		sys6(__NR_exit, 127, 0, 0, 0, 0, 0);
+		raw_syscall6(__NR_exit, 127, 0, 0, 0, 0, 0);
 }
 
 /* The host's struct sigcontext / ucontext / siginfo, what the handler uses. */
@@ -358,7 +345,7 @@ static struct stub_data *const data = (struct stub_data *)STATE_ADDR;
 
 static long futex_bitset(u32 *word, int op, u32 val, u32 bitset)
 {
-	return sys6(__NR_futex, (long)word, op, val, 0, 0, bitset);
+	return raw_syscall6(__NR_futex, (long)word, op, val, 0, 0, bitset);
 }
 
 /* Hand the data area to the kernel and sleep until it (or the mapper,
@@ -411,10 +398,10 @@ static void load_regs(struct sigctx *mc)
 	mc->cs = 0x33;          /* only 64-bit user segments exist here */
 	mc->ss = 0x2b;
 	if (r->fs_base != data->fs_base &&
-	    !sys6(__NR_arch_prctl, 0x1002 /* ARCH_SET_FS */, r->fs_base, 0, 0, 0, 0))
+	    !raw_syscall6(__NR_arch_prctl, 0x1002 /* ARCH_SET_FS */, r->fs_base, 0, 0, 0, 0))
 		data->fs_base = r->fs_base;
 	if (r->gs_base != data->gs_base &&
-	    !sys6(__NR_arch_prctl, 0x1001 /* ARCH_SET_GS */, r->gs_base, 0, 0, 0, 0))
+	    !raw_syscall6(__NR_arch_prctl, 0x1001 /* ARCH_SET_GS */, r->gs_base, 0, 0, 0, 0))
 		data->gs_base = r->gs_base;
 }
 
@@ -472,7 +459,7 @@ static long install_guest_filter(void)
 	};
 	struct sock_fprog prog = { sizeof(filter) / sizeof(filter[0]), filter };
 
-	return sys6(__NR_seccomp, 1 /* SECCOMP_SET_MODE_FILTER */, 0, (long)&prog, 0, 0, 0);
+	return raw_syscall6(__NR_seccomp, 1 /* SECCOMP_SET_MODE_FILTER */, 0, (long)&prog, 0, 0, 0);
 }
 
 static long set_handler(int sig)
@@ -482,7 +469,7 @@ static long set_handler(int sig)
 		(u64)stub_restorer, ~0UL,
 	};
 
-	return sys6(__NR_rt_sigaction, sig, (long)&sa, 0, 8, 0, 0);
+	return raw_syscall6(__NR_rt_sigaction, sig, (long)&sa, 0, 8, 0, 0);
 }
 
 /* Start the mapper with every signal blocked (it inherits the mask) and
@@ -493,7 +480,7 @@ static void start_mapper(void)
 	u64 all = ~0UL;
 	long tid;
 
-	if (sys6(__NR_rt_sigprocmask, 2 /* SIG_SETMASK */, (long)&all, 0, 8, 0, 0))
+	if (raw_syscall6(__NR_rt_sigprocmask, 2 /* SIG_SETMASK */, (long)&all, 0, 8, 0, 0))
 		stub_exit();
 	tid = mapper_clone();
 	if (tid <= 0)
@@ -524,14 +511,14 @@ static void __attribute__((noreturn, used)) stub_setup(void)
 
 	/* Nothing of the host's layout stays: below the stub, between it and
 	 * the data area, above the data area. */
-	sys6(__NR_munmap, 0, STUB_CODE, 0, 0, 0, 0);
-	sys6(__NR_munmap, (long)__stub_end, STUB_DATA - (u64)__stub_end, 0, 0, 0, 0);
-	sys6(__NR_munmap, STUB_DATA + STUB_DATA_PAGES * PAGE_SIZE,
+	raw_syscall6(__NR_munmap, 0, STUB_CODE, 0, 0, 0, 0);
+	raw_syscall6(__NR_munmap, (long)__stub_end, STUB_DATA - (u64)__stub_end, 0, 0, 0, 0);
+	raw_syscall6(__NR_munmap, STUB_DATA + STUB_DATA_PAGES * PAGE_SIZE,
 	     HOST_TOP - (STUB_DATA + STUB_DATA_PAGES * PAGE_SIZE), 0, 0, 0, 0);
-	if (sys6(__NR_prctl, 38 /* PR_SET_NO_NEW_PRIVS */, 1, 0, 0, 0, 0))
+	if (raw_syscall6(__NR_prctl, 38 /* PR_SET_NO_NEW_PRIVS */, 1, 0, 0, 0, 0))
 		stub_exit();
 	start_mapper();
-	if (sys6(__NR_sigaltstack, (long)&ss, 0, 0, 0, 0, 0))
+	if (raw_syscall6(__NR_sigaltstack, (long)&ss, 0, 0, 0, 0, 0))
 		stub_exit();
 	for (unsigned i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
 		if (set_handler(sigs[i]))
@@ -541,9 +528,9 @@ static void __attribute__((noreturn, used)) stub_setup(void)
 	/* Every other signal stays blocked: the guest never sees host signals
 	 * (SIGKILL and SIGSTOP/SIGCONT still work on the stub). */
 	mask = ~mask;
-	if (sys6(__NR_rt_sigprocmask, 2 /* SIG_SETMASK */, (long)&mask, 0, 8, 0, 0))
+	if (raw_syscall6(__NR_rt_sigprocmask, 2 /* SIG_SETMASK */, (long)&mask, 0, 8, 0, 0))
 		stub_exit();
-	sys6(__NR_setitimer, 1 /* ITIMER_VIRTUAL */, (long)tick, 0, 0, 0, 0);
+	raw_syscall6(__NR_setitimer, 1 /* ITIMER_VIRTUAL */, (long)tick, 0, 0, 0, 0);
 	if (install_guest_filter())
 		stub_exit();
 	/* The first stop says "ready"; the kernel's first run replaces it. */
@@ -569,16 +556,16 @@ void stub_main(u64 *sp)
 	const char *arg = sp[0] >= 2 ? (const char *)sp[2] : 0;
 	unsigned long off;
 
-	sys6(__NR_prctl, 1 /* PR_SET_PDEATHSIG */, 9 /* SIGKILL */, 0, 0, 0, 0);
+	raw_syscall6(__NR_prctl, 1 /* PR_SET_PDEATHSIG */, 9 /* SIGKILL */, 0, 0, 0, 0);
 	if (!arg)
 		stub_exit();
-	if (sys6(__NR_close_range, 0, PHYSMEM_FD - 1, 0, 0, 0, 0) ||
-	    sys6(__NR_close_range, STUB_ACK_FD + 1, ~0U, 0, 0, 0, 0))
+	if (raw_syscall6(__NR_close_range, 0, PHYSMEM_FD - 1, 0, 0, 0, 0) ||
+	    raw_syscall6(__NR_close_range, STUB_ACK_FD + 1, ~0U, 0, 0, 0, 0))
 		stub_exit();
 	off = parse_hex(arg);
-	if (sys6(__NR_mmap, STUB_DATA, STUB_HANDOFF_OFF, 1 /* PROT_READ */,
+	if (raw_syscall6(__NR_mmap, STUB_DATA, STUB_HANDOFF_OFF, 1 /* PROT_READ */,
 		 0x11 /* MAP_SHARED | MAP_FIXED */, PHYSMEM_FD, off) != (long)STUB_DATA ||
-	    sys6(__NR_mmap, STATE_ADDR, STUB_DATA_PAGES * PAGE_SIZE - STUB_HANDOFF_OFF,
+	    raw_syscall6(__NR_mmap, STATE_ADDR, STUB_DATA_PAGES * PAGE_SIZE - STUB_HANDOFF_OFF,
 		 3, 0x11, PHYSMEM_FD, off + STUB_HANDOFF_OFF) != (long)STATE_ADDR)
 		stub_exit();
 	__asm__ volatile("mov %0, %%rsp\n\t"
