@@ -97,7 +97,8 @@ $(B)/gdbstub/%.o: gdbstub/%.c | $(GEN)
 
 # The address-space stub: no libc, linked at STUB_CODE, embedded in glass.
 $(STUB): kernel/arch/x86_64/stub/stub.c kernel/arch/x86_64/stub/stub.lds kernel/include/glass/os.h kernel/include/glass/raw_syscall.h \
-	kernel/include/uapi/futex.h kernel/include/uapi/mman.h $(GEN)
+	kernel/include/uapi/futex.h kernel/include/uapi/mman.h kernel/include/uapi/sched.h \
+	kernel/include/uapi/signal.h $(GEN)
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -g -nostdlib -static -fpie -no-pie -fno-stack-protector \
 		-fno-asynchronous-unwind-tables -ffreestanding -mgeneral-regs-only -Ikernel/include -I$(B)/include \

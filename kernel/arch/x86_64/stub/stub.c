@@ -32,28 +32,17 @@
 #include <glass/os.h>
 #include <glass/raw_syscall.h>
 #include <uapi/futex.h>
+#include <uapi/sched.h>
+#include <uapi/signal.h>
 #include <uapi/mman.h>
 #include <uapi/unistd.h>
 
 #define PHYSMEM_FD 3
 #define HOST_TOP 0x7ffffffff000UL
 
-#define SIGILL 4
-#define SIGTRAP 5
-#define SIGBUS 7
-#define SIGFPE 8
-#define SIGSEGV 11
-#define SIGVTALRM 26
-#define SIGSYS 31
-
-#define SA_SIGINFO 4
-#define SA_ONSTACK 0x08000000
-#define SA_RESTORER 0x04000000
-#define SA_NODEFER 0x40000000
-
-/* CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD |
- * CLONE_SYSVSEM: the mapper is a thread of this process. */
-#define MAPPER_CLONE_FLAGS 0x00050f00
+/* The mapper is a thread of this process. */
+#define MAPPER_CLONE_FLAGS (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | \
+			    CLONE_THREAD | CLONE_SYSVSEM)
 
 #define BATCH_ADDR STUB_DATA
 #define STATE_ADDR (STUB_DATA + STUB_HANDOFF_OFF)
