@@ -19,12 +19,12 @@ B := build
 # them (order-only); the .d files then track them like any header.
 GEN := $(B)/include/.syscalls.stamp
 
-# Every build has symbols and frame pointers (rule symbols-always in docs/DESIGN.md).
+# Every build has symbols and frame pointers (rule symbols-always).
 COMMON := $(OPT) -g -std=gnu11 -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
 	-fno-pie -fno-strict-aliasing -fno-common -Wall -Wextra -Werror \
 	-Wno-unused-parameter -Wno-missing-field-initializers
 # Loops stay loops, never memset/memcpy calls gcc makes up: monitor text
-# calls nothing outside its section (rule monitor-never-blocks in docs/DESIGN.md, checked by
+# calls nothing outside its section (rule monitor-never-blocks, checked by
 # scripts/check-monitor-text.sh), and __monitor_text functions live in
 # every directory, so the flag is for all kernel code, not per directory.
 KNOCALLS := -fno-tree-loop-distribute-patterns

@@ -1,6 +1,6 @@
 /*
  * Hex digits and binary escaping for the gdb remote protocol. Pure code:
- * any context, including the monitor thread (rule monitor-never-blocks in docs/DESIGN.md).
+ * any context, including the monitor thread (rule monitor-never-blocks).
  */
 #include <glass/kernel.h>
 #include <glass/gdb_packet.h>

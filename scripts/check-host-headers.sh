@@ -1,5 +1,5 @@
 #!/bin/bash
-# check-host-headers.sh: rule host-boundary in docs/DESIGN.md. Code linked into glass outside
+# check-host-headers.sh: rule host-boundary. Code linked into glass outside
 # kernel/os/ (and the libc-free stub) includes only the freestanding headers
 # and the project's own. Prints each violation; exits 1 if there is any.
 set -euo pipefail
@@ -28,7 +28,7 @@ while IFS= read -r f; do
 			[ -f "kernel/include/$name" ] && continue ;;
 		*) name=$inc ;;
 		esac
-		echo "$f:$line: includes $name, a host header (only kernel/os/ may: rule host-boundary in docs/DESIGN.md)"
+		echo "$f:$line: includes $name, a host header (only kernel/os/ may: rule host-boundary)"
 		bad=1
 	done < <(grep -nE '^[[:space:]]*#[[:space:]]*include' "$f" || true)
 done < <(find "${dirs[@]}" \( -path kernel/os -o -path kernel/arch/x86_64/stub \) -prune -o \

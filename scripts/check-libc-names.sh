@@ -1,5 +1,5 @@
 #!/bin/bash
-# check-libc-names.sh [BUILD_DIR]: rule host-boundary in docs/DESIGN.md. No kernel object
+# check-libc-names.sh [BUILD_DIR]: rule host-boundary. No kernel object
 # (BUILD_DIR/kernel/**/*.o outside kernel/os/, and the objects of the other
 # directories linked into glass: gdbstub/ ...; default build/) defines a
 # global symbol that the host libc exports: in one process it would replace
@@ -36,7 +36,7 @@ nm -A -g --defined-only "${objs[@]}" | awk '{ f = $1; sub(/:[^:]*$/, "", f); pri
 join "$tmp/defs" "$tmp/libc" >"$tmp/clash" || true
 if [ -s "$tmp/clash" ]; then
 	while read -r sym obj; do
-		echo "$obj defines $sym, a libc name (rename it: rule host-boundary in docs/DESIGN.md)"
+		echo "$obj defines $sym, a libc name (rename it: rule host-boundary)"
 	done <"$tmp/clash"
 	exit 1
 fi

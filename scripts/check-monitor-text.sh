@@ -1,5 +1,5 @@
 #!/bin/bash
-# check-monitor-text.sh [GLASS [BUILD_DIR]]: rule monitor-never-blocks in docs/DESIGN.md, checked.
+# check-monitor-text.sh [GLASS [BUILD_DIR]]: rule monitor-never-blocks, checked.
 # Code in the monitor's section (text_monitor: __monitor_text functions and
 # gdbstub/) must not leave it: gdb never plants a breakpoint there, but
 # it may in any other function of glass, and the monitor thread must not
@@ -77,7 +77,7 @@ while read -r addr caller callee; do
 		continue
 	fi
 	where=$(addr2line -e "$g" "0x$addr" | sed "s#^$PWD/##")
-	echo "$where: $caller (text_monitor) calls $callee, outside the monitor's section (rule monitor-never-blocks in docs/DESIGN.md)"
+	echo "$where: $caller (text_monitor) calls $callee, outside the monitor's section (rule monitor-never-blocks)"
 	bad=1
 done <"$tmp/out"
 [ $bad = 0 ] || exit 1

@@ -1,6 +1,6 @@
 /*
  * The kernel as the monitor thread sees it: the task list read without a
- * lock while the CPU thread may be changing it (rule monitor-never-blocks in docs/DESIGN.md), and
+ * lock while the CPU thread may be changing it (rule monitor-never-blocks), and
  * kernel stacks read through os_mem_read, so a stale pointer gives a stale
  * answer, never a fault:
  *  - every pointer is checked before it is followed (tasks and mms live in

@@ -1,5 +1,5 @@
 /*
- * Stops (rule explicit-stops in docs/DESIGN.md). Every stop parks the CPU thread inside the
+ * Stops (rule explicit-stops). Every stop parks the CPU thread inside the
  * SIGTRAP handler (kernel/os/trap.c), so a stopped kernel always has a
  * register set to show: gdb's breakpoints, steps and break-ins stop it at
  * an arbitrary instruction; mconsole's stop raises the trap itself from a

@@ -1,6 +1,6 @@
 /*
  * sysrq (mconsole `sysrq KEY`, gdb's `monitor sysrq KEY`): Linux's magic
- * keys, answered by the monitor thread (rule one-command-table in docs/DESIGN.md, anywhere), so
+ * keys, answered by the monitor thread (rule one-command-table, anywhere), so
  * they work while the kernel runs, is stopped, or is wedged. The output
  * goes back to the client (UML sends the printk output the same way).
  * Keys that need registers of the running code take a snapshot: the CPU

@@ -1,5 +1,5 @@
 /*
- * The command table (rule one-command-table in docs/DESIGN.md): one entry per command with its
+ * The command table (rule one-command-table): one entry per command with its
  * help text and the context it runs in. mconsole matches a request to an
  * entry as UML does: the entry's name is a prefix of the request, so the
  * order matters only for names that are prefixes of each other (none are).

@@ -164,7 +164,7 @@ static long futex(u32 *word, int op, u32 val, const struct timespec *ts, u32 bit
 
 /*
  * Wait until the stub hands its hand-off page to the kernel, asleep on
- * the futex word: blocking, the hot-path exception rule one-cpu-thread in docs/DESIGN.md allows
+ * the futex word: blocking, the hot-path exception rule one-cpu-thread allows
  * (the stub's 10 ms virtual tick bounds how long a computing guest keeps
  * the CPU thread here). A stopped stub (SIGSTOP from the monitor) just
  * makes this wait longer; every 20 ms asleep it checks that the stub still

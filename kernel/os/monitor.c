@@ -1,5 +1,5 @@
 /*
- * The monitor thread (rule monitor-never-blocks in docs/DESIGN.md) and its sockets. It starts before
+ * The monitor thread (rule monitor-never-blocks) and its sockets. It starts before
  * start_kernel, so that `debug` can stop there, and serves:
  *  - mconsole: the unix datagram socket <umid dir>/mconsole, mode 0600 in
  *    the 0700 umid directory. Each request goes to the kernel side

@@ -4,7 +4,7 @@
  * frames, so the frame the trampoline hides is frame 0), libdw turns an
  * address into function, file and line.
  *
- * Both run on the CPU thread only, in the fault path (rule monitor-never-blocks in docs/DESIGN.md:
+ * Both run on the CPU thread only, in the fault path (rule monitor-never-blocks:
  * libdw allocates and locks, never on the monitor thread). libdw's tables
  * are loaded and every compilation unit's line table read at boot
  * (os_symbolize_init), so a lookup in the fault path only searches.

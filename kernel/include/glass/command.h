@@ -1,5 +1,5 @@
 /*
- * The one command table (rule one-command-table in docs/DESIGN.md): every introspection or control
+ * The one command table (rule one-command-table): every introspection or control
  * command is an entry with its name, help text, handler and the context it
  * needs. mconsole reaches the entries today; gdb's `monitor` will too.
  * Handlers write their output through a struct cmd_out, which streams it

@@ -2,7 +2,7 @@
  * Stopping the kernel and looking at it (kernel/debug): the CPU thread's
  * parks (gdb's breakpoints, steps and break-ins; mconsole's stop), the
  * gdb stub's target, and the task-list snapshots the monitor thread reads
- * without locks (rules monitor-never-blocks, one-command-table and explicit-stops in docs/DESIGN.md).
+ * without locks (rules monitor-never-blocks, one-command-table and explicit-stops).
  */
 #ifndef GLASS_DEBUG_H
 #define GLASS_DEBUG_H

@@ -2,7 +2,7 @@
  * gdb remote protocol framing (gdbstub/packet.c, gdbstub/hex.c): a
  * byte-at-a-time receiver for "$data#cs", the frame encoder, hex and
  * binary escaping. Pure code: no allocation, no host calls, no locks;
- * usable from the monitor thread (rule monitor-never-blocks in docs/DESIGN.md), tests and fuzzers.
+ * usable from the monitor thread (rule monitor-never-blocks), tests and fuzzers.
  */
 #ifndef GLASS_GDB_PACKET_H
 #define GLASS_GDB_PACKET_H

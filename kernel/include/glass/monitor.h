@@ -1,5 +1,5 @@
 /*
- * The monitor thread's code (rule monitor-never-blocks in docs/DESIGN.md): everything it runs is
+ * The monitor thread's code (rule monitor-never-blocks): everything it runs is
  * marked __monitor_text, which keeps it in its own text section, so that
  * a gdb breakpoint is never planted where the monitor would hit it. Such
  * code takes no kernel lock, allocates nothing and calls no libc function

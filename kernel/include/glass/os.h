@@ -1,5 +1,5 @@
 /*
- * The host boundary (rule host-boundary in docs/DESIGN.md). Everything here is implemented in
+ * The host boundary (rule host-boundary). Everything here is implemented in
  * kernel/os/ and is the only way kernel code reaches the host. Functions
  * return 0 or a value >= 0 on success and -errno (Linux values) on failure.
  * All run on the CPU thread unless the comment says otherwise.

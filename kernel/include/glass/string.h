@@ -1,7 +1,7 @@
 /*
  * String and memory functions. The mem and str functions are the host
  * libc's (pure, async-signal-safe); kernel code only declares them and
- * never defines a symbol with a libc name (rule host-boundary in docs/DESIGN.md).
+ * never defines a symbol with a libc name (rule host-boundary).
  */
 #ifndef GLASS_STRING_H
 #define GLASS_STRING_H
