@@ -9,7 +9,7 @@
 # expect: in epoll_wait \(
 # expect: ^MemTotal: +[0-9]+ kB
 # expect: received signal SIGINT
-# expect: #[0-9]+ +0x[0-9a-f]+ in (wait_stop|handoff|os_guest_run) \(
+# expect: #[0-9]+ +(0x[0-9a-f]+ in )?(wait_stopped|handoff|os_guest_run) \(
 # expect: 'proc' needs the kernel at a safe point
 # expect: inject_spin_fn \(unused=0x0\) at kernel/debug/inject\.c
 # expect: Thread [0-9]+ "inject_spin" \(R \(on the CPU\)\)
