@@ -141,11 +141,6 @@ static void check_hostfs_option(void)
 	os_exit(2);
 }
 
-/*
- * Before start_kernel, as UML's linux_main: what `debug` needs in place to
- * stop at start_kernel's first line — the command line, the umid
- * directory, the monitor thread and the gdb stub.
- */
 /* Once, what the host lacks and what Glass does instead (kernel/os/probe.c). */
 static void report_host_features(void)
 {
@@ -164,6 +159,11 @@ static void report_host_features(void)
 		       -os_features.seccomp_notify);
 }
 
+/*
+ * Before start_kernel, as UML's linux_main: what `debug` needs in place to
+ * stop at start_kernel's first line — the command line, the umid
+ * directory, the monitor thread and the gdb stub.
+ */
 void setup_early(int argc, char **argv)
 {
 	char err[512];

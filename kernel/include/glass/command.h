@@ -1,7 +1,7 @@
 /*
  * The one command table (rule one-command-table): every introspection or control
  * command is an entry with its name, help text, handler and the context it
- * needs. mconsole reaches the entries today; gdb's `monitor` will too.
+ * needs. mconsole and gdb's `monitor` reach the same entries.
  * Handlers write their output through a struct cmd_out, which streams it
  * to the client in chunks of at most CMD_OUT_CHUNK bytes.
  */
