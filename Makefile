@@ -14,6 +14,16 @@ OPT := -Og
 endif
 
 B := build
+GLASS := glass
+# Instrumented variants (coverage/README.md) build in a tree of their own,
+# with the binary in it, so they never mix objects with the normal build:
+# COVERAGE=1 (gcov counters) in build-cov, KCOV=1 (guest kcov) in
+# build-kcov, both at once in build-cov-kcov.
+VARIANT := $(subst $(eval) ,-,$(strip $(if $(filter 1,$(COVERAGE)),cov) $(if $(filter 1,$(KCOV)),kcov)))
+ifneq ($(VARIANT),)
+B := build-$(VARIANT)
+GLASS := $(B)/glass
+endif
 # Generated headers (build/include): the syscall numbers, table and
 # argument counts from kernel/proc/syscalls.tbl. Every compile waits for
 # them (order-only); the .d files then track them like any header.
@@ -43,18 +53,47 @@ LDFLAGS := -no-pie -g
 # libunwind and libdw: the oops report's backtrace and lines (kernel/os/unwind.c).
 LDLIBS := -lpthread -lunwind -ldw -lelf
 
+# What the variants compile into kernel code (KINSTR: the instrumented
+# files only, kernel/ outside kernel/os and the stub; never gdbstub/,
+# coverage/ or the generated kallsyms) and the CONFIG_ switches every
+# file sees. gcov: each object's gcov_info goes to the section gcov_info
+# instead of a constructor calling libgcov's __gcov_init, so the kernel
+# owns the list (coverage/gcov.c); libgcov supplies the merge functions
+# the records name and __gcov_info_to_gcda (kernel/os/gcov.c).
+KINSTR :=
+ifeq ($(COVERAGE),1)
+KINSTR += --coverage -fprofile-info-section=gcov_info
+KCONFIG += -DCONFIG_GCOV_KERNEL
+LDFLAGS += -Wl,-u,__gcov_info_to_gcda
+LDLIBS += -lgcov
+endif
+# kcov: a call to __sanitizer_cov_trace_pc (coverage/kcov.c) in every
+# basic block.
+ifeq ($(KCOV),1)
+KINSTR += -fsanitize-coverage=trace-pc
+KCONFIG += -DCONFIG_KCOV
+endif
+KCFLAGS += $(KCONFIG)
+OSCFLAGS += $(KCONFIG)
+
 KSRC := $(shell find kernel -name '*.c' -not -path 'kernel/os/*' -not -path '*/stub/*' | sort)
 KASM := $(shell find kernel -name '*.S' -not -path '*/stub/*' | sort)
 OSSRC := $(sort $(wildcard kernel/os/*.c))
 GDBSRC := $(sort $(wildcard gdbstub/*.c))
-KOBJ := $(KSRC:%.c=$(B)/%.o) $(KASM:%.S=$(B)/%.o) $(GDBSRC:%.c=$(B)/%.o)
+# coverage/: the gcov registry and commands in every build, kcov in KCOV=1.
+COVSRC := $(filter-out $(if $(filter 1,$(KCOV)),,coverage/kcov.c),$(sort $(wildcard coverage/*.c)))
+KOBJ := $(KSRC:%.c=$(B)/%.o) $(KASM:%.S=$(B)/%.o) $(GDBSRC:%.c=$(B)/%.o) $(COVSRC:%.c=$(B)/%.o)
 OSOBJ := $(OSSRC:%.c=$(B)/%.o)
 STUB := $(B)/stub.elf
 
-all: glass glass-gdb.py $(B)/initramfs.cpio glass-console
+all: $(GLASS) $(dir $(GLASS))glass-gdb.py $(B)/initramfs.cpio
+# A variant is the kernel alone: the tools and programs are the same.
+ifeq ($(VARIANT),)
+all: glass-console programs
+endif
 
 # gdb auto-loads <objfile>-gdb.py from beside the binary (trusted paths).
-glass-gdb.py: moddebug/glass-gdb.py
+$(dir $(GLASS))glass-gdb.py: moddebug/glass-gdb.py
 	cp $< $@
 
 # Two links, as Linux's kallsyms: the second carries the symbol table of the
@@ -68,7 +107,7 @@ $(B)/kallsyms.c: $(B)/glass.tmp scripts/kallsyms.sh
 $(B)/kallsyms.o: $(B)/kallsyms.c | $(GEN)
 	$(CC) $(KCFLAGS) -c $< -o $@
 
-glass: $(B)/kallsyms.o
+$(GLASS): $(B)/kallsyms.o
 	$(CC) $(LDFLAGS) -o $@ $(KOBJ) $(OSOBJ) $(B)/kallsyms.o $(LDLIBS)
 	@cmp -s <(nm -n $(B)/glass.tmp | grep -i ' t ' | grep -v kallsyms) \
 		<(nm -n $@ | grep -i ' t ' | grep -v kallsyms) || \
@@ -84,7 +123,13 @@ $(B)/kernel/os/%.o: kernel/os/%.c | $(GEN)
 
 $(B)/kernel/%.o: kernel/%.c | $(GEN)
 	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) $(KINSTR) -MMD -MP -c $< -o $@
+
+$(B)/coverage/%.o: coverage/%.c | $(GEN)
+	@mkdir -p $(dir $@)
 	$(CC) $(KCFLAGS) -MMD -MP -c $< -o $@
+# gcov dump DIR puts a record's file under DIR minus this prefix.
+$(B)/kernel/os/gcov.o: OSCFLAGS += -DGCOV_BUILD_DIR='"$(abspath $(B))/"'
 
 $(B)/kernel/%.o: kernel/%.S | $(GEN)
 	@mkdir -p $(dir $@)
@@ -145,7 +190,6 @@ PROGRAMS := $(PROG_T:%=$(PB)/glibc/%) $(PROG_T:%=$(PB)/musl/%) $(PROG_PIE:%=$(PB
 	$(if $(wildcard examples/programs/ptrace_rt.c),$(PB)/host/ptrace_rt)
 prog_threads = $(if $(filter $(1),$(PROG_PTHREAD)),-pthread)
 
-all: programs
 programs: $(PROGRAMS)
 
 $(PB)/glibc/%: examples/programs/%.c examples/programs/check.h
@@ -195,6 +239,9 @@ $(SB)/kernel/os/%.o: kernel/os/%.c | $(GEN)
 	@mkdir -p $(dir $@)
 	$(CC) $(OSCFLAGS) $(KWARN) $(SANFLAGS) -MMD -MP -c $< -o $@
 $(SB)/kernel/%.o: kernel/%.c | $(GEN)
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) $(SANFLAGS) -MMD -MP -c $< -o $@
+$(SB)/coverage/%.o: coverage/%.c | $(GEN)
 	@mkdir -p $(dir $@)
 	$(CC) $(KCFLAGS) $(SANFLAGS) -MMD -MP -c $< -o $@
 $(SB)/kernel/%.o: kernel/%.S | $(GEN)
@@ -249,7 +296,7 @@ deps-bench:
 	@scripts/deps.sh bench
 
 clean:
-	rm -rf $(B) $(SB) $(FB) glass glass-console
+	rm -rf $(B) $(SB) $(FB) glass glass-console build-cov build-kcov build-cov-kcov
 
 .PHONY: all deps deps-check deps-bench run programs unit fuzz check bench clean
 -include $(shell find $(B) $(SB) $(FB) -name '*.d' 2>/dev/null)

@@ -37,23 +37,6 @@ static __printf(2, 3) void ubd_error(struct cmd_out *out, const char *fmt, ...)
 	cmd_error(out, msg);
 }
 
-/* The host's words for the errors a user will meet opening files. */
-static const char *err_text(int err)
-{
-	switch (-err) {
-	case ENOENT: return "No such file or directory";
-	case EACCES: return "Permission denied";
-	case EISDIR: return "Is a directory";
-	case ENOTDIR: return "Not a directory";
-	case EROFS: return "Read-only file system";
-	case EEXIST: return "File exists";
-	case ENAMETOOLONG: return "File name too long";
-	case EIO: return "Input/output error";
-	case ENOSPC: return "No space left on device";
-	default: return "host error";
-	}
-}
-
 /* The unit number at *p (decimal, as UML's parse_unit), or -1. */
 static int parse_unit(const char **p)
 {

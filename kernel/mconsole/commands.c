@@ -40,6 +40,10 @@ const struct command command_table[] = {
 	  "default <umid dir>/core.N): gdb ./glass CORE", CMD_SAFE_POINT, cmd_core },
 	{ "stats", "", "mconsole request counters, bad requests included", CMD_ANYWHERE,
 	  cmd_stats },
+	/* coverage/ (coverage/README.md) */
+	{ "gcov", " dump [DIR] | reset | status", "gcov counters of a COVERAGE=1 build: "
+	  "write the .gcda files (to the build tree, or under DIR), zero them, count them",
+	  CMD_SAFE_POINT, cmd_gcov },
 };
 const size_t command_count = ARRAY_SIZE(command_table);
 

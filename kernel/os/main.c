@@ -120,6 +120,7 @@ int main(int argc, char **argv)
 __noreturn void os_exit(int status)
 {
 	gdb_exiting(status);
+	os_gcov_exit();
 	os_flush_console();
 	os_tty_restore();
 	os_umid_cleanup();
@@ -131,6 +132,7 @@ __noreturn void os_abort(void)
 {
 	struct rlimit rl = { 0, 0 };
 
+	os_gcov_exit();
 	os_flush_console();
 	os_tty_restore();
 	os_umid_cleanup();
@@ -141,6 +143,7 @@ __noreturn void os_abort(void)
 
 __noreturn void os_reexec(void)
 {
+	os_gcov_exit();
 	os_flush_console();
 	os_tty_restore();
 	os_umid_reexec();

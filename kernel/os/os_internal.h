@@ -14,6 +14,8 @@ extern volatile int os_in_event_wait;   /* the event loop's epoll_wait */
 void os_signals_init(void);
 void os_events_init(void);
 void os_umid_reexec(void);     /* umid.c: before os_reexec's exec */
+int os_mkdir_p(const char *path, unsigned int mode);    /* umid.c */
+void os_gcov_exit(void);        /* gcov.c: the exits write the counts */
 
 /* Set-up at start, before the kernel runs (main.c). */
 int os_self_init(void);         /* self.c: /proc/self/mem, the host libraries */

@@ -126,8 +126,9 @@ static int check_umid(const char *umid, char *err, size_t errlen)
 	return 0;
 }
 
-/* uml_dir and its missing parents, made 0700; existing ones stay as they are. */
-static int mkdir_p(const char *path, mode_t mode)
+/* path and its missing parents, made with mode (uml_dir's 0700, gcov dump
+ * directories); existing ones stay as they are. */
+int os_mkdir_p(const char *path, unsigned int mode)
 {
 	char tmp[PATH_MAX];
 
@@ -265,7 +266,7 @@ int os_umid_setup(const char *uml_dir, const char *umid, char *err, unsigned lon
 		r = -ENAMETOOLONG;
 		goto fail;
 	}
-	r = mkdir_p(base, 0700);
+	r = os_mkdir_p(base, 0700);
 	base_fd = r ? -1 : open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (base_fd < 0) {
 		r = r ? r : -errno;

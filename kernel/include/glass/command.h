@@ -55,11 +55,13 @@ extern const size_t command_count;
 const struct command *command_find(const char *data);
 /* The table's handlers that live outside kernel/mconsole: go (anywhere)
  * and stop (parks the CPU) in kernel/debug/stop.c, inject in
- * kernel/debug/inject.c, core in kernel/diag/core_dump.c. */
+ * kernel/debug/inject.c, core in kernel/diag/core_dump.c, gcov in
+ * coverage/gcov_cmd.c. */
 void cmd_go(struct cmd_out *out, const char *args);
 void cmd_stop(struct cmd_out *out, const char *args);
 void cmd_inject(struct cmd_out *out, const char *args);
 void cmd_core(struct cmd_out *out, const char *args);
+void cmd_gcov(struct cmd_out *out, const char *args);
 
 /* ---- output (kernel/mconsole/output.c); any context ---- */
 void cmd_out_init(struct cmd_out *out, cmd_emit_t emit, void *ctx);

@@ -142,6 +142,10 @@
 #define ERESTARTNOHAND   514
 #define ERESTART_RESTARTBLOCK 516
 
+/* The host's words for the errors a user meets opening or writing files
+ * (-errno in; kernel/lib/err_text.c), for command replies. */
+const char *err_text(int err);
+
 #define MAX_ERRNO 4095
 #define IS_ERR_VALUE(x) ((unsigned long)(x) >= (unsigned long)-MAX_ERRNO)
 static inline void *ERR_PTR(long e) { return (void *)e; }

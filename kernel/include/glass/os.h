@@ -15,6 +15,17 @@ __noreturn void os_exit(int status);
 __noreturn void os_abort(void);
 /* Re-execute glass with its original command line (reboot). */
 __noreturn void os_reexec(void);
+
+/* --- gcov (kernel/os/gcov.c): CPU thread, or the exits --- */
+struct gcov_info;
+/* Write the .gcda of every record on the chain from root: to its own
+ * path (dir NULL) or under dir. Files written, or -errno and the path
+ * that failed in failed. */
+int os_gcov_dump(const struct gcov_info *root, const char *dir, char *failed,
+		 size_t size);
+/* The chain os_exit, os_abort and os_reexec dump first (root's target
+ * may change later: it is read then). */
+void os_gcov_at_exit(struct gcov_info *const *root);
 void os_flush_console(void);
 long os_getpid(void);
 
