@@ -9,6 +9,7 @@
  */
 #include <glass/fs.h>
 #include <glass/futex.h>
+#include <glass/kcov.h>
 #include <glass/mm.h>
 #include <glass/os.h>
 #include <glass/proc.h>
@@ -142,6 +143,7 @@ __noreturn void do_exit(int code)
 		writeback_inodes();
 		os_exit(status);
 	}
+	kcov_task_exit(t);
 	exit_mm(t);
 	exit_files_fs(t);
 	forget_original_parent(t);

@@ -114,6 +114,9 @@ struct task_struct {
 	u64 utime_ns, stime_ns;
 	unsigned long nvcsw, nivcsw;
 	unsigned long min_flt;
+
+	/* kcov (coverage/kcov.c, KCOV=1): the trace its syscalls fill */
+	struct kcov *kcov;
 };
 
 extern struct task_struct *current;
