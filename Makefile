@@ -284,6 +284,10 @@ $(FB)/gdbstub/%.o: gdbstub/%.c | $(GEN)
 
 fuzz: $(FUZZ)
 
+# Reports of a gcov dump (coverage/report.sh): DUMP=DIR for `gcov dump DIR`.
+coverage-report:
+	@B=$(if $(VARIANT),$(B),build-cov) coverage/report.sh $(DUMP)
+
 check: deps-check
 	@scripts/check.sh
 
@@ -298,5 +302,5 @@ deps-bench:
 clean:
 	rm -rf $(B) $(SB) $(FB) glass glass-console build-cov build-kcov build-cov-kcov
 
-.PHONY: all deps deps-check deps-bench run programs unit fuzz check bench clean
+.PHONY: all deps deps-check deps-bench run programs unit fuzz check bench clean coverage-report
 -include $(shell find $(B) $(SB) $(FB) -name '*.d' 2>/dev/null)

@@ -2,6 +2,7 @@
 # check.sh [PATTERN...]: the whole test suite (`make check`). Each item is
 # one test with a PASS/FAIL line; the last line is "N passed, N failed".
 #   build                    make all (glass, initramfs, guest programs)
+#   build-cov                make COVERAGE=1 KCOV=1 (build-cov-kcov/glass)
 #   static/*                 host headers, libc names, non-PIE + debug info,
 #                            monitor text calls only monitor text,
 #                            kernel/os's calls into the kernel
@@ -66,6 +67,8 @@ skip() {
 
 # (a) Build, and the static checks.
 run build 1800 make -j"$JOBS" all
+# The coverage build integration/coverage uses (about 50 s at -j2).
+run build-cov 1800 make -j"$JOBS" COVERAGE=1 KCOV=1
 run static/host-headers 60 scripts/check-host-headers.sh
 run static/libc-names 60 scripts/check-libc-names.sh
 run static/glass-link 60 scripts/check-link.sh

@@ -23,7 +23,8 @@ bool __monitor_text cpu_parked(void)
 	return __atomic_load_n(&cpu_stop.parked, __ATOMIC_ACQUIRE);
 }
 
-static void want(int bits)
+/* Monitor text: cpu_resume and cpu_run_command call it. */
+static void __monitor_text want(int bits)
 {
 	__atomic_or_fetch(&cpu_stop.want, bits, __ATOMIC_SEQ_CST);
 	os_park_poke();

@@ -182,7 +182,10 @@ long kernel_execve(const char *path, const char *const argv[],
 __noreturn void do_exit(int code);
 __noreturn void do_group_exit(int code);
 
-static inline bool is_kthread(const struct task_struct *t)
+/* Always inlined: monitor text (ps, sysrq t) calls it, and an
+ * instrumented build (coverage/README.md) would otherwise keep a copy
+ * outside the monitor's section. */
+static inline __attribute__((always_inline)) bool is_kthread(const struct task_struct *t)
 {
 	return t->flags & PF_KTHREAD;
 }
