@@ -12,7 +12,9 @@
 #include <glass/init.h>
 #include <glass/kernel.h>
 #include <glass/list.h>
+#include <glass/export.h>
 #include <glass/mm.h>
+#include <glass/module.h>
 #include <glass/os.h>
 #include <glass/string.h>
 
@@ -58,14 +60,25 @@ static void gcov_unlink(struct gcov_info *info)
 	}
 }
 
+static void gcov_module_notify(struct module_notifier *nb, enum module_state state,
+			       struct module *mod);
+static struct module_notifier gcov_nb = { .fn = gcov_module_notify };
+
 static int gcov_init(void)
 {
 	for (struct gcov_info **p = __start_gcov_info; p < __stop_gcov_info; p++)
 		gcov_link(*p);
 	os_gcov_at_exit(&gcov_root);
+	register_module_notifier(&gcov_nb);
 	return 0;
 }
 core_initcall(gcov_init);
+
+#ifdef CONFIG_GCOV_KERNEL
+/* Each module record names it (libgcov's, linked into glass). */
+void __gcov_merge_add(gcov_type *counters, unsigned int n);
+EXPORT_SYMBOL(__gcov_merge_add);
+#endif
 
 void gcov_stats(struct gcov_stats *st)
 {
@@ -250,4 +263,23 @@ int gcov_module_unload(struct gcov_info **begin, struct gcov_info **end)
 		gcov_link(&g->info);
 	}
 	return err;
+}
+
+/* A module built with COVERAGE=1 has its records in its section
+ * gcov_info (never a constructor: libgcov's __gcov_init and __gcov_exit
+ * would run on the kernel's own list). */
+static void gcov_module_notify(struct module_notifier *nb, enum module_state state,
+			       struct module *mod)
+{
+	const struct module_section *sec = module_find_section(mod, "gcov_info");
+	struct gcov_info **begin, **end;
+
+	if (!sec)
+		return;
+	begin = (struct gcov_info **)sec->addr;
+	end = (struct gcov_info **)(sec->addr + sec->size);
+	if (state == MODULE_STATE_COMING)
+		gcov_module_load(begin, end);
+	else if (state == MODULE_STATE_GOING)
+		gcov_module_unload(begin, end);
 }

@@ -14,6 +14,7 @@
  * each side sees the other's writes at once. CPU thread.
  */
 #include <glass/errno.h>
+#include <glass/export.h>
 #include <glass/fs.h>
 #include <glass/init.h>
 #include <glass/kcov.h>
@@ -64,6 +65,7 @@ void __sanitizer_cov_trace_pc(void)
 		*kcov_word(kcov, 0) = pos;
 	}
 }
+EXPORT_SYMBOL(__sanitizer_cov_trace_pc);
 
 static void kcov_put(struct kcov *kcov)
 {
