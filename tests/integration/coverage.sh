@@ -6,7 +6,8 @@
 # handler's line ran 1000 times (+ the callers below), and a second
 # reset + dump gives 0; halt writes the counts too; gcov dump to a
 # directory it cannot make fails clearly and the kernel runs on; the
-# normal build says it has no coverage; the kcov example program sees
+# normal build says it has no coverage; a module loaded, unloaded and
+# reloaded shows the summed counts in gcovr; the kcov example program sees
 # PCs of the getppid handler and none of a getpid loop running beside it.
 . "$(dirname "$0")/lib.sh"
 
@@ -82,6 +83,29 @@ n=$(count "$TEST_TMP/d2")
 [ "$CB/kernel/proc/sys.gcda" -nt "$TEST_TMP/before-halt" ] &&
 	ok "halt wrote the counts into the build tree" ||
 	fail "halt did not write $CB/kernel/proc/sys.gcda"
+
+# ---- a module's counts across unload and reload, read by gcovr ----
+cp -r "$TOP/examples/modules/hello" "$TEST_TMP/hello"
+make -C "$TOP" M="$TEST_TMP/hello" COVERAGE=1 KCOV=1 >"$TEST_TMP/mod.log" 2>&1 ||
+	fail "module build: $(tail -5 "$TEST_TMP/mod.log")"
+GLASS=$CB/glass glass_start init=/bin/sh -- -c \
+	"mount -t hostfs none /mnt -o $TEST_TMP/hello; insmod /mnt/hello.ko; rmmod hello
+	 insmod /mnt/hello.ko name=again; echo loaded; sleep 100"
+wait_for 20 grep -q loaded "$GLASS_OUT" || fail "hello did not load twice"
+# The reload folded the kept copy back into the live record.
+expect_mc 0 "(0 kept from unloaded modules)" gcov status
+expect_mc 0 "files written" gcov dump
+mc halt
+glass_wait
+# hello_init ran twice (once before the unload, once after), hello_exit once.
+gcovr --root "$TEST_TMP/hello" --json "$TEST_TMP/hello.json" "$TEST_TMP/hello" >/dev/null 2>&1
+got=$(python3 -c '
+import json, sys
+f = [f for f in json.load(open(sys.argv[1]))["files"] if f["file"] == "hello.c"][0]
+c = {l["line_number"]: l["count"] for l in f["lines"]}
+print(c.get(12), c.get(18))' "$TEST_TMP/hello.json" 2>&1)
+[ "$got" = "2 1" ] && ok "gcovr: hello_init ran 2 times across a reload, hello_exit 1" ||
+	fail "gcovr counts of hello.c lines 12 and 18: '$got', want '2 1'"
 
 # ---- kcov: the traced task's PCs only ----
 GLASS=$CB/glass glass_run init=/bin/sh -- -c \
