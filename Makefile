@@ -294,6 +294,11 @@ check: deps-check
 bench: deps-bench all
 	@scripts/bench.sh
 
+# The instrumented builds' slowdown (coverage/bench.sh): builds build-cov.
+bench-coverage: all
+	@$(MAKE) --no-print-directory COVERAGE=1 all >/dev/null
+	@coverage/bench.sh
+
 deps-check:
 	@scripts/deps.sh check
 deps-bench:
@@ -316,5 +321,5 @@ include scripts/Makefile.module
 MODULE_CFLAGS += $(KINSTR)
 endif
 
-.PHONY: all deps deps-check deps-bench run programs unit fuzz check bench clean coverage-report
+.PHONY: all deps deps-check deps-bench run programs unit fuzz check bench clean coverage-report bench-coverage
 -include $(shell find $(B) $(SB) $(FB) -name '*.d' 2>/dev/null)
