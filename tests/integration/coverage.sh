@@ -60,6 +60,13 @@ expect_mc 0 "objects" gcov status
 echo go >&7
 wait_for 20 grep -q idle "$GLASS_OUT" && ok "the guest runs on after the failed dump" ||
 	fail "the guest did not run on after the failed dump"
+# gdb's monitor reaches the same command (the CPU idles: a safe point).
+mc sysrq g
+wait_for 10 test -S "$UML_DIR/$GLASS_UMID/gdb" || fail "sysrq g opened no gdb socket"
+out=$(timeout 30 gdb -nx -q -batch -ex "target remote $UML_DIR/$GLASS_UMID/gdb" \
+	-ex 'monitor gcov status' -ex detach "$CB/glass" 2>&1)
+grep -q '^gcov: [0-9]* objects' <<<"$out" && ok "monitor gcov status in gdb" ||
+	fail "monitor gcov status in gdb: $(tail -5 <<<"$out")"
 touch "$TEST_TMP/before-halt"
 sleep 1
 mc halt
