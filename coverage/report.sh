@@ -5,7 +5,7 @@
 # `gcov dump` writes them, or a DIR given to `gcov dump DIR` (the .gcno
 # files are then copied beside them from the build tree). Writes to
 # OUT_DIR (default DUMP_DIR/coverage-report):
-#   gcov/*.gcov      gcov's annotated sources (gcov -p: path in the name)
+#   gcov/*.gcov      gcov's annotated sources (kernel#mm#fault.c.gcov)
 #   coverage.info    lcov's tracefile
 #   html/index.html  gcovr's HTML report, a page per source file
 # and prints gcovr's summary table. Needs gcov, gcovr, lcov
@@ -26,10 +26,16 @@ if [ "$dump" != "$(realpath "$build")" ]; then
 fi
 mkdir -p "$out/gcov" "$out/html"
 
-# gcov text: one .gcov per source; gcov reads the source paths relative to
-# where the objects were compiled (the top of the tree).
+# gcov text: one .gcov per object, named for its source with / as #
+# (gcov -p's names), the headers' inline functions it uses after it. gcov
+# finds the sources relative to the top of the tree, where they were
+# compiled; a module's are absolute.
 find "$dump" -name '*.gcda' | while read -r gcda; do
-	(cd "$out/gcov" && gcov -p -o "$(dirname "$gcda")" "$top/$(realpath --relative-to="$dump" "${gcda%.gcda}.c")" >/dev/null 2>&1) || true
+	rel=$(realpath --relative-to="$dump" "${gcda%.gcda}.c")
+	src=$rel
+	[ -f "$top/$rel" ] || src=/$rel
+	[ -f "$src" ] || [ -f "$top/$src" ] || continue
+	(cd "$top" && gcov -t -o "$(dirname "$gcda")" "$src" 2>/dev/null) >"$out/gcov/${rel//\//#}.gcov" || true
 done
 
 # (lcov 1.16 on Debian 12's perl warns about redefined subroutines.)
