@@ -4,7 +4,7 @@
 # builds it first as build-cov): it boots and runs the busybox script;
 # gcov reset, a guest calling getppid exactly 1000 times, gcov dump: the
 # handler's line ran 1000 times (+ the callers below), and a second
-# reset + dump gives 0; halt writes the counts too; gcov dump to a
+# reset + dump gives 0; halt and a panic write the counts too; gcov dump to a
 # directory it cannot make fails clearly and the kernel runs on; the
 # normal build says it has no coverage; a module loaded, unloaded and
 # reloaded shows the summed counts in gcovr; the kcov example program sees
@@ -90,6 +90,17 @@ n=$(count "$TEST_TMP/d2")
 [ "$CB/kernel/proc/sys.gcda" -nt "$TEST_TMP/before-halt" ] &&
 	ok "halt wrote the counts into the build tree" ||
 	fail "halt did not write $CB/kernel/proc/sys.gcda"
+
+# ---- a panic writes the counts too ----
+touch "$TEST_TMP/before-panic"
+sleep 1
+GLASS=$CB/glass glass_start inject=1 init=/bin/sh -- -c 'sleep 100'
+wait_for 20 test -S "$UML_DIR/$GLASS_UMID/mconsole" || fail "no mconsole socket"
+mc inject oops-irq
+glass_wait
+grep -q 'Kernel panic' "$GLASS_ERR" && ok "oops-irq panicked" || fail "no panic"
+[ "$CB/kernel/debug/inject.gcda" -nt "$TEST_TMP/before-panic" ] &&
+	ok "the panic wrote the counts" || fail "the panic did not write inject.gcda"
 
 # ---- a module's counts across unload and reload, read by gcovr ----
 cp -r "$TOP/examples/modules/hello" "$TEST_TMP/hello"
