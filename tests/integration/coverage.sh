@@ -7,7 +7,8 @@
 # reset + dump gives 0; halt and a panic write the counts too; gcov dump to a
 # directory it cannot make fails clearly and the kernel runs on; the
 # normal build says it has no coverage; a module loaded, unloaded and
-# reloaded shows the summed counts in gcovr; the kcov example program sees
+# reloaded shows the summed counts in gcovr, and one built with plain
+# --coverage (libgcov's constructor) is refused; the kcov example program sees
 # PCs of the getppid handler and none of a getpid loop running beside it.
 . "$(dirname "$0")/lib.sh"
 
@@ -124,6 +125,17 @@ c = {l["line_number"]: l["count"] for l in f["lines"]}
 print(c.get(12), c.get(18))' "$TEST_TMP/hello.json" 2>&1)
 [ "$got" = "2 1" ] && ok "gcovr: hello_init ran 2 times across a reload, hello_exit 1" ||
 	fail "gcovr counts of hello.c lines 12 and 18: '$got', want '2 1'"
+
+# A module built with plain --coverage (a constructor calling libgcov's
+# __gcov_init, a destructor calling __gcov_exit) is refused: neither is
+# exported, so libgcov never runs its own registry from a module.
+cp -r "$TOP/examples/modules/hello" "$TEST_TMP/plain"
+make -C "$TOP" M="$TEST_TMP/plain" COVERAGE=1 KCOV=1 KINSTR=--coverage >"$TEST_TMP/plain.log" 2>&1 ||
+	fail "plain --coverage module build: $(tail -5 "$TEST_TMP/plain.log")"
+GLASS=$CB/glass glass_run init=/bin/sh -- -c "mount -t hostfs none /mnt -o $TEST_TMP/plain; insmod /mnt/hello.ko"
+grep -q 'Unknown symbol __gcov_\(init\|exit\)' "$GLASS_ERR" && [ "$GLASS_STATUS" != 0 ] &&
+	ok "a module with libgcov's constructor is refused" ||
+	fail "a plain --coverage module was not refused (status $GLASS_STATUS)"
 
 # ---- kcov: the traced task's PCs only ----
 GLASS=$CB/glass glass_run init=/bin/sh -- -c \
