@@ -41,6 +41,9 @@ struct gcda_file {
 
 static struct gcda_file out;
 static struct gcov_info *const *exit_root;
+/* A dump is under way: a fault in it that ends in a panic must not
+ * start another from the exit path (it would fault again). */
+static volatile bool writing;
 
 static void flush_buf(struct gcda_file *f)
 {
@@ -140,6 +143,7 @@ int os_gcov_dump(const struct gcov_info *root, const char *dir, char *failed,
 	struct gcda_file *f = &out;
 	int written = 0;
 
+	writing = true;
 	for (const struct gcov_info *info = root; info; info = info->next) {
 		f->dir = dir;
 		f->fd = -1;
@@ -155,10 +159,12 @@ int os_gcov_dump(const struct gcov_info *root, const char *dir, char *failed,
 		}
 		if (f->err) {
 			snprintf(failed, size, "%s", f->path);
-			return f->err;
+			written = f->err;
+			break;
 		}
 		written++;
 	}
+	writing = false;
 	return written;
 }
 
@@ -167,13 +173,16 @@ void os_gcov_at_exit(struct gcov_info *const *root)
 	exit_root = root;
 }
 
-/* The exits (main.c): what has not been dumped would be lost. */
+/* The exits (main.c): what has not been dumped would be lost. Not
+ * while a dump is under way: that is a panic inside it, or halt on the
+ * monitor thread during a dump on the CPU thread, whose buffers these
+ * are (its files may then be left half written). */
 void os_gcov_exit(void)
 {
 	char failed[PATH_MAX];
 	int n;
 
-	if (!exit_root || !*exit_root)
+	if (!exit_root || !*exit_root || writing)
 		return;
 	n = os_gcov_dump(*exit_root, NULL, failed, sizeof(failed));
 	if (n < 0)
