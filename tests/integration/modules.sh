@@ -12,6 +12,9 @@
 # - Dependencies: usetwo uses twomod's export; rmmod twomod is refused
 #   (EWOULDBLOCK, as Linux) while usetwo is loaded, with -f too (O_TRUNC
 #   forces nothing); /proc/modules lists the user.
+# - A char device's open file holds its module (file_operations.owner):
+#   rmmod while /dev/holdchar is open is refused (EWOULDBLOCK, as Linux),
+#   refcnt shows 1; once closed, rmmod works.
 # - Refusals, each with its errno (busybox insmod exits with it and says
 #   its words for it) and a kernel log line
 #   naming the cause: same name again (EEXIST), not ELF and truncated
@@ -29,7 +32,9 @@ H=$TEST_TMP/host
 mkdir -p "$H"
 cp -r "$TOP/examples/modules/hello" "$H/hello"
 cp -r "$TOP/tests/integration/modules/." "$H/"
-for m in hello twomod usetwo badsym failinit dupexp; do
+for m in hello twomod usetwo badsym failinit dupexp holdchar; do
+	# Clean first: a copy of a tree built before would look up to date.
+	make -s -C "$TOP" M="$H/$m" clean
 	if ! make -s -C "$TOP" M="$H/$m" >"$TEST_TMP/build-$m.log" 2>&1; then
 		cat "$TEST_TMP/build-$m.log"
 		fail "make -C glass M=$m failed"
@@ -57,6 +62,7 @@ PY
 
 cat >"$H/modules.sh" <<'EOS'
 mount -t proc proc /proc
+mount -t tmpfs tmpfs /tmp
 mount -t sysfs sysfs /sys
 M=/mnt
 snap() {
@@ -116,6 +122,16 @@ try rmmod-unused rmmod twomod
 try rmmod-gone rmmod twomod
 try unknown-param insmod $M/hello/hello.ko bogus=1
 rmmod hello
+insmod $M/holdchar/holdchar.ko
+major=$(grep ' holdchar$' /proc/devices)
+mknod /tmp/holdchar c ${major% *} 0
+exec 3</tmp/holdchar
+echo "holdchar refcnt open $(cat /sys/module/holdchar/refcnt)"
+try rmmod-open rmmod holdchar
+exec 3<&-
+echo "holdchar refcnt closed $(cat /sys/module/holdchar/refcnt)"
+try rmmod-closed rmmod holdchar
+rm /tmp/holdchar
 cat /proc/modules
 snap
 [ "$now" = "$before" ] && echo "counts back: $now" || echo "counts differ: before $before, after $now"
@@ -179,6 +195,12 @@ expect_try rmmod-unused 0 ""
 expect_try rmmod-gone 1 "No such file or directory"
 expect_try unknown-param 0 ""
 expect_stderr_contains "hello: unknown parameter 'bogus' ignored"
+grep -qx "holdchar refcnt open 1" <<<"$out" && ok "an open device holds its module" ||
+	fail "refcnt while open: $(grep 'refcnt open' <<<"$out")"
+expect_try rmmod-open 1 "Resource temporarily unavailable"
+grep -qx "holdchar refcnt closed 0" <<<"$out" && ok "closing drops the reference" ||
+	fail "refcnt after close: $(grep 'refcnt closed' <<<"$out")"
+expect_try rmmod-closed 0 ""
 grep -q "^counts back: " <<<"$out" && ok "$(grep '^counts back' <<<"$out")" ||
 	fail "$(grep '^counts' <<<"$out")"
 
