@@ -26,6 +26,8 @@
 #   parameter is ignored with a warning, as Linux.
 # - Free pages and slab objects (/proc/glass/stats) are exactly back at
 #   their values after a warm-up cycle once all of the above is done.
+# - gdb's `monitor insmod HOSTPATH name=VALUE` while gdb holds the kernel:
+#   queued, and run (init prints VALUE) once gdb detaches.
 # - From the host: mconsole (glass-console) insmod HOSTPATH name=VALUE,
 #   lsmod (also with Debian's uml_mconsole), rmmod; a relative path and an unknown module are refused.
 . "$(dirname "$0")/lib.sh"
@@ -236,4 +238,19 @@ r=$("${C[@]}" rmmod hello 2>&1)
 touch "$H/done"
 glass_wait
 grep -q END "$GLASS_OUT" && ok "guest finished" || fail "guest did not finish"
+
+# ---- gdb's monitor: queued while gdb holds the kernel ----
+GLASS_TIMEOUT=60 glass_start gdb init=/bin/sh -- -c 'sleep 30'
+if wait_for 20 test -S "$UML_DIR/$GLASS_UMID/gdb"; then
+	r=$(timeout 30 gdb -batch -nx -ex "target remote $UML_DIR/$GLASS_UMID/gdb" \
+		-ex "monitor insmod $H/hello/hello.ko name=gdb" -ex detach "$GLASS" 2>&1)
+	[[ "$r" == *"'insmod' runs in the mconsole kernel thread once the kernel continues"* ]] &&
+		ok "monitor insmod is queued" || fail "monitor insmod: $r"
+	wait_for 10 grep -q "hello: hello, gdb" "$GLASS_ERR" && ok "it ran once gdb detached" ||
+		fail "no 'hello: hello, gdb' after detach"
+else
+	fail "no gdb socket"
+fi
+"$TOP/glass-console" --uml-dir "$UML_DIR" "$GLASS_UMID" halt >/dev/null 2>&1
+glass_wait
 finish
