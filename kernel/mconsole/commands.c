@@ -40,6 +40,11 @@ const struct command command_table[] = {
 	  "default <umid dir>/core.N): gdb ./glass CORE", CMD_SAFE_POINT, cmd_core },
 	{ "stats", "", "mconsole request counters, bad requests included", CMD_ANYWHERE,
 	  cmd_stats },
+	{ "insmod", " <host path> [name=value ...]", "Load a module from the host "
+	  "(runs its init in the mconsole kernel thread)", CMD_TASK, cmd_insmod },
+	{ "rmmod", " <name>", "Unload a module", CMD_TASK, cmd_rmmod },
+	{ "lsmod", "", "Loaded modules: size, references, state, address", CMD_ANYWHERE,
+	  cmd_lsmod },
 	/* coverage/ (coverage/README.md) */
 	{ "gcov", " dump [DIR] | reset | status", "gcov counters of a COVERAGE=1 build: "
 	  "write the .gcda files (to the build tree, or under DIR), zero them, count them",
@@ -66,6 +71,7 @@ void __monitor_text cmd_help(struct cmd_out *out, const char *args)
 		cmd_puts(out, c->usage);
 		cmd_puts(out, " - ");
 		cmd_puts(out, c->help);
-		cmd_puts(out, c->context == CMD_ANYWHERE ? "\n" : " [safe point]\n");
+		cmd_puts(out, c->context == CMD_ANYWHERE ? "\n" :
+			 c->context == CMD_TASK ? " [kernel task]\n" : " [safe point]\n");
 	}
 }

@@ -18,7 +18,9 @@ enum cmd_context {
 	CMD_ANYWHERE,
 	/* The CPU thread, from its event loop; must not sleep. */
 	CMD_SAFE_POINT,
-	/* A kernel worker task that may sleep (not yet used). */
+	/* The mconsole kernel thread (kernel/mconsole/mconsole.c): may sleep.
+	 * From gdb's monitor they are queued and run once the kernel
+	 * continues (it is stopped under gdb), with no reply. */
 	CMD_TASK,
 };
 
@@ -55,12 +57,15 @@ extern const size_t command_count;
 const struct command *command_find(const char *data);
 /* The table's handlers that live outside kernel/mconsole: go (anywhere)
  * and stop (parks the CPU) in kernel/debug/stop.c, inject in
- * kernel/debug/inject.c, core in kernel/diag/core_dump.c, gcov in
- * coverage/gcov_cmd.c. */
+ * kernel/debug/inject.c, core in kernel/diag/core_dump.c, insmod, rmmod
+ * and lsmod in kernel/module/mconsole.c, gcov in coverage/gcov_cmd.c. */
 void cmd_go(struct cmd_out *out, const char *args);
 void cmd_stop(struct cmd_out *out, const char *args);
 void cmd_inject(struct cmd_out *out, const char *args);
 void cmd_core(struct cmd_out *out, const char *args);
+void cmd_insmod(struct cmd_out *out, const char *args);
+void cmd_rmmod(struct cmd_out *out, const char *args);
+void cmd_lsmod(struct cmd_out *out, const char *args);
 void cmd_gcov(struct cmd_out *out, const char *args);
 
 /* ---- output (kernel/mconsole/output.c); any context ---- */
