@@ -4,6 +4,7 @@
 # make check      unit and integration tests (installs what it needs)
 # make bench      microbenchmarks against native and UML
 # make DEBUG=1    -Og for stepping
+# make PROFILE=1  build-prof/glass, built with -pg for gprof (profiling/README.md)
 
 SHELL := /bin/bash
 CC := gcc
@@ -14,6 +15,18 @@ OPT := -Og
 endif
 
 B := build
+GLASS := glass
+# PROFILE=1: every kernel and host-layer function calls __fentry__
+# (profiling/mcount.c) for gprof's call graph, the histogram comes from
+# profil(). Its own build directory and binary, so make check's objects
+# and ./glass never mix with it. What is left out and why:
+# profiling/README.md.
+PG :=
+ifeq ($(PROFILE),1)
+B := build-prof
+GLASS := $(B)/glass
+PG := -pg -mfentry -DGLASS_GPROF
+endif
 # Generated headers (build/include): the syscall numbers, table and
 # argument counts from kernel/proc/syscalls.tbl. Every compile waits for
 # them (order-only); the .d files then track them like any header.
@@ -47,11 +60,17 @@ KSRC := $(shell find kernel -name '*.c' -not -path 'kernel/os/*' -not -path '*/s
 KASM := $(shell find kernel -name '*.S' -not -path '*/stub/*' | sort)
 OSSRC := $(sort $(wildcard kernel/os/*.c))
 GDBSRC := $(sort $(wildcard gdbstub/*.c))
-KOBJ := $(KSRC:%.c=$(B)/%.o) $(KASM:%.S=$(B)/%.o) $(GDBSRC:%.c=$(B)/%.o)
+PROFSRC := $(sort $(wildcard profiling/*.c))
+KOBJ := $(KSRC:%.c=$(B)/%.o) $(KASM:%.S=$(B)/%.o) $(GDBSRC:%.c=$(B)/%.o) $(PROFSRC:%.c=$(B)/%.o)
 OSOBJ := $(OSSRC:%.c=$(B)/%.o)
 STUB := $(B)/stub.elf
 
+ifeq ($(PROFILE),1)
+# The tests and guest programs come from the normal build.
+all: $(GLASS)
+else
 all: glass glass-gdb.py $(B)/initramfs.cpio glass-console
+endif
 
 # gdb auto-loads <objfile>-gdb.py from beside the binary (trusted paths).
 glass-gdb.py: moddebug/glass-gdb.py
@@ -68,7 +87,7 @@ $(B)/kallsyms.c: $(B)/glass.tmp scripts/kallsyms.sh
 $(B)/kallsyms.o: $(B)/kallsyms.c | $(GEN)
 	$(CC) $(KCFLAGS) -c $< -o $@
 
-glass: $(B)/kallsyms.o
+$(GLASS): $(B)/kallsyms.o
 	$(CC) $(LDFLAGS) -o $@ $(KOBJ) $(OSOBJ) $(B)/kallsyms.o $(LDLIBS)
 	@cmp -s <(nm -n $(B)/glass.tmp | grep -i ' t ' | grep -v kallsyms) \
 		<(nm -n $@ | grep -i ' t ' | grep -v kallsyms) || \
@@ -80,11 +99,19 @@ $(GEN): kernel/proc/syscalls.tbl scripts/syscalltbl.sh
 
 $(B)/kernel/os/%.o: kernel/os/%.c | $(GEN)
 	@mkdir -p $(dir $@)
-	$(CC) $(OSCFLAGS) $(KWARN) -MMD -MP -c $< -o $@
+	$(CC) $(OSCFLAGS) $(PG) $(KWARN) -MMD -MP -c $< -o $@
 
 $(B)/kernel/%.o: kernel/%.c | $(GEN)
 	@mkdir -p $(dir $@)
-	$(CC) $(KCFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(KCFLAGS) $(PG) -MMD -MP -c $< -o $@
+
+# profiling/ is kernel code. mcount.c is what -pg calls: never itself
+# instrumented, and it must keep every register a function's arguments
+# may be in, vector ones included (profiling/README.md).
+$(B)/profiling/mcount.o: PG := $(filter -D%,$(PG)) -mgeneral-regs-only
+$(B)/profiling/%.o: profiling/%.c | $(GEN)
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) $(PG) -MMD -MP -c $< -o $@
 
 $(B)/kernel/%.o: kernel/%.S | $(GEN)
 	@mkdir -p $(dir $@)
@@ -145,7 +172,9 @@ PROGRAMS := $(PROG_T:%=$(PB)/glibc/%) $(PROG_T:%=$(PB)/musl/%) $(PROG_PIE:%=$(PB
 	$(if $(wildcard examples/programs/ptrace_rt.c),$(PB)/host/ptrace_rt)
 prog_threads = $(if $(filter $(1),$(PROG_PTHREAD)),-pthread)
 
+ifneq ($(PROFILE),1)
 all: programs
+endif
 programs: $(PROGRAMS)
 
 $(PB)/glibc/%: examples/programs/%.c examples/programs/check.h
@@ -203,6 +232,9 @@ $(SB)/kernel/%.o: kernel/%.S | $(GEN)
 $(SB)/gdbstub/%.o: gdbstub/%.c | $(GEN)
 	@mkdir -p $(dir $@)
 	$(CC) $(GDBCFLAGS) $(SANFLAGS) -MMD -MP -c $< -o $@
+$(SB)/profiling/%.o: profiling/%.c | $(GEN)
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) $(SANFLAGS) -MMD -MP -c $< -o $@
 $(SB)/kernel/arch/x86_64/stub_blob.o: $(STUB)
 $(SB)/kernel/init/initramfs_data.o: $(B)/initramfs.cpio
 
@@ -234,6 +266,9 @@ $(FB)/kernel/%.o: kernel/%.c | $(GEN)
 $(FB)/gdbstub/%.o: gdbstub/%.c | $(GEN)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_KCFLAGS) $(FUZZ_FLAGS) -MMD -MP -c $< -o $@
+$(FB)/profiling/%.o: profiling/%.c | $(GEN)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_KCFLAGS) $(FUZZ_FLAGS) -MMD -MP -c $< -o $@
 
 fuzz: $(FUZZ)
 
@@ -249,7 +284,7 @@ deps-bench:
 	@scripts/deps.sh bench
 
 clean:
-	rm -rf $(B) $(SB) $(FB) glass glass-console
+	rm -rf build build-prof $(SB) $(FB) glass glass-console
 
 .PHONY: all deps deps-check deps-bench run programs unit fuzz check bench clean
 -include $(shell find $(B) $(SB) $(FB) -name '*.d' 2>/dev/null)

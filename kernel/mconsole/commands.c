@@ -40,6 +40,11 @@ const struct command command_table[] = {
 	  "default <umid dir>/core.N): gdb ./glass CORE", CMD_SAFE_POINT, cmd_core },
 	{ "stats", "", "mconsole request counters, bad requests included", CMD_ANYWHERE,
 	  cmd_stats },
+	{ "profile", " start [hz=N] [kernel|guest|all] | stop | status | dump folded|pprof|top "
+	  "[FILE]", "Sampling profiler of kernel and guest code (profiling/README.md)",
+	  CMD_SAFE_POINT, cmd_profile },
+	{ "gprof", " dump [FILE] | reset", "gmon.out of a make PROFILE=1 build, now: "
+	  "gprof build-prof/glass FILE", CMD_SAFE_POINT, cmd_gprof },
 };
 const size_t command_count = ARRAY_SIZE(command_table);
 

@@ -120,6 +120,10 @@ int main(int argc, char **argv)
 __noreturn void os_exit(int status)
 {
 	gdb_exiting(status);
+	/* Not from the monitor thread (a halt leaves at once; the CPU may be
+	 * in the middle of recording an arc). */
+	if (os_is_cpu_thread())
+		gprof_exiting();
 	os_flush_console();
 	os_tty_restore();
 	os_umid_cleanup();

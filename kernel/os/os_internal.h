@@ -10,6 +10,7 @@ extern char **os_argv;
 
 extern volatile int os_guest_running;   /* stub pid os_guest_run waits on */
 extern volatile int os_in_event_wait;   /* the event loop's epoll_wait */
+extern volatile int os_cpu_parked;      /* in a stop (trap.c): no samples */
 
 void os_signals_init(void);
 void os_events_init(void);

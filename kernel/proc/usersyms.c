@@ -113,6 +113,27 @@ void user_syms_load(struct mm_struct *mm, struct file *f, const struct elf64_hdr
 	mm->user_syms = us;
 }
 
+const char *user_syms_lookup(const struct user_syms *us, u64 ip)
+{
+	unsigned long lo = 0, hi = us->nr;
+	const struct user_sym *s;
+
+	if (!hi)
+		return NULL;
+	while (hi - lo > 1) {           /* the last symbol at or below ip */
+		unsigned long mid = lo + (hi - lo) / 2;
+
+		if (us->sym[mid].addr <= ip)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	s = &us->sym[lo];
+	if (ip < s->addr || ip >= s->addr + s->size)
+		return NULL;
+	return us->names + s->name;
+}
+
 void user_syms_share(struct mm_struct *child, struct mm_struct *parent)
 {
 	child->user_syms = parent->user_syms;

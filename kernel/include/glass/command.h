@@ -60,6 +60,9 @@ void cmd_go(struct cmd_out *out, const char *args);
 void cmd_stop(struct cmd_out *out, const char *args);
 void cmd_inject(struct cmd_out *out, const char *args);
 void cmd_core(struct cmd_out *out, const char *args);
+/* profile and gprof: profiling/profile.c and profiling/gprof.c. */
+void cmd_profile(struct cmd_out *out, const char *args);
+void cmd_gprof(struct cmd_out *out, const char *args);
 
 /* ---- output (kernel/mconsole/output.c); any context ---- */
 void cmd_out_init(struct cmd_out *out, cmd_emit_t emit, void *ctx);

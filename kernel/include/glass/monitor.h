@@ -9,7 +9,11 @@
 #ifndef GLASS_MONITOR_H
 #define GLASS_MONITOR_H
 
-#define __monitor_text __attribute__((section("text_monitor")))
+/* No profiling hook (make PROFILE=1's -pg): code that must call nothing
+ * outside its own text, or runs where the hook cannot (profiling/README.md). */
+#define notrace __attribute__((no_instrument_function))
+
+#define __monitor_text __attribute__((section("text_monitor"))) notrace
 
 /* The monitor thread's entry points into the kernel are in
  * glass/os_upcalls.h. */

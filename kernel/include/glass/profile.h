@@ -1,0 +1,40 @@
+/*
+ * The profilers (profiling/): what the rest of the kernel calls.
+ * The sampling profiler's samples are collected while current is still
+ * the task they belong to: before schedule() switches away, before the
+ * idle task waits, and when a guest stops. os_profile_pending is set only while samples wait, so
+ * each hook costs one predictable branch.
+ */
+#ifndef GLASS_PROFILE_H
+#define GLASS_PROFILE_H
+
+#include <glass/os.h>
+#include <glass/profile_format.h>
+
+struct pt_regs;
+
+void profile_collect(void);
+/* After a guest stop: the user registers it stopped with. */
+void profile_collect_guest(const struct pt_regs *regs);
+
+/* Before a task switch, and before the idle task waits. */
+static inline void profile_catch_up(void)
+{
+	if (__builtin_expect(os_profile_pending, 0))
+		profile_collect();
+}
+
+static inline void profile_guest_stopped(const struct pt_regs *regs)
+{
+	if (__builtin_expect(os_profile_pending, 0))
+		profile_collect_guest(regs);
+}
+
+/* make PROFILE=1: the call-graph arcs __fentry__ records (mcount.c). */
+#define GPROF_MAX_ARCS 65536
+extern struct gmon_arc gprof_arcs[];
+extern u32 gprof_nr_arcs;
+extern u64 gprof_lost_arcs;
+void gprof_reset_arcs(void);
+
+#endif
