@@ -160,7 +160,7 @@ run: deps all
 # ---- guest programs (examples/programs): payloads for the tests and bench ----
 # Every t_*.c is built static three ways: glibc, musl and (t_proc only)
 # glibc static-pie; the ones named in PROG_PTHREAD are linked with -pthread.
-# bench, roundtrips, sysfuzz, forkbomb, memhog, sleeplat and blkinfo are glibc static;
+# bench, roundtrips, sysfuzz, forkbomb, memhog, sleeplat, blkinfo and profload are glibc static;
 # ptrace_rt is a host tool.
 PB := $(B)/programs
 PROG_CFLAGS := -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE
@@ -168,9 +168,13 @@ PROG_T := $(patsubst examples/programs/%.c,%,$(sort $(wildcard examples/programs
 PROG_PTHREAD := t_threads t_fpsse
 PROG_PIE := t_proc
 PROGRAMS := $(PROG_T:%=$(PB)/glibc/%) $(PROG_T:%=$(PB)/musl/%) $(PROG_PIE:%=$(PB)/static-pie/%) \
-	$(patsubst %,$(PB)/glibc/%,$(filter bench roundtrips sysfuzz forkbomb memhog sleeplat monoclock blkinfo escape,$(patsubst examples/programs/%.c,%,$(wildcard examples/programs/*.c)))) \
+	$(patsubst %,$(PB)/glibc/%,$(filter bench roundtrips sysfuzz forkbomb memhog sleeplat monoclock blkinfo escape profload,$(patsubst examples/programs/%.c,%,$(wildcard examples/programs/*.c)))) \
 	$(if $(wildcard examples/programs/ptrace_rt.c),$(PB)/host/ptrace_rt)
 prog_threads = $(if $(filter $(1),$(PROG_PTHREAD)),-pthread)
+# The profiler's workload keeps frame pointers, leaf functions too, so
+# its samples show whole user stacks (profiling/README.md).
+$(PB)/glibc/profload: PROG_CFLAGS += -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
+	-fno-optimize-sibling-calls
 
 ifneq ($(PROFILE),1)
 all: programs

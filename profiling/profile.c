@@ -199,7 +199,8 @@ static u32 task_frames(u32 *fr)
 
 /* A kernel sample of current. Frames from ret_to_user outwards are the
  * same for every sample of a guest task, and do_syscall only dispatches:
- * they are left out, so a syscall's stack starts at its sys_ function. */
+ * they are left out, so a syscall's stack starts at its sys_ function.
+ * Host code without frame pointers (libc, the vDSO) is one "[host]". */
 static void record_kernel(const struct os_sample *s)
 {
 	u32 fr[MAX_DEPTH], n = task_frames(fr);
@@ -210,16 +211,16 @@ static void record_kernel(const struct os_sample *s)
 		/* A return address names its call: the byte before it. */
 		ids[i] = kernel_name(i ? s->pc[i] - 1 : s->pc[i]);
 		if (ids[i] >= 0 && !strcmp(prof->names[ids[i]], "ret_to_user")) {
-			cut = i;
+			cut = i ? i : 1;
 			break;
 		}
 	}
-	if (cut && cut < depth && ids[cut - 1] >= 0 &&
+	if (cut > 1 && cut < depth && ids[cut - 1] >= 0 &&
 	    !strcmp(prof->names[ids[cut - 1]], "do_syscall"))
 		cut--;
 	fr[n++] = kernel_id;
 	while (cut--)
-		if (ids[cut] >= 0)
+		if (ids[cut] >= 0 && (ids[cut] != host_id || fr[n - 1] != host_id))
 			fr[n++] = (u32)ids[cut];
 	add_stack(fr, n);
 }
@@ -239,7 +240,6 @@ void profile_collect_guest(const struct pt_regs *regs)
 {
 	u64 t0;
 
-	profile_collect();
 	if (!os_profile_guest_due() || !running)
 		return;
 	t0 = os_monotonic_ns();

@@ -178,6 +178,7 @@ __noreturn void ret_to_user(void)
 		}
 		if (mm->host.regs_owner != current)
 			switch_fpstate(mm);
+		profile_catch_up();
 		os_guest_run(mm->host.pid, &current->regs, &stop);
 		profile_guest_stopped(&current->regs);
 		account_task_time(ktime_get_ns(), true);
