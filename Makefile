@@ -105,10 +105,11 @@ $(B)/kernel/%.o: kernel/%.c | $(GEN)
 	@mkdir -p $(dir $@)
 	$(CC) $(KCFLAGS) $(PG) -MMD -MP -c $< -o $@
 
-# profiling/ is kernel code. mcount.c is what -pg calls: never itself
-# instrumented, and it must keep every register a function's arguments
-# may be in, vector ones included (profiling/README.md).
-$(B)/profiling/mcount.o: PG := $(filter -D%,$(PG)) -mgeneral-regs-only
+# kernel/os/mcount.c is what -pg calls: never itself instrumented, and it
+# must keep every register a function's arguments may be in, vector ones
+# included (profiling/README.md).
+$(B)/kernel/os/mcount.o: PG := $(filter -D%,$(PG)) -mgeneral-regs-only
+# profiling/ is kernel code.
 $(B)/profiling/%.o: profiling/%.c | $(GEN)
 	@mkdir -p $(dir $@)
 	$(CC) $(KCFLAGS) $(PG) -MMD -MP -c $< -o $@

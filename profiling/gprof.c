@@ -1,7 +1,8 @@
 /*
  * gprof of a make PROFILE=1 build: `gprof dump [FILE]` writes gmon.out
  * now, from the histogram profil() keeps (kernel/os/gprof.c) and the arcs
- * __fentry__ records (mcount.c); `gprof reset` starts both afresh; and
+ * __fentry__ records (kernel/os/mcount.c); `gprof reset` starts both
+ * afresh; and
  * glass writes gmon.out in its working directory when it exits from the
  * CPU thread (init's exit, poweroff, reboot), as glibc's _mcleanup would.
  * In any other build the commands say how to get one.
@@ -17,25 +18,23 @@
 /* gmon.out of the profile so far into path: its size, or -errno. */
 static long gprof_write(const char *path)
 {
-#ifdef GLASS_GPROF
+	const struct gmon_arc *arcs;
 	struct gmon_hist h;
+	u32 nr_arcs;
 	size_t len;
 	u8 *buf;
-	int err = os_gprof_hist(&h);
+	int err = os_gprof_state(&h, &arcs, &nr_arcs);
 
 	if (err)
 		return err;
-	len = gmon_encode(NULL, 0, &h, gprof_arcs, gprof_nr_arcs);
+	len = gmon_encode(NULL, 0, &h, arcs, nr_arcs);
 	buf = os_alloc_host(len);
 	if (!buf)
 		return -ENOMEM;
-	gmon_encode(buf, len, &h, gprof_arcs, gprof_nr_arcs);
+	gmon_encode(buf, len, &h, arcs, nr_arcs);
 	err = profile_write_file(path, buf, len);
 	os_free_host(buf);
 	return err ? err : (long)len;
-#else
-	return -ENOSYS;
-#endif
 }
 
 static const char not_built[] = "gprof: this glass is not built for gprof "
@@ -48,14 +47,15 @@ void cmd_gprof(struct cmd_out *out, const char *args)
 	long r;
 
 	if (!strncmp(args, "reset", 5) && (!args[5] || args[5] == ' ')) {
-		if (os_gprof_hist(&(struct gmon_hist){ 0 }) == -ENOSYS) {
+		const struct gmon_arc *arcs;
+		struct gmon_hist h;
+		u32 n;
+
+		if (os_gprof_state(&h, &arcs, &n) == -ENOSYS) {
 			cmd_error(out, not_built);
 			return;
 		}
-		os_gprof_hist_reset();
-#ifdef GLASS_GPROF
-		gprof_reset_arcs();
-#endif
+		os_gprof_reset();
 		cmd_puts(out, "gprof: a fresh profile\n");
 		return;
 	}

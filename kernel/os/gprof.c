@@ -37,7 +37,7 @@ static __attribute__((constructor)) void gprof_start(void)
 		profil((unsigned short *)counts, nbins * sizeof(*counts), lowpc, 0x8000);
 }
 
-int os_gprof_hist(struct gmon_hist *h)
+int os_gprof_state(struct gmon_hist *h, const struct gmon_arc **arcs, u32 *nr_arcs)
 {
 	if (!counts)
 		return -ENOMEM;
@@ -46,21 +46,24 @@ int os_gprof_hist(struct gmon_hist *h)
 	h->counts = counts;
 	h->nr = nbins;
 	h->rate = __profile_frequency();
+	*arcs = gprof_arcs;
+	*nr_arcs = gprof_nr_arcs;
 	return 0;
 }
 
-void os_gprof_hist_reset(void)
+void os_gprof_reset(void)
 {
 	if (counts)
 		memset(counts, 0, nbins * sizeof(*counts));
+	gprof_reset_arcs();
 }
 #else
-int os_gprof_hist(struct gmon_hist *h)
+int os_gprof_state(struct gmon_hist *h, const struct gmon_arc **arcs, u32 *nr_arcs)
 {
 	return -ENOSYS;
 }
 
-void os_gprof_hist_reset(void)
+void os_gprof_reset(void)
 {
 }
 #endif

@@ -37,6 +37,7 @@
 #undef PAGE_SIZE
 #undef PAGE_MASK
 #include <glass/layout.h>
+#include <glass/monitor.h>
 #include <glass/os.h>
 #include <glass/os_upcalls.h>
 #include "os_internal.h"
@@ -351,8 +352,9 @@ static struct {
 } spawn_stacks[SPAWN_STACKS];
 
 /* The clone child shares glass's memory: raw syscalls only (no errno, no
- * libc state) until exec replaces its address space. */
-static long raw_syscall(long nr, long a, long b, long c, long d, long e)
+ * libc state, no profiling hook: notrace) until exec replaces its address
+ * space. */
+static notrace long raw_syscall(long nr, long a, long b, long c, long d, long e)
 {
 	register long r10 __asm__("r10") = d;
 	register long r8 __asm__("r8") = e;
@@ -367,7 +369,7 @@ static long raw_syscall(long nr, long a, long b, long c, long d, long e)
 
 static int glass_pid;           /* stub_child's parent, unless it died */
 
-static int stub_child(void *slot)
+static notrace int stub_child(void *slot)
 {
 	static char *const envp[] = { NULL };
 	char **argv = spawn_stacks[(long)slot].argv;

@@ -450,12 +450,14 @@ bool os_profile_next(struct os_sample *s);
 bool os_profile_guest_due(void);
 void os_profile_stats(struct os_profile_stats *st);
 
-/* --- gprof (make PROFILE=1; kernel/os/gprof.c) --- */
-/* The PC histogram profil() keeps of glass's text, 0; -ENOSYS in a build
- * without -pg. */
+/* --- gprof (make PROFILE=1; kernel/os/gprof.c, mcount.c) --- */
+/* The PC histogram profil() keeps of glass's text and the call-graph arcs
+ * so far: 0; -ENOSYS in a build without -pg. CPU thread. */
 struct gmon_hist;
-int os_gprof_hist(struct gmon_hist *h);
-void os_gprof_hist_reset(void);
+struct gmon_arc;
+int os_gprof_state(struct gmon_hist *h, const struct gmon_arc **arcs, u32 *nr_arcs);
+/* Both back to zero: a fresh profile. */
+void os_gprof_reset(void);
 
 /* Host malloc, for memory that is not the guest's (command line copies,
  * initrd images before physmem exists). */

@@ -32,11 +32,4 @@ static inline void profile_guest_stopped(const struct pt_regs *regs)
 		profile_collect_guest(regs);
 }
 
-/* make PROFILE=1: the call-graph arcs __fentry__ records (mcount.c). */
-#define GPROF_MAX_ARCS 65536
-extern struct gmon_arc gprof_arcs[];
-extern u32 gprof_nr_arcs;
-extern u64 gprof_lost_arcs;
-void gprof_reset_arcs(void);
-
 #endif

@@ -1,7 +1,10 @@
 /*
  * What -pg -mfentry calls at the entry of every profiled function (make
  * PROFILE=1): __fentry__, which records the arc caller -> callee for
- * gprof's call graph. Built without -pg itself, and with general
+ * gprof's call graph (profiling/gprof.c writes it). glibc has a __fentry__
+ * too, feeding its hidden gmon state that only _mcleanup writes, once, at
+ * exit: this one, in the host layer because it stands in for libc's, is
+ * what glass's own calls bind to. Built without -pg itself, and with general
  * registers only: it runs before the function's prologue, while the
  * arguments are still in registers, and must give them back untouched —
  * the UML HOWTO's "hangs on boot when compiled with gprof support" was a
@@ -10,14 +13,16 @@
  * that interrupts another (a signal handler's code) records nothing.
  */
 #include <glass/monitor.h>
-#include <glass/profile.h>
+#include <glass/os.h>
+#include <glass/profile_format.h>
+#include "os_internal.h"
 
 #ifdef GLASS_GPROF
+#define MAX_ARCS 65536
 #define ARC_HASH (1U << 17)     /* slots, a power of two */
 
-struct gmon_arc gprof_arcs[GPROF_MAX_ARCS];
+struct gmon_arc gprof_arcs[MAX_ARCS];
 u32 gprof_nr_arcs;
-u64 gprof_lost_arcs;            /* the table was full */
 static u32 slots[ARC_HASH];     /* arc index + 1, 0: free */
 static int busy;
 
@@ -56,10 +61,8 @@ void notrace gprof_arc(unsigned long from, unsigned long self)
 		struct gmon_arc *a;
 
 		if (!slots[s]) {
-			if (gprof_nr_arcs == GPROF_MAX_ARCS) {
-				gprof_lost_arcs++;
-				break;
-			}
+			if (gprof_nr_arcs == MAX_ARCS)
+				break;          /* full: gprof shows fewer calls */
 			a = &gprof_arcs[gprof_nr_arcs++];
 			a->from = from;
 			a->self = self;
@@ -82,7 +85,6 @@ void notrace gprof_reset_arcs(void)
 	for (u32 i = 0; i < ARC_HASH; i++)
 		slots[i] = 0;
 	gprof_nr_arcs = 0;
-	gprof_lost_arcs = 0;
 	busy = 0;
 }
 #endif
