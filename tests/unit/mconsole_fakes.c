@@ -218,3 +218,5 @@ const char *symbol_lookup(unsigned long addr, unsigned long *off, unsigned long 
 void cmd_inject(struct cmd_out *out, const char *args) { cmd_error(out, "off"); }
 void cmd_sysrq(struct cmd_out *out, const char *args) { cmd_error(out, "off"); }
 void cmd_core(struct cmd_out *out, const char *args) { cmd_error(out, "no core here"); }
+void cmd_profile(struct cmd_out *out, const char *args) { cmd_error(out, "off"); }
+void cmd_gprof(struct cmd_out *out, const char *args) { cmd_error(out, "off"); }
