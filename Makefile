@@ -3,6 +3,7 @@
 # make run        boot to a busybox shell
 # make check      unit and integration tests (installs what it needs)
 # make bench      microbenchmarks against native and UML
+# make bench-profile  the profilers' cost (scripts/bench-profile.sh)
 # make DEBUG=1    -Og for stepping
 # make PROFILE=1  build-prof/glass, built with -pg for gprof (profiling/README.md)
 
@@ -283,6 +284,11 @@ check: deps-check
 bench: deps-bench all
 	@scripts/bench.sh
 
+# The profilers' cost: -pg slowdown per benchmark, sampling at 100-10000 Hz.
+bench-profile: all
+	@$(MAKE) --no-print-directory PROFILE=1 all
+	@scripts/bench-profile.sh
+
 deps-check:
 	@scripts/deps.sh check
 deps-bench:
@@ -291,5 +297,5 @@ deps-bench:
 clean:
 	rm -rf build build-prof $(SB) $(FB) glass glass-console
 
-.PHONY: all deps deps-check deps-bench run programs unit fuzz check bench clean
+.PHONY: all deps deps-check deps-bench run programs unit fuzz check bench bench-profile clean
 -include $(shell find $(B) $(SB) $(FB) -name '*.d' 2>/dev/null)

@@ -347,7 +347,9 @@ static void profile_status(struct cmd_out *out)
 		return;
 	}
 	total = run_ns + (running ? ktime_get_ns() - started_ns : 0);
-	cost = st.handler_ns + collect_ns;
+	/* A guest stopped for a sample costs a round trip more: counted as
+	 * the time it took to stop (its resume is not measured). */
+	cost = st.handler_ns + collect_ns + st.guest_stop_ns;
 	cmd_printf(out, "%s at %u Hz (%s), %llu.%03llu s profiled\n",
 		   running ? "profiling" : "stopped", cur.hz, scope_names[cur.scope],
 		   (unsigned long long)(total / NSEC_PER_SEC),
@@ -359,12 +361,13 @@ static void profile_status(struct cmd_out *out)
 		   "not counted: %llu (tables full)\n",
 		   (unsigned long long)st.dropped, (unsigned long long)lost);
 	cmd_printf(out, "overhead: %llu.%02llu%% (signal handler %llu us, collection %llu us, "
-		   "%llu guest stops)\n",
+		   "%llu guest stops %llu us)\n",
 		   (unsigned long long)(total ? cost * 100 / total : 0),
 		   (unsigned long long)(total ? cost * 10000 / total % 100 : 0),
 		   (unsigned long long)(st.handler_ns / NSEC_PER_USEC),
 		   (unsigned long long)(collect_ns / NSEC_PER_USEC),
-		   (unsigned long long)guest_stops);
+		   (unsigned long long)guest_stops,
+		   (unsigned long long)(st.guest_stop_ns / NSEC_PER_USEC));
 }
 
 static bool word(const char **args, const char *w)

@@ -34,6 +34,7 @@ volatile int os_profile_pending;
 static struct os_sample ring[RING];
 static volatile unsigned int ring_head, ring_tail;
 static volatile int guest_due;
+static u64 kick_ns;             /* when the guest sample was asked for */
 static bool sample_kernel, sample_guest;
 static timer_t timer;
 static bool timer_armed;
@@ -114,6 +115,7 @@ static notrace void sample_handler(int sig, siginfo_t *si, void *arg)
 		}
 		guest_due = 1;
 		os_profile_pending = 1;
+		kick_ns = t0;
 		syscall(SYS_tgkill, pid, pid, SIGVTALRM);
 	} else if (os_in_event_wait) {
 		stats.idle++;
@@ -206,6 +208,7 @@ bool os_profile_guest_due(void)
 {
 	if (!guest_due)
 		return false;
+	stats.guest_stop_ns += now_ns() - kick_ns;
 	guest_due = 0;
 	return true;
 }

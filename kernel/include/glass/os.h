@@ -432,6 +432,7 @@ struct os_profile_stats {
 	u64 idle;               /* samples that found the CPU idle */
 	u64 dropped;            /* samples lost: buffer full, guest busy */
 	u64 handler_ns;         /* time spent in the timer's signal handler */
+	u64 guest_stop_ns;      /* from asking a guest to stop to its stop */
 };
 /* Set by the timer when a kernel sample is buffered or a guest sample is
  * due: the kernel collects them (profiling/profile.c) while current is
