@@ -21,7 +21,7 @@ struct os_trap;
 void setup_early(int argc, char **argv);
 __noreturn void start_kernel(void);
 
-/* --- exit: os_exit (kernel/os/main.c), any thread --- */
+/* --- exit: os_exit, os_reexec (kernel/os/main.c), any thread --- */
 /* Tell an attached gdb that glass exits with status (kernel/debug/gdb.c). */
 void gdb_exiting(int status);
 /* The CPU thread only: a PROFILE=1 build writes gmon.out
