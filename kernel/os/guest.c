@@ -540,6 +540,17 @@ void os_stub_kill(int pid)
 }
 
 volatile int os_guest_running;   /* the stub os_guest_run waits for */
+static u32 *volatile running_state;     /* its hand-off word */
+
+/* Is the guest os_guest_run waits for running guest code now, rather
+ * than stopped in its stub's handler? Any context (the profiler's signal
+ * handler): one read of the word. */
+bool notrace os_guest_in_user(void)
+{
+	u32 *w = running_state;
+
+	return w && STUB_STATE(__atomic_load_n(w, __ATOMIC_RELAXED)) == STUB_BUSY;
+}
 
 /* The signals the stub's handler catches: any other signo was written by
  * the guest. */
@@ -563,9 +574,11 @@ int os_guest_run(int pid, struct pt_regs *regs, struct guest_stop *stop)
 		goto gone;
 	d = s->d;
 	d->regs = *regs;
+	running_state = &d->state;
 	os_guest_running = pid;
 	err = handoff(s);
 	os_guest_running = 0;
+	running_state = NULL;
 	if (err == -ESRCH)
 		goto gone;
 	if (err == -EIO)

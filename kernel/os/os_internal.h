@@ -11,6 +11,7 @@ extern int os_argc;
 extern char **os_argv;
 
 extern volatile int os_guest_running;   /* stub pid os_guest_run waits on */
+bool os_guest_in_user(void);            /* guest.c: that guest runs its code */
 extern volatile int os_in_event_wait;   /* the event loop's epoll_wait */
 extern volatile int os_cpu_parked;      /* in a stop (trap.c): no samples */
 

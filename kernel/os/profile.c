@@ -5,8 +5,8 @@
  *   - stopped (parked in the debug trap): no sample;
  *   - waiting for a running guest in the hand-off: the guest is what runs,
  *     so its stub gets SIGVTALRM, the signal of its own 10 ms tick, and
- *     stops at once; the kernel samples the guest's registers then
- *     (os_profile_guest_due);
+ *     stops at once (unless it is stopping anyway); the kernel samples the
+ *     guest's registers then (os_profile_guest_due);
  *   - waiting in the event loop: idle, counted;
  *   - otherwise kernel code: the pc and the return addresses the frame
  *     pointers lead to (every build has them), read only inside the stack
@@ -116,7 +116,11 @@ static notrace void sample_handler(int sig, siginfo_t *si, void *arg)
 		guest_due = 1;
 		os_profile_pending = 1;
 		kick_ns = t0;
-		syscall(SYS_tgkill, pid, pid, SIGVTALRM);
+		/* Stopped in its stub's handler (a syscall on its way in or
+		 * out), the guest needs no kick: its next stop is the sample.
+		 * A kick there would wait, blocked, and stop it once more. */
+		if (os_guest_in_user())
+			syscall(SYS_tgkill, pid, pid, SIGVTALRM);
 	} else if (os_in_event_wait) {
 		stats.idle++;
 	} else if (sample_kernel) {

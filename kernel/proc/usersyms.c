@@ -7,6 +7,7 @@
  */
 #include <glass/fs.h>
 #include <glass/mm.h>
+#include <glass/monitor.h>
 #include <glass/usersyms.h>
 
 #define SHT_SYMTAB 2
@@ -113,25 +114,30 @@ void user_syms_load(struct mm_struct *mm, struct file *f, const struct elf64_hdr
 	mm->user_syms = us;
 }
 
-const char *user_syms_lookup(const struct user_syms *us, u64 ip)
+long __monitor_text user_sym_index(const struct user_sym *sym, unsigned long nr, u64 ip)
 {
-	unsigned long lo = 0, hi = us->nr;
-	const struct user_sym *s;
+	unsigned long lo = 0, hi = nr;
 
-	if (!hi)
-		return NULL;
+	if (!nr)
+		return -1;
 	while (hi - lo > 1) {           /* the last symbol at or below ip */
 		unsigned long mid = lo + (hi - lo) / 2;
 
-		if (us->sym[mid].addr <= ip)
+		if (sym[mid].addr <= ip)
 			lo = mid;
 		else
 			hi = mid;
 	}
-	s = &us->sym[lo];
-	if (ip < s->addr || ip >= s->addr + s->size)
-		return NULL;
-	return us->names + s->name;
+	if (ip < sym[lo].addr || ip >= sym[lo].addr + sym[lo].size)
+		return -1;
+	return (long)lo;
+}
+
+const char *user_syms_lookup(const struct user_syms *us, u64 ip)
+{
+	long i = user_sym_index(us->sym, us->nr, ip);
+
+	return i < 0 ? NULL : us->names + us->sym[i].name;
 }
 
 void user_syms_share(struct mm_struct *child, struct mm_struct *parent)
