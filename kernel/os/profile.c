@@ -166,10 +166,15 @@ int os_profile_start(unsigned int hz, bool kernel, bool guest)
 	memset(&stats, 0, sizeof(stats));
 	sample_kernel = kernel;
 	sample_guest = guest;
-	/* The handler runs with every other signal blocked but SIGTRAP's
-	 * (a stop must still reach a CPU that is sampling). */
+	/* The handler runs with the asynchronous signals blocked; a stop
+	 * (SIGTRAP) must still reach a CPU that is sampling, and a fault in
+	 * the handler must reach the oops, not kill glass. */
 	sigfillset(&sa.sa_mask);
 	sigdelset(&sa.sa_mask, SIGTRAP);
+	sigdelset(&sa.sa_mask, SIGSEGV);
+	sigdelset(&sa.sa_mask, SIGBUS);
+	sigdelset(&sa.sa_mask, SIGILL);
+	sigdelset(&sa.sa_mask, SIGFPE);
 	if (sigaction(SIGRTMIN, &sa, NULL))
 		return -errno;
 	ev._sigev_un._tid = os_cpu_tid;
