@@ -230,6 +230,16 @@ START_TEST(pprof_short_buffer)
 }
 END_TEST
 
+/* n bytes at p, little-endian. */
+static u64 le(const u8 *p, int n)
+{
+	u64 v = 0;
+
+	while (n--)
+		v = v << 8 | p[n];
+	return v;
+}
+
 START_TEST(gmon_layout)
 {
 	static const u16 counts[] = { 1, 2, 3 };
@@ -239,33 +249,23 @@ START_TEST(gmon_layout)
 	const struct gmon_hist h = { 0x400000, 0x40000c, counts, 3, 100 };
 	u8 buf[256];
 	size_t len = gmon_encode(buf, sizeof(buf), &h, arcs, 2);
-	u64 q;
-	u32 w;
 
 	ck_assert_uint_eq(len, 20 + 1 + 40 + 6 + 2 * 21);
 	ck_assert_mem_eq(buf, "gmon\1\0\0\0", 8);
 	ck_assert_uint_eq(buf[20], 0);                  /* GMON_TAG_TIME_HIST */
-	memcpy(&q, buf + 21, 8);
-	ck_assert_uint_eq(q, 0x400000);
-	memcpy(&q, buf + 29, 8);
-	ck_assert_uint_eq(q, 0x40000c);
-	memcpy(&w, buf + 37, 4);
-	ck_assert_uint_eq(w, 3);
-	memcpy(&w, buf + 41, 4);
-	ck_assert_uint_eq(w, 100);
+	ck_assert_uint_eq(le(buf + 21, 8), 0x400000);
+	ck_assert_uint_eq(le(buf + 29, 8), 0x40000c);
+	ck_assert_uint_eq(le(buf + 37, 4), 3);
+	ck_assert_uint_eq(le(buf + 41, 4), 100);
 	ck_assert_str_eq((char *)buf + 45, "seconds");
 	ck_assert_uint_eq(buf[60], 's');
-	ck_assert_uint_eq(buf[61] | buf[62] << 8, 1);
+	ck_assert_uint_eq(le(buf + 61, 2), 1);
 	ck_assert_uint_eq(buf[67], 1);                  /* GMON_TAG_CG_ARC */
-	memcpy(&q, buf + 68, 8);
-	ck_assert_uint_eq(q, 0x401000);
-	memcpy(&q, buf + 76, 8);
-	ck_assert_uint_eq(q, 0x402005);
-	memcpy(&w, buf + 84, 4);
-	ck_assert_uint_eq(w, 7);
+	ck_assert_uint_eq(le(buf + 68, 8), 0x401000);
+	ck_assert_uint_eq(le(buf + 76, 8), 0x402005);
+	ck_assert_uint_eq(le(buf + 84, 4), 7);
 	/* gprof's count is 32 bits: a bigger one saturates. */
-	memcpy(&w, buf + 84 + 21, 4);
-	ck_assert_uint_eq(w, 0x7fffffff);
+	ck_assert_uint_eq(le(buf + 84 + 21, 4), 0x7fffffff);
 	ck_assert_uint_eq(gmon_encode(NULL, 0, &h, arcs, 2), len);
 }
 END_TEST
