@@ -98,6 +98,15 @@ assert sysread and "[kernel]" in sysread[0] and "read" in sysread[0], "sys_read 
 assert all(s[1][1] == s[1][0] * 1003009 for s in samples), "cpu = count * period"
 PY
 
+# pprof itself, when Go is installed (not a dependency of make check).
+if command -v go >/dev/null; then
+	out=$(HOME=$TEST_TMP timeout 120 go tool pprof -top "$TEST_TMP/p.pb" 2>&1)
+	grep -qE '^Type: cpu' <<<"$out" && grep -qE ' spin_here$' <<<"$out" &&
+		ok "go tool pprof -top reads it" || fail "go tool pprof: $(head -20 <<<"$out")"
+else
+	note "no go: go tool pprof not tried"
+fi
+
 mc profile status
 status=$MC_OUT
 grep -qE 'samples: [0-9]+ \(idle [0-9]+\)' <<<"$status" && grep -q 'dropped: [0-9]' <<<"$status" &&
