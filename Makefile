@@ -3,7 +3,9 @@
 # make run        boot to a busybox shell
 # make check      unit and integration tests (installs what it needs)
 # make bench      microbenchmarks against native and UML
+# make bench-profile  the profilers' cost (scripts/bench-profile.sh)
 # make DEBUG=1    -Og for stepping
+# make PROFILE=1  build-prof/glass, built with -pg for gprof (profiling/README.md)
 
 SHELL := /bin/bash
 CC := gcc
@@ -15,14 +17,22 @@ endif
 
 B := build
 GLASS := glass
-# Instrumented variants (coverage/README.md) build in a tree of their own,
-# with the binary in it, so they never mix objects with the normal build:
-# COVERAGE=1 (gcov counters) in build-cov, KCOV=1 (guest kcov) in
-# build-kcov, both at once in build-cov-kcov.
-VARIANT := $(subst $(eval) ,-,$(strip $(if $(filter 1,$(COVERAGE)),cov) $(if $(filter 1,$(KCOV)),kcov)))
+# Instrumented variants build in a tree of their own, with the binary in
+# it, so they never mix objects with the normal build (which make check
+# uses): COVERAGE=1 (gcov counters, coverage/README.md) in build-cov,
+# KCOV=1 (guest kcov) in build-kcov, PROFILE=1 (gprof, profiling/README.md)
+# in build-prof; several at once in build-cov-kcov and so on.
+VARIANT := $(subst $(eval) ,-,$(strip $(if $(filter 1,$(COVERAGE)),cov) $(if $(filter 1,$(KCOV)),kcov) $(if $(filter 1,$(PROFILE)),prof)))
 ifneq ($(VARIANT),)
 B := build-$(VARIANT)
 GLASS := $(B)/glass
+endif
+# PROFILE=1: every kernel and host-layer function calls __fentry__
+# (kernel/os/mcount.c) for gprof's call graph, the histogram comes from
+# profil(). What is left out and why: profiling/README.md.
+PG :=
+ifeq ($(PROFILE),1)
+PG := -pg -mfentry -DGLASS_GPROF
 endif
 # Generated headers (build/include): the syscall numbers, table and
 # argument counts from kernel/proc/syscalls.tbl. Every compile waits for
@@ -82,7 +92,9 @@ OSSRC := $(sort $(wildcard kernel/os/*.c))
 GDBSRC := $(sort $(wildcard gdbstub/*.c))
 # coverage/: the gcov registry and commands in every build, kcov in KCOV=1.
 COVSRC := $(filter-out $(if $(filter 1,$(KCOV)),,coverage/kcov.c),$(sort $(wildcard coverage/*.c)))
-KOBJ := $(KSRC:%.c=$(B)/%.o) $(KASM:%.S=$(B)/%.o) $(GDBSRC:%.c=$(B)/%.o) $(COVSRC:%.c=$(B)/%.o)
+PROFSRC := $(sort $(wildcard profiling/*.c))
+KOBJ := $(KSRC:%.c=$(B)/%.o) $(KASM:%.S=$(B)/%.o) $(GDBSRC:%.c=$(B)/%.o) $(COVSRC:%.c=$(B)/%.o) \
+	$(PROFSRC:%.c=$(B)/%.o)
 OSOBJ := $(OSSRC:%.c=$(B)/%.o)
 STUB := $(B)/stub.elf
 
@@ -119,17 +131,25 @@ $(GEN): kernel/proc/syscalls.tbl scripts/syscalltbl.sh
 
 $(B)/kernel/os/%.o: kernel/os/%.c | $(GEN)
 	@mkdir -p $(dir $@)
-	$(CC) $(OSCFLAGS) $(KWARN) -MMD -MP -c $< -o $@
+	$(CC) $(OSCFLAGS) $(PG) $(KWARN) -MMD -MP -c $< -o $@
 
 $(B)/kernel/%.o: kernel/%.c | $(GEN)
 	@mkdir -p $(dir $@)
-	$(CC) $(KCFLAGS) $(KINSTR) -MMD -MP -c $< -o $@
+	$(CC) $(KCFLAGS) $(KINSTR) $(PG) -MMD -MP -c $< -o $@
 
 $(B)/coverage/%.o: coverage/%.c | $(GEN)
 	@mkdir -p $(dir $@)
 	$(CC) $(KCFLAGS) -MMD -MP -c $< -o $@
 # gcov dump DIR puts a record's file under DIR minus this prefix.
 $(B)/kernel/os/gcov.o: OSCFLAGS += -DGCOV_BUILD_DIR='"$(abspath $(B))/"'
+# kernel/os/mcount.c is what -pg calls: never itself instrumented, and it
+# must keep every register a function's arguments may be in, vector ones
+# included (profiling/README.md).
+$(B)/kernel/os/mcount.o: PG := $(filter -D%,$(PG)) -mgeneral-regs-only
+# profiling/ is kernel code.
+$(B)/profiling/%.o: profiling/%.c | $(GEN)
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) $(PG) -MMD -MP -c $< -o $@
 
 $(B)/kernel/%.o: kernel/%.S | $(GEN)
 	@mkdir -p $(dir $@)
@@ -178,7 +198,7 @@ run: deps all
 # ---- guest programs (examples/programs): payloads for the tests and bench ----
 # Every t_*.c is built static three ways: glibc, musl and (t_proc only)
 # glibc static-pie; the ones named in PROG_PTHREAD are linked with -pthread.
-# bench, roundtrips, sysfuzz, forkbomb, memhog, sleeplat, blkinfo, sysloop and kcov are glibc static;
+# bench, roundtrips, sysfuzz, forkbomb, memhog, sleeplat, blkinfo, sysloop, kcov and profload are glibc static;
 # ptrace_rt is a host tool.
 PB := $(B)/programs
 PROG_CFLAGS := -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE
@@ -186,9 +206,13 @@ PROG_T := $(patsubst examples/programs/%.c,%,$(sort $(wildcard examples/programs
 PROG_PTHREAD := t_threads t_fpsse
 PROG_PIE := t_proc
 PROGRAMS := $(PROG_T:%=$(PB)/glibc/%) $(PROG_T:%=$(PB)/musl/%) $(PROG_PIE:%=$(PB)/static-pie/%) \
-	$(patsubst %,$(PB)/glibc/%,$(filter bench roundtrips sysfuzz forkbomb memhog sleeplat monoclock blkinfo escape sysloop kcov,$(patsubst examples/programs/%.c,%,$(wildcard examples/programs/*.c)))) \
+	$(patsubst %,$(PB)/glibc/%,$(filter bench roundtrips sysfuzz forkbomb memhog sleeplat monoclock blkinfo escape sysloop kcov profload,$(patsubst examples/programs/%.c,%,$(wildcard examples/programs/*.c)))) \
 	$(if $(wildcard examples/programs/ptrace_rt.c),$(PB)/host/ptrace_rt)
 prog_threads = $(if $(filter $(1),$(PROG_PTHREAD)),-pthread)
+# The profiler's workload keeps frame pointers, leaf functions too, so
+# its samples show whole user stacks (profiling/README.md).
+$(PB)/glibc/profload: PROG_CFLAGS += -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
+	-fno-optimize-sibling-calls
 
 programs: $(PROGRAMS)
 
@@ -250,6 +274,9 @@ $(SB)/kernel/%.o: kernel/%.S | $(GEN)
 $(SB)/gdbstub/%.o: gdbstub/%.c | $(GEN)
 	@mkdir -p $(dir $@)
 	$(CC) $(GDBCFLAGS) $(SANFLAGS) -MMD -MP -c $< -o $@
+$(SB)/profiling/%.o: profiling/%.c | $(GEN)
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) $(SANFLAGS) -MMD -MP -c $< -o $@
 $(SB)/kernel/arch/x86_64/stub_blob.o: $(STUB)
 $(SB)/kernel/init/initramfs_data.o: $(B)/initramfs.cpio
 
@@ -281,6 +308,9 @@ $(FB)/kernel/%.o: kernel/%.c | $(GEN)
 $(FB)/gdbstub/%.o: gdbstub/%.c | $(GEN)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_KCFLAGS) $(FUZZ_FLAGS) -MMD -MP -c $< -o $@
+$(FB)/profiling/%.o: profiling/%.c | $(GEN)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_KCFLAGS) $(FUZZ_FLAGS) -MMD -MP -c $< -o $@
 
 fuzz: $(FUZZ)
 
@@ -299,6 +329,11 @@ bench-coverage: all
 	@$(MAKE) --no-print-directory COVERAGE=1 all >/dev/null
 	@coverage/bench.sh
 
+# The profilers' cost: -pg slowdown per benchmark, sampling at 100-10000 Hz.
+bench-profile: all
+	@$(MAKE) --no-print-directory PROFILE=1 all >/dev/null
+	@scripts/bench-profile.sh
+
 deps-check:
 	@scripts/deps.sh check
 deps-bench:
@@ -313,7 +348,7 @@ $(VERMAGIC): $(shell find kernel/include -name '*.h') scripts/vermagic.sh $(GEN)
 $(B)/kernel/module/main.o $(SB)/kernel/module/main.o: $(VERMAGIC)
 
 clean:
-	rm -rf $(B) $(SB) $(FB) glass glass-console build-cov build-kcov build-cov-kcov
+	rm -rf $(B) $(SB) $(FB) glass glass-console build-cov* build-kcov* build-prof*
 else
 # make -C <glass> M=DIR [clean]: out-of-tree modules.
 include scripts/Makefile.module
@@ -321,5 +356,5 @@ include scripts/Makefile.module
 MODULE_CFLAGS += $(KINSTR)
 endif
 
-.PHONY: all deps deps-check deps-bench run programs unit fuzz check bench clean coverage-report bench-coverage
+.PHONY: all deps deps-check deps-bench run programs unit fuzz check bench clean coverage-report bench-coverage bench-profile
 -include $(shell find $(B) $(SB) $(FB) -name '*.d' 2>/dev/null)

@@ -2,7 +2,7 @@
 # check-upcalls.sh [BUILD_DIR]: the host layer's calls back into the
 # kernel are the ones kernel/include/glass/os_upcalls.h declares. Every
 # symbol a kernel/os object uses that a kernel object (BUILD_DIR/kernel
-# outside kernel/os, gdbstub/; default build/) defines must be declared
+# outside kernel/os, gdbstub/, profiling/; default build/) defines must be declared
 # there, and everything declared there must be used by kernel/os. Exits 1
 # listing the offenders.
 set -euo pipefail
@@ -28,7 +28,8 @@ while IFS= read -r o; do
 	# Only objects of sources that still exist (stale ones are ignored).
 	[ -f "$src.c" ] || [ -f "$src.S" ] || continue
 	kern+=("$o")
-done < <(find "$b/kernel" "$b/gdbstub" -path "$b/kernel/os" -prune -o -name '*.o' -print)
+done < <(find "$b/kernel" "$b/gdbstub" $(ls -d "$b/profiling" 2>/dev/null) \
+	-path "$b/kernel/os" -prune -o -name '*.o' -print)
 nm --defined-only "${kern[@]}" | awk 'NF == 3 { print $3 }' | sort -u >"$tmp/kern_def"
 comm -23 "$tmp/os_undef" "$tmp/os_def" | comm -12 - "$tmp/kern_def" >"$tmp/used"
 # Declared names: a function's name before its "(", an array's before "[".

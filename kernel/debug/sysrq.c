@@ -29,8 +29,9 @@ static __monitor_text void put_user_symbol(struct cmd_out *out, const struct mm_
 					   u64 ip)
 {
 	const struct user_syms *us;
-	unsigned long lo = 0, hi, nr;
 	const struct user_sym *s;
+	unsigned long nr;
+	long i;
 
 	if (!kobj_ok(mm, sizeof(*mm)))
 		return;
@@ -41,17 +42,11 @@ static __monitor_text void put_user_symbol(struct cmd_out *out, const struct mm_
 	if (!nr || nr > 65536 || !kobj_ok(us->sym, nr * sizeof(us->sym[0])) ||
 	    !kobj_ok(us->names, us->names_size))
 		return;
-	hi = nr;
-	while (hi - lo > 1) {           /* the last symbol at or below ip */
-		unsigned long mid = lo + (hi - lo) / 2;
-
-		if (us->sym[mid].addr <= ip)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	s = &us->sym[lo];
-	if (ip < s->addr || ip >= s->addr + s->size || s->name >= us->names_size)
+	i = user_sym_index(us->sym, nr, ip);
+	if (i < 0)
+		return;
+	s = &us->sym[i];
+	if (s->name >= us->names_size)
 		return;
 	cmd_puts(out, " (");
 	cmd_putsn(out, us->names + s->name, us->names_size - s->name, 0);

@@ -49,6 +49,11 @@ const struct command command_table[] = {
 	{ "gcov", " dump [DIR] | reset | status", "gcov counters of a COVERAGE=1 build: "
 	  "write the .gcda files (to the build tree, or under DIR), zero them, count them",
 	  CMD_SAFE_POINT, cmd_gcov },
+	{ "profile", " start [hz=N] [kernel|guest|all] | stop | status | dump folded|pprof|top "
+	  "[FILE]", "Sampling profiler of kernel and guest code (profiling/README.md)",
+	  CMD_SAFE_POINT, cmd_profile },
+	{ "gprof", " dump [FILE] | reset", "gmon.out of a make PROFILE=1 build, now: "
+	  "gprof build-prof/glass FILE", CMD_SAFE_POINT, cmd_gprof },
 };
 const size_t command_count = ARRAY_SIZE(command_table);
 

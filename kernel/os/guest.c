@@ -37,6 +37,7 @@
 #undef PAGE_SIZE
 #undef PAGE_MASK
 #include <glass/layout.h>
+#include <glass/monitor.h>
 #include <glass/os.h>
 #include <glass/os_upcalls.h>
 #include "os_internal.h"
@@ -351,8 +352,9 @@ static struct {
 } spawn_stacks[SPAWN_STACKS];
 
 /* The clone child shares glass's memory: raw syscalls only (no errno, no
- * libc state) until exec replaces its address space. */
-static long raw_syscall(long nr, long a, long b, long c, long d, long e)
+ * libc state, no profiling hook: notrace) until exec replaces its address
+ * space. */
+static notrace long raw_syscall(long nr, long a, long b, long c, long d, long e)
 {
 	register long r10 __asm__("r10") = d;
 	register long r8 __asm__("r8") = e;
@@ -367,7 +369,7 @@ static long raw_syscall(long nr, long a, long b, long c, long d, long e)
 
 static int glass_pid;           /* stub_child's parent, unless it died */
 
-static int stub_child(void *slot)
+static notrace int stub_child(void *slot)
 {
 	static char *const envp[] = { NULL };
 	char **argv = spawn_stacks[(long)slot].argv;
@@ -538,6 +540,17 @@ void os_stub_kill(int pid)
 }
 
 volatile int os_guest_running;   /* the stub os_guest_run waits for */
+static u32 *volatile running_state;     /* its hand-off word */
+
+/* Is the guest os_guest_run waits for running guest code now, rather
+ * than stopped in its stub's handler? Any context (the profiler's signal
+ * handler): one read of the word. */
+bool notrace os_guest_in_user(void)
+{
+	u32 *w = running_state;
+
+	return w && STUB_STATE(__atomic_load_n(w, __ATOMIC_RELAXED)) == STUB_BUSY;
+}
 
 /* The signals the stub's handler catches: any other signo was written by
  * the guest. */
@@ -561,9 +574,11 @@ int os_guest_run(int pid, struct pt_regs *regs, struct guest_stop *stop)
 		goto gone;
 	d = s->d;
 	d->regs = *regs;
+	running_state = &d->state;
 	os_guest_running = pid;
 	err = handoff(s);
 	os_guest_running = 0;
+	running_state = NULL;
 	if (err == -ESRCH)
 		goto gone;
 	if (err == -EIO)

@@ -117,10 +117,19 @@ int main(int argc, char **argv)
 	start_kernel();
 }
 
+/* A PROFILE=1 build's gmon.out, but not from the monitor thread (a halt
+ * leaves at once; the CPU may be in the middle of recording an arc). */
+static void gprof_at_exit(void)
+{
+	if (os_is_cpu_thread())
+		gprof_exiting();
+}
+
 __noreturn void os_exit(int status)
 {
 	gdb_exiting(status);
 	os_gcov_exit();
+	gprof_at_exit();
 	os_flush_console();
 	os_tty_restore();
 	os_umid_cleanup();
@@ -144,6 +153,7 @@ __noreturn void os_abort(void)
 __noreturn void os_reexec(void)
 {
 	os_gcov_exit();
+	gprof_at_exit();
 	os_flush_console();
 	os_tty_restore();
 	os_umid_reexec();

@@ -2,6 +2,8 @@
 #ifndef GLASS_OS_INTERNAL_H
 #define GLASS_OS_INTERNAL_H
 
+#include <glass/profile_format.h>
+
 #define BUILD_ASSERT(c) _Static_assert(c, #c)
 
 extern int os_physmem_fd;       /* never fd 3, so the stub can dup2 it there */
@@ -9,7 +11,14 @@ extern int os_argc;
 extern char **os_argv;
 
 extern volatile int os_guest_running;   /* stub pid os_guest_run waits on */
+bool os_guest_in_user(void);            /* guest.c: that guest runs its code */
 extern volatile int os_in_event_wait;   /* the event loop's epoll_wait */
+extern volatile int os_cpu_parked;      /* in a stop (trap.c): no samples */
+
+/* make PROFILE=1: the call-graph arcs __fentry__ records (mcount.c). */
+extern struct gmon_arc gprof_arcs[];
+extern u32 gprof_nr_arcs;
+void gprof_reset_arcs(void);
 
 void os_signals_init(void);
 void os_events_init(void);

@@ -341,11 +341,13 @@ void __monitor_text os_cpu_interrupt(void)
  * its stub gets SIGSTOP, and SIGCONT when the stop ends (the hand-off
  * just waits meanwhile). */
 static int paused_stub;
+volatile int os_cpu_parked;
 
 void os_guest_pause(void)
 {
 	int pid = os_guest_running;
 
+	os_cpu_parked = 1;
 	if (pid > 0 && !kill(pid, SIGSTOP))
 		paused_stub = pid;
 }
@@ -355,6 +357,7 @@ void os_guest_unpause(void)
 	if (paused_stub > 0)
 		kill(paused_stub, SIGCONT);
 	paused_stub = 0;
+	os_cpu_parked = 0;
 }
 
 void os_park_wait(void)

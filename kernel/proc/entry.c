@@ -9,6 +9,7 @@
 #include <glass/os.h>
 #include <glass/syscalls.h>
 #include <glass/proc.h>
+#include <glass/profile.h>
 
 unsigned long syscall_count;
 unsigned long fault_count;
@@ -177,7 +178,9 @@ __noreturn void ret_to_user(void)
 		}
 		if (mm->host.regs_owner != current)
 			switch_fpstate(mm);
+		profile_catch_up();
 		os_guest_run(mm->host.pid, &current->regs, &stop);
+		profile_guest_stopped(&current->regs);
 		account_task_time(ktime_get_ns(), true);
 		if (stop.kind == GUEST_SYSCALL || stop.kind == GUEST_SIGNAL ||
 		    stop.kind == GUEST_TICK)

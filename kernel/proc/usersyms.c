@@ -8,6 +8,7 @@
 #include <glass/elf.h>
 #include <glass/fs.h>
 #include <glass/mm.h>
+#include <glass/monitor.h>
 #include <glass/usersyms.h>
 
 #define MAX_SYMS 65536
@@ -96,6 +97,32 @@ void user_syms_load(struct mm_struct *mm, struct file *f, const struct elf64_hdr
 		us = load(f, eh, bias);
 	user_syms_free(mm);
 	mm->user_syms = us;
+}
+
+long __monitor_text user_sym_index(const struct user_sym *sym, unsigned long nr, u64 ip)
+{
+	unsigned long lo = 0, hi = nr;
+
+	if (!nr)
+		return -1;
+	while (hi - lo > 1) {           /* the last symbol at or below ip */
+		unsigned long mid = lo + (hi - lo) / 2;
+
+		if (sym[mid].addr <= ip)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	if (ip < sym[lo].addr || ip >= sym[lo].addr + sym[lo].size)
+		return -1;
+	return (long)lo;
+}
+
+const char *user_syms_lookup(const struct user_syms *us, u64 ip)
+{
+	long i = user_sym_index(us->sym, us->nr, ip);
+
+	return i < 0 ? NULL : us->names + us->sym[i].name;
 }
 
 void user_syms_share(struct mm_struct *child, struct mm_struct *parent)

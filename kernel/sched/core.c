@@ -11,6 +11,7 @@
 #include <glass/fs.h>
 #include <glass/os.h>
 #include <glass/os_upcalls.h>
+#include <glass/profile.h>
 
 struct task_struct init_task = {
 	.state = TASK_RUNNING,
@@ -178,6 +179,7 @@ void schedule(void)
 	next->slice_end = next->vruntime + SCHED_SLICE_NS;
 	if (next == prev)
 		return;
+	profile_catch_up();     /* prev's samples, while it is current */
 	current = next;
 	switch_prev = prev;
 	prev->last_switch_ns = now;
@@ -329,6 +331,7 @@ __noreturn void cpu_idle(void)
 			schedule();
 			continue;
 		}
+		profile_catch_up();
 		os_idle_wait(next);
 	}
 }

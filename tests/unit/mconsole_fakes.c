@@ -233,3 +233,5 @@ void finish_wait(wait_queue_head_t *wq, struct wait_queue_entry *e) { abort(); }
 void schedule(void) { abort(); }
 void wake_up(wait_queue_head_t *wq) { abort(); }
 void cmd_gcov(struct cmd_out *out, const char *args) { cmd_error(out, "no coverage here"); }
+void cmd_profile(struct cmd_out *out, const char *args) { cmd_error(out, "off"); }
+void cmd_gprof(struct cmd_out *out, const char *args) { cmd_error(out, "off"); }

@@ -446,6 +446,46 @@ long os_readdir(const char *path, long pos,
 		bool (*fill)(void *ctx, const char *name, u64 ino, unsigned type),
 		void *ctx);
 
+/* --- the sampling profiler's timer (kernel/os/profile.c; profiling/) --- */
+/* A sample of the CPU thread in kernel code: the interrupted pc, then the
+ * return addresses the frame pointers lead to, innermost first. */
+#define OS_SAMPLE_DEPTH 32
+struct os_sample {
+	u32 depth;
+	unsigned long pc[OS_SAMPLE_DEPTH];
+};
+struct os_profile_stats {
+	u64 idle;               /* samples that found the CPU idle */
+	u64 dropped;            /* samples lost: buffer full, guest busy */
+	u64 handler_ns;         /* time spent in the timer's signal handler */
+	u64 guest_stop_ns;      /* from asking a guest to stop to its stop */
+};
+/* Set by the timer when a kernel sample is buffered or a guest sample is
+ * due: the kernel collects them (profiling/profile.c) while current is
+ * still the task they belong to. */
+extern volatile int os_profile_pending;
+/* Sample the CPU thread hz times a second of host time; no samples while
+ * the kernel is stopped. With guest, a running guest is stopped to be
+ * sampled (its stub's tick signal); with kernel, kernel code is sampled. */
+int os_profile_start(unsigned int hz, bool kernel, bool guest);
+void os_profile_stop(void);
+/* The oldest buffered kernel sample into s; false when there is none
+ * (then os_profile_pending is clear, unless a guest sample is due). */
+bool os_profile_next(struct os_sample *s);
+/* True once for each guest sample due: the guest stopped since, and its
+ * registers are the ones to sample. */
+bool os_profile_guest_due(void);
+void os_profile_stats(struct os_profile_stats *st);
+
+/* --- gprof (make PROFILE=1; kernel/os/gprof.c, mcount.c) --- */
+/* The PC histogram profil() keeps of glass's text and the call-graph arcs
+ * so far: 0; -ENOSYS in a build without -pg. CPU thread. */
+struct gmon_hist;
+struct gmon_arc;
+int os_gprof_state(struct gmon_hist *h, const struct gmon_arc **arcs, u32 *nr_arcs);
+/* Both back to zero: a fresh profile. */
+void os_gprof_reset(void);
+
 /* Host malloc, for memory that is not the guest's (command line copies,
  * initrd images before physmem exists). */
 void *os_alloc_host(unsigned long size);

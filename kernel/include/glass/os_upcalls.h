@@ -21,9 +21,12 @@ struct os_trap;
 void setup_early(int argc, char **argv);
 __noreturn void start_kernel(void);
 
-/* --- exit: os_exit (kernel/os/main.c), any thread --- */
+/* --- exit: os_exit, os_reexec (kernel/os/main.c), any thread --- */
 /* Tell an attached gdb that glass exits with status (kernel/debug/gdb.c). */
 void gdb_exiting(int status);
+/* The CPU thread only: a PROFILE=1 build writes gmon.out
+ * (profiling/gprof.c). */
+void gprof_exiting(void);
 
 /* --- traps and faults: the CPU thread, inside a signal handler --- */
 /* SIGTRAP (kernel/os/trap.c): a debug event, handled by kernel/debug/stop.c,
