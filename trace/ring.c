@@ -39,7 +39,7 @@ static u32 len_at(const struct trace_ring *r, u64 pos)
 /* Writer: make room for len bytes by dropping the oldest records. */
 static void make_room(struct trace_ring *r, u32 len)
 {
-	u64 tail = r->tail, seq = r->tail_seq;
+	u64 tail = r->tail, seq = r->tail_seq, dropped;
 
 	if (r->head + len - tail <= r->size)
 		return;
@@ -47,6 +47,7 @@ static void make_room(struct trace_ring *r, u32 len)
 		tail += len_at(r, tail);
 		seq++;
 	}
+	dropped = r->dropped + seq - r->tail_seq;
 	/* gen odd: readers retry. The release fence orders the new tail
 	 * before the data that overwrites the dropped records: a reader
 	 * that copied new data then sees the new tail. */
@@ -54,8 +55,7 @@ static void make_room(struct trace_ring *r, u32 len)
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 	__atomic_store_n(&r->tail, tail, __ATOMIC_RELAXED);
 	__atomic_store_n(&r->tail_seq, seq, __ATOMIC_RELAXED);
-	__atomic_store_n(&r->dropped, r->dropped + seq - r->tail_seq,
-			 __ATOMIC_RELAXED);
+	__atomic_store_n(&r->dropped, dropped, __ATOMIC_RELAXED);
 	STORE(&r->gen, r->gen + 1);
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 }
@@ -151,13 +151,14 @@ u32 trace_ring_read(const struct trace_ring *r, struct trace_cursor *c,
 
 	*missed = 0;
 	for (;;) {
-		head = LOAD(&r->head);
 		read_tail(r, &tail, &seq);
 		if (c->pos < tail) {
 			*missed += seq - c->seq;
 			c->pos = tail;
 			c->seq = seq;
 		}
+		/* after tail: head is then at least c->pos */
+		head = LOAD(&r->head);
 		if (c->pos >= head)
 			return 0;
 		*(u64 *)&h = __atomic_load_n(word(r, c->pos), __ATOMIC_RELAXED);

@@ -315,7 +315,8 @@ void trace_cursor_last(const struct trace_ring *r, struct trace_cursor *c,
  * Copy the record at c into buf (size bytes, at least TRACE_REC_MAX) and
  * move c past it: its length, or 0 when c has caught up with the writer.
  * *missed gets the records overwritten before the reader got to them
- * (then the record returned is the oldest kept).
+ * (then the record returned, if any, is the oldest kept), also when it
+ * returns 0.
  */
 u32 trace_ring_read(const struct trace_ring *r, struct trace_cursor *c,
 		    void *buf, size_t size, u64 *missed);
