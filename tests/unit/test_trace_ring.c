@@ -2,6 +2,7 @@
  * a reader on a second thread racing the writer. */
 #include <check.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -217,8 +218,12 @@ START_TEST(concurrent_reader)
 
 	writer_done = 0;
 	ck_assert_int_eq(pthread_create(&t, NULL, reader, counts), 0);
-	for (i = 0; i < RACE_N; i++)
+	/* yielding now and then lets the reader both keep up and be lapped */
+	for (i = 0; i < RACE_N; i++) {
 		put(i, 24 + 8 * (i % 13));
+		if (i % 128 == 0)
+			sched_yield();
+	}
 	__atomic_store_n(&writer_done, 1, __ATOMIC_RELEASE);
 	pthread_join(t, NULL);
 	trace_ring_stats(&ring, &st);
