@@ -25,7 +25,7 @@ BEGIN {
 		  "sigset iovec pollfd rlimit out_buf out_str out_fds " \
 		  "out_wstatus out_stat out_utsname out_timespec out_timeval " \
 		  "out_sigaction out_sigset out_iovec out_rlimit", k, " ")
-	# (the out_ kinds last, out_buf to out_rlimit: trace/plan.c's
+	# (the out_ kinds last, out_buf to out_rlimit: in trace/plan.c
 	# trace_kind_at_exit takes them as a range)
 	for (i = 1; i <= n; i++)
 		kind[k[i]] = 1

@@ -408,7 +408,7 @@ static void put_struct(struct tbuf *b, const void *rec, u8 k, u8 i, u64 v)
 	}
 }
 
-/* envp: "0x7ffd... /* 20 vars *\/". */
+/* envp: its address and how many: 0x7ffd... followed by a 20 vars comment. */
 static void put_envp(struct tbuf *b, const void *rec, u8 i, u64 v)
 {
 	const struct trace_cap *c = v ? cap_of(rec, i, 0, 4) : NULL;
@@ -438,11 +438,17 @@ static void put_futex_op(struct tbuf *b, u64 v)
 		tb_puts(b, "|FUTEX_CLOCK_REALTIME");
 }
 
-static void put_open_flags(struct tbuf *b, u64 v)
+/* O_* with the access mode (open, openat: O_RDONLY is 0) or without it
+ * (pipe2, dup3: O_CLOEXEC alone). */
+static void put_open_flags(struct tbuf *b, u64 v, bool accmode)
 {
 	static const char *const acc[] = { "O_RDONLY", "O_WRONLY", "O_RDWR",
 					   "O_ACCMODE" };
 
+	if (!accmode) {
+		trace_put_flags(b, open_flags, v);
+		return;
+	}
 	tb_puts(b, acc[v & 3]);
 	v &= ~3ull;
 	if (v) {
@@ -510,7 +516,10 @@ void trace_decode_arg(struct tbuf *b, const void *rec, u32 nr, u8 i, u64 v)
 		trace_put_xlat(b, clockids, (u32)v);
 		break;
 	case K_open_flags:
-		put_open_flags(b, v);
+		put_open_flags(b, v, nr == __NR_open || nr == __NR_openat ||
+				     nr == __NR_mq_open ||
+				     nr == __NR_open_by_handle_at ||
+				     nr == __NR_fanotify_init);
 		break;
 	case K_at_flags:
 		if (nr == __NR_faccessat2 && v & 0x200) {
@@ -612,7 +621,7 @@ static void put_fcntl_arg(struct tbuf *b, u32 cmd, u64 v)
 		trace_put_flags(b, fd_flags, v);
 		break;
 	case 4:		/* F_SETFL */
-		put_open_flags(b, v);
+		put_open_flags(b, v, true);
 		break;
 	case 10:	/* F_SETSIG */
 		put_sig(b, v);
@@ -628,7 +637,10 @@ static void put_fcntl_arg(struct tbuf *b, u32 cmd, u64 v)
 
 unsigned trace_decode_nargs(u32 nr, const u64 *args, unsigned nargs)
 {
-	if (!args)
+	const struct sys_desc *d = trace_sys_desc(nr);
+
+	/* the rules below are for a whole argument list */
+	if (!args || !d || nargs != d->nargs)
 		return nargs;
 	switch (nr) {
 	case __NR_open:
@@ -650,6 +662,8 @@ unsigned trace_decode_nargs(u32 nr, const u64 *args, unsigned nargs)
 			return 3;
 		case 0:				/* WAIT */
 			return 4;
+		case 9: case 10:	/* *_BITSET: val3 shown in uaddr2's place */
+			return 5;
 		}
 		return 6;
 	case __NR_prctl:
@@ -672,6 +686,14 @@ void trace_decode_arg_at(struct tbuf *b, const void *rec, u32 nr,
 		put_fcntl_arg(b, (u32)args[1], args[2]);
 		return;
 	}
+	if (nr == __NR_futex && i == 4 && args &&
+	    ((args[1] & 0x7f) == 9 || (args[1] & 0x7f) == 10)) {
+		if ((u32)args[5] == 0xffffffff)
+			tb_puts(b, "FUTEX_BITSET_MATCH_ANY");
+		else
+			tb_hex(b, (u32)args[5]);
+		return;
+	}
 	if (nr == __NR_futex && i == 3 && args &&
 	    (args[1] & 0x7f) != 0 && (args[1] & 0x7f) != 9 &&
 	    (args[1] & 0x7f) != 11) {
@@ -687,7 +709,7 @@ void trace_decode_ret(struct tbuf *b, u32 nr, s64 ret, const u64 *args)
 		const char *n = trace_errno_name(-ret);
 
 		/* the kernel's restart codes never reach the guest: "?" */
-		tb_puts(b, -ret >= 512 ? "? " : "-1 ");
+		tb_puts(b, -ret >= 512 && -ret <= 530 ? "? " : "-1 ");
 		if (n) {
 			tb_puts(b, n);
 			tb_puts(b, " (");
@@ -714,7 +736,7 @@ void trace_decode_ret(struct tbuf *b, u32 nr, s64 ret, const u64 *args)
 		if ((u32)args[1] == 1)
 			trace_put_flags(b, fd_flags, ret);
 		else
-			put_open_flags(b, ret);
+			put_open_flags(b, ret, true);
 		tb_putc(b, ')');
 		return;
 	}

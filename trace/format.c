@@ -153,7 +153,7 @@ static void fmt_exit(struct trace_fmt *f, struct tbuf *b,
 {
 	const struct sys_desc *d = trace_sys_desc(r->nr);
 	const u64 *args = r->nargs ? r->args : NULL;
-	unsigned n;
+	unsigned n = r->nargs;
 	bool first = true;
 	u8 i;
 
@@ -161,6 +161,7 @@ static void fmt_exit(struct trace_fmt *f, struct tbuf *b,
 		/* entry printed the arguments up to the first exit one */
 		f->open = false;
 		args = f->open_args;
+		n = d ? d->nargs : 0;
 	} else {
 		close_open(f, b);
 		prefix(f, b, &r->h);
@@ -168,14 +169,14 @@ static void fmt_exit(struct trace_fmt *f, struct tbuf *b,
 		tb_puts(b, d ? trace_syscall_name(r->nr) : "syscall");
 		tb_puts(b, " resumed>");
 	}
-	n = trace_decode_nargs(r->nr, args, r->nargs);
+	n = trace_decode_nargs(r->nr, args, n);
 	for (i = 0; d && i < n && !trace_kind_at_exit(d->kind[i]); i++)
 		;
 	for (; i < n; i++) {
 		if (!first)
 			tb_puts(b, ", ");
 		first = false;
-		trace_decode_arg_at(b, r, r->nr, r->args, i);
+		trace_decode_arg_at(b, r, r->nr, args, i);
 	}
 	tb_putc(b, ')');
 	fmt_ret(f, b, r, args);

@@ -208,7 +208,7 @@ static void capture_strv(struct builder *b, const struct trace_plan *p)
 	}
 }
 
-/* envp: only how many (strace: "0x7ffd... /* 20 vars */"). */
+/* envp: only how many pointers (strace shows the address and a count). */
 static void capture_count(struct builder *b, const struct trace_plan *p)
 {
 	struct trace_cap *c = cap_alloc(b, 4);
