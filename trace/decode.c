@@ -139,9 +139,11 @@ static void put_signame_short(struct tbuf *b, int sig)
 static void put_sigset(struct tbuf *b, u64 set)
 {
 	bool first = true;
-	int sig;
+	int sig, n = 0;
 
-	if (__builtin_popcountll(set) > 32) {
+	for (sig = 0; sig < 64; sig++)
+		n += set >> sig & 1;	/* no popcount: libgcc is outside */
+	if (n > 32) {
 		tb_putc(b, '~');
 		set = ~set;
 	}
