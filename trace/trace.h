@@ -391,15 +391,15 @@ struct trace_export {
 	trace_write_fn write;
 	void *ctx;
 	int err;
-	bool first;
+	bool cpu_open;		/* a slice is open on the CPU track */
 	u32 ntasks;
 	struct {
 		u32 pid, tgid;
 		char comm[TRACE_COMM_LEN];
 		bool named;	/* thread_name written */
 	} task[TRACE_EXPORT_TASKS];
-	char line[TRACE_LINE_MAX];
-	char scratch[TRACE_LINE_MAX];
+	char line[2 * TRACE_LINE_MAX];	/* one JSON event */
+	char scratch[TRACE_LINE_MAX];	/* the strace text in it */
 	struct trace_fmt fmt;
 };
 
