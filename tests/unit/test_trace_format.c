@@ -8,6 +8,7 @@
 #include <check.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <trace/trace.h>
 #include <uapi/unistd.h>
@@ -734,6 +735,40 @@ START_TEST(bytes_per_event)
 }
 END_TEST
 
+/* Formatter speed, for the README (printed, not asserted). */
+START_TEST(formatter_speed)
+{
+	u64 a[6] = { 3, 0x2000, 4096 };
+	u64 enter_rec[TRACE_REC_MAX / 8], exit_rec[TRACE_REC_MAX / 8];
+	static char line[TRACE_LINE_MAX];
+	struct timespec t0, t1;
+	const int n = 200000;
+	double ns;
+
+	poke(0x2000, "0123456789abcdefghijklmnopqrstuvwxyz", 36);
+	trace_build_sys_enter(enter_rec, sizeof(enter_rec), 1, 0, __NR_read, a, &ua);
+	trace_build_sys_exit(exit_rec, sizeof(exit_rec), 1, 0, __NR_read, a, 36, 0, &ua);
+	trace_fmt_init(&fmt, TRACE_FMT_PID | TRACE_FMT_TIME | TRACE_FMT_DURATION);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (int i = 0; i < n; i++) {
+		trace_fmt_record(&fmt, enter_rec, sizeof(enter_rec), line, sizeof(line));
+		trace_fmt_record(&fmt, exit_rec, sizeof(exit_rec), line, sizeof(line));
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ns = ((t1.tv_sec - t0.tv_sec) * 1e9 + (t1.tv_nsec - t0.tv_nsec)) / n;
+	printf("formatter: %.0f ns per read() line (entry + exit), %.2f M lines/s\n",
+	       ns, 1e3 / ns);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (int i = 0; i < n; i++) {
+		trace_build_sys_enter(enter_rec, sizeof(enter_rec), 1, i, __NR_getppid, a, &ua);
+		trace_build_sys_exit(exit_rec, sizeof(exit_rec), 1, i, __NR_getppid, a, 1, 9, &ua);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ns = ((t1.tv_sec - t0.tv_sec) * 1e9 + (t1.tv_nsec - t0.tv_nsec)) / n;
+	printf("builder: %.0f ns per getppid record pair\n", ns);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("trace_format");
@@ -762,6 +797,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, invalid_records_say_so);
 	tcase_add_test(tc, every_reference_syscall_decodes);
 	tcase_add_test(tc, bytes_per_event);
+	tcase_add_test(tc, formatter_speed);
 	suite_add_tcase(s, tc);
 	return s;
 }
