@@ -18,6 +18,13 @@ void trace_decode_quoted(struct tbuf *b, const char *s, size_t n, size_t max,
 	for (i = 0; i < n; i++) {
 		u8 c = s[i];
 
+		if (max == TRACE_HEX) {
+			/* random bytes: strace shows them all in hex */
+			tb_puts(b, "\\x");
+			tb_putc(b, "0123456789abcdef"[c >> 4]);
+			tb_putc(b, "0123456789abcdef"[c & 15]);
+			continue;
+		}
 		switch (c) {
 		case '"': tb_puts(b, "\\\""); break;
 		case '\\': tb_puts(b, "\\\\"); break;
@@ -498,8 +505,11 @@ void trace_decode_arg(struct tbuf *b, const void *rec, u32 nr, u8 i, u64 v)
 		break;
 	case K_str:
 	case K_buf:
-	case K_out_buf:
 		put_str_cap(b, rec, i, 0, v, TRACE_STRSIZE);
+		break;
+	case K_out_buf:
+		put_str_cap(b, rec, i, 0, v,
+			    nr == __NR_getrandom ? TRACE_HEX : TRACE_STRSIZE);
 		break;
 	case K_strv:
 		put_strv(b, rec, i, v);
@@ -595,8 +605,13 @@ void trace_decode_arg(struct tbuf *b, const void *rec, u32 nr, u8 i, u64 v)
 	case K_resource:
 		trace_put_xlat(b, rlimits, (u32)v);
 		break;
-	case K_hex:
 	case K_flags:
+		if (nr == __NR_getrandom) {
+			trace_put_flags(b, grnd_flags, v);
+			break;
+		}
+		/* fallthrough */
+	case K_hex:
 		tb_hex(b, v);
 		break;
 	default:
@@ -729,6 +744,10 @@ void trace_decode_ret(struct tbuf *b, u32 nr, s64 ret, const u64 *args)
 	if (nr == __NR_mmap || nr == __NR_brk || nr == __NR_mremap ||
 	    nr == __NR_shmat) {
 		tb_hex(b, ret);
+		return;
+	}
+	if (nr == __NR_umask) {
+		put_mode(b, ret);
 		return;
 	}
 	if (nr == __NR_fcntl && args && ((u32)args[1] == 1 || (u32)args[1] == 3)) {

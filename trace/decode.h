@@ -23,7 +23,8 @@ void trace_decode_si_code(struct tbuf *b, int sig, int code);
 /* {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=3, ...} */
 void trace_decode_siginfo(struct tbuf *b, const struct trace_signal *e);
 /* s (n bytes) quoted and escaped as strace does, "..." after if trunc or
- * longer than max. */
+ * longer than max; max TRACE_HEX: every byte as \xNN (strace's getrandom). */
+#define TRACE_HEX (TRACE_STRSIZE + 1)
 void trace_decode_quoted(struct tbuf *b, const char *s, size_t n, size_t max,
 			 bool trunc);
 

@@ -216,3 +216,8 @@ const struct trace_xlat file_types[] = {
 	V(060000, "S_IFBLK"), V(040000, "S_IFDIR"), V(020000, "S_IFCHR"),
 	V(010000, "S_IFIFO"), { 0, NULL }
 };
+
+const struct trace_xlat grnd_flags[] = {
+	V(1, "GRND_NONBLOCK"), V(2, "GRND_RANDOM"), V(4, "GRND_INSECURE"),
+	{ 0, NULL }
+};

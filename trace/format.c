@@ -8,6 +8,8 @@
 #include "internal.h"
 #include "decode.h"
 
+#define RESULT_COLUMN 40
+
 void trace_fmt_init(struct trace_fmt *f, unsigned flags)
 {
 	f->flags = flags;
@@ -17,6 +19,7 @@ void trace_fmt_init(struct trace_fmt *f, unsigned flags)
 	f->open = false;
 	f->open_pid = 0;
 	f->open_nr = 0;
+	f->open_col = 0;
 }
 
 
@@ -91,9 +94,11 @@ static void fmt_enter(struct trace_fmt *f, struct tbuf *b,
 {
 	const struct sys_desc *d = trace_sys_desc(s->nr);
 	unsigned n = trace_decode_nargs(s->nr, s->args, s->nargs);
+	size_t start;
 	u8 i;
 
 	close_open(f, b);
+	start = b->len;
 	prefix(f, b, &s->h);
 	if (d) {
 		tb_puts(b, trace_syscall_name(s->nr));
@@ -119,14 +124,26 @@ static void fmt_enter(struct trace_fmt *f, struct tbuf *b,
 	f->open = true;
 	f->open_pid = s->h.pid;
 	f->open_nr = s->nr;
+	f->open_col = b->len - start;
 	for (i = 0; i < 6; i++)
 		f->open_args[i] = i < s->nargs ? s->args[i] : 0;
 }
 
-static void fmt_ret(struct trace_fmt *f, struct tbuf *b,
-		    const struct trace_sys_ret *r, const u64 *args)
+/* strace lines its results up: "= " at column 40, or after one space. */
+static void tab_to_result(struct trace_fmt *f, struct tbuf *b, size_t col)
 {
-	tb_puts(b, " = ");
+	if (f->flags & TRACE_FMT_NOALIGN)
+		col = RESULT_COLUMN;
+	do
+		tb_putc(b, ' ');
+	while (++col < RESULT_COLUMN);
+	tb_puts(b, "= ");
+}
+
+static void fmt_ret(struct trace_fmt *f, struct tbuf *b,
+		    const struct trace_sys_ret *r, const u64 *args, size_t col)
+{
+	tab_to_result(f, b, col);
 	trace_decode_ret(b, r->nr, r->ret, args);
 	if (r->nr == __NR_poll || r->nr == __NR_ppoll) {
 		/* strace: = 1 ([{fd=3, revents=POLLIN}]), = 0 (Timeout) */
@@ -155,6 +172,7 @@ static void fmt_exit(struct trace_fmt *f, struct tbuf *b,
 	const u64 *args = r->nargs ? r->args : NULL;
 	unsigned n = r->nargs;
 	bool first = true;
+	size_t start = b->len, col = 0;
 	u8 i;
 
 	if (f->open && f->open_pid == r->h.pid && f->open_nr == r->nr) {
@@ -162,8 +180,10 @@ static void fmt_exit(struct trace_fmt *f, struct tbuf *b,
 		f->open = false;
 		args = f->open_args;
 		n = d ? d->nargs : 0;
+		col = f->open_col;
 	} else {
 		close_open(f, b);
+		start = b->len;
 		prefix(f, b, &r->h);
 		tb_puts(b, "<... ");
 		tb_puts(b, d ? trace_syscall_name(r->nr) : "syscall");
@@ -179,7 +199,7 @@ static void fmt_exit(struct trace_fmt *f, struct tbuf *b,
 		trace_decode_arg_at(b, r, r->nr, args, i);
 	}
 	tb_putc(b, ')');
-	fmt_ret(f, b, r, args);
+	fmt_ret(f, b, r, args, col + b->len - start);
 }
 
 static void put_comm(struct tbuf *b, const char *comm)
@@ -316,7 +336,9 @@ static void fmt_exit_task(struct trace_fmt *f, struct tbuf *b,
 {
 	if (f->open && f->open_pid == e->h.pid) {
 		/* exit_group(0) = ? : the syscall never returned */
-		tb_puts(b, ") = ?\n");
+		tb_putc(b, ')');
+		tab_to_result(f, b, f->open_col + 1);
+		tb_puts(b, "?\n");
 		f->open = false;
 	}
 	close_open(f, b);
