@@ -166,17 +166,18 @@ static void put_sigset(struct tbuf *b, u64 set)
 	tb_putc(b, ']');
 }
 
-static void put_sig(struct tbuf *b, u64 v)
+void trace_decode_sig(struct tbuf *b, u64 v)
 {
 	const char *n = trace_signal_name((int)v);
 
-	if (n)
+	if (n) {
 		tb_puts(b, n);
-	else if ((int)v >= 32 && (int)v <= 64) {
+	} else if ((int)v >= 32 && (int)v <= 64) {
 		tb_puts(b, "SIG");
 		put_signame_short(b, (int)v);
-	} else
+	} else {
 		tb_dec(b, (s32)v);
+	}
 }
 
 /* Modes: strace's %#03o (0644, 022, 000). */
@@ -276,12 +277,12 @@ static void put_wstatus(struct tbuf *b, u32 s)
 		tb_udec(b, (s >> 8) & 0xff);
 	} else if ((s & 0xff) == 0x7f) {
 		tb_puts(b, "WIFSTOPPED(s) && WSTOPSIG(s) == ");
-		put_sig(b, (s >> 8) & 0xff);
+		trace_decode_sig(b, (s >> 8) & 0xff);
 	} else if (s == 0xffff) {
 		tb_puts(b, "WIFCONTINUED(s)");
 	} else {
 		tb_puts(b, "WIFSIGNALED(s) && WTERMSIG(s) == ");
-		put_sig(b, s & 0x7f);
+		trace_decode_sig(b, s & 0x7f);
 		if (s & 0x80)
 			tb_puts(b, " && WCOREDUMP(s)");
 	}
@@ -466,6 +467,18 @@ static void put_open_flags(struct tbuf *b, u64 v, bool accmode)
 	}
 }
 
+/* The kinds that are one of a list of commands (ints, all of them). */
+static const struct trace_xlat *const commands[K_NR] = {
+	[K_clockid] = clockids,
+	[K_fcntl_cmd] = fcntl_cmds,
+	[K_ioctl_cmd] = ioctl_cmds,
+	[K_prctl_cmd] = prctl_cmds,
+	[K_arch_prctl_cmd] = arch_prctl_cmds,
+	[K_sigmask_how] = sigmask_hows,
+	[K_seek_whence] = seek_whences,
+	[K_resource] = rlimits,
+};
+
 void trace_decode_arg(struct tbuf *b, const void *rec, u32 nr, u8 i, u64 v)
 {
 	const struct sys_desc *d = trace_sys_desc(nr);
@@ -522,10 +535,7 @@ void trace_decode_arg(struct tbuf *b, const void *rec, u32 nr, u8 i, u64 v)
 		put_ptr(b, v);
 		break;
 	case K_sig:
-		put_sig(b, v);
-		break;
-	case K_clockid:
-		trace_put_xlat(b, clockids, (u32)v);
+		trace_decode_sig(b, v);
 		break;
 	case K_open_flags:
 		put_open_flags(b, v, nr == __NR_open || nr == __NR_openat ||
@@ -567,7 +577,7 @@ void trace_decode_arg(struct tbuf *b, const void *rec, u32 nr, u8 i, u64 v)
 		if (v & 0xff) {
 			if (v & ~0xffull)
 				tb_putc(b, '|');
-			put_sig(b, v & 0xff);
+			trace_decode_sig(b, v & 0xff);
 		}
 		if (!v)
 			tb_putc(b, '0');
@@ -575,35 +585,14 @@ void trace_decode_arg(struct tbuf *b, const void *rec, u32 nr, u8 i, u64 v)
 	case K_wait_options:
 		trace_put_flags(b, wait_options, (u32)v);
 		break;
-	case K_fcntl_cmd:
-		trace_put_xlat(b, fcntl_cmds, (u32)v);
-		break;
-	case K_ioctl_cmd:
-		trace_put_xlat(b, ioctl_cmds, (u32)v);
-		break;
 	case K_futex_op:
 		put_futex_op(b, v);
-		break;
-	case K_prctl_cmd:
-		trace_put_xlat(b, prctl_cmds, v);
-		break;
-	case K_arch_prctl_cmd:
-		trace_put_xlat(b, arch_prctl_cmds, v);
-		break;
-	case K_sigmask_how:
-		trace_put_xlat(b, sigmask_hows, (u32)v);
-		break;
-	case K_seek_whence:
-		trace_put_xlat(b, seek_whences, (u32)v);
 		break;
 	case K_access_mode:
 		if (!v)
 			tb_puts(b, "F_OK");
 		else
 			trace_put_flags(b, access_modes, v);
-		break;
-	case K_resource:
-		trace_put_xlat(b, rlimits, (u32)v);
 		break;
 	case K_flags:
 		if (nr == __NR_getrandom) {
@@ -615,7 +604,10 @@ void trace_decode_arg(struct tbuf *b, const void *rec, u32 nr, u8 i, u64 v)
 		tb_hex(b, v);
 		break;
 	default:
-		put_struct(b, rec, k, i, v);
+		if (commands[k])
+			trace_put_xlat(b, commands[k], (u32)v);
+		else
+			put_struct(b, rec, k, i, v);
 		break;
 	}
 }
@@ -641,7 +633,7 @@ static void put_fcntl_arg(struct tbuf *b, u32 cmd, u64 v)
 		put_open_flags(b, v, true);
 		break;
 	case 10:	/* F_SETSIG */
-		put_sig(b, v);
+		trace_decode_sig(b, v);
 		break;
 	case 0: case 8: case 1024: case 1026: case 1030: case 1031: case 1033:
 		tb_dec(b, (s64)v);

@@ -210,17 +210,6 @@ static void put_comm(struct tbuf *b, const char *comm)
 		tb_putc(b, comm[i]);
 }
 
-static void put_sig(struct tbuf *b, int sig)
-{
-	const char *n = trace_signal_name(sig);
-
-	if (n) {
-		tb_puts(b, n);
-	} else {
-		tb_puts(b, "SIG");
-		tb_udec(b, sig);
-	}
-}
 
 static const char *const outcome_names[TRACE_FAULT_NR_OUTCOMES] = {
 	[TRACE_FAULT_ZERO] = "zero-page",
@@ -316,14 +305,14 @@ static void fmt_signal(struct trace_fmt *f, struct tbuf *b,
 	if (e->h.type == TRACE_SIGNAL_DELIVER) {
 		/* strace: --- SIGCHLD {si_signo=SIGCHLD, si_code=...} --- */
 		tb_puts(b, "--- ");
-		put_sig(b, e->sig);
+		trace_decode_sig(b, e->sig);
 		tb_putc(b, ' ');
 		trace_decode_siginfo(b, e);
 		tb_puts(b, " ---\n");
 		return;
 	}
 	tb_puts(b, "--- send ");
-	put_sig(b, e->sig);
+	trace_decode_sig(b, e->sig);
 	tb_puts(b, " to ");
 	tb_udec(b, e->target);
 	tb_puts(b, e->h.flags == TRACE_SIG_IGNORED ? " (ignored)" :
@@ -345,7 +334,7 @@ static void fmt_exit_task(struct trace_fmt *f, struct tbuf *b,
 	prefix(f, b, &e->h);
 	if (e->status & 0x7f) {
 		tb_puts(b, "+++ killed by ");
-		put_sig(b, e->status & 0x7f);
+		trace_decode_sig(b, e->status & 0x7f);
 		tb_puts(b, e->status & 0x80 ? " (core dumped) +++\n" : " +++\n");
 	} else {
 		tb_puts(b, "+++ exited with ");
