@@ -31,8 +31,9 @@ static void prefix(struct trace_fmt *f, struct tbuf *b,
 		size_t start = b->len;
 
 		tb_udec(b, h->pid);
-		while (b->len - start < 6)
+		do
 			tb_putc(b, ' ');
+		while (b->len - start < 6);
 	}
 	if (f->flags & TRACE_FMT_TIME) {
 		u64 t = h->ts + f->ts_offset, s = t / 1000000000;
