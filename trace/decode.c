@@ -494,9 +494,14 @@ void trace_decode_arg(struct tbuf *b, const void *rec, u32 nr, u8 i, u64 v)
 	case K_off:
 		tb_dec(b, (s64)v);
 		break;
-	case K_uint:
 	case K_uid:
 	case K_gid:
+		if ((u32)v == 0xffffffff) {	/* "unchanged": strace's -1 */
+			tb_puts(b, "-1");
+			break;
+		}
+		/* fallthrough */
+	case K_uint:
 		tb_udec(b, (u32)v);
 		break;
 	case K_ulong:
@@ -675,6 +680,8 @@ unsigned trace_decode_nargs(u32 nr, const u64 *args, unsigned nargs)
 			return 5;
 		}
 		return 6;
+	case __NR_reboot:	/* the argument only for RESTART2 */
+		return (u32)args[2] == 0xa1b2c3d4 ? 4 : 3;
 	case __NR_prctl:
 		switch (args[0]) {
 		case 15: case 16: case 1: case 2: case 4: case 8: case 38:
@@ -693,6 +700,14 @@ void trace_decode_arg_at(struct tbuf *b, const void *rec, u32 nr,
 {
 	if (nr == __NR_fcntl && i == 2 && args) {
 		put_fcntl_arg(b, (u32)args[1], args[2]);
+		return;
+	}
+	if (nr == __NR_madvise && i == 2 && args) {
+		trace_put_xlat(b, madvise_advice, (u32)args[2]);
+		return;
+	}
+	if (nr == __NR_reboot && i < 3 && args) {
+		trace_put_xlat(b, reboot_words, (u32)args[i]);
 		return;
 	}
 	if (nr == __NR_futex && i == 4 && args &&

@@ -17,6 +17,7 @@ extern const struct trace_xlat open_flags[], at_flags[], mmap_prot[],
 	mmap_flags[], clone_flags[], wait_options[], fcntl_cmds[], fd_flags[],
 	ioctl_cmds[], futex_cmds[], prctl_cmds[], arch_prctl_cmds[],
 	sigmask_hows[], seek_whences[], access_modes[], clockids[], rlimits[],
-	sa_flags[], poll_events[], file_types[], grnd_flags[];
+	sa_flags[], poll_events[], file_types[], grnd_flags[],
+	madvise_advice[], reboot_words[];
 
 #endif

@@ -524,6 +524,22 @@ START_TEST(flags_and_commands_by_name)
 	setup();
 	SYS(__NR_getppid, 1);
 	EXPECT("getppid()\t= 1");
+	setup();
+	SYS(__NR_madvise, 0, 0x7f0000000000, 8192, 4);
+	EXPECT("madvise(0x7f0000000000, 8192, MADV_DONTNEED)\t= 0");
+	setup();
+	SYS(__NR_reboot, 0, 0xfee1dead, 0x28121969, 0, 0);
+	EXPECT("reboot(LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, LINUX_REBOOT_CMD_CAD_OFF)\t= 0");
+	setup();
+	SYS(__NR_rseq, 0, 0x7f1e4a3b3060, 0x20, 0, 0x53053053);
+	EXPECT("rseq(0x7f1e4a3b3060, 0x20, 0, 0x53053053)\t= 0");
+	setup();
+	SYS(__NR_fchown, 0, 3, 0xffffffff, 100);
+	EXPECT("fchown(3, -1, 100)\t= 0");
+	setup();
+	poke_str(0x1000, "m");
+	SYS(__NR_delete_module, 0, 0x1000, 04200);
+	EXPECT("delete_module(\"m\", O_EXCL|O_NONBLOCK)\t= 0");
 }
 END_TEST
 
