@@ -388,6 +388,16 @@ static void put_struct(struct tbuf *b, const void *rec, u8 k, u8 i, u64 v)
 	case K_out_sigset:
 		put_sigset(b, get64(c->data));
 		break;
+	case K_stack:
+	case K_out_stack:
+		tb_puts(b, "{ss_sp=");
+		put_ptr(b, get64(c->data));
+		tb_puts(b, ", ss_flags=");
+		trace_put_flags(b, ss_flags, get32(c->data + 8));
+		tb_puts(b, ", ss_size=");
+		tb_udec(b, get64(c->data + 16));
+		tb_putc(b, '}');
+		break;
 	case K_out_fds:
 		tb_putc(b, '[');
 		tb_dec(b, (s32)get32(c->data));

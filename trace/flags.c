@@ -248,3 +248,8 @@ const struct trace_xlat reboot_words[] = {
 	V(0xd000fce2, "LINUX_REBOOT_CMD_SW_SUSPEND"),
 	V(0x45584543, "LINUX_REBOOT_CMD_KEXEC"), { 0, NULL }
 };
+
+const struct trace_xlat ss_flags[] = {
+	V(1, "SS_ONSTACK"), V(2, "SS_DISABLE"), V(0x80000000, "SS_AUTODISARM"),
+	{ 0, NULL }
+};

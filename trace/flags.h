@@ -18,6 +18,6 @@ extern const struct trace_xlat open_flags[], at_flags[], mmap_prot[],
 	ioctl_cmds[], futex_cmds[], prctl_cmds[], arch_prctl_cmds[],
 	sigmask_hows[], seek_whences[], access_modes[], clockids[], rlimits[],
 	sa_flags[], poll_events[], file_types[], grnd_flags[],
-	madvise_advice[], reboot_words[];
+	madvise_advice[], reboot_words[], ss_flags[];
 
 #endif

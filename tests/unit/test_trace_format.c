@@ -525,6 +525,15 @@ START_TEST(flags_and_commands_by_name)
 	SYS(__NR_getppid, 1);
 	EXPECT("getppid()\t= 1");
 	setup();
+	{
+		u64 ss[3] = { 0x7f0000001000, 0, 8192 }, old[3] = { 0, 2, 0 };
+
+		poke(0x2000, ss, 24);
+		poke(0x3000, old, 24);
+		SYS(__NR_sigaltstack, 0, 0x2000, 0x3000);
+		EXPECT("sigaltstack({ss_sp=0x7f0000001000, ss_flags=0, ss_size=8192}, {ss_sp=NULL, ss_flags=SS_DISABLE, ss_size=0})\t= 0");
+	}
+	setup();
 	SYS(__NR_madvise, 0, 0x7f0000000000, 8192, 4);
 	EXPECT("madvise(0x7f0000000000, 8192, MADV_DONTNEED)\t= 0");
 	setup();
