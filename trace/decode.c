@@ -209,7 +209,7 @@ static void put_timespec(struct tbuf *b, const u8 *p, const char *frac)
 static void put_stat(struct tbuf *b, const u8 *p)
 {
 	u32 mode = get32(p + 24);
-	const char *type = trace_xlat_name(file_types, mode & 0170000);
+	const char *type = trace_xlat_name(xlat_file_types, mode & 0170000);
 
 	tb_puts(b, "{st_mode=");
 	if (type) {
@@ -248,7 +248,7 @@ static void put_sigaction(struct tbuf *b, const u8 *p)
 	tb_puts(b, ", sa_mask=");
 	put_sigset(b, get64(p + 24));
 	tb_puts(b, ", sa_flags=");
-	trace_put_flags(b, sa_flags, flags);
+	trace_put_flags(b, xlat_sa_flags, flags);
 	if (flags & 0x04000000) {
 		tb_puts(b, ", sa_restorer=");
 		tb_hex(b, get64(p + 16));
@@ -308,7 +308,7 @@ static void put_pollfds(struct tbuf *b, const struct trace_cap *c, bool exit)
 		tb_puts(b, "{fd=");
 		tb_dec(b, (s32)get32(p));
 		tb_puts(b, exit ? ", revents=" : ", events=");
-		trace_put_flags(b, poll_events, ev);
+		trace_put_flags(b, xlat_poll_events, ev);
 		tb_putc(b, '}');
 	}
 	if (c->flags & TRACE_CAP_TRUNC)
@@ -393,7 +393,7 @@ static void put_struct(struct tbuf *b, const void *rec, u8 k, u8 i, u64 v)
 		tb_puts(b, "{ss_sp=");
 		put_ptr(b, get64(c->data));
 		tb_puts(b, ", ss_flags=");
-		trace_put_flags(b, ss_flags, get32(c->data + 8));
+		trace_put_flags(b, xlat_ss_flags, get32(c->data + 8));
 		tb_puts(b, ", ss_size=");
 		tb_udec(b, get64(c->data + 16));
 		tb_putc(b, '}');
@@ -445,7 +445,7 @@ static void put_envp(struct tbuf *b, const void *rec, u8 i, u64 v)
 
 static void put_futex_op(struct tbuf *b, u64 v)
 {
-	const char *n = trace_xlat_name(futex_cmds, v & 0x7f);
+	const char *n = trace_xlat_name(xlat_futex_cmds, v & 0x7f);
 
 	if (!n || (v & ~0x1ffull)) {
 		tb_hex(b, v);
@@ -466,27 +466,27 @@ static void put_open_flags(struct tbuf *b, u64 v, bool accmode)
 					   "O_ACCMODE" };
 
 	if (!accmode) {
-		trace_put_flags(b, open_flags, v);
+		trace_put_flags(b, xlat_open_flags, v);
 		return;
 	}
 	tb_puts(b, acc[v & 3]);
 	v &= ~3ull;
 	if (v) {
 		tb_putc(b, '|');
-		trace_put_flags(b, open_flags, v);
+		trace_put_flags(b, xlat_open_flags, v);
 	}
 }
 
 /* The kinds that are one of a list of commands (ints, all of them). */
 static const struct trace_xlat *const commands[K_NR] = {
-	[K_clockid] = clockids,
-	[K_fcntl_cmd] = fcntl_cmds,
-	[K_ioctl_cmd] = ioctl_cmds,
-	[K_prctl_cmd] = prctl_cmds,
-	[K_arch_prctl_cmd] = arch_prctl_cmds,
-	[K_sigmask_how] = sigmask_hows,
-	[K_seek_whence] = seek_whences,
-	[K_resource] = rlimits,
+	[K_clockid] = xlat_clockids,
+	[K_fcntl_cmd] = xlat_fcntl_cmds,
+	[K_ioctl_cmd] = xlat_ioctl_cmds,
+	[K_prctl_cmd] = xlat_prctl_cmds,
+	[K_arch_prctl_cmd] = xlat_arch_prctl_cmds,
+	[K_sigmask_how] = xlat_sigmask_hows,
+	[K_seek_whence] = xlat_seek_whences,
+	[K_resource] = xlat_rlimits,
 };
 
 void trace_decode_arg(struct tbuf *b, const void *rec, u32 nr, u8 i, u64 v)
@@ -563,17 +563,17 @@ void trace_decode_arg(struct tbuf *b, const void *rec, u32 nr, u8 i, u64 v)
 			tb_puts(b, "AT_EACCESS");
 			if (v & ~0x200ull) {
 				tb_putc(b, '|');
-				trace_put_flags(b, at_flags, v & ~0x200ull);
+				trace_put_flags(b, xlat_at_flags, v & ~0x200ull);
 			}
 		} else {
-			trace_put_flags(b, at_flags, v);
+			trace_put_flags(b, xlat_at_flags, v);
 		}
 		break;
 	case K_mmap_prot:
 		if (!v)
 			tb_puts(b, "PROT_NONE");
 		else
-			trace_put_flags(b, mmap_prot, v);
+			trace_put_flags(b, xlat_mmap_prot, v);
 		break;
 	case K_mmap_flags: {
 		static const char *const type[] = { "0", "MAP_SHARED",
@@ -582,13 +582,13 @@ void trace_decode_arg(struct tbuf *b, const void *rec, u32 nr, u8 i, u64 v)
 		tb_puts(b, type[v & 3]);
 		if (v & ~3ull) {
 			tb_putc(b, '|');
-			trace_put_flags(b, mmap_flags, v & ~3ull);
+			trace_put_flags(b, xlat_mmap_flags, v & ~3ull);
 		}
 		break;
 	}
 	case K_clone_flags:
 		if (v & ~0xffull)
-			trace_put_flags(b, clone_flags, v & ~0xffull);
+			trace_put_flags(b, xlat_clone_flags, v & ~0xffull);
 		if (v & 0xff) {
 			if (v & ~0xffull)
 				tb_putc(b, '|');
@@ -598,7 +598,7 @@ void trace_decode_arg(struct tbuf *b, const void *rec, u32 nr, u8 i, u64 v)
 			tb_putc(b, '0');
 		break;
 	case K_wait_options:
-		trace_put_flags(b, wait_options, (u32)v);
+		trace_put_flags(b, xlat_wait_options, (u32)v);
 		break;
 	case K_futex_op:
 		put_futex_op(b, v);
@@ -607,11 +607,11 @@ void trace_decode_arg(struct tbuf *b, const void *rec, u32 nr, u8 i, u64 v)
 		if (!v)
 			tb_puts(b, "F_OK");
 		else
-			trace_put_flags(b, access_modes, v);
+			trace_put_flags(b, xlat_access_modes, v);
 		break;
 	case K_flags:
 		if (nr == __NR_getrandom) {
-			trace_put_flags(b, grnd_flags, v);
+			trace_put_flags(b, xlat_grnd_flags, v);
 			break;
 		}
 		/* fallthrough */
@@ -642,7 +642,7 @@ static void put_fcntl_arg(struct tbuf *b, u32 cmd, u64 v)
 {
 	switch (cmd) {
 	case 2:		/* F_SETFD */
-		trace_put_flags(b, fd_flags, v);
+		trace_put_flags(b, xlat_fd_flags, v);
 		break;
 	case 4:		/* F_SETFL */
 		put_open_flags(b, v, true);
@@ -713,11 +713,11 @@ void trace_decode_arg_at(struct tbuf *b, const void *rec, u32 nr,
 		return;
 	}
 	if (nr == __NR_madvise && i == 2 && args) {
-		trace_put_xlat(b, madvise_advice, (u32)args[2]);
+		trace_put_xlat(b, xlat_madvise_advice, (u32)args[2]);
 		return;
 	}
 	if (nr == __NR_reboot && i < 3 && args) {
-		trace_put_xlat(b, reboot_words, (u32)args[i]);
+		trace_put_xlat(b, xlat_reboot_words, (u32)args[i]);
 		return;
 	}
 	if (nr == __NR_futex && i == 4 && args &&
@@ -772,7 +772,7 @@ void trace_decode_ret(struct tbuf *b, u32 nr, s64 ret, const u64 *args)
 		tb_hex(b, ret);
 		tb_puts(b, " (flags ");
 		if ((u32)args[1] == 1)
-			trace_put_flags(b, fd_flags, ret);
+			trace_put_flags(b, xlat_fd_flags, ret);
 		else
 			put_open_flags(b, ret, true);
 		tb_putc(b, ')');
