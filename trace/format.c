@@ -130,10 +130,11 @@ static void fmt_enter(struct trace_fmt *f, struct tbuf *b,
 		f->open_args[i] = i < s->nargs ? s->args[i] : 0;
 }
 
-/* strace lines its results up: "= " at column 40, or after one space. */
+/* strace lines its results up: "= " at column 40, or after one space
+ * (TRACE_FMT_ALIGN); else always after one space. */
 static void tab_to_result(struct trace_fmt *f, struct tbuf *b, size_t col)
 {
-	if (f->flags & TRACE_FMT_NOALIGN)
+	if (!(f->flags & TRACE_FMT_ALIGN))
 		col = RESULT_COLUMN;
 	do
 		tb_putc(b, ' ');

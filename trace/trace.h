@@ -340,7 +340,7 @@ void trace_ring_stats(const struct trace_ring *r, struct trace_ring_stats *st);
 #define TRACE_FMT_TIME 1	/* -tt: HH:MM:SS.uuuuuu (of ts, since boot) */
 #define TRACE_FMT_DURATION 2	/* -T: <0.000012> */
 #define TRACE_FMT_PID 4		/* -f: the "PID   " prefix */
-#define TRACE_FMT_NOALIGN 8	/* " = " after the call, not at column 40 */
+#define TRACE_FMT_ALIGN 8	/* strace's "= " at column 40, not " = " */
 
 /* Longest line the formatter writes for one record. */
 #define TRACE_LINE_MAX 4096

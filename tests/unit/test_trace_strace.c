@@ -166,7 +166,7 @@ static void ours(FILE *out)
 	bool in = false;
 	int st;
 
-	trace_fmt_init(&f, 0);
+	trace_fmt_init(&f, TRACE_FMT_ALIGN);
 	tracee = fork();
 	if (!tracee) {
 		ptrace(PTRACE_TRACEME, 0, NULL, NULL);
