@@ -113,7 +113,7 @@ static void fmt_enter(struct trace_fmt *f, struct tbuf *b,
 		i = n;
 	} else {
 		for (i = 0; i < n; i++) {
-			if (d && trace_kind_at_exit(d->kind[i]))
+			if (trace_arg_at_exit(s->nr, s->args, i))
 				break;
 			if (i)
 				tb_puts(b, ", ");
@@ -192,7 +192,7 @@ static void fmt_exit(struct trace_fmt *f, struct tbuf *b,
 		tb_puts(b, " resumed>");
 	}
 	n = trace_decode_nargs(r->nr, args, n);
-	for (i = 0; d && i < n && !trace_kind_at_exit(d->kind[i]); i++)
+	for (i = 0; d && i < n && !trace_arg_at_exit(r->nr, args, i); i++)
 		;
 	for (; i < n; i++) {
 		if (!first)

@@ -492,6 +492,15 @@ START_TEST(flags_and_commands_by_name)
 	SYS(__NR_prctl, 0, 16, 0x7ffc0000);
 	EXPECT("prctl(PR_GET_NAME, 0x7ffc0000)\t= 0");
 	setup();
+	poke_str(0x2000, "sh");
+	SYS(__NR_prctl, 0, 16, 0x2000);
+	EXPECT("prctl(PR_GET_NAME, \"sh\")\t= 0");
+	setup();
+	poke_str(0x2000, "sh");
+	SYS(__NR_prctl, 0, 15, 0x2000);
+	EXPECT("prctl(PR_SET_NAME, \"sh\")\t= 0");
+
+	setup();
 	SYS(__NR_lseek, 1234, 3, 0, 2);
 	EXPECT("lseek(3, 0, SEEK_END)\t= 1234");
 	setup();
