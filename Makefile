@@ -51,7 +51,7 @@ GDBSRC := $(sort $(wildcard gdbstub/*.c))
 KOBJ := $(KSRC:%.c=$(B)/%.o) $(KASM:%.S=$(B)/%.o) $(GDBSRC:%.c=$(B)/%.o)
 OSOBJ := $(OSSRC:%.c=$(B)/%.o)
 STUB := $(B)/stub.elf
-# trace/ (its rules are with the fuzz targets' below).
+# trace/ (its rules are with the fuzz targets' rules below).
 TRACESRC := $(sort $(wildcard trace/*.c))
 KOBJ += $(TRACESRC:%.c=$(B)/%.o)
 
@@ -229,6 +229,19 @@ $(foreach t,$(FUZZ_NAMES),$(eval $(call fuzz_rule,$(t))))
 $(FB)/tests/%.o: tests/%.c | $(GEN)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -fno-pie -D_GNU_SOURCE -Ikernel/include -I$(B)/include -I. -MMD -MP -c $< -o $@
+# trace/: pure code the monitor thread runs too (trace follow, dump and
+# export read and format while the CPU thread writes), built as gdbstub/ is
+# (into the monitor's section), plain, sanitized and for the fuzzers.
+$(B)/trace/%.o: trace/%.c | $(GEN)
+	@mkdir -p $(dir $@)
+	$(CC) $(GDBCFLAGS) -MMD -MP -c $< -o $@
+	objcopy --rename-section .text=text_monitor $@
+$(SB)/trace/%.o: trace/%.c | $(GEN)
+	@mkdir -p $(dir $@)
+	$(CC) $(GDBCFLAGS) $(SANFLAGS) -MMD -MP -c $< -o $@
+$(FB)/trace/%.o: trace/%.c | $(GEN)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_KCFLAGS) $(FUZZ_FLAGS) -MMD -MP -c $< -o $@
 $(FB)/kernel/os/%.o: kernel/os/%.c | $(GEN)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -fno-pie -D_GNU_SOURCE -Ikernel/include -I$(B)/include -MMD -MP -c $< -o $@
@@ -240,20 +253,6 @@ $(FB)/gdbstub/%.o: gdbstub/%.c | $(GEN)
 	$(FUZZ_CC) $(FUZZ_KCFLAGS) $(FUZZ_FLAGS) -MMD -MP -c $< -o $@
 
 fuzz: $(FUZZ)
-
-# ---- trace/: pure code the monitor thread runs too (trace follow, dump and
-# export read and format while the CPU thread writes), built as gdbstub/ is:
-# into the monitor's section, plain, sanitized and for the fuzzers ----
-$(B)/trace/%.o: trace/%.c | $(GEN)
-	@mkdir -p $(dir $@)
-	$(CC) $(GDBCFLAGS) -MMD -MP -c $< -o $@
-	objcopy --rename-section .text=text_monitor $@
-$(SB)/trace/%.o: trace/%.c | $(GEN)
-	@mkdir -p $(dir $@)
-	$(CC) $(GDBCFLAGS) $(SANFLAGS) -MMD -MP -c $< -o $@
-$(FB)/trace/%.o: trace/%.c | $(GEN)
-	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_KCFLAGS) $(FUZZ_FLAGS) -MMD -MP -c $< -o $@
 
 check: deps-check
 	@scripts/check.sh
