@@ -51,14 +51,15 @@ KNOCALLS := -fno-tree-loop-distribute-patterns
 # A kernel function is static or declared in a header its definition sees.
 KWARN := -Wmissing-prototypes
 # Kernel code sees only compiler headers and its own (rule host-boundary).
-KCFLAGS := $(COMMON) -nostdinc -isystem $(GCC_INC) -Ikernel/include -I$(B)/include \
+# -I. for the top-level components' headers: #include <trace/trace.h>.
+KCFLAGS := $(COMMON) -nostdinc -isystem $(GCC_INC) -Ikernel/include -I$(B)/include -I. \
 	-fno-stack-protector $(KNOCALLS) $(KWARN)
 # gdbstub/ is kernel code that the monitor thread runs: all of its code goes
 # to the monitor's section (renamed below), where no breakpoint is planted,
 # so none of it may be split off to .text.unlikely.
 GDBCFLAGS := $(KCFLAGS) -fno-reorder-blocks-and-partition
 # Host side: kernel/os may include libc.
-OSCFLAGS := $(COMMON) -D_GNU_SOURCE -Ikernel/include -I$(B)/include
+OSCFLAGS := $(COMMON) -D_GNU_SOURCE -Ikernel/include -I$(B)/include -I.
 LDFLAGS := -no-pie -g
 # libunwind and libdw: the oops report's backtrace and lines (kernel/os/unwind.c).
 LDLIBS := -lpthread -lunwind -ldw -lelf
@@ -97,6 +98,9 @@ KOBJ := $(KSRC:%.c=$(B)/%.o) $(KASM:%.S=$(B)/%.o) $(GDBSRC:%.c=$(B)/%.o) $(COVSR
 	$(PROFSRC:%.c=$(B)/%.o)
 OSOBJ := $(OSSRC:%.c=$(B)/%.o)
 STUB := $(B)/stub.elf
+# trace/ (its rules are with the fuzz targets' rules below).
+TRACESRC := $(sort $(wildcard trace/*.c))
+KOBJ += $(TRACESRC:%.c=$(B)/%.o)
 
 all: $(GLASS) $(dir $(GLASS))glass-gdb.py $(B)/initramfs.cpio
 # A variant is the kernel alone: the tools and programs are the same.
@@ -287,7 +291,7 @@ FB := build-fuzz
 FUZZ_CC := clang
 FUZZ_FLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined
 FUZZ_KCFLAGS := -std=gnu11 -fno-pie -fno-strict-aliasing -fno-common -nostdinc \
-	-isystem $(shell $(FUZZ_CC) -print-resource-dir 2>/dev/null)/include -Ikernel/include -I$(B)/include \
+	-isystem $(shell $(FUZZ_CC) -print-resource-dir 2>/dev/null)/include -Ikernel/include -I$(B)/include -I. \
 	-fno-stack-protector -Wall -Wno-unused-parameter
 FUZZ_NAMES := $(patsubst tests/fuzz/%.c,%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
 FUZZ := $(FUZZ_NAMES:%=$(FB)/tests/fuzz/%)
@@ -298,7 +302,20 @@ endef
 $(foreach t,$(FUZZ_NAMES),$(eval $(call fuzz_rule,$(t))))
 $(FB)/tests/%.o: tests/%.c | $(GEN)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -fno-pie -D_GNU_SOURCE -Ikernel/include -I$(B)/include -MMD -MP -c $< -o $@
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fno-pie -D_GNU_SOURCE -Ikernel/include -I$(B)/include -I. -MMD -MP -c $< -o $@
+# trace/: pure code the monitor thread runs too (trace follow, dump and
+# export read and format while the CPU thread writes), built as gdbstub/ is
+# (into the monitor's section), plain, sanitized and for the fuzzers.
+$(B)/trace/%.o: trace/%.c | $(GEN)
+	@mkdir -p $(dir $@)
+	$(CC) $(GDBCFLAGS) -MMD -MP -c $< -o $@
+	objcopy --rename-section .text=text_monitor $@
+$(SB)/trace/%.o: trace/%.c | $(GEN)
+	@mkdir -p $(dir $@)
+	$(CC) $(GDBCFLAGS) $(SANFLAGS) -MMD -MP -c $< -o $@
+$(FB)/trace/%.o: trace/%.c | $(GEN)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_KCFLAGS) $(FUZZ_FLAGS) -MMD -MP -c $< -o $@
 $(FB)/kernel/os/%.o: kernel/os/%.c | $(GEN)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -fno-pie -D_GNU_SOURCE -Ikernel/include -I$(B)/include -MMD -MP -c $< -o $@

@@ -1,0 +1,419 @@
+/*
+ * trace: event records, the ring buffer they live in, and their decoding
+ * into strace-format text and Chrome trace-event JSON (trace/README.md).
+ *
+ * Pure code: no host call, no allocation, no lock, no call outside trace/
+ * (it is built into the monitor's section, like gdbstub/, so the monitor
+ * thread may read and format while the CPU thread writes). Every buffer
+ * comes from the caller; guest memory is read through callbacks the kernel
+ * side supplies (copy_from_user, strncpy_from_user).
+ */
+#ifndef TRACE_TRACE_H
+#define TRACE_TRACE_H
+
+#include <glass/types.h>
+
+/* ---- records ---------------------------------------------------------- */
+
+enum trace_type {
+	TRACE_SYS_ENTER = 1,
+	TRACE_SYS_EXIT,
+	TRACE_FAULT,
+	TRACE_SWITCH,
+	TRACE_WAKEUP,
+	TRACE_SIGNAL_GEN,
+	TRACE_SIGNAL_DELIVER,
+	TRACE_FORK,
+	TRACE_EXEC,
+	TRACE_EXIT,
+	TRACE_TASK,	/* names a task: written when tracing starts, for tracks */
+	TRACE_LOST,	/* events lost: dropped by the ring or missed by a reader */
+	TRACE_NR_TYPES
+};
+
+#define TRACE_COMM_LEN 16
+/* Every record is a multiple of 8 bytes, at most this long. */
+#define TRACE_REC_MAX 2048
+#define TRACE_ALIGN(n) (((n) + 7u) & ~7u)
+
+/* Common head of every record; len counts the whole record, head included. */
+struct trace_hdr {
+	u8 type;
+	u8 flags;	/* per type */
+	u16 len;
+	u32 pid;	/* the task the event is about (its tid) */
+	u64 ts;		/* ns since boot */
+};
+
+/*
+ * A syscall's entry or exit: the head, this, nargs argument values, then
+ * ncap captures of guest memory (struct trace_cap each, 8-aligned).
+ * Entry records carry all arguments; exit records carry them only when the
+ * syscall has arguments decoded at exit (read's buffer, fstat's struct),
+ * nargs 0 otherwise, so a getppid pair is 24 + 32 bytes.
+ */
+struct trace_sys {
+	struct trace_hdr h;
+	u16 nr;
+	u8 nargs;
+	u8 ncap;
+	u32 pad;
+	u64 args[];
+};
+
+struct trace_sys_ret {
+	struct trace_hdr h;
+	u16 nr;
+	u8 nargs;
+	u8 ncap;
+	u32 pad;
+	s64 ret;
+	u64 dur;	/* ns since the entry */
+	u64 args[];
+};
+
+/* One capture of guest memory, followed by len bytes (padded to 8). */
+struct trace_cap {
+	u8 arg;		/* which argument it decodes (0..5) */
+	u8 kind;	/* enum trace_cap_kind */
+	u8 flags;	/* TRACE_CAP_* */
+	u8 idx;		/* 0; element + 1 of an array argument (iovec, strv);
+			 * 1 for poll's array at exit */
+	u32 len;	/* bytes captured */
+	u8 data[];
+};
+#define TRACE_CAP_FAULT 1	/* the copy failed: show the address */
+#define TRACE_CAP_TRUNC 2	/* there was more than len bytes */
+
+enum trace_cap_kind {
+	TRACE_CAP_STR = 1,	/* NUL-terminated text (path, name) */
+	TRACE_CAP_BUF,		/* data buffer: the first TRACE_STRSIZE bytes */
+	TRACE_CAP_PTRS,		/* array of guest pointers (argv); each string
+				 * follows as a TRACE_CAP_STR, idx = index + 1 */
+	TRACE_CAP_STRUCT,	/* a struct or array of them, as in guest memory */
+	TRACE_CAP_IOVEC,	/* iovec array; each element's data follows as a
+				 * TRACE_CAP_BUF with idx = element + 1 */
+	TRACE_CAP_COUNT,	/* u32: how many pointers before NULL (envp) */
+};
+
+/* strace -s 32: strings and buffers show at most 32 bytes. */
+#define TRACE_STRSIZE 32
+/* Paths are shown whole by strace; this much of one is kept. */
+#define TRACE_PATHSIZE 256
+/* Elements kept of an argv or iovec array. */
+#define TRACE_ARRAY_MAX 8
+
+enum trace_access {
+	TRACE_ACC_READ = 1,
+	TRACE_ACC_WRITE = 2,
+	TRACE_ACC_EXEC = 4,
+	TRACE_ACC_USER = 8,	/* else the kernel faulted (copy_*_user) */
+};
+
+enum trace_fault_outcome {
+	TRACE_FAULT_ZERO = 1,	/* mapped the shared zero page (read) */
+	TRACE_FAULT_ANON,	/* new anonymous page */
+	TRACE_FAULT_COW,	/* copy-on-write copy */
+	TRACE_FAULT_REUSE,	/* write to the last reference: no copy */
+	TRACE_FAULT_FILE_CACHED,/* file page, in the page cache */
+	TRACE_FAULT_FILE_READ,	/* file page, read in */
+	TRACE_FAULT_STACK,	/* stack grown */
+	TRACE_FAULT_SIGSEGV,	/* signal sent; si_code says why */
+	TRACE_FAULT_SIGBUS,
+	TRACE_FAULT_OOM,	/* the OOM killer ran */
+	TRACE_FAULT_SPURIOUS,	/* already mapped (protection only) */
+	TRACE_FAULT_NR_OUTCOMES
+};
+
+struct trace_fault {
+	struct trace_hdr h;	/* flags: enum trace_access bits */
+	u64 addr;
+	u64 ip;
+	u8 outcome;		/* enum trace_fault_outcome */
+	s8 si_code;		/* SIGSEGV/SIGBUS: SEGV_MAPERR, ... */
+	u16 round_trips;	/* host round trips the fault cost */
+	u32 pad;
+};
+
+enum trace_switch_reason {
+	TRACE_SW_BLOCK = 1,	/* slept on the wait channel in wchan */
+	TRACE_SW_PREEMPT,	/* the tick ran out its slice */
+	TRACE_SW_YIELD,
+	TRACE_SW_EXIT,
+	TRACE_SW_STOP,		/* job control or ptrace stop */
+};
+
+/* A context switch on the CPU; h.pid is the task switched out. */
+struct trace_switch {
+	struct trace_hdr h;	/* flags: enum trace_switch_reason */
+	u32 next_pid;
+	u32 pad;
+	char prev_comm[TRACE_COMM_LEN];
+	char next_comm[TRACE_COMM_LEN];
+	char wchan[TRACE_COMM_LEN];	/* TRACE_SW_BLOCK: what it waits on */
+};
+
+/* h.pid woke target (h.pid 0: an interrupt or timer did). */
+struct trace_wakeup {
+	struct trace_hdr h;
+	u32 target;
+	u32 pad;
+};
+
+/*
+ * A signal: generated by h.pid for target (TRACE_SIGNAL_GEN; flags says
+ * what became of it), or delivered to h.pid (TRACE_SIGNAL_DELIVER; flags
+ * says what it did), with the siginfo fields strace prints.
+ */
+struct trace_signal {
+	struct trace_hdr h;	/* flags: enum trace_sig_result / action */
+	u32 target;
+	u8 sig;
+	u8 pad;
+	u16 pad2;
+	s32 code;		/* si_code */
+	u32 si_pid;
+	u32 si_uid;
+	s32 si_status;		/* SIGCHLD */
+	u64 si_addr;		/* SIGSEGV, SIGBUS: the address */
+};
+
+enum trace_sig_result {		/* TRACE_SIGNAL_GEN */
+	TRACE_SIG_QUEUED = 1,
+	TRACE_SIG_IGNORED,	/* discarded: SIG_IGN or default ignore */
+	TRACE_SIG_ALREADY,	/* already pending, merged */
+};
+
+enum trace_sig_action {		/* TRACE_SIGNAL_DELIVER */
+	TRACE_SIG_HANDLER = 1,	/* ran the guest's handler */
+	TRACE_SIG_KILL,		/* default: terminate */
+	TRACE_SIG_CORE,		/* default: terminate with core */
+	TRACE_SIG_STOPPED,	/* default: stop */
+};
+
+/* h.pid created child (flags: 1 if it is a thread of h.pid's group). */
+struct trace_fork {
+	struct trace_hdr h;
+	u32 child;
+	u32 pad;
+	u64 clone_flags;
+	char comm[TRACE_COMM_LEN];
+};
+
+/* h.pid exec'd; the path follows comm, NUL-terminated, padded to 8. */
+struct trace_exec {
+	struct trace_hdr h;
+	char comm[TRACE_COMM_LEN];
+	char path[];
+};
+
+/* h.pid exited with a wait status (exit code << 8, or the signal). */
+struct trace_exit {
+	struct trace_hdr h;	/* flags: 1 for exit_group */
+	s32 status;
+	u32 pad;
+};
+
+/* Names a task for the timeline tracks (tgid: its process). */
+struct trace_task {
+	struct trace_hdr h;
+	u32 tgid;
+	u32 pad;
+	char comm[TRACE_COMM_LEN];
+};
+
+struct trace_lost {
+	struct trace_hdr h;
+	u64 count;
+};
+
+/* The record's length if it is one a reader may decode: known type, len
+ * within the buffer and at least its type's head, captures within it;
+ * 0 otherwise. Every decoder checks this first. */
+u32 trace_rec_valid(const void *rec, size_t size);
+
+/* ---- building records (CPU thread) ------------------------------------ */
+
+/* Guest memory, as the kernel side reads it for the record builders. */
+struct trace_uaccess {
+	/* Copy len bytes at uaddr: 0, or -EFAULT. */
+	int (*copy)(void *ctx, void *dst, u64 uaddr, u32 len);
+	/* Copy a string of at most len bytes, NUL included: its length
+	 * (< len), len if no NUL came within len bytes, or -EFAULT. */
+	long (*copy_str)(void *ctx, char *dst, u64 uaddr, u32 len);
+	void *ctx;
+};
+
+/*
+ * The capture plan: what of guest memory decodes syscall nr with args at
+ * entry (exit false) or at exit with its return value ret. Up to max items
+ * (6 always suffice), first-level only (the builder then follows argv and
+ * iovec pointers); returns how many. Strings: len is the most kept (a
+ * longer one is cut and flagged); buffers: len is what to copy, flags
+ * TRACE_CAP_TRUNC if the buffer is longer.
+ */
+struct trace_plan {
+	u64 addr;
+	u32 len;	/* bytes to copy; strings: most to copy */
+	u8 arg;
+	u8 kind;	/* enum trace_cap_kind */
+	u8 idx;
+	u8 flags;	/* TRACE_CAP_TRUNC: len is less than there is */
+};
+int trace_sys_plan(u32 nr, const u64 args[6], bool exit, s64 ret,
+		   struct trace_plan *plan, int max);
+
+/*
+ * Build a syscall entry or exit record in buf (size bytes, at least
+ * TRACE_REC_MAX), capturing guest memory through ua as the plan says;
+ * returns the record's length. A failed copy is recorded as such (the
+ * text shows the address, as strace does).
+ */
+u32 trace_build_sys_enter(void *buf, size_t size, u32 pid, u64 ts, u32 nr,
+			  const u64 args[6], const struct trace_uaccess *ua);
+u32 trace_build_sys_exit(void *buf, size_t size, u32 pid, u64 ts, u32 nr,
+			 const u64 args[6], s64 ret, u64 dur,
+			 const struct trace_uaccess *ua);
+/* An exec record for path (cut to fit); returns its length. */
+u32 trace_build_exec(void *buf, size_t size, u32 pid, u64 ts,
+		     const char *comm, const char *path);
+
+/* ---- the ring buffer --------------------------------------------------- */
+
+/*
+ * One writer (the CPU thread) that never blocks: a record that does not
+ * fit drops the oldest ones, counted. Any number of readers (the monitor
+ * thread) without locks: each keeps a cursor and copies a record out, then
+ * checks the writer has not overwritten it meanwhile; a reader lapped by
+ * the writer learns how many events it missed.
+ *
+ * Positions are byte counts since the start (never wrap in practice, 2^64
+ * bytes); seq counts records. The writer publishes head after the record;
+ * it moves tail (oldest record kept) before overwriting, under gen
+ * (odd while tail and tail_seq change), so readers see a consistent pair.
+ */
+struct trace_ring {
+	u8 *data;
+	u64 size;		/* power of two, at least TRACE_REC_MAX */
+	u64 head, head_seq;	/* next write; records written */
+	u64 tail, tail_seq;	/* oldest record kept; its seq */
+	u64 gen;
+	u64 dropped;		/* records overwritten (read or not) */
+};
+
+struct trace_cursor {
+	u64 pos;
+	u64 seq;
+};
+
+/* buf: size bytes, 8-aligned; size is rounded down to a power of two.
+ * -EINVAL if less than TRACE_REC_MAX or misaligned. */
+int trace_ring_init(struct trace_ring *r, void *buf, size_t size);
+/* Append rec (rec->len bytes). Writer only. -EINVAL for a bad record. */
+int trace_ring_write(struct trace_ring *r, const void *rec);
+
+/* Cursors: at the oldest record kept, at the next one to be written
+ * (follow), or at the last n records. Readers. */
+void trace_cursor_oldest(const struct trace_ring *r, struct trace_cursor *c);
+void trace_cursor_newest(const struct trace_ring *r, struct trace_cursor *c);
+void trace_cursor_last(const struct trace_ring *r, struct trace_cursor *c,
+		       u64 n);
+/*
+ * Copy the record at c into buf (size bytes, at least TRACE_REC_MAX) and
+ * move c past it: its length, or 0 when c has caught up with the writer.
+ * *missed gets the records overwritten before the reader got to them
+ * (then the record returned, if any, is the oldest kept), also when it
+ * returns 0.
+ */
+u32 trace_ring_read(const struct trace_ring *r, struct trace_cursor *c,
+		    void *buf, size_t size, u64 *missed);
+
+struct trace_ring_stats {
+	u64 written;	/* records */
+	u64 dropped;	/* records overwritten */
+	u64 bytes;	/* bytes written */
+};
+void trace_ring_stats(const struct trace_ring *r, struct trace_ring_stats *st);
+
+/* ---- text: strace's format -------------------------------------------- */
+
+#define TRACE_FMT_TIME 1	/* -tt: HH:MM:SS.uuuuuu (of ts, since boot) */
+#define TRACE_FMT_DURATION 2	/* -T: <0.000012> */
+#define TRACE_FMT_PID 4		/* -f: the "PID   " prefix */
+#define TRACE_FMT_ALIGN 8	/* strace's "= " at column 40, not " = " */
+
+/* Longest line the formatter writes for one record. */
+#define TRACE_LINE_MAX 4096
+
+/* Names a guest ip for fault lines ("main+0x12"); 0 if unknown. */
+typedef size_t (*trace_sym_fn)(void *ctx, u32 pid, u64 ip, char *buf,
+			       size_t size);
+
+/*
+ * Formatter state: the strace -f line left open by a syscall entry (closed
+ * by its exit, or by " <unfinished ...>" when another event comes first).
+ */
+struct trace_fmt {
+	unsigned flags;
+	u64 ts_offset;		/* added to ts for -tt (wall clock at boot) */
+	trace_sym_fn sym;
+	void *sym_ctx;
+	bool open;		/* a line is open ... */
+	u32 open_pid;		/* ... for this task's syscall */
+	u16 open_nr;
+	u16 open_col;		/* the open line's length so far */
+	u64 open_args[6];	/* its arguments, for the exit's decoding */
+};
+
+void trace_fmt_init(struct trace_fmt *f, unsigned flags);
+/*
+ * Text for one record into buf (size bytes; TRACE_LINE_MAX is always
+ * enough); returns its length. May end without a newline (a syscall
+ * entry whose exit has not come yet). Invalid records give a line saying so.
+ */
+size_t trace_fmt_record(struct trace_fmt *f, const void *rec, size_t len,
+			char *buf, size_t size);
+/* Close an open line (" <unfinished ...>\n"); returns the length. */
+size_t trace_fmt_flush(struct trace_fmt *f, char *buf, size_t size);
+
+/* Names for syscall numbers, errnos (and their text) and signals; NULL
+ * if unknown. */
+const char *trace_syscall_name(u32 nr);
+const char *trace_errno_name(int err);
+const char *trace_errno_text(int err);
+const char *trace_signal_name(int sig);
+
+/* ---- export: Chrome trace-event JSON (Perfetto loads it) -------------- */
+
+/* The sink: write len bytes; 0 or -errno (the export stops at an error). */
+typedef int (*trace_write_fn)(void *ctx, const char *buf, size_t len);
+
+#define TRACE_EXPORT_TASKS 256	/* tasks with a track of their own */
+#define TRACE_EXPORT_CALL 256	/* a syscall's entry text kept for its slice */
+
+struct trace_export {
+	trace_write_fn write;
+	void *ctx;
+	int err;
+	bool cpu_open;		/* a slice is open on the CPU track */
+	u32 ntasks;
+	struct {
+		u32 pid, tgid;
+		char comm[TRACE_COMM_LEN];
+		bool named;	/* thread_name written */
+		struct trace_fmt call;		/* open: a syscall's entry ... */
+		char text[TRACE_EXPORT_CALL];	/* ... and its text so far */
+	} task[TRACE_EXPORT_TASKS];
+	char line[2 * TRACE_LINE_MAX];	/* one JSON event */
+	char scratch[TRACE_LINE_MAX];	/* the strace text in it */
+	struct trace_fmt fmt;
+};
+
+void trace_export_begin(struct trace_export *x, trace_write_fn write,
+			void *ctx);
+/* One record; 0 or the sink's error. */
+int trace_export_record(struct trace_export *x, const void *rec, size_t len);
+/* Closes the JSON; 0 or the first error. */
+int trace_export_end(struct trace_export *x);
+
+#endif
