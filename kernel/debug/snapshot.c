@@ -55,6 +55,8 @@ char __monitor_text task_state_char(const struct task_struct *t)
 		return 'D';
 	case TASK_STOPPED:
 		return 'T';
+	case TASK_TRACED:
+		return 't';
 	}
 	return 'S';
 }

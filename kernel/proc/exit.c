@@ -113,6 +113,8 @@ void release_task(struct task_struct *t)
 	if (t == leader || t->exit_signal >= 0)
 		list_del(&t->sibling);
 	list_del(&t->thread_group);
+	if (t->pt.tracer)
+		ptrace_unlink(t);
 	exit_signals(t);
 	t->exit_state = EXIT_DEAD;
 	if (!t->stack)
@@ -130,6 +132,8 @@ __noreturn void do_exit(int code)
 
 	if (t == &init_task)
 		panic("Attempted to kill the idle task!");
+	if (unlikely(t->pt.tracer))
+		ptrace_event(PTRACE_EVENT_EXIT, code);
 	t->flags |= PF_EXITING;
 	t->exit_code = code;
 	if (t->tgid == 1 && (list_empty(&t->thread_group) ||
@@ -144,6 +148,7 @@ __noreturn void do_exit(int code)
 	}
 	exit_mm(t);
 	exit_files_fs(t);
+	ptrace_exit_tracer(t);
 	forget_original_parent(t);
 	if (t->signal)
 		t->signal->live--;
@@ -228,7 +233,9 @@ static int wait_one(struct wait_opts *wo, struct task_struct *c)
 	struct signal_struct *sig = c->signal;
 
 	if (c->exit_state == EXIT_ZOMBIE && group_dead(c)) {
-		if (!(wo->options & WEXITED))
+		/* Traced by another: its tracer hears first (wait_traced). */
+		if (!(wo->options & WEXITED) ||
+		    (c->pt.tracer && c->pt.tracer->tgid != current->tgid))
 			return 0;
 		int st = c->exit_code;
 		wo->status = st;
@@ -261,7 +268,42 @@ static int wait_one(struct wait_opts *wo, struct task_struct *c)
 	return 0;
 }
 
-/* Children of every thread in the caller's group are eligible. */
+/*
+ * A task t traces (kernel/proc/ptrace.c): its unreported ptrace stop
+ * (whatever WUNTRACED says, as Linux), or its exit when t is not its
+ * parent (a parent reaps its own children in wait_one). Traced threads
+ * match with or without __WCLONE; the pid reported is the thread's.
+ */
+static int wait_traced(struct wait_opts *wo, struct task_struct *c)
+{
+	if (wo->which == P_PID && c->pid != wo->pid)
+		return 0;
+	if (wo->which == P_PGID && (!c->signal || c->signal->pgrp != wo->pid))
+		return 0;
+	if (c->exit_state == EXIT_ZOMBIE) {
+		if (!(wo->options & WEXITED) || c != c->group_leader || !group_dead(c) ||
+		    (c->real_parent && c->real_parent->tgid == current->tgid))
+			return 0;
+		wo->status = c->exit_code;
+		if (c->exit_code & 0x7f)
+			fill_info(wo, c, CLD_KILLED, c->exit_code & 0x7f);
+		else
+			fill_info(wo, c, CLD_EXITED, (c->exit_code >> 8) & 0xff);
+		if (!(wo->options & WNOWAIT))
+			ptrace_release_zombie(c);
+		return 1;
+	}
+	if (!(c->pt.flags & PT_REPORT))
+		return 0;
+	wo->status = ptrace_stop_status(c->pt.code);
+	fill_info(wo, c, CLD_TRAPPED, c->pt.code);
+	wo->found = c->pid;
+	if (!(wo->options & WNOWAIT))
+		c->pt.flags &= ~PT_REPORT;
+	return 1;
+}
+
+/* Children and tracees of every thread in the caller's group are eligible. */
 static long do_wait(struct wait_opts *wo)
 {
 	struct wait_queue_entry we = { 0 };
@@ -274,6 +316,15 @@ static long do_wait(struct wait_opts *wo)
 
 		prepare_to_wait(wq, &we, TASK_INTERRUPTIBLE);
 		do {
+			list_for_each_entry_safe(c, n, &task_list, tasks) {
+				if (c->pt.tracer != t)
+					continue;
+				any = true;
+				if (wait_traced(wo, c)) {
+					ret = wo->found;
+					goto out;
+				}
+			}
 			list_for_each_entry_safe(c, n, &t->children, sibling) {
 				if (!wait_match(wo, c))
 					continue;

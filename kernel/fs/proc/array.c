@@ -23,6 +23,7 @@ static const char *state_name(char c)
 	case 'S': return "S (sleeping)";
 	case 'D': return "D (disk sleep)";
 	case 'T': return "T (stopped)";
+	case 't': return "t (tracing stop)";
 	case 'Z': return "Z (zombie)";
 	}
 	return "X (dead)";
@@ -30,23 +31,7 @@ static const char *state_name(char c)
 
 int access_process_vm(struct task_struct *t, unsigned long addr, void *buf, int len)
 {
-	struct mm_struct *mm = t->mm;
-	int done = 0;
-
-	if (!mm)
-		return 0;
-	while (done < len) {
-		unsigned long a = addr + done, off = a & (PAGE_SIZE - 1);
-		int n = min_t(int, len - done, PAGE_SIZE - off);
-		struct page *p = get_user_page(mm, a, false);
-
-		if (!p)
-			break;
-		memcpy((char *)buf + done, (char *)page_address(p) + off, n);
-		put_page(p);
-		done += n;
-	}
-	return done;
+	return t->mm ? access_remote_vm(t->mm, addr, buf, len, 0) : 0;
 }
 
 static unsigned long task_vsize(struct task_struct *t)
