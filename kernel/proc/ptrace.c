@@ -195,9 +195,17 @@ bool ptrace_trap_pending(void)
 	return true;
 }
 
-/* A listening tracee (PTRACE_LISTEN) that gets a signal traps again. */
+/* A listening tracee (PTRACE_LISTEN) that gets a signal traps again:
+ * with the stop signal while its group stays stopped, else SIGTRAP. */
 void ptrace_trap_notify(struct task_struct *t)
 {
+	int signr = (t->signal->flags & SIGNAL_STOPPED) ? t->signal->group_exit_code : SIGTRAP;
+
+	t->pt.code = signr | (PTRACE_EVENT_STOP << 8);
+	if (t->pt.last_siginfo) {
+		t->pt.last_siginfo->si_signo = signr;
+		t->pt.last_siginfo->si_code = t->pt.code;
+	}
 	t->pt.flags = (t->pt.flags & ~PT_LISTENING) | PT_REPORT;
 	notify_tracer(t);
 }
@@ -418,8 +426,7 @@ static long regset(struct task_struct *t, unsigned long type, void **p)
 		*p = tracee_fpstate(t);
 		if (!*p)
 			return -ENODEV;
-		ptrace_xstate_sw_bytes(*p, os_xstate_size(),
-				       XFEATURE_MASK_FPSSE | *(u64 *)((char *)*p + 512));
+		ptrace_xstate_sw_bytes(*p, XFEATURE_MASK_FPSSE | *(u64 *)((char *)*p + 512));
 		return os_xstate_size();
 	}
 	return -EINVAL;

@@ -155,15 +155,13 @@ unsigned long ptrace_fill_syscall_info(struct ptrace_syscall_info *info, int op,
 	return offsetof(struct ptrace_syscall_info, entry);
 }
 
-/* Bytes 464.. of the FXSAVE area: Linux's fpx_sw_bytes, whose xfeatures
- * gdb takes for XCR0. */
-void ptrace_xstate_sw_bytes(void *xsave, u32 size, u64 xfeatures)
+/* Bytes 464..511 of the FXSAVE area (sw_reserved) as ptrace shows them:
+ * XCR0 in the first word, which gdb reads to know the registers there
+ * (not the signal frame's fpx_sw_bytes). */
+void ptrace_xstate_sw_bytes(void *xsave, u64 xfeatures)
 {
-	struct fpx_sw_bytes *sw = (struct fpx_sw_bytes *)((char *)xsave + FPX_SW_BYTES_OFFSET);
+	u64 *sw = (u64 *)((char *)xsave + USER_XSTATE_SW_OFFSET);
 
-	memset(sw, 0, sizeof(*sw));
-	sw->magic1 = FP_XSTATE_MAGIC1;
-	sw->extended_size = size + FP_XSTATE_MAGIC2_SIZE;
-	sw->xfeatures = xfeatures;
-	sw->xstate_size = size;
+	memset(sw, 0, USER_XSTATE_SW_SIZE);
+	sw[0] = xfeatures;
 }

@@ -134,10 +134,11 @@ int proc_pid_status_show(struct task_struct *t, char *buf, size_t size)
 	struct mm_struct *mm = t->mm;
 
 	pb_printf(&pb, "Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\n"
-		  "PPid:\t%d\nTracerPid:\t0\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\n"
+		  "PPid:\t%d\nTracerPid:\t%d\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\n"
 		  "FDSize:\t%u\nGroups:\t\n",
 		  t->comm, t->fs ? t->fs->umask : 022, state_name(task_state_char(t)),
-		  t->tgid, t->pid, task_ppid(t), t->files ? t->files->max_fds : 0);
+		  t->tgid, t->pid, task_ppid(t), t->pt.tracer ? t->pt.tracer->pid : 0,
+		  t->files ? t->files->max_fds : 0);
 	if (mm)
 		pb_printf(&pb, "VmPeak:\t%8lu kB\nVmSize:\t%8lu kB\nVmLck:\t%8d kB\n"
 			  "VmRSS:\t%8lu kB\nVmData:\t%8lu kB\nVmStk:\t%8lu kB\n"

@@ -97,6 +97,6 @@ int ptrace_poke_user(struct pt_regs *regs, unsigned long *debugreg,
 unsigned long ptrace_fill_syscall_info(struct ptrace_syscall_info *info, int op,
 				       const struct pt_regs *regs);
 /* The XSAVE image's software bytes gdb reads XCR0 from (NT_X86_XSTATE). */
-void ptrace_xstate_sw_bytes(void *xsave, u32 size, u64 xfeatures);
+void ptrace_xstate_sw_bytes(void *xsave, u64 xfeatures);
 
 #endif

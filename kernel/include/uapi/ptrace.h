@@ -64,7 +64,9 @@
 #define USER_REGS_SIZE 216              /* struct user_regs_struct */
 #define USER_FPREGS_OFFSET 224          /* struct user_fpregs_struct i387 */
 #define USER_FPREGS_SIZE 512
+#define USER_XSTATE_SW_OFFSET 464       /* NT_X86_XSTATE: XCR0, then zeros */
+#define USER_XSTATE_SW_SIZE 48
 #define USER_DEBUGREG_OFFSET 848        /* unsigned long u_debugreg[8] */
-#define USER_SIZE 912                   /* sizeof(struct user) */
+#define USER_SIZE 928                   /* the kernel's, with error_code and fault_address */
 
 #endif
