@@ -471,7 +471,7 @@ static void test_bad_requests(void)
 
 static void test_proc(void)
 {
-	pid_t c = spawn_traced(body_word, 0x1111);
+	pid_t c = spawn_traced(body_word, 0x5555);
 	char path[64], buf[4096];
 	int fd, n, st;
 
@@ -492,8 +492,28 @@ static void test_proc(void)
 	snprintf(want, sizeof(want), "TracerPid:\t%d\n", getpid());
 	CHECK("proc_status_tracerpid", strstr(buf, want) != NULL, "no %s", want);
 	CHECK("proc_status_state", strstr(buf, "State:\tt (tracing stop)") != NULL, "state");
+	/* /proc/PID/mem: read the child's word, write another; write into
+	 * its read-only text (copy-on-write broken, as POKETEXT). */
+	long v = 0, nv = 0x5555;
+	snprintf(path, sizeof(path), "/proc/%d/mem", c);
+	fd = open(path, O_RDWR);
+	CHECK("proc_mem_open", fd >= 0, "errno %d", errno);
+	word = 0x4444;          /* ours differs from the child's copy */
+	CHECK("proc_mem_read", pread(fd, &v, sizeof(v), (off_t)&word) == sizeof(v) && v == 0x1111,
+	      "errno %d v %#lx", errno, v);
+	CHECK("proc_mem_write", pwrite(fd, &nv, sizeof(nv), (off_t)&word) == sizeof(nv),
+	      "errno %d", errno);
+	unsigned char ret2[6] = { 0xb8, 2, 0, 0, 0, 0xc3 }, back[6] = { 0 };
+	CHECK("proc_mem_write_text", pwrite(fd, ret2, sizeof(ret2), (off_t)text_target) == sizeof(ret2) &&
+	      pread(fd, back, sizeof(back), (off_t)text_target) == sizeof(back) &&
+	      !memcmp(back, ret2, sizeof(back)), "errno %d", errno);
+	CHECK("proc_mem_unmapped_eio", pread(fd, &v, sizeof(v), 8) == -1 && errno == EIO,
+	      "errno %d", errno);
+	close(fd);
+	word = 0x1111;
+	CHECK("proc_mem_parent_text_unchanged", text_target() == 1, "text changed");
 	st = finish(c);
-	CHECK("proc_child_ok", WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x", st);
+	CHECK("proc_mem_write_seen_by_child", WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x", st);
 }
 
 static void test_process_vm(void)
