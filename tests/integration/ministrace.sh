@@ -113,6 +113,17 @@ if [ -n "$n" ] && [ "$n" -gt 10 ] 2>/dev/null; then
 else
 	fail "ministrace -p traced nothing (${n:-no count})"
 fi
+# mconsole ps and sysrq t show who traces whom, and the tracing stop.
+mc_setup
+glass_start initrd="$img" init=/bin/sh -- -c 'exec /programs/musl/tracee hold'
+wait_for 20 test -S "$UML_DIR/$GLASS_UMID/mconsole" || fail "no mconsole socket"
+traced() { mc ps; grep -qE '^ +[0-9]+ +1 t .*tracee \[traced by 1\]' <<<"$MC_OUT"; }
+wait_for 20 traced && ok "ps shows the tracing stop and its tracer" ||
+	fail "ps lacks a traced tracee: $MC_OUT"
+expect_mc_re 'tracee +state:t pid:[0-9]+ tracer:1 wchan:ptrace_stop' sysrq t
+mc halt
+glass_wait
+
 glass_rate=$(sed -n 's/^ministrace: .*: \([0-9]*\)\/s$/\1/p' "$TEST_TMP/glass.out")
 note "syscalls per second under ministrace: Glass ${glass_rate:-?}, native ${native_rate:-?}"
 if [ -z "$(pgrep -f "umid=$GLASS_UMID" || true)" ]; then ok "no glass left running"; fi
