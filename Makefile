@@ -139,7 +139,7 @@ run: deps all
 PB := $(B)/programs
 PROG_CFLAGS := -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE
 PROG_T := $(patsubst examples/programs/%.c,%,$(sort $(wildcard examples/programs/t_*.c)))
-PROG_PTHREAD := t_threads t_fpsse
+PROG_PTHREAD := t_threads t_fpsse t_ptrace
 PROG_PIE := t_proc
 # Tools built with both libcs: the mini strace and its target.
 PROG_BOTH := ministrace tracee

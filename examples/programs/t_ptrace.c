@@ -6,6 +6,7 @@
  */
 #include <elf.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -126,6 +127,20 @@ static int body_fork(long arg)
 		_exit(7);
 	waitpid(g, &st, 0);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 99;
+}
+static void *thread_fn(void *arg)
+{
+	return (void *)syscall(SYS_gettid);
+}
+static int body_thread(long arg)
+{
+	pthread_t th;
+	void *ret = NULL;
+
+	if (pthread_create(&th, NULL, thread_fn, NULL))
+		return 90;
+	pthread_join(th, &ret);
+	return ret ? 0 : 91;
 }
 static int body_exec(long arg)
 {
@@ -389,6 +404,29 @@ static void test_events(void)
 	CHECK("event_exit_msgs", (exits & 3) == 3, "exits %#x", exits);
 	CHECK("tracer_reaps_traced_grandchild", exits & 4, "exits %#x", exits);
 	CHECK("parent_sees_grandchild_exit_after_tracer", exits & 8, "exits %#x", exits);
+
+	/* A thread: PTRACE_EVENT_CLONE names it, it starts with SIGSTOP. */
+	c = spawn_traced(body_thread, 0);
+	pt(PTRACE_SETOPTIONS, c, 0, PTRACE_O_TRACECLONE);
+	pt(PTRACE_CONT, c, 0, 0);
+	waitpid(c, &st, 0);
+	msg = 0;
+	pt(PTRACE_GETEVENTMSG, c, 0, (unsigned long)&msg);
+	CHECK("event_clone", WIFSTOPPED(st) && st >> 8 == (SIGTRAP | PTRACE_EVENT_CLONE << 8) &&
+	      msg > 0, "status %#x msg %lu", st, msg);
+	g = msg;
+	CHECK("event_clone_thread_stops", waitpid(g, &gst, __WALL) == g && WIFSTOPPED(gst) &&
+	      WSTOPSIG(gst) == SIGSTOP, "status %#x", gst);
+	pt(PTRACE_CONT, g, 0, 0);
+	pt(PTRACE_CONT, c, 0, 0);
+	for (;;) {
+		pid_t w = waitpid(-1, &st, __WALL);
+		if (w < 0 || (w == c && !WIFSTOPPED(st)))
+			break;
+		if (WIFSTOPPED(st))
+			pt(PTRACE_CONT, w, 0, 0);
+	}
+	CHECK("traced_thread_joined", WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x", st);
 
 	c = spawn_traced(body_exec, 0);
 	pt(PTRACE_SETOPTIONS, c, 0, PTRACE_O_TRACEEXEC);
