@@ -24,23 +24,12 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "syscall_info.h"
 
-#ifndef PTRACE_GET_SYSCALL_INFO
-#define PTRACE_GET_SYSCALL_INFO 0x420e
-#endif
 #ifndef __WALL
 #define __WALL 0x40000000
 #endif
 
-struct syscall_info {
-	uint8_t op, pad[3];
-	uint32_t arch;
-	uint64_t ip, sp;
-	union {
-		struct { uint64_t nr, args[6]; } entry;
-		struct { int64_t rval; uint8_t is_error; } exit;
-	};
-};
 
 /* Number, name, argument count: what a small program uses. */
 static const struct { int nr; const char *name; int nargs; } names[] = {

@@ -19,10 +19,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "check.h"
+#include "syscall_info.h"
 
-#ifndef PTRACE_GET_SYSCALL_INFO
-#define PTRACE_GET_SYSCALL_INFO 0x420e
-#endif
 #ifndef NT_X86_XSTATE
 #define NT_X86_XSTATE 0x202
 #endif
@@ -31,15 +29,6 @@
  * error_code and fault_address after it. */
 #define USER_SIZE (sizeof(struct user) + 16)
 
-struct syscall_info {
-	uint8_t op, pad[3];
-	uint32_t arch;
-	uint64_t ip, sp;
-	union {
-		struct { uint64_t nr, args[6]; } entry;
-		struct { int64_t rval; uint8_t is_error; } exit;
-	};
-};
 
 static long pt(long req, pid_t pid, unsigned long addr, unsigned long data)
 {
@@ -363,23 +352,35 @@ static void test_signals(void)
 	CHECK("signal_suppressed_by_tracer", WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x", st);
 }
 
+/* Continue c to its event stop, which names a new task that starts with
+ * SIGSTOP; both are continued. Returns the new task's pid. */
+static pid_t new_task_event(pid_t c, int event, const char *name)
+{
+	unsigned long msg = 0;
+	char name2[64];
+	int st, gst;
+
+	pt(PTRACE_CONT, c, 0, 0);
+	waitpid(c, &st, 0);
+	pt(PTRACE_GETEVENTMSG, c, 0, (unsigned long)&msg);
+	CHECK(name, WIFSTOPPED(st) && st >> 8 == (SIGTRAP | event << 8) && msg > 0,
+	      "status %#x msg %lu", st, msg);
+	snprintf(name2, sizeof(name2), "%s_new_task_stops", name);
+	CHECK(name2, waitpid(msg, &gst, __WALL) == (pid_t)msg && WIFSTOPPED(gst) &&
+	      WSTOPSIG(gst) == SIGSTOP, "status %#x", gst);
+	pt(PTRACE_CONT, msg, 0, 0);
+	pt(PTRACE_CONT, c, 0, 0);
+	return msg;
+}
+
 static void test_events(void)
 {
 	pid_t c = spawn_traced(body_fork, 0), g = 0;
 	unsigned long msg = 0;
-	int st, gst, exits = 0;
+	int st, exits = 0;
 
 	pt(PTRACE_SETOPTIONS, c, 0, PTRACE_O_TRACEFORK | PTRACE_O_TRACEEXIT);
-	pt(PTRACE_CONT, c, 0, 0);
-	waitpid(c, &st, 0);
-	CHECK("event_fork_status", WIFSTOPPED(st) && st >> 8 == (SIGTRAP | PTRACE_EVENT_FORK << 8),
-	      "status %#x", st);
-	pt(PTRACE_GETEVENTMSG, c, 0, (unsigned long)&msg);
-	g = msg;
-	CHECK("event_fork_child_stops", waitpid(g, &gst, __WALL) == g && WIFSTOPPED(gst) &&
-	      WSTOPSIG(gst) == SIGSTOP, "status %#x", gst);
-	pt(PTRACE_CONT, g, 0, 0);
-	pt(PTRACE_CONT, c, 0, 0);
+	g = new_task_event(c, PTRACE_EVENT_FORK, "event_fork");
 	/* The grandchild's exit event, its exit (reported to us, its
 	 * tracer, not its parent), then the child's exit event and exit. */
 	for (;;) {
@@ -408,17 +409,7 @@ static void test_events(void)
 	/* A thread: PTRACE_EVENT_CLONE names it, it starts with SIGSTOP. */
 	c = spawn_traced(body_thread, 0);
 	pt(PTRACE_SETOPTIONS, c, 0, PTRACE_O_TRACECLONE);
-	pt(PTRACE_CONT, c, 0, 0);
-	waitpid(c, &st, 0);
-	msg = 0;
-	pt(PTRACE_GETEVENTMSG, c, 0, (unsigned long)&msg);
-	CHECK("event_clone", WIFSTOPPED(st) && st >> 8 == (SIGTRAP | PTRACE_EVENT_CLONE << 8) &&
-	      msg > 0, "status %#x msg %lu", st, msg);
-	g = msg;
-	CHECK("event_clone_thread_stops", waitpid(g, &gst, __WALL) == g && WIFSTOPPED(gst) &&
-	      WSTOPSIG(gst) == SIGSTOP, "status %#x", gst);
-	pt(PTRACE_CONT, g, 0, 0);
-	pt(PTRACE_CONT, c, 0, 0);
+	new_task_event(c, PTRACE_EVENT_CLONE, "event_clone");
 	for (;;) {
 		pid_t w = waitpid(-1, &st, __WALL);
 		if (w < 0 || (w == c && !WIFSTOPPED(st)))
