@@ -409,15 +409,19 @@ static void test_events(void)
 	/* A thread: PTRACE_EVENT_CLONE names it, it starts with SIGSTOP. */
 	c = spawn_traced(body_thread, 0);
 	pt(PTRACE_SETOPTIONS, c, 0, PTRACE_O_TRACECLONE);
-	new_task_event(c, PTRACE_EVENT_CLONE, "event_clone");
+	g = new_task_event(c, PTRACE_EVENT_CLONE, "event_clone");
+	exits = 0;
 	for (;;) {
 		pid_t w = waitpid(-1, &st, __WALL);
 		if (w < 0 || (w == c && !WIFSTOPPED(st)))
 			break;
+		if (w == g && WIFEXITED(st) && WEXITSTATUS(st) == 0)
+			exits = 1;
 		if (WIFSTOPPED(st))
 			pt(PTRACE_CONT, w, 0, 0);
 	}
 	CHECK("traced_thread_joined", WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x", st);
+	CHECK("traced_thread_exit_reported", exits, "no exit reported for thread %d", g);
 
 	c = spawn_traced(body_exec, 0);
 	pt(PTRACE_SETOPTIONS, c, 0, PTRACE_O_TRACEEXEC);

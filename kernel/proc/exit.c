@@ -154,7 +154,9 @@ __noreturn void do_exit(int code)
 		t->signal->live--;
 	t->exit_state = EXIT_ZOMBIE;
 	if (t->group_leader != t) {
-		/* Threads reap themselves. */
+		/* Threads reap themselves; a traced one's tracer is told. */
+		if (unlikely(t->pt.tracer) && t->pt.tracer->tgid != t->tgid)
+			ptrace_report_thread_exit(t);
 		release_task(t);
 	} else if (group_dead(t)) {
 		if (t->exit_signal < 0 || !t->real_parent || is_kthread(t))
@@ -217,14 +219,24 @@ static bool wait_match(struct wait_opts *wo, struct task_struct *c)
 	return true;
 }
 
-static void fill_info(struct wait_opts *wo, struct task_struct *c, int code, int status)
+static void fill_info(struct wait_opts *wo, pid_t pid, int code, int status)
 {
 	wo->info.si_signo = SIGCHLD;
 	wo->info.si_code = code;
-	wo->info.chld.pid = c->tgid;
+	wo->info.chld.pid = pid;
 	wo->info.chld.uid = 0;
 	wo->info.chld.status = status;
-	wo->found = c->tgid;
+	wo->found = pid;
+}
+
+/* An exit: wait status st (exited (code << 8), or killed by a signal). */
+static void fill_exit_info(struct wait_opts *wo, pid_t pid, int st)
+{
+	wo->status = st;
+	if (st & 0x7f)
+		fill_info(wo, pid, CLD_KILLED, st & 0x7f);
+	else
+		fill_info(wo, pid, CLD_EXITED, (st >> 8) & 0xff);
 }
 
 /* One child: reap it, report a stop or continue, or nothing (0). */
@@ -237,12 +249,7 @@ static int wait_one(struct wait_opts *wo, struct task_struct *c)
 		if (!(wo->options & WEXITED) ||
 		    (c->pt.tracer && c->pt.tracer->tgid != current->tgid))
 			return 0;
-		int st = c->exit_code;
-		wo->status = st;
-		if (st & 0x7f)
-			fill_info(wo, c, CLD_KILLED, st & 0x7f);
-		else
-			fill_info(wo, c, CLD_EXITED, (st >> 8) & 0xff);
+		fill_exit_info(wo, c->tgid, c->exit_code);
 		if (!(wo->options & WNOWAIT))
 			release_task(c);
 		return 1;
@@ -253,14 +260,14 @@ static int wait_one(struct wait_opts *wo, struct task_struct *c)
 	    (sig->flags & SIGNAL_STOPPED)) {
 		int stopsig = sig->group_exit_code & 0x7f;
 		wo->status = (stopsig << 8) | 0x7f;
-		fill_info(wo, c, CLD_STOPPED, stopsig);
+		fill_info(wo, c->tgid, CLD_STOPPED, stopsig);
 		if (!(wo->options & WNOWAIT))
 			sig->flags &= ~SIGNAL_CLD_STOPPED;
 		return 1;
 	}
 	if ((wo->options & WCONTINUED) && (sig->flags & SIGNAL_CLD_CONTINUED)) {
 		wo->status = 0xffff;
-		fill_info(wo, c, CLD_CONTINUED, SIGCONT);
+		fill_info(wo, c->tgid, CLD_CONTINUED, SIGCONT);
 		if (!(wo->options & WNOWAIT))
 			sig->flags &= ~SIGNAL_CLD_CONTINUED;
 		return 1;
@@ -284,11 +291,7 @@ static int wait_traced(struct wait_opts *wo, struct task_struct *c)
 		if (!(wo->options & WEXITED) || c != c->group_leader || !group_dead(c) ||
 		    (c->real_parent && c->real_parent->tgid == current->tgid))
 			return 0;
-		wo->status = c->exit_code;
-		if (c->exit_code & 0x7f)
-			fill_info(wo, c, CLD_KILLED, c->exit_code & 0x7f);
-		else
-			fill_info(wo, c, CLD_EXITED, (c->exit_code >> 8) & 0xff);
+		fill_exit_info(wo, c->tgid, c->exit_code);
 		if (!(wo->options & WNOWAIT))
 			ptrace_release_zombie(c);
 		return 1;
@@ -296,8 +299,7 @@ static int wait_traced(struct wait_opts *wo, struct task_struct *c)
 	if (!(c->pt.flags & PT_REPORT))
 		return 0;
 	wo->status = ptrace_stop_status(c->pt.code);
-	fill_info(wo, c, CLD_TRAPPED, c->pt.code);
-	wo->found = c->pid;
+	fill_info(wo, c->pid, CLD_TRAPPED, c->pt.code);
 	if (!(wo->options & WNOWAIT))
 		c->pt.flags &= ~PT_REPORT;
 	return 1;
@@ -316,6 +318,13 @@ static long do_wait(struct wait_opts *wo)
 
 		prepare_to_wait(wq, &we, TASK_INTERRUPTIBLE);
 		do {
+			if ((wo->options & WEXITED) && wo->which != P_PGID &&
+			    (wo->found = ptrace_take_exit_report(t, wo->which == P_PID ? wo->pid : -1,
+								 &wo->status, wo->options & WNOWAIT))) {
+				fill_exit_info(wo, wo->found, wo->status);
+				ret = wo->found;
+				goto out;
+			}
 			list_for_each_entry_safe(c, n, &task_list, tasks) {
 				if (c->pt.tracer != t)
 					continue;

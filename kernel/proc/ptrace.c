@@ -267,21 +267,28 @@ void ptrace_unlink(struct task_struct *t)
  * is told first (SIGCHLD, wait reports the exit), the parent only once
  * the tracer has reaped or left it. True when the tracer was told.
  */
-bool ptrace_notify_tracer_exit(struct task_struct *t)
+/* SIGCHLD (CLD_EXITED/KILLED from the wait status) to the tracer, and a
+ * wake-up of its wait4. */
+static void notify_tracer_exit(struct task_struct *tracer, pid_t pid, int status)
 {
-	struct task_struct *tracer = t->pt.tracer;
 	kernel_siginfo_t info;
-	int status = t->exit_code;
 
-	if (same_group(tracer, t->real_parent) || !tracer->signal || !tracer->sighand)
-		return false;
 	memset(&info, 0, sizeof(info));
 	info.si_signo = SIGCHLD;
 	info.si_code = (status & 0x7f) ? CLD_KILLED : CLD_EXITED;
-	info.chld.pid = t->tgid;
+	info.chld.pid = pid;
 	info.chld.status = (status & 0x7f) ? status & 0x7f : (status >> 8) & 0xff;
 	send_signal(SIGCHLD, &info, tracer, true, true);
 	wake_up(&tracer->signal->wait_chldexit);
+}
+
+bool ptrace_notify_tracer_exit(struct task_struct *t)
+{
+	struct task_struct *tracer = t->pt.tracer;
+
+	if (same_group(tracer, t->real_parent) || !tracer->signal || !tracer->sighand)
+		return false;
+	notify_tracer_exit(tracer, t->tgid, t->exit_code);
 	return true;
 }
 
@@ -294,10 +301,68 @@ void ptrace_release_zombie(struct task_struct *t)
 		release_task(t);
 }
 
-/* The tracer exits: its tracees are detached, or killed with EXITKILL. */
+/*
+ * A traced thread that is not its group's leader still reaps itself at
+ * exit (exec's de_thread and the leader wait for nobody), but its tracer
+ * hears of the exit as Linux reports it, from a small record wait4 takes.
+ */
+struct exit_report {
+	struct list_head list;
+	struct task_struct *tracer;
+	pid_t pid;
+	int status;
+};
+static LIST_HEAD(exit_reports);
+
+void ptrace_report_thread_exit(struct task_struct *t)
+{
+	struct exit_report *r = kmalloc(sizeof(*r), GFP_KERNEL);
+	struct task_struct *tracer = t->pt.tracer;
+
+	if (!r || !tracer->signal || !tracer->sighand) {
+		kfree(r);
+		return;
+	}
+	r->tracer = tracer;
+	r->pid = t->pid;
+	r->status = t->exit_code;
+	list_add_tail(&r->list, &exit_reports);
+	notify_tracer_exit(tracer, r->pid, r->status);
+}
+
+/* wait4 by tracer: a thread exit for pid (-1: any); its status in
+ * *status, the record dropped unless keep. 0 if none. */
+pid_t ptrace_take_exit_report(struct task_struct *tracer, pid_t pid, int *status, bool keep)
+{
+	struct exit_report *r;
+
+	list_for_each_entry(r, &exit_reports, list) {
+		if (r->tracer != tracer || (pid > 0 && r->pid != pid))
+			continue;
+		pid = r->pid;
+		*status = r->status;
+		if (!keep) {
+			list_del(&r->list);
+			kfree(r);
+		}
+		return pid;
+	}
+	return 0;
+}
+
+/* The tracer exits: its tracees are detached, or killed with EXITKILL;
+ * the thread exits it never waited for are dropped. */
 void ptrace_exit_tracer(struct task_struct *tracer)
 {
+	struct exit_report *r, *rn;
 	struct task_struct *t, *n;
+
+	list_for_each_entry_safe(r, rn, &exit_reports, list) {
+		if (r->tracer == tracer) {
+			list_del(&r->list);
+			kfree(r);
+		}
+	}
 
 	list_for_each_entry_safe(t, n, &task_list, tasks) {
 		if (t->pt.tracer != tracer)

@@ -55,6 +55,10 @@ void ptrace_exit_tracer(struct task_struct *tracer);
 void ptrace_unlink(struct task_struct *t);
 /* The tracer reaped (or left) zombie t: unlink it and tell its parent. */
 void ptrace_release_zombie(struct task_struct *t);
+/* exit.c: a traced thread (not a leader) exits, and its tracer's wait4
+ * takes the report: the thread's pid (0: none), its status in *status. */
+void ptrace_report_thread_exit(struct task_struct *t);
+pid_t ptrace_take_exit_report(struct task_struct *tracer, pid_t pid, int *status, bool keep);
 /* exit.c: a dead leader tells its tracer rather than its parent. */
 bool ptrace_notify_tracer_exit(struct task_struct *t);
 
