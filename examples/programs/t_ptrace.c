@@ -443,6 +443,9 @@ static void test_seize(void)
 
 	if (c == 0)
 		_exit(body_sleep(0));
+	CHECK("seize_addr_eio", pt(PTRACE_SEIZE, c, 1, 0) == -1 && errno == EIO, "errno %d", errno);
+	CHECK("seize_bad_options_eio", pt(PTRACE_SEIZE, c, 0, 0x80000000UL) == -1 && errno == EIO,
+	      "errno %d", errno);
 	CHECK("seize", pt(PTRACE_SEIZE, c, 0, PTRACE_O_TRACESYSGOOD) == 0, "errno %d", errno);
 	CHECK("getregs_running_esrch", pt(PTRACE_GETREGS, c, 0, (unsigned long)&st) == -1 &&
 	      errno == ESRCH, "errno %d", errno);

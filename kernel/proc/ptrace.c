@@ -394,9 +394,9 @@ static long ptrace_traceme(struct task_struct *tracer)
 }
 
 static long ptrace_attach(struct task_struct *tracer, struct task_struct *t,
-			  bool seize, unsigned long flags)
+			  bool seize, unsigned long addr, unsigned long flags)
 {
-	if (seize && (flags & ~(unsigned long)PTRACE_O_MASK))
+	if (seize && (addr || (flags & ~(unsigned long)PTRACE_O_MASK)))
 		return -EIO;
 	/* Glass never lets init stop: its exit ends the machine. */
 	if (is_kthread(t) || t->tgid == 1 || same_group(t, tracer) || t->pt.tracer)
@@ -701,7 +701,7 @@ long ptrace_request(struct task_struct *tracer, long request, pid_t pid,
 		t = pid > 0 ? find_task_by_pid(pid) : NULL;
 		if (!t || t->exit_state == EXIT_DEAD)
 			return -ESRCH;
-		return ptrace_attach(tracer, t, request == PTRACE_SEIZE, data);
+		return ptrace_attach(tracer, t, request == PTRACE_SEIZE, addr, data);
 	}
 	t = traced_child(tracer, pid, request != PTRACE_KILL && request != PTRACE_INTERRUPT);
 	if (!t)
