@@ -322,6 +322,18 @@ static void test_singlestep(void)
 	CHECK("singlestep_count", steps == 5, "%d steps over 5 nops", steps);
 	st = finish(c);
 	CHECK("singlestep_child_ok", WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x", st);
+
+	/* Stepping with a signal stops at its handler's first instruction. */
+	c = spawn_traced(body_signals, 0);
+	pt(PTRACE_CONT, c, 0, 0);
+	waitpid(c, &st, 0);
+	pt(PTRACE_SINGLESTEP, c, 0, WSTOPSIG(st));
+	waitpid(c, &st, 0);
+	pt(PTRACE_GETREGS, c, 0, (unsigned long)&r);
+	CHECK("singlestep_into_handler", WIFSTOPPED(st) && WSTOPSIG(st) == SIGTRAP &&
+	      r.rip == (unsigned long)on_sig, "status %#x rip %#llx", st, (unsigned long long)r.rip);
+	st = finish(c);
+	CHECK("singlestep_handler_ran", WIFEXITED(st) && WEXITSTATUS(st) == SIGUSR1, "status %#x", st);
 }
 
 /* Signal-delivery stops: suppress one, change another, siginfo. */

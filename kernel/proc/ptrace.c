@@ -134,11 +134,21 @@ void ptrace_report_syscall_exit(struct pt_regs *regs)
 		report_syscall(PTRACE_SYSCALL_INFO_EXIT);
 }
 
+/* A step that delivered a signal stops at the handler's first
+ * instruction (TF is off: ptrace_signal took it out before the frame was
+ * built), as Linux's signal_setup_done. */
+void ptrace_step_into_handler(void)
+{
+	current->pt.flags &= ~PT_SINGLESTEP;
+	ptrace_notify(SIGTRAP, 0);
+}
+
 /* Signal-delivery stop: the tracer may cancel sig, change it, or rewrite
  * its siginfo (SETSIGINFO). A signal now blocked is queued again. */
 int ptrace_signal(int sig, kernel_siginfo_t *info)
 {
 	struct task_struct *tracer = current->pt.tracer;
+	void __user *handler;
 
 	sig = ptrace_stop(sig, info);
 	if (!sig)
@@ -153,6 +163,11 @@ int ptrace_signal(int sig, kernel_siginfo_t *info)
 		send_signal(sig, info, current, false, false);
 		return 0;
 	}
+	/* A step into a handler: the frame must not save the TF we set
+	 * (its rt_sigreturn would step on), as user_disable_single_step. */
+	handler = current->sighand->action[sig - 1].handler;
+	if ((current->pt.flags & PT_SINGLESTEP) && handler != SIG_DFL && handler != SIG_IGN)
+		current->regs.flags &= ~X86_EFLAGS_TF;
 	return sig;
 }
 

@@ -754,6 +754,8 @@ static int handle_signal(int sig, kernel_siginfo_t *info, struct k_sigaction *ka
 	if (!(ka->flags & SA_NODEFER))
 		sigaddset(&blocked, sig);
 	set_current_blocked(&blocked);
+	if (unlikely(current->pt.flags & PT_SINGLESTEP))
+		ptrace_step_into_handler();
 	return 0;
 }
 

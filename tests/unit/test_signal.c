@@ -78,6 +78,7 @@ bool ptrace_group_stop(int signr) { abort(); }
 bool ptrace_trap_pending(void) { abort(); }
 void ptrace_trap_notify(struct task_struct *t) { abort(); }
 bool ptrace_notify_tracer_exit(struct task_struct *t) { abort(); }
+void ptrace_step_into_handler(void) { abort(); }
 
 /* ---- one task, its own process ---- */
 static struct task_struct task;

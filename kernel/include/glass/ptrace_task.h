@@ -37,6 +37,8 @@ struct ptrace_task {
 /* Before and after a syscall's handler; true from the entry: skip it. */
 bool ptrace_report_syscall_entry(struct pt_regs *regs);
 void ptrace_report_syscall_exit(struct pt_regs *regs);
+/* A single step delivered a signal to a handler: stop at its start. */
+void ptrace_step_into_handler(void);
 /* A signal about to be delivered: the signal to deliver instead (0: none). */
 int ptrace_signal(int sig, kernel_siginfo_t *info);
 /* Group stop of a traced task, or a pending INTERRUPT: true if it stopped. */
