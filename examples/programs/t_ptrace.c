@@ -107,6 +107,19 @@ static int body_signals(long arg)
 	raise(SIGUSR1);
 	return got;
 }
+static volatile int seen_errno;
+static void on_info(int s, siginfo_t *si, void *uc) { seen_errno = si->si_errno; }
+static int body_siginfo(long arg)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_info;
+	sa.sa_flags = SA_SIGINFO;
+	sigaction(SIGUSR1, &sa, NULL);
+	raise(SIGUSR1);
+	return seen_errno;
+}
 static int body_fork(long arg)
 {
 	pid_t g = fork();
@@ -355,6 +368,17 @@ static void test_signals(void)
 	pt(PTRACE_CONT, c, 0, SIGUSR2);
 	waitpid(c, &st, 0);
 	CHECK("signal_changed_by_tracer", WIFEXITED(st) && WEXITSTATUS(st) == SIGUSR2, "status %#x", st);
+
+	/* The handler sees the siginfo the tracer wrote. */
+	c = spawn_traced(body_siginfo, 0);
+	pt(PTRACE_CONT, c, 0, 0);
+	waitpid(c, &st, 0);
+	pt(PTRACE_GETSIGINFO, c, 0, (unsigned long)&si);
+	si.si_errno = 77;
+	pt(PTRACE_SETSIGINFO, c, 0, (unsigned long)&si);
+	pt(PTRACE_CONT, c, 0, SIGUSR1);
+	waitpid(c, &st, 0);
+	CHECK("setsiginfo_reaches_handler", WIFEXITED(st) && WEXITSTATUS(st) == 77, "status %#x", st);
 
 	c = spawn_traced(body_signals, 0);
 	pt(PTRACE_CONT, c, 0, 0);
