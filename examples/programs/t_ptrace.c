@@ -541,25 +541,29 @@ static void test_bad_requests(void)
 	      errno == ESRCH, "errno %d", errno);
 }
 
+/* /proc/PID/name's text into buf, "" if it cannot be read. */
+static void read_proc(pid_t pid, const char *name, char *buf, size_t size)
+{
+	char path[64];
+	int fd, n;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", pid, name);
+	fd = open(path, O_RDONLY);
+	n = fd >= 0 ? read(fd, buf, size - 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	buf[n > 0 ? n : 0] = 0;
+}
+
 static void test_proc(void)
 {
 	pid_t c = spawn_traced(body_word, 0x5555);
 	char path[64], buf[4096];
-	int fd, n, st;
+	int fd, st;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", c);
-	fd = open(path, O_RDONLY);
-	n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
-	if (fd >= 0)
-		close(fd);
-	buf[n > 0 ? n : 0] = 0;
+	read_proc(c, "stat", buf, sizeof(buf));
 	CHECK("proc_stat_tracing_stop", strstr(buf, ") t ") != NULL, "stat: %s", buf);
-	snprintf(path, sizeof(path), "/proc/%d/status", c);
-	fd = open(path, O_RDONLY);
-	n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
-	if (fd >= 0)
-		close(fd);
-	buf[n > 0 ? n : 0] = 0;
+	read_proc(c, "status", buf, sizeof(buf));
 	char want[64];
 	snprintf(want, sizeof(want), "TracerPid:\t%d\n", getpid());
 	CHECK("proc_status_tracerpid", strstr(buf, want) != NULL, "no %s", want);
