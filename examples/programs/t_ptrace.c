@@ -474,6 +474,7 @@ static void test_events(void)
 static void test_seize(void)
 {
 	pid_t c = fork();
+	struct user_regs_struct regs;
 	siginfo_t wi;
 	int st;
 
@@ -502,6 +503,8 @@ static void test_seize(void)
 	      st >> 16 == PTRACE_EVENT_STOP, "status %#x", st);
 	CHECK("listen", pt(PTRACE_LISTEN, c, 0, 0) == 0, "errno %d", errno);
 	CHECK("listen_no_report", waitpid(c, &st, WNOHANG) == 0, "status %#x", st);
+	CHECK("getregs_listening_esrch", pt(PTRACE_GETREGS, c, 0, (unsigned long)&regs) == -1 &&
+	      errno == ESRCH, "errno %d", errno);
 	kill(c, SIGCONT);
 	memset(&wi, 0, sizeof(wi));
 	CHECK("listen_sigcont_retraps", waitid(P_PID, c, &wi, WEXITED | WSTOPPED) == 0 &&

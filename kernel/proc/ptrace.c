@@ -438,7 +438,8 @@ static long ptrace_attach(struct task_struct *tracer, struct task_struct *t,
 /* ---- the tracer's side ---- */
 
 /* Requests other than attach, KILL and INTERRUPT need the tracee stopped
- * in a ptrace stop of this tracer: else -ESRCH, as Linux. */
+ * in a ptrace stop of this tracer, and not listening: else -ESRCH, as
+ * Linux (ptrace_freeze_traced). */
 static struct task_struct *traced_child(struct task_struct *tracer, pid_t pid,
 					bool need_stopped)
 {
@@ -446,7 +447,7 @@ static struct task_struct *traced_child(struct task_struct *tracer, pid_t pid,
 
 	if (!t || t->pt.tracer != tracer || t->exit_state)
 		return NULL;
-	if (need_stopped && !(t->pt.flags & PT_STOPPED))
+	if (need_stopped && (t->pt.flags & (PT_STOPPED | PT_LISTENING)) != PT_STOPPED)
 		return NULL;
 	return t;
 }
