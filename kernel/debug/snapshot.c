@@ -37,6 +37,15 @@ bool __monitor_text kobj_ok(const void *p, size_t size)
 	return kimage_ok(p, size);
 }
 
+/* The thread id of t's ptrace tracer, 0 if untraced (read racily, as
+ * the rest of a snapshot: the pointer is checked before use). */
+pid_t __monitor_text task_tracer_pid(const struct task_struct *t)
+{
+	const struct task_struct *tracer = __atomic_load_n(&t->pt.tracer, __ATOMIC_RELAXED);
+
+	return tracer && kobj_ok(tracer, sizeof(*tracer)) ? tracer->pid : 0;
+}
+
 char __monitor_text task_state_char(const struct task_struct *t)
 {
 	int exit_state = __atomic_load_n(&t->exit_state, __ATOMIC_RELAXED);
@@ -55,6 +64,8 @@ char __monitor_text task_state_char(const struct task_struct *t)
 		return 'D';
 	case TASK_STOPPED:
 		return 'T';
+	case TASK_TRACED:
+		return 't';
 	}
 	return 'S';
 }

@@ -84,6 +84,10 @@ static __monitor_text void put_task_header(struct cmd_out *out, const struct tas
 	cmd_putc(out, st);
 	cmd_puts(out, " pid:");
 	cmd_putu(out, (u32)t->pid, 0);
+	if (task_tracer_pid(t)) {
+		cmd_puts(out, " tracer:");
+		cmd_putu(out, (u32)task_tracer_pid(t), 0);
+	}
 	if (st != 'R' && wchan && kimage_ok(wchan, 1)) {
 		cmd_puts(out, " wchan:");
 		cmd_putsn(out, wchan, 24, 0);

@@ -37,6 +37,11 @@ static __monitor_text void put_task(struct cmd_out *out, const struct task_struc
 	cmd_putsn(out, comm, TASK_COMM_LEN, 0);
 	if (is_kthread(t))
 		cmd_puts(out, " [kthread]");
+	if (task_tracer_pid(t)) {
+		cmd_puts(out, " [traced by ");
+		cmd_putu(out, (u32)task_tracer_pid(t), 0);
+		cmd_putc(out, ']');
+	}
 	cmd_putc(out, '\n');
 }
 

@@ -269,3 +269,44 @@ int handle_mm_fault(struct mm_struct *mm, unsigned long addr, int flags,
 	host_queue_map(mm, addr, *pte & PTE_PFN_MASK, PAGE_SIZE, pte_prot(*pte));
 	return 0;
 }
+
+/*
+ * FOLL_FORCE write (ptrace POKEDATA, /proc/PID/mem): where the VMA allows
+ * writes, an ordinary write fault. In a private mapping without
+ * VM_WRITE (program text, where a debugger puts its breakpoints) the
+ * frame is copied unless mm already holds it alone, as Linux breaks
+ * copy-on-write for FOLL_FORCE: other processes mapping the file keep
+ * theirs. The PTE stays read-only. A shared read-only mapping refuses.
+ * Returns the page with a reference, or NULL.
+ */
+struct page *get_user_page_force(struct mm_struct *mm, unsigned long addr)
+{
+	struct vm_area_struct *vma = mm ? find_vma(mm, addr) : NULL;
+	struct page *old, *new;
+	u64 *pte;
+
+	if (!vma || addr < vma->vm_start)
+		return NULL;
+	if (vma->vm_flags & VM_WRITE)
+		return get_user_page(mm, addr, true);
+	if (vma->vm_flags & VM_SHARED)
+		return NULL;
+	old = get_user_page(mm, addr, false);
+	if (!old)
+		return NULL;
+	put_page(old);
+	pte = pte_lookup(mm, addr & PAGE_MASK);
+	if (old->mapping || old->refcount != 1 || old->mapcount != 1) {
+		new = alloc_page(GFP_NOWARN);
+		if (!new)
+			return NULL;
+		memcpy(page_address(new), page_address(old), PAGE_SIZE);
+		new->mapcount = 1;
+		set_pte_map(mm, addr & PAGE_MASK, pte, new, *pte & ~PTE_PFN_MASK);
+		old->mapcount--;
+		host_put_page(mm, old);
+		old = new;
+	}
+	get_page(old);
+	return old;
+}

@@ -246,3 +246,31 @@ struct page *get_user_page(struct mm_struct *mm, unsigned long addr, bool write)
 	get_page(page);
 	return page;
 }
+
+long access_remote_vm(struct mm_struct *mm, unsigned long addr, void *buf,
+		      unsigned long len, unsigned int gup_flags)
+{
+	bool write = gup_flags & FOLL_WRITE;
+	unsigned long done = 0;
+
+	while (done < len) {
+		unsigned long a = addr + done, n = chunk(a, len - done);
+		struct page *p;
+		char *kaddr;
+
+		if (write && (gup_flags & FOLL_FORCE))
+			p = get_user_page_force(mm, a);
+		else
+			p = get_user_page(mm, a, write);
+		if (!p)
+			break;
+		kaddr = (char *)page_address(p) + (a & ~PAGE_MASK);
+		if (write)
+			memcpy(kaddr, (char *)buf + done, n);
+		else
+			memcpy((char *)buf + done, kaddr, n);
+		put_page(p);
+		done += n;
+	}
+	return done;
+}

@@ -35,12 +35,16 @@ static long sys_ni(unsigned long nr)
 
 static void do_syscall(struct pt_regs *regs)
 {
-	unsigned long nr = regs->orig_ax;
+	unsigned long nr;
 	long ret;
 
 	syscall_count++;
 	if (unlikely(inject_syscall_pid) && current->pid == inject_syscall_pid)
 		inject_syscall_fault();
+	/* The tracer may change the number and arguments, or skip the call. */
+	if (unlikely(current->pt.flags & PT_SYSCALL) && ptrace_report_syscall_entry(regs))
+		goto out;
+	nr = regs->orig_ax;
 	if (nr < NR_syscalls && syscall_table[nr])
 		ret = syscall_table[nr](regs->di, regs->si, regs->dx, regs->r10,
 					regs->r8, regs->r9);
@@ -51,6 +55,9 @@ static void do_syscall(struct pt_regs *regs)
 		current->regs_replaced = false;
 	else
 		regs->ax = ret;
+out:
+	if (unlikely(current->pt.flags & (PT_SYSCALL | PT_SINGLESTEP)))
+		ptrace_report_syscall_exit(regs);
 }
 
 static void do_page_fault(struct guest_stop *stop)

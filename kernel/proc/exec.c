@@ -271,6 +271,7 @@ static int do_execve(const char *filename, const char *const *argv,
 		     const char *const *envp, bool kernel)
 {
 	struct linux_binprm *b = kzalloc(sizeof(*b), GFP_KERNEL);
+	pid_t old_pid = current->pid;
 	int err, depth;
 
 	if (!b)
@@ -311,6 +312,8 @@ static int do_execve(const char *filename, const char *const *argv,
 		force_sig(SIGSEGV);
 		return err;
 	}
+	if (unlikely(current->pt.tracer))
+		ptrace_exec_notify(old_pid);
 out:
 	bprm_free(b);
 	return err;

@@ -114,6 +114,8 @@ void release_task(struct task_struct *t)
 	if (t == leader || t->exit_signal >= 0)
 		list_del(&t->sibling);
 	list_del(&t->thread_group);
+	if (t->pt.tracer)
+		ptrace_unlink(t);
 	exit_signals(t);
 	t->exit_state = EXIT_DEAD;
 	if (!t->stack)
@@ -131,6 +133,8 @@ __noreturn void do_exit(int code)
 
 	if (t == &init_task)
 		panic("Attempted to kill the idle task!");
+	if (unlikely(t->pt.tracer))
+		ptrace_event(PTRACE_EVENT_EXIT, code);
 	t->flags |= PF_EXITING;
 	t->exit_code = code;
 	if (t->tgid == 1 && (list_empty(&t->thread_group) ||
@@ -146,12 +150,15 @@ __noreturn void do_exit(int code)
 	kcov_task_exit(t);
 	exit_mm(t);
 	exit_files_fs(t);
+	ptrace_exit_tracer(t);
 	forget_original_parent(t);
 	if (t->signal)
 		t->signal->live--;
 	t->exit_state = EXIT_ZOMBIE;
 	if (t->group_leader != t) {
-		/* Threads reap themselves. */
+		/* Threads reap themselves; a traced one's tracer is told. */
+		if (unlikely(t->pt.tracer) && t->pt.tracer->tgid != t->tgid)
+			ptrace_report_thread_exit(t);
 		release_task(t);
 	} else if (group_dead(t)) {
 		if (t->exit_signal < 0 || !t->real_parent || is_kthread(t))
@@ -214,14 +221,24 @@ static bool wait_match(struct wait_opts *wo, struct task_struct *c)
 	return true;
 }
 
-static void fill_info(struct wait_opts *wo, struct task_struct *c, int code, int status)
+static void fill_info(struct wait_opts *wo, pid_t pid, int code, int status)
 {
 	wo->info.si_signo = SIGCHLD;
 	wo->info.si_code = code;
-	wo->info.chld.pid = c->tgid;
+	wo->info.chld.pid = pid;
 	wo->info.chld.uid = 0;
 	wo->info.chld.status = status;
-	wo->found = c->tgid;
+	wo->found = pid;
+}
+
+/* An exit: wait status st (exited (code << 8), or killed by a signal). */
+static void fill_exit_info(struct wait_opts *wo, pid_t pid, int st)
+{
+	wo->status = st;
+	if (st & 0x7f)
+		fill_info(wo, pid, CLD_KILLED, st & 0x7f);
+	else
+		fill_info(wo, pid, CLD_EXITED, (st >> 8) & 0xff);
 }
 
 /* One child: reap it, report a stop or continue, or nothing (0). */
@@ -230,14 +247,11 @@ static int wait_one(struct wait_opts *wo, struct task_struct *c)
 	struct signal_struct *sig = c->signal;
 
 	if (c->exit_state == EXIT_ZOMBIE && group_dead(c)) {
-		if (!(wo->options & WEXITED))
+		/* Traced by another: its tracer hears first (wait_traced). */
+		if (!(wo->options & WEXITED) ||
+		    (c->pt.tracer && c->pt.tracer->tgid != current->tgid))
 			return 0;
-		int st = c->exit_code;
-		wo->status = st;
-		if (st & 0x7f)
-			fill_info(wo, c, CLD_KILLED, st & 0x7f);
-		else
-			fill_info(wo, c, CLD_EXITED, (st >> 8) & 0xff);
+		fill_exit_info(wo, c->tgid, c->exit_code);
 		if (!(wo->options & WNOWAIT))
 			release_task(c);
 		return 1;
@@ -248,14 +262,14 @@ static int wait_one(struct wait_opts *wo, struct task_struct *c)
 	    (sig->flags & SIGNAL_STOPPED)) {
 		int stopsig = sig->group_exit_code & 0x7f;
 		wo->status = (stopsig << 8) | 0x7f;
-		fill_info(wo, c, CLD_STOPPED, stopsig);
+		fill_info(wo, c->tgid, CLD_STOPPED, stopsig);
 		if (!(wo->options & WNOWAIT))
 			sig->flags &= ~SIGNAL_CLD_STOPPED;
 		return 1;
 	}
 	if ((wo->options & WCONTINUED) && (sig->flags & SIGNAL_CLD_CONTINUED)) {
 		wo->status = 0xffff;
-		fill_info(wo, c, CLD_CONTINUED, SIGCONT);
+		fill_info(wo, c->tgid, CLD_CONTINUED, SIGCONT);
 		if (!(wo->options & WNOWAIT))
 			sig->flags &= ~SIGNAL_CLD_CONTINUED;
 		return 1;
@@ -263,7 +277,37 @@ static int wait_one(struct wait_opts *wo, struct task_struct *c)
 	return 0;
 }
 
-/* Children of every thread in the caller's group are eligible. */
+/*
+ * A task t traces (kernel/proc/ptrace.c): its unreported ptrace stop
+ * (whatever WUNTRACED says, as Linux), or its exit when t is not its
+ * parent (a parent reaps its own children in wait_one). Traced threads
+ * match with or without __WCLONE; the pid reported is the thread's.
+ */
+static int wait_traced(struct wait_opts *wo, struct task_struct *c)
+{
+	if (wo->which == P_PID && c->pid != wo->pid)
+		return 0;
+	if (wo->which == P_PGID && (!c->signal || c->signal->pgrp != wo->pid))
+		return 0;
+	if (c->exit_state == EXIT_ZOMBIE) {
+		if (!(wo->options & WEXITED) || c != c->group_leader || !group_dead(c) ||
+		    (c->real_parent && c->real_parent->tgid == current->tgid))
+			return 0;
+		fill_exit_info(wo, c->tgid, c->exit_code);
+		if (!(wo->options & WNOWAIT))
+			ptrace_release_zombie(c);
+		return 1;
+	}
+	if (!(c->pt.flags & PT_REPORT))
+		return 0;
+	wo->status = ptrace_stop_status(c->pt.code);
+	fill_info(wo, c->pid, CLD_TRAPPED, c->pt.code);
+	if (!(wo->options & WNOWAIT))
+		c->pt.flags &= ~PT_REPORT;
+	return 1;
+}
+
+/* Children and tracees of every thread in the caller's group are eligible. */
 static long do_wait(struct wait_opts *wo)
 {
 	struct wait_queue_entry we = { 0 };
@@ -276,6 +320,22 @@ static long do_wait(struct wait_opts *wo)
 
 		prepare_to_wait(wq, &we, TASK_INTERRUPTIBLE);
 		do {
+			if ((wo->options & WEXITED) && wo->which != P_PGID &&
+			    (wo->found = ptrace_take_exit_report(t, wo->which == P_PID ? wo->pid : -1,
+								 &wo->status, wo->options & WNOWAIT))) {
+				fill_exit_info(wo, wo->found, wo->status);
+				ret = wo->found;
+				goto out;
+			}
+			list_for_each_entry_safe(c, n, &task_list, tasks) {
+				if (c->pt.tracer != t)
+					continue;
+				any = true;
+				if (wait_traced(wo, c)) {
+					ret = wo->found;
+					goto out;
+				}
+			}
 			list_for_each_entry_safe(c, n, &t->children, sibling) {
 				if (!wait_match(wo, c))
 					continue;

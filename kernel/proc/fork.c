@@ -66,7 +66,7 @@ static long do_fork(struct kernel_clone_args *args)
 	struct task_struct *p;
 	struct vfork_done vfork;
 	pid_t pid;
-	int err;
+	int err, trace;
 
 	if ((flags & CLONE_THREAD) && !(flags & CLONE_SIGHAND))
 		return -EINVAL;
@@ -164,8 +164,11 @@ static long do_fork(struct kernel_clone_args *args)
 		init_waitqueue_head(&vfork.wait);
 		p->vfork_done = &vfork;
 	}
+	trace = ptrace_init_child(p, flags);
 	p->state = TASK_INTERRUPTIBLE;
 	wake_up_process(p);
+	if (trace)
+		ptrace_event(trace, pid);
 	if (flags & CLONE_VFORK) {
 		current->wchan = "vfork";
 		wait_event(vfork.wait, vfork.done);

@@ -8,5 +8,6 @@
 int send_signal(int sig, kernel_siginfo_t *info, struct task_struct *t,
 		bool group, bool force);
 void flush_group_mask(struct task_struct *p, unsigned long mask);
+bool sigkill_pending(struct task_struct *t);
 
 #endif

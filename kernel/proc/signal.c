@@ -246,7 +246,7 @@ bool task_sigpending(struct task_struct *t)
 		return false;
 	return has_pending_signals(&t->pending.signal, &t->blocked) ||
 	       has_pending_signals(&t->signal->shared_pending.signal, &t->blocked) ||
-	       (t->jobctl & JOBCTL_STOP_PENDING);
+	       (t->jobctl & JOBCTL_STOP_PENDING) || (t->pt.flags & PT_TRAP_STOP);
 }
 
 bool signal_pending_current(void)
@@ -254,7 +254,7 @@ bool signal_pending_current(void)
 	return task_sigpending(current);
 }
 
-static bool sigkill_pending(struct task_struct *t)
+bool sigkill_pending(struct task_struct *t)
 {
 	return sigismember(&t->pending.signal, SIGKILL) ||
 	       sigismember(&t->signal->shared_pending.signal, SIGKILL);
@@ -267,6 +267,9 @@ static bool sig_ignored(struct task_struct *t, int sig, bool force)
 	void __user *handler;
 
 	if (sigismember(&t->blocked, sig) || sigismember(&t->real_blocked, sig))
+		return false;
+	/* A tracer sees even ignored signals (but SIGKILL), as Linux. */
+	if (t->pt.tracer && sig != SIGKILL)
 		return false;
 	handler = t->sighand->action[sig - 1].handler;
 	/* init: only signals it handles (SIGKILL/SIGSTOP from the kernel too). */
@@ -333,10 +336,12 @@ static void complete_signal(int sig, struct task_struct *p, bool group)
 			if (t->exit_state)
 				continue;
 			t->jobctl &= ~JOBCTL_STOP_PENDING;
-			wake_up_state(t, TASK_INTERRUPTIBLE | TASK_STOPPED);
+			wake_up_state(t, TASK_INTERRUPTIBLE | TASK_STOPPED | TASK_TRACED);
 		}
 		return;
 	}
+	if (unlikely(p->pt.flags & PT_LISTENING))
+		ptrace_trap_notify(p);
 	if (wants_signal(sig, p)) {
 		wake_up_state(p, TASK_INTERRUPTIBLE);
 		return;
@@ -558,6 +563,8 @@ bool do_notify_parent(struct task_struct *t, int sig)
 	bool autoreap = false;
 	int status = t->exit_code;
 
+	if (unlikely(t->pt.tracer) && ptrace_notify_tracer_exit(t))
+		return false;
 	if (!parent || !parent->signal || !parent->sighand)
 		return false;
 	memset(&info, 0, sizeof(info));
@@ -639,6 +646,8 @@ static void do_signal_stop(int signr)
 	participate_group_stop(current);
 	if (sigkill_pending(current))
 		return;
+	if (unlikely(current->pt.tracer) && ptrace_group_stop(sig->group_exit_code))
+		return;
 	current->wchan = "do_signal_stop";
 	set_current_state(TASK_STOPPED);
 	schedule();
@@ -664,9 +673,16 @@ static int get_signal(struct k_sigaction *ka, kernel_siginfo_t *info)
 			do_signal_stop(0);
 			continue;
 		}
+		if (unlikely(current->pt.flags & PT_TRAP_STOP) && ptrace_trap_pending())
+			continue;
 		sig = dequeue_signal(current, &current->blocked, info);
 		if (!sig)
 			return 0;
+		if (unlikely(current->pt.tracer) && sig != SIGKILL) {
+			sig = ptrace_signal(sig, info);
+			if (!sig)
+				continue;
+		}
 		act = &sighand->action[sig - 1];
 		if (act->handler == SIG_IGN && sig != SIGKILL)
 			continue;
@@ -738,6 +754,8 @@ static int handle_signal(int sig, kernel_siginfo_t *info, struct k_sigaction *ka
 	if (!(ka->flags & SA_NODEFER))
 		sigaddset(&blocked, sig);
 	set_current_blocked(&blocked);
+	if (unlikely(current->pt.flags & PT_SINGLESTEP))
+		ptrace_step_into_handler();
 	return 0;
 }
 

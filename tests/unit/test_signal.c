@@ -72,6 +72,13 @@ int schedule_timeout_ns(u64 ns, bool interruptible, u64 *left) { abort(); }
 void *kmemdup(const void *p, size_t n, gfp_t gfp) { abort(); }
 unsigned long copy_from_user(void *to, const void __user *from, unsigned long n) { abort(); }
 unsigned long copy_to_user(void __user *to, const void *from, unsigned long n) { abort(); }
+/* No task here is traced: ptrace's hooks are never reached. */
+int ptrace_signal(int sig, kernel_siginfo_t *info) { abort(); }
+bool ptrace_group_stop(int signr) { abort(); }
+bool ptrace_trap_pending(void) { abort(); }
+void ptrace_trap_notify(struct task_struct *t) { abort(); }
+bool ptrace_notify_tracer_exit(struct task_struct *t) { abort(); }
+void ptrace_step_into_handler(void) { abort(); }
 
 /* ---- one task, its own process ---- */
 static struct task_struct task;

@@ -23,6 +23,7 @@ static const char *state_name(char c)
 	case 'S': return "S (sleeping)";
 	case 'D': return "D (disk sleep)";
 	case 'T': return "T (stopped)";
+	case 't': return "t (tracing stop)";
 	case 'Z': return "Z (zombie)";
 	}
 	return "X (dead)";
@@ -30,23 +31,7 @@ static const char *state_name(char c)
 
 int access_process_vm(struct task_struct *t, unsigned long addr, void *buf, int len)
 {
-	struct mm_struct *mm = t->mm;
-	int done = 0;
-
-	if (!mm)
-		return 0;
-	while (done < len) {
-		unsigned long a = addr + done, off = a & (PAGE_SIZE - 1);
-		int n = min_t(int, len - done, PAGE_SIZE - off);
-		struct page *p = get_user_page(mm, a, false);
-
-		if (!p)
-			break;
-		memcpy((char *)buf + done, (char *)page_address(p) + off, n);
-		put_page(p);
-		done += n;
-	}
-	return done;
+	return t->mm ? access_remote_vm(t->mm, addr, buf, len, 0) : 0;
 }
 
 static unsigned long task_vsize(struct task_struct *t)
@@ -149,10 +134,11 @@ int proc_pid_status_show(struct task_struct *t, char *buf, size_t size)
 	struct mm_struct *mm = t->mm;
 
 	pb_printf(&pb, "Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\n"
-		  "PPid:\t%d\nTracerPid:\t0\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\n"
+		  "PPid:\t%d\nTracerPid:\t%d\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\n"
 		  "FDSize:\t%u\nGroups:\t\n",
 		  t->comm, t->fs ? t->fs->umask : 022, state_name(task_state_char(t)),
-		  t->tgid, t->pid, task_ppid(t), t->files ? t->files->max_fds : 0);
+		  t->tgid, t->pid, task_ppid(t), t->pt.tracer ? t->pt.tracer->pid : 0,
+		  t->files ? t->files->max_fds : 0);
 	if (mm)
 		pb_printf(&pb, "VmPeak:\t%8lu kB\nVmSize:\t%8lu kB\nVmLck:\t%8d kB\n"
 			  "VmRSS:\t%8lu kB\nVmData:\t%8lu kB\nVmStk:\t%8lu kB\n"

@@ -39,6 +39,74 @@ static int link_root(struct task_struct *t, struct path *out)
 	return 0;
 }
 
+/* ---- /proc/PID/mem ---- */
+
+/* The process's memory at the file offset, as a debugger sees it
+ * (FOLL_FORCE: writes reach read-only text, breaking copy-on-write).
+ * The pid is looked up at each access: a dead process reads as EOF. */
+static int mem_open(struct inode *inode, struct file *f)
+{
+	f->private_data = (void *)(long)(inode->i_ino >> 8);
+	return find_task_by_pid((pid_t)(inode->i_ino >> 8)) ? 0 : -ESRCH;
+}
+
+static ssize_t mem_rw(struct file *f, char __user *buf, size_t count, loff_t *pos,
+		      bool write)
+{
+	struct task_struct *t = find_task_by_pid((pid_t)(long)f->private_data);
+	ssize_t done = 0, err = 0;
+	char *page;
+
+	if (!t || !t->mm)
+		return 0;
+	page = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!page)
+		return -ENOMEM;
+	while (count) {
+		size_t n = min_t(size_t, count, PAGE_SIZE);
+		long got;
+
+		if (write && copy_from_user(page, buf + done, n)) {
+			err = -EFAULT;
+			break;
+		}
+		got = access_remote_vm(t->mm, *pos, page, n,
+				       FOLL_FORCE | (write ? FOLL_WRITE : 0));
+		if (got <= 0) {
+			err = -EIO;
+			break;
+		}
+		if (!write && copy_to_user(buf + done, page, got)) {
+			err = -EFAULT;
+			break;
+		}
+		done += got;
+		*pos += got;
+		count -= got;
+		if ((size_t)got < n)
+			break;
+	}
+	kfree(page);
+	return done ? done : err;
+}
+
+static ssize_t mem_read(struct file *f, char __user *buf, size_t count, loff_t *pos)
+{
+	return mem_rw(f, buf, count, pos, false);
+}
+
+static ssize_t mem_write(struct file *f, const char __user *buf, size_t count, loff_t *pos)
+{
+	return mem_rw(f, (char __user *)buf, count, pos, true);
+}
+
+static const struct file_operations proc_mem_fops = {
+	.open = mem_open,
+	.read = mem_read,
+	.write = mem_write,
+	.llseek = generic_file_llseek,
+};
+
 static const struct proc_entry pid_entries[] = {
 	{ "cmdline", S_IFREG | 0444, proc_pid_cmdline_show },
 	{ "comm", S_IFREG | 0644, proc_pid_comm_show },
@@ -47,6 +115,7 @@ static const struct proc_entry pid_entries[] = {
 	{ "exe", S_IFLNK | 0777, .link = link_exe },
 	{ "fd", S_IFDIR | 0500 },
 	{ "maps", S_IFREG | 0444, proc_pid_maps_show },
+	{ "mem", S_IFREG | 0600, .fops = &proc_mem_fops },
 	{ "mounts", S_IFREG | 0444, show_mounts_file },
 	{ "root", S_IFLNK | 0777, .link = link_root },
 	{ "stat", S_IFREG | 0444, proc_pid_stat_show },

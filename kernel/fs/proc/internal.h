@@ -40,6 +40,7 @@ struct proc_entry {
 	int nchildren;
 	int (*link)(struct task_struct *t, struct path *out);   /* magic links */
 	int (*store)(const char *buf);          /* writable files (sysctls) */
+	const struct file_operations *fops;     /* files with their own (mem) */
 };
 
 /* root.c: the core. */

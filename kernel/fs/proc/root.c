@@ -287,7 +287,7 @@ struct inode *proc_make_inode(struct super_block *sb, const struct proc_entry *e
 	} else if (S_ISLNK(e->mode)) {
 		inode->i_op = e->link ? &proc_link_iops : &proc_plain_link_iops;
 	} else {
-		inode->i_fop = &proc_file_fops;
+		inode->i_fop = e->fops ? e->fops : &proc_file_fops;
 		if (e->store)
 			inode->i_op = &proc_sysctl_iops;
 	}

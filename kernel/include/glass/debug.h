@@ -21,6 +21,8 @@
 bool kobj_ok(const void *p, size_t size);
 bool kimage_ok(const void *p, size_t size);
 char task_state_char(const struct task_struct *t);
+/* The pid of t's ptrace tracer, 0 if none (monitor-safe). */
+pid_t task_tracer_pid(const struct task_struct *t);
 /* Task number idx: 0 is idle, then the task list in order. NULL past the
  * end; *cut is set when the list changed under the walk. */
 const struct task_struct *snapshot_task(unsigned idx, bool *cut);

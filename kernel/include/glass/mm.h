@@ -248,5 +248,14 @@ void mapping_wrprotect(struct inode *inode, unsigned long first, unsigned long l
 /* uaccess.c */
 /* Frame backing a user address, faulting it in; NULL on bad address. */
 struct page *get_user_page(struct mm_struct *mm, unsigned long addr, bool write);
+/* A debugger's write (FOLL_FORCE): in a private read-only mapping the
+ * page becomes mm's own copy and stays read-only to the guest. */
+struct page *get_user_page_force(struct mm_struct *mm, unsigned long addr);
+#define FOLL_WRITE 0x1
+#define FOLL_FORCE 0x2
+/* Copy len bytes between buf and mm at addr (FOLL_WRITE: into mm); the
+ * bytes done, short at the first bad page. */
+long access_remote_vm(struct mm_struct *mm, unsigned long addr, void *buf,
+		      unsigned long len, unsigned int gup_flags);
 
 #endif

@@ -4,7 +4,7 @@
 #define GLASS_SCHED_H
 
 #include <glass/kernel.h>
-#include <glass/ptrace.h>
+#include <glass/ptrace_task.h>
 #include <glass/signal.h>
 #include <glass/uaccess.h>
 #include <glass/wait.h>
@@ -14,6 +14,7 @@
 #define TASK_INTERRUPTIBLE 0x1
 #define TASK_UNINTERRUPTIBLE 0x2
 #define TASK_STOPPED 0x4
+#define TASK_TRACED 0x8         /* in a ptrace stop (kernel/proc/ptrace.c) */
 #define EXIT_ZOMBIE 0x10
 #define EXIT_DEAD 0x20
 #define TASK_DEAD 0x80
@@ -105,6 +106,7 @@ struct task_struct {
 	unsigned int jobctl;    /* JOBCTL_* (signal.h) */
 	bool restore_sigmask;
 	struct sigpending pending;
+	struct ptrace_task pt;  /* traced: by whom, and the stop (glass/ptrace.h) */
 	unsigned long sas_ss_sp;
 	unsigned long sas_ss_size;
 	int sas_ss_flags;
