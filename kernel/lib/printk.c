@@ -4,6 +4,7 @@
  * console_loglevel also go to the host's stderr, keeping the guest console
  * on stdout clean for scripts.
  */
+#include <glass/export.h>
 #include <glass/kernel.h>
 #include <glass/mconsole.h>
 #include <glass/monitor.h>
@@ -127,6 +128,7 @@ int printk(const char *fmt, ...)
 	va_end(ap);
 	return n;
 }
+EXPORT_SYMBOL(printk);
 
 /* The message; then the rest is kernel/diag/panic.c's (the core, panic=). */
 __noreturn void panic(const char *fmt, ...)

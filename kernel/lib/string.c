@@ -1,4 +1,5 @@
 /* The kernel's own string helpers (the mem and str basics are libc's). */
+#include <glass/export.h>
 #include <glass/kernel.h>
 #include <glass/mm.h>
 
@@ -12,6 +13,7 @@ size_t strscpy(char *dst, const char *src, size_t size)
 	dst[n] = '\0';
 	return n;
 }
+EXPORT_SYMBOL(strscpy);
 
 char *kstrndup(const char *s, size_t max, gfp_t gfp)
 {
@@ -29,6 +31,7 @@ char *kstrdup(const char *s, gfp_t gfp)
 {
 	return s ? kstrndup(s, strlen(s), gfp) : NULL;
 }
+EXPORT_SYMBOL(kstrdup);
 
 void *kmemdup(const void *src, size_t n, gfp_t gfp)
 {
@@ -43,3 +46,18 @@ bool str_has_prefix(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
+
+/* The mem and str basics come from the host's libc in this process; a
+ * module reaches them through the export table like any kernel function
+ * (gcc also emits memcpy/memset calls for struct copies and clears). */
+EXPORT_SYMBOL(memcpy);
+EXPORT_SYMBOL(memmove);
+EXPORT_SYMBOL(memset);
+EXPORT_SYMBOL(memcmp);
+EXPORT_SYMBOL(strlen);
+EXPORT_SYMBOL(strnlen);
+EXPORT_SYMBOL(strcmp);
+EXPORT_SYMBOL(strncmp);
+EXPORT_SYMBOL(strchr);
+EXPORT_SYMBOL(strrchr);
+EXPORT_SYMBOL(strstr);

@@ -4,6 +4,7 @@
  * %pS prints a kernel text address as symbol+offset (via symbolize()).
  * Pure code: no host calls, usable from any context.
  */
+#include <glass/export.h>
 #include <glass/kernel.h>
 #include <glass/symbols.h>
 
@@ -243,3 +244,4 @@ int scnprintf(char *buf, size_t size, const char *fmt, ...)
 	va_end(ap);
 	return n;
 }
+EXPORT_SYMBOL(scnprintf);

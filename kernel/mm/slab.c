@@ -8,6 +8,7 @@
  * counts return to where they were when every object is freed.
  * CPU thread only; nothing here sleeps.
  */
+#include <glass/export.h>
 #include <glass/monitor.h>
 #include <glass/mm.h>
 #include "internal.h"
@@ -270,12 +271,14 @@ void *kmalloc(size_t size, gfp_t gfp)
 	}
 	return kmem_cache_alloc(c, gfp);
 }
+EXPORT_SYMBOL(kmalloc);
 
 /* kmalloc, zeroed. */
 void *kzalloc(size_t size, gfp_t gfp)
 {
 	return kmalloc(size, gfp | __GFP_ZERO);
 }
+EXPORT_SYMBOL(kzalloc);
 
 /* A zeroed array of n elements; NULL on overflow. */
 void *kcalloc(size_t n, size_t size, gfp_t gfp)
@@ -342,6 +345,7 @@ void kfree(const void *p)
 	}
 	slab_free(page->private, page, (void *)p);
 }
+EXPORT_SYMBOL(kfree);
 
 /* Objects handed out and not yet freed, all caches together. */
 unsigned long __monitor_text slab_objects_in_use(void)

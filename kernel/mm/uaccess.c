@@ -6,6 +6,7 @@
  * Under set_fs(KERNEL_DS) the "user" pointers are kernel pointers and
  * the copies are plain memcpys. CPU thread, task context.
  */
+#include <glass/export.h>
 #include <glass/sched.h>
 #include <glass/uaccess.h>
 #include "internal.h"
@@ -98,6 +99,7 @@ unsigned long copy_from_user(void *to, const void __user *from, unsigned long n)
 	}
 	return n - done;
 }
+EXPORT_SYMBOL(copy_from_user);
 
 /* Copy n bytes to the guest; returns the bytes NOT copied. */
 unsigned long copy_to_user(void __user *to, const void *from, unsigned long n)
@@ -121,6 +123,7 @@ unsigned long copy_to_user(void __user *to, const void *from, unsigned long n)
 	}
 	return n - done;
 }
+EXPORT_SYMBOL(copy_to_user);
 
 /* Zero n bytes of guest memory; returns the bytes NOT cleared. */
 unsigned long clear_user(void __user *to, unsigned long n)
@@ -144,6 +147,7 @@ unsigned long clear_user(void __user *to, unsigned long n)
 	}
 	return n - done;
 }
+EXPORT_SYMBOL(clear_user);
 
 /*
  * Copy a NUL-terminated string of at most count bytes (NUL included)
