@@ -49,16 +49,18 @@ static __monitor_text int read_module(unsigned idx, struct module *mod)
 }
 
 /*
- * Library idx of the modules (0 is the oldest): its image and the start of
- * each ALLOC section in .ko order, which gdb's solib-target pairs with
- * bfd's section list. An empty section the loader left at 0 gets the
- * first section's address: gdb needs an address for every one, and an
- * empty section holds nothing to misplace.
+ * Library idx of the modules (0 is the oldest): its image and an address
+ * for each section the .ko marks SHF_ALLOC, in .ko order, which gdb's
+ * solib-target pairs with bfd's list of them. A section the loader did
+ * not load (.modinfo, at 0) is put just past the module's last byte: gdb
+ * needs an address for it, and one inside the module would give module
+ * addresses .modinfo's names. Empty sections have their placed address.
  */
 int __monitor_text gdb_module_library(unsigned idx, struct gdb_library *lib)
 {
-	struct module mod;
 	struct module_section sec;
+	struct module mod;
+	u64 end = 0;
 	unsigned i;
 	int err = read_module(idx, &mod);
 
@@ -69,10 +71,15 @@ int __monitor_text gdb_module_library(unsigned idx, struct gdb_library *lib)
 	for (i = 0; i < mod.nr_sections; i++) {
 		if (os_mem_read((unsigned long)&mod.sections[i], &sec, sizeof(sec)) != sizeof(sec))
 			return -EFAULT;
-		lib_sections[i] = sec.addr ? sec.addr : lib_sections[0];
+		lib_sections[i] = sec.addr;
+		if (sec.addr && sec.addr + sec.size > end)
+			end = sec.addr + sec.size;
 	}
-	if (!lib_sections[0])
+	if (!end)
 		return -EINVAL;
+	for (i = 0; i < mod.nr_sections; i++)
+		if (!lib_sections[i])
+			lib_sections[i] = end;
 	for (i = 0; i + 1 < sizeof(lib_path) && mod.image_path[i]; i++)
 		lib_path[i] = mod.image_path[i];
 	lib_path[i] = '\0';

@@ -118,9 +118,11 @@ static void module_where(const struct module *mod, unsigned long ip, unsigned lo
 	for (unsigned i = 0; i < mod->nr_sections; i++) {
 		const struct module_section *s = &mod->sections[i];
 
-		if (s->size && s->addr < lo)
+		if (!s->size || !s->addr)       /* empty, or not loaded */
+			continue;
+		if (s->addr < lo)
 			lo = s->addr;
-		if (s->size && s->addr + s->size > hi)
+		if (s->addr + s->size > hi)
 			hi = s->addr + s->size;
 	}
 	if (lo < hi && os_module_addr_info(mod->name, mod->image_path, lo, hi,

@@ -239,6 +239,14 @@ static void *section_addr(const struct load_info *info, const char *name,
 	return (void *)(uintptr_t)info->sechdrs[i].sh_addr;
 }
 
+/* Was section i SHF_ALLOC in the file? Every such section, empty or not
+ * loaded (.modinfo, at address 0), is in mod->sections: gdb pairs the
+ * library list's addresses with all of them (glass/module.h). */
+static bool file_alloc_section(const struct load_info *info, unsigned int i)
+{
+	return (info->sechdrs[i].sh_flags & SHF_ALLOC) || i == info->modinfo_idx;
+}
+
 /* The names of sections and symbols outlive the image: one copy of both
  * string tables in mod->strtab. */
 static int copy_tables(struct module *mod, const struct load_info *info)
@@ -247,7 +255,7 @@ static int copy_tables(struct module *mod, const struct load_info *info)
 	char *strings;
 
 	for (unsigned int i = 1; i < info->hdr->e_shnum; i++)
-		if ((info->sechdrs[i].sh_flags & SHF_ALLOC) && info->sechdrs[i].sh_size)
+		if (file_alloc_section(info, i))
 			nsec++;
 	for (unsigned int i = 1; i < info->num_syms; i++)
 		if (mod_symbol_wanted(info, &info->syms[i]))
@@ -263,7 +271,7 @@ static int copy_tables(struct module *mod, const struct load_info *info)
 	for (unsigned int i = 1; i < info->hdr->e_shnum; i++) {
 		const struct elf64_shdr *sh = &info->sechdrs[i];
 
-		if (!(sh->sh_flags & SHF_ALLOC) || !sh->sh_size)
+		if (!file_alloc_section(info, i))
 			continue;
 		mod->sections[s].name = strings + sh->sh_name;
 		mod->sections[s].addr = sh->sh_addr;
@@ -471,9 +479,8 @@ int load_module(void *image, unsigned long len, const char *args,
 		err = -EEXIST;
 		goto free;
 	}
-	err = setup_module(mod, &info, flags);
-	if (err)
-		goto free;
+	/* The copy for gdb before setup_module writes into the image (section
+	 * addresses and flags, relocations): gdb needs the .ko as built. */
 	if (image_path) {
 		strscpy(mod->image_path, image_path, sizeof(mod->image_path));
 	} else {
@@ -484,6 +491,9 @@ int load_module(void *image, unsigned long len, const char *args,
 				mod->name, err);
 		mod->image_copy = !err;
 	}
+	err = setup_module(mod, &info, flags);
+	if (err)
+		goto free;
 	/* parse_args works on a copy: mod->args stays whole for /sys. */
 	{
 		char *parse = kstrdup(args, GFP_KERNEL);
