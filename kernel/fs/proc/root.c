@@ -306,6 +306,8 @@ static struct dentry *proc_dir_lookup(struct inode *dir, struct dentry *d)
 		break;
 	}
 	if (!inode && is_root(dir))
+		inode = proc_pde_lookup(dir->i_sb, d->d_name);
+	if (!inode && is_root(dir))
 		inode = proc_pid_lookup(dir, d->d_name);
 	if (!inode)
 		return NULL;    /* stays negative: ENOENT */
@@ -333,16 +335,29 @@ static int proc_dir_iterate(struct file *f, struct dir_context *ctx)
 			return 0;
 		ctx->pos++;
 	}
-	if (!is_root(f->f_inode))
+	if (!is_root(f->f_inode) || !proc_pde_readdir(ctx, 2 + de->nchildren))
 		return 0;
-	return proc_pid_readdir(ctx, de->nchildren);
+	return proc_pid_readdir(ctx, de->nchildren + PROC_PDE_SLOTS);
 }
+
+bool proc_static_name(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(root_entries); i++)
+		if (!strcmp(root_entries[i].name, name))
+			return true;
+	return false;
+}
+
+static const struct super_operations proc_sops = {
+	.evict_inode = proc_pde_evict,
+};
 
 static int proc_fill_super(struct super_block *sb, const char *dev, void *data)
 {
 	struct inode *root;
 
 	sb->s_magic = PROC_SUPER_MAGIC;
+	sb->s_op = &proc_sops;
 	root = proc_make_inode(sb, &root_dir_entry, 1);
 	if (!root)
 		return -ENOMEM;
