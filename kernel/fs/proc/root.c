@@ -97,16 +97,17 @@ static ssize_t proc_file_write(struct file *f, const char __user *buf, size_t co
 	return err ? err : (ssize_t)count;
 }
 
-/* `echo N >` opens with O_TRUNC: a sysctl has no size to change. */
-static int proc_sysctl_setattr(struct dentry *d, struct iattr *attr)
+/* `echo N >` opens with O_TRUNC: a sysctl, or an entry of generic.c, has
+ * no size to change. */
+static int proc_setattr(struct dentry *d, struct iattr *attr)
 {
 	attr->ia_valid &= ~ATTR_SIZE;
 	setattr_copy(d->d_inode, attr);
 	return 0;
 }
 
-static const struct inode_operations proc_sysctl_iops = {
-	.setattr = proc_sysctl_setattr,
+const struct inode_operations proc_sysctl_iops = {
+	.setattr = proc_setattr,
 };
 
 static const struct file_operations proc_file_fops = {
