@@ -29,7 +29,7 @@ static DEFINE_MUTEX(buggy_lock);
 static unsigned long logged;
 
 /* Takes buggy_lock, which its caller in the `deadlock` path holds. */
-static noinline void buggy_log(const char *what)
+static __attribute__((noinline)) void buggy_log(const char *what)
 {
 	mutex_lock(&buggy_lock);
 	logged++;

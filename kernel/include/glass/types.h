@@ -43,7 +43,6 @@ typedef unsigned int gfp_t;
 
 #define __always_unused __attribute__((unused))
 #define __noreturn __attribute__((noreturn))
-#define noinline __attribute__((noinline))
 #define __printf(a, b) __attribute__((format(printf, a, b)))
 #define __aligned(x) __attribute__((aligned(x)))
 #define __packed __attribute__((packed))
