@@ -248,8 +248,20 @@ deps-check:
 deps-bench:
 	@scripts/deps.sh bench
 
+# The module ABI's identity (scripts/vermagic.sh): the loader compares it
+# with each module's .modinfo vermagic.
+VERMAGIC := $(B)/include/generated/vermagic.h
+ifeq ($(M),)
+$(VERMAGIC): $(shell find kernel/include -name '*.h') scripts/vermagic.sh $(GEN)
+	scripts/vermagic.sh $@ $(KCFLAGS)
+$(B)/kernel/module/main.o $(SB)/kernel/module/main.o: $(VERMAGIC)
+
 clean:
 	rm -rf $(B) $(SB) $(FB) glass glass-console
+else
+# make -C <glass> M=DIR [clean]: out-of-tree modules.
+include scripts/Makefile.module
+endif
 
 .PHONY: all deps deps-check deps-bench run programs unit fuzz check bench clean
 -include $(shell find $(B) $(SB) $(FB) -name '*.d' 2>/dev/null)

@@ -6,8 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 allowed=" stddef.h stdint.h stdbool.h stdarg.h limits.h "
-# The project's own, generated into build/include by scripts/syscalltbl.sh.
-generated=" uapi/unistd.h generated/syscalls_64.h generated/syscall_nargs.h "
+# The project's own, generated into build/include by scripts/syscalltbl.sh
+# and scripts/vermagic.sh.
+generated=" uapi/unistd.h generated/syscalls_64.h generated/syscall_nargs.h generated/vermagic.h "
 dirs=()
 for d in kernel gdbstub trace coverage profiling moddebug; do
 	[ -d "$d" ] && dirs+=("$d")

@@ -5,6 +5,7 @@
  * works from the monitor thread and in an oops.
  */
 #include <glass/kernel.h>
+#include <glass/module.h>
 #include <glass/monitor.h>
 #include <glass/symbols.h>
 
@@ -35,8 +36,11 @@ static __monitor_text long lookup(unsigned long addr)
 const char *__monitor_text symbol_lookup(unsigned long addr, unsigned long *off,
 					 unsigned long *size)
 {
-	long i = lookup(addr);
+	long i;
 
+	if (__module_address(addr))
+		return module_address_lookup(addr, off, size, NULL);
+	i = lookup(addr);
 	if (i < 0 || (unsigned long)i + 1 >= kallsyms_num)
 		return NULL;
 	*off = addr - kallsyms_addresses[i];
@@ -46,8 +50,17 @@ const char *__monitor_text symbol_lookup(unsigned long addr, unsigned long *off,
 
 void symbolize(unsigned long addr, char *buf, size_t size)
 {
-	long i = lookup(addr);
+	const char *name, *modname;
+	unsigned long off, symsize;
+	long i;
 
+	/* Module code: "name+0xoff/0xsize [module]", as Linux's %pS. */
+	name = module_address_lookup(addr, &off, &symsize, &modname);
+	if (name) {
+		scnprintf(buf, size, "%s+%#lx/%#lx [%s]", name, off, symsize, modname);
+		return;
+	}
+	i = lookup(addr);
 	if (i < 0 || (unsigned long)i + 1 >= kallsyms_num) {
 		scnprintf(buf, size, "%#lx", addr);
 		return;

@@ -34,8 +34,20 @@ static pid_t owner_pid;
 
 #pragma GCC diagnostic ignored "-Wformat-truncation"
 
+/* module-NAME.ko: a loaded module's image (os_umid_save_module), NAME
+ * being a module name (letters, digits, _ and -). */
+static bool module_image_name(const char *name)
+{
+	size_t len = strlen(name), n;
+
+	if (strncmp(name, "module-", 7) || len < 7 + 1 + 3 || strcmp(name + len - 3, ".ko"))
+		return false;
+	n = strspn(name + 7, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-");
+	return n == len - 7 - 3;
+}
+
 /* The names Glass gives files in the directory (mconsole's `core` makes
- * core.N too); nothing else is ever removed. */
+ * core.N too, modules module-NAME.ko); nothing else is ever removed. */
 static bool glass_name(const char *name)
 {
 	static const char *const names[] = { "pid", "mconsole", "gdb", "core", "console.log" };
@@ -43,6 +55,8 @@ static bool glass_name(const char *name)
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (!strcmp(name, names[i]))
 			return true;
+	if (module_image_name(name))
+		return true;
 	if (strncmp(name, "core.", 5))
 		return false;
 	name += 5;
@@ -306,6 +320,37 @@ fail:
 const char *os_umid_dir(void)
 {
 	return umid_dir;
+}
+
+int os_umid_save_module(const char *name, const void *image, unsigned long len,
+			char *path, unsigned long pathlen)
+{
+	char leafname[NAME_MAX + 1];
+	int fd, r;
+
+	snprintf(leafname, sizeof(leafname), "module-%s.ko", name);
+	if (dir_fd < 0 || !module_image_name(leafname))
+		return -EINVAL;
+	fd = openat(dir_fd, leafname, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	r = os_pwrite_all(fd, image, len, 0);
+	close(fd);
+	if (r) {
+		unlinkat(dir_fd, leafname, 0);
+		return r;
+	}
+	snprintf(path, pathlen, "%s/%s", umid_dir, leafname);
+	return 0;
+}
+
+void os_umid_remove_module(const char *name)
+{
+	char leafname[NAME_MAX + 1];
+
+	snprintf(leafname, sizeof(leafname), "module-%s.ko", name);
+	if (dir_fd >= 0 && module_image_name(leafname))
+		unlinkat(dir_fd, leafname, 0);
 }
 
 void os_umid_keep(void)

@@ -5,28 +5,13 @@
  * with checked reads (kernel/debug/sysrq.c). Stripped programs cost
  * nothing; a huge table is skipped rather than allowed to eat memory.
  */
+#include <glass/elf.h>
 #include <glass/fs.h>
 #include <glass/mm.h>
 #include <glass/usersyms.h>
 
-#define SHT_SYMTAB 2
-#define STT_FUNC 2
 #define MAX_SYMS 65536
 #define MAX_NAMES (2UL << 20)
-
-struct elf64_shdr {
-	u32 sh_name, sh_type;
-	u64 sh_flags, sh_addr, sh_offset, sh_size;
-	u32 sh_link, sh_info;
-	u64 sh_addralign, sh_entsize;
-};
-
-struct elf64_sym {
-	u32 st_name;
-	u8 st_info, st_other;
-	u16 st_shndx;
-	u64 st_value, st_size;
-};
 
 static bool read_at(struct file *f, void *buf, size_t n, u64 off)
 {

@@ -12,6 +12,7 @@
 #include <glass/debug.h>
 #include <glass/init.h>
 #include <glass/mm.h>
+#include <glass/module.h>
 #include <glass/proc.h>
 #include "internal.h"
 
@@ -132,6 +133,11 @@ static int show_devices_file(struct task_struct *t, char *buf, size_t size)
 	return n < (int)size ? n : (int)size - 1;
 }
 
+static int show_modules(struct task_struct *t, char *buf, size_t size)
+{
+	return module_list_show(buf, size);
+}
+
 static int show_zero(struct task_struct *t, char *buf, size_t size)
 {
 	return scnprintf(buf, size, "0\n");
@@ -162,6 +168,7 @@ static const struct proc_entry root_entries[] = {
 	{ "glass", S_IFDIR | 0555, .children = glass_entries, .nchildren = ARRAY_SIZE(glass_entries) },
 	{ "loadavg", S_IFREG | 0444, proc_loadavg_show },
 	{ "meminfo", S_IFREG | 0444, proc_meminfo_show },
+	{ "modules", S_IFREG | 0444, show_modules },
 	{ "mounts", S_IFLNK | 0777 },
 	{ "self", S_IFLNK | 0777 },
 	{ "stat", S_IFREG | 0444, proc_stat_show },

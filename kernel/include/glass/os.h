@@ -178,6 +178,21 @@ const char *os_umid_dir(void);
 void os_umid_keep(void);        /* keep it after exit (panic) */
 void os_umid_cleanup(void);
 
+/* --- module memory in MODULE_AREA (kernel/os/module.c) --- */
+#define OS_PROT_READ 1
+#define OS_PROT_WRITE 2
+#define OS_PROT_EXEC 4
+/* Map [addr, addr + len) of MODULE_AREA anonymous and read-write. */
+int os_module_map(unsigned long addr, unsigned long len);
+/* Set its protection (OS_PROT_* bits); unmap it with os_unmap. */
+int os_module_protect(unsigned long addr, unsigned long len, int prot);
+/* A copy of a module image at <umid dir>/module-NAME.ko, for gdb to
+ * read; its path into path. Removed by os_umid_remove_module and by the
+ * umid clean-up. */
+int os_umid_save_module(const char *name, const void *image, unsigned long len,
+			char *path, unsigned long pathlen);
+void os_umid_remove_module(const char *name);
+
 /* --- physmem: one memfd, mapped once at PHYSMEM_BASE --- */
 int os_physmem_init(unsigned long size);
 /* Map physmem [off, off+len) at addr in the glass process (kernel stacks). */
