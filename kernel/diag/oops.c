@@ -16,6 +16,7 @@
 #include <glass/init.h>
 #include <glass/kernel.h>
 #include <glass/layout.h>
+#include <glass/module.h>
 #include <glass/os.h>
 #include <glass/os_upcalls.h>
 #include <glass/sched.h>
@@ -65,6 +66,8 @@ static bool host_code(unsigned long ip)
 {
 	struct os_srcinfo si;
 
+	if (__module_address(ip))
+		return false;
 	if (!in_glass_text(ip))
 		return true;
 	return os_addr_info(ip, &si) && si.file && strstr(si.file, "kernel/os/");

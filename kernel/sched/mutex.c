@@ -15,19 +15,21 @@ EXPORT_SYMBOL(__mutex_init);
  * Wait in state until the lock is handed to us (0) or, interruptible, a
  * signal arrives (-EINTR). Ownership is checked before the signal: a
  * lock handed over while we slept is ours even if a signal came too.
- * Taking a lock one holds already waits forever, as Linux's does without
- * lockdep; the hung-task detector then names the lock and its holder.
+ * Taking a lock one holds already waits for ever, as Linux's does
+ * without lockdep (no one can hand it over); the hung-task detector then
+ * names the lock and its holder, the waiter itself.
  */
 static int mutex_wait(struct mutex *m, long state)
 {
 	struct wait_queue_entry we = { .task = NULL };
+	bool recursive = m->owner == current;
 	int ret = 0;
 
 	INIT_LIST_HEAD(&we.entry);
 	current->blocked_on = m;
 	for (;;) {
 		prepare_to_wait(&m->wait, &we, state);
-		if (m->owner == current)
+		if (m->owner == current && !recursive)
 			break;
 		if (state == TASK_INTERRUPTIBLE && signal_pending_current()) {
 			ret = -EINTR;
