@@ -212,6 +212,11 @@ static __monitor_text int t_monitor(void *t, const char *line, struct gdb_state 
 		args++;
 	if (cmd->context == CMD_ANYWHERE) {
 		cmd->handler(&out, args);
+	} else if (cmd->context == CMD_TASK) {
+		cmd_puts(&out, "'");
+		cmd_puts(&out, cmd->name);
+		cmd_puts(&out, "' runs in a kernel task, and none runs while gdb holds the "
+			 "kernel: use the mconsole (glass-console) or the guest's shell");
 	} else if (!cpu_run_command(cmd, args, &out)) {
 		cmd_puts(&out, "'");
 		cmd_puts(&out, cmd->name);

@@ -1,4 +1,5 @@
 /* Number parsing for the command line and /proc writes. Pure. */
+#include <glass/export.h>
 #include <glass/kernel.h>
 
 static int digit(char c)
@@ -70,6 +71,7 @@ int kstrtoull(const char *s, unsigned base, unsigned long long *res)
 	*res = v;
 	return 0;
 }
+EXPORT_SYMBOL(kstrtoull);
 
 int kstrtoint(const char *s, unsigned base, int *res)
 {
@@ -84,6 +86,7 @@ int kstrtoint(const char *s, unsigned base, int *res)
 	*res = neg ? -(int)(v - 1) - 1 : (int)v;
 	return 0;
 }
+EXPORT_SYMBOL(kstrtoint);
 
 int memparse_strict(const char *s, unsigned long long *res)
 {

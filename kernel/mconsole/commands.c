@@ -40,6 +40,11 @@ const struct command command_table[] = {
 	  "default <umid dir>/core.N): gdb ./glass CORE", CMD_SAFE_POINT, cmd_core },
 	{ "stats", "", "mconsole request counters, bad requests included", CMD_ANYWHERE,
 	  cmd_stats },
+	{ "insmod", " <host path> [name=value ...]", "Load a module from the host "
+	  "(runs its init in the mconsole kernel thread)", CMD_TASK, cmd_insmod },
+	{ "rmmod", " <name>", "Unload a module", CMD_TASK, cmd_rmmod },
+	{ "lsmod", "", "Loaded modules: size, references, state, address", CMD_ANYWHERE,
+	  cmd_lsmod },
 };
 const size_t command_count = ARRAY_SIZE(command_table);
 

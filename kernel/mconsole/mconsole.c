@@ -3,7 +3,9 @@
  * every request and calls mconsole_monitor_request(): bad requests get
  * UML's error answers, CMD_ANYWHERE commands run right there, and the
  * others go into a queue for the CPU thread, whose event loop runs them at
- * a safe point (mconsole_interrupt) and sends their replies. A queued
+ * a safe point (mconsole_interrupt) and sends their replies; CMD_TASK
+ * commands (they may sleep: insmod runs a module's init) go on from there
+ * to a kernel thread of their own, made at the first one. A queued
  * request the CPU thread does not take within the time-out is answered by
  * the monitor with an error that says why: no client is left waiting.
  */
@@ -11,7 +13,9 @@
 #include <glass/mconsole.h>
 #include <glass/os.h>
 #include <glass/os_upcalls.h>
+#include <glass/sched.h>
 #include <glass/timer.h>
+#include <glass/wait.h>
 #include "internal.h"
 
 struct mconsole_stats mconsole_stats;
@@ -142,10 +146,6 @@ void __monitor_text mconsole_monitor_request(const void *buf, size_t n,
 		run_command(cmd, req.data, &monitor_out, &monitor_reply, client);
 		return;
 	}
-	if (cmd->context != CMD_SAFE_POINT) {
-		reply_error(client, "This command needs a kernel task: not implemented yet");
-		return;
-	}
 	if (cpu_parked() && !cpu_stop.safe_point) {
 		reply_error(client, "The kernel is stopped at an arbitrary instruction (by gdb): "
 			    "this command needs it at a safe point; continue it in gdb first, "
@@ -181,6 +181,50 @@ u64 __monitor_text mconsole_monitor_expire(u64 now_ns)
 	return mc_queue_next_deadline(&queue);
 }
 
+/* Taken CMD_TASK slots, oldest first, for mconsole_task; a slot is in
+ * here at most once, so the ring never overflows. */
+static struct mc_slot *task_slots[MC_QUEUE_SLOTS];
+static unsigned int task_head, task_tail;
+static DECLARE_WAIT_QUEUE_HEAD(task_wait);
+static struct task_struct *task_worker;
+
+/* Kernel thread "mconsole": runs CMD_TASK commands, which may sleep. */
+static int mconsole_task(void *arg)
+{
+	static struct cmd_out out;
+	static struct reply_ctx reply;
+
+	for (;;) {
+		struct mc_slot *s;
+
+		wait_event(task_wait, task_head != task_tail);
+		s = task_slots[task_tail++ % MC_QUEUE_SLOTS];
+		run_command(s->cmd, s->data, &out, &reply, &s->client);
+		mc_queue_release(s);
+	}
+	return 0;
+}
+
+/* CPU thread: run a taken slot here, or hand a CMD_TASK one to the worker. */
+static void dispatch(struct mc_slot *s, struct cmd_out *out, struct reply_ctx *rc)
+{
+	if (s->cmd->context == CMD_TASK) {
+		if (!task_worker)
+			task_worker = kthread_run(mconsole_task, NULL, "mconsole");
+		if (task_worker) {
+			task_slots[task_head++ % MC_QUEUE_SLOTS] = s;
+			wake_up(&task_wait);
+			return;
+		}
+		begin_reply(out, rc, &s->client);
+		cmd_error(out, "Cannot start the mconsole kernel thread this command runs in");
+		cmd_finish(out);
+	} else {
+		run_command(s->cmd, s->data, out, rc, &s->client);
+	}
+	mc_queue_release(s);
+}
+
 /* CPU thread, from the event loop: run what the monitor queued. */
 static void mconsole_interrupt(int fd, void *arg)
 {
@@ -191,10 +235,8 @@ static void mconsole_interrupt(int fd, void *arg)
 	if (running)            /* a command ran the event loop: later */
 		return;
 	running = true;
-	while ((s = mc_queue_take(&queue))) {
-		run_command(s->cmd, s->data, &cpu_out, &cpu_reply, &s->client);
-		mc_queue_release(s);
-	}
+	while ((s = mc_queue_take(&queue)))
+		dispatch(s, &cpu_out, &cpu_reply);
 	running = false;
 }
 
@@ -206,10 +248,8 @@ void mconsole_serve(void)
 	static struct reply_ctx park_reply;
 	struct mc_slot *s;
 
-	while ((s = mc_queue_take(&queue))) {
-		run_command(s->cmd, s->data, &park_out, &park_reply, &s->client);
-		mc_queue_release(s);
-	}
+	while ((s = mc_queue_take(&queue)))
+		dispatch(s, &park_out, &park_reply);
 }
 
 int __monitor_text mconsole_notify(enum mconsole_notify_type type, const char *msg)

@@ -6,6 +6,13 @@
 #include <glass/module_elf.h>
 #include <glass/mutex.h>
 
+/* One module using another's export (Linux's struct module_use): on the
+ * user's target_list and on the used module's source_list. */
+struct module_use {
+	struct list_head source_list, target_list;
+	struct module *source, *target;
+};
+
 /* memory.c: the module area. */
 void *module_alloc(unsigned long size);
 void module_memfree(void *base, unsigned long size);

@@ -24,13 +24,6 @@ unsigned long modules_generation;
 DEFINE_MUTEX(module_mutex);
 static LIST_HEAD(module_notifiers);
 
-/* One module using another's export (Linux's struct module_use): on the
- * user's target_list and on the used module's source_list. */
-struct module_use {
-	struct list_head source_list, target_list;
-	struct module *source, *target;
-};
-
 struct module *find_module(const char *name)
 {
 	struct module *mod;

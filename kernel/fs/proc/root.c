@@ -12,6 +12,7 @@
 #include <glass/debug.h>
 #include <glass/init.h>
 #include <glass/mm.h>
+#include <glass/module.h>
 #include <glass/proc.h>
 #include "internal.h"
 
@@ -97,16 +98,17 @@ static ssize_t proc_file_write(struct file *f, const char __user *buf, size_t co
 	return err ? err : (ssize_t)count;
 }
 
-/* `echo N >` opens with O_TRUNC: a sysctl has no size to change. */
-static int proc_sysctl_setattr(struct dentry *d, struct iattr *attr)
+/* `echo N >` opens with O_TRUNC: a sysctl, or an entry of generic.c, has
+ * no size to change. */
+static int proc_setattr(struct dentry *d, struct iattr *attr)
 {
 	attr->ia_valid &= ~ATTR_SIZE;
 	setattr_copy(d->d_inode, attr);
 	return 0;
 }
 
-static const struct inode_operations proc_sysctl_iops = {
-	.setattr = proc_sysctl_setattr,
+const struct inode_operations proc_sysctl_iops = {
+	.setattr = proc_setattr,
 };
 
 static const struct file_operations proc_file_fops = {
@@ -129,6 +131,11 @@ static int show_devices_file(struct task_struct *t, char *buf, size_t size)
 {
 	int n = show_devices(buf, size);
 	return n < (int)size ? n : (int)size - 1;
+}
+
+static int show_modules(struct task_struct *t, char *buf, size_t size)
+{
+	return module_list_show(buf, size);
 }
 
 static int show_zero(struct task_struct *t, char *buf, size_t size)
@@ -161,6 +168,7 @@ static const struct proc_entry root_entries[] = {
 	{ "glass", S_IFDIR | 0555, .children = glass_entries, .nchildren = ARRAY_SIZE(glass_entries) },
 	{ "loadavg", S_IFREG | 0444, proc_loadavg_show },
 	{ "meminfo", S_IFREG | 0444, proc_meminfo_show },
+	{ "modules", S_IFREG | 0444, show_modules },
 	{ "mounts", S_IFLNK | 0777 },
 	{ "self", S_IFLNK | 0777 },
 	{ "stat", S_IFREG | 0444, proc_stat_show },
@@ -306,6 +314,8 @@ static struct dentry *proc_dir_lookup(struct inode *dir, struct dentry *d)
 		break;
 	}
 	if (!inode && is_root(dir))
+		inode = proc_pde_lookup(dir->i_sb, d->d_name);
+	if (!inode && is_root(dir))
 		inode = proc_pid_lookup(dir, d->d_name);
 	if (!inode)
 		return NULL;    /* stays negative: ENOENT */
@@ -333,16 +343,29 @@ static int proc_dir_iterate(struct file *f, struct dir_context *ctx)
 			return 0;
 		ctx->pos++;
 	}
-	if (!is_root(f->f_inode))
+	if (!is_root(f->f_inode) || !proc_pde_readdir(ctx, 2 + de->nchildren))
 		return 0;
-	return proc_pid_readdir(ctx, de->nchildren);
+	return proc_pid_readdir(ctx, de->nchildren + PROC_PDE_SLOTS);
 }
+
+bool proc_static_name(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(root_entries); i++)
+		if (!strcmp(root_entries[i].name, name))
+			return true;
+	return false;
+}
+
+static const struct super_operations proc_sops = {
+	.evict_inode = proc_pde_evict,
+};
 
 static int proc_fill_super(struct super_block *sb, const char *dev, void *data)
 {
 	struct inode *root;
 
 	sb->s_magic = PROC_SUPER_MAGIC;
+	sb->s_op = &proc_sops;
 	root = proc_make_inode(sb, &root_dir_entry, 1);
 	if (!root)
 		return -ENOMEM;

@@ -18,7 +18,8 @@ enum cmd_context {
 	CMD_ANYWHERE,
 	/* The CPU thread, from its event loop; must not sleep. */
 	CMD_SAFE_POINT,
-	/* A kernel worker task that may sleep (not yet used). */
+	/* The mconsole kernel thread (kernel/mconsole/mconsole.c): may sleep.
+	 * gdb's monitor refuses these (the kernel is stopped under gdb). */
 	CMD_TASK,
 };
 
@@ -55,11 +56,15 @@ extern const size_t command_count;
 const struct command *command_find(const char *data);
 /* The table's handlers that live outside kernel/mconsole: go (anywhere)
  * and stop (parks the CPU) in kernel/debug/stop.c, inject in
- * kernel/debug/inject.c, core in kernel/diag/core_dump.c. */
+ * kernel/debug/inject.c, core in kernel/diag/core_dump.c, insmod, rmmod
+ * and lsmod in kernel/module/mconsole.c. */
 void cmd_go(struct cmd_out *out, const char *args);
 void cmd_stop(struct cmd_out *out, const char *args);
 void cmd_inject(struct cmd_out *out, const char *args);
 void cmd_core(struct cmd_out *out, const char *args);
+void cmd_insmod(struct cmd_out *out, const char *args);
+void cmd_rmmod(struct cmd_out *out, const char *args);
+void cmd_lsmod(struct cmd_out *out, const char *args);
 
 /* ---- output (kernel/mconsole/output.c); any context ---- */
 void cmd_out_init(struct cmd_out *out, cmd_emit_t emit, void *ctx);

@@ -127,6 +127,8 @@ int load_module(void *image, unsigned long len, const char *args,
 #define MODULE_INIT_IGNORE_VERMAGIC 2
 /* delete_module(2) and mconsole rmmod. */
 int unload_module(const char *name, unsigned int flags);
+/* /proc/modules' text into buf; the length it needs (snprintf-style). */
+int module_list_show(char *buf, size_t size);
 
 /*
  * What a module's source says about it (Linux's names). module_init(fn)

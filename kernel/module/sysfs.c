@@ -1,0 +1,265 @@
+/*
+ * sysfs, as far as modules need it: /sys/module/NAME/ with initstate,
+ * refcnt and sections/SECTION (each section's address, "0x%016lx\n" as
+ * Linux shows it to root). Every level is computed at lookup from the
+ * module list, nothing is cached (the dcache drops unpinned entries), so
+ * a module's directory goes with it. File text is made at open. CPU
+ * thread; lookups take module_mutex.
+ */
+#include <glass/errno.h>
+#include <glass/fs.h>
+#include <glass/init.h>
+#include <glass/kernel.h>
+#include <glass/mm.h>
+#include <glass/string.h>
+#include "internal.h"
+
+#define SYSFS_MAGIC 0x62656572
+
+/* What an inode is; in i_private. */
+enum sysfs_kind { SYSFS_ROOT = 1, SYSFS_MODULES, SYSFS_MODULE, SYSFS_SECTIONS,
+		  SYSFS_ATTR, SYSFS_SECTION };
+
+static const char *const module_attrs[] = { "initstate", "refcnt" };
+
+static enum sysfs_kind kind_of(const struct inode *inode)
+{
+	return (enum sysfs_kind)(uintptr_t)inode->i_private;
+}
+
+/* The module a dentry at this kind of place belongs to, by name; caller
+ * holds module_mutex. */
+static struct module *dentry_module(struct dentry *d, enum sysfs_kind kind)
+{
+	switch (kind) {
+	case SYSFS_MODULE:
+		return find_module(d->d_name);
+	case SYSFS_SECTIONS:
+	case SYSFS_ATTR:
+		return find_module(d->d_parent->d_name);
+	case SYSFS_SECTION:
+		return find_module(d->d_parent->d_parent->d_name);
+	default:
+		return NULL;
+	}
+}
+
+static size_t attr_show(const struct module *mod, const char *attr, char *buf, size_t size)
+{
+	static const char *const states[] = { "coming", "live", "going" };
+
+	if (!strcmp(attr, "initstate"))
+		return scnprintf(buf, size, "%s\n", states[mod->state]);
+	return scnprintf(buf, size, "%d\n", mod->refcnt);
+}
+
+struct sysfs_text {
+	size_t len;
+	char text[64];
+};
+
+static int sysfs_file_open(struct inode *inode, struct file *f)
+{
+	struct dentry *d = f->f_path.dentry;
+	const struct module_section *sec;
+	struct sysfs_text *t;
+	struct module *mod;
+	int err = -ENOENT;
+
+	t = kzalloc(sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return -ENOMEM;
+	mutex_lock(&module_mutex);
+	mod = dentry_module(d, kind_of(inode));
+	if (mod && kind_of(inode) == SYSFS_ATTR) {
+		t->len = attr_show(mod, d->d_name, t->text, sizeof(t->text));
+		err = 0;
+	} else if (mod && (sec = module_find_section(mod, d->d_name))) {
+		t->len = scnprintf(t->text, sizeof(t->text), "0x%016lx\n", sec->addr);
+		err = 0;
+	}
+	mutex_unlock(&module_mutex);
+	if (err) {
+		kfree(t);
+		return err;
+	}
+	f->private_data = t;
+	return 0;
+}
+
+static ssize_t sysfs_file_read(struct file *f, char __user *buf, size_t count, loff_t *pos)
+{
+	struct sysfs_text *t = f->private_data;
+
+	return simple_read_from_buffer(buf, count, pos, t->text, t->len);
+}
+
+static int sysfs_file_release(struct inode *inode, struct file *f)
+{
+	kfree(f->private_data);
+	return 0;
+}
+
+static const struct file_operations sysfs_file_fops = {
+	.open = sysfs_file_open,
+	.read = sysfs_file_read,
+	.release = sysfs_file_release,
+	.llseek = generic_file_llseek,
+};
+
+static struct dentry *sysfs_lookup(struct inode *dir, struct dentry *d);
+static int sysfs_iterate(struct file *f, struct dir_context *ctx);
+
+static const struct inode_operations sysfs_dir_iops = { .lookup = sysfs_lookup };
+static const struct file_operations sysfs_dir_fops = {
+	.iterate = sysfs_iterate,
+	.llseek = generic_file_llseek,
+};
+
+static struct inode *sysfs_inode(struct super_block *sb, enum sysfs_kind kind)
+{
+	struct inode *inode = new_inode(sb);
+
+	if (!inode)
+		return NULL;
+	inode->i_private = (void *)(uintptr_t)kind;
+	if (kind == SYSFS_ATTR || kind == SYSFS_SECTION) {
+		/* Section addresses are root's only, as Linux's 0400. */
+		inode->i_mode = S_IFREG | (kind == SYSFS_SECTION ? 0400 : 0444);
+		inode->i_nlink = 1;
+		inode->i_size = 4096;   /* Linux's sysfs size; reads end at the text */
+		inode->i_fop = &sysfs_file_fops;
+	} else {
+		inode->i_mode = S_IFDIR | 0755;
+		inode->i_nlink = 2;
+		inode->i_op = &sysfs_dir_iops;
+		inode->i_fop = &sysfs_dir_fops;
+	}
+	return inode;
+}
+
+/* The kind of dir's child called name, or 0 if it has none. */
+static enum sysfs_kind child_kind(struct dentry *dir, enum sysfs_kind kind, const char *name)
+{
+	struct module *mod;
+
+	switch (kind) {
+	case SYSFS_ROOT:
+		return strcmp(name, "module") ? 0 : SYSFS_MODULES;
+	case SYSFS_MODULES:
+		return find_module(name) ? SYSFS_MODULE : 0;
+	case SYSFS_MODULE:
+		if (!strcmp(name, "sections"))
+			return SYSFS_SECTIONS;
+		for (size_t i = 0; i < ARRAY_SIZE(module_attrs); i++)
+			if (!strcmp(name, module_attrs[i]))
+				return SYSFS_ATTR;
+		return 0;
+	case SYSFS_SECTIONS:
+		mod = find_module(dir->d_parent->d_name);
+		return mod && module_find_section(mod, name) ? SYSFS_SECTION : 0;
+	default:
+		return 0;
+	}
+}
+
+static struct dentry *sysfs_lookup(struct inode *dir, struct dentry *d)
+{
+	enum sysfs_kind kind;
+	struct inode *inode;
+
+	mutex_lock(&module_mutex);
+	kind = child_kind(d->d_parent, kind_of(dir), d->d_name);
+	mutex_unlock(&module_mutex);
+	if (!kind)
+		return NULL;    /* negative: ENOENT */
+	inode = sysfs_inode(dir->i_sb, kind);
+	if (!inode)
+		return ERR_PTR(-ENOMEM);
+	d_instantiate(d, inode);
+	return NULL;
+}
+
+/* The name of dir's child number i into name; false past the last. */
+static bool child_name(struct dentry *dir, enum sysfs_kind kind, unsigned long i,
+		       char *name, size_t size)
+{
+	struct module *mod;
+
+	switch (kind) {
+	case SYSFS_ROOT:
+		return !i && strscpy(name, "module", size);
+	case SYSFS_MODULES:
+		list_for_each_entry(mod, &modules, list)
+			if (!i--)
+				return strscpy(name, mod->name, size);
+		return false;
+	case SYSFS_MODULE:
+		if (i < ARRAY_SIZE(module_attrs))
+			return strscpy(name, module_attrs[i], size);
+		return i == ARRAY_SIZE(module_attrs) && strscpy(name, "sections", size);
+	case SYSFS_SECTIONS:
+		mod = find_module(dir->d_parent->d_name);
+		return mod && i < mod->nr_sections &&
+		       strscpy(name, mod->sections[i].name, size);
+	default:
+		return false;
+	}
+}
+
+static int sysfs_iterate(struct file *f, struct dir_context *ctx)
+{
+	struct dentry *dir = f->f_path.dentry;
+	char name[MODULE_NAME_LEN + 64];
+
+	if (ctx->pos == 0) {
+		if (!dir_emit(ctx, ".", 1, f->f_inode->i_ino, DT_DIR))
+			return 0;
+		ctx->pos = 1;
+	}
+	if (ctx->pos == 1) {
+		if (!dir_emit(ctx, "..", 2, 1, DT_DIR))
+			return 0;
+		ctx->pos = 2;
+	}
+	for (;;) {
+		bool more;
+
+		mutex_lock(&module_mutex);
+		more = child_name(dir, kind_of(f->f_inode), ctx->pos - 2, name, sizeof(name));
+		mutex_unlock(&module_mutex);
+		if (!more)
+			return 0;
+		/* Directories but sections' and module attributes' files. */
+		if (!dir_emit(ctx, name, strlen(name), 1000 + ctx->pos,
+			      kind_of(f->f_inode) == SYSFS_SECTIONS ||
+			      (kind_of(f->f_inode) == SYSFS_MODULE && strcmp(name, "sections")) ?
+			      DT_REG : DT_DIR))
+			return 0;
+		ctx->pos++;
+	}
+}
+
+static int sysfs_fill_super(struct super_block *sb, const char *dev, void *data)
+{
+	struct inode *root;
+
+	sb->s_magic = SYSFS_MAGIC;
+	root = sysfs_inode(sb, SYSFS_ROOT);
+	if (!root)
+		return -ENOMEM;
+	sb->s_root = d_make_root(root);
+	return sb->s_root ? 0 : -ENOMEM;
+}
+
+static struct file_system_type sysfs_fs_type = {
+	.name = "sysfs",
+	.fill_super = sysfs_fill_super,
+	.nodev = true,
+};
+
+static int sysfs_init(void)
+{
+	return register_filesystem(&sysfs_fs_type);
+}
+fs_initcall(sysfs_init);
