@@ -9,11 +9,18 @@
  * looked up stays open, so a backtrace through one module reads its .ko
  * once; it is keyed by path, place and the file's identity, so a module
  * reloaded from a rebuilt file at the same place is read again.
+ *
+ * Reading and relocating a .ko's DWARF takes more stack than a kernel
+ * task has (64 KiB: a panic's backtrace runs on the task's stack, and the
+ * first lookup overflowed it into the guard gap), so the lookup runs on a
+ * stack of its own (swapcontext); one lookup at a time: a fault inside it
+ * reports again without module lines rather than reuse the stack.
  */
 #include <elfutils/libdwfl.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 #include <glass/os.h>
@@ -86,9 +93,9 @@ static Dwfl *open_module(const char *name, const char *path, unsigned long lo, u
 	return last.dwfl;
 }
 
-bool os_module_addr_info(const char *name, const char *path, unsigned long lo,
-			 unsigned long hi, os_section_addr_t section_addr, const void *ctx,
-			 unsigned long ip, struct os_srcinfo *si)
+static bool lookup(const char *name, const char *path, unsigned long lo, unsigned long hi,
+		   os_section_addr_t section_addr, const void *ctx, unsigned long ip,
+		   struct os_srcinfo *si)
 {
 	Dwfl *dwfl = open_module(name, path, lo, hi, section_addr, ctx);
 	Dwfl_Module *mod;
@@ -97,7 +104,6 @@ bool os_module_addr_info(const char *name, const char *path, unsigned long lo,
 	GElf_Off off;
 	const char *func;
 
-	memset(si, 0, sizeof(*si));
 	if (!dwfl || !(mod = dwfl_addrmodule(dwfl, ip)))
 		return false;
 	si->module = name;
@@ -111,4 +117,40 @@ bool os_module_addr_info(const char *name, const char *path, unsigned long lo,
 	if (line)
 		si->file = dwfl_lineinfo(line, NULL, &si->line, NULL, NULL, NULL);
 	return true;
+}
+
+static struct {
+	const char *name, *path;
+	unsigned long lo, hi, ip;
+	os_section_addr_t section_addr;
+	const void *ctx;
+	struct os_srcinfo *si;
+	bool found;
+} job;
+static char lookup_stack[1 << 20] __attribute__((aligned(16)));
+static ucontext_t caller_uc, lookup_uc;
+static bool busy;
+
+static void lookup_entry(void)
+{
+	job.found = lookup(job.name, job.path, job.lo, job.hi, job.section_addr, job.ctx,
+			   job.ip, job.si);
+}
+
+bool os_module_addr_info(const char *name, const char *path, unsigned long lo,
+			 unsigned long hi, os_section_addr_t section_addr, const void *ctx,
+			 unsigned long ip, struct os_srcinfo *si)
+{
+	memset(si, 0, sizeof(*si));
+	if (busy || getcontext(&lookup_uc))
+		return false;
+	busy = true;
+	job = (typeof(job)){ name, path, lo, hi, ip, section_addr, ctx, si, false };
+	lookup_uc.uc_stack.ss_sp = lookup_stack;
+	lookup_uc.uc_stack.ss_size = sizeof(lookup_stack);
+	lookup_uc.uc_link = &caller_uc;
+	makecontext(&lookup_uc, lookup_entry, 0);
+	swapcontext(&caller_uc, &lookup_uc);
+	busy = false;
+	return job.found;
 }
