@@ -6,6 +6,7 @@
 # glass: gdb init=/bin/sh -- -c 'mount none /mnt -t hostfs -o @MODULES@; mount -t devtmpfs d /dev; insmod /mnt/glasschar/glasschar.ko; cat /dev/glasschar & sleep 0.5; echo ready; while [ ! -e /mnt/go ]; do sleep 0.1; done; echo hello > /dev/glasschar; sleep 100'
 # wait: ready
 # expect: ^0x[0-9a-f]+ +0x[0-9a-f]+ +Yes +.*/module-glasschar\.ko$
+# expect: ^glasschar +[0-9]+ +[0-9]+
 # expect: ^#0  schedule \(\) at kernel/sched/core\.c:[0-9]+
 # expect: ^#1  0x[0-9a-f]+ in glasschar_read \(.*\) at .*/glasschar/glasschar\.c:[0-9]+
 # expect: ^#[0-9]+ +0x[0-9a-f]+ in (kernel|vfs)_read \(
@@ -18,6 +19,7 @@
 set pagination off
 set confirm off
 info sharedlibrary module-
+monitor lsmod
 python
 for t in gdb.selected_inferior().threads():
     if t.name == "cat":

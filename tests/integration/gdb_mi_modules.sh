@@ -7,9 +7,7 @@
 command -v gdb >/dev/null || { fail "gdb missing (apt-get install gdb)"; finish; }
 
 mods=$TEST_TMP/modules
-mkdir -p "$mods/hello"
-cp "$TOP"/examples/modules/hello/*.[ch] "$TOP"/examples/modules/hello/Makefile "$mods/hello/"
-make -s -C "$TOP" M="$mods/hello" >"$TEST_TMP/build.log" 2>&1 || { cat "$TEST_TMP/build.log"; fail "hello did not build"; finish; }
+build_example_modules "$mods" hello || { fail "hello did not build"; finish; }
 
 glass_start gdb init=/bin/sh -- -c "mount none /mnt -t hostfs -o $mods; echo ready; while [ ! -e /mnt/go ]; do sleep 0.1; done; insmod /mnt/hello/hello.ko; while [ ! -e /mnt/go2 ]; do sleep 0.1; done; rmmod hello; sync; sleep 100"
 wait_for 20 grep -q 'gdb stub: target remote' "$GLASS_ERR" || { fail "no gdb endpoint"; finish; }

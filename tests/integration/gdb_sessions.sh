@@ -25,20 +25,6 @@ free_port() {
 	/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
-# Fresh copies of the example modules a session names, built out of tree:
-# a session may edit and rebuild them.
-build_modules() {   # build_modules NAME...
-	local m
-	rm -rf "$TEST_TMP/modules"
-	for m in "$@"; do
-		mkdir -p "$TEST_TMP/modules/$m"
-		cp "$TOP/examples/modules/$m"/*.[ch] "$TOP/examples/modules/$m/Makefile" \
-			"$TEST_TMP/modules/$m/" &&
-		make -s -C "$TOP" M="$TEST_TMP/modules/$m" >"$TEST_TMP/modules/$m.log" 2>&1 ||
-			{ cat "$TEST_TMP/modules/$m.log"; return 1; }
-	done
-}
-
 subst() {   # subst TEXT: the session's @WORDS@ replaced
 	local t=$1
 	t=${t//@PROGRAMS@/$TOP/build/programs/glibc}
@@ -51,7 +37,7 @@ run_session() {   # run_session FILE [EXTRA GLASS OPTION]
 	local s=$1 extra=${2:-} name args waitfor ep out script port
 	name=$(basename "$s" .gdb)${extra:+ [$extra]}
 	port=$(free_port)
-	if ! build_modules $(sed -n 's/^# modules: //p' "$s"); then
+	if ! build_example_modules "$TEST_TMP/modules" $(sed -n 's/^# modules: //p' "$s"); then
 		fail "$name: the modules did not build"
 		return
 	fi
