@@ -16,7 +16,7 @@
 #include <glass/os.h>
 
 #define MAX_MODULES 1024        /* bounds a walk of a list broken mid-update */
-#define MAX_SECTIONS 128        /* a .ko has a few dozen ALLOC sections */
+#define MAX_SECTIONS 512        /* a .ko has a few dozen ALLOC sections */
 
 /* The monitor thread's copy of the entry it hands out: the protocol
  * writes it out before asking for the next one. */

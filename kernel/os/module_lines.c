@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include <glass/os.h>
+#include "os_internal.h"
 
 static struct {
 	Dwfl *dwfl;
@@ -99,23 +100,11 @@ static bool lookup(const char *name, const char *path, unsigned long lo, unsigne
 {
 	Dwfl *dwfl = open_module(name, path, lo, hi, section_addr, ctx);
 	Dwfl_Module *mod;
-	Dwfl_Line *line;
-	GElf_Sym sym;
-	GElf_Off off;
-	const char *func;
 
 	if (!dwfl || !(mod = dwfl_addrmodule(dwfl, ip)))
 		return false;
 	si->module = name;
-	func = dwfl_module_addrinfo(mod, ip, &off, &sym, NULL, NULL, NULL);
-	if (func) {
-		si->func = func;
-		si->off = off;
-		si->size = sym.st_size;
-	}
-	line = dwfl_module_getsrc(mod, ip);
-	if (line)
-		si->file = dwfl_lineinfo(line, NULL, &si->line, NULL, NULL, NULL);
+	os_dwfl_srcinfo(mod, ip, si);
 	return true;
 }
 
