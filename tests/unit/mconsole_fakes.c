@@ -218,3 +218,10 @@ const char *symbol_lookup(unsigned long addr, unsigned long *off, unsigned long 
 void cmd_inject(struct cmd_out *out, const char *args) { cmd_error(out, "off"); }
 void cmd_sysrq(struct cmd_out *out, const char *args) { cmd_error(out, "off"); }
 void cmd_core(struct cmd_out *out, const char *args) { cmd_error(out, "no core here"); }
+
+/* No module is loaded (snapshot.c's frames ask first). */
+const char *module_address_lookup(unsigned long addr, unsigned long *off,
+				  unsigned long *size, const char **modname)
+{
+	return NULL;
+}
