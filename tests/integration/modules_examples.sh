@@ -19,14 +19,15 @@
 #              rmmod
 #
 # Counts: as tests/integration/leaks.sh reads them (shell builtins only,
-# from /proc/glass/stats). Each module first runs one cycle unmeasured
-# (warm-up), because the guest shell (pid 1, which stays) grows its own
-# memory the first time it runs its functions: 14 pages between the first
-# reading and the first use, on 2026-12-06, with the same counts before
-# and after insmod/rmmod themselves; no module needed a warm-up of its own
-# then (each module's first cycle left the counts as it found them). After
-# the warm-up the counters are read; after the 3 measured cycles they must
-# be exactly the same (and the task count too).
+# from /proc/glass/stats: counters.script). Each module first runs one
+# cycle unmeasured (warm-up), because the guest shell (pid 1, which
+# stays) grows its own memory the first time it runs its functions: 14
+# pages between the first reading and the first use, on 2026-12-06, with
+# the same counts before and after insmod/rmmod themselves; no module
+# needed a warm-up of its own then (each module's first cycle left the
+# counts as it found them). After the warm-up the counters are read; after
+# the 3 measured cycles they must be exactly the same (and the task count
+# too).
 #
 # buggy (one boot each):
 #   null      the writer is killed by an oops (Linux's behaviour for a
@@ -81,16 +82,7 @@ mount -t tmpfs tmpfs /tmp
 mount -t devtmpfs dev /dev
 cd /mods
 
-snap() {        # the counters, read by the shell itself
-	while read -r k v; do
-		case $k in
-		free_pages) fp=$v ;;
-		slab_objects) so=$v ;;
-		tasks) ts=$v ;;
-		esac
-	done </proc/glass/stats
-	now="free_pages $fp slab_objects $so tasks $ts"
-}
+. /test/counters.script       # snap: the counters, read by the shell itself
 
 # One line of /proc/NAME's "key: value" text, by the shell.
 field() {
@@ -160,7 +152,8 @@ done
 echo "=== DONE"
 EOF
 img=$TEST_TMP/uses.cpio
-make_initramfs "$img" --add "$STAGE/mods:/mods" --add "$STAGE/uses.sh:/test/uses.sh" ||
+make_initramfs "$img" --add "$STAGE/mods:/mods" --add "$STAGE/uses.sh:/test/uses.sh" \
+	--add "$TOP/tests/integration/counters.script:/test/counters.script" ||
 	{ fail "mkinitramfs failed"; finish; }
 t0=$(date +%s)
 glass_run --timeout 120 initrd="$img" init=/bin/sh -- /test/uses.sh
