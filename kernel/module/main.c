@@ -464,9 +464,7 @@ int load_module(void *image, unsigned long len, const char *args,
 		err = -EEXIST;
 		goto free;
 	}
-	err = setup_module(mod, &info, flags);
-	if (err)
-		goto free;
+	/* The copy for gdb before setup_module rewrites the image in place. */
 	if (image_path) {
 		strscpy(mod->image_path, image_path, sizeof(mod->image_path));
 	} else {
@@ -477,6 +475,9 @@ int load_module(void *image, unsigned long len, const char *args,
 				mod->name, err);
 		mod->image_copy = !err;
 	}
+	err = setup_module(mod, &info, flags);
+	if (err)
+		goto free;
 	/* parse_args works on a copy: mod->args stays whole for /sys. */
 	{
 		char *parse = kstrdup(args, GFP_KERNEL);
