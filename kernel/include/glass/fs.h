@@ -385,6 +385,9 @@ static inline bool dir_emit(struct dir_context *ctx, const char *name, int len,
 	return ctx->actor(ctx, name, len, ctx->pos + 1, ino, type);
 }
 static inline unsigned int dt_type(const struct inode *i) { return (i->i_mode >> 12) & 15; }
+/* "." and ".." at positions 0 and 1 (ctx->pos becomes 2); false if the
+ * caller's buffer filled up first. Linux's name. */
+bool dir_emit_dots(struct file *f, struct dir_context *ctx);
 /* Make a child called name under parent with inode (for building
  * pseudo-filesystem trees); the dentry is pinned. */
 struct dentry *d_add_child(struct dentry *parent, const char *name,
