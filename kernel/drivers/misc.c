@@ -22,15 +22,17 @@ static struct miscdevice *find_misc(int minor, const char *name)
 	return NULL;
 }
 
-/* ->open of major 10: hand the file to the driver of the minor. */
+/* ->open of major 10: hand the file to the driver of the minor, whose
+ * module its operations pin while the file is open (fops_get). */
 static int misc_open(struct inode *inode, struct file *f)
 {
 	struct miscdevice *c = find_misc(iminor(inode), NULL);
+	const struct file_operations *fops = c ? fops_get(c->fops) : NULL;
 
-	if (!c)
+	if (!fops)
 		return -ENODEV;
 	f->private_data = c;
-	f->f_op = c->fops;
+	replace_fops(f, fops);
 	return f->f_op->open ? f->f_op->open(inode, f) : 0;
 }
 

@@ -6,6 +6,7 @@
  * (iminor(inode)) and may install per-minor ops in file->f_op.
  * CPU thread only.
  */
+#include <glass/export.h>
 #include "internal.h"
 
 #define MAX_DEVS 64
@@ -62,12 +63,14 @@ int register_chrdev(unsigned int major, const char *name,
 {
 	return register_dev(major, name, fops, false);
 }
+EXPORT_SYMBOL(register_chrdev);
 
 void unregister_chrdev(unsigned int major, const char *name)
 {
 	(void)name;
 	unregister_dev(major, false);
 }
+EXPORT_SYMBOL(unregister_chrdev);
 
 int register_blkdev(unsigned int major, const char *name,
 		    const struct file_operations *fops)
@@ -85,10 +88,12 @@ void unregister_blkdev(unsigned int major, const char *name)
 static int dev_open(struct inode *inode, struct file *f, bool blk)
 {
 	struct dev_entry *d = find_dev(imajor(inode), blk);
+	const struct file_operations *fops = d ? fops_get(d->fops) : NULL;
 
-	if (!d)
+	/* No driver, or its module is going away (Linux: ENXIO). */
+	if (!fops)
 		return -ENXIO;
-	f->f_op = d->fops;
+	replace_fops(f, fops);
 	if (f->f_op->open)
 		return f->f_op->open(inode, f);
 	return 0;

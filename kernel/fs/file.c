@@ -60,6 +60,7 @@ void fput(struct file *f)
 		return;
 	if (f->f_op && f->f_op->release)
 		f->f_op->release(f->f_inode, f);
+	fops_put(f->f_op);
 	if (f->f_path.dentry)
 		path_put(&f->f_path);
 	kfree(f);

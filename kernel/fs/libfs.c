@@ -19,23 +19,32 @@ struct dentry *simple_lookup(struct inode *dir, struct dentry *d)
  * ".", 1 for "..", else a child's d_pos: positions stay valid while
  * entries are removed during the listing (rm -r).
  */
-int dcache_readdir(struct file *f, struct dir_context *ctx)
+bool dir_emit_dots(struct file *f, struct dir_context *ctx)
 {
-	struct dentry *dir = f->f_path.dentry, *d;
+	struct dentry *dir = f->f_path.dentry;
 
 	if (ctx->pos == 0) {
-		if (!ctx->actor(ctx, ".", 1, 1, dir->d_inode->i_ino, DT_DIR))
-			return 0;
+		if (!dir_emit(ctx, ".", 1, dir->d_inode->i_ino, DT_DIR))
+			return false;
 		ctx->pos = 1;
 	}
 	if (ctx->pos == 1) {
 		struct inode *pi = dir->d_parent->d_inode ? dir->d_parent->d_inode
 							  : dir->d_inode;
 
-		if (!ctx->actor(ctx, "..", 2, 2, pi->i_ino, DT_DIR))
-			return 0;
+		if (!dir_emit(ctx, "..", 2, pi->i_ino, DT_DIR))
+			return false;
 		ctx->pos = 2;
 	}
+	return true;
+}
+
+int dcache_readdir(struct file *f, struct dir_context *ctx)
+{
+	struct dentry *dir = f->f_path.dentry, *d;
+
+	if (!dir_emit_dots(f, ctx))
+		return 0;
 	list_for_each_entry(d, &dir->d_subdirs, d_child) {
 		if (d->d_pos < (unsigned long)ctx->pos || !d->d_inode ||
 		    (d->d_flags & DCACHE_UNHASHED))

@@ -28,11 +28,17 @@ struct file *vfs_open(const struct path *path, int flags)
 	}
 	if ((flags & O_ACCMODE) == 3)
 		f->f_mode = 0;
-	if (inode->i_fop)
-		f->f_op = inode->i_fop;
+	if (inode->i_fop) {
+		f->f_op = fops_get(inode->i_fop);
+		if (!f->f_op) {         /* its module is going away */
+			fput(f);
+			return ERR_PTR(-ENODEV);
+		}
+	}
 	if (f->f_op->open) {
 		err = f->f_op->open(inode, f);
 		if (err) {
+			fops_put(f->f_op);
 			f->f_op = NULL;         /* no ->release for a failed open */
 			fput(f);
 			return ERR_PTR(err);

@@ -67,6 +67,7 @@ void __monitor_text cmd_help(struct cmd_out *out, const char *args)
 		cmd_puts(out, c->usage);
 		cmd_puts(out, " - ");
 		cmd_puts(out, c->help);
-		cmd_puts(out, c->context == CMD_ANYWHERE ? "\n" : " [safe point]\n");
+		cmd_puts(out, c->context == CMD_ANYWHERE ? "\n" :
+			 c->context == CMD_TASK ? " [kernel task]\n" : " [safe point]\n");
 	}
 }

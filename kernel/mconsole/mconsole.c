@@ -209,8 +209,11 @@ static int mconsole_task(void *arg)
 static void dispatch(struct mc_slot *s, struct cmd_out *out, struct reply_ctx *rc)
 {
 	if (s->cmd->context == CMD_TASK) {
-		if (!task_worker)
-			task_worker = kthread_run(mconsole_task, NULL, "mconsole");
+		if (!task_worker) {
+			struct task_struct *t = kthread_run(mconsole_task, NULL, "mconsole");
+
+			task_worker = IS_ERR(t) ? NULL : t;
+		}
 		if (task_worker) {
 			task_slots[task_head++ % MC_QUEUE_SLOTS] = s;
 			wake_up(&task_wait);

@@ -37,10 +37,10 @@ static int check_header(struct load_info *info)
 {
 	const struct elf64_hdr *h = info->hdr;
 
+	if (info->len < 4 || memcmp(h->e_ident, "\177ELF", 4))
+		return refuse(info, "not an ELF object");
 	if (info->len < sizeof(*h))
 		return refuse(info, "truncated: %lu bytes, no ELF header", info->len);
-	if (memcmp(h->e_ident, "\177ELF", 4))
-		return refuse(info, "not an ELF object");
 	if (h->e_ident[4] != 2 || h->e_ident[5] != 1 || h->e_ident[6] != 1)
 		return refuse(info, "not a little-endian ELF64 object");
 	if (h->e_type != ET_REL)

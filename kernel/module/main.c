@@ -472,8 +472,7 @@ int load_module(void *image, unsigned long len, const char *args,
 		err = -EEXIST;
 		goto free;
 	}
-	/* The copy for gdb before setup_module writes into the image (section
-	 * addresses and flags, relocations): gdb needs the .ko as built. */
+	/* The copy for gdb before setup_module rewrites the image in place. */
 	if (image_path) {
 		strscpy(mod->image_path, image_path, sizeof(mod->image_path));
 	} else {

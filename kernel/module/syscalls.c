@@ -13,7 +13,6 @@
 #include <glass/os.h>
 #include <glass/syscalls.h>
 #include <glass/uaccess.h>
-#include <glass/elf.h>
 #include <glass/layout.h>
 #include <glass/mm.h>
 
@@ -38,11 +37,10 @@ SYSCALL_DEFINE3(init_module, void __user *, umod, unsigned long, len,
 {
 	void *image;
 
-	if (len < sizeof(struct elf64_hdr))
-		return -ENOEXEC;
 	if (len > MODULE_AREA_SIZE)
 		return -ENOMEM;
-	image = os_alloc_host(len);
+	/* A short image too goes to load_module, which says why it is refused. */
+	image = os_alloc_host(len ? len : 1);
 	if (!image)
 		return -ENOMEM;
 	if (copy_from_user(image, umod, len)) {
@@ -73,15 +71,11 @@ SYSCALL_DEFINE3(finit_module, int, fd, const char __user *, uargs, int, flags)
 		goto out;
 	}
 	size = f->f_inode->i_size;
-	if (size < (loff_t)sizeof(struct elf64_hdr)) {
-		err = -ENOEXEC;
-		goto out;
-	}
 	if (size > (loff_t)MODULE_AREA_SIZE) {
 		err = -EFBIG;
 		goto out;
 	}
-	image = os_alloc_host(size);
+	image = os_alloc_host(size ? size : 1);
 	if (!image) {
 		err = -ENOMEM;
 		goto out;

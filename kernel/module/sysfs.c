@@ -221,16 +221,8 @@ static int sysfs_iterate(struct file *f, struct dir_context *ctx)
 	struct dentry *dir = f->f_path.dentry;
 	char name[MODULE_NAME_LEN + 64];
 
-	if (ctx->pos == 0) {
-		if (!dir_emit(ctx, ".", 1, f->f_inode->i_ino, DT_DIR))
-			return 0;
-		ctx->pos = 1;
-	}
-	if (ctx->pos == 1) {
-		if (!dir_emit(ctx, "..", 2, 1, DT_DIR))
-			return 0;
-		ctx->pos = 2;
-	}
+	if (!dir_emit_dots(f, ctx))
+		return 0;
 	for (;;) {
 		bool more;
 

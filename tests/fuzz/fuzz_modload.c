@@ -10,12 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#undef INT_MAX
-#undef INT_MIN
-#undef UINT_MAX
-#undef LONG_MAX
-#undef LONG_MIN
-#undef ULONG_MAX
+#include "../unit/kernel_in_host.h"
 #include <glass/errno.h>
 #include <glass/module_elf.h>
 

@@ -11,24 +11,29 @@
 #   glasschar  glasschar_user (examples/modules/glasschar): a reader asleep
 #              in read until a writer writes, a signal ending a sleeping
 #              read, the ioctls, O_NONBLOCK, a full buffer; /dev/glasschar
-#              appears with insmod and goes with rmmod
+#              appears with insmod and goes with rmmod, which is refused
+#              while the device is open
 #   glassproc  /proc/glassproc's counter advances per read, a write sets
-#              it, the entry goes with rmmod
+#              it, the entry goes with rmmod, even while open (the open
+#              file then fails with EIO, as Linux's)
 #   ticker     /proc/ticker's count advances while the module is loaded;
 #              its kernel thread exists while loaded and is gone after
 #              rmmod
 #
 # Counts: as tests/integration/leaks.sh reads them (shell builtins only,
-# from /proc/glass/stats). Each module first runs one cycle unmeasured
-# (warm-up): the shell's first run of each command grows its heap and its
-# command hash (pages of a process that stays), and the kernel's first
-# kmalloc of a size gets a slab page that stays with its cache. After the
-# warm-up the counters are read; after the 3 measured cycles they must be
-# exactly the same (and the task count too).
+# from /proc/glass/stats: counters.script). Each module first runs one
+# cycle unmeasured (warm-up), because the guest shell (pid 1, which
+# stays) grows its own memory the first time it runs its functions: 14
+# pages between the first reading and the first use, on 2026-12-06, with
+# the same counts before and after insmod/rmmod themselves; no module
+# needed a warm-up of its own then (each module's first cycle left the
+# counts as it found them). After the warm-up the counters are read; after
+# the 3 measured cycles they must be exactly the same (and the task count
+# too).
 #
 # buggy (one boot each):
 #   null      the writer is killed by an oops (Linux's behaviour for a
-#             fault in a syscall), the kernel runs on and buggy unloads
+#             fault in a syscall) and the kernel runs on
 #   bug       BUG_ON panics in Glass (docs/DESIGN.md: broken invariants
 #             panic), naming the condition and buggy.c's line, with a core
 #   deadlock  the writer sleeps for ever on buggy_lock, which it holds; the
@@ -77,16 +82,7 @@ mount -t tmpfs tmpfs /tmp
 mount -t devtmpfs dev /dev
 cd /mods
 
-snap() {        # the counters, read by the shell itself
-	while read -r k v; do
-		case $k in
-		free_pages) fp=$v ;;
-		slab_objects) so=$v ;;
-		tasks) ts=$v ;;
-		esac
-	done </proc/glass/stats
-	now="free_pages $fp slab_objects $so tasks $ts"
-}
+. /test/counters.script       # snap: the counters, read by the shell itself
 
 # One line of /proc/NAME's "key: value" text, by the shell.
 field() {
@@ -113,8 +109,11 @@ use_glasschar() {
 	[ -c /dev/glasschar ] || return 2
 	./glasschar_user >/tmp/user.out 2>&1 || { cat /tmp/user.out; rm /tmp/user.out; return 3; }
 	rm /tmp/user.out
-	rmmod glasschar || return 4
-	[ ! -e /dev/glasschar ] || return 5
+	exec 3</dev/glasschar
+	rmmod glasschar 2>/dev/null && return 4         # open: in use
+	exec 3<&-
+	rmmod glasschar || return 5
+	[ ! -e /dev/glasschar ] || return 6
 }
 
 use_glassproc() {
@@ -125,8 +124,12 @@ use_glassproc() {
 	echo 41 >/proc/glassproc || return 5
 	field /proc/glassproc reads && [ "$val" = 42 ] || return 6
 	field /proc/glassproc reader && [ -n "$val" ] || return 7
+	# Open across rmmod: the entry goes, the open file fails with EIO.
+	exec 4</proc/glassproc
 	rmmod glassproc || return 8
 	[ ! -e /proc/glassproc ] || return 9
+	read -r x <&4 2>/dev/null && return 10
+	exec 4<&-
 }
 
 use_ticker() {
@@ -156,7 +159,8 @@ done
 echo "=== DONE"
 EOF
 img=$TEST_TMP/uses.cpio
-make_initramfs "$img" --add "$STAGE/mods:/mods" --add "$STAGE/uses.sh:/test/uses.sh" ||
+make_initramfs "$img" --add "$STAGE/mods:/mods" --add "$STAGE/uses.sh:/test/uses.sh" \
+	--add "$TOP/tests/integration/counters.script:/test/counters.script" ||
 	{ fail "mkinitramfs failed"; finish; }
 t0=$(date +%s)
 glass_run --timeout 120 initrd="$img" init=/bin/sh -- /test/uses.sh
@@ -190,7 +194,8 @@ case $1 in
 null|bug)
 	sh -c "echo $1 >/dev/buggy"
 	echo "WRITER status $?"
-	rmmod buggy && echo "UNLOADED"
+	rmmod buggy 2>&1
+	echo "ALIVE"
 	;;
 deadlock)
 	sh -c 'echo deadlock >/dev/buggy' &
@@ -245,8 +250,9 @@ expect_stderr_contains "Oops: SIGSEGV"
 expect_stderr_contains "---[ end trace: killing task"
 grep -qx "WRITER status 139" "$TEST_TMP/buggy.out" && ok "the writer died of SIGSEGV" ||
 	fail "writer: $(grep '^WRITER' "$TEST_TMP/buggy.out")"
-grep -qx "UNLOADED" "$TEST_TMP/buggy.out" && ok "the kernel ran on and buggy unloaded" ||
-	fail "buggy did not unload after the oops"
+grep -qx "ALIVE" "$TEST_TMP/buggy.out" && ok "the kernel ran on" ||
+	fail "the kernel did not run on after the oops"
+note "rmmod after the oops: $(grep '^rmmod' "$TEST_TMP/buggy.out" || echo 'unloaded')"
 rip=$(sed -n 's/.*RIP: \([0-9a-f]*\) .*/\1/p' "$GLASS_ERR" | head -n 1)
 expect_frame_in buggy_write "${rip:-0}"
 

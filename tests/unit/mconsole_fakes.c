@@ -218,6 +218,20 @@ const char *symbol_lookup(unsigned long addr, unsigned long *off, unsigned long 
 void cmd_inject(struct cmd_out *out, const char *args) { cmd_error(out, "off"); }
 void cmd_sysrq(struct cmd_out *out, const char *args) { cmd_error(out, "off"); }
 void cmd_core(struct cmd_out *out, const char *args) { cmd_error(out, "no core here"); }
+void cmd_insmod(struct cmd_out *out, const char *args) { cmd_puts(out, "insmod ran"); }
+void cmd_rmmod(struct cmd_out *out, const char *args) { cmd_puts(out, "rmmod ran"); }
+void cmd_lsmod(struct cmd_out *out, const char *args) { cmd_puts(out, "Module"); }
+
+/* The mconsole kernel thread for kernel-task commands: never made here,
+ * so such a command gets the error reply that says so. */
+struct task_struct *kthread_run(int (*fn)(void *), void *arg, const char *name)
+{
+	return NULL;
+}
+void prepare_to_wait(wait_queue_head_t *wq, struct wait_queue_entry *e, long state) { abort(); }
+void finish_wait(wait_queue_head_t *wq, struct wait_queue_entry *e) { abort(); }
+void schedule(void) { abort(); }
+void wake_up(wait_queue_head_t *wq) { abort(); }
 
 /* No module is loaded (snapshot.c's frames ask first). */
 const char *module_address_lookup(unsigned long addr, unsigned long *off,

@@ -7,7 +7,7 @@
  *   WA, 32), 4 .rela.text, 5 .symtab, 6 .strtab, 7 .shstrtab, 8 .modinfo,
  *   9 .rodata (A, 16), 10 __ksymtab (A, one entry), 11 .rela__ksymtab
  *   symbols:  1 local_fn (FUNC LOCAL .text+0x10), 2 data_obj (OBJECT GLOBAL
- *   .data+8), 3 ext (UNDEF), 4 weak_ext (WEAK UNDEF), 5 abs (ABS 0x1234),
+ *   .data+8), 3 the undefined one (named by the caller), 4 weak_ext (WEAK UNDEF), 5 abs (ABS 0x1234),
  *   6 init_module (FUNC GLOBAL .text+0x30), 7 cleanup_module (FUNC GLOBAL
  *   .text+0x38), 8 .rodata+0 (the export's name, OBJECT LOCAL)
  *   .text relocations (rela i at offset): 0 R_X86_64_64 ext; 1 @8
@@ -18,6 +18,7 @@
 #ifndef TESTS_MODOBJ_H
 #define TESTS_MODOBJ_H
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,19 +66,21 @@ static inline unsigned long mo_put(unsigned char *buf, unsigned long *len, const
 }
 
 /* name: the module name in .modinfo; vermagic: its vermagic (NULL: none);
- * export: the name __ksymtab exports data_obj under. */
-static inline struct modobj modobj_build(const char *name, const char *vermagic,
-					 const char *export)
+ * export: the name __ksymtab exports data_obj under; undef: the undefined
+ * symbol's name. */
+static inline struct modobj modobj_build2(const char *name, const char *vermagic,
+					  const char *export, const char *undef)
 {
 	static const char shstr[] = "\0.text\0.data\0.bss\0.rela.text\0.symtab\0.strtab\0"
 		".shstrtab\0.modinfo\0.rodata\0__ksymtab\0.rela__ksymtab";
-	static const char strtab[] = "\0local_fn\0data_obj\0ext\0weak_ext\0abs\0init_module\0"
-		"cleanup_module\0";
+	static const char fixed[] = "\0local_fn\0data_obj\0weak_ext\0abs\0init_module\0"
+		"cleanup_module";
+	char strtab[sizeof(fixed) + 64];
 	/* Offsets of the names above. */
 	enum { N_TEXT = 1, N_DATA = 7, N_BSS = 13, N_RELA = 18, N_SYMTAB = 29, N_STRTAB = 37,
 	       N_SHSTR = 45, N_MODINFO = 55, N_RODATA = 64, N_KSYMTAB = 72, N_RKSYMTAB = 82 };
-	enum { S_LOCAL = 1, S_DATA = 10, S_EXT = 19, S_WEAK = 23, S_ABS = 32, S_INIT = 36,
-	       S_EXIT = 48 };
+	enum { S_LOCAL = 1, S_DATA = 10, S_WEAK = 19, S_ABS = 28, S_INIT = 32, S_EXIT = 44,
+	       S_EXT = sizeof(fixed) };
 	struct modobj o;
 	unsigned char text[64] = { 0 }, data[64] = { 0 }, rodata[16] = { 0 }, ksymtab[16] = { 0 };
 	char modinfo[256];
@@ -110,6 +113,8 @@ static inline struct modobj modobj_build(const char *name, const char *vermagic,
 	struct elf64_shdr sh[MO_NSEC];
 	struct elf64_hdr h = { 0 };
 
+	memcpy(strtab, fixed, sizeof(fixed));
+	snprintf(strtab + sizeof(fixed), 64, "%s", undef);
 	text[0x30] = 0x31; text[0x31] = 0xc0; text[0x32] = 0xc3;  /* xor eax,eax; ret */
 	text[0x38] = 0xc3;
 	strncpy((char *)rodata, export, sizeof(rodata) - 1);
@@ -125,7 +130,7 @@ static inline struct modobj modobj_build(const char *name, const char *vermagic,
 	off[2] = mo_put(o.buf, &o.len, data, sizeof(data));
 	off[4] = mo_put(o.buf, &o.len, rela, sizeof(rela));
 	off[5] = mo_put(o.buf, &o.len, syms, sizeof(syms));
-	off[6] = mo_put(o.buf, &o.len, strtab, sizeof(strtab));
+	off[6] = mo_put(o.buf, &o.len, strtab, sizeof(fixed) + strlen(undef) + 1);
 	off[7] = mo_put(o.buf, &o.len, shstr, sizeof(shstr));
 	off[8] = mo_put(o.buf, &o.len, modinfo, mlen);
 	off[9] = mo_put(o.buf, &o.len, rodata, sizeof(rodata));
@@ -142,7 +147,8 @@ static inline struct modobj modobj_build(const char *name, const char *vermagic,
 				     sizeof(struct elf64_rela) };
 	sh[5] = (struct elf64_shdr){ N_SYMTAB, SHT_SYMTAB, 0, 0, off[5], sizeof(syms), 6, 1, 8,
 				     sizeof(struct elf64_sym) };
-	sh[6] = (struct elf64_shdr){ N_STRTAB, SHT_STRTAB, 0, 0, off[6], sizeof(strtab), 0, 0, 1, 0 };
+	sh[6] = (struct elf64_shdr){ N_STRTAB, SHT_STRTAB, 0, 0, off[6],
+				     sizeof(fixed) + strlen(undef) + 1, 0, 0, 1, 0 };
 	sh[7] = (struct elf64_shdr){ N_SHSTR, SHT_STRTAB, 0, 0, off[7], sizeof(shstr), 0, 0, 1, 0 };
 	sh[8] = (struct elf64_shdr){ N_MODINFO, SHT_PROGBITS, SHF_ALLOC, 0, off[8], mlen, 0, 0, 1, 0 };
 	sh[9] = (struct elf64_shdr){ N_RODATA, SHT_PROGBITS, SHF_ALLOC, 0, off[9], sizeof(rodata),
@@ -162,6 +168,13 @@ static inline struct modobj modobj_build(const char *name, const char *vermagic,
 	h.e_shoff = mo_put(o.buf, &o.len, sh, sizeof(sh));
 	memcpy(o.buf, &h, sizeof(h));
 	return o;
+}
+
+/* The undefined symbol is "ext". */
+static inline struct modobj modobj_build(const char *name, const char *vermagic,
+					 const char *export)
+{
+	return modobj_build2(name, vermagic, export, "ext");
 }
 
 #endif

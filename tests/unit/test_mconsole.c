@@ -140,7 +140,8 @@ START_TEST(table_is_sane)
 		const struct command *c = &command_table[i];
 
 		ck_assert(c->name && *c->name && c->help && *c->help && c->usage && c->handler);
-		ck_assert(c->context == CMD_ANYWHERE || c->context == CMD_SAFE_POINT);
+		ck_assert(c->context == CMD_ANYWHERE || c->context == CMD_SAFE_POINT ||
+			  c->context == CMD_TASK);
 		/* No name may shadow a later one under the prefix rule. */
 		for (size_t j = 0; j < command_count; j++)
 			if (i != j)
@@ -575,6 +576,22 @@ START_TEST(svc_safe_point_waits_for_cpu)
 }
 END_TEST
 
+/* insmod and rmmod go to a kernel thread; without one, an error says so
+ * and the handler never runs at a safe point. */
+START_TEST(svc_kernel_task_needs_its_thread)
+{
+	char text[600];
+
+	request("rmmod hello", 0);
+	ck_assert_int_eq(fake_npackets, 0);     /* queued, as safe-point ones */
+	ck_assert_int_eq(fake_kicks, 1);
+	fake_irq_handler(42, NULL);
+	ck_assert_int_eq(fake_npackets, 1);
+	ck_assert_int_eq(reply_text(0, text, sizeof(text)), 1);
+	ck_assert_str_eq(text, "Cannot start the mconsole kernel thread this command runs in");
+}
+END_TEST
+
 START_TEST(svc_timeout_answers_with_reason)
 {
 	char text[600];
@@ -803,6 +820,7 @@ static Suite *mconsole_suite(void)
 	tcase_add_test(tc, svc_anywhere_answers_at_once);
 	tcase_add_test(tc, svc_dmesg_streams_packets);
 	tcase_add_test(tc, svc_safe_point_waits_for_cpu);
+	tcase_add_test(tc, svc_kernel_task_needs_its_thread);
 	tcase_add_test(tc, svc_timeout_answers_with_reason);
 	tcase_add_test(tc, svc_queue_full_is_an_error);
 	tcase_add_test(tc, svc_send_errors_counted);

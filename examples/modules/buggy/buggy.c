@@ -64,6 +64,7 @@ static ssize_t buggy_write(struct file *f, const char __user *buf, size_t count,
 }
 
 static const struct file_operations buggy_fops = {
+	.owner = THIS_MODULE,
 	.write = buggy_write,
 	.llseek = noop_llseek,
 };

@@ -106,6 +106,7 @@ static long glasschar_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 }
 
 static const struct file_operations glasschar_fops = {
+	.owner = THIS_MODULE,
 	.read = glasschar_read,
 	.write = glasschar_write,
 	.unlocked_ioctl = glasschar_ioctl,

@@ -263,6 +263,20 @@ struct proc_dir_entry *proc_create_single_data(const char *name, umode_t mode,
 }
 EXPORT_SYMBOL(proc_create_single_data);
 
+/* An open file keeps its dentry in the tree: take it out, so that
+ * lookups of the name fail at once, as for an unlinked file. */
+static void sb_unhash_pde(struct super_block *sb, void *arg)
+{
+	struct proc_dir_entry *pde = arg;
+	struct dentry *d = d_lookup(sb->s_root, pde->name, strlen(pde->name));
+
+	if (!d)
+		return;
+	if (d->d_inode && PDE(d->d_inode) == pde)
+		d_delete(d);
+	dput(d);
+}
+
 /* Unlist it, wait for calls asleep in its ops, close its open files. */
 void proc_remove(struct proc_dir_entry *pde)
 {
@@ -271,6 +285,7 @@ void proc_remove(struct proc_dir_entry *pde)
 	if (!pde)
 		return;
 	pde_slots[pde->slot] = NULL;
+	iterate_supers_type(get_fs_type("proc"), sb_unhash_pde, pde);
 	pde->removed = true;
 	wait_event(pde->wait, !pde->in_use);
 	list_for_each_entry_safe(op, tmp, &pde->openers, list) {

@@ -327,16 +327,8 @@ static int proc_dir_iterate(struct file *f, struct dir_context *ctx)
 {
 	const struct proc_entry *de = f->f_inode->i_private;
 
-	if (ctx->pos == 0) {
-		if (!dir_emit(ctx, ".", 1, f->f_inode->i_ino, DT_DIR))
-			return 0;
-		ctx->pos = 1;
-	}
-	if (ctx->pos == 1) {
-		if (!dir_emit(ctx, "..", 2, 1, DT_DIR))
-			return 0;
-		ctx->pos = 2;
-	}
+	if (!dir_emit_dots(f, ctx))
+		return 0;
 	while (ctx->pos - 2 < de->nchildren) {
 		const struct proc_entry *e = &de->children[ctx->pos - 2];
 		if (!dir_emit(ctx, e->name, strlen(e->name), 100 + ctx->pos, (e->mode >> 12) & 15))

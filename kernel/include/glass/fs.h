@@ -38,6 +38,9 @@ struct dir_context {
 };
 
 struct file_operations {
+	/* The module whose code these are (THIS_MODULE), NULL for glass's:
+	 * pinned while a file uses them (fops_get below). */
+	struct module *owner;
 	loff_t (*llseek)(struct file *, loff_t, int);
 	/* buf is a user pointer (or kernel, under KERNEL_DS); pos updated. */
 	ssize_t (*read)(struct file *, char __user *, size_t, loff_t *);
@@ -141,6 +144,27 @@ struct file {
 };
 #define FMODE_READ 0x1
 #define FMODE_WRITE 0x2
+
+/*
+ * A file's operations pin their module while it is open, as Linux's:
+ * vfs_open and chrdev_open take the reference (fops_get), fput drops it;
+ * a driver's ->open that installs other operations does
+ * replace_fops(f, fops_get(ops)) (failing with -ENODEV if that is NULL).
+ */
+struct module;
+bool try_module_get(struct module *mod);
+void module_put(struct module *mod);
+#define fops_get(fops) ((fops) && try_module_get((fops)->owner) ? (fops) : NULL)
+#define fops_put(fops)							\
+	do {								\
+		if (fops)						\
+			module_put((fops)->owner);			\
+	} while (0)
+#define replace_fops(f, fops)						\
+	do {								\
+		fops_put((f)->f_op);					\
+		(f)->f_op = (fops);					\
+	} while (0)
 
 struct file_system_type {
 	const char *name;
@@ -361,6 +385,9 @@ static inline bool dir_emit(struct dir_context *ctx, const char *name, int len,
 	return ctx->actor(ctx, name, len, ctx->pos + 1, ino, type);
 }
 static inline unsigned int dt_type(const struct inode *i) { return (i->i_mode >> 12) & 15; }
+/* "." and ".." at positions 0 and 1 (ctx->pos becomes 2); false if the
+ * caller's buffer filled up first. Linux's name. */
+bool dir_emit_dots(struct file *f, struct dir_context *ctx);
 /* Make a child called name under parent with inode (for building
  * pseudo-filesystem trees); the dentry is pinned. */
 struct dentry *d_add_child(struct dentry *parent, const char *name,
