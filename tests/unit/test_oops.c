@@ -93,6 +93,12 @@ int os_host_library(unsigned idx, const char **path, unsigned long *addr)
 	return 0;
 }
 
+/* No module is loaded in these tests. */
+struct module *__module_address(unsigned long addr)
+{
+	return NULL;
+}
+
 /* ---- the tests ---- */
 
 static struct os_fault_regs regs;
