@@ -17,9 +17,10 @@ EXPORT_SYMBOL(__mutex_init);
  * lock handed over while we slept is ours even if a signal came too.
  * Taking a lock one holds already waits for ever, as Linux's does
  * without lockdep (no one can hand it over); the hung-task detector then
- * names the lock and its holder, the waiter itself.
+ * names the lock and its holder, the waiter itself. Inlined, so that
+ * stacks of sleepers show mutex_lock (sysrq w, hung tasks, gdb).
  */
-static int mutex_wait(struct mutex *m, long state)
+static inline __attribute__((always_inline)) int mutex_wait(struct mutex *m, long state)
 {
 	struct wait_queue_entry we = { .task = NULL };
 	bool recursive = m->owner == current;

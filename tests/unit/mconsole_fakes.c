@@ -224,9 +224,9 @@ void cmd_lsmod(struct cmd_out *out, const char *args) { cmd_puts(out, "Module");
 
 /* The mconsole kernel thread for kernel-task commands: never made here,
  * so such a command gets the error reply that says so. */
-struct task_struct *kthread_run(int (*fn)(void *), void *arg, const char *name)
+struct task_struct *kthread_run(int (*fn)(void *), void *arg, const char *namefmt, ...)
 {
-	return NULL;
+	return ERR_PTR(-ENOMEM);
 }
 void prepare_to_wait(wait_queue_head_t *wq, struct wait_queue_entry *e, long state) { abort(); }
 void finish_wait(wait_queue_head_t *wq, struct wait_queue_entry *e) { abort(); }
