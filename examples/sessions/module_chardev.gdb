@@ -1,12 +1,14 @@
 # A module loaded before gdb attached is there at once (the library list
 # names it), and gdb debugs it like glass's own code: `task PID` selects
 # a reader asleep in glasschar's read, whose bt goes through the module's
-# wait queue; then a breakpoint on the read and a few steps through it.
+# wait queue (sysrq t shows its frame as Linux does: [glasschar]); then a
+# breakpoint on the read and a few steps through it.
 # modules: glasschar
 # glass: gdb init=/bin/sh -- -c 'mount none /mnt -t hostfs -o @MODULES@; mount -t devtmpfs d /dev; insmod /mnt/glasschar/glasschar.ko; cat /dev/glasschar & sleep 0.5; echo ready; while [ ! -e /mnt/go ]; do sleep 0.1; done; echo hello > /dev/glasschar; sleep 100'
 # wait: ready
 # expect: ^0x[0-9a-f]+ +0x[0-9a-f]+ +Yes +.*/module-glasschar\.ko$
 # expect: ^glasschar +[0-9]+ +[0-9]+
+# expect: ^ #[0-9]+ 0x[0-9a-f]+ glasschar_read\+0x[0-9a-f]+/0x[0-9a-f]+ \[glasschar\]$
 # expect: ^#0  schedule \(\) at kernel/sched/core\.c:[0-9]+
 # expect: ^#1  0x[0-9a-f]+ in glasschar_read \(.*\) at .*/glasschar/glasschar\.c:[0-9]+
 # expect: ^#[0-9]+ +0x[0-9a-f]+ in (kernel|vfs)_read \(
@@ -20,6 +22,7 @@ set pagination off
 set confirm off
 info sharedlibrary module-
 monitor lsmod
+monitor sysrq t
 python
 for t in gdb.selected_inferior().threads():
     if t.name == "cat":
