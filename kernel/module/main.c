@@ -85,9 +85,9 @@ const struct module_section *module_find_section(const struct module *mod,
 						 const char *name)
 {
 	for (unsigned int i = 0; i < mod->nr_sections; i++)
-		if (!strcmp(mod->sections[i].name, name))
+		if (mod->sections[i].addr && !strcmp(mod->sections[i].name, name))
 			return &mod->sections[i];
-	return NULL;
+	return NULL;          /* none, or not loaded (.modinfo) */
 }
 
 /* ---- symbol resolution: only exports, the kernel's then the modules' ---- */

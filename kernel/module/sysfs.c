@@ -24,7 +24,7 @@ enum sysfs_kind { SYSFS_ROOT = 1, SYSFS_MODULES, SYSFS_MODULE, SYSFS_SECTIONS,
  * (mod->sections also has empty ones and .modinfo, for gdb). */
 static bool section_shown(const struct module_section *sec)
 {
-	return sec && sec->addr && sec->size;
+	return sec && sec->addr && sec->size;       /* placed and not empty */
 }
 
 static const char *const module_attrs[] = { "initstate", "refcnt" };
