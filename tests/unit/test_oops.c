@@ -4,7 +4,6 @@
  * unwinder, the line tables and the task. */
 #include <check.h>
 #include <setjmp.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,17 +150,6 @@ bool os_module_addr_info(const char *name, const char *path, unsigned long lo,
 	si->file = "/src/buggy/buggy.c";
 	si->line = ip == IP_MODULE ? 53 : 0;
 	return true;
-}
-
-int scnprintf(char *buf, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, size, fmt, ap);
-	va_end(ap);
-	return n < (int)size ? n : size ? (int)size - 1 : 0;
 }
 
 /* ---- the tests ---- */
