@@ -14,6 +14,7 @@
 #include <glass/debug.h>
 #include <glass/init.h>
 #include <glass/mc_device.h>
+#include <glass/mconsole.h>
 #include <glass/os.h>
 #include <glass/os_upcalls.h>
 
@@ -215,8 +216,10 @@ static __monitor_text int t_monitor(void *t, const char *line, struct gdb_state 
 	} else if (cmd->context == CMD_TASK) {
 		cmd_puts(&out, "'");
 		cmd_puts(&out, cmd->name);
-		cmd_puts(&out, "' runs in a kernel task, and none runs while gdb holds the "
-			 "kernel: use the mconsole (glass-console) or the guest's shell");
+		cmd_puts(&out, mconsole_queue_task(cmd, line) ?
+			 "' runs in the mconsole kernel thread once the kernel continues; "
+			 "the kernel log (dmesg) says how it went" :
+			 "' not queued: the mconsole queue is full; try again");
 	} else if (!cpu_run_command(cmd, args, &out)) {
 		cmd_puts(&out, "'");
 		cmd_puts(&out, cmd->name);

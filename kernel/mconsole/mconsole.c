@@ -162,6 +162,18 @@ void __monitor_text mconsole_monitor_request(const void *buf, size_t n,
 	os_monitor_kick();
 }
 
+bool __monitor_text mconsole_queue_task(const struct command *cmd, const char *line)
+{
+	static const struct mc_client nobody;   /* replies: -ENOTCONN, dropped */
+
+	/* No deadline: gdb holds the kernel until the user continues. */
+	if (!mc_queue_push(&queue, cmd, line, &nobody, ~0ULL))
+		return false;
+	stat_inc(&mconsole_stats.queued);
+	os_monitor_kick();
+	return true;
+}
+
 u64 __monitor_text mconsole_monitor_expire(u64 now_ns)
 {
 	struct mc_slot *s;

@@ -9,6 +9,8 @@
 #   holding the address /proc/modules gives, rmmod (its exit prints).
 # - While loaded from inside, the umid directory holds module-hello.ko, a
 #   copy of the image, for gdb; rmmod removes it.
+# - init_module(2) itself (busybox uses finit_module first): hello loads
+#   with its parameter, a short non-ELF image is ENOEXEC.
 # - Dependencies: usetwo uses twomod's export; rmmod twomod is refused
 #   (EWOULDBLOCK, as Linux) while usetwo is loaded, with -f too (O_TRUNC
 #   forces nothing); /proc/modules lists the user.
@@ -24,8 +26,10 @@
 #   parameter is ignored with a warning, as Linux.
 # - Free pages and slab objects (/proc/glass/stats) are exactly back at
 #   their values after a warm-up cycle once all of the above is done.
+# - gdb's `monitor insmod HOSTPATH name=VALUE` while gdb holds the kernel:
+#   queued, and run (init prints VALUE) once gdb detaches.
 # - From the host: mconsole (glass-console) insmod HOSTPATH name=VALUE,
-#   lsmod, rmmod; a relative path and an unknown module are refused.
+#   lsmod (also with Debian's uml_mconsole), rmmod; a relative path and an unknown module are refused.
 . "$(dirname "$0")/lib.sh"
 
 H=$TEST_TMP/host
@@ -49,6 +53,9 @@ cp -r "$H/twomod" "$TEST_TMP/cleaned"
 make -s -C "$TOP" M="$TEST_TMP/cleaned" clean
 left=$(cd "$TEST_TMP/cleaned" && ls | grep -v -e '^Makefile$' -e '\.c$')
 [ -z "$left" ] && ok "make M=... clean removes what the build made" || fail "clean left: $left"
+
+gcc -O2 -static -o "$H/init_module" "$TOP/tests/integration/modules/init_module.c" ||
+	{ fail "cannot build init_module.c"; finish; }
 
 # Broken images, made on the host.
 echo "not an ELF object" >"$H/notelf.ko"
@@ -122,6 +129,9 @@ try rmmod-unused rmmod twomod
 try rmmod-gone rmmod twomod
 try unknown-param insmod $M/hello/hello.ko bogus=1
 rmmod hello
+$M/init_module $M/hello/hello.ko name=by-init-module
+rmmod hello
+$M/init_module $M/notelf.ko
 insmod $M/holdchar/holdchar.ko
 major=$(grep ' holdchar$' /proc/devices)
 mknod /tmp/holdchar c ${major% *} 0
@@ -195,6 +205,10 @@ expect_try rmmod-unused 0 ""
 expect_try rmmod-gone 1 "No such file or directory"
 expect_try unknown-param 0 ""
 expect_stderr_contains "hello: unknown parameter 'bogus' ignored"
+grep -qx "init_module: 0" <<<"$out" && ok "init_module(2) loads" || fail "init_module(2) did not load hello"
+expect_stderr_contains "hello: hello, by-init-module"
+grep -qx "init_module: ENOEXEC" <<<"$out" && ok "init_module(2) of a text file: ENOEXEC" ||
+	fail "init_module(2) of a text file: $(grep '^init_module: [A-Z]' <<<"$out")"
 grep -qx "holdchar refcnt open 1" <<<"$out" && ok "an open device holds its module" ||
 	fail "refcnt while open: $(grep 'refcnt open' <<<"$out")"
 expect_try rmmod-open 1 "Resource temporarily unavailable"
@@ -215,6 +229,8 @@ r=$("${C[@]}" lsmod 2>&1)
 grep -qE "^hello +[0-9]+ +0  Live +0x[0-9a-f]{16}$" <<<"$r" && ok "mconsole lsmod" || fail "mconsole lsmod: $r"
 r=$("${C[@]}" insmod hello.ko 2>&1)
 [[ "$r" == *"absolute host path"* ]] && ok "mconsole insmod of a relative path refused" || fail "relative: $r"
+r=$(timeout 20 uml_mconsole "$UML_DIR/$GLASS_UMID/mconsole" lsmod 2>/dev/null)
+grep -qE "^hello +[0-9]+ +0  Live" <<<"$r" && ok "uml_mconsole lsmod" || fail "uml_mconsole lsmod: $r"
 r=$("${C[@]}" rmmod hello 2>&1)
 [ "$r" = "hello unloaded" ] && ok "mconsole rmmod" || fail "mconsole rmmod: $r"
 r=$("${C[@]}" rmmod hello 2>&1)
@@ -222,4 +238,19 @@ r=$("${C[@]}" rmmod hello 2>&1)
 touch "$H/done"
 glass_wait
 grep -q END "$GLASS_OUT" && ok "guest finished" || fail "guest did not finish"
+
+# ---- gdb's monitor: queued while gdb holds the kernel ----
+GLASS_TIMEOUT=60 glass_start gdb init=/bin/sh -- -c 'sleep 30'
+if wait_for 20 test -S "$UML_DIR/$GLASS_UMID/gdb"; then
+	r=$(timeout 30 gdb -batch -nx -ex "target remote $UML_DIR/$GLASS_UMID/gdb" \
+		-ex "monitor insmod $H/hello/hello.ko name=gdb" -ex detach "$GLASS" 2>&1)
+	[[ "$r" == *"'insmod' runs in the mconsole kernel thread once the kernel continues"* ]] &&
+		ok "monitor insmod is queued" || fail "monitor insmod: $r"
+	wait_for 10 grep -q "hello: hello, gdb" "$GLASS_ERR" && ok "it ran once gdb detached" ||
+		fail "no 'hello: hello, gdb' after detach"
+else
+	fail "no gdb socket"
+fi
+"$TOP/glass-console" --uml-dir "$UML_DIR" "$GLASS_UMID" halt >/dev/null 2>&1
+glass_wait
 finish

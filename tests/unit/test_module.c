@@ -24,6 +24,8 @@
 /* What the hand-made modules link against. */
 long test_ext;
 EXPORT_SYMBOL(test_ext);
+long test_gpl_ext;
+EXPORT_SYMBOL_GPL(test_gpl_ext);
 
 static struct module *first(void)
 {
@@ -173,6 +175,37 @@ START_TEST(notifier_sees_coming_live_going)
 }
 END_TEST
 
+/* A module whose license is not GPL-compatible does not see _GPL exports
+ * (Linux: Unknown symbol, -ENOENT) and taints the kernel (P in
+ * /proc/modules). */
+START_TEST(gpl_exports_need_a_gpl_license)
+{
+	struct modobj gpl = modobj_build2("gplmod", VERMAGIC_STRING, "x", "test_gpl_ext");
+	struct modobj bsd = modobj_build2("bsdmod", VERMAGIC_STRING, "x", "test_gpl_ext");
+	struct modobj bsd_ok = modobj_build2("bsdmod", VERMAGIC_STRING, "x", "test_ext");
+	char *lic;
+	char buf[256];
+
+	ck_assert_int_eq(load(&gpl, ""), 0);
+	ck_assert_int_eq(unload_module("gplmod", 0), 0);
+	lic = memmem(bsd.buf, bsd.len, "license=GPL", 11);
+	memcpy(lic, "license=BSD", 11);
+	lic = memmem(bsd_ok.buf, bsd_ok.len, "license=GPL", 11);
+	memcpy(lic, "license=BSD", 11);
+	fake_printk[0] = '\0';
+	ck_assert_int_eq(load(&bsd, ""), -ENOENT);
+	ck_assert_ptr_nonnull(strstr(fake_printk, "bsdmod: module license 'BSD' taints kernel."));
+	ck_assert_ptr_nonnull(strstr(fake_printk, "bsdmod: Unknown symbol test_gpl_ext (err -2)"));
+	ck_assert_int_eq(load(&bsd_ok, ""), 0);
+	module_list_show(buf, sizeof(buf));
+	ck_assert_ptr_nonnull(strstr(buf, "bsdmod 12288 0 - Live 0x0000000060000000 (PO)\n"));
+	ck_assert_int_eq(unload_module("bsdmod", 0), 0);
+	free(gpl.buf);
+	free(bsd.buf);
+	free(bsd_ok.buf);
+}
+END_TEST
+
 /* Each refusal: its errno, its log line, nothing left behind, and the
  * module area free again (the next load gets MODULE_AREA's start). */
 static void expect_refused(struct modobj *o, int err, const char *log)
@@ -230,6 +263,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, dependencies);
 	tcase_add_test(tc, notifier_sees_coming_live_going);
 	tcase_add_test(tc, refusals_leave_nothing);
+	tcase_add_test(tc, gpl_exports_need_a_gpl_license);
 	suite_add_tcase(s, tc);
 	return s;
 }

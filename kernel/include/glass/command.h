@@ -19,7 +19,8 @@ enum cmd_context {
 	/* The CPU thread, from its event loop; must not sleep. */
 	CMD_SAFE_POINT,
 	/* The mconsole kernel thread (kernel/mconsole/mconsole.c): may sleep.
-	 * gdb's monitor refuses these (the kernel is stopped under gdb). */
+	 * From gdb's monitor they are queued and run once the kernel
+	 * continues (it is stopped under gdb), with no reply. */
 	CMD_TASK,
 };
 

@@ -166,6 +166,11 @@ int mconsole_init(unsigned int timeout_secs, const char *notify_socket);
  * -errno from the send.
  */
 int mconsole_notify(enum mconsole_notify_type type, const char *msg);
+/* gdb's monitor, on the monitor thread: queue a kernel-task command line
+ * (insmod, rmmod) to run in the mconsole kernel thread once the kernel
+ * continues, with no client to answer (the kernel log says what
+ * happened). False when the queue is full. */
+bool mconsole_queue_task(const struct command *cmd, const char *line);
 /* The monitor thread's calls, mconsole_monitor_request and
  * mconsole_monitor_expire, are in glass/os_upcalls.h. */
 
