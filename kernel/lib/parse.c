@@ -43,7 +43,8 @@ long long simple_strtoll(const char *s, char **end, unsigned base)
 	return simple_strtoull(s, end, base);
 }
 
-/* Strict: the whole string must be a number that fits. */
+/* Strict: the whole string must be a number that fits; as Linux's, one
+ * newline may end it (what `echo N >` writes). */
 int kstrtoull(const char *s, unsigned base, unsigned long long *res)
 {
 	unsigned long long v = 0;
@@ -58,9 +59,9 @@ int kstrtoull(const char *s, unsigned base, unsigned long long *res)
 			base = 8;
 		}
 	}
-	if (!*p)
+	if (!*p || (*p == '\n' && !p[1]))
 		return -EINVAL;
-	for (; *p; p++) {
+	for (; *p && !(*p == '\n' && !p[1]); p++) {
 		int d = digit(*p);
 		if (d >= (int)base)
 			return -EINVAL;

@@ -34,17 +34,10 @@ static ssize_t glassproc_write(struct file *f, const char __user *buf, size_t co
 			       loff_t *pos)
 {
 	unsigned long long v;
-	char kbuf[24];
+	int err = kstrtoull_from_user(buf, count, 10, &v);
 
-	if (count >= sizeof(kbuf))
-		return -EINVAL;
-	if (copy_from_user(kbuf, buf, count))
-		return -EFAULT;
-	kbuf[count] = '\0';
-	if (count && kbuf[count - 1] == '\n')
-		kbuf[count - 1] = '\0';
-	if (kstrtoull(kbuf, 10, &v))
-		return -EINVAL;
+	if (err)
+		return err;
 	reads = v;
 	return count;
 }
