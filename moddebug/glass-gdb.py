@@ -1,7 +1,8 @@
 # gdb helpers for Glass. make copies this file next to glass as
 # glass-gdb.py, which gdb loads by itself once the directory is trusted:
 #   gdb -iex 'add-auto-load-safe-path /path/to/glass' ./glass
-"""Glass kernel helpers: `task PID` selects a kernel task's thread."""
+"""Glass kernel helpers: `task PID` selects a kernel task's thread; a core
+gets its threads named and its modules' symbols loaded."""
 import gdb
 
 IDLE_TID = 4194304      # gdb's thread id for idle (pid 0): kernel/include/glass/debug.h
@@ -117,9 +118,76 @@ Runs by itself when a core is loaded; this is for doing it again."""
 TasksCommand()
 
 
+# ---- modules in a core (live gdb needs none of this) ----
+# Attached to a running Glass, gdb learns of modules from the stub's
+# library list by itself (moddebug/README.md). A core has no such list:
+# gdb's reader of Linux cores knows only the dynamic linker's. So the
+# modules are read from the list in the core's memory, `modules`, and each
+# .ko is added at the section addresses the loader chose, as Linux's
+# lx-symbols does.
+MAX_MODULES = 1024
+
+
+def kernel_modules():
+    """[(name, image_path, [(section, addr)])] from `modules` in memory."""
+    head = gdb.parse_and_eval("&modules")
+    mptr = gdb.lookup_type("struct module").pointer()
+    off = int(gdb.parse_and_eval("&((struct module *)0)->list").cast(
+        gdb.lookup_type("long")))
+    mods = []
+    pos = head["next"]
+    for _ in range(MAX_MODULES):
+        if int(pos) == int(head) or int(pos) == 0:
+            break
+        m = gdb.Value(int(pos.cast(gdb.lookup_type("long"))) - off).cast(mptr).dereference()
+        secs = [(m["sections"][i]["name"].string(), int(m["sections"][i]["addr"]))
+                for i in range(int(m["nr_sections"]))]
+        mods.append((m["name"].string(), m["image_path"].string(), secs))
+        pos = pos["next"]
+    return mods
+
+
+def load_module_symbols():
+    """add-symbol-file every module of the core; returns how many."""
+    try:
+        mods = kernel_modules()
+    except gdb.error:
+        return 0
+    n = 0
+    for name, path, secs in reversed(mods):
+        args = " ".join("-s %s %#x" % (sec, addr) for sec, addr in secs if addr)
+        try:
+            gdb.execute("add-symbol-file %s %s" % (path, args), to_string=True)
+            n += 1
+        except gdb.error as e:
+            print("glass: module %s: %s" % (name, e))
+    return n
+
+
+class ModulesCommand(gdb.Command):
+    """glass-modules: load the symbols of the modules a Glass core holds.
+
+Runs by itself when a core is loaded. A live Glass needs no command: its
+gdb stub lists modules as shared libraries."""
+
+    def __init__(self):
+        super().__init__("glass-modules", gdb.COMMAND_FILES)
+
+    def invoke(self, arg, from_tty):
+        print("%d modules loaded" % load_module_symbols())
+
+
+ModulesCommand()
+
+
+def core_opened():
+    name_threads()
+    load_module_symbols()
+
+
 def _on_new_objfile(event):
     # Opening a core loads its shared libraries after its threads exist.
-    if is_core():
+    if is_core() and not event.new_objfile.filename.endswith(".ko"):
         name_threads()
 
 
@@ -138,7 +206,7 @@ if is_core():
     _path = _core_path()
     if _path:
         gdb.execute("core-file " + _path, to_string=True)
-    name_threads()
+    core_opened()
 
 
 def enable_memory_cache():

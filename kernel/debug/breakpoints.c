@@ -7,6 +7,7 @@
  * commands so that they cannot trap into a park inside a park.
  */
 #include <glass/debug.h>
+#include <glass/module.h>
 #include <glass/os.h>
 
 #define MAX_BPS 64
@@ -23,11 +24,13 @@ static struct bp bps[MAX_BPS];
 extern char __executable_start[], etext[];
 extern char __start_text_monitor[], __stop_text_monitor[];
 
-/* Glass's own code, but never what the monitor thread runs (rule monitor-never-blocks). */
+/* Glass's own code, but never what the monitor thread runs (rule
+ * monitor-never-blocks), and loaded modules. */
 bool __monitor_text text_breakable(u64 a)
 {
-	return a >= (u64)__executable_start && a < (u64)etext &&
-	       !(a >= (u64)__start_text_monitor && a < (u64)__stop_text_monitor);
+	if (a >= (u64)__executable_start && a < (u64)etext)
+		return !(a >= (u64)__start_text_monitor && a < (u64)__stop_text_monitor);
+	return __module_address(a);
 }
 
 static __monitor_text struct bp *bp_find(u64 addr)
@@ -69,6 +72,15 @@ int __monitor_text bp_remove(u64 addr)
 	os_mem_write(addr, &b->saved, 1);
 	b->used = false;
 	return 0;
+}
+
+/* CPU thread, from the module notifier: gdb sends no Z packet while the
+ * kernel runs, so nothing else changes the table now. */
+void bp_forget(u64 addr, u64 size)
+{
+	for (int i = 0; i < MAX_BPS; i++)
+		if (bps[i].used && bps[i].addr - addr < size)
+			bps[i].used = false;
 }
 
 bool __monitor_text bp_is_set(u64 addr, bool *internal)

@@ -234,16 +234,20 @@ static __monitor_text int t_monitor(void *t, const char *line, struct gdb_state 
 	return 0;
 }
 
+/* The host libraries glass runs on, then the loaded modules. */
 static __monitor_text int t_library_at(void *t, unsigned idx, struct gdb_library *lib)
 {
 	unsigned long addr;
 	const char *path;
-	int err = os_host_library(idx, &path, &addr);
+	unsigned nr_host = 0;
 
-	if (err)
-		return err;
-	*lib = (struct gdb_library){ .path = path, .segment = addr };
-	return 0;
+	if (!os_host_library(idx, &path, &addr)) {
+		*lib = (struct gdb_library){ .path = path, .segment = addr };
+		return 0;
+	}
+	while (!os_host_library(nr_host, &path, &addr))
+		nr_host++;
+	return gdb_module_library(idx - nr_host, lib);
 }
 
 static __monitor_text const char *t_exec_file(void *t)

@@ -172,11 +172,11 @@ void cmd_inject(struct cmd_out *out, const char *args)
 		if (strcmp(args, kinds[i].name))
 			continue;
 		if (!kinds[i].fn) {
-			timer_setup(&oops_timer, oops_timer_fn);
+			timer_setup(&oops_timer, oops_timer_fn, 0);
 			mod_timer_ns(&oops_timer, ktime_get_ns());
-		} else if (!kthread_run(kinds[i].fn, NULL, kinds[i].comm) ||
+		} else if (IS_ERR(kthread_run(kinds[i].fn, NULL, "%s", kinds[i].comm)) ||
 			   (kinds[i].fn == deadlock_ab &&
-			    !kthread_run(deadlock_ba, NULL, "inject_lock_ba"))) {
+			    IS_ERR(kthread_run(deadlock_ba, NULL, "inject_lock_ba")))) {
 			cmd_error(out, "inject: cannot start a kernel thread");
 			return;
 		}

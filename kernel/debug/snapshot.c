@@ -11,6 +11,7 @@
 #include <glass/debug.h>
 #include <glass/init.h>
 #include <glass/layout.h>
+#include <glass/module.h>
 #include <glass/os.h>
 #include <glass/symbols.h>
 
@@ -189,7 +190,11 @@ int __monitor_text task_switch_regs(const struct task_struct *t, struct gdb_regs
 static __monitor_text void put_frame(struct cmd_out *out, int n, u64 ip)
 {
 	unsigned long off, size;
-	const char *name = symbol_lookup(ip, &off, &size);
+	const char *modname = NULL;
+	const char *name = module_address_lookup(ip, &off, &size, &modname);
+
+	if (!name)
+		name = symbol_lookup(ip, &off, &size);
 
 	cmd_puts(out, " #");
 	cmd_putu(out, n, 0);
@@ -202,6 +207,11 @@ static __monitor_text void put_frame(struct cmd_out *out, int n, u64 ip)
 		cmd_putx(out, off, 0);
 		cmd_puts(out, "/0x");
 		cmd_putx(out, size, 0);
+		if (modname) {          /* Linux's " [module]" */
+			cmd_puts(out, " [");
+			cmd_puts(out, modname);
+			cmd_putc(out, ']');
+		}
 	} else {
 		cmd_putc(out, '?');
 	}

@@ -17,6 +17,7 @@
 
 struct cpu_stop cpu_stop;
 static u64 step_over;           /* internal int3 after a stepped syscall */
+static bool library_stop;       /* the CPU's own request: a library stop */
 
 bool __monitor_text cpu_parked(void)
 {
@@ -130,6 +131,11 @@ bool debug_trap(struct os_trap *t)
 		why = hw_stop_reason(t->slot);
 		break;
 	case OS_TRAP_REQUEST:
+		if (library_stop) {
+			library_stop = false;
+			why.kind = GDB_STOP_LIBRARY;
+			break;
+		}
 		owner = cpu_stop.request;
 		/* sysrq c: a NULL dereference in kernel code outside task
 		 * context, so it oopses and then panics. */
@@ -202,6 +208,21 @@ bool __monitor_text cpu_run_command(const struct command *cmd, const char *args,
 	while (!__atomic_load_n(&cpu_stop.cmd_done, __ATOMIC_ACQUIRE))
 		os_monitor_nap();
 	return true;
+}
+
+/*
+ * CPU thread, task context: the module list changed; with gdb attached,
+ * stop so that it re-reads it. gdb resumes by itself (its
+ * stop-on-solib-events is 0 by default). A flag of the CPU's own, not
+ * cpu_stop.request, which a break-in from the monitor may rewrite.
+ */
+void cpu_library_stop(void)
+{
+	if (!gdb_attached)
+		return;
+	library_stop = true;
+	os_cpu_interrupt();     /* the handler runs before this returns */
+	library_stop = false;
 }
 
 /* mconsole stop: reply first, then park here until go. */

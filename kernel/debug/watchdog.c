@@ -184,7 +184,7 @@ static int watchdog_init(void)
 {
 	hung_task_timeout_secs = boot.hung_task_timeout;
 	watchdog_thresh = boot.watchdog_thresh;
-	timer_setup(&hung_timer, check_hung_tasks);
+	timer_setup(&hung_timer, check_hung_tasks, 0);
 	mod_timer_ns(&hung_timer, ktime_get_ns() + NSEC_PER_SEC);
 	return 0;
 }

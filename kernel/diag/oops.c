@@ -16,6 +16,7 @@
 #include <glass/init.h>
 #include <glass/kernel.h>
 #include <glass/layout.h>
+#include <glass/module.h>
 #include <glass/os.h>
 #include <glass/os_upcalls.h>
 #include <glass/sched.h>
@@ -65,6 +66,8 @@ static bool host_code(unsigned long ip)
 {
 	struct os_srcinfo si;
 
+	if (__module_address(ip))
+		return false;
 	if (!in_glass_text(ip))
 		return true;
 	return os_addr_info(ip, &si) && si.file && strstr(si.file, "kernel/os/");
@@ -88,6 +91,45 @@ static const char *host_lib(unsigned long ip, unsigned long *off)
 	return best;
 }
 
+static unsigned long module_section_addr(const void *mod, const char *name)
+{
+	const struct module_section *s = module_find_section(mod, name);
+
+	return s ? s->addr : 0;
+}
+
+/*
+ * "func+0xoff/0xsize [module]" for ip in module mod, as Linux prints it,
+ * then " at file:line" (at) or " (file:line)" from the module's debug
+ * info when its .ko can be read; look is the address whose line it is.
+ */
+static void module_where(const struct module *mod, unsigned long ip, unsigned long look,
+			 bool at, char *buf, size_t size)
+{
+	unsigned long off, fsize, lo = ULONG_MAX, hi = 0;
+	const char *modname, *func = module_address_lookup(ip, &off, &fsize, &modname);
+	struct os_srcinfo si;
+	int n;
+
+	if (func)
+		n = scnprintf(buf, size, "%s+0x%lx/0x%lx [%s]", func, off, fsize, modname);
+	else
+		n = scnprintf(buf, size, "%#lx [%s]", ip, mod->name);
+	for (unsigned i = 0; i < mod->nr_sections; i++) {
+		const struct module_section *s = &mod->sections[i];
+
+		if (!s->size || !s->addr)       /* empty, or not loaded */
+			continue;
+		if (s->addr < lo)
+			lo = s->addr;
+		if (s->addr + s->size > hi)
+			hi = s->addr + s->size;
+	}
+	if (lo < hi && os_module_addr_info(mod->name, mod->image_path, lo, hi,
+					   module_section_addr, mod, look, &si) && si.file)
+		scnprintf(buf + n, size - n, at ? " at %s:%d" : " (%s:%d)", si.file, si.line);
+}
+
 /* " #N [<ip>] func+0xoff/0xsize (file:line)": frames after the first
  * are return addresses, so their line is the call's (ip - 1). */
 void print_frames(const struct os_frame *f, int n, bool trap)
@@ -97,11 +139,17 @@ void print_frames(const struct os_frame *f, int n, bool trap)
 		unsigned long look = exact ? f[i].ip : f[i].ip - 1;
 		struct os_srcinfo si;
 
+		const struct module *mod = __module_address(f[i].ip);
+		char where[256];
+
 		if (f[i].broken) {
 			pr_emerg(" #%d (the stack cannot be read further)\n", i);
 			break;
 		}
-		if (!in_glass_text(f[i].ip)) {
+		if (mod) {
+			module_where(mod, f[i].ip, look, false, where, sizeof(where));
+			pr_emerg(" #%d [<%016lx>] %s\n", i, f[i].ip, where);
+		} else if (!in_glass_text(f[i].ip)) {
 			unsigned long off;
 			const char *lib = host_lib(f[i].ip, &off);
 
@@ -167,10 +215,15 @@ static void print_header(int sig, int code, unsigned long addr)
 /* The faulting function and line, as Linux's "RIP: func+off/size". */
 static void print_ip(unsigned long ip, bool trap)
 {
+	const struct module *mod = __module_address(ip);
 	struct os_srcinfo si;
 	unsigned long off;
+	char where[256];
 
-	if (!in_glass_text(ip)) {
+	if (mod) {
+		module_where(mod, ip, ip - trap, true, where, sizeof(where));
+		pr_emerg("IP: %s\n", where);
+	} else if (!in_glass_text(ip)) {
 		const char *lib = host_lib(ip, &off);
 
 		pr_emerg("IP: %s+0x%lx, in a host library\n", lib, off);

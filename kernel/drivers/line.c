@@ -444,7 +444,7 @@ void line_init(struct line *l, const char *kind, const char *dev_name, int index
 	l->in_fd = l->out_fd = -1;
 	l->spec.type = CHAN_NONE;
 	INIT_LIST_HEAD(&l->port_lines);
-	timer_setup(&l->peer_timer, peer_check);
+	timer_setup(&l->peer_timer, peer_check, 0);
 }
 
 void line_get_config(struct line *l, struct cmd_out *out)

@@ -3,6 +3,7 @@
  * (tmpfs, procfs and devfs directories): lookup, readdir, llseek
  * variants, reading from a kernel buffer, statfs. CPU thread.
  */
+#include <glass/export.h>
 #include "internal.h"
 
 /* Everything is in the dcache already: a miss is a negative entry. */
@@ -98,6 +99,7 @@ loff_t generic_file_llseek(struct file *f, loff_t off, int whence)
 	f->f_pos = off;
 	return off;
 }
+EXPORT_SYMBOL(generic_file_llseek);
 
 /* Seeking succeeds and does nothing (/dev/null, /dev/zero). */
 loff_t noop_llseek(struct file *f, loff_t off, int whence)
@@ -106,6 +108,7 @@ loff_t noop_llseek(struct file *f, loff_t off, int whence)
 	(void)whence;
 	return f->f_pos;
 }
+EXPORT_SYMBOL(noop_llseek);
 
 /* Not seekable (pipes, ttys): lseek gives ESPIPE. */
 loff_t no_llseek(struct file *f, loff_t off, int whence)
@@ -115,6 +118,7 @@ loff_t no_llseek(struct file *f, loff_t off, int whence)
 	(void)whence;
 	return -ESPIPE;
 }
+EXPORT_SYMBOL(no_llseek);
 
 /* Copy from a kernel buffer of `available` bytes at *pos to the guest. */
 ssize_t simple_read_from_buffer(char __user *to, size_t count, loff_t *pos,
@@ -133,6 +137,7 @@ ssize_t simple_read_from_buffer(char __user *to, size_t count, loff_t *pos,
 	*pos = p + n;
 	return n;
 }
+EXPORT_SYMBOL(simple_read_from_buffer);
 
 /* statfs for filesystems without sizes. */
 int simple_statfs(struct dentry *d, struct kstatfs *buf)

@@ -108,7 +108,7 @@ static int poll_loop(poll_pass_fn pass, void *arg, u64 *timeout_ns)
 		u64 now = ktime_get_ns();
 
 		deadline = *timeout_ns > U64_MAX - now ? U64_MAX : now + *timeout_ns;
-		timer_setup(&tm.timer, poll_timer_fn);
+		timer_setup(&tm.timer, poll_timer_fn, 0);
 		mod_timer_ns(&tm.timer, deadline);
 		armed = true;
 	}

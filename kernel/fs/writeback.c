@@ -34,7 +34,7 @@ void set_page_dirty(struct page *page)
 		return;
 	list_add_tail(&inode->i_wb_list, &dirty_inodes);
 	if (!writeback_timer.function)
-		timer_setup(&writeback_timer, writeback_timer_fn);
+		timer_setup(&writeback_timer, writeback_timer_fn, 0);
 	if (!writeback_timer.pending)
 		mod_timer_ns(&writeback_timer, ktime_get_ns() + DIRTY_EXPIRE_NS);
 }

@@ -231,7 +231,7 @@ __noreturn void start_kernel(void)
 		       "address space needs (error %d)\n", -r);
 		os_exit(1);
 	}
-	if (!kthread_run(kernel_init, NULL, "init"))
+	if (IS_ERR(kthread_run(kernel_init, NULL, "init")))
 		panic("cannot create init");
 	cpu_idle();
 }

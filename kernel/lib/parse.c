@@ -1,4 +1,5 @@
 /* Number parsing for the command line and /proc writes. Pure. */
+#include <glass/export.h>
 #include <glass/kernel.h>
 
 static int digit(char c)
@@ -42,7 +43,8 @@ long long simple_strtoll(const char *s, char **end, unsigned base)
 	return simple_strtoull(s, end, base);
 }
 
-/* Strict: the whole string must be a number that fits. */
+/* Strict: the whole string must be a number that fits; as Linux's, one
+ * newline may end it (what `echo N >` writes). */
 int kstrtoull(const char *s, unsigned base, unsigned long long *res)
 {
 	unsigned long long v = 0;
@@ -57,9 +59,9 @@ int kstrtoull(const char *s, unsigned base, unsigned long long *res)
 			base = 8;
 		}
 	}
-	if (!*p)
+	if (!*p || (*p == '\n' && !p[1]))
 		return -EINVAL;
-	for (; *p; p++) {
+	for (; *p && !(*p == '\n' && !p[1]); p++) {
 		int d = digit(*p);
 		if (d >= (int)base)
 			return -EINVAL;
@@ -70,6 +72,7 @@ int kstrtoull(const char *s, unsigned base, unsigned long long *res)
 	*res = v;
 	return 0;
 }
+EXPORT_SYMBOL(kstrtoull);
 
 int kstrtoint(const char *s, unsigned base, int *res)
 {
@@ -84,6 +87,7 @@ int kstrtoint(const char *s, unsigned base, int *res)
 	*res = neg ? -(int)(v - 1) - 1 : (int)v;
 	return 0;
 }
+EXPORT_SYMBOL(kstrtoint);
 
 int memparse_strict(const char *s, unsigned long long *res)
 {

@@ -141,6 +141,7 @@ __noreturn void panic(const char *fmt, ...)
 	va_end(ap);
 	panic_finish(msg);
 }
+EXPORT_SYMBOL(panic);
 
 #define SYSLOG_ACTION_CLOSE 0
 #define SYSLOG_ACTION_OPEN 1

@@ -232,6 +232,22 @@ char *strndup_user(const char __user *s, long max)
 	return p;
 }
 
+/* A number a guest wrote (count bytes at s; a final newline allowed),
+ * as Linux's kstrtoull_from_user: 0, -EINVAL, -ERANGE or -EFAULT. */
+int kstrtoull_from_user(const char __user *s, size_t count, unsigned int base,
+			unsigned long long *res)
+{
+	char buf[24];
+
+	if (count >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, s, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	return kstrtoull(buf, base, res);
+}
+EXPORT_SYMBOL(kstrtoull_from_user);
+
 /* The frame behind a guest address of mm, faulted in (for write: made
  * private and writable), with a reference the caller puts; NULL if the
  * address is bad. Any mm, not only current's. */

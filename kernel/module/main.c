@@ -85,9 +85,9 @@ const struct module_section *module_find_section(const struct module *mod,
 						 const char *name)
 {
 	for (unsigned int i = 0; i < mod->nr_sections; i++)
-		if (!strcmp(mod->sections[i].name, name))
+		if (mod->sections[i].addr && !strcmp(mod->sections[i].name, name))
 			return &mod->sections[i];
-	return NULL;
+	return NULL;          /* none, or not loaded (.modinfo) */
 }
 
 /* ---- symbol resolution: only exports, the kernel's then the modules' ---- */
@@ -232,6 +232,14 @@ static void *section_addr(const struct load_info *info, const char *name,
 	return (void *)(uintptr_t)info->sechdrs[i].sh_addr;
 }
 
+/* Was section i SHF_ALLOC in the file? Every such section, empty or not
+ * loaded (.modinfo, at address 0), is in mod->sections: gdb pairs the
+ * library list's addresses with all of them (glass/module.h). */
+static bool file_alloc_section(const struct load_info *info, unsigned int i)
+{
+	return (info->sechdrs[i].sh_flags & SHF_ALLOC) || i == info->modinfo_idx;
+}
+
 /* The names of sections and symbols outlive the image: one copy of both
  * string tables in mod->strtab. */
 static int copy_tables(struct module *mod, const struct load_info *info)
@@ -240,7 +248,7 @@ static int copy_tables(struct module *mod, const struct load_info *info)
 	char *strings;
 
 	for (unsigned int i = 1; i < info->hdr->e_shnum; i++)
-		if ((info->sechdrs[i].sh_flags & SHF_ALLOC) && info->sechdrs[i].sh_size)
+		if (file_alloc_section(info, i))
 			nsec++;
 	for (unsigned int i = 1; i < info->num_syms; i++)
 		if (mod_symbol_wanted(info, &info->syms[i]))
@@ -256,7 +264,7 @@ static int copy_tables(struct module *mod, const struct load_info *info)
 	for (unsigned int i = 1; i < info->hdr->e_shnum; i++) {
 		const struct elf64_shdr *sh = &info->sechdrs[i];
 
-		if (!(sh->sh_flags & SHF_ALLOC) || !sh->sh_size)
+		if (!file_alloc_section(info, i))
 			continue;
 		mod->sections[s].name = strings + sh->sh_name;
 		mod->sections[s].addr = sh->sh_addr;

@@ -20,6 +20,13 @@
 enum sysfs_kind { SYSFS_ROOT = 1, SYSFS_MODULES, SYSFS_MODULE, SYSFS_SECTIONS,
 		  SYSFS_ATTR, SYSFS_SECTION };
 
+/* As Linux: sections/ shows the loaded sections that hold something
+ * (mod->sections also has empty ones and .modinfo, for gdb). */
+static bool section_shown(const struct module_section *sec)
+{
+	return sec && sec->addr && sec->size;       /* placed and not empty */
+}
+
 static const char *const module_attrs[] = { "initstate", "refcnt" };
 
 static enum sysfs_kind kind_of(const struct inode *inode)
@@ -157,7 +164,7 @@ static enum sysfs_kind child_kind(struct dentry *dir, enum sysfs_kind kind, cons
 		return 0;
 	case SYSFS_SECTIONS:
 		mod = find_module(dir->d_parent->d_name);
-		return mod && module_find_section(mod, name) ? SYSFS_SECTION : 0;
+		return mod && section_shown(module_find_section(mod, name)) ? SYSFS_SECTION : 0;
 	default:
 		return 0;
 	}
@@ -200,8 +207,10 @@ static bool child_name(struct dentry *dir, enum sysfs_kind kind, unsigned long i
 		return i == ARRAY_SIZE(module_attrs) && strscpy(name, "sections", size);
 	case SYSFS_SECTIONS:
 		mod = find_module(dir->d_parent->d_name);
-		return mod && i < mod->nr_sections &&
-		       strscpy(name, mod->sections[i].name, size);
+		for (unsigned int s = 0; mod && s < mod->nr_sections; s++)
+			if (section_shown(&mod->sections[s]) && !i--)
+				return strscpy(name, mod->sections[s].name, size);
+		return false;
 	default:
 		return false;
 	}

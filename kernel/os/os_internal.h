@@ -37,6 +37,10 @@ void os_fault_dispatch(int sig, int code, unsigned long addr, struct ucontext_t 
 void os_trap_enter(struct ucontext_t *uc);
 void os_trap_leave(void);
 void os_unwind_guard(void);
+/* unwind.c: function, file and line of ip in a libdwfl module. */
+struct Dwfl_Module;
+struct os_srcinfo;
+void os_dwfl_srcinfo(struct Dwfl_Module *mod, unsigned long ip, struct os_srcinfo *si);
 extern int os_cpu_tid;          /* the CPU thread's host tid (trap.c) */
 bool os_is_cpu_thread(void);
 

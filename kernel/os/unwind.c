@@ -66,19 +66,15 @@ int os_symbolize_init(void)
 	return 0;
 }
 
-bool os_addr_info(unsigned long ip, struct os_srcinfo *si)
+/* Function, file and line of ip in mod: glass or a library here, a
+ * kernel module's .ko in module_lines.c. */
+void os_dwfl_srcinfo(Dwfl_Module *mod, unsigned long ip, struct os_srcinfo *si)
 {
-	Dwfl_Module *mod;
 	Dwfl_Line *line;
 	GElf_Sym sym;
 	GElf_Off off;
-	const char *name;
+	const char *name = dwfl_module_addrinfo(mod, ip, &off, &sym, NULL, NULL, NULL);
 
-	memset(si, 0, sizeof(*si));
-	if (!dwfl || !(mod = dwfl_addrmodule(dwfl, ip)))
-		return false;
-	dwfl_module_info(mod, NULL, NULL, NULL, NULL, NULL, &si->module, NULL);
-	name = dwfl_module_addrinfo(mod, ip, &off, &sym, NULL, NULL, NULL);
 	if (name) {
 		si->func = name;
 		si->off = off;
@@ -87,6 +83,17 @@ bool os_addr_info(unsigned long ip, struct os_srcinfo *si)
 	line = dwfl_module_getsrc(mod, ip);
 	if (line)
 		si->file = dwfl_lineinfo(line, NULL, &si->line, NULL, NULL, NULL);
+}
+
+bool os_addr_info(unsigned long ip, struct os_srcinfo *si)
+{
+	Dwfl_Module *mod;
+
+	memset(si, 0, sizeof(*si));
+	if (!dwfl || !(mod = dwfl_addrmodule(dwfl, ip)))
+		return false;
+	dwfl_module_info(mod, NULL, NULL, NULL, NULL, NULL, &si->module, NULL);
+	os_dwfl_srcinfo(mod, ip, si);
 	return true;
 }
 

@@ -34,6 +34,7 @@ void mm_release_vfork(struct task_struct *t)
 {
 	if (t->vfork_done) {
 		t->vfork_done->done = true;
+		t->vfork_done->exit_code = t->exit_code;
 		wake_up(&t->vfork_done->wait);
 		t->vfork_done = NULL;
 	}
@@ -67,6 +68,8 @@ static void exit_mm(struct task_struct *t)
 {
 	struct mm_struct *mm = t->mm;
 
+	/* Kernel threads too: kthread_stop() waits on it (Linux's mm_release). */
+	mm_release_vfork(t);
 	if (!mm)
 		return;
 	if (t->clear_child_tid) {
@@ -75,7 +78,6 @@ static void exit_mm(struct task_struct *t)
 			futex_wake_addr(mm, (unsigned long)t->clear_child_tid, 1);
 		t->clear_child_tid = NULL;
 	}
-	mm_release_vfork(t);
 	if (mm->host.regs_owner == t)
 		mm->host.regs_owner = NULL;
 	t->mm = NULL;

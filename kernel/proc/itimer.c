@@ -87,7 +87,7 @@ static int set_real_itimer(u64 value_ns, u64 interval_ns)
 		it = kzalloc(sizeof(*it), GFP_KERNEL);
 		if (!it)
 			return -ENOMEM;
-		timer_setup(&it->timer, it_real_fn);
+		timer_setup(&it->timer, it_real_fn, 0);
 		sig->real_timer = &it->timer;
 	}
 	it = container_of(sig->real_timer, struct real_itimer, timer);

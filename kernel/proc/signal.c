@@ -13,6 +13,7 @@
  * SIGSTOP cannot be caught, blocked or ignored; init only gets signals it
  * has handlers for; a synchronous fault that is blocked or ignored kills.
  */
+#include <glass/export.h>
 #include <glass/mm.h>
 #include <glass/proc.h>
 #include <glass/sched.h>
@@ -253,6 +254,7 @@ bool signal_pending_current(void)
 {
 	return task_sigpending(current);
 }
+EXPORT_SYMBOL(signal_pending_current);
 
 bool sigkill_pending(struct task_struct *t)
 {

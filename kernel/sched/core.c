@@ -5,6 +5,7 @@
  * way to, is switched at its next return to user mode (the stub's tick
  * stops a guest spinning in user mode). CPU thread only.
  */
+#include <glass/export.h>
 #include <glass/debug.h>
 #include <glass/sched.h>
 #include <glass/mm.h>
@@ -20,6 +21,7 @@ struct task_struct init_task = {
 	.wchan = "idle",
 };
 struct task_struct *current = &init_task;
+EXPORT_SYMBOL(current);
 LIST_HEAD(task_list);
 static LIST_HEAD(runqueue);
 int nr_tasks;
@@ -76,6 +78,7 @@ void set_current_state(long state)
 {
 	current->state = state;
 }
+EXPORT_SYMBOL(set_current_state);
 
 /* Make t runnable if it sleeps in one of `states`; true if it woke. */
 bool wake_up_state(struct task_struct *t, long states)
@@ -97,6 +100,7 @@ void wake_up_process(struct task_struct *t)
 {
 	wake_up_state(t, TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE);
 }
+EXPORT_SYMBOL(wake_up_process);
 
 static void free_stack(struct task_struct *t)
 {
@@ -189,6 +193,7 @@ void schedule(void)
 	/* Back in prev: whoever switched to us is in switch_prev. */
 	finish_task_switch(switch_prev);
 }
+EXPORT_SYMBOL(schedule);
 
 /* First thing a new task does on its first switch-in. */
 void schedule_tail(void)
@@ -202,6 +207,7 @@ void cond_resched(void)
 	if (current->need_resched)
 		schedule();
 }
+EXPORT_SYMBOL(cond_resched);
 
 struct task_struct *find_task_by_pid(pid_t pid)
 {

@@ -2,12 +2,14 @@
  * Time and kernel timers. Monotonic time excludes the time the kernel
  * spent stopped (gdb, mconsole stop), so nothing times out on resume.
  */
+#include <glass/export.h>
 #include <glass/monitor.h>
 #include <glass/sched.h>
 #include <glass/os.h>
 #include <glass/os_upcalls.h>
 
 volatile unsigned long jiffies;
+EXPORT_SYMBOL(jiffies);
 static u64 boot_mono_ns;
 static u64 stopped_ns;          /* total time spent stopped */
 static u64 last_ns;             /* the latest ktime_get_ns() returned */
@@ -45,6 +47,7 @@ u64 __monitor_text ktime_get_ns(void)
 		;
 	return ns > (s64)last ? (u64)ns : last;
 }
+EXPORT_SYMBOL(ktime_get_ns);
 
 u64 __monitor_text ktime_get_boot_ns(void)
 {
@@ -56,20 +59,30 @@ u64 ktime_get_real_ns(void)
 	return os_realtime_ns();
 }
 
-void timer_setup(struct timer_list *t, void (*fn)(struct timer_list *))
+void timer_setup(struct timer_list *t, void (*fn)(struct timer_list *),
+		 unsigned int flags)
 {
 	INIT_LIST_HEAD(&t->entry);
 	t->function = fn;
 	t->pending = false;
 }
+EXPORT_SYMBOL(timer_setup);
 
-void del_timer(struct timer_list *t)
+int del_timer(struct timer_list *t)
 {
-	if (t->pending) {
-		list_del(&t->entry);
-		t->pending = false;
-	}
+	if (!t->pending)
+		return 0;
+	list_del(&t->entry);
+	t->pending = false;
+	return 1;
 }
+EXPORT_SYMBOL(del_timer);
+
+int del_timer_sync(struct timer_list *t)
+{
+	return del_timer(t);
+}
+EXPORT_SYMBOL(del_timer_sync);
 
 void mod_timer_ns(struct timer_list *t, u64 expires_ns)
 {
@@ -83,6 +96,16 @@ void mod_timer_ns(struct timer_list *t, u64 expires_ns)
 	list_add_tail(&t->entry, &pos->entry);
 	t->pending = true;
 }
+EXPORT_SYMBOL(mod_timer_ns);
+
+int mod_timer(struct timer_list *t, unsigned long expires)
+{
+	int was_pending = t->pending;
+
+	mod_timer_ns(t, (u64)expires * TICK_NSEC);
+	return was_pending;
+}
+EXPORT_SYMBOL(mod_timer);
 
 s64 run_timers(void)
 {
@@ -127,7 +150,7 @@ int schedule_timeout_ns(u64 ns, bool interruptible, u64 *left)
 	u64 end = ktime_get_ns() + ns, now;
 	int ret = 0;
 
-	timer_setup(&s.timer, sleeper_fire);
+	timer_setup(&s.timer, sleeper_fire, 0);
 	mod_timer_ns(&s.timer, end);
 	set_current_state(interruptible ? TASK_INTERRUPTIBLE : TASK_UNINTERRUPTIBLE);
 	if (!(interruptible && signal_pending_current()))
@@ -142,3 +165,4 @@ int schedule_timeout_ns(u64 ns, bool interruptible, u64 *left)
 	}
 	return ret;
 }
+EXPORT_SYMBOL(schedule_timeout_ns);

@@ -10,6 +10,8 @@
 #                          replaced by the RIP of the oops report)
 #   # log: REGEX           the kernel log must match
 #   # expect: REGEX        gdb's output must match (one line each)
+#   # modules: NAME...     examples/modules/NAME built into @MODULES@/NAME
+#                          (for a hostfs mount in ARGS)
 . "$(dirname "$0")/lib.sh"
 
 command -v gdb >/dev/null || { fail "gdb missing"; finish; }
@@ -18,7 +20,9 @@ hdr() { sed -n "s/^# $1: //p" "$2"; }
 
 for s in "$TOP"/examples/sessions/diag/*.gdb; do
 	name=$(basename "$s" .gdb)
-	eval "args=($(hdr glass "$s"))"
+	build_example_modules "$TEST_TMP/modules" $(hdr modules "$s") ||
+		{ fail "$name: the modules did not build"; continue; }
+	eval "args=($(hdr glass "$s" | sed "s|@MODULES@|$TEST_TMP/modules|g"))"
 	glass_start "${args[@]}"
 	sock=$UML_DIR/$GLASS_UMID/mconsole
 	wait_for 20 test -S "$sock" || { fail "$name: no mconsole socket"; continue; }

@@ -6,9 +6,12 @@
 #   # expect: REGEX        gdb's output must match (grep -E), in any order
 #   # expect-not: REGEX    gdb's output must not match
 #   # guest: REGEX         glass's stdout must match once gdb is done
-# In ARGS, @PORT@ is a free TCP port and @PROGRAMS@ is the directory of the glibc guest programs (for a
-# hostfs mount). GLASS_GDB in gdb's environment is the endpoint, for
-# sessions that reconnect.
+#   # modules: NAME...     copy examples/modules/NAME to @MODULES@/NAME and
+#                          build it out of tree (make -C <glass> M=...)
+# In ARGS and in the session, @PORT@ is a free TCP port, @PROGRAMS@ the
+# directory of the glibc guest programs and @MODULES@ that of the built
+# modules (for hostfs mounts), @TOP@ the glass tree. GLASS_GDB in gdb's
+# environment is the endpoint, for sessions that reconnect.
 # gdb connects with `target remote` to the endpoint the boot log names and
 # then runs the session file. Every session runs twice: as the host gives
 # (debug registers where they fire), then with nohwbreak, the fallbacks of
@@ -22,12 +25,23 @@ free_port() {
 	/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
+subst() {   # subst TEXT: the session's @WORDS@ replaced
+	local t=$1
+	t=${t//@PROGRAMS@/$TOP/build/programs/glibc}
+	t=${t//@MODULES@/$TEST_TMP/modules}
+	t=${t//@TOP@/$TOP}
+	printf '%s\n' "${t//@PORT@/$port}"
+}
+
 run_session() {   # run_session FILE [EXTRA GLASS OPTION]
-	local s=$1 extra=${2:-} name args waitfor ep out
+	local s=$1 extra=${2:-} name args waitfor ep out script port
 	name=$(basename "$s" .gdb)${extra:+ [$extra]}
-	args=$(sed -n 's/^# glass: //p' "$s")
-	args=${args//@PROGRAMS@/$TOP/build/programs/glibc}
-	args=${args//@PORT@/$(free_port)}
+	port=$(free_port)
+	if ! build_example_modules "$TEST_TMP/modules" $(sed -n 's/^# modules: //p' "$s"); then
+		fail "$name: the modules did not build"
+		return
+	fi
+	args=$(subst "$(sed -n 's/^# glass: //p' "$s")")
 	waitfor=$(sed -n 's/^# wait: //p' "$s")
 	eval "set -- $extra $args"
 	glass_start "$@"
@@ -43,8 +57,10 @@ run_session() {   # run_session FILE [EXTRA GLASS OPTION]
 	fi
 	ep=$(sed -n 's/.*gdb stub: target remote \(.*\)$/\1/p' "$GLASS_ERR" | head -n1)
 	out=$TEST_TMP/$(basename "$s" .gdb)${extra:+-$extra}.gdb.out
+	script=$TEST_TMP/$(basename "$s")
+	subst "$(cat "$s")" >"$script"
 	GLASS_GDB=$ep timeout -k 5 90 gdb -nx -q -batch -iex "add-auto-load-safe-path $TOP" \
-		-ex "target remote $ep" -x "$s" "$GLASS" >"$out" 2>&1
+		-ex "target remote $ep" -x "$script" "$GLASS" >"$out" 2>&1
 	local st=$? bad=0
 	[ "$st" = 0 ] || { fail "$name: gdb exited $st"; bad=1; }
 	while IFS= read -r re; do

@@ -36,8 +36,8 @@
 #   and the counters must be exactly the boot value (and no process may be
 #   left: tasks too).
 # - The counters are read by the shell with builtins only (`read` from
-#   /proc/glass/stats), so no extra process exists at either reading; the
-#   stats file is open during both readings alike.
+#   /proc/glass/stats: counters.script), so no extra process exists at
+#   either reading; the stats file is open during both readings alike.
 # - A scenario waits for all its processes, removes the files it created
 #   and unmounts what it mounted; its output goes to /dev/null (a file it
 #   wrote would hold page-cache pages), and only a short verdict is kept in
@@ -56,22 +56,14 @@ for p in t_threads t_mem t_files t_signal; do
 	[ -x "$PB/$p" ] || { fail "$PB/$p not built: make programs"; finish; }
 	cp "$PB/$p" "$H/"
 done
+cp "$TOP/tests/integration/counters.script" "$H/"
 
 cat >"$H/leaks.sh" <<'EOF'
 mount -t proc proc /proc
 mount -t tmpfs tmpfs /tmp
 mount -t devtmpfs dev /dev
 
-snap() {        # the counters, read by the shell itself
-	while read -r k v; do
-		case $k in
-		free_pages) fp=$v ;;
-		slab_objects) so=$v ;;
-		tasks) ts=$v ;;
-		esac
-	done </proc/glass/stats
-	now="free_pages $fp slab_objects $so tasks $ts"
-}
+. /mnt/counters.script        # snap: the counters, read by the shell itself
 
 sc_fork() {
 	i=0

@@ -279,3 +279,18 @@ expect_mc_re() {
 		head -n 8 <<<"$MC_OUT"
 	fi
 }
+
+# build_example_modules DIR NAME...: fresh copies of examples/modules/NAME
+# in DIR/NAME, each built out of tree (make -C <glass> M=DIR/NAME), so a
+# test may edit and rebuild them; the build log on failure.
+build_example_modules() {
+	local dir=$1 m
+	shift
+	rm -rf "$dir"
+	for m in "$@"; do
+		mkdir -p "$dir/$m"
+		cp "$TOP/examples/modules/$m"/*.[ch] "$TOP/examples/modules/$m/Makefile" "$dir/$m/" &&
+		make -s -C "$TOP" M="$dir/$m" >"$dir/$m.log" 2>&1 ||
+			{ cat "$dir/$m.log"; return 1; }
+	done
+}

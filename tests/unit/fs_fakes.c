@@ -228,7 +228,7 @@ u64 ktime_get_real_ns(void)
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-void timer_setup(struct timer_list *t, void (*fn)(struct timer_list *))
+void timer_setup(struct timer_list *t, void (*fn)(struct timer_list *), unsigned int flags)
 {
 	memset(t, 0, sizeof(*t));
 	t->function = fn;
@@ -241,9 +241,12 @@ void mod_timer_ns(struct timer_list *t, u64 expires_ns)
 	t->pending = true;
 }
 
-void del_timer(struct timer_list *t)
+int del_timer(struct timer_list *t)
 {
+	int was = t->pending;
+
 	t->pending = false;
+	return was;
 }
 
 /* Module references (kernel/module/main.c): the files here are glass's own. */

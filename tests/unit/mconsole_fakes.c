@@ -224,9 +224,9 @@ void cmd_lsmod(struct cmd_out *out, const char *args) { cmd_puts(out, "Module");
 
 /* The mconsole kernel thread for kernel-task commands: never made here,
  * so such a command gets the error reply that says so. */
-struct task_struct *kthread_run(int (*fn)(void *), void *arg, const char *name)
+struct task_struct *kthread_run(int (*fn)(void *), void *arg, const char *namefmt, ...)
 {
-	return NULL;
+	return ERR_PTR(-ENOMEM);
 }
 void prepare_to_wait(wait_queue_head_t *wq, struct wait_queue_entry *e, long state) { abort(); }
 void finish_wait(wait_queue_head_t *wq, struct wait_queue_entry *e) { abort(); }
@@ -235,3 +235,10 @@ void wake_up(wait_queue_head_t *wq) { abort(); }
 void cmd_gcov(struct cmd_out *out, const char *args) { cmd_error(out, "no coverage here"); }
 void cmd_profile(struct cmd_out *out, const char *args) { cmd_error(out, "off"); }
 void cmd_gprof(struct cmd_out *out, const char *args) { cmd_error(out, "off"); }
+
+/* No module is loaded (snapshot.c's frames ask first). */
+const char *module_address_lookup(unsigned long addr, unsigned long *off,
+				  unsigned long *size, const char **modname)
+{
+	return NULL;
+}

@@ -395,7 +395,7 @@ int vfs_fsync(struct file *f)
 
 /* ---- timers: never fire ---- */
 
-void timer_setup(struct timer_list *t, void (*fn)(struct timer_list *))
+void timer_setup(struct timer_list *t, void (*fn)(struct timer_list *), unsigned int flags)
 {
 	t->function = fn;
 }

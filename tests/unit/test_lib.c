@@ -128,6 +128,12 @@ START_TEST(parse_kstrtoull)
 	ck_assert_int_eq(kstrtoull("017", 0, &v), 0);
 	ck_assert_uint_eq(v, 15);
 	ck_assert_int_eq(kstrtoull("019", 0, &v), -EINVAL);
+	/* One final newline, as `echo N >` writes, and nothing more. */
+	ck_assert_int_eq(kstrtoull("42\n", 10, &v), 0);
+	ck_assert_uint_eq(v, 42);
+	ck_assert_int_eq(kstrtoull("\n", 10, &v), -EINVAL);
+	ck_assert_int_eq(kstrtoull("42\n\n", 10, &v), -EINVAL);
+	ck_assert_int_eq(kstrtoull("4\n2", 10, &v), -EINVAL);
 	v = 77;
 	ck_assert_int_eq(kstrtoull("", 10, &v), -EINVAL);
 	ck_assert_int_eq(kstrtoull("12a", 10, &v), -EINVAL);

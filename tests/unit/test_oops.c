@@ -10,6 +10,7 @@
 
 #include "kernel_in_host.h"
 #include <glass/layout.h>
+#include <glass/module.h>
 #include <glass/os.h>
 #include <glass/os_upcalls.h>
 #include <glass/sched.h>
@@ -91,6 +92,64 @@ int os_host_library(unsigned idx, const char **path, unsigned long *addr)
 	*path = "/lib/x86_64-linux-gnu/libc.so.6";
 	*addr = LIBC_BASE;
 	return 0;
+}
+
+/* A loaded module, buggy, whose .text holds buggy_write at +0x40. */
+#define MOD_TEXT 0x60000000UL
+#define IP_MODULE (MOD_TEXT + 0x5d)
+static struct module_section mod_sections[] = {
+	{ ".text", MOD_TEXT, 0x100 },
+	{ ".modinfo", 0, 0x20 },        /* not loaded */
+	{ ".data", MOD_TEXT + 0x1000, 0x10 },
+	{ ".bss", MOD_TEXT + 0x1010, 0 },
+};
+static struct module mod = {
+	.name = "buggy", .image_path = "/tmp/uml/u/module-buggy.ko",
+	.sections = mod_sections, .nr_sections = ARRAY_SIZE(mod_sections),
+};
+static struct {
+	unsigned long lo, hi, ip, text;
+	const char *path;
+} mod_lookup;
+
+struct module *__module_address(unsigned long addr)
+{
+	return addr >= MOD_TEXT && addr < MOD_TEXT + 0x100 ? &mod : NULL;
+}
+
+const char *module_address_lookup(unsigned long addr, unsigned long *off,
+				  unsigned long *size, const char **modname)
+{
+	if (!__module_address(addr) || addr < MOD_TEXT + 0x40)
+		return NULL;
+	*off = addr - MOD_TEXT - 0x40;
+	*size = 0x80;
+	*modname = mod.name;
+	return "buggy_write";
+}
+
+const struct module_section *module_find_section(const struct module *m, const char *name)
+{
+	for (unsigned i = 0; i < m->nr_sections; i++)
+		if (!strcmp(m->sections[i].name, name))
+			return &m->sections[i];
+	return NULL;
+}
+
+/* The .ko's line tables: the lines of buggy.c, if asked the right way. */
+bool os_module_addr_info(const char *name, const char *path, unsigned long lo,
+			 unsigned long hi, os_section_addr_t section_addr, const void *ctx,
+			 unsigned long ip, struct os_srcinfo *si)
+{
+	mod_lookup.lo = lo;
+	mod_lookup.hi = hi;
+	mod_lookup.ip = ip;
+	mod_lookup.path = path;
+	mod_lookup.text = section_addr(ctx, ".text");
+	memset(si, 0, sizeof(*si));
+	si->file = "/src/buggy/buggy.c";
+	si->line = ip == IP_MODULE ? 53 : 0;
+	return true;
 }
 
 /* ---- the tests ---- */
@@ -182,6 +241,25 @@ START_TEST(sigabrt_panics_with_a_report)
 }
 END_TEST
 
+/* A fault in module code is kernel code: the task is killed, and the
+ * report names the function, [module] and the line from the module's
+ * .ko, placed where the loader put its sections. */
+START_TEST(a_fault_in_a_module_names_it)
+{
+	regs.ip = frames[0].ip = IP_MODULE;
+	ck_assert_int_eq(fault(11, 0), OOPS_RESUME);
+	LOG_HAS("IP: buggy_write+0x1d/0x80 [buggy] at /src/buggy/buggy.c:53\n");
+	LOG_HAS("] buggy_write+0x1d/0x80 [buggy] (/src/buggy/buggy.c:53)\n");
+	LOG_HAS("] os_write+0x20/0x40 (kernel/os/hostfile.c:44)\n");
+	/* The loaded range, without .modinfo (at 0) and the empty .bss. */
+	ck_assert_uint_eq(mod_lookup.lo, MOD_TEXT);
+	ck_assert_uint_eq(mod_lookup.hi, MOD_TEXT + 0x1010);
+	ck_assert_uint_eq(mod_lookup.text, MOD_TEXT);
+	ck_assert_str_eq(mod_lookup.path, "/tmp/uml/u/module-buggy.ko");
+	LOG_HAS("---[ end trace: killing task 7 (cat) ]---");
+}
+END_TEST
+
 /* Each panic in a test of its own: a panic never returns, so the report's
  * nesting guard stays armed after one. */
 static const char *const panics[] = {
@@ -245,6 +323,7 @@ int main(void)
 			    sizeof(panics) / sizeof(panics[0]));
 	tcase_add_test(tc, a_broken_stack_ends_the_trace);
 	tcase_add_test(tc, sigabrt_panics_with_a_report);
+	tcase_add_test(tc, a_fault_in_a_module_names_it);
 	suite_add_tcase(s, tc);
 	return check_run(s, CK_FORK_GETENV);
 }

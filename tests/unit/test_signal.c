@@ -67,7 +67,7 @@ bool is_current_pgrp_orphaned(void) { return orphaned; }
 void syscall_restart(struct pt_regs *regs, bool handler, unsigned long sa_flags) { }
 void tty_session_leader_exit(struct tty_struct *tty, pid_t session) { }
 void wake_up(wait_queue_head_t *wq) { }
-void del_timer(struct timer_list *t) { }
+int del_timer(struct timer_list *t) { return 0; }
 int schedule_timeout_ns(u64 ns, bool interruptible, u64 *left) { abort(); }
 void *kmemdup(const void *p, size_t n, gfp_t gfp) { abort(); }
 unsigned long copy_from_user(void *to, const void __user *from, unsigned long n) { abort(); }

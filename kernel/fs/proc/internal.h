@@ -47,6 +47,23 @@ struct proc_entry {
 struct inode *proc_make_inode(struct super_block *sb, const struct proc_entry *e, ino_t ino);
 bool proc_parse_uint(const char *s, unsigned long *v);
 
+/* root.c: is name one of /proc's static entries? */
+bool proc_static_name(const char *name);
+/* Files written with `echo >` (O_TRUNC): the size stays. */
+extern const struct inode_operations proc_sysctl_iops;
+
+/* generic.c: entries made at run time (glass/proc_fs.h), in slots listed
+ * after the static entries, with inode numbers PROC_PDE_INO + slot. */
+#define PROC_PDE_SLOTS 64
+#define PROC_PDE_INO 192
+/* The inode of the entry called name (a new one, holding the entry). */
+struct inode *proc_pde_lookup(struct super_block *sb, const char *name);
+/* List the entries at positions first..first + PROC_PDE_SLOTS - 1;
+ * false when the caller's buffer is full. */
+bool proc_pde_readdir(struct dir_context *ctx, int first);
+/* An inode goes: drop what it held of its entry. */
+void proc_pde_evict(struct inode *inode);
+
 /* base.c: the pid directories. */
 extern const struct proc_entry pid_dir_entry;
 extern const struct inode_operations proc_fd_iops;

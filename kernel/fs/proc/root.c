@@ -98,16 +98,17 @@ static ssize_t proc_file_write(struct file *f, const char __user *buf, size_t co
 	return err ? err : (ssize_t)count;
 }
 
-/* `echo N >` opens with O_TRUNC: a sysctl has no size to change. */
-static int proc_sysctl_setattr(struct dentry *d, struct iattr *attr)
+/* `echo N >` opens with O_TRUNC: a sysctl, or an entry of generic.c, has
+ * no size to change. */
+static int proc_setattr(struct dentry *d, struct iattr *attr)
 {
 	attr->ia_valid &= ~ATTR_SIZE;
 	setattr_copy(d->d_inode, attr);
 	return 0;
 }
 
-static const struct inode_operations proc_sysctl_iops = {
-	.setattr = proc_sysctl_setattr,
+const struct inode_operations proc_sysctl_iops = {
+	.setattr = proc_setattr,
 };
 
 static const struct file_operations proc_file_fops = {
@@ -313,6 +314,8 @@ static struct dentry *proc_dir_lookup(struct inode *dir, struct dentry *d)
 		break;
 	}
 	if (!inode && is_root(dir))
+		inode = proc_pde_lookup(dir->i_sb, d->d_name);
+	if (!inode && is_root(dir))
 		inode = proc_pid_lookup(dir, d->d_name);
 	if (!inode)
 		return NULL;    /* stays negative: ENOENT */
@@ -332,16 +335,29 @@ static int proc_dir_iterate(struct file *f, struct dir_context *ctx)
 			return 0;
 		ctx->pos++;
 	}
-	if (!is_root(f->f_inode))
+	if (!is_root(f->f_inode) || !proc_pde_readdir(ctx, 2 + de->nchildren))
 		return 0;
-	return proc_pid_readdir(ctx, de->nchildren);
+	return proc_pid_readdir(ctx, de->nchildren + PROC_PDE_SLOTS);
 }
+
+bool proc_static_name(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(root_entries); i++)
+		if (!strcmp(root_entries[i].name, name))
+			return true;
+	return false;
+}
+
+static const struct super_operations proc_sops = {
+	.evict_inode = proc_pde_evict,
+};
 
 static int proc_fill_super(struct super_block *sb, const char *dev, void *data)
 {
 	struct inode *root;
 
 	sb->s_magic = PROC_SUPER_MAGIC;
+	sb->s_op = &proc_sops;
 	root = proc_make_inode(sb, &root_dir_entry, 1);
 	if (!root)
 		return -ENOMEM;

@@ -83,6 +83,9 @@ void cpu_interrupt(enum stop_owner owner);
 /* CPU thread, in the fault handler of a panic with panic=gdb: park at
  * the fault (gdb's stop signal sig) for good. */
 __noreturn void cpu_park_forever(int sig);
+/* CPU thread, task context: a module was loaded or unloaded; with gdb
+ * attached, a library stop makes it re-read the library list. */
+void cpu_library_stop(void);
 /* CPU thread, in safe-point parks: run what mconsole queued. */
 void mconsole_serve(void);
 
@@ -95,6 +98,9 @@ void bp_remove_all(bool internal_too);
 void bp_lift_all(void);
 void bp_restore_all(void);
 bool text_breakable(u64 addr);
+/* A module's memory is going: drop the table's breakpoints in
+ * [addr, addr + size) without writing (gdb never removes them). */
+void bp_forget(u64 addr, u64 size);
 
 /* ---- the gdb stub (gdb.c) ---- */
 /* gdb's watchpoints use the hardware slots below this one; this one
@@ -110,6 +116,9 @@ extern bool boot_stop_pending;
 bool gdb_listening(void);
 const char *gdb_endpoint(void);
 void gdb_set_endpoint(const char *where);
+/* Library idx of the loaded modules (modules.c): 0, or -ENOENT past the
+ * last. Monitor thread, CPU parked. */
+int gdb_module_library(unsigned idx, struct gdb_library *lib);
 
 /* ---- detectors (watchdog.c) ---- */
 extern unsigned int hung_task_timeout_secs, watchdog_thresh;

@@ -48,7 +48,11 @@ struct file_operations {
 	int (*iterate)(struct file *, struct dir_context *);
 	/* Returns POLL* mask; registers on wait queues via poll_wait(). */
 	unsigned int (*poll)(struct file *, struct poll_table_struct *);
-	long (*ioctl)(struct file *, unsigned int, unsigned long);
+	/* Linux's unlocked_ioctl: either name sets it. */
+	union {
+		long (*ioctl)(struct file *, unsigned int, unsigned long);
+		long (*unlocked_ioctl)(struct file *, unsigned int, unsigned long);
+	};
 	int (*open)(struct inode *, struct file *);
 	int (*release)(struct inode *, struct file *);
 	int (*fsync)(struct file *);

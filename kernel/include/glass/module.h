@@ -26,7 +26,9 @@ enum module_state {
 };
 
 /* One SHF_ALLOC section of a loaded module, in the .ko's section order
- * (the order gdb's library list gives their addresses in). */
+ * (the order gdb's library list gives their addresses in): every one the
+ * file marks SHF_ALLOC, also empty ones and .modinfo, which is not
+ * loaded (address 0). */
 struct module_section {
 	const char *name;
 	unsigned long addr;

@@ -61,6 +61,14 @@ int os_unwind(void *ctx, struct os_frame *f, int max);
  * libraries are not looked up: malloc's lock may be held by the faulting
  * code, and their debug info is large.) */
 bool os_addr_info(unsigned long ip, struct os_srcinfo *si);
+/* The same for an address in a loaded module (kernel/os/module_lines.c),
+ * from its .ko at path, placed in [lo, hi): section_addr(ctx, NAME) gives
+ * where the loader put section NAME, or 0. si's strings stay valid until
+ * the next call for another module. */
+typedef unsigned long (*os_section_addr_t)(const void *ctx, const char *name);
+bool os_module_addr_info(const char *name, const char *path, unsigned long lo,
+			 unsigned long hi, os_section_addr_t section_addr, const void *ctx,
+			 unsigned long ip, struct os_srcinfo *si);
 /* Host time passing: sleep on the CPU thread (panic=N). */
 void os_sleep_ns(u64 ns);
 

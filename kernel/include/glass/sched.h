@@ -24,6 +24,7 @@
 #define PF_IDLE 0x4
 #define PF_VFORK_DONE 0x8
 #define PF_FORKNOEXEC 0x10
+#define PF_KTHREAD_STOP 0x20    /* kthread_stop() asked it to end */
 
 #define TASK_COMM_LEN 16
 
@@ -31,8 +32,12 @@ struct mm_struct;
 struct files_struct;
 struct fs_struct;
 
+/* A parent waiting in vfork(), or kthread_stop() waiting for a kernel
+ * thread's exit: done (and exit_code) are set when the task releases its
+ * mm or exits. */
 struct vfork_done {
 	bool done;
+	int exit_code;
 	wait_queue_head_t wait;
 };
 
@@ -167,9 +172,14 @@ pid_t alloc_pid(void);
 
 void schedule_tail(void);
 
-/* kthread.c */
-struct task_struct *kthread_create(int (*fn)(void *), void *arg, const char *name);
-struct task_struct *kthread_run(int (*fn)(void *), void *arg, const char *name);
+/* kthread.c: Linux's interface; the create and run calls return an
+ * ERR_PTR on failure and take a printf-style name. */
+__printf(3, 4) struct task_struct *kthread_create(int (*fn)(void *), void *arg,
+						  const char *namefmt, ...);
+__printf(3, 4) struct task_struct *kthread_run(int (*fn)(void *), void *arg,
+					       const char *namefmt, ...);
+bool kthread_should_stop(void);
+int kthread_stop(struct task_struct *k);
 
 /* arch: switch_to.S */
 void __switch_to(unsigned long *prev_sp, unsigned long next_sp);

@@ -46,4 +46,9 @@ bool access_ok(const void __user *p, unsigned long n);
  * max bytes; ERR_PTR(-EFAULT / -ENAMETOOLONG / -ENOMEM). */
 char *strndup_user(const char __user *s, long max);
 
+/* A number written by a guest (count bytes at s, a final newline
+ * allowed): Linux's kstrtoull_from_user. */
+int kstrtoull_from_user(const char __user *s, size_t count, unsigned int base,
+			unsigned long long *res);
+
 #endif
