@@ -255,6 +255,7 @@ ifeq ($(M),)
 $(VERMAGIC): $(shell find kernel/include -name '*.h') scripts/vermagic.sh $(GEN)
 	scripts/vermagic.sh $@ $(KCFLAGS)
 $(B)/kernel/module/main.o $(SB)/kernel/module/main.o: $(VERMAGIC)
+$(B)/tests/unit/test_module.o $(SB)/tests/unit/test_module.o: $(VERMAGIC)
 
 clean:
 	rm -rf $(B) $(SB) $(FB) glass glass-console
