@@ -16,6 +16,8 @@
 static unsigned long reads;
 static struct proc_dir_entry *glassproc_entry;
 
+/* Runs at each read from offset 0 (and again if its text outgrew the
+ * buffer, which these few lines never do). */
 static int glassproc_show(struct seq_file *m, void *v)
 {
 	reads++;
