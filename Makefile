@@ -376,6 +376,9 @@ else
 include scripts/Makefile.module
 # COVERAGE=1, KCOV=1: modules instrumented as the kernel is.
 MODULE_CFLAGS += $(KINSTR)
+ifeq ($(PROFILE),1)
+$(error PROFILE=1: gprof does not cover modules (gmon.out holds glass's text only); the sampling profiler does: profiling/README.md)
+endif
 endif
 
 .PHONY: all deps deps-check deps-bench run programs unit fuzz check bench clean coverage-report bench-coverage bench-profile

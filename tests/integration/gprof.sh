@@ -17,6 +17,11 @@ make -C "$TOP" -j"${JOBS:-2}" PROFILE=1 >"$TEST_TMP/make.log" 2>&1 ||
 note "make PROFILE=1: $((SECONDS - start)) s"
 GLASS=$TOP/build-prof/glass
 N=100000
+# Modules are not gprof'd: a PROFILE=1 module build says so and builds nothing.
+out=$(make -C "$TOP" M="$TOP/examples/modules/hello" PROFILE=1 2>&1) &&
+	fail "make M=... PROFILE=1 built a module: $out" ||
+	{ grep -q 'gprof does not cover modules' <<<"$out" && ok "PROFILE=1 module build refused plainly" ||
+		fail "PROFILE=1 module build: $out"; }
 
 cd "$TEST_TMP" || exit 1
 glass_start init=/bin/sh -- -c "mount -t hostfs none /mnt -o $PB && /mnt/profload getppid -$N &&
