@@ -312,6 +312,11 @@ void fput(struct file *f)
 	f->f_count--;
 }
 
+struct page *find_page(struct inode *inode, unsigned long index)
+{
+	return index < inode->i_npages_cap ? inode->i_pages[index] : NULL;
+}
+
 /* i_private holds the file's bytes (i_size of them). */
 struct page *filemap_get_page(struct inode *inode, unsigned long index)
 {
