@@ -18,14 +18,9 @@ struct mconsole_stats mconsole_stats;
 static struct mc_queue queue;
 static u64 timeout_ns = MCONSOLE_TIMEOUT_DEFAULT * NSEC_PER_SEC;
 
-/* One reply in the making: its client and its packet buffer. */
-struct reply_ctx {
-	const struct mc_client *to;
-	struct mconsole_reply pkt;
-};
 /* The monitor thread's and the CPU thread's own (no allocation). */
 static struct cmd_out monitor_out, cpu_out;
-static struct reply_ctx monitor_reply, cpu_reply;
+static struct mc_reply_ctx monitor_reply, cpu_reply;
 
 static __monitor_text void stat_inc(u64 *counter)
 {
@@ -61,7 +56,7 @@ static __monitor_text void note_dropped(void)
 static __monitor_text int emit_packet(void *ctx, const char *data, size_t len, bool err,
 				      bool more)
 {
-	struct reply_ctx *rc = ctx;
+	struct mc_reply_ctx *rc = ctx;
 	size_t size = mconsole_frame_reply(&rc->pkt, data, len, err, more);
 	int r;
 
@@ -75,11 +70,26 @@ static __monitor_text int emit_packet(void *ctx, const char *data, size_t len, b
 	return r < 0 ? r : 0;
 }
 
-static __monitor_text void begin_reply(struct cmd_out *out, struct reply_ctx *rc,
+static __monitor_text void begin_reply(struct cmd_out *out, struct mc_reply_ctx *rc,
 				       const struct mc_client *to)
 {
 	rc->to = to;
 	cmd_out_init(out, emit_packet, rc);
+}
+
+int __monitor_text mconsole_stream_begin(struct cmd_out *from, struct mc_stream *s)
+{
+	const struct mc_reply_ctx *rc = from->ctx;
+
+	if (from->emit != emit_packet || !rc->to->len)
+		return -EOPNOTSUPP;
+	s->client = *rc->to;
+	begin_reply(&s->out, &s->rc, &s->client);
+	cmd_write(&s->out, from->buf, from->len);
+	s->out.err = from->err;
+	from->len = 0;
+	from->finished = true;
+	return 0;
 }
 
 static __monitor_text void reply_error(const struct mc_client *to, const char *msg)
@@ -90,7 +100,7 @@ static __monitor_text void reply_error(const struct mc_client *to, const char *m
 }
 
 static __monitor_text void run_command(const struct command *cmd, const char *data,
-				       struct cmd_out *out, struct reply_ctx *rc,
+				       struct cmd_out *out, struct mc_reply_ctx *rc,
 				       const struct mc_client *to)
 {
 	begin_reply(out, rc, to);
@@ -203,7 +213,7 @@ static void mconsole_interrupt(int fd, void *arg)
 void mconsole_serve(void)
 {
 	static struct cmd_out park_out;
-	static struct reply_ctx park_reply;
+	static struct mc_reply_ctx park_reply;
 	struct mc_slot *s;
 
 	while ((s = mc_queue_take(&queue))) {

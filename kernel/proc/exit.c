@@ -14,6 +14,7 @@
 #include <glass/proc.h>
 #include <glass/sched.h>
 #include <glass/syscalls.h>
+#include <glass/trace.h>
 
 #define WNOHANG 0x00000001
 #define WUNTRACED 0x00000002
@@ -132,6 +133,7 @@ __noreturn void do_exit(int code)
 		panic("Attempted to kill the idle task!");
 	t->flags |= PF_EXITING;
 	t->exit_code = code;
+	trace_task_exit(code);
 	if (t->tgid == 1 && (list_empty(&t->thread_group) ||
 			     (t->signal && t->signal->flags & SIGNAL_GROUP_EXIT))) {
 		/* init is gone: so is the kernel, with init's status. */

@@ -9,6 +9,7 @@
 #include <glass/proc.h>
 #include <glass/sched.h>
 #include <glass/syscalls.h>
+#include <glass/trace.h>
 #include <uapi/sched.h>
 
 #define CLONE_NAMESPACES 0x7e020000UL   /* NEWNS, NEWCGROUP, NEWUTS, ... */
@@ -164,6 +165,7 @@ static long do_fork(struct kernel_clone_args *args)
 		init_waitqueue_head(&vfork.wait);
 		p->vfork_done = &vfork;
 	}
+	trace_task_fork(p, flags);
 	p->state = TASK_INTERRUPTIBLE;
 	wake_up_process(p);
 	if (flags & CLONE_VFORK) {

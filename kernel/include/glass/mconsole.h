@@ -169,4 +169,28 @@ int mconsole_notify(enum mconsole_notify_type type, const char *msg);
 /* The monitor thread's calls, mconsole_monitor_request and
  * mconsole_monitor_expire, are in glass/os_upcalls.h. */
 
+/* One reply in the making: its client and its packet buffer. */
+struct mc_reply_ctx {
+	const struct mc_client *to;
+	struct mconsole_reply pkt;
+};
+
+/*
+ * A reply that goes on after its handler returned (trace follow): the
+ * client, copied, and an output of its own, which the stream's owner
+ * writes to (cmd_write, cmd_flush; more stays set) from the monitor
+ * thread until a send fails (out.failed: the client went away) and ends
+ * with cmd_finish. The handler's own output sends nothing more.
+ */
+struct mc_stream {
+	struct mc_client client;
+	struct mc_reply_ctx rc;
+	struct cmd_out out;
+};
+/* Move the reply being written to from (an mconsole client's) into s:
+ * what from holds goes out first. -EOPNOTSUPP when from is not an
+ * mconsole reply (gdb's monitor) or its client gave no address. Monitor
+ * thread (CMD_ANYWHERE handlers). */
+int mconsole_stream_begin(struct cmd_out *from, struct mc_stream *s);
+
 #endif

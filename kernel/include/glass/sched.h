@@ -114,6 +114,12 @@ struct task_struct {
 	u64 utime_ns, stime_ns;
 	unsigned long nvcsw, nivcsw;
 	unsigned long min_flt;
+
+	/* the tracer (kernel/trace/) */
+	u64 trace_sys_ns;               /* entry of the syscall traced; 0: none */
+	u64 trace_sys_args[6];          /* its number and arguments, for the exit */
+	unsigned int trace_sys_nr;
+	unsigned int trace_follow;      /* selected as a child: the selection's generation */
 };
 
 extern struct task_struct *current;
