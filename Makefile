@@ -31,14 +31,15 @@ KNOCALLS := -fno-tree-loop-distribute-patterns
 # A kernel function is static or declared in a header its definition sees.
 KWARN := -Wmissing-prototypes
 # Kernel code sees only compiler headers and its own (rule host-boundary).
-KCFLAGS := $(COMMON) -nostdinc -isystem $(GCC_INC) -Ikernel/include -I$(B)/include \
+# -I. for the top-level components' headers: #include <trace/trace.h>.
+KCFLAGS := $(COMMON) -nostdinc -isystem $(GCC_INC) -Ikernel/include -I$(B)/include -I. \
 	-fno-stack-protector $(KNOCALLS) $(KWARN)
 # gdbstub/ is kernel code that the monitor thread runs: all of its code goes
 # to the monitor's section (renamed below), where no breakpoint is planted,
 # so none of it may be split off to .text.unlikely.
 GDBCFLAGS := $(KCFLAGS) -fno-reorder-blocks-and-partition
 # Host side: kernel/os may include libc.
-OSCFLAGS := $(COMMON) -D_GNU_SOURCE -Ikernel/include -I$(B)/include
+OSCFLAGS := $(COMMON) -D_GNU_SOURCE -Ikernel/include -I$(B)/include -I.
 LDFLAGS := -no-pie -g
 # libunwind and libdw: the oops report's backtrace and lines (kernel/os/unwind.c).
 LDLIBS := -lpthread -lunwind -ldw -lelf
@@ -47,7 +48,8 @@ KSRC := $(shell find kernel -name '*.c' -not -path 'kernel/os/*' -not -path '*/s
 KASM := $(shell find kernel -name '*.S' -not -path '*/stub/*' | sort)
 OSSRC := $(sort $(wildcard kernel/os/*.c))
 GDBSRC := $(sort $(wildcard gdbstub/*.c))
-KOBJ := $(KSRC:%.c=$(B)/%.o) $(KASM:%.S=$(B)/%.o) $(GDBSRC:%.c=$(B)/%.o)
+TRACESRC := $(sort $(wildcard trace/*.c))
+KOBJ := $(KSRC:%.c=$(B)/%.o) $(KASM:%.S=$(B)/%.o) $(GDBSRC:%.c=$(B)/%.o) $(TRACESRC:%.c=$(B)/%.o)
 OSOBJ := $(OSSRC:%.c=$(B)/%.o)
 STUB := $(B)/stub.elf
 
@@ -91,6 +93,13 @@ $(B)/kernel/%.o: kernel/%.S | $(GEN)
 	$(CC) $(KCFLAGS) -MMD -MP -c $< -o $@
 
 $(B)/gdbstub/%.o: gdbstub/%.c | $(GEN)
+	@mkdir -p $(dir $@)
+	$(CC) $(GDBCFLAGS) -MMD -MP -c $< -o $@
+	objcopy --rename-section .text=text_monitor $@
+
+# trace/ is pure code the monitor thread runs too (trace follow, dump,
+# export read and format while the CPU thread writes): built as gdbstub/.
+$(B)/trace/%.o: trace/%.c | $(GEN)
 	@mkdir -p $(dir $@)
 	$(CC) $(GDBCFLAGS) -MMD -MP -c $< -o $@
 	objcopy --rename-section .text=text_monitor $@
@@ -203,6 +212,9 @@ $(SB)/kernel/%.o: kernel/%.S | $(GEN)
 $(SB)/gdbstub/%.o: gdbstub/%.c | $(GEN)
 	@mkdir -p $(dir $@)
 	$(CC) $(GDBCFLAGS) $(SANFLAGS) -MMD -MP -c $< -o $@
+$(SB)/trace/%.o: trace/%.c | $(GEN)
+	@mkdir -p $(dir $@)
+	$(CC) $(GDBCFLAGS) $(SANFLAGS) -MMD -MP -c $< -o $@
 $(SB)/kernel/arch/x86_64/stub_blob.o: $(STUB)
 $(SB)/kernel/init/initramfs_data.o: $(B)/initramfs.cpio
 
@@ -213,7 +225,7 @@ FB := build-fuzz
 FUZZ_CC := clang
 FUZZ_FLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined
 FUZZ_KCFLAGS := -std=gnu11 -fno-pie -fno-strict-aliasing -fno-common -nostdinc \
-	-isystem $(shell $(FUZZ_CC) -print-resource-dir 2>/dev/null)/include -Ikernel/include -I$(B)/include \
+	-isystem $(shell $(FUZZ_CC) -print-resource-dir 2>/dev/null)/include -Ikernel/include -I$(B)/include -I. \
 	-fno-stack-protector -Wall -Wno-unused-parameter
 FUZZ_NAMES := $(patsubst tests/fuzz/%.c,%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
 FUZZ := $(FUZZ_NAMES:%=$(FB)/tests/fuzz/%)
@@ -224,7 +236,7 @@ endef
 $(foreach t,$(FUZZ_NAMES),$(eval $(call fuzz_rule,$(t))))
 $(FB)/tests/%.o: tests/%.c | $(GEN)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -fno-pie -D_GNU_SOURCE -Ikernel/include -I$(B)/include -MMD -MP -c $< -o $@
+	$(FUZZ_CC) $(FUZZ_FLAGS) -fno-pie -D_GNU_SOURCE -Ikernel/include -I$(B)/include -I. -MMD -MP -c $< -o $@
 $(FB)/kernel/os/%.o: kernel/os/%.c | $(GEN)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -fno-pie -D_GNU_SOURCE -Ikernel/include -I$(B)/include -MMD -MP -c $< -o $@
@@ -232,6 +244,9 @@ $(FB)/kernel/%.o: kernel/%.c | $(GEN)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_KCFLAGS) $(FUZZ_FLAGS) -MMD -MP -c $< -o $@
 $(FB)/gdbstub/%.o: gdbstub/%.c | $(GEN)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_KCFLAGS) $(FUZZ_FLAGS) -MMD -MP -c $< -o $@
+$(FB)/trace/%.o: trace/%.c | $(GEN)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_KCFLAGS) $(FUZZ_FLAGS) -MMD -MP -c $< -o $@
 

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 allowed=" stddef.h stdint.h stdbool.h stdarg.h limits.h "
 # The project's own, generated into build/include by scripts/syscalltbl.sh.
-generated=" uapi/unistd.h generated/syscalls_64.h generated/syscall_nargs.h "
+generated=" uapi/unistd.h generated/syscalls_64.h generated/syscall_nargs.h generated/syscall_args.h generated/syscall_kinds.h "
 dirs=()
 for d in kernel gdbstub trace coverage profiling moddebug; do
 	[ -d "$d" ] && dirs+=("$d")
@@ -22,7 +22,9 @@ while IFS= read -r f; do
 		\<*\>*) name=${inc#<}; name=${name%%>*}
 			[[ "$allowed$generated" == *" $name "* ]] && continue
 			[ -f "kernel/include/$name" ] && continue
-			[ -f "$(dirname "$fdir")/include/$name" ] && continue ;;
+			[ -f "$(dirname "$fdir")/include/$name" ] && continue
+			# a top-level component's header (-I.): <trace/trace.h>
+			[[ "$name" == */* && -f "$name" ]] && continue ;;
 		\"*\"*) name=${inc#\"}; name=${name%%\"*}
 			[ -f "$fdir/$name" ] && continue
 			[ -f "kernel/include/$name" ] && continue ;;

@@ -4,6 +4,10 @@
 #   OUT/generated/syscalls_64.h   __SYSCALL(nr, name), one a line, for the
 #                                 dispatch table and the names
 #   OUT/generated/syscall_nargs.h __SC_NARGS_<name>, checked by SYSCALL_DEFINEn
+#   OUT/generated/syscall_args.h  __SYSCALL_ARGS(nr, name, nargs, k0, .., k5),
+#                                 the argument kinds (none past nargs), for
+#                                 the trace decoder (trace/)
+#   OUT/generated/syscall_kinds.h __SC_KIND(kind), every kind, one a line
 # Fails on a malformed line, a number out of order or an unknown kind.
 # Usage: scripts/syscalltbl.sh kernel/proc/syscalls.tbl build/include
 set -e
@@ -23,11 +27,17 @@ BEGIN {
 	unistd = out "/uapi/unistd.h"
 	table = out "/generated/syscalls_64.h"
 	nargs = out "/generated/syscall_nargs.h"
+	args = out "/generated/syscall_args.h"
+	kinds = out "/generated/syscall_kinds.h"
 	gen = "generated from " tbl " by scripts/syscalltbl.sh"
 	print "/* Linux x86-64 syscall numbers, " gen ". */" > unistd
 	print "#ifndef GLASS_UAPI_UNISTD_H\n#define GLASS_UAPI_UNISTD_H\n" > unistd
 	print "/* __SYSCALL(nr, name) for each syscall, " gen ". */" > table
 	print "/* Argument counts, " gen ". */" > nargs
+	print "/* Argument kinds, " gen ". */" > args
+	print "/* Every argument kind, " gen ". */" > kinds
+	for (i = 1; i <= n; i++)
+		printf "__SC_KIND(%s)\n", k[i] > kinds
 	last = -1
 }
 /^#/ || NF == 0 { next }
@@ -43,6 +53,16 @@ BEGIN {
 	printf "#define __NR_%s %d\n", $2, $1 > unistd
 	printf "__SYSCALL(%d, %s)\n", $1, $2 > table
 	printf "#define __SC_NARGS_%s %d\n", $2, NF - 2 > nargs
+	printf "__SYSCALL_ARGS(%d, %s, %d", $1, $2, NF - 2 > args
+	for (i = 3; i <= 8; i++) {
+		kd = "none"
+		if (i <= NF) {
+			split($i, a, ":")
+			kd = a[1]
+		}
+		printf ", %s", kd > args
+	}
+	printf ")\n" > args
 }
 function fail(why) {
 	printf "%s:%d: %s\n", tbl, FNR, why > "/dev/stderr"
@@ -56,6 +76,7 @@ END {
 }
 ' "$tbl"
 # Replace only what changed, so an edit of the kinds rebuilds nothing.
-for f in uapi/unistd.h generated/syscalls_64.h generated/syscall_nargs.h; do
+for f in uapi/unistd.h generated/syscalls_64.h generated/syscall_nargs.h \
+	generated/syscall_args.h generated/syscall_kinds.h; do
 	cmp -s "$tmp/$f" "$out/$f" || mv "$tmp/$f" "$out/$f"
 done

@@ -1,0 +1,286 @@
+/*
+ * Chrome trace-event JSON (the "JSON Array Format" Perfetto and
+ * chrome://tracing load): a thread_name metadata event per task,
+ * syscalls as complete events ("X", from their exit: ts - dur), faults and
+ * signals as instants ("i"), context switches on a "CPU" track
+ * (tid 0 of pid 0). Times are microseconds, as the format wants.
+ */
+#include "internal.h"
+#include "decode.h"
+
+void trace_export_begin(struct trace_export *x, trace_write_fn write,
+			void *ctx)
+{
+	x->write = write;
+	x->ctx = ctx;
+	x->err = 0;
+	x->first = true;
+	x->ntasks = 0;
+	trace_fmt_init(&x->fmt, 0);
+	x->err = write(ctx, "{\"traceEvents\":[\n", 17);
+}
+
+static void emit(struct trace_export *x, struct tbuf *b)
+{
+	size_t n = tb_done(b);
+	int err;
+
+	if (x->err)
+		return;
+	err = x->write(x->ctx, b->p, n);
+	if (err)
+		x->err = err;
+}
+
+/* A JSON string (quoted, escaped). */
+static void json_str(struct tbuf *b, const char *s, size_t n)
+{
+	size_t i;
+
+	tb_putc(b, '"');
+	for (i = 0; i < n && s[i]; i++) {
+		u8 c = s[i];
+
+		if (c == '"' || c == '\\') {
+			tb_putc(b, '\\');
+			tb_putc(b, c);
+		} else if (c < 0x20 || c >= 0x7f) {
+			tb_puts(b, "\\u00");
+			tb_putc(b, "0123456789abcdef"[c >> 4]);
+			tb_putc(b, "0123456789abcdef"[c & 15]);
+		} else {
+			tb_putc(b, c);
+		}
+	}
+	tb_putc(b, '"');
+}
+
+/* Microseconds with three decimals. */
+static void json_us(struct tbuf *b, u64 ns)
+{
+	tb_udec(b, ns / 1000);
+	tb_putc(b, '.');
+	tb_udec_w(b, ns % 1000, 3);
+}
+
+static int task_find(struct trace_export *x, u32 pid)
+{
+	u32 i;
+
+	for (i = 0; i < x->ntasks; i++)
+		if (x->task[i].pid == pid)
+			return i;
+	if (x->ntasks == TRACE_EXPORT_TASKS)
+		return -1;
+	x->task[x->ntasks].pid = pid;
+	x->task[x->ntasks].tgid = pid;
+	x->task[x->ntasks].comm[0] = 0;
+	x->task[x->ntasks].named = false;
+	return x->ntasks++;
+}
+
+static void event_start(struct trace_export *x, struct tbuf *b,
+			const char *ph, u32 tgid, u32 tid)
+{
+	if (!x->first)
+		tb_puts(b, ",\n");
+	x->first = false;
+	tb_puts(b, "{\"ph\":\"");
+	tb_puts(b, ph);
+	tb_puts(b, "\",\"pid\":");
+	tb_udec(b, tgid);
+	tb_puts(b, ",\"tid\":");
+	tb_udec(b, tid);
+}
+
+/* Name the task's track comm[pid] once its comm is known (again when it
+ * changes: exec). */
+static void name_task(struct trace_export *x, u32 pid, u32 tgid,
+		      const char *comm)
+{
+	struct tbuf b;
+	char name[TRACE_COMM_LEN + 16];
+	struct tbuf nb;
+	int t = task_find(x, pid);
+	u32 i;
+
+	if (t < 0)
+		return;
+	if (tgid)
+		x->task[t].tgid = tgid;
+	if (comm) {
+		for (i = 0; i < TRACE_COMM_LEN - 1 && comm[i]; i++)
+			x->task[t].comm[i] = comm[i];
+		x->task[t].comm[i] = 0;
+		x->task[t].named = false;
+	}
+	if (x->task[t].named)
+		return;
+	x->task[t].named = true;
+	tb_init(&nb, name, sizeof(name));
+	tb_puts(&nb, x->task[t].comm[0] ? x->task[t].comm : "?");
+	tb_putc(&nb, '[');
+	tb_udec(&nb, pid);
+	tb_putc(&nb, ']');
+	tb_done(&nb);
+	tb_init(&b, x->line, sizeof(x->line));
+	event_start(x, &b, "M", x->task[t].tgid, pid);
+	tb_puts(&b, ",\"name\":\"thread_name\",\"args\":{\"name\":");
+	json_str(&b, name, sizeof(name));
+	tb_puts(&b, "}}");
+	emit(x, &b);
+}
+
+static u32 tgid_of(struct trace_export *x, u32 pid)
+{
+	int t = task_find(x, pid);
+
+	return t < 0 ? pid : x->task[t].tgid;
+}
+
+static void export_sys(struct trace_export *x, const struct trace_sys_ret *r)
+{
+	const char *name = trace_syscall_name(r->nr);
+	u64 start = r->h.ts > r->dur ? r->h.ts - r->dur : 0;
+	struct tbuf b;
+	size_t n;
+
+	name_task(x, r->h.pid, 0, NULL);
+	tb_init(&b, x->line, sizeof(x->line));
+	event_start(x, &b, "X", tgid_of(x, r->h.pid), r->h.pid);
+	tb_puts(&b, ",\"cat\":\"syscall\",\"name\":");
+	json_str(&b, name ? name : "syscall", 64);
+	tb_puts(&b, ",\"ts\":");
+	json_us(&b, start);
+	tb_puts(&b, ",\"dur\":");
+	json_us(&b, r->dur);
+	/* the strace line of the exit, as the slice's argument */
+	trace_fmt_init(&x->fmt, 0);
+	n = trace_fmt_record(&x->fmt, r, r->h.len, x->scratch,
+			     sizeof(x->scratch));
+	tb_puts(&b, ",\"args\":{\"strace\":");
+	json_str(&b, x->scratch, n && x->scratch[n - 1] == '\n' ? n - 1 : n);
+	tb_puts(&b, "}}");
+	emit(x, &b);
+}
+
+/* An instant on the task's track, with the text form as its argument. */
+static void export_instant(struct trace_export *x, const struct trace_hdr *h,
+			   const char *cat, const char *name)
+{
+	struct tbuf b;
+	size_t n;
+
+	name_task(x, h->pid, 0, NULL);
+	tb_init(&b, x->line, sizeof(x->line));
+	event_start(x, &b, "i", tgid_of(x, h->pid), h->pid);
+	tb_puts(&b, ",\"s\":\"t\",\"cat\":\"");
+	tb_puts(&b, cat);
+	tb_puts(&b, "\",\"name\":");
+	json_str(&b, name, 64);
+	tb_puts(&b, ",\"ts\":");
+	json_us(&b, h->ts);
+	trace_fmt_init(&x->fmt, 0);
+	n = trace_fmt_record(&x->fmt, h, h->len, x->scratch,
+			     sizeof(x->scratch));
+	tb_puts(&b, ",\"args\":{\"text\":");
+	json_str(&b, x->scratch, n && x->scratch[n - 1] == '\n' ? n - 1 : n);
+	tb_puts(&b, "}}");
+	emit(x, &b);
+}
+
+/* The CPU track: the running task as a slice from switch to switch. */
+static void export_switch(struct trace_export *x, const struct trace_switch *s)
+{
+	struct tbuf b;
+	char name[TRACE_COMM_LEN + 16];
+	struct tbuf nb;
+	u32 i;
+
+	name_task(x, s->h.pid, 0, s->prev_comm);
+	name_task(x, s->next_pid, 0, s->next_comm);
+	tb_init(&b, x->line, sizeof(x->line));
+	/* end the previous task's slice, begin the next's */
+	event_start(x, &b, "E", 0, 0);
+	tb_puts(&b, ",\"ts\":");
+	json_us(&b, s->h.ts);
+	tb_putc(&b, '}');
+	tb_init(&nb, name, sizeof(name));
+	for (i = 0; i < TRACE_COMM_LEN && s->next_comm[i]; i++)
+		tb_putc(&nb, s->next_comm[i]);
+	tb_putc(&nb, '[');
+	tb_udec(&nb, s->next_pid);
+	tb_putc(&nb, ']');
+	tb_done(&nb);
+	event_start(x, &b, "B", 0, 0);
+	tb_puts(&b, ",\"cat\":\"sched\",\"name\":");
+	json_str(&b, name, sizeof(name));
+	tb_puts(&b, ",\"ts\":");
+	json_us(&b, s->h.ts);
+	tb_putc(&b, '}');
+	emit(x, &b);
+}
+
+int trace_export_record(struct trace_export *x, const void *rec, size_t len)
+{
+	const struct trace_hdr *h = rec;
+
+	if (x->err || !trace_rec_valid(rec, len))
+		return x->err;
+	switch (h->type) {
+	case TRACE_SYS_EXIT:
+		export_sys(x, rec);
+		break;
+	case TRACE_FAULT:
+		export_instant(x, h, "fault", "page fault");
+		break;
+	case TRACE_SIGNAL_GEN:
+	case TRACE_SIGNAL_DELIVER: {
+		const struct trace_signal *s = rec;
+		const char *n = trace_signal_name(s->sig);
+
+		export_instant(x, h, "signal", n ? n : "signal");
+		break;
+	}
+	case TRACE_SWITCH:
+		export_switch(x, rec);
+		break;
+	case TRACE_FORK: {
+		const struct trace_fork *f = rec;
+
+		name_task(x, f->child, h->flags & 1 ? tgid_of(x, h->pid) : 0,
+			  f->comm);
+		export_instant(x, h, "task", "fork");
+		break;
+	}
+	case TRACE_EXEC:
+		name_task(x, h->pid, 0, ((const struct trace_exec *)rec)->comm);
+		export_instant(x, h, "task", "exec");
+		break;
+	case TRACE_TASK: {
+		const struct trace_task *t = rec;
+
+		name_task(x, h->pid, t->tgid, t->comm);
+		break;
+	}
+	case TRACE_EXIT:
+	case TRACE_WAKEUP:
+	case TRACE_LOST:
+		export_instant(x, h, "task", h->type == TRACE_EXIT ? "exit" :
+			       h->type == TRACE_WAKEUP ? "wakeup" : "lost");
+		break;
+	}
+	return x->err;
+}
+
+int trace_export_end(struct trace_export *x)
+{
+	struct tbuf b;
+
+	if (x->err)
+		return x->err;
+	tb_init(&b, x->line, sizeof(x->line));
+	tb_puts(&b, "\n],\"displayTimeUnit\":\"ns\"}\n");
+	emit(x, &b);
+	return x->err;
+}
