@@ -120,6 +120,7 @@ int main(int argc, char **argv)
 __noreturn void os_exit(int status)
 {
 	gdb_exiting(status);
+	trace_exit_flush();
 	os_flush_console();
 	os_tty_restore();
 	os_umid_cleanup();

@@ -161,6 +161,7 @@ static __monitor_text void *monitor_main(void *unused)
 {
 	for (;;) {
 		u64 next = sock_fd >= 0 ? mconsole_monitor_expire(mono_ns()) : 0;
+		u64 trace_next = trace_monitor_tick(mono_ns());
 
 		if (__atomic_exchange_n(&gdb_stdio_pending, 0, __ATOMIC_ACQ_REL)) {
 			gdb_fd = 0;
@@ -190,6 +191,8 @@ static __monitor_text void *monitor_main(void *unused)
 			ir = n;
 			p[n++] = (struct pollfd){ .fd = gdb_refused_fd, .events = POLLIN };
 		}
+		if (trace_next && (!next || trace_next < next))
+			next = trace_next;
 		n = poll(p, n, poll_timeout(next));
 		watchdog_monitor_tick(mono_ns());
 		if (n <= 0)

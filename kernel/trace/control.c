@@ -66,15 +66,9 @@ int trace_boot(const char *spec_str, const char *path, char *err, size_t errlen)
 		r = trace_spec_parse(spec_str, &spec, err, errlen);
 		if (r)
 			return r;
-	}
-	if (spec_str || path) {
-		r = open_file(path, err, errlen);
-		if (r)
-			return r;
-	}
-	if (spec_str)
 		trace_apply(&spec);
-	return 0;
+	}
+	return spec_str || path ? open_file(path, err, errlen) : 0;
 }
 
 /* ---- the commands ---- */

@@ -190,7 +190,7 @@ static void fill_signal(struct trace_signal *s, u8 type, u8 flags, int sig,
 		break;
 	case SIGCHLD:
 		s->si_status = info->chld.status;
-		fallthrough;
+		/* fall through */
 	default:
 		s->si_pid = info->kill.pid;
 		s->si_uid = info->kill.uid;

@@ -6,6 +6,7 @@
  * its text says how many (trace/'s TRACE_LOST line). Monitor thread,
  * except trace_file_start and trace_exit_flush (CPU thread).
  */
+#include <glass/errno.h>
 #include <glass/mconsole.h>
 #include <glass/os.h>
 #include <glass/os_upcalls.h>

@@ -100,9 +100,10 @@ static inline void trace_task_fork(struct task_struct *child, unsigned long clon
 		__trace_task_fork(child, clone_flags);
 }
 
+/* With any source on: the task's new name reaches the timeline. */
 static inline void trace_task_exec(const char *filename)
 {
-	if (unlikely(trace_mask & TRACE_SCHED))
+	if (unlikely(trace_mask))
 		__trace_task_exec(filename);
 }
 
@@ -118,8 +119,7 @@ static inline void trace_task_exit(int status)
  * directory exists and before start_kernel: from the first event on).
  * 0, or -errno with a one-line message in err. */
 int trace_boot(const char *spec, const char *file, char *err, size_t errlen);
-/* glass is exiting: write what the ring still holds to the trace file
- * (CPU thread, from do_exit of init or a halt). */
-void trace_exit_flush(void);
+/* trace_monitor_tick and trace_exit_flush, called by kernel/os, are in
+ * glass/os_upcalls.h. */
 
 #endif
