@@ -231,6 +231,13 @@ void trace_emit_tasks(void)
 		emit_task(t);
 }
 
+/* Is t traced by the syscall or the fault source? */
+static bool traced(const struct task_struct *t)
+{
+	return ((trace_mask & TRACE_SYSCALLS) && selected(t, &trace_active[0])) ||
+	       ((trace_mask & TRACE_FAULTS) && selected(t, &trace_active[1]));
+}
+
 void __trace_task_fork(struct task_struct *child, unsigned long clone_flags)
 {
 	struct trace_fork *f = (struct trace_fork *)rec_buf;
@@ -239,7 +246,8 @@ void __trace_task_fork(struct task_struct *child, unsigned long clone_flags)
 		if (trace_active[i].follow && selected(current, &trace_active[i]))
 			child->trace_follow = trace_gen;
 	if (!(trace_mask & TRACE_SCHED)) {
-		emit_task(child);
+		if (traced(child))
+			emit_task(child);
 		return;
 	}
 	memset(f, 0, sizeof(*f));
@@ -254,7 +262,8 @@ void __trace_task_fork(struct task_struct *child, unsigned long clone_flags)
 void __trace_task_exec(const char *filename)
 {
 	if (!(trace_mask & TRACE_SCHED)) {
-		emit_task(current);
+		if (traced(current))
+			emit_task(current);
 		return;
 	}
 	if (trace_build_exec(rec_buf, sizeof(rec_buf), current->pid, ktime_get_ns(),
@@ -266,6 +275,10 @@ void __trace_task_exit(int status)
 {
 	struct trace_exit *e = (struct trace_exit *)rec_buf;
 
+	/* strace's "+++ exited with N +++" ends a syscall trace too. */
+	if (!(trace_mask & TRACE_SCHED) &&
+	    !((trace_mask & TRACE_SYSCALLS) && selected(current, &trace_active[0])))
+		return;
 	fill_hdr(&e->h, TRACE_EXIT, sizeof(*e), current->pid);
 	e->h.flags = current->signal && (current->signal->flags & SIGNAL_GROUP_EXIT);
 	e->status = status;

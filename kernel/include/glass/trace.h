@@ -107,10 +107,11 @@ static inline void trace_task_exec(const char *filename)
 		__trace_task_exec(filename);
 }
 
-/* status: the wait status do_exit got. */
+/* status: the wait status do_exit got. With sched, or syscalls: strace
+ * ends a task's syscalls with "+++ exited with N +++". */
 static inline void trace_task_exit(int status)
 {
-	if (unlikely(trace_mask & TRACE_SCHED))
+	if (unlikely(trace_mask & (TRACE_SCHED | TRACE_SYSCALLS)))
 		__trace_task_exit(status);
 }
 
