@@ -136,11 +136,11 @@ void __monitor_text cmd_trace_status(struct cmd_out *out, const char *args)
 	cmd_putu(out, st.written, 0);
 	cmd_puts(out, " written, ");
 	cmd_putu(out, st.dropped, 0);
-	cmd_puts(out, " dropped (the oldest, overwritten unread); ring ");
+	cmd_puts(out, " dropped (overwritten by newer ones: the ring keeps the last ");
 	cmd_putu(out, trace_ring.size >> 10, 0);
-	cmd_puts(out, " KiB, ");
+	cmd_puts(out, " KiB; ");
 	cmd_putu(out, st.bytes, 0);
-	cmd_puts(out, " bytes written\nfile: ");
+	cmd_puts(out, " bytes written)\nfile: ");
 	if (trace_file_active())
 		cmd_putsn(out, file_path, sizeof(file_path), 0);
 	else
