@@ -40,21 +40,11 @@ const struct command command_table[] = {
 	  "default <umid dir>/core.N): gdb ./glass CORE", CMD_SAFE_POINT, cmd_core },
 	{ "stats", "", "mconsole request counters, bad requests included", CMD_ANYWHERE,
 	  cmd_stats },
-	/* The tracer (kernel/trace/README.md). "trace" is a prefix of the
-	 * others, so it comes last: the first entry that matches wins. */
-	{ "trace status", "", "What is traced, events written and dropped, file, followers",
-	  CMD_ANYWHERE, cmd_trace_status },
-	{ "trace dump", " [N]", "The last N events (default 100) as strace -f -tt -T text",
-	  CMD_ANYWHERE, cmd_trace_dump },
-	{ "trace follow", "", "Stream events as they happen until the client goes away "
-	  "(glass-console UMID trace follow)", CMD_ANYWHERE, cmd_trace_follow },
-	{ "trace export", " <file>", "Write the buffer as Chrome trace-event JSON (Perfetto)",
-	  CMD_SAFE_POINT, cmd_trace_export },
-	{ "trace off", "", "Stop tracing (the buffer stays for dump and export)",
-	  CMD_SAFE_POINT, cmd_trace_off },
-	{ "trace", " syscalls [pid=N|comm=NAME] [follow] [filter=CLASS|NAME,...]|faults "
-	  "[pid=N]|sched", "Start tracing (classes: file process memory signal desc ipc)",
-	  CMD_SAFE_POINT, cmd_trace },
+	/* The tracer (kernel/trace/README.md). */
+	{ "trace", " syscalls [pid=N|comm=NAME] [follow] [filter=CLASS|NAME,...] | faults "
+	  "[pid=N] | sched | off | status | dump [N] | follow | export <file>",
+	  "Trace syscalls (strace's format), page faults, scheduling: start, stop, read; "
+	  "status, dump and follow run anywhere", CMD_ANYWHERE, cmd_trace },
 };
 const size_t command_count = ARRAY_SIZE(command_table);
 

@@ -108,13 +108,67 @@ static __monitor_text void run_command(const struct command *cmd, const char *da
 	cmd_finish(out);
 }
 
+/* Queue cmd with the request data for the CPU thread: NULL, or why it
+ * cannot be, for the client. */
+static __monitor_text const char *queue_for_cpu(const struct command *cmd, const char *data,
+						const struct mc_client *client, u64 now_ns)
+{
+	if (cpu_parked() && !cpu_stop.safe_point)
+		return "The kernel is stopped at an arbitrary instruction (by gdb): "
+		       "this command needs it at a safe point; continue it in gdb first, "
+		       "or use a command that runs anywhere (ps, bt, stack, dmesg)";
+	if (!mc_queue_push(&queue, cmd, data, client, now_ns + timeout_ns)) {
+		stat_inc(&mconsole_stats.queue_full);
+		return "Kernel busy: the queue to its CPU thread is full "
+		       "(it is slow or wedged); try again, or use a command that runs anywhere";
+	}
+	stat_inc(&mconsole_stats.queued);
+	os_monitor_kick();
+	return NULL;
+}
+
+/* The time of the request being answered, for mconsole_defer's queue. */
+static u64 request_ns;
+
+int __monitor_text mconsole_defer(struct cmd_out *out, const struct command *cmd,
+				  const char *args)
+{
+	const struct mc_reply_ctx *rc = out->ctx;
+	char data[MCONSOLE_MAX_DATA];
+	const char *why;
+	size_t n = 0;
+
+	if (out->emit != emit_packet) {         /* gdb's monitor */
+		if (cpu_run_command(cmd, args, out))
+			return 0;
+		cmd_error(out, "this needs the kernel at a safe point, and it is stopped at an "
+			  "arbitrary instruction: continue first");
+		return -EAGAIN;
+	}
+	for (const char *s = cmd->name; *s && n < sizeof(data) - 2; )
+		data[n++] = *s++;
+	data[n++] = ' ';
+	while (*args && n < sizeof(data) - 1)
+		data[n++] = *args++;
+	data[n] = '\0';
+	why = queue_for_cpu(cmd, data, rc->to, request_ns);
+	if (why) {
+		cmd_error(out, why);
+		return -EBUSY;
+	}
+	out->finished = true;           /* the CPU thread answers */
+	return 0;
+}
+
 void __monitor_text mconsole_monitor_request(const void *buf, size_t n,
 					     const struct mc_client *client, u64 now_ns)
 {
 	static struct mconsole_request req;
 	enum mconsole_req_status st = mconsole_parse_request(buf, n, &req);
 	const struct command *cmd;
+	const char *why;
 
+	request_ns = now_ns;
 	stat_inc(&mconsole_stats.requests);
 	if (!client->len)
 		stat_inc(&mconsole_stats.no_address);
@@ -156,20 +210,9 @@ void __monitor_text mconsole_monitor_request(const void *buf, size_t n,
 		reply_error(client, "This command needs a kernel task: not implemented yet");
 		return;
 	}
-	if (cpu_parked() && !cpu_stop.safe_point) {
-		reply_error(client, "The kernel is stopped at an arbitrary instruction (by gdb): "
-			    "this command needs it at a safe point; continue it in gdb first, "
-			    "or use a command that runs anywhere (ps, bt, stack, dmesg)");
-		return;
-	}
-	if (!mc_queue_push(&queue, cmd, req.data, client, now_ns + timeout_ns)) {
-		stat_inc(&mconsole_stats.queue_full);
-		reply_error(client, "Kernel busy: the queue to its CPU thread is full "
-			    "(it is slow or wedged); try again, or use a command that runs anywhere");
-		return;
-	}
-	stat_inc(&mconsole_stats.queued);
-	os_monitor_kick();
+	why = queue_for_cpu(cmd, req.data, client, now_ns);
+	if (why)
+		reply_error(client, why);
 }
 
 u64 __monitor_text mconsole_monitor_expire(u64 now_ns)

@@ -9,6 +9,7 @@
  * trace= and trace_file= come in through trace_boot.
  */
 #include <glass/kernel.h>
+#include <glass/mconsole.h>
 #include <glass/os.h>
 #include <glass/sched.h>
 #include <glass/timer.h>
@@ -114,7 +115,7 @@ static __monitor_text void put_source(struct cmd_out *out, int i)
 		cmd_putc(out, ')');
 }
 
-void __monitor_text cmd_trace_status(struct cmd_out *out, const char *args)
+static __monitor_text void trace_status(struct cmd_out *out)
 {
 	unsigned int mask = __atomic_load_n(&trace_mask, __ATOMIC_RELAXED);
 	struct trace_ring_stats st;
@@ -160,7 +161,7 @@ static __monitor_text const char *skip_word(const char *s)
 	return s;
 }
 
-void __monitor_text cmd_trace_dump(struct cmd_out *out, const char *args)
+static __monitor_text void trace_dump(struct cmd_out *out, const char *args)
 {
 	static struct trace_fmt fmt;
 	struct trace_cursor c;
@@ -183,7 +184,7 @@ void __monitor_text cmd_trace_dump(struct cmd_out *out, const char *args)
 	trace_text(out, &c, &fmt);
 }
 
-void __monitor_text cmd_trace_follow(struct cmd_out *out, const char *args)
+static __monitor_text void trace_follow(struct cmd_out *out)
 {
 	int err = trace_follow_start(out);
 
@@ -195,13 +196,13 @@ void __monitor_text cmd_trace_follow(struct cmd_out *out, const char *args)
 			  "use trace dump");
 }
 
-void cmd_trace_off(struct cmd_out *out, const char *args)
+static void trace_off(struct cmd_out *out)
 {
 	trace_mask = 0;
 	cmd_puts(out, "tracing off; trace dump and trace export still read the buffer");
 }
 
-void cmd_trace(struct cmd_out *out, const char *args)
+static void trace_start(struct cmd_out *out, const char *args)
 {
 	struct trace_spec spec;
 	char err[256];
@@ -211,7 +212,7 @@ void cmd_trace(struct cmd_out *out, const char *args)
 		return;
 	}
 	trace_apply(&spec);
-	cmd_trace_status(out, "");
+	trace_status(out);
 }
 
 static int export_write(void *ctx, const char *buf, size_t len)
@@ -221,7 +222,7 @@ static int export_write(void *ctx, const char *buf, size_t len)
 	return r < 0 ? (int)r : 0;
 }
 
-void cmd_trace_export(struct cmd_out *out, const char *args)
+static void trace_export(struct cmd_out *out, const char *args)
 {
 	static struct trace_export x;
 	static u64 rec[TRACE_REC_MAX / sizeof(u64)];
@@ -260,4 +261,41 @@ void cmd_trace_export(struct cmd_out *out, const char *args)
 	}
 	cmd_printf(out, "trace export: %lu events to %s (open it in https://ui.perfetto.dev)",
 		   n, path);
+}
+
+/* Is args's first word w? */
+static __monitor_text bool word_is(const char *args, const char *w)
+{
+	while (*w && *args == *w) {
+		args++;
+		w++;
+	}
+	return !*w && (!*args || *args == ' ' || *args == '\t');
+}
+
+/* What changes the tracing: the CPU thread, at a safe point. */
+static void trace_cpu(struct cmd_out *out, const char *args)
+{
+	if (word_is(args, "off"))
+		trace_off(out);
+	else if (word_is(args, "export"))
+		trace_export(out, args);
+	else
+		trace_start(out, args);
+}
+
+static const struct command trace_cpu_cmd = {
+	"trace", "", "the tracer's changes", CMD_SAFE_POINT, trace_cpu,
+};
+
+void __monitor_text cmd_trace(struct cmd_out *out, const char *args)
+{
+	if (word_is(args, "status"))
+		trace_status(out);
+	else if (word_is(args, "dump"))
+		trace_dump(out, args);
+	else if (word_is(args, "follow"))
+		trace_follow(out);
+	else
+		mconsole_defer(out, &trace_cpu_cmd, args);
 }

@@ -60,13 +60,8 @@ void cmd_go(struct cmd_out *out, const char *args);
 void cmd_stop(struct cmd_out *out, const char *args);
 void cmd_inject(struct cmd_out *out, const char *args);
 void cmd_core(struct cmd_out *out, const char *args);
-/* The tracer's, in kernel/trace/control.c: status, dump and follow
- * anywhere, the others at a safe point. */
-void cmd_trace_status(struct cmd_out *out, const char *args);
-void cmd_trace_dump(struct cmd_out *out, const char *args);
-void cmd_trace_follow(struct cmd_out *out, const char *args);
-void cmd_trace_export(struct cmd_out *out, const char *args);
-void cmd_trace_off(struct cmd_out *out, const char *args);
+/* The tracer's, in kernel/trace/control.c: anywhere; what changes the
+ * tracing goes on to the CPU thread (mconsole_defer). */
 void cmd_trace(struct cmd_out *out, const char *args);
 
 /* ---- output (kernel/mconsole/output.c); any context ---- */

@@ -192,5 +192,14 @@ struct mc_stream {
  * mconsole reply (gdb's monitor) or its client gave no address. Monitor
  * thread (CMD_ANYWHERE handlers). */
 int mconsole_stream_begin(struct cmd_out *from, struct mc_stream *s);
+/*
+ * From a CMD_ANYWHERE handler writing to out: have cmd (a CMD_SAFE_POINT
+ * command of the handler's own, not in the table) run with args on the
+ * CPU thread instead, which answers the client: queued for an mconsole
+ * client, run in the park for gdb's monitor. 0, or -errno with the
+ * reason written to out as an error (queue full, kernel stopped at an
+ * arbitrary instruction). The handler writes nothing more to out.
+ */
+int mconsole_defer(struct cmd_out *out, const struct command *cmd, const char *args);
 
 #endif
