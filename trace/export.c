@@ -8,16 +8,23 @@
 #include "internal.h"
 #include "decode.h"
 
+#define CPU_TRACK "{\"traceEvents\":[\n" \
+	"{\"ph\":\"M\",\"pid\":0,\"tid\":0,\"name\":\"process_name\"," \
+	"\"args\":{\"name\":\"Glass\"}},\n" \
+	"{\"ph\":\"M\",\"pid\":0,\"tid\":0,\"name\":\"thread_name\"," \
+	"\"args\":{\"name\":\"CPU\"}}"
+
 void trace_export_begin(struct trace_export *x, trace_write_fn write,
 			void *ctx)
 {
 	x->write = write;
 	x->ctx = ctx;
 	x->err = 0;
-	x->first = true;
+	x->cpu_open = false;
 	x->ntasks = 0;
 	trace_fmt_init(&x->fmt, 0);
-	x->err = write(ctx, "{\"traceEvents\":[\n", 17);
+	/* the CPU track: pid 0, tid 0 */
+	x->err = write(ctx, CPU_TRACK, sizeof(CPU_TRACK) - 1);
 }
 
 static void emit(struct trace_export *x, struct tbuf *b)
@@ -55,6 +62,17 @@ static void json_str(struct tbuf *b, const char *s, size_t n)
 	tb_putc(b, '"');
 }
 
+/* The strace text of an event as a JSON string: cut so that escaping
+ * (6 bytes a byte at worst) stays within x->line. */
+#define TEXT_MAX ((sizeof(((struct trace_export *)0)->line) - 512) / 6)
+
+static void json_text(struct tbuf *b, const char *s, size_t n)
+{
+	if (n && s[n - 1] == '\n')
+		n--;
+	json_str(b, s, n < TEXT_MAX ? n : TEXT_MAX);
+}
+
 /* Microseconds with three decimals. */
 static void json_us(struct tbuf *b, u64 ns)
 {
@@ -82,10 +100,7 @@ static int task_find(struct trace_export *x, u32 pid)
 static void event_start(struct trace_export *x, struct tbuf *b,
 			const char *ph, u32 tgid, u32 tid)
 {
-	if (!x->first)
-		tb_puts(b, ",\n");
-	x->first = false;
-	tb_puts(b, "{\"ph\":\"");
+	tb_puts(b, ",\n{\"ph\":\"");
 	tb_puts(b, ph);
 	tb_puts(b, "\",\"pid\":");
 	tb_udec(b, tgid);
@@ -101,7 +116,7 @@ static void name_task(struct trace_export *x, u32 pid, u32 tgid,
 	struct tbuf b;
 	char name[TRACE_COMM_LEN + 16];
 	struct tbuf nb;
-	int t = task_find(x, pid);
+	int t = pid ? task_find(x, pid) : -1;	/* 0: the CPU track's */
 	u32 i;
 
 	if (t < 0)
@@ -159,7 +174,7 @@ static void export_sys(struct trace_export *x, const struct trace_sys_ret *r)
 	n = trace_fmt_record(&x->fmt, r, r->h.len, x->scratch,
 			     sizeof(x->scratch));
 	tb_puts(&b, ",\"args\":{\"strace\":");
-	json_str(&b, x->scratch, n && x->scratch[n - 1] == '\n' ? n - 1 : n);
+	json_text(&b, x->scratch, n);
 	tb_puts(&b, "}}");
 	emit(x, &b);
 }
@@ -184,7 +199,7 @@ static void export_instant(struct trace_export *x, const struct trace_hdr *h,
 	n = trace_fmt_record(&x->fmt, h, h->len, x->scratch,
 			     sizeof(x->scratch));
 	tb_puts(&b, ",\"args\":{\"text\":");
-	json_str(&b, x->scratch, n && x->scratch[n - 1] == '\n' ? n - 1 : n);
+	json_text(&b, x->scratch, n);
 	tb_puts(&b, "}}");
 	emit(x, &b);
 }
@@ -201,10 +216,13 @@ static void export_switch(struct trace_export *x, const struct trace_switch *s)
 	name_task(x, s->next_pid, 0, s->next_comm);
 	tb_init(&b, x->line, sizeof(x->line));
 	/* end the previous task's slice, begin the next's */
-	event_start(x, &b, "E", 0, 0);
-	tb_puts(&b, ",\"ts\":");
-	json_us(&b, s->h.ts);
-	tb_putc(&b, '}');
+	if (x->cpu_open) {
+		event_start(x, &b, "E", 0, 0);
+		tb_puts(&b, ",\"ts\":");
+		json_us(&b, s->h.ts);
+		tb_putc(&b, '}');
+	}
+	x->cpu_open = true;
 	tb_init(&nb, name, sizeof(name));
 	for (i = 0; i < TRACE_COMM_LEN && s->next_comm[i]; i++)
 		tb_putc(&nb, s->next_comm[i]);

@@ -19,6 +19,7 @@ void trace_fmt_init(struct trace_fmt *f, unsigned flags)
 	f->open_nr = 0;
 }
 
+
 static void prefix(struct trace_fmt *f, struct tbuf *b,
 		   const struct trace_hdr *h)
 {
@@ -62,40 +63,81 @@ size_t trace_fmt_flush(struct trace_fmt *f, char *buf, size_t size)
 	return tb_done(&b);
 }
 
+/* clone on x86-64, as strace names its arguments. */
+static void fmt_clone(struct tbuf *b, const struct trace_sys *s)
+{
+	u64 flags = s->args[0];
+
+	tb_puts(b, "child_stack=");
+	trace_decode_arg(b, s, s->nr, 1, s->args[1]);
+	tb_puts(b, ", flags=");
+	trace_decode_arg(b, s, s->nr, 0, flags);
+	if (flags & 0x100000) {
+		tb_puts(b, ", parent_tid=");
+		trace_decode_arg(b, s, s->nr, 2, s->args[2]);
+	}
+	if (flags & 0x80000) {
+		tb_puts(b, ", tls=");
+		tb_hex(b, s->args[4]);
+	}
+	if (flags & 0x1200000) {
+		tb_puts(b, ", child_tidptr=");
+		trace_decode_arg(b, s, s->nr, 3, s->args[3]);
+	}
+}
+
 static void fmt_enter(struct trace_fmt *f, struct tbuf *b,
 		      const struct trace_sys *s)
 {
 	const struct sys_desc *d = trace_sys_desc(s->nr);
+	unsigned n = trace_decode_nargs(s->nr, s->args, s->nargs);
 	u8 i;
 
 	close_open(f, b);
 	prefix(f, b, &s->h);
 	if (d) {
-		tb_puts(b, d->name);
+		tb_puts(b, trace_syscall_name(s->nr));
 	} else {
 		tb_puts(b, "syscall_");
 		tb_hex(b, s->nr);
 	}
 	tb_putc(b, '(');
-	for (i = 0; i < s->nargs; i++) {
-		if (d && trace_kind_at_exit(d->kind[i]))
-			break;
-		if (i)
-			tb_puts(b, ", ");
-		trace_decode_arg(b, s, s->nr, i, s->args[i]);
+	if (s->nr == __NR_clone && s->nargs == 5) {
+		fmt_clone(b, s);
+		i = n;
+	} else {
+		for (i = 0; i < n; i++) {
+			if (d && trace_kind_at_exit(d->kind[i]))
+				break;
+			if (i)
+				tb_puts(b, ", ");
+			trace_decode_arg_at(b, s, s->nr, s->args, i);
+		}
 	}
-	if (i && i < s->nargs)
+	if (i && i < n)
 		tb_puts(b, ", ");
 	f->open = true;
 	f->open_pid = s->h.pid;
 	f->open_nr = s->nr;
+	for (i = 0; i < 6; i++)
+		f->open_args[i] = i < s->nargs ? s->args[i] : 0;
 }
 
 static void fmt_ret(struct trace_fmt *f, struct tbuf *b,
-		    const struct trace_sys_ret *r)
+		    const struct trace_sys_ret *r, const u64 *args)
 {
 	tb_puts(b, " = ");
-	trace_decode_ret(b, r->nr, r->ret);
+	trace_decode_ret(b, r->nr, r->ret, args);
+	if (r->nr == __NR_poll || r->nr == __NR_ppoll) {
+		/* strace: = 1 ([{fd=3, revents=POLLIN}]), = 0 (Timeout) */
+		if (!r->ret) {
+			tb_puts(b, " (Timeout)");
+		} else if (r->ret > 0) {
+			tb_puts(b, " (");
+			trace_decode_poll_result(b, r);
+			tb_putc(b, ')');
+		}
+	}
 	if (f->flags & TRACE_FMT_DURATION) {
 		tb_puts(b, " <");
 		tb_udec(b, r->dur / 1000000000);
@@ -110,31 +152,34 @@ static void fmt_exit(struct trace_fmt *f, struct tbuf *b,
 		     const struct trace_sys_ret *r)
 {
 	const struct sys_desc *d = trace_sys_desc(r->nr);
+	const u64 *args = r->nargs ? r->args : NULL;
+	unsigned n = r->nargs;
 	bool first = true;
 	u8 i;
 
 	if (f->open && f->open_pid == r->h.pid && f->open_nr == r->nr) {
-		f->open = false;
 		/* entry printed the arguments up to the first exit one */
-		for (i = 0; d && i < r->nargs && !trace_kind_at_exit(d->kind[i]); i++)
-			;
+		f->open = false;
+		args = f->open_args;
+		n = d ? d->nargs : 0;
 	} else {
 		close_open(f, b);
 		prefix(f, b, &r->h);
 		tb_puts(b, "<... ");
-		tb_puts(b, d ? d->name : "syscall");
+		tb_puts(b, d ? trace_syscall_name(r->nr) : "syscall");
 		tb_puts(b, " resumed>");
-		for (i = 0; d && i < r->nargs && !trace_kind_at_exit(d->kind[i]); i++)
-			;
 	}
-	for (; i < r->nargs; i++) {
+	n = trace_decode_nargs(r->nr, args, n);
+	for (i = 0; d && i < n && !trace_kind_at_exit(d->kind[i]); i++)
+		;
+	for (; i < n; i++) {
 		if (!first)
 			tb_puts(b, ", ");
 		first = false;
-		trace_decode_arg(b, r, r->nr, i, r->args[i]);
+		trace_decode_arg_at(b, r, r->nr, args, i);
 	}
 	tb_putc(b, ')');
-	fmt_ret(f, b, r);
+	fmt_ret(f, b, r, args);
 }
 
 static void put_comm(struct tbuf *b, const char *comm)

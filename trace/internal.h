@@ -15,14 +15,17 @@ enum trace_kind {
 };
 
 struct sys_desc {
-	const char *name;
 	u8 nargs;
 	u8 kind[6];
 };
-/* By number; name NULL where Linux has no syscall. */
+/* By number; the names are kernel/proc/syscall_names.c's. */
 extern const struct sys_desc trace_sys[NR_syscalls];
 const struct sys_desc *trace_sys_desc(u32 nr);
 
+/* Bytes of a stat kept: st_dev to st_size, what strace shows. */
+#define TRACE_STAT_KEPT 56
+/* Guest size of the struct a kind points to; 0 if not a struct kind. */
+u32 trace_struct_size(u8 k);
 /* Whether syscall nr has arguments decoded at its exit (read's buffer). */
 bool trace_sys_has_exit_args(u32 nr);
 /* Whether an argument of kind k is decoded at exit rather than entry. */

@@ -146,7 +146,7 @@ static const struct { u16 err; const char *name, *text; } errnos[] = {
 };
 
 #define __SYSCALL_ARGS(nr, n, c, k0, k1, k2, k3, k4, k5)		\
-	[nr] = { #n, c, { K_##k0, K_##k1, K_##k2, K_##k3, K_##k4, K_##k5 } },
+	[nr] = { c, { K_##k0, K_##k1, K_##k2, K_##k3, K_##k4, K_##k5 } },
 const struct sys_desc trace_sys[NR_syscalls] = {
 #include <generated/syscall_args.h>
 };
@@ -154,16 +154,14 @@ const struct sys_desc trace_sys[NR_syscalls] = {
 
 const struct sys_desc *trace_sys_desc(u32 nr)
 {
-	if (nr >= NR_syscalls || !trace_sys[nr].name)
+	if (nr >= NR_syscalls || !syscall_names[nr])
 		return NULL;
 	return &trace_sys[nr];
 }
 
 const char *trace_syscall_name(u32 nr)
 {
-	const struct sys_desc *d = trace_sys_desc(nr);
-
-	return d ? d->name : NULL;
+	return nr < NR_syscalls ? syscall_names[nr] : NULL;
 }
 
 static int errno_index(int err)

@@ -203,8 +203,63 @@ static void capture_strv(struct builder *b, const struct trace_plan *p)
 		return;
 	for (i = 0; i < n; i++) {
 		s.addr = ptr[i];
-		s.idx = i;
+		s.idx = i + 1;
 		capture_str(b, &s);
+	}
+}
+
+/* envp: only how many pointers (strace shows the address and a count). */
+static void capture_count(struct builder *b, const struct trace_plan *p)
+{
+	struct trace_cap *c = cap_alloc(b, 4);
+	u32 n;
+	u64 ptr;
+
+	if (!c)
+		return;
+	cap_head(c, p);
+	for (n = 0; n < 0xffff; n++) {
+		if (b->ua->copy(b->ua->ctx, &ptr, p->addr + 8 * n, 8) < 0) {
+			c->flags |= TRACE_CAP_FAULT;
+			break;
+		}
+		if (!ptr)
+			break;
+	}
+	if (!(c->flags & TRACE_CAP_FAULT)) {
+		*(u32 *)c->data = n;
+		c->len = 4;
+	}
+	cap_commit(b, c);
+}
+
+/* The iovec array, then each element's data: at most TRACE_STRSIZE bytes,
+ * and at exit (readv) only as much as the syscall returned in all. */
+static void capture_iovec(struct builder *b, const struct trace_plan *p,
+			  bool exit, s64 ret)
+{
+	struct trace_plan e = { .arg = p->arg, .kind = TRACE_CAP_BUF };
+	struct trace_cap *c = cap_alloc(b, p->len);
+	u64 left = exit ? (u64)ret : ~0ull, iov[2 * TRACE_ARRAY_MAX];
+	u32 i, n;
+
+	if (!c)
+		return;
+	capture_mem(b, p);
+	if (c->flags & TRACE_CAP_FAULT)
+		return;
+	n = c->len / 16;
+	for (i = 0; i < 2 * n; i++)
+		iov[i] = ((const u64 *)c->data)[i];
+	for (i = 0; i < n; i++) {
+		u64 len = iov[2 * i + 1] < left ? iov[2 * i + 1] : left;
+
+		left -= len;
+		e.addr = iov[2 * i];
+		e.idx = i + 1;
+		e.len = len > TRACE_STRSIZE ? TRACE_STRSIZE : len;
+		e.flags = len > TRACE_STRSIZE ? TRACE_CAP_TRUNC : 0;
+		capture_mem(b, &e);
 	}
 }
 
@@ -221,6 +276,12 @@ static u32 capture(struct builder *b, u32 nr, const u64 args[6], bool exit,
 			break;
 		case TRACE_CAP_PTRS:
 			capture_strv(b, &plan[i]);
+			break;
+		case TRACE_CAP_COUNT:
+			capture_count(b, &plan[i]);
+			break;
+		case TRACE_CAP_IOVEC:
+			capture_iovec(b, &plan[i], exit, ret);
 			break;
 		default:
 			capture_mem(b, &plan[i]);

@@ -150,6 +150,8 @@ u32 trace_ring_read(const struct trace_ring *r, struct trace_cursor *c,
 	u32 i;
 
 	*missed = 0;
+	if (size < TRACE_REC_MAX)
+		return 0;	/* a record might not fit: never loop on it */
 	for (;;) {
 		read_tail(r, &tail, &seq);
 		if (c->pos < tail) {

@@ -77,7 +77,8 @@ struct trace_cap {
 	u8 arg;		/* which argument it decodes (0..5) */
 	u8 kind;	/* enum trace_cap_kind */
 	u8 flags;	/* TRACE_CAP_* */
-	u8 idx;		/* element of an array argument (iovec, strv) */
+	u8 idx;		/* 0; element + 1 of an array argument (iovec, strv);
+			 * 1 for poll's array at exit */
 	u32 len;	/* bytes captured */
 	u8 data[];
 };
@@ -87,8 +88,12 @@ struct trace_cap {
 enum trace_cap_kind {
 	TRACE_CAP_STR = 1,	/* NUL-terminated text (path, name) */
 	TRACE_CAP_BUF,		/* data buffer: the first TRACE_STRSIZE bytes */
-	TRACE_CAP_PTRS,		/* array of guest pointers (argv, envp) */
+	TRACE_CAP_PTRS,		/* array of guest pointers (argv); each string
+				 * follows as a TRACE_CAP_STR, idx = index + 1 */
 	TRACE_CAP_STRUCT,	/* a struct or array of them, as in guest memory */
+	TRACE_CAP_IOVEC,	/* iovec array; each element's data follows as a
+				 * TRACE_CAP_BUF with idx = element + 1 */
+	TRACE_CAP_COUNT,	/* u32: how many pointers before NULL (envp) */
 };
 
 /* strace -s 32: strings and buffers show at most 32 bytes. */
@@ -241,9 +246,11 @@ struct trace_uaccess {
 
 /*
  * The capture plan: what of guest memory decodes syscall nr with args at
- * entry (exit false) or at exit with its return value ret. Up to max items,
- * first-level only (the builder then follows argv and iovec pointers);
- * returns how many.
+ * entry (exit false) or at exit with its return value ret. Up to max items
+ * (6 always suffice), first-level only (the builder then follows argv and
+ * iovec pointers); returns how many. Strings: len is the most kept (a
+ * longer one is cut and flagged); buffers: len is what to copy, flags
+ * TRACE_CAP_TRUNC if the buffer is longer.
  */
 struct trace_plan {
 	u64 addr;
@@ -353,6 +360,7 @@ struct trace_fmt {
 	bool open;		/* a line is open ... */
 	u32 open_pid;		/* ... for this task's syscall */
 	u16 open_nr;
+	u64 open_args[6];	/* its arguments, for the exit's decoding */
 };
 
 void trace_fmt_init(struct trace_fmt *f, unsigned flags);
@@ -383,15 +391,15 @@ struct trace_export {
 	trace_write_fn write;
 	void *ctx;
 	int err;
-	bool first;
+	bool cpu_open;		/* a slice is open on the CPU track */
 	u32 ntasks;
 	struct {
 		u32 pid, tgid;
 		char comm[TRACE_COMM_LEN];
 		bool named;	/* thread_name written */
 	} task[TRACE_EXPORT_TASKS];
-	char line[TRACE_LINE_MAX];
-	char scratch[TRACE_LINE_MAX];
+	char line[2 * TRACE_LINE_MAX];	/* one JSON event */
+	char scratch[TRACE_LINE_MAX];	/* the strace text in it */
 	struct trace_fmt fmt;
 };
 
