@@ -148,7 +148,7 @@ static __monitor_text void feed_follower(struct follower *fl, u64 now)
 static __monitor_text int file_emit(void *ctx, const char *data, size_t len, bool err,
 				    bool more)
 {
-	long r = os_trace_write(file.fd, data, len);
+	long r = os_write(file.fd, data, len);
 
 	return r < 0 ? (int)r : 0;
 }

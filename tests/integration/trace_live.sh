@@ -15,27 +15,11 @@ PB=$TOP/build/programs/glibc
 [ -x "$GC" ] || { fail "no $GC (make all)"; finish; }
 [ -x "$PB/t_trace" ] || { fail "$PB/t_trace not built: make programs"; finish; }
 
-# tc ARGS...: glass-console on this run; TC_OUT (stdout and stderr), TC_STATUS.
-tc() {
-	TC_OUT=$(timeout 30 "$GC" --uml-dir "$UML_DIR" "$GLASS_UMID" "$@" 2>&1)
-	TC_STATUS=$?
-}
-# expect_tc STATUS FIXED-STRING ARGS...
-expect_tc() {
-	local st=$1 want=$2
-	shift 2
-	tc "$@"
-	if [ "$TC_STATUS" = "$st" ] && grep -qF -- "$want" <<<"$TC_OUT"; then
-		ok "$* -> $st: $(head -n1 <<<"$TC_OUT" | cut -c1-90)"
-	else
-		fail "$*: status $TC_STATUS (want $st), lacks '$want':"
-		head -n 10 <<<"$TC_OUT"
-	fi
-}
+mc_setup        # uml_mconsole for the one-shot commands, glass-console to follow
 # written: the events-written count of trace status.
 written() {
-	tc trace status
-	sed -n 's/^events: \([0-9]*\) written.*/\1/p' <<<"$TC_OUT"
+	mc trace status
+	sed -n 's/.*events: \([0-9]*\) written.*/\1/p' <<<"$MC_OUT"
 }
 
 img=$TEST_TMP/live.cpio
@@ -43,30 +27,30 @@ make_initramfs "$img" --add "$PB/t_trace:/bin/t_trace" || { fail "mkinitramfs fa
 glass_start initrd="$img" gdb init=/bin/sh -- -c 't_trace loop 4000; echo "loop status $?"'
 wait_for 20 test -S "$UML_DIR/$GLASS_UMID/mconsole" || { fail "no mconsole socket"; finish; }
 
-expect_tc 0 "tracing: off" trace status
+expect_mc 0 "tracing: off" trace status
 n0=$(written)
 sleep 0.3
 [ "$(written)" = "$n0" ] && ok "nothing traced while off ($n0 events)" ||
 	fail "events while off: $n0, then $(written)"
 
 # Bad arguments: clear errors, nothing changes.
-expect_tc 1 "unknown word 'bogus'" trace bogus
-expect_tc 1 "nothing to trace" trace pid=3
-expect_tc 1 "pid=x: not a pid" trace syscalls pid=x
-expect_tc 1 "'nosuch' is neither a syscall nor a class" trace syscalls filter=nosuch
-expect_tc 1 "filter= chooses syscalls" trace faults filter=file
-expect_tc 1 "pid= and comm=" trace syscalls pid=1 comm=sh
-expect_tc 1 "trace dump: N is a number" trace dump x
-expect_tc 1 "give the file to write" trace export
-expect_tc 0 "tracing: off" trace status
+expect_mc 1 "unknown word 'bogus'" trace bogus
+expect_mc 1 "nothing to trace" trace pid=3
+expect_mc 1 "pid=x: not a pid" trace syscalls pid=x
+expect_mc 1 "'nosuch' is neither a syscall nor a class" trace syscalls filter=nosuch
+expect_mc 1 "filter= chooses syscalls" trace faults filter=file
+expect_mc 1 "pid= and comm=" trace syscalls pid=1 comm=sh
+expect_mc 1 "trace dump: N is a number" trace dump x
+expect_mc 1 "give the file to write" trace export
+expect_mc 0 "tracing: off" trace status
 
 # On: the loop's syscalls appear.
-expect_tc 0 "tracing: syscalls (comm=t_trace, 3 syscalls)" \
+expect_mc 0 "tracing: syscalls (comm=t_trace, 3 syscalls)" \
 	trace syscalls comm=t_trace filter=getppid,read,write
 sleep 0.3
-expect_tc 0 "getppid() = " trace dump 20
-if grep -v -e getppid -e 'read(' -e 'write(' -e '^[0-9]* *[0-9:.]* ---' <<<"$TC_OUT" | grep -q .; then
-	fail "filter=getppid,read,write let others through: $(grep -v -e getppid -e 'read(' -e 'write(' <<<"$TC_OUT" | head -n 3)"
+expect_mc 0 "getppid() = " trace dump 20
+if grep -v -e getppid -e 'read(' -e 'write(' -e '^[0-9]* *[0-9:.]* ---' <<<"$MC_OUT" | grep -q .; then
+	fail "filter=getppid,read,write let others through: $(grep -v -e getppid -e 'read(' -e 'write(' <<<"$MC_OUT" | head -n 3)"
 else
 	ok "only the filtered syscalls"
 fi
@@ -79,10 +63,10 @@ wait_for 5 sh -c "'$GC' --uml-dir '$UML_DIR' '$GLASS_UMID' trace status | grep -
 	ok "the follower is gone with its client" || fail "follower still registered"
 
 # Faults and sched too, for the timeline; then off.
-expect_tc 0 "faults" trace faults
-expect_tc 0 "sched" trace sched
+expect_mc 0 "faults" trace faults
+expect_mc 0 "sched" trace sched
 sleep 0.3
-expect_tc 0 "tracing off" trace off
+expect_mc 0 "tracing off" trace off
 n1=$(written)
 sleep 0.3
 n2=$(written)
@@ -97,7 +81,7 @@ grep -q "^events: $n1 written" <<<"$out" && ok "gdb: monitor trace status" ||
 grep -q "gdb's monitor cannot: use trace dump" <<<"$out" && ok "gdb: monitor trace follow refused" ||
 	fail "gdb monitor trace follow: $(head -n 20 <<<"$out")"
 
-expect_tc 0 "events to" trace export "$TEST_TMP/trace.json"
+expect_mc 0 "events to" trace export "$TEST_TMP/trace.json"
 python3 - "$TEST_TMP/trace.json" <<'PY' || _failures=$((_failures + 1))
 import json, re, sys
 from collections import Counter

@@ -378,9 +378,6 @@ int os_lock_file(int fd, bool excl);
 /* Whole file into a buffer from os_alloc_host (freed with os_free_host). */
 long os_read_file(const char *path, void **bufp);
 int os_fd_is_tty(int fd);
-/* The trace file's writes (kernel/os/trace.c): monitor thread, write(2)
- * only. The count written, or -errno if nothing was. */
-long os_trace_write(int fd, const void *buf, unsigned long n);
 int os_tty_set_raw(int fd);
 void os_tty_restore(void);
 int os_tty_winsize(int fd, u16 *rows, u16 *cols);
