@@ -7,7 +7,10 @@
  * except trace_file_start and trace_exit_flush (CPU thread).
  */
 #include <glass/errno.h>
+#include <glass/debug.h>
 #include <glass/mconsole.h>
+#include <glass/sched.h>
+#include <glass/usersyms.h>
 #include <glass/os.h>
 #include <glass/os_upcalls.h>
 #include <glass/timer.h>
@@ -52,11 +55,52 @@ static struct {
 
 /* Wall clock minus kernel clock at trace start, for -tt times. */
 u64 trace_wall_offset;
+/* "name+0xoff" into buf for a fault line's "(name+0xoff)"; its length,
+ * 0 when t's program has no symbol for ip. */
+static __monitor_text size_t put_symbol(const struct task_struct *t, u64 ip, char *buf,
+					size_t size)
+{
+	const char *name;
+	size_t max, n = 0;
+	u64 off;
+	int d = 0;
+
+	if (!t || !(name = user_sym_lookup(t->mm, ip, &max, &off)))
+		return 0;
+	while (n < max && name[n] && n + 20 < size) {
+		buf[n] = name[n];
+		n++;
+	}
+	buf[n++] = '+';
+	buf[n++] = '0';
+	buf[n++] = 'x';
+	do
+		d += 4;
+	while (d < 64 && off >> d);
+	while ((d -= 4) >= 0)
+		buf[n++] = "0123456789abcdef"[(off >> d) & 0xf];
+	return n;
+}
+
+/* The formatter's lookup (trace_fmt.sym) on the monitor thread: the task
+ * if it is still there (fault lines are written after the fact). */
+static __monitor_text size_t guest_symbol(void *ctx, u32 pid, u64 ip, char *buf, size_t size)
+{
+	return put_symbol(snapshot_find(pid), ip, buf, size);
+}
+
+/* The same on the CPU thread (the last flush at exit), which must not use
+ * the monitor's snapshot cursor. */
+static size_t guest_symbol_cpu(void *ctx, u32 pid, u64 ip, char *buf, size_t size)
+{
+	return put_symbol(find_task_by_pid(pid), ip, buf, size);
+}
 
 void __monitor_text trace_fmt_setup(struct trace_fmt *f)
 {
 	trace_fmt_init(f, TRACE_FMT_PID | TRACE_FMT_TIME | TRACE_FMT_DURATION);
 	f->ts_offset = trace_wall_offset;
+	f->sym = guest_symbol;
 }
 
 /* Text of the records from *c up to max of them (0: all) into out;
@@ -166,30 +210,38 @@ bool __monitor_text trace_file_active(void)
 	return __atomic_load_n(&file.fd, __ATOMIC_ACQUIRE) >= 0;
 }
 
-/* Write what the ring holds past the file's cursor; false if another
- * thread is at it. */
-static __monitor_text bool feed_file(struct scratch *s, bool last)
+/* The file is written by one thread at a time: the monitor's tick, or
+ * the CPU thread's last flush at exit. */
+static __monitor_text bool file_trylock(void)
 {
-	if (__atomic_exchange_n(&file.busy, 1, __ATOMIC_ACQUIRE))
-		return false;
-	if (trace_file_active()) {
-		text_records(&file.out, &file.cur, &file.fmt, s, 0);
-		if (last)
-			cmd_write(&file.out, s->line, trace_fmt_flush(&file.fmt, s->line,
-								      sizeof(s->line)));
-		/* A whole chunk goes out as it fills; the rest now. */
-		if (file.out.len)
-			cmd_flush(&file.out);
-		file.out.failed = 0;    /* a full disk loses text, not the file */
-	}
+	return !__atomic_exchange_n(&file.busy, 1, __ATOMIC_ACQUIRE);
+}
+
+static __monitor_text void file_unlock(void)
+{
 	__atomic_store_n(&file.busy, 0, __ATOMIC_RELEASE);
-	return true;
+}
+
+/* Write what the ring holds past the file's cursor (file locked). */
+static __monitor_text void feed_file(struct scratch *s, bool last)
+{
+	if (!trace_file_active())
+		return;
+	text_records(&file.out, &file.cur, &file.fmt, s, 0);
+	if (last)
+		cmd_write(&file.out, s->line, trace_fmt_flush(&file.fmt, s->line, sizeof(s->line)));
+	/* A whole chunk goes out as it fills; the rest now. */
+	if (file.out.len)
+		cmd_flush(&file.out);
+	file.out.failed = 0;    /* a full disk loses text, not the file */
 }
 
 u64 __monitor_text trace_monitor_tick(u64 now_ns)
 {
-	if (trace_file_active())
+	if (trace_file_active() && file_trylock()) {
 		feed_file(&monitor_scratch, false);
+		file_unlock();
+	}
 	for (int i = 0; i < FOLLOWERS; i++)
 		if (followers[i].used)
 			feed_follower(&followers[i], now_ns);
@@ -202,7 +254,10 @@ void trace_exit_flush(void)
 
 	if (!trace_file_active())
 		return;
-	while (!feed_file(&exit_scratch, true))
+	while (!file_trylock())
 		;       /* the monitor is writing: it takes microseconds */
+	file.fmt.sym = guest_symbol_cpu;
+	feed_file(&exit_scratch, true);
 	__atomic_store_n(&file.fd, -1, __ATOMIC_RELEASE);
+	file_unlock();
 }

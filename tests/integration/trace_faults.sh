@@ -38,6 +38,9 @@ for prog in t_trace t_trace_musl; do
 	expect_fault "$trace" "read ip=0x[0-9a-f]+ .*file-read" "$prog: a file page not cached yet"
 	expect_fault "$trace" "read ip=0x[0-9a-f]+ .*file-cached" "$prog: a file page in the cache"
 	expect_fault "$trace" "write ip=0x[0-9a-f]+ .*stack" "$prog: stack growth"
+	# The ip named in the program's own symbols, as sysrq t does.
+	expect_fault "$trace" "write ip=0x[0-9a-f]+ \\(deep_stack\\+0x[0-9a-f]+\\) stack" \
+		"$prog: the faulting function named"
 	expect_fault "$trace" "read ip=0x[0-9a-f]+ .*SIGBUS BUS_ADRERR" "$prog: SIGBUS past the end of the file"
 	expect_fault "$trace" "write ip=0x[0-9a-f]+ .*SIGSEGV SEGV_MAPERR" "$prog: SIGSEGV, no mapping"
 	expect_fault "$trace" "write ip=0x[0-9a-f]+ .*SIGSEGV SEGV_ACCERR" "$prog: SIGSEGV, read-only"
