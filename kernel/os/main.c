@@ -120,7 +120,7 @@ int main(int argc, char **argv)
 __noreturn void os_exit(int status)
 {
 	gdb_exiting(status);
-	trace_exit_flush();
+	trace_exit_flush(os_on_monitor_thread());
 	os_flush_console();
 	os_tty_restore();
 	os_umid_cleanup();

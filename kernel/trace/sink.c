@@ -89,8 +89,8 @@ static __monitor_text size_t guest_symbol(void *ctx, u32 pid, u64 ip, char *buf,
 	return put_symbol(snapshot_find(pid), ip, buf, size);
 }
 
-/* The same on the CPU thread (the last flush at exit), which must not use
- * the monitor's snapshot cursor. */
+/* The same on the CPU thread (the last flush when init exits), which
+ * must not use the monitor's snapshot cursor. */
 static size_t guest_symbol_cpu(void *ctx, u32 pid, u64 ip, char *buf, size_t size)
 {
 	return put_symbol(find_task_by_pid(pid), ip, buf, size);
@@ -248,7 +248,7 @@ u64 __monitor_text trace_monitor_tick(u64 now_ns)
 	return trace_file_active() || nr_followers ? now_ns + TICK_NS : 0;
 }
 
-void trace_exit_flush(void)
+void __monitor_text trace_exit_flush(bool monitor)
 {
 	static struct scratch exit_scratch;
 
@@ -256,7 +256,8 @@ void trace_exit_flush(void)
 		return;
 	while (!file_trylock())
 		;       /* the monitor is writing: it takes microseconds */
-	file.fmt.sym = guest_symbol_cpu;
+	if (!monitor)
+		file.fmt.sym = guest_symbol_cpu;
 	feed_file(&exit_scratch, true);
 	__atomic_store_n(&file.fd, -1, __ATOMIC_RELEASE);
 	file_unlock();

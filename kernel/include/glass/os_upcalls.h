@@ -25,8 +25,9 @@ __noreturn void start_kernel(void);
 /* Tell an attached gdb that glass exits with status (kernel/debug/gdb.c). */
 void gdb_exiting(int status);
 /* Write what the trace ring still holds to the trace file
- * (kernel/trace/sink.c). */
-void trace_exit_flush(void);
+ * (kernel/trace/sink.c); monitor: os_exit runs on the monitor thread
+ * (mconsole halt), else on the CPU thread. */
+void trace_exit_flush(bool monitor);
 
 /* --- traps and faults: the CPU thread, inside a signal handler --- */
 /* SIGTRAP (kernel/os/trap.c): a debug event, handled by kernel/debug/stop.c,
