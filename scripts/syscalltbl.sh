@@ -22,9 +22,9 @@ BEGIN {
 		  "mmap_prot mmap_flags clone_flags wait_options fcntl_cmd ioctl_cmd " \
 		  "futex_op prctl_cmd arch_prctl_cmd sigmask_how seek_whence " \
 		  "access_mode flags resource envp timespec timeval sigaction " \
-		  "sigset iovec pollfd rlimit out_buf out_str out_fds " \
+		  "sigset iovec pollfd rlimit stack out_buf out_str out_fds " \
 		  "out_wstatus out_stat out_utsname out_timespec out_timeval " \
-		  "out_sigaction out_sigset out_iovec out_rlimit", k, " ")
+		  "out_sigaction out_sigset out_iovec out_stack out_rlimit", k, " ")
 	# (the out_ kinds last, out_buf to out_rlimit: in trace/plan.c
 	# trace_kind_at_exit takes them as a range)
 	for (i = 1; i <= n; i++)

@@ -18,6 +18,13 @@ void trace_decode_quoted(struct tbuf *b, const char *s, size_t n, size_t max,
 	for (i = 0; i < n; i++) {
 		u8 c = s[i];
 
+		if (max == TRACE_HEX) {
+			/* random bytes: strace shows them all in hex */
+			tb_puts(b, "\\x");
+			tb_putc(b, "0123456789abcdef"[c >> 4]);
+			tb_putc(b, "0123456789abcdef"[c & 15]);
+			continue;
+		}
 		switch (c) {
 		case '"': tb_puts(b, "\\\""); break;
 		case '\\': tb_puts(b, "\\\\"); break;
@@ -159,17 +166,18 @@ static void put_sigset(struct tbuf *b, u64 set)
 	tb_putc(b, ']');
 }
 
-static void put_sig(struct tbuf *b, u64 v)
+void trace_decode_sig(struct tbuf *b, u64 v)
 {
 	const char *n = trace_signal_name((int)v);
 
-	if (n)
+	if (n) {
 		tb_puts(b, n);
-	else if ((int)v >= 32 && (int)v <= 64) {
+	} else if ((int)v >= 32 && (int)v <= 64) {
 		tb_puts(b, "SIG");
 		put_signame_short(b, (int)v);
-	} else
+	} else {
 		tb_dec(b, (s32)v);
+	}
 }
 
 /* Modes: strace's %#03o (0644, 022, 000). */
@@ -201,7 +209,7 @@ static void put_timespec(struct tbuf *b, const u8 *p, const char *frac)
 static void put_stat(struct tbuf *b, const u8 *p)
 {
 	u32 mode = get32(p + 24);
-	const char *type = trace_xlat_name(file_types, mode & 0170000);
+	const char *type = trace_xlat_name(xlat_file_types, mode & 0170000);
 
 	tb_puts(b, "{st_mode=");
 	if (type) {
@@ -240,7 +248,7 @@ static void put_sigaction(struct tbuf *b, const u8 *p)
 	tb_puts(b, ", sa_mask=");
 	put_sigset(b, get64(p + 24));
 	tb_puts(b, ", sa_flags=");
-	trace_put_flags(b, sa_flags, flags);
+	trace_put_flags(b, xlat_sa_flags, flags);
 	if (flags & 0x04000000) {
 		tb_puts(b, ", sa_restorer=");
 		tb_hex(b, get64(p + 16));
@@ -269,12 +277,12 @@ static void put_wstatus(struct tbuf *b, u32 s)
 		tb_udec(b, (s >> 8) & 0xff);
 	} else if ((s & 0xff) == 0x7f) {
 		tb_puts(b, "WIFSTOPPED(s) && WSTOPSIG(s) == ");
-		put_sig(b, (s >> 8) & 0xff);
+		trace_decode_sig(b, (s >> 8) & 0xff);
 	} else if (s == 0xffff) {
 		tb_puts(b, "WIFCONTINUED(s)");
 	} else {
 		tb_puts(b, "WIFSIGNALED(s) && WTERMSIG(s) == ");
-		put_sig(b, s & 0x7f);
+		trace_decode_sig(b, s & 0x7f);
 		if (s & 0x80)
 			tb_puts(b, " && WCOREDUMP(s)");
 	}
@@ -300,7 +308,7 @@ static void put_pollfds(struct tbuf *b, const struct trace_cap *c, bool exit)
 		tb_puts(b, "{fd=");
 		tb_dec(b, (s32)get32(p));
 		tb_puts(b, exit ? ", revents=" : ", events=");
-		trace_put_flags(b, poll_events, ev);
+		trace_put_flags(b, xlat_poll_events, ev);
 		tb_putc(b, '}');
 	}
 	if (c->flags & TRACE_CAP_TRUNC)
@@ -380,6 +388,16 @@ static void put_struct(struct tbuf *b, const void *rec, u8 k, u8 i, u64 v)
 	case K_out_sigset:
 		put_sigset(b, get64(c->data));
 		break;
+	case K_stack:
+	case K_out_stack:
+		tb_puts(b, "{ss_sp=");
+		put_ptr(b, get64(c->data));
+		tb_puts(b, ", ss_flags=");
+		trace_put_flags(b, xlat_ss_flags, get32(c->data + 8));
+		tb_puts(b, ", ss_size=");
+		tb_udec(b, get64(c->data + 16));
+		tb_putc(b, '}');
+		break;
 	case K_out_fds:
 		tb_putc(b, '[');
 		tb_dec(b, (s32)get32(c->data));
@@ -427,7 +445,7 @@ static void put_envp(struct tbuf *b, const void *rec, u8 i, u64 v)
 
 static void put_futex_op(struct tbuf *b, u64 v)
 {
-	const char *n = trace_xlat_name(futex_cmds, v & 0x7f);
+	const char *n = trace_xlat_name(xlat_futex_cmds, v & 0x7f);
 
 	if (!n || (v & ~0x1ffull)) {
 		tb_hex(b, v);
@@ -448,16 +466,28 @@ static void put_open_flags(struct tbuf *b, u64 v, bool accmode)
 					   "O_ACCMODE" };
 
 	if (!accmode) {
-		trace_put_flags(b, open_flags, v);
+		trace_put_flags(b, xlat_open_flags, v);
 		return;
 	}
 	tb_puts(b, acc[v & 3]);
 	v &= ~3ull;
 	if (v) {
 		tb_putc(b, '|');
-		trace_put_flags(b, open_flags, v);
+		trace_put_flags(b, xlat_open_flags, v);
 	}
 }
+
+/* The kinds that are one of a list of commands (ints, all of them). */
+static const struct trace_xlat *const commands[K_NR] = {
+	[K_clockid] = xlat_clockids,
+	[K_fcntl_cmd] = xlat_fcntl_cmds,
+	[K_ioctl_cmd] = xlat_ioctl_cmds,
+	[K_prctl_cmd] = xlat_prctl_cmds,
+	[K_arch_prctl_cmd] = xlat_arch_prctl_cmds,
+	[K_sigmask_how] = xlat_sigmask_hows,
+	[K_seek_whence] = xlat_seek_whences,
+	[K_resource] = xlat_rlimits,
+};
 
 void trace_decode_arg(struct tbuf *b, const void *rec, u32 nr, u8 i, u64 v)
 {
@@ -474,9 +504,14 @@ void trace_decode_arg(struct tbuf *b, const void *rec, u32 nr, u8 i, u64 v)
 	case K_off:
 		tb_dec(b, (s64)v);
 		break;
-	case K_uint:
 	case K_uid:
 	case K_gid:
+		if ((u32)v == 0xffffffff) {	/* "unchanged": strace's -1 */
+			tb_puts(b, "-1");
+			break;
+		}
+		/* fallthrough */
+	case K_uint:
 		tb_udec(b, (u32)v);
 		break;
 	case K_ulong:
@@ -498,8 +533,11 @@ void trace_decode_arg(struct tbuf *b, const void *rec, u32 nr, u8 i, u64 v)
 		break;
 	case K_str:
 	case K_buf:
-	case K_out_buf:
 		put_str_cap(b, rec, i, 0, v, TRACE_STRSIZE);
+		break;
+	case K_out_buf:
+		put_str_cap(b, rec, i, 0, v,
+			    nr == __NR_getrandom ? TRACE_HEX : TRACE_STRSIZE);
 		break;
 	case K_strv:
 		put_strv(b, rec, i, v);
@@ -512,10 +550,7 @@ void trace_decode_arg(struct tbuf *b, const void *rec, u32 nr, u8 i, u64 v)
 		put_ptr(b, v);
 		break;
 	case K_sig:
-		put_sig(b, v);
-		break;
-	case K_clockid:
-		trace_put_xlat(b, clockids, (u32)v);
+		trace_decode_sig(b, v);
 		break;
 	case K_open_flags:
 		put_open_flags(b, v, nr == __NR_open || nr == __NR_openat ||
@@ -528,17 +563,17 @@ void trace_decode_arg(struct tbuf *b, const void *rec, u32 nr, u8 i, u64 v)
 			tb_puts(b, "AT_EACCESS");
 			if (v & ~0x200ull) {
 				tb_putc(b, '|');
-				trace_put_flags(b, at_flags, v & ~0x200ull);
+				trace_put_flags(b, xlat_at_flags, v & ~0x200ull);
 			}
 		} else {
-			trace_put_flags(b, at_flags, v);
+			trace_put_flags(b, xlat_at_flags, v);
 		}
 		break;
 	case K_mmap_prot:
 		if (!v)
 			tb_puts(b, "PROT_NONE");
 		else
-			trace_put_flags(b, mmap_prot, v);
+			trace_put_flags(b, xlat_mmap_prot, v);
 		break;
 	case K_mmap_flags: {
 		static const char *const type[] = { "0", "MAP_SHARED",
@@ -547,60 +582,47 @@ void trace_decode_arg(struct tbuf *b, const void *rec, u32 nr, u8 i, u64 v)
 		tb_puts(b, type[v & 3]);
 		if (v & ~3ull) {
 			tb_putc(b, '|');
-			trace_put_flags(b, mmap_flags, v & ~3ull);
+			trace_put_flags(b, xlat_mmap_flags, v & ~3ull);
 		}
 		break;
 	}
 	case K_clone_flags:
 		if (v & ~0xffull)
-			trace_put_flags(b, clone_flags, v & ~0xffull);
+			trace_put_flags(b, xlat_clone_flags, v & ~0xffull);
 		if (v & 0xff) {
 			if (v & ~0xffull)
 				tb_putc(b, '|');
-			put_sig(b, v & 0xff);
+			trace_decode_sig(b, v & 0xff);
 		}
 		if (!v)
 			tb_putc(b, '0');
 		break;
 	case K_wait_options:
-		trace_put_flags(b, wait_options, (u32)v);
-		break;
-	case K_fcntl_cmd:
-		trace_put_xlat(b, fcntl_cmds, (u32)v);
-		break;
-	case K_ioctl_cmd:
-		trace_put_xlat(b, ioctl_cmds, (u32)v);
+		trace_put_flags(b, xlat_wait_options, (u32)v);
 		break;
 	case K_futex_op:
 		put_futex_op(b, v);
-		break;
-	case K_prctl_cmd:
-		trace_put_xlat(b, prctl_cmds, v);
-		break;
-	case K_arch_prctl_cmd:
-		trace_put_xlat(b, arch_prctl_cmds, v);
-		break;
-	case K_sigmask_how:
-		trace_put_xlat(b, sigmask_hows, (u32)v);
-		break;
-	case K_seek_whence:
-		trace_put_xlat(b, seek_whences, (u32)v);
 		break;
 	case K_access_mode:
 		if (!v)
 			tb_puts(b, "F_OK");
 		else
-			trace_put_flags(b, access_modes, v);
+			trace_put_flags(b, xlat_access_modes, v);
 		break;
-	case K_resource:
-		trace_put_xlat(b, rlimits, (u32)v);
-		break;
-	case K_hex:
 	case K_flags:
+		if (nr == __NR_getrandom) {
+			trace_put_flags(b, xlat_grnd_flags, v);
+			break;
+		}
+		/* fallthrough */
+	case K_hex:
 		tb_hex(b, v);
 		break;
 	default:
-		put_struct(b, rec, k, i, v);
+		if (commands[k])
+			trace_put_xlat(b, commands[k], (u32)v);
+		else
+			put_struct(b, rec, k, i, v);
 		break;
 	}
 }
@@ -620,13 +642,13 @@ static void put_fcntl_arg(struct tbuf *b, u32 cmd, u64 v)
 {
 	switch (cmd) {
 	case 2:		/* F_SETFD */
-		trace_put_flags(b, fd_flags, v);
+		trace_put_flags(b, xlat_fd_flags, v);
 		break;
 	case 4:		/* F_SETFL */
 		put_open_flags(b, v, true);
 		break;
 	case 10:	/* F_SETSIG */
-		put_sig(b, v);
+		trace_decode_sig(b, v);
 		break;
 	case 0: case 8: case 1024: case 1026: case 1030: case 1031: case 1033:
 		tb_dec(b, (s64)v);
@@ -668,6 +690,8 @@ unsigned trace_decode_nargs(u32 nr, const u64 *args, unsigned nargs)
 			return 5;
 		}
 		return 6;
+	case __NR_reboot:	/* the argument only for RESTART2 */
+		return (u32)args[2] == 0xa1b2c3d4 ? 4 : 3;
 	case __NR_prctl:
 		switch (args[0]) {
 		case 15: case 16: case 1: case 2: case 4: case 8: case 38:
@@ -686,6 +710,14 @@ void trace_decode_arg_at(struct tbuf *b, const void *rec, u32 nr,
 {
 	if (nr == __NR_fcntl && i == 2 && args) {
 		put_fcntl_arg(b, (u32)args[1], args[2]);
+		return;
+	}
+	if (nr == __NR_madvise && i == 2 && args) {
+		trace_put_xlat(b, xlat_madvise_advice, (u32)args[2]);
+		return;
+	}
+	if (nr == __NR_reboot && i < 3 && args) {
+		trace_put_xlat(b, xlat_reboot_words, (u32)args[i]);
 		return;
 	}
 	if (nr == __NR_futex && i == 4 && args &&
@@ -731,12 +763,16 @@ void trace_decode_ret(struct tbuf *b, u32 nr, s64 ret, const u64 *args)
 		tb_hex(b, ret);
 		return;
 	}
+	if (nr == __NR_umask) {
+		put_mode(b, ret);
+		return;
+	}
 	if (nr == __NR_fcntl && args && ((u32)args[1] == 1 || (u32)args[1] == 3)) {
 		/* F_GETFD, F_GETFL: 0x1 (flags FD_CLOEXEC) */
 		tb_hex(b, ret);
 		tb_puts(b, " (flags ");
 		if ((u32)args[1] == 1)
-			trace_put_flags(b, fd_flags, ret);
+			trace_put_flags(b, xlat_fd_flags, ret);
 		else
 			put_open_flags(b, ret, true);
 		tb_putc(b, ')');

@@ -94,6 +94,7 @@ static int task_find(struct trace_export *x, u32 pid)
 	x->task[x->ntasks].tgid = pid;
 	x->task[x->ntasks].comm[0] = 0;
 	x->task[x->ntasks].named = false;
+	x->task[x->ntasks].call.open = false;
 	return x->ntasks++;
 }
 
@@ -153,6 +154,38 @@ static u32 tgid_of(struct trace_export *x, u32 pid)
 	return t < 0 ? pid : x->task[t].tgid;
 }
 
+/* A syscall's entry: its text kept until its exit makes the slice. */
+static void export_sys_enter(struct trace_export *x, const struct trace_sys *s)
+{
+	int t = task_find(x, s->h.pid);
+
+	if (t < 0)
+		return;
+	trace_fmt_init(&x->task[t].call, TRACE_FMT_NOALIGN);
+	trace_fmt_record(&x->task[t].call, s, s->h.len, x->task[t].text,
+			 sizeof(x->task[t].text));
+}
+
+/* The strace line of a syscall from its exit (and its entry, if kept). */
+static size_t sys_text(struct trace_export *x, const struct trace_sys_ret *r)
+{
+	int t = task_find(x, r->h.pid);
+	struct trace_fmt *f = &x->fmt;
+	size_t n = 0;
+
+	trace_fmt_init(f, TRACE_FMT_NOALIGN);
+	if (t >= 0 && x->task[t].call.open && x->task[t].call.open_nr == r->nr) {
+		f = &x->task[t].call;
+		for (; x->task[t].text[n]; n++)
+			x->scratch[n] = x->task[t].text[n];
+	}
+	n += trace_fmt_record(f, r, r->h.len, x->scratch + n,
+			      sizeof(x->scratch) - n);
+	if (t >= 0)
+		x->task[t].call.open = false;
+	return n;
+}
+
 static void export_sys(struct trace_export *x, const struct trace_sys_ret *r)
 {
 	const char *name = trace_syscall_name(r->nr);
@@ -161,6 +194,7 @@ static void export_sys(struct trace_export *x, const struct trace_sys_ret *r)
 	size_t n;
 
 	name_task(x, r->h.pid, 0, NULL);
+	n = sys_text(x, r);
 	tb_init(&b, x->line, sizeof(x->line));
 	event_start(x, &b, "X", tgid_of(x, r->h.pid), r->h.pid);
 	tb_puts(&b, ",\"cat\":\"syscall\",\"name\":");
@@ -169,10 +203,6 @@ static void export_sys(struct trace_export *x, const struct trace_sys_ret *r)
 	json_us(&b, start);
 	tb_puts(&b, ",\"dur\":");
 	json_us(&b, r->dur);
-	/* the strace line of the exit, as the slice's argument */
-	trace_fmt_init(&x->fmt, 0);
-	n = trace_fmt_record(&x->fmt, r, r->h.len, x->scratch,
-			     sizeof(x->scratch));
 	tb_puts(&b, ",\"args\":{\"strace\":");
 	json_text(&b, x->scratch, n);
 	tb_puts(&b, "}}");
@@ -246,6 +276,9 @@ int trace_export_record(struct trace_export *x, const void *rec, size_t len)
 	if (x->err || !trace_rec_valid(rec, len))
 		return x->err;
 	switch (h->type) {
+	case TRACE_SYS_ENTER:
+		export_sys_enter(x, rec);
+		break;
 	case TRACE_SYS_EXIT:
 		export_sys(x, rec);
 		break;

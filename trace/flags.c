@@ -48,7 +48,7 @@ void trace_put_xlat(struct tbuf *b, const struct trace_xlat *x, u64 v)
 }
 
 /* strace's order, not the values' (O_CLOEXEC before O_DIRECTORY). */
-const struct trace_xlat open_flags[] = {
+const struct trace_xlat xlat_open_flags[] = {
 	V(0100, "O_CREAT"), V(0200, "O_EXCL"), V(0400, "O_NOCTTY"),
 	V(01000, "O_TRUNC"), V(02000, "O_APPEND"), V(04000, "O_NONBLOCK"),
 	V(04010000, "O_SYNC"), V(010000, "O_DSYNC"), V(020000, "O_ASYNC"),
@@ -58,7 +58,7 @@ const struct trace_xlat open_flags[] = {
 	V(020200000, "O_TMPFILE"), V(0200000, "O_DIRECTORY"), { 0, NULL }
 };
 
-const struct trace_xlat at_flags[] = {
+const struct trace_xlat xlat_at_flags[] = {
 	V(0x100, "AT_SYMLINK_NOFOLLOW"), V(0x200, "AT_REMOVEDIR"),
 	V(0x400, "AT_SYMLINK_FOLLOW"), V(0x800, "AT_NO_AUTOMOUNT"),
 	V(0x1000, "AT_EMPTY_PATH"), V(0x2000, "AT_STATX_FORCE_SYNC"),
@@ -66,14 +66,14 @@ const struct trace_xlat at_flags[] = {
 	{ 0, NULL }
 };
 
-const struct trace_xlat mmap_prot[] = {
+const struct trace_xlat xlat_mmap_prot[] = {
 	V(1, "PROT_READ"), V(2, "PROT_WRITE"), V(4, "PROT_EXEC"),
 	V(8, "PROT_SEM"), V(0x01000000, "PROT_GROWSDOWN"),
 	V(0x02000000, "PROT_GROWSUP"), { 0, NULL }
 };
 
 /* After the type (the low two bits). */
-const struct trace_xlat mmap_flags[] = {
+const struct trace_xlat xlat_mmap_flags[] = {
 	V(0x10, "MAP_FIXED"), V(0x20, "MAP_ANONYMOUS"), V(0x40, "MAP_32BIT"),
 	V(0x100, "MAP_GROWSDOWN"), V(0x800, "MAP_DENYWRITE"),
 	V(0x1000, "MAP_EXECUTABLE"), V(0x2000, "MAP_LOCKED"),
@@ -85,7 +85,7 @@ const struct trace_xlat mmap_flags[] = {
 };
 
 /* Above the exit signal (the low byte). */
-const struct trace_xlat clone_flags[] = {
+const struct trace_xlat xlat_clone_flags[] = {
 	V(0x100, "CLONE_VM"), V(0x200, "CLONE_FS"), V(0x400, "CLONE_FILES"),
 	V(0x800, "CLONE_SIGHAND"), V(0x1000, "CLONE_PIDFD"),
 	V(0x2000, "CLONE_PTRACE"), V(0x4000, "CLONE_VFORK"),
@@ -100,14 +100,14 @@ const struct trace_xlat clone_flags[] = {
 	V(0x80000000, "CLONE_IO"), { 0, NULL }
 };
 
-const struct trace_xlat wait_options[] = {
+const struct trace_xlat xlat_wait_options[] = {
 	V(1, "WNOHANG"), V(2, "WSTOPPED"), V(4, "WEXITED"),
 	V(8, "WCONTINUED"), V(0x1000000, "WNOWAIT"),
 	V(0x20000000, "__WNOTHREAD"), V(0x40000000, "__WALL"),
 	V(0x80000000, "__WCLONE"), { 0, NULL }
 };
 
-const struct trace_xlat fcntl_cmds[] = {
+const struct trace_xlat xlat_fcntl_cmds[] = {
 	V(0, "F_DUPFD"), V(1, "F_GETFD"), V(2, "F_SETFD"), V(3, "F_GETFL"),
 	V(4, "F_SETFL"), V(5, "F_GETLK"), V(6, "F_SETLK"), V(7, "F_SETLKW"),
 	V(8, "F_SETOWN"), V(9, "F_GETOWN"), V(10, "F_SETSIG"),
@@ -119,9 +119,9 @@ const struct trace_xlat fcntl_cmds[] = {
 	{ 0, NULL }
 };
 
-const struct trace_xlat fd_flags[] = { V(1, "FD_CLOEXEC"), { 0, NULL } };
+const struct trace_xlat xlat_fd_flags[] = { V(1, "FD_CLOEXEC"), { 0, NULL } };
 
-const struct trace_xlat ioctl_cmds[] = {
+const struct trace_xlat xlat_ioctl_cmds[] = {
 	V(0x5401, "TCGETS"), V(0x5402, "TCSETS"), V(0x5403, "TCSETSW"),
 	V(0x5404, "TCSETSF"), V(0x5409, "TCSBRK"), V(0x540A, "TCXONC"),
 	V(0x540B, "TCFLSH"), V(0x540E, "TIOCSCTTY"), V(0x540F, "TIOCGPGRP"),
@@ -135,7 +135,7 @@ const struct trace_xlat ioctl_cmds[] = {
 	V(0x4B33, "KDGKBTYPE"), V(0x5603, "VT_GETSTATE"), { 0, NULL }
 };
 
-const struct trace_xlat futex_cmds[] = {
+const struct trace_xlat xlat_futex_cmds[] = {
 	V(0, "FUTEX_WAIT"), V(1, "FUTEX_WAKE"), V(2, "FUTEX_FD"),
 	V(3, "FUTEX_REQUEUE"), V(4, "FUTEX_CMP_REQUEUE"), V(5, "FUTEX_WAKE_OP"),
 	V(6, "FUTEX_LOCK_PI"), V(7, "FUTEX_UNLOCK_PI"),
@@ -144,7 +144,7 @@ const struct trace_xlat futex_cmds[] = {
 	V(12, "FUTEX_CMP_REQUEUE_PI"), V(13, "FUTEX_LOCK_PI2"), { 0, NULL }
 };
 
-const struct trace_xlat prctl_cmds[] = {
+const struct trace_xlat xlat_prctl_cmds[] = {
 	V(1, "PR_SET_PDEATHSIG"), V(2, "PR_GET_PDEATHSIG"),
 	V(3, "PR_GET_DUMPABLE"), V(4, "PR_SET_DUMPABLE"),
 	V(7, "PR_GET_KEEPCAPS"), V(8, "PR_SET_KEEPCAPS"),
@@ -157,7 +157,7 @@ const struct trace_xlat prctl_cmds[] = {
 	V(47, "PR_CAP_AMBIENT"), V(0x53564d41, "PR_SET_VMA"), { 0, NULL }
 };
 
-const struct trace_xlat arch_prctl_cmds[] = {
+const struct trace_xlat xlat_arch_prctl_cmds[] = {
 	V(0x1001, "ARCH_SET_GS"), V(0x1002, "ARCH_SET_FS"),
 	V(0x1003, "ARCH_GET_FS"), V(0x1004, "ARCH_GET_GS"),
 	V(0x1011, "ARCH_GET_CPUID"), V(0x1012, "ARCH_SET_CPUID"),
@@ -165,20 +165,20 @@ const struct trace_xlat arch_prctl_cmds[] = {
 	V(0x1023, "ARCH_REQ_XCOMP_PERM"), { 0, NULL }
 };
 
-const struct trace_xlat sigmask_hows[] = {
+const struct trace_xlat xlat_sigmask_hows[] = {
 	V(0, "SIG_BLOCK"), V(1, "SIG_UNBLOCK"), V(2, "SIG_SETMASK"), { 0, NULL }
 };
 
-const struct trace_xlat seek_whences[] = {
+const struct trace_xlat xlat_seek_whences[] = {
 	V(0, "SEEK_SET"), V(1, "SEEK_CUR"), V(2, "SEEK_END"), V(3, "SEEK_DATA"),
 	V(4, "SEEK_HOLE"), { 0, NULL }
 };
 
-const struct trace_xlat access_modes[] = {
+const struct trace_xlat xlat_access_modes[] = {
 	V(4, "R_OK"), V(2, "W_OK"), V(1, "X_OK"), { 0, NULL }
 };
 
-const struct trace_xlat clockids[] = {
+const struct trace_xlat xlat_clockids[] = {
 	V(0, "CLOCK_REALTIME"), V(1, "CLOCK_MONOTONIC"),
 	V(2, "CLOCK_PROCESS_CPUTIME_ID"), V(3, "CLOCK_THREAD_CPUTIME_ID"),
 	V(4, "CLOCK_MONOTONIC_RAW"), V(5, "CLOCK_REALTIME_COARSE"),
@@ -187,7 +187,7 @@ const struct trace_xlat clockids[] = {
 	V(11, "CLOCK_TAI"), { 0, NULL }
 };
 
-const struct trace_xlat rlimits[] = {
+const struct trace_xlat xlat_rlimits[] = {
 	V(0, "RLIMIT_CPU"), V(1, "RLIMIT_FSIZE"), V(2, "RLIMIT_DATA"),
 	V(3, "RLIMIT_STACK"), V(4, "RLIMIT_CORE"), V(5, "RLIMIT_RSS"),
 	V(6, "RLIMIT_NPROC"), V(7, "RLIMIT_NOFILE"), V(8, "RLIMIT_MEMLOCK"),
@@ -196,14 +196,14 @@ const struct trace_xlat rlimits[] = {
 	V(15, "RLIMIT_RTTIME"), { 0, NULL }
 };
 
-const struct trace_xlat sa_flags[] = {
+const struct trace_xlat xlat_sa_flags[] = {
 	V(0x04000000, "SA_RESTORER"), V(0x08000000, "SA_ONSTACK"),
 	V(0x10000000, "SA_RESTART"), V(0x40000000, "SA_NODEFER"),
 	V(0x80000000, "SA_RESETHAND"), V(4, "SA_SIGINFO"),
 	V(1, "SA_NOCLDSTOP"), V(2, "SA_NOCLDWAIT"), { 0, NULL }
 };
 
-const struct trace_xlat poll_events[] = {
+const struct trace_xlat xlat_poll_events[] = {
 	V(1, "POLLIN"), V(2, "POLLPRI"), V(4, "POLLOUT"), V(8, "POLLERR"),
 	V(0x10, "POLLHUP"), V(0x20, "POLLNVAL"), V(0x40, "POLLRDNORM"),
 	V(0x80, "POLLRDBAND"), V(0x100, "POLLWRNORM"), V(0x200, "POLLWRBAND"),
@@ -211,8 +211,45 @@ const struct trace_xlat poll_events[] = {
 };
 
 /* st_mode's type bits (S_IFMT). */
-const struct trace_xlat file_types[] = {
+const struct trace_xlat xlat_file_types[] = {
 	V(0140000, "S_IFSOCK"), V(0120000, "S_IFLNK"), V(0100000, "S_IFREG"),
 	V(060000, "S_IFBLK"), V(040000, "S_IFDIR"), V(020000, "S_IFCHR"),
 	V(010000, "S_IFIFO"), { 0, NULL }
+};
+
+const struct trace_xlat xlat_grnd_flags[] = {
+	V(1, "GRND_NONBLOCK"), V(2, "GRND_RANDOM"), V(4, "GRND_INSECURE"),
+	{ 0, NULL }
+};
+
+const struct trace_xlat xlat_madvise_advice[] = {
+	V(0, "MADV_NORMAL"), V(1, "MADV_RANDOM"), V(2, "MADV_SEQUENTIAL"),
+	V(3, "MADV_WILLNEED"), V(4, "MADV_DONTNEED"), V(8, "MADV_FREE"),
+	V(9, "MADV_REMOVE"), V(10, "MADV_DONTFORK"), V(11, "MADV_DOFORK"),
+	V(12, "MADV_MERGEABLE"), V(13, "MADV_UNMERGEABLE"),
+	V(14, "MADV_HUGEPAGE"), V(15, "MADV_NOHUGEPAGE"),
+	V(16, "MADV_DONTDUMP"), V(17, "MADV_DODUMP"), V(18, "MADV_WIPEONFORK"),
+	V(19, "MADV_KEEPONFORK"), V(20, "MADV_COLD"), V(21, "MADV_PAGEOUT"),
+	V(22, "MADV_POPULATE_READ"), V(23, "MADV_POPULATE_WRITE"),
+	V(100, "MADV_HWPOISON"), { 0, NULL }
+};
+
+/* reboot's three words (the magics never match a command). */
+const struct trace_xlat xlat_reboot_words[] = {
+	V(0xfee1dead, "LINUX_REBOOT_MAGIC1"), V(0x28121969, "LINUX_REBOOT_MAGIC2"),
+	V(0x05121996, "LINUX_REBOOT_MAGIC2A"), V(0x16041998, "LINUX_REBOOT_MAGIC2B"),
+	V(0x20112000, "LINUX_REBOOT_MAGIC2C"),
+	V(0x01234567, "LINUX_REBOOT_CMD_RESTART"),
+	V(0xcdef0123, "LINUX_REBOOT_CMD_HALT"),
+	V(0x89abcdef, "LINUX_REBOOT_CMD_CAD_ON"),
+	V(0, "LINUX_REBOOT_CMD_CAD_OFF"),
+	V(0x4321fedc, "LINUX_REBOOT_CMD_POWER_OFF"),
+	V(0xa1b2c3d4, "LINUX_REBOOT_CMD_RESTART2"),
+	V(0xd000fce2, "LINUX_REBOOT_CMD_SW_SUSPEND"),
+	V(0x45584543, "LINUX_REBOOT_CMD_KEXEC"), { 0, NULL }
+};
+
+const struct trace_xlat xlat_ss_flags[] = {
+	V(1, "SS_ONSTACK"), V(2, "SS_DISABLE"), V(0x80000000, "SS_AUTODISARM"),
+	{ 0, NULL }
 };

@@ -8,6 +8,8 @@
 #include "internal.h"
 #include "decode.h"
 
+#define RESULT_COLUMN 40
+
 void trace_fmt_init(struct trace_fmt *f, unsigned flags)
 {
 	f->flags = flags;
@@ -17,6 +19,7 @@ void trace_fmt_init(struct trace_fmt *f, unsigned flags)
 	f->open = false;
 	f->open_pid = 0;
 	f->open_nr = 0;
+	f->open_col = 0;
 }
 
 
@@ -28,8 +31,9 @@ static void prefix(struct trace_fmt *f, struct tbuf *b,
 		size_t start = b->len;
 
 		tb_udec(b, h->pid);
-		while (b->len - start < 6)
+		do
 			tb_putc(b, ' ');
+		while (b->len - start < 6);
 	}
 	if (f->flags & TRACE_FMT_TIME) {
 		u64 t = h->ts + f->ts_offset, s = t / 1000000000;
@@ -91,9 +95,11 @@ static void fmt_enter(struct trace_fmt *f, struct tbuf *b,
 {
 	const struct sys_desc *d = trace_sys_desc(s->nr);
 	unsigned n = trace_decode_nargs(s->nr, s->args, s->nargs);
+	size_t start;
 	u8 i;
 
 	close_open(f, b);
+	start = b->len;
 	prefix(f, b, &s->h);
 	if (d) {
 		tb_puts(b, trace_syscall_name(s->nr));
@@ -119,14 +125,26 @@ static void fmt_enter(struct trace_fmt *f, struct tbuf *b,
 	f->open = true;
 	f->open_pid = s->h.pid;
 	f->open_nr = s->nr;
+	f->open_col = b->len - start;
 	for (i = 0; i < 6; i++)
 		f->open_args[i] = i < s->nargs ? s->args[i] : 0;
 }
 
-static void fmt_ret(struct trace_fmt *f, struct tbuf *b,
-		    const struct trace_sys_ret *r, const u64 *args)
+/* strace lines its results up: "= " at column 40, or after one space. */
+static void tab_to_result(struct trace_fmt *f, struct tbuf *b, size_t col)
 {
-	tb_puts(b, " = ");
+	if (f->flags & TRACE_FMT_NOALIGN)
+		col = RESULT_COLUMN;
+	do
+		tb_putc(b, ' ');
+	while (++col < RESULT_COLUMN);
+	tb_puts(b, "= ");
+}
+
+static void fmt_ret(struct trace_fmt *f, struct tbuf *b,
+		    const struct trace_sys_ret *r, const u64 *args, size_t col)
+{
+	tab_to_result(f, b, col);
 	trace_decode_ret(b, r->nr, r->ret, args);
 	if (r->nr == __NR_poll || r->nr == __NR_ppoll) {
 		/* strace: = 1 ([{fd=3, revents=POLLIN}]), = 0 (Timeout) */
@@ -155,6 +173,7 @@ static void fmt_exit(struct trace_fmt *f, struct tbuf *b,
 	const u64 *args = r->nargs ? r->args : NULL;
 	unsigned n = r->nargs;
 	bool first = true;
+	size_t start = b->len, col = 0;
 	u8 i;
 
 	if (f->open && f->open_pid == r->h.pid && f->open_nr == r->nr) {
@@ -162,8 +181,10 @@ static void fmt_exit(struct trace_fmt *f, struct tbuf *b,
 		f->open = false;
 		args = f->open_args;
 		n = d ? d->nargs : 0;
+		col = f->open_col;
 	} else {
 		close_open(f, b);
+		start = b->len;
 		prefix(f, b, &r->h);
 		tb_puts(b, "<... ");
 		tb_puts(b, d ? trace_syscall_name(r->nr) : "syscall");
@@ -179,7 +200,7 @@ static void fmt_exit(struct trace_fmt *f, struct tbuf *b,
 		trace_decode_arg_at(b, r, r->nr, args, i);
 	}
 	tb_putc(b, ')');
-	fmt_ret(f, b, r, args);
+	fmt_ret(f, b, r, args, col + b->len - start);
 }
 
 static void put_comm(struct tbuf *b, const char *comm)
@@ -190,17 +211,6 @@ static void put_comm(struct tbuf *b, const char *comm)
 		tb_putc(b, comm[i]);
 }
 
-static void put_sig(struct tbuf *b, int sig)
-{
-	const char *n = trace_signal_name(sig);
-
-	if (n) {
-		tb_puts(b, n);
-	} else {
-		tb_puts(b, "SIG");
-		tb_udec(b, sig);
-	}
-}
 
 static const char *const outcome_names[TRACE_FAULT_NR_OUTCOMES] = {
 	[TRACE_FAULT_ZERO] = "zero-page",
@@ -296,14 +306,14 @@ static void fmt_signal(struct trace_fmt *f, struct tbuf *b,
 	if (e->h.type == TRACE_SIGNAL_DELIVER) {
 		/* strace: --- SIGCHLD {si_signo=SIGCHLD, si_code=...} --- */
 		tb_puts(b, "--- ");
-		put_sig(b, e->sig);
+		trace_decode_sig(b, e->sig);
 		tb_putc(b, ' ');
 		trace_decode_siginfo(b, e);
 		tb_puts(b, " ---\n");
 		return;
 	}
 	tb_puts(b, "--- send ");
-	put_sig(b, e->sig);
+	trace_decode_sig(b, e->sig);
 	tb_puts(b, " to ");
 	tb_udec(b, e->target);
 	tb_puts(b, e->h.flags == TRACE_SIG_IGNORED ? " (ignored)" :
@@ -316,14 +326,16 @@ static void fmt_exit_task(struct trace_fmt *f, struct tbuf *b,
 {
 	if (f->open && f->open_pid == e->h.pid) {
 		/* exit_group(0) = ? : the syscall never returned */
-		tb_puts(b, ") = ?\n");
+		tb_putc(b, ')');
+		tab_to_result(f, b, f->open_col + 1);
+		tb_puts(b, "?\n");
 		f->open = false;
 	}
 	close_open(f, b);
 	prefix(f, b, &e->h);
 	if (e->status & 0x7f) {
 		tb_puts(b, "+++ killed by ");
-		put_sig(b, e->status & 0x7f);
+		trace_decode_sig(b, e->status & 0x7f);
 		tb_puts(b, e->status & 0x80 ? " (core dumped) +++\n" : " +++\n");
 	} else {
 		tb_puts(b, "+++ exited with ");

@@ -33,6 +33,8 @@ u32 trace_struct_size(u8 k)
 		return 16;
 	case K_sigaction: case K_out_sigaction:
 		return 32;	/* handler, flags, restorer, mask */
+	case K_stack: case K_out_stack:
+		return 24;	/* ss_sp, ss_flags, ss_size */
 	case K_sigset: case K_out_sigset: case K_out_fds:
 		return 8;
 	case K_out_wstatus:

@@ -305,51 +305,59 @@ static u32 build_limit(size_t size)
 	return size < TRACE_REC_MAX ? size & ~7u : TRACE_REC_MAX;
 }
 
+/* Entry and exit records start alike (head, nr, nargs, ncap); the
+ * arguments follow at argoff. */
+_Static_assert(offsetof(struct trace_sys, ncap) ==
+	       offsetof(struct trace_sys_ret, ncap), "sys records start alike");
+
+static u32 build_sys(void *buf, size_t size, u8 type, u32 pid, u64 ts,
+		     u32 nr, u8 nargs, u32 argoff, const u64 args[6],
+		     const struct trace_uaccess *ua, s64 ret)
+{
+	struct trace_sys *s = buf;
+	struct builder b = { buf, 0, build_limit(size), &s->ncap, ua };
+	u64 *dst = (u64 *)((u8 *)buf + argoff);
+	u8 i;
+
+	if (b.size < argoff + 48)
+		return 0;
+	head(&s->h, type, pid, ts);
+	s->nr = nr;
+	s->nargs = nargs;
+	s->ncap = 0;
+	s->pad = 0;
+	for (i = 0; i < nargs; i++)
+		dst[i] = args[i];
+	b.off = argoff + 8 * nargs;
+	s->h.len = capture(&b, nr, args, type == TRACE_SYS_EXIT, ret);
+	return s->h.len;
+}
+
 u32 trace_build_sys_enter(void *buf, size_t size, u32 pid, u64 ts, u32 nr,
 			  const u64 args[6], const struct trace_uaccess *ua)
 {
-	struct trace_sys *s = buf;
 	const struct sys_desc *d = trace_sys_desc(nr);
-	struct builder b = { buf, 0, build_limit(size), &s->ncap, ua };
-	u8 i;
 
-	if (b.size < sizeof(*s) + 48)
-		return 0;
-	head(&s->h, TRACE_SYS_ENTER, pid, ts);
-	s->nr = nr;
-	s->nargs = d ? d->nargs : 6;
-	s->ncap = 0;
-	s->pad = 0;
-	for (i = 0; i < s->nargs; i++)
-		s->args[i] = args[i];
-	b.off = sizeof(*s) + 8 * s->nargs;
-	s->h.len = capture(&b, nr, args, false, 0);
-	return s->h.len;
+	return build_sys(buf, size, TRACE_SYS_ENTER, pid, ts, nr,
+			 d ? d->nargs : 6, sizeof(struct trace_sys), args, ua, 0);
 }
 
 u32 trace_build_sys_exit(void *buf, size_t size, u32 pid, u64 ts, u32 nr,
 			 const u64 args[6], s64 ret, u64 dur,
 			 const struct trace_uaccess *ua)
 {
-	struct trace_sys_ret *s = buf;
 	const struct sys_desc *d = trace_sys_desc(nr);
-	struct builder b = { buf, 0, build_limit(size), &s->ncap, ua };
-	u8 i;
+	struct trace_sys_ret *s = buf;
+	u32 len;
 
-	if (b.size < sizeof(*s) + 48)
-		return 0;
-	head(&s->h, TRACE_SYS_EXIT, pid, ts);
-	s->nr = nr;
-	s->nargs = d && trace_sys_has_exit_args(nr) ? d->nargs : 0;
-	s->ncap = 0;
-	s->pad = 0;
-	s->ret = ret;
-	s->dur = dur;
-	for (i = 0; i < s->nargs; i++)
-		s->args[i] = args[i];
-	b.off = sizeof(*s) + 8 * s->nargs;
-	s->h.len = capture(&b, nr, args, true, ret);
-	return s->h.len;
+	len = build_sys(buf, size, TRACE_SYS_EXIT, pid, ts, nr,
+			d && trace_sys_has_exit_args(nr) ? d->nargs : 0,
+			sizeof(*s), args, ua, ret);
+	if (len) {
+		s->ret = ret;
+		s->dur = dur;
+	}
+	return len;
 }
 
 u32 trace_build_exec(void *buf, size_t size, u32 pid, u64 ts,

@@ -339,7 +339,8 @@ void trace_ring_stats(const struct trace_ring *r, struct trace_ring_stats *st);
 
 #define TRACE_FMT_TIME 1	/* -tt: HH:MM:SS.uuuuuu (of ts, since boot) */
 #define TRACE_FMT_DURATION 2	/* -T: <0.000012> */
-#define TRACE_FMT_PID 4		/* -f: "PID  " prefix (the default) */
+#define TRACE_FMT_PID 4		/* -f: the "PID   " prefix */
+#define TRACE_FMT_NOALIGN 8	/* " = " after the call, not at column 40 */
 
 /* Longest line the formatter writes for one record. */
 #define TRACE_LINE_MAX 4096
@@ -360,6 +361,7 @@ struct trace_fmt {
 	bool open;		/* a line is open ... */
 	u32 open_pid;		/* ... for this task's syscall */
 	u16 open_nr;
+	u16 open_col;		/* the open line's length so far */
 	u64 open_args[6];	/* its arguments, for the exit's decoding */
 };
 
@@ -385,7 +387,8 @@ const char *trace_signal_name(int sig);
 /* The sink: write len bytes; 0 or -errno (the export stops at an error). */
 typedef int (*trace_write_fn)(void *ctx, const char *buf, size_t len);
 
-#define TRACE_EXPORT_TASKS 256	/* tasks named; later ones get "pid N" */
+#define TRACE_EXPORT_TASKS 256	/* tasks with a track of their own */
+#define TRACE_EXPORT_CALL 256	/* a syscall's entry text kept for its slice */
 
 struct trace_export {
 	trace_write_fn write;
@@ -397,6 +400,8 @@ struct trace_export {
 		u32 pid, tgid;
 		char comm[TRACE_COMM_LEN];
 		bool named;	/* thread_name written */
+		struct trace_fmt call;		/* open: a syscall's entry ... */
+		char text[TRACE_EXPORT_CALL];	/* ... and its text so far */
 	} task[TRACE_EXPORT_TASKS];
 	char line[2 * TRACE_LINE_MAX];	/* one JSON event */
 	char scratch[TRACE_LINE_MAX];	/* the strace text in it */
