@@ -3,7 +3,8 @@
 # the trace file's first syscall is init's first (the same strace -f
 # shows natively after its execve), and the boot's scheduling events come
 # before it; <umid dir>/trace stays after exit; trace_file= puts it
-# elsewhere; bad values are one-line errors (exit 2). Then a flood of
+# elsewhere; follow takes in the children; bad values are one-line errors
+# (exit 2). Then a flood of
 # syscalls with nobody reading: trace status counts the dropped events,
 # and a trace follow client that falls behind is told how many it lost.
 . "$(dirname "$0")/lib.sh"
@@ -41,9 +42,21 @@ glass_run initrd="$img" trace=syscalls,comm=t_trace trace_file="$TEST_TMP/t.trac
 expect_status 0
 [ -d "$UML_DIR/$GLASS_UMID" ] && fail "umid directory left behind with trace_file=" ||
 	ok "umid directory removed at exit"
-grep -qE '^1 +[0-9:.]+ exit_group\(0\) = \?' "$TEST_TMP/t.trace" &&
+grep -qE '^1 +[0-9:.]+ exit_group\(0\) += \?' "$TEST_TMP/t.trace" &&
 	ok "trace_file= holds the trace to init's exit_group" ||
 	fail "trace_file=: $(tail -n 3 "$TEST_TMP/t.trace" 2>&1)"
+
+# ---- follow: the children of the selected tasks too ----
+for f in "" ",follow"; do
+	glass_run initrd="$img" trace=syscalls,comm=sh$f trace_file="$TEST_TMP/f$f.trace" \
+		init=/bin/sh -- -c '/bin/t_trace; echo "t_trace $?"'
+	expect_stdout_contains "t_trace 0"
+	n=$(grep -c 'openat(AT_FDCWD, "/nonexistent/t_trace"' "$TEST_TMP/f$f.trace")
+	if [ -n "$f" ] && [ "$n" = 1 ]; then ok "comm=sh,follow: sh's child t_trace traced too"
+	elif [ -z "$f" ] && [ "$n" = 0 ] && grep -q 'wait4(' "$TEST_TMP/f.trace"; then
+		ok "comm=sh alone: sh traced, its child t_trace not"
+	else fail "trace=syscalls,comm=sh$f: t_trace's open seen $n times"; fi
+done
 
 # ---- bad values ----
 for bad in trace=bogus trace=pid=1 trace=syscalls,filter=nosuch "trace_file=/nonexistent/dir/x trace=faults"; do
