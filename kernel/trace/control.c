@@ -1,12 +1,11 @@
 /*
- * Turning the tracer on and off, and its commands (the block at the end
- * of kernel/mconsole/commands.c's table): `trace syscalls|faults|sched
- * ...` and `trace off` change what is traced on the CPU thread at a safe
- * point, where the hooks run, so they never see half a change; `trace
- * status`, `trace dump` and `trace follow` read the ring from the monitor
- * thread (anywhere: they work while the kernel is stopped); `trace
- * export` writes the JSON file at a safe point. The command line's
- * trace= and trace_file= come in through trace_boot.
+ * Turning the tracer on and off: the `trace` command (one entry at the
+ * end of kernel/mconsole/commands.c's table, CMD_ANYWHERE) and the command
+ * line's trace= and trace_file= (trace_boot). `trace status`, `dump` and
+ * `follow` read the ring right there on the monitor thread, so they work
+ * while the kernel is stopped; `syscalls|faults|sched ...`, `off` and
+ * `export` go on to the CPU thread (mconsole_defer), where the hooks run,
+ * so those never see half a change.
  */
 #include <glass/kernel.h>
 #include <glass/mconsole.h>
@@ -63,6 +62,7 @@ int trace_boot(const char *spec_str, const char *path, char *err, size_t errlen)
 	int r;
 
 	trace_ring_init(&trace_ring, ring_mem, sizeof(ring_mem));
+	trace_wall_offset = ktime_get_real_ns() - ktime_get_ns();
 	if (spec_str) {
 		r = trace_spec_parse(spec_str, &spec, err, errlen);
 		if (r)
