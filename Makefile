@@ -48,10 +48,12 @@ KSRC := $(shell find kernel -name '*.c' -not -path 'kernel/os/*' -not -path '*/s
 KASM := $(shell find kernel -name '*.S' -not -path '*/stub/*' | sort)
 OSSRC := $(sort $(wildcard kernel/os/*.c))
 GDBSRC := $(sort $(wildcard gdbstub/*.c))
-TRACESRC := $(sort $(wildcard trace/*.c))
-KOBJ := $(KSRC:%.c=$(B)/%.o) $(KASM:%.S=$(B)/%.o) $(GDBSRC:%.c=$(B)/%.o) $(TRACESRC:%.c=$(B)/%.o)
+KOBJ := $(KSRC:%.c=$(B)/%.o) $(KASM:%.S=$(B)/%.o) $(GDBSRC:%.c=$(B)/%.o)
 OSOBJ := $(OSSRC:%.c=$(B)/%.o)
 STUB := $(B)/stub.elf
+# trace/ (its rules are with the fuzz targets' rules below).
+TRACESRC := $(sort $(wildcard trace/*.c))
+KOBJ += $(TRACESRC:%.c=$(B)/%.o)
 
 all: glass glass-gdb.py $(B)/initramfs.cpio glass-console
 
@@ -93,13 +95,6 @@ $(B)/kernel/%.o: kernel/%.S | $(GEN)
 	$(CC) $(KCFLAGS) -MMD -MP -c $< -o $@
 
 $(B)/gdbstub/%.o: gdbstub/%.c | $(GEN)
-	@mkdir -p $(dir $@)
-	$(CC) $(GDBCFLAGS) -MMD -MP -c $< -o $@
-	objcopy --rename-section .text=text_monitor $@
-
-# trace/ is pure code the monitor thread runs too (trace follow, dump,
-# export read and format while the CPU thread writes): built as gdbstub/.
-$(B)/trace/%.o: trace/%.c | $(GEN)
 	@mkdir -p $(dir $@)
 	$(CC) $(GDBCFLAGS) -MMD -MP -c $< -o $@
 	objcopy --rename-section .text=text_monitor $@
@@ -212,9 +207,6 @@ $(SB)/kernel/%.o: kernel/%.S | $(GEN)
 $(SB)/gdbstub/%.o: gdbstub/%.c | $(GEN)
 	@mkdir -p $(dir $@)
 	$(CC) $(GDBCFLAGS) $(SANFLAGS) -MMD -MP -c $< -o $@
-$(SB)/trace/%.o: trace/%.c | $(GEN)
-	@mkdir -p $(dir $@)
-	$(CC) $(GDBCFLAGS) $(SANFLAGS) -MMD -MP -c $< -o $@
 $(SB)/kernel/arch/x86_64/stub_blob.o: $(STUB)
 $(SB)/kernel/init/initramfs_data.o: $(B)/initramfs.cpio
 
@@ -237,6 +229,19 @@ $(foreach t,$(FUZZ_NAMES),$(eval $(call fuzz_rule,$(t))))
 $(FB)/tests/%.o: tests/%.c | $(GEN)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -fno-pie -D_GNU_SOURCE -Ikernel/include -I$(B)/include -I. -MMD -MP -c $< -o $@
+# trace/: pure code the monitor thread runs too (trace follow, dump and
+# export read and format while the CPU thread writes), built as gdbstub/ is
+# (into the monitor's section), plain, sanitized and for the fuzzers.
+$(B)/trace/%.o: trace/%.c | $(GEN)
+	@mkdir -p $(dir $@)
+	$(CC) $(GDBCFLAGS) -MMD -MP -c $< -o $@
+	objcopy --rename-section .text=text_monitor $@
+$(SB)/trace/%.o: trace/%.c | $(GEN)
+	@mkdir -p $(dir $@)
+	$(CC) $(GDBCFLAGS) $(SANFLAGS) -MMD -MP -c $< -o $@
+$(FB)/trace/%.o: trace/%.c | $(GEN)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_KCFLAGS) $(FUZZ_FLAGS) -MMD -MP -c $< -o $@
 $(FB)/kernel/os/%.o: kernel/os/%.c | $(GEN)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -fno-pie -D_GNU_SOURCE -Ikernel/include -I$(B)/include -MMD -MP -c $< -o $@
@@ -244,9 +249,6 @@ $(FB)/kernel/%.o: kernel/%.c | $(GEN)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_KCFLAGS) $(FUZZ_FLAGS) -MMD -MP -c $< -o $@
 $(FB)/gdbstub/%.o: gdbstub/%.c | $(GEN)
-	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_KCFLAGS) $(FUZZ_FLAGS) -MMD -MP -c $< -o $@
-$(FB)/trace/%.o: trace/%.c | $(GEN)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_KCFLAGS) $(FUZZ_FLAGS) -MMD -MP -c $< -o $@
 

@@ -712,6 +712,11 @@ void trace_decode_arg_at(struct tbuf *b, const void *rec, u32 nr,
 		put_fcntl_arg(b, (u32)args[1], args[2]);
 		return;
 	}
+	if (nr == __NR_prctl && i == 1 && args && (args[0] == 15 || args[0] == 16)) {
+		/* PR_SET_NAME, PR_GET_NAME: the task name */
+		put_str_cap(b, rec, 1, 0, args[1], TRACE_STRSIZE);
+		return;
+	}
 	if (nr == __NR_madvise && i == 2 && args) {
 		trace_put_xlat(b, xlat_madvise_advice, (u32)args[2]);
 		return;

@@ -161,7 +161,7 @@ static void export_sys_enter(struct trace_export *x, const struct trace_sys *s)
 
 	if (t < 0)
 		return;
-	trace_fmt_init(&x->task[t].call, TRACE_FMT_NOALIGN);
+	trace_fmt_init(&x->task[t].call, 0);
 	trace_fmt_record(&x->task[t].call, s, s->h.len, x->task[t].text,
 			 sizeof(x->task[t].text));
 }
@@ -173,7 +173,7 @@ static size_t sys_text(struct trace_export *x, const struct trace_sys_ret *r)
 	struct trace_fmt *f = &x->fmt;
 	size_t n = 0;
 
-	trace_fmt_init(f, TRACE_FMT_NOALIGN);
+	trace_fmt_init(f, 0);
 	if (t >= 0 && x->task[t].call.open && x->task[t].call.open_nr == r->nr) {
 		f = &x->task[t].call;
 		for (; x->task[t].text[n]; n++)

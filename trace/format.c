@@ -113,7 +113,7 @@ static void fmt_enter(struct trace_fmt *f, struct tbuf *b,
 		i = n;
 	} else {
 		for (i = 0; i < n; i++) {
-			if (d && trace_kind_at_exit(d->kind[i]))
+			if (trace_arg_at_exit(s->nr, s->args, i))
 				break;
 			if (i)
 				tb_puts(b, ", ");
@@ -130,10 +130,11 @@ static void fmt_enter(struct trace_fmt *f, struct tbuf *b,
 		f->open_args[i] = i < s->nargs ? s->args[i] : 0;
 }
 
-/* strace lines its results up: "= " at column 40, or after one space. */
+/* strace lines its results up: "= " at column 40, or after one space
+ * (TRACE_FMT_ALIGN); else always after one space. */
 static void tab_to_result(struct trace_fmt *f, struct tbuf *b, size_t col)
 {
-	if (f->flags & TRACE_FMT_NOALIGN)
+	if (!(f->flags & TRACE_FMT_ALIGN))
 		col = RESULT_COLUMN;
 	do
 		tb_putc(b, ' ');
@@ -191,7 +192,7 @@ static void fmt_exit(struct trace_fmt *f, struct tbuf *b,
 		tb_puts(b, " resumed>");
 	}
 	n = trace_decode_nargs(r->nr, args, n);
-	for (i = 0; d && i < n && !trace_kind_at_exit(d->kind[i]); i++)
+	for (i = 0; d && i < n && !trace_arg_at_exit(r->nr, args, i); i++)
 		;
 	for (; i < n; i++) {
 		if (!first)

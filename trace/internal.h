@@ -30,6 +30,9 @@ u32 trace_struct_size(u8 k);
 bool trace_sys_has_exit_args(u32 nr);
 /* Whether an argument of kind k is decoded at exit rather than entry. */
 bool trace_kind_at_exit(u8 k);
+/* Whether argument i of syscall nr (arguments args, NULL if unknown) is
+ * decoded at exit: by its kind, or by the command (prctl PR_GET_NAME). */
+bool trace_arg_at_exit(u32 nr, const u64 *args, u8 i);
 
 /* Text into a bounded buffer: len grows past size when cut, so the caller
  * can tell; the text is always NUL-terminated within size. */

@@ -12,6 +12,20 @@ bool trace_kind_at_exit(u8 k)
 	return k >= K_out_buf && k <= K_out_rlimit;
 }
 
+/* prctl's name commands: the name is a string, PR_GET_NAME's an output. */
+#define PR_SET_NAME 15
+#define PR_GET_NAME 16
+#define TASK_NAME_LEN 16
+
+bool trace_arg_at_exit(u32 nr, const u64 *args, u8 i)
+{
+	const struct sys_desc *d = trace_sys_desc(nr);
+
+	if (nr == __NR_prctl && i == 1 && args)
+		return args[0] == PR_GET_NAME;
+	return d && trace_kind_at_exit(d->kind[i]);
+}
+
 bool trace_sys_has_exit_args(u32 nr)
 {
 	const struct sys_desc *d = trace_sys_desc(nr);
@@ -20,7 +34,7 @@ bool trace_sys_has_exit_args(u32 nr)
 	for (i = 0; d && i < d->nargs; i++)
 		if (trace_kind_at_exit(d->kind[i]) || d->kind[i] == K_pollfd)
 			return true;
-	return false;
+	return nr == __NR_prctl;
 }
 
 /* Guest sizes of what the struct kinds point to (x86-64 Linux). */
@@ -74,6 +88,11 @@ int trace_sys_plan(u32 nr, const u64 args[6], bool exit, s64 ret,
 
 	if (!d || (exit && ret < 0))
 		return 0;
+	if (nr == __NR_prctl && args[1] &&
+	    args[0] == (exit ? PR_GET_NAME : PR_SET_NAME)) {
+		item(&plan[n++], 1, TRACE_CAP_STR, args[1], TASK_NAME_LEN, ~0ull);
+		return n;
+	}
 	for (i = 0; i < d->nargs && n < max; i++) {
 		u8 k = d->kind[i];
 		struct trace_plan *p = &plan[n];

@@ -298,7 +298,7 @@ struct trace_ring {
 	u64 head, head_seq;	/* next write; records written */
 	u64 tail, tail_seq;	/* oldest record kept; its seq */
 	u64 gen;
-	u64 dropped;		/* records overwritten before ... by anyone */
+	u64 dropped;		/* records overwritten (read or not) */
 };
 
 struct trace_cursor {
@@ -307,7 +307,7 @@ struct trace_cursor {
 };
 
 /* buf: size bytes, 8-aligned; size is rounded down to a power of two.
- * -EINVAL if less than TRACE_REC_MAX. */
+ * -EINVAL if less than TRACE_REC_MAX or misaligned. */
 int trace_ring_init(struct trace_ring *r, void *buf, size_t size);
 /* Append rec (rec->len bytes). Writer only. -EINVAL for a bad record. */
 int trace_ring_write(struct trace_ring *r, const void *rec);
@@ -340,7 +340,7 @@ void trace_ring_stats(const struct trace_ring *r, struct trace_ring_stats *st);
 #define TRACE_FMT_TIME 1	/* -tt: HH:MM:SS.uuuuuu (of ts, since boot) */
 #define TRACE_FMT_DURATION 2	/* -T: <0.000012> */
 #define TRACE_FMT_PID 4		/* -f: the "PID   " prefix */
-#define TRACE_FMT_NOALIGN 8	/* " = " after the call, not at column 40 */
+#define TRACE_FMT_ALIGN 8	/* strace's "= " at column 40, not " = " */
 
 /* Longest line the formatter writes for one record. */
 #define TRACE_LINE_MAX 4096
@@ -376,7 +376,8 @@ size_t trace_fmt_record(struct trace_fmt *f, const void *rec, size_t len,
 /* Close an open line (" <unfinished ...>\n"); returns the length. */
 size_t trace_fmt_flush(struct trace_fmt *f, char *buf, size_t size);
 
-/* Names for syscall numbers, errnos and signals ("?" / NULL if unknown). */
+/* Names for syscall numbers, errnos (and their text) and signals; NULL
+ * if unknown. */
 const char *trace_syscall_name(u32 nr);
 const char *trace_errno_name(int err);
 const char *trace_errno_text(int err);

@@ -86,7 +86,7 @@ static void setup(void)
 	nmem = 0;
 	outlen = 0;
 	out[0] = 0;
-	trace_fmt_init(&fmt, 0);
+	trace_fmt_init(&fmt, TRACE_FMT_ALIGN);
 }
 
 static void format(const void *rec)
@@ -492,6 +492,15 @@ START_TEST(flags_and_commands_by_name)
 	SYS(__NR_prctl, 0, 16, 0x7ffc0000);
 	EXPECT("prctl(PR_GET_NAME, 0x7ffc0000)\t= 0");
 	setup();
+	poke_str(0x2000, "sh");
+	SYS(__NR_prctl, 0, 16, 0x2000);
+	EXPECT("prctl(PR_GET_NAME, \"sh\")\t= 0");
+	setup();
+	poke_str(0x2000, "sh");
+	SYS(__NR_prctl, 0, 15, 0x2000);
+	EXPECT("prctl(PR_SET_NAME, \"sh\")\t= 0");
+
+	setup();
 	SYS(__NR_lseek, 1234, 3, 0, 2);
 	EXPECT("lseek(3, 0, SEEK_END)\t= 1234");
 	setup();
@@ -583,7 +592,7 @@ START_TEST(pid_time_and_duration)
 	u64 a[6] = { 0 };
 	u32 len;
 
-	trace_fmt_init(&fmt, TRACE_FMT_PID | TRACE_FMT_TIME | TRACE_FMT_DURATION);
+	trace_fmt_init(&fmt, TRACE_FMT_PID | TRACE_FMT_TIME | TRACE_FMT_DURATION | TRACE_FMT_ALIGN);
 	fmt.ts_offset = 3600ull * 1000000000 * 25 + 62000000000ull;
 	len = trace_build_sys_enter(recbuf, sizeof(recbuf), 42, 1500, __NR_getppid, a, &ua);
 	format(recbuf);
@@ -600,7 +609,7 @@ START_TEST(unfinished_and_resumed)
 {
 	u64 r[6] = { 0, 0x2000, 1 }, g[6] = { 0 };
 
-	trace_fmt_init(&fmt, TRACE_FMT_PID);
+	trace_fmt_init(&fmt, TRACE_FMT_PID | TRACE_FMT_ALIGN);
 	poke(0x2000, "x", 1);
 	enter(7, __NR_read, r);
 	enter(8, __NR_getppid, g);
@@ -611,7 +620,7 @@ START_TEST(unfinished_and_resumed)
 		"8     getppid()\t= 7\n"
 		"7     <... read resumed>\"x\", 1)\t= 1\n"));
 	setup();
-	trace_fmt_init(&fmt, TRACE_FMT_PID);
+	trace_fmt_init(&fmt, TRACE_FMT_PID | TRACE_FMT_ALIGN);
 	enter(7, __NR_getppid, g);
 	enter(8, __NR_getpid, g);
 	leave(7, __NR_getppid, g, 1);
@@ -623,7 +632,7 @@ START_TEST(unfinished_and_resumed)
 		"8     <... getpid resumed>)\t= 8\n"));
 	/* an open line at the end of what there is */
 	setup();
-	trace_fmt_init(&fmt, TRACE_FMT_PID);
+	trace_fmt_init(&fmt, TRACE_FMT_PID | TRACE_FMT_ALIGN);
 	enter(7, __NR_read, r);
 	outlen += trace_fmt_flush(&fmt, out + outlen, sizeof(out) - outlen);
 	ck_assert_str_eq(out, "7     read(0,  <unfinished ...>\n");
@@ -636,7 +645,7 @@ START_TEST(exit_group_never_returns)
 	u64 a[6] = { 0 };
 	struct trace_exit e = { { TRACE_EXIT, 1, sizeof(e), 7, 9000 }, 0, 0 };
 
-	trace_fmt_init(&fmt, TRACE_FMT_PID);
+	trace_fmt_init(&fmt, TRACE_FMT_PID | TRACE_FMT_ALIGN);
 	enter(7, __NR_exit_group, a);
 	format(&e);
 	EXPECT("7     exit_group(0)\t= ?\n7     +++ exited with 0 +++");
@@ -804,7 +813,7 @@ START_TEST(formatter_speed)
 	poke(0x2000, "0123456789abcdefghijklmnopqrstuvwxyz", 36);
 	trace_build_sys_enter(enter_rec, sizeof(enter_rec), 1, 0, __NR_read, a, &ua);
 	trace_build_sys_exit(exit_rec, sizeof(exit_rec), 1, 0, __NR_read, a, 36, 0, &ua);
-	trace_fmt_init(&fmt, TRACE_FMT_PID | TRACE_FMT_TIME | TRACE_FMT_DURATION);
+	trace_fmt_init(&fmt, TRACE_FMT_PID | TRACE_FMT_TIME | TRACE_FMT_DURATION | TRACE_FMT_ALIGN);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (int i = 0; i < n; i++) {
 		trace_fmt_record(&fmt, enter_rec, sizeof(enter_rec), line, sizeof(line));

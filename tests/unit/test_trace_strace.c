@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/personality.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -97,6 +98,8 @@ static int child(void)
 	madvise(m, 4096, MADV_DONTNEED);
 	sigaltstack(NULL, &ss);
 	lseek(p[0], 0, SEEK_END);
+	prctl(PR_SET_NAME, "tracee");
+	prctl(PR_GET_NAME, buf);
 	chdir((char *)16);
 	write(-1, "END", 3);
 	return 0;
@@ -166,7 +169,7 @@ static void ours(FILE *out)
 	bool in = false;
 	int st;
 
-	trace_fmt_init(&f, 0);
+	trace_fmt_init(&f, TRACE_FMT_ALIGN);
 	tracee = fork();
 	if (!tracee) {
 		ptrace(PTRACE_TRACEME, 0, NULL, NULL);
