@@ -144,11 +144,17 @@ static long kernel_name(unsigned long addr)
 }
 
 /* The function of the guest program holding ip, or "[unknown]". */
-static long user_name(const struct user_syms *us, u64 ip)
+static long user_name(const struct mm_struct *mm, u64 ip)
 {
-	const char *name = us ? user_syms_lookup(us, ip) : NULL;
+	char buf[128];
+	size_t max;
+	u64 off;
+	const char *name = user_sym_lookup(mm, ip, &max, &off);
 
-	return name ? intern(name, PROF_USER) : unknown_id;
+	if (!name)
+		return unknown_id;
+	strscpy(buf, name, min(max + 1, sizeof(buf)));
+	return intern(buf, PROF_USER);
 }
 
 /* current's user frames, root first, into fr; their number. From the
@@ -156,7 +162,6 @@ static long user_name(const struct user_syms *us, u64 ip)
  * pointers lead to while they stay sane (going up, inside user space). */
 static u32 user_frames(const struct pt_regs *regs, u32 *fr)
 {
-	const struct user_syms *us = current->mm->user_syms;
 	u64 pcs[USER_DEPTH], fp = regs->bp;
 	u32 n = 0, k = 0;
 
@@ -173,7 +178,7 @@ static u32 user_frames(const struct pt_regs *regs, u32 *fr)
 		fp = f[0];
 	}
 	while (n--) {
-		long id = user_name(us, pcs[n]);
+		long id = user_name(current->mm, pcs[n]);
 
 		/* Frames of a program without symbols say nothing apart. */
 		if (id < 0 || (k && fr[k - 1] == (u32)id && id == unknown_id))

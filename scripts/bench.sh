@@ -113,4 +113,49 @@ echo "boot = wall time of a run whose init exits at once (glass init=/bin/true; 
 [ -n "${GL[boot_init]:-}" ] && echo "glass start to init's first instruction (kernel's BOOT_US): ${GL[boot_init]} us"
 [ -n "$UML" ] || echo "user-mode-linux not installed: no UML column (apt-get install user-mode-linux)"
 echo "targets: boot < 50 ms; getppid <= 1.3x ptrace; page_fault, fork, pipe >= 2x faster than UML (uml/glass >= 2)"
+# ---- tracing (kernel/trace/README.md): getppid with tracing off, with
+# `trace syscalls` into the ring and nobody reading, both in Glass in this
+# run, and natively under strace -f. The same init for both Glass runs:
+# it waits a second (when bench.sh turns tracing on), runs the bench,
+# and waits for bench.sh to read trace status.
+printf '#!/bin/sh\nsleep 1\n/bin/bench %s\nsleep 30\n' "$SCALE" >"$T/traceinit"
+chmod +x "$T/traceinit"
+scripts/mkinitramfs.sh --add "$PB/glibc/bench:/bin/bench" --add "$T/traceinit:/traceinit" \
+	"$T/trace.cpio"
+trace_run() {   # trace_run NAME [trace command...]: the bench's getppid
+	local u=trace-$$-$1 out=$T/$1.out
+	shift
+	timeout -k 5 120 ./glass uml_dir="$T" umid="$u" quiet initrd="$T/trace.cpio" \
+		init=/traceinit >"$out" 2>"$out.err" &
+	local pid=$! n=0
+	until [ -S "$T/$u/mconsole" ] || [ $n -gt 100 ]; do sleep 0.05; n=$((n + 1)); done
+	[ $# -gt 0 ] && ./glass-console --uml-dir "$T" "$u" "$@" >/dev/null
+	n=0
+	until grep -q 'BENCH done' "$out" || [ $n -gt 1200 ]; do sleep 0.1; n=$((n + 1)); done
+	./glass-console --uml-dir "$T" "$u" trace status >"$out.status" 2>&1
+	./glass-console --uml-dir "$T" "$u" halt >/dev/null 2>&1
+	wait $pid
+	tr -d '\r' <"$out" | awk '$1 == "BENCH" && $2 == "getppid" { print $3 }'
+}
+TOFF=$(trace_run off)
+TON=$(trace_run on trace syscalls)
+strace -f -o /dev/null "$PB/glibc/bench" "$SCALE" >"$T/strace.out" 2>&1
+TST=$(awk '$1 == "BENCH" && $2 == "getppid" { print $3 }' "$T/strace.out")
+EV=$(sed -n 's/^events: \([0-9]*\) written.*/\1/p' "$T/on.out.status")
+BY=$(sed -n 's/.*; \([0-9]*\) bytes written).*/\1/p' "$T/on.out.status")
+echo
+echo "Tracing: getppid, microseconds per call (ratios against glass with tracing off, this run)"
+printf '  %-48s %10s %8s\n' "glass, tracing off (baseline)" "$(val "$TOFF")" "1.00x"
+printf '  %-48s %10s %8s  (target <= 1.2x)\n' "glass, trace syscalls into the ring, no reader" \
+	"$(val "$TON")" "$(ratio "$TON" "$TOFF")"
+printf '  %-48s %10s %8s  (%s native)\n' "native under strace -f" "$(val "$TST")" \
+	"$(ratio "$TST" "$TOFF")" "$(ratio "$TST" "${NAT[getppid]:-}")"
+awk -v on="$TON" -v off="$TOFF" -v ev="$EV" -v by="$BY" 'BEGIN {
+	if (on == "" || off == "" || ev == "") exit
+	printf "  events/s into the ring under the getppid loop: %.0f (2 per call)\n", 2e6 / on
+	if (on > off)
+		printf "  tracing costs %.2f us per event: the hooks and ring take %.0f events/s at most\n", (on - off) / 2, 2 / (on - off) * 1e6
+	else
+		printf "  tracing on costs less than this run'"'"'s noise\n"
+	printf "  bytes per event: %.1f (%d events, %d bytes)\n", by / ev, ev, by }'
 exit 0

@@ -23,35 +23,20 @@ static __monitor_text void put_hex(struct cmd_out *out, const char *name, u64 v)
 	cmd_putx(out, v, 16);
 }
 
-/* " (func+0xoff)" when the guest program has symbols (usersyms.c); every
- * pointer checked, as the CPU may be replacing the table. */
+/* " (func+0xoff)" when the guest program has symbols (usersyms.c). */
 static __monitor_text void put_user_symbol(struct cmd_out *out, const struct mm_struct *mm,
 					   u64 ip)
 {
-	const struct user_syms *us;
-	const struct user_sym *s;
-	unsigned long nr;
-	long i;
+	size_t max;
+	u64 off;
+	const char *name = user_sym_lookup(mm, ip, &max, &off);
 
-	if (!kobj_ok(mm, sizeof(*mm)))
-		return;
-	us = mm->user_syms;
-	if (!us || !kobj_ok(us, sizeof(*us)))
-		return;
-	nr = us->nr;
-	if (!nr || nr > 65536 || !kobj_ok(us->sym, nr * sizeof(us->sym[0])) ||
-	    !kobj_ok(us->names, us->names_size))
-		return;
-	i = user_sym_index(us->sym, nr, ip);
-	if (i < 0)
-		return;
-	s = &us->sym[i];
-	if (s->name >= us->names_size)
+	if (!name)
 		return;
 	cmd_puts(out, " (");
-	cmd_putsn(out, us->names + s->name, us->names_size - s->name, 0);
+	cmd_putsn(out, name, max, 0);
 	cmd_puts(out, "+0x");
-	cmd_putx(out, ip - s->addr, 0);
+	cmd_putx(out, off, 0);
 	cmd_putc(out, ')');
 }
 

@@ -64,6 +64,12 @@ static const struct option options[] = {
 	  "exit by SIGABRT), N (the same, then reboot after N seconds), gdb (the same, then "
 	  "wait for gdb at the faulting frame)" },
 	{ "quiet", OPT_FLAG, BP(quiet), "print only warnings and errors from the kernel" },
+	{ "trace", OPT_STR, BP(trace),
+	  "trace from the first event: syscalls,faults,sched and the selectors of "
+	  "mconsole's trace (pid=N, comm=NAME, follow, filter=CLASS|NAME,...); the text "
+	  "goes to <umid dir>/trace, which then stays after exit" },
+	{ "trace_file", OPT_STR, BP(trace_file),
+	  "write the trace's text to this host file instead of <umid dir>/trace" },
 	{ "nohwbreak", OPT_FLAG, BP(nohwbreak),
 	  "use no debug registers: watchpoints by page protection, steps over libc "
 	  "syscalls by running them (what hosts whose debug registers never fire get)" },

@@ -15,6 +15,7 @@
 #include <glass/os_upcalls.h>
 #include <glass/proc.h>
 #include <glass/sched.h>
+#include <glass/trace.h>
 
 extern const char initramfs_start[], initramfs_end[];
 char umid_name[64];
@@ -186,6 +187,11 @@ void setup_early(int argc, char **argv)
 	if (os_umid_setup(boot.uml_dir, boot.umid, err, sizeof(err), umid_name,
 			  sizeof(umid_name))) {
 		printk(KERN_EMERG "glass: %s\n", err);
+		os_exit(2);
+	}
+	r = trace_boot(boot.trace, boot.trace_file, err, sizeof(err));
+	if (r) {
+		printk(KERN_EMERG "%s\n", err);
 		os_exit(2);
 	}
 	r = os_monitor_init();

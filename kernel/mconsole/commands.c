@@ -54,6 +54,11 @@ const struct command command_table[] = {
 	  CMD_SAFE_POINT, cmd_profile },
 	{ "gprof", " dump [FILE] | reset", "gmon.out of a make PROFILE=1 build, now: "
 	  "gprof build-prof/glass FILE", CMD_SAFE_POINT, cmd_gprof },
+	/* The tracer (kernel/trace/README.md). */
+	{ "trace", " syscalls [pid=N|comm=NAME] [follow] [filter=CLASS|NAME,...] | faults "
+	  "[pid=N] | sched | off | status | dump [N] | follow | export <file>",
+	  "Trace syscalls (strace's format), page faults, scheduling: start, stop, read; "
+	  "status, dump and follow run anywhere", CMD_ANYWHERE, cmd_trace },
 };
 const size_t command_count = ARRAY_SIZE(command_table);
 

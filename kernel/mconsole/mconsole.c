@@ -22,14 +22,9 @@ struct mconsole_stats mconsole_stats;
 static struct mc_queue queue;
 static u64 timeout_ns = MCONSOLE_TIMEOUT_DEFAULT * NSEC_PER_SEC;
 
-/* One reply in the making: its client and its packet buffer. */
-struct reply_ctx {
-	const struct mc_client *to;
-	struct mconsole_reply pkt;
-};
 /* The monitor thread's and the CPU thread's own (no allocation). */
 static struct cmd_out monitor_out, cpu_out;
-static struct reply_ctx monitor_reply, cpu_reply;
+static struct mc_reply_ctx monitor_reply, cpu_reply;
 
 static __monitor_text void stat_inc(u64 *counter)
 {
@@ -65,7 +60,7 @@ static __monitor_text void note_dropped(void)
 static __monitor_text int emit_packet(void *ctx, const char *data, size_t len, bool err,
 				      bool more)
 {
-	struct reply_ctx *rc = ctx;
+	struct mc_reply_ctx *rc = ctx;
 	size_t size = mconsole_frame_reply(&rc->pkt, data, len, err, more);
 	int r;
 
@@ -79,11 +74,26 @@ static __monitor_text int emit_packet(void *ctx, const char *data, size_t len, b
 	return r < 0 ? r : 0;
 }
 
-static __monitor_text void begin_reply(struct cmd_out *out, struct reply_ctx *rc,
+static __monitor_text void begin_reply(struct cmd_out *out, struct mc_reply_ctx *rc,
 				       const struct mc_client *to)
 {
 	rc->to = to;
 	cmd_out_init(out, emit_packet, rc);
+}
+
+int __monitor_text mconsole_stream_begin(struct cmd_out *from, struct mc_stream *s)
+{
+	const struct mc_reply_ctx *rc = from->ctx;
+
+	if (from->emit != emit_packet || !rc->to->len)
+		return -EOPNOTSUPP;
+	s->client = *rc->to;
+	begin_reply(&s->out, &s->rc, &s->client);
+	cmd_write(&s->out, from->buf, from->len);
+	s->out.err = from->err;
+	from->len = 0;
+	from->finished = true;
+	return 0;
 }
 
 static __monitor_text void reply_error(const struct mc_client *to, const char *msg)
@@ -94,12 +104,64 @@ static __monitor_text void reply_error(const struct mc_client *to, const char *m
 }
 
 static __monitor_text void run_command(const struct command *cmd, const char *data,
-				       struct cmd_out *out, struct reply_ctx *rc,
+				       struct cmd_out *out, struct mc_reply_ctx *rc,
 				       const struct mc_client *to)
 {
 	begin_reply(out, rc, to);
 	cmd->handler(out, mconsole_cmd_args(data));
 	cmd_finish(out);
+}
+
+/* Queue cmd with the request data for the CPU thread: NULL, or why it
+ * cannot be, for the client. */
+static __monitor_text const char *queue_for_cpu(const struct command *cmd, const char *data,
+						const struct mc_client *client, u64 now_ns)
+{
+	if (cpu_parked() && !cpu_stop.safe_point)
+		return "The kernel is stopped at an arbitrary instruction (by gdb): "
+		       "this command needs it at a safe point; continue it in gdb first, "
+		       "or use a command that runs anywhere (ps, bt, stack, dmesg)";
+	if (!mc_queue_push(&queue, cmd, data, client, now_ns + timeout_ns)) {
+		stat_inc(&mconsole_stats.queue_full);
+		return "Kernel busy: the queue to its CPU thread is full "
+		       "(it is slow or wedged); try again, or use a command that runs anywhere";
+	}
+	stat_inc(&mconsole_stats.queued);
+	os_monitor_kick();
+	return NULL;
+}
+
+/* The time of the request being answered, for mconsole_defer's queue. */
+static u64 request_ns;
+
+int __monitor_text mconsole_defer(struct cmd_out *out, const struct command *cmd,
+				  const char *args)
+{
+	const struct mc_reply_ctx *rc = out->ctx;
+	char data[MCONSOLE_MAX_DATA];
+	const char *why;
+	size_t n = 0;
+
+	if (out->emit != emit_packet) {         /* gdb's monitor */
+		if (cpu_run_command(cmd, args, out))
+			return 0;
+		cmd_error(out, "this needs the kernel at a safe point, and it is stopped at an "
+			  "arbitrary instruction: continue first");
+		return -EAGAIN;
+	}
+	for (const char *s = cmd->name; *s && n < sizeof(data) - 2; )
+		data[n++] = *s++;
+	data[n++] = ' ';
+	while (*args && n < sizeof(data) - 1)
+		data[n++] = *args++;
+	data[n] = '\0';
+	why = queue_for_cpu(cmd, data, rc->to, request_ns);
+	if (why) {
+		cmd_error(out, why);
+		return -EBUSY;
+	}
+	out->finished = true;           /* the CPU thread answers */
+	return 0;
 }
 
 void __monitor_text mconsole_monitor_request(const void *buf, size_t n,
@@ -108,7 +170,9 @@ void __monitor_text mconsole_monitor_request(const void *buf, size_t n,
 	static struct mconsole_request req;
 	enum mconsole_req_status st = mconsole_parse_request(buf, n, &req);
 	const struct command *cmd;
+	const char *why;
 
+	request_ns = now_ns;
 	stat_inc(&mconsole_stats.requests);
 	if (!client->len)
 		stat_inc(&mconsole_stats.no_address);
@@ -146,20 +210,9 @@ void __monitor_text mconsole_monitor_request(const void *buf, size_t n,
 		run_command(cmd, req.data, &monitor_out, &monitor_reply, client);
 		return;
 	}
-	if (cpu_parked() && !cpu_stop.safe_point) {
-		reply_error(client, "The kernel is stopped at an arbitrary instruction (by gdb): "
-			    "this command needs it at a safe point; continue it in gdb first, "
-			    "or use a command that runs anywhere (ps, bt, stack, dmesg)");
-		return;
-	}
-	if (!mc_queue_push(&queue, cmd, req.data, client, now_ns + timeout_ns)) {
-		stat_inc(&mconsole_stats.queue_full);
-		reply_error(client, "Kernel busy: the queue to its CPU thread is full "
-			    "(it is slow or wedged); try again, or use a command that runs anywhere");
-		return;
-	}
-	stat_inc(&mconsole_stats.queued);
-	os_monitor_kick();
+	why = queue_for_cpu(cmd, req.data, client, now_ns);
+	if (why)
+		reply_error(client, why);
 }
 
 bool __monitor_text mconsole_queue_task(const struct command *cmd, const char *line)
@@ -260,7 +313,7 @@ static void mconsole_interrupt(int fd, void *arg)
 void mconsole_serve(void)
 {
 	static struct cmd_out park_out;
-	static struct reply_ctx park_reply;
+	static struct mc_reply_ctx park_reply;
 	struct mc_slot *s;
 
 	while ((s = mc_queue_take(&queue)))

@@ -43,7 +43,7 @@ static bool access_permitted(struct vm_area_struct *vma, int flags)
 	return vma->vm_flags & (VM_READ | VM_WRITE | VM_EXEC);
 }
 
-/* Map a fresh zeroed frame at addr. */
+/* Map a fresh zeroed frame at addr. FAULT_ZERO or FAULT_ANON, or -ENOMEM. */
 static int do_anonymous_page(struct mm_struct *mm, struct vm_area_struct *vma,
 			     unsigned long addr, u64 *pte, int flags)
 {
@@ -59,14 +59,15 @@ static int do_anonymous_page(struct mm_struct *mm, struct vm_area_struct *vma,
 	page->mapcount = 1;
 	mm->rss++;
 	set_pte_map(mm, addr, pte, page, bits);
-	return 0;
+	return flags & FAULT_FLAG_WRITE ? FAULT_ANON : FAULT_ZERO;
 }
 
 /*
  * Map the file page of addr. Shared: the page-cache page itself, read-only
  * while clean if it has a backing store (see shared_page_writable). Private:
  * the page-cache page read-only, or for a write a private copy. The
- * filemap reference becomes the PTE's.
+ * filemap reference becomes the PTE's. FAULT_FILE_CACHED or
+ * FAULT_FILE_READ, or -errno.
  */
 static int do_file_page(struct mm_struct *mm, struct vm_area_struct *vma,
 			unsigned long addr, u64 *pte, int flags, int *si_code)
@@ -75,6 +76,7 @@ static int do_file_page(struct mm_struct *mm, struct vm_area_struct *vma,
 	unsigned long pgoff = vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT);
 	u64 bits = vma_pte_bits(vma);
 	struct page *page, *copy;
+	int outcome;
 
 	*si_code = BUS_ADRERR;
 	if (!inode)
@@ -82,6 +84,7 @@ static int do_file_page(struct mm_struct *mm, struct vm_area_struct *vma,
 	if (S_ISREG(inode->i_mode) &&
 	    pgoff >= DIV_ROUND_UP((unsigned long)inode->i_size, PAGE_SIZE))
 		return -EIO;
+	outcome = find_page(inode, pgoff) ? FAULT_FILE_CACHED : FAULT_FILE_READ;
 	page = filemap_get_page(inode, pgoff);
 	if (IS_ERR_OR_NULL(page))
 		return PTR_ERR(page) == -ENOMEM ? -ENOMEM : -EIO;
@@ -105,13 +108,14 @@ static int do_file_page(struct mm_struct *mm, struct vm_area_struct *vma,
 	page->mapcount++;
 	mm->rss++;
 	set_pte_map(mm, addr, pte, page, bits);
-	return 0;
+	return outcome;
 }
 
 /*
  * A write to a present read-only PTE in a writable VMA. Shared mapping,
  * or a private frame nobody else holds: make it writable. Otherwise copy
- * the frame and point the PTE at the copy.
+ * the frame and point the PTE at the copy. FAULT_REUSE or FAULT_COW, or
+ * -ENOMEM.
  */
 static int do_wp_page(struct mm_struct *mm, struct vm_area_struct *vma,
 		      unsigned long addr, u64 *pte)
@@ -124,7 +128,7 @@ static int do_wp_page(struct mm_struct *mm, struct vm_area_struct *vma,
 		if (old->mapping)
 			set_page_dirty(old);
 		host_queue_protect(mm, addr, PAGE_SIZE, pte_prot(*pte));
-		return 0;
+		return FAULT_REUSE;
 	}
 	new = alloc_page(GFP_NOWARN);
 	if (!new)
@@ -135,7 +139,7 @@ static int do_wp_page(struct mm_struct *mm, struct vm_area_struct *vma,
 		    (*pte & ~PTE_PFN_MASK) | _PAGE_RW | _PAGE_DIRTY);
 	old->mapcount--;
 	host_put_page(mm, old);
-	return 0;
+	return FAULT_COW;
 }
 
 /*
@@ -188,7 +192,7 @@ static void map_around(struct mm_struct *mm, struct vm_area_struct *vma,
 			continue;
 		err = vma->vm_file ? do_file_page(mm, vma, a, pte, 0, &si_code)
 				   : do_anonymous_page(mm, vma, a, pte, 0);
-		if (err)
+		if (err < 0)
 			break;
 	}
 }
@@ -216,14 +220,15 @@ static void wp_around(struct mm_struct *mm, struct vm_area_struct *vma,
 		p = pte_page(*pte);
 		if (!may_copy && (p->mapping || p->refcount != 1 || p->mapcount != 1))
 			continue;
-		if (do_wp_page(mm, vma, a, pte))
+		if (do_wp_page(mm, vma, a, pte) < 0)
 			break;
 	}
 }
 
 /*
  * Resolve a fault at addr in mm. flags: FAULT_FLAG_WRITE for a write,
- * FAULT_FLAG_USER when the guest itself faulted. Returns 0, -EFAULT with
+ * FAULT_FLAG_USER when the guest itself faulted. Returns how it was
+ * resolved (enum fault_outcome, FAULT_STACK_GROWN or-ed in), -EFAULT with
  * *si_code SEGV_MAPERR (no mapping) or SEGV_ACCERR (access not allowed),
  * -EIO with BUS_ADRERR (file page beyond EOF), or -ENOMEM.
  */
@@ -231,7 +236,7 @@ int handle_mm_fault(struct mm_struct *mm, unsigned long addr, int flags,
 		    int *si_code)
 {
 	struct vm_area_struct *vma;
-	int dummy;
+	int dummy, grown = 0, ret;
 	u64 *pte;
 
 	if (!si_code)
@@ -242,9 +247,11 @@ int handle_mm_fault(struct mm_struct *mm, unsigned long addr, int flags,
 	vma = find_vma(mm, addr);
 	if (!vma)
 		return -EFAULT;
-	if (addr < vma->vm_start &&
-	    (!(vma->vm_flags & VM_GROWSDOWN) || expand_stack(mm, vma, addr)))
-		return -EFAULT;
+	if (addr < vma->vm_start) {
+		if (!(vma->vm_flags & VM_GROWSDOWN) || expand_stack(mm, vma, addr))
+			return -EFAULT;
+		grown = FAULT_STACK_GROWN;
+	}
 	*si_code = SEGV_ACCERR;
 	if (!access_permitted(vma, flags))
 		return -EFAULT;
@@ -253,21 +260,21 @@ int handle_mm_fault(struct mm_struct *mm, unsigned long addr, int flags,
 	if (!pte)
 		return -ENOMEM;
 	if (!(*pte & _PAGE_PRESENT)) {
-		int err = vma->vm_file ? do_file_page(mm, vma, addr, pte, flags, si_code)
-				       : do_anonymous_page(mm, vma, addr, pte, flags);
-		if (!err && (flags & FAULT_FLAG_USER))
+		ret = vma->vm_file ? do_file_page(mm, vma, addr, pte, flags, si_code)
+				   : do_anonymous_page(mm, vma, addr, pte, flags);
+		if (ret >= 0 && (flags & FAULT_FLAG_USER))
 			for_each_around(mm, addr, map_around);
-		return err;
+		return ret < 0 ? ret : ret | grown;
 	}
 	if ((flags & FAULT_FLAG_WRITE) && !(*pte & _PAGE_RW)) {
-		int err = do_wp_page(mm, vma, addr, pte);
-		if (!err && (flags & FAULT_FLAG_USER))
+		ret = do_wp_page(mm, vma, addr, pte);
+		if (ret >= 0 && (flags & FAULT_FLAG_USER))
 			for_each_around(mm, addr, wp_around);
-		return err;
+		return ret;
 	}
 	/* Present and allowed: the host lacks the mapping. Send it again. */
 	host_queue_map(mm, addr, *pte & PTE_PFN_MASK, PAGE_SIZE, pte_prot(*pte));
-	return 0;
+	return FAULT_REMAP | grown;
 }
 
 /*

@@ -327,7 +327,7 @@ int populate_range(struct mm_struct *mm, struct vm_area_struct *vma,
 		if (pte && (*pte & _PAGE_PRESENT) && (!write || (*pte & _PAGE_RW)))
 			continue;
 		err = handle_mm_fault(mm, a, write ? FAULT_FLAG_WRITE : 0, &si_code);
-		if (err)
+		if (err < 0)
 			return err;
 	}
 	return 0;

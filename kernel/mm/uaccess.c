@@ -53,7 +53,7 @@ static u64 *user_pte(struct mm_struct *mm, unsigned long addr, bool write)
 	pte = pte_lookup(mm, addr);
 	if (pte && (*pte & need) == need)
 		return pte;
-	if (handle_mm_fault(mm, addr, write ? FAULT_FLAG_WRITE : 0, &si_code))
+	if (handle_mm_fault(mm, addr, write ? FAULT_FLAG_WRITE : 0, &si_code) < 0)
 		return NULL;
 	pte = pte_lookup(mm, addr);
 	if (!pte || (*pte & need) != need)

@@ -8,6 +8,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <glass/monitor.h>
 #include <glass/os.h>
 #include "os_internal.h"
 
@@ -35,7 +36,9 @@ long os_read(int fd, void *buf, unsigned long n)
 	return RET(r);
 }
 
-long os_write(int fd, const void *buf, unsigned long n)
+/* Monitor text too: the trace file is written from the monitor thread
+ * (kernel/trace/sink.c), write(2) only. */
+long __monitor_text os_write(int fd, const void *buf, unsigned long n)
 {
 	const char *p = buf;
 	unsigned long done = 0;

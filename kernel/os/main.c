@@ -128,6 +128,7 @@ static void gprof_at_exit(void)
 __noreturn void os_exit(int status)
 {
 	gdb_exiting(status);
+	trace_exit_flush(os_on_monitor_thread());
 	os_gcov_exit();
 	gprof_at_exit();
 	os_flush_console();

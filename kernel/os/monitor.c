@@ -70,6 +70,11 @@ static __monitor_text u64 mono_ns(void)
 
 /* Milliseconds until deadline (0: none), for poll; at most a second, the
  * watchdog's beat. */
+bool __monitor_text os_on_monitor_thread(void)
+{
+	return pthread_equal(pthread_self(), monitor_thread);
+}
+
 static __monitor_text int poll_timeout(u64 deadline)
 {
 	u64 now = mono_ns();
@@ -161,6 +166,7 @@ static __monitor_text void *monitor_main(void *unused)
 {
 	for (;;) {
 		u64 next = sock_fd >= 0 ? mconsole_monitor_expire(mono_ns()) : 0;
+		u64 trace_next = trace_monitor_tick(mono_ns());
 
 		if (__atomic_exchange_n(&gdb_stdio_pending, 0, __ATOMIC_ACQ_REL)) {
 			gdb_fd = 0;
@@ -190,6 +196,8 @@ static __monitor_text void *monitor_main(void *unused)
 			ir = n;
 			p[n++] = (struct pollfd){ .fd = gdb_refused_fd, .events = POLLIN };
 		}
+		if (trace_next && (!next || trace_next < next))
+			next = trace_next;
 		n = poll(p, n, poll_timeout(next));
 		watchdog_monitor_tick(mono_ns());
 		if (n <= 0)

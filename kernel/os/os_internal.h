@@ -55,4 +55,7 @@ void os_watch_trap_leave(void);
 bool os_watch_stepping(void);
 bool os_watch_step_done(int *slot, bool *gdb_step);
 
+/* Is the caller the monitor thread (monitor.c)? */
+bool os_on_monitor_thread(void);
+
 #endif

@@ -50,7 +50,8 @@ static bool module_image_name(const char *name)
  * core.N too, modules module-NAME.ko); nothing else is ever removed. */
 static bool glass_name(const char *name)
 {
-	static const char *const names[] = { "pid", "mconsole", "gdb", "core", "console.log" };
+	static const char *const names[] = { "pid", "mconsole", "gdb", "core", "console.log",
+					     "trace" };
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (!strcmp(name, names[i]))

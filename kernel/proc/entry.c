@@ -10,6 +10,7 @@
 #include <glass/syscalls.h>
 #include <glass/proc.h>
 #include <glass/profile.h>
+#include <glass/trace.h>
 
 unsigned long syscall_count;
 unsigned long fault_count;
@@ -45,6 +46,7 @@ static void do_syscall(struct pt_regs *regs)
 	if (unlikely(current->pt.flags & PT_SYSCALL) && ptrace_report_syscall_entry(regs))
 		goto out;
 	nr = regs->orig_ax;
+	trace_syscall_enter(regs);
 	if (nr < NR_syscalls && syscall_table[nr])
 		ret = syscall_table[nr](regs->di, regs->si, regs->dx, regs->r10,
 					regs->r8, regs->r9);
@@ -55,13 +57,18 @@ static void do_syscall(struct pt_regs *regs)
 		current->regs_replaced = false;
 	else
 		regs->ax = ret;
+	trace_syscall_exit(regs);
 out:
 	if (unlikely(current->pt.flags & (PT_SYSCALL | PT_SINGLESTEP)))
 		ptrace_report_syscall_exit(regs);
 }
 
+/* A guest page fault: resolved, or a signal (SIGSEGV, SIGBUS) or the OOM
+ * killer. Its hand-off is one host round trip; resolving it may flush a
+ * full batch of mapping changes in more. */
 static void do_page_fault(struct guest_stop *stop)
 {
+	unsigned long round_trips = os_round_trips;
 	int si_code = SEGV_MAPERR;
 	int flags = FAULT_FLAG_USER;
 	int err;
@@ -76,12 +83,15 @@ static void do_page_fault(struct guest_stop *stop)
 	else if (stop->error_code & X86_PF_INSTR)
 		flags |= FAULT_FLAG_EXEC;
 	err = handle_mm_fault(current->mm, stop->addr, flags, &si_code);
+	/* Before the OOM killer sleeps, so the event keeps its place. */
+	trace_page_fault(stop->addr, current->regs.ip, flags, err, si_code,
+			 os_round_trips - round_trips + 1);
 	if (err == -ENOMEM) {
 		pagefault_out_of_memory();
 	} else if (err == -EIO || err == -ENXIO) {
 		/* A file page wholly beyond the end of its file. */
 		force_sig_fault(SIGBUS, BUS_ADRERR, stop->addr);
-	} else if (err) {
+	} else if (err < 0) {
 		/* As Linux's show_unhandled_signals: say where. */
 		pr_info("%s[%d]: segfault at %#lx ip %#llx sp %#llx (%s)\n", current->comm,
 			current->pid, stop->addr, (unsigned long long)current->regs.ip,

@@ -11,6 +11,7 @@
 #include <glass/proc.h>
 #include <glass/sched.h>
 #include <glass/syscalls.h>
+#include <glass/trace.h>
 
 #define MAX_ARG_STRLEN (128 * 1024)
 #define MAX_ARG_TOTAL (2 * 1024 * 1024)
@@ -314,6 +315,7 @@ static int do_execve(const char *filename, const char *const *argv,
 	}
 	if (unlikely(current->pt.tracer))
 		ptrace_exec_notify(old_pid);
+	trace_task_exec(b->filename);
 out:
 	bprm_free(b);
 	return err;

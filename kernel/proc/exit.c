@@ -15,6 +15,7 @@
 #include <glass/proc.h>
 #include <glass/sched.h>
 #include <glass/syscalls.h>
+#include <glass/trace.h>
 
 #define WNOHANG 0x00000001
 #define WUNTRACED 0x00000002
@@ -139,6 +140,7 @@ __noreturn void do_exit(int code)
 		ptrace_event(PTRACE_EVENT_EXIT, code);
 	t->flags |= PF_EXITING;
 	t->exit_code = code;
+	trace_task_exit(code);
 	if (t->tgid == 1 && (list_empty(&t->thread_group) ||
 			     (t->signal && t->signal->flags & SIGNAL_GROUP_EXIT))) {
 		/* init is gone: so is the kernel, with init's status. */

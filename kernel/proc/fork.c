@@ -9,6 +9,7 @@
 #include <glass/proc.h>
 #include <glass/sched.h>
 #include <glass/syscalls.h>
+#include <glass/trace.h>
 #include <uapi/sched.h>
 
 #define CLONE_NAMESPACES 0x7e020000UL   /* NEWNS, NEWCGROUP, NEWUTS, ... */
@@ -165,6 +166,7 @@ static long do_fork(struct kernel_clone_args *args)
 		p->vfork_done = &vfork;
 	}
 	trace = ptrace_init_child(p, flags);
+	trace_task_fork(p, flags);
 	p->state = TASK_INTERRUPTIBLE;
 	wake_up_process(p);
 	if (trace)

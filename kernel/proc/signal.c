@@ -18,6 +18,7 @@
 #include <glass/proc.h>
 #include <glass/sched.h>
 #include <glass/syscalls.h>
+#include <glass/trace.h>
 #include <glass/tty.h>
 #include <uapi/param.h>
 #include <uapi/sched.h>
@@ -370,12 +371,16 @@ int send_signal(int sig, kernel_siginfo_t *info, struct task_struct *t,
 	/* Kernel threads and reaped or dead tasks take no signals. */
 	if (!t->signal || !t->sighand || is_kthread(t) || t->exit_state)
 		return 0;
-	if (!prepare_signal(sig, t, force))
+	if (!prepare_signal(sig, t, force)) {
+		trace_signal_generate(sig, info, t, TRACE_SIG_IGNORED);
 		return 0;
+	}
 	pending = group ? &t->signal->shared_pending : &t->pending;
 	/* Standard signals do not queue twice. */
-	if (sig < SIGRTMIN && sigismember(&pending->signal, sig))
+	if (sig < SIGRTMIN && sigismember(&pending->signal, sig)) {
+		trace_signal_generate(sig, info, t, TRACE_SIG_ALREADY);
 		return 0;
+	}
 	q = kmalloc(sizeof(*q), GFP_KERNEL);
 	if (q) {
 		q->info = *info;
@@ -385,6 +390,7 @@ int send_signal(int sig, kernel_siginfo_t *info, struct task_struct *t,
 		return -EAGAIN;
 	}
 	sigaddset(&pending->signal, sig);
+	trace_signal_generate(sig, info, t, TRACE_SIG_QUEUED);
 	complete_signal(sig, t, group);
 	return 0;
 }
@@ -689,6 +695,7 @@ static int get_signal(struct k_sigaction *ka, kernel_siginfo_t *info)
 		if (act->handler == SIG_IGN && sig != SIGKILL)
 			continue;
 		if (act->handler != SIG_DFL && sig != SIGKILL) {
+			trace_signal_deliver(sig, info, TRACE_SIG_HANDLER);
 			*ka = *act;
 			if (act->flags & SA_RESETHAND)
 				act->handler = SIG_DFL;
@@ -704,9 +711,11 @@ static int get_signal(struct k_sigaction *ka, kernel_siginfo_t *info)
 			 * nobody is left to continue it. */
 			if (sig != SIGSTOP && is_current_pgrp_orphaned())
 				continue;
+			trace_signal_deliver(sig, info, TRACE_SIG_STOPPED);
 			do_signal_stop(sig);
 			continue;
 		}
+		trace_signal_deliver(sig, info, TRACE_SIG_KILL);
 		/* Terminate. exec is killing this thread: it goes alone. */
 		if (signal->group_exec_task && signal->group_exec_task != current)
 			do_exit(SIGKILL);

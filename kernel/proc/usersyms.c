@@ -1,11 +1,13 @@
 /*
  * A guest program's function symbols, read at exec from its ELF symbol
  * table when it has one, so that sysrq t can name the function a guest
- * task is in. The table hangs off the mm; the monitor thread searches it
- * with checked reads (kernel/debug/sysrq.c). Stripped programs cost
- * nothing; a huge table is skipped rather than allowed to eat memory.
+ * task is in (and the tracer's fault lines). The table hangs off the mm;
+ * the monitor thread searches it with checked reads (user_sym_lookup).
+ * Stripped programs cost nothing; a huge table is skipped rather than
+ * allowed to eat memory.
  */
 #include <glass/elf.h>
+#include <glass/debug.h>
 #include <glass/fs.h>
 #include <glass/mm.h>
 #include <glass/monitor.h>
@@ -99,32 +101,6 @@ void user_syms_load(struct mm_struct *mm, struct file *f, const struct elf64_hdr
 	mm->user_syms = us;
 }
 
-long __monitor_text user_sym_index(const struct user_sym *sym, unsigned long nr, u64 ip)
-{
-	unsigned long lo = 0, hi = nr;
-
-	if (!nr)
-		return -1;
-	while (hi - lo > 1) {           /* the last symbol at or below ip */
-		unsigned long mid = lo + (hi - lo) / 2;
-
-		if (sym[mid].addr <= ip)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	if (ip < sym[lo].addr || ip >= sym[lo].addr + sym[lo].size)
-		return -1;
-	return (long)lo;
-}
-
-const char *user_syms_lookup(const struct user_syms *us, u64 ip)
-{
-	long i = user_sym_index(us->sym, us->nr, ip);
-
-	return i < 0 ? NULL : us->names + us->sym[i].name;
-}
-
 void user_syms_share(struct mm_struct *child, struct mm_struct *parent)
 {
 	child->user_syms = parent->user_syms;
@@ -141,4 +117,37 @@ void user_syms_free(struct mm_struct *mm)
 		return;
 	kfree(us->names);
 	kfree(us);
+}
+
+const char *__monitor_text user_sym_lookup(const struct mm_struct *mm, u64 ip, size_t *max,
+					   u64 *off)
+{
+	const struct user_syms *us;
+	unsigned long lo = 0, hi, nr;
+	const struct user_sym *s;
+
+	if (!kobj_ok(mm, sizeof(*mm)))
+		return NULL;
+	us = mm->user_syms;
+	if (!us || !kobj_ok(us, sizeof(*us)))
+		return NULL;
+	nr = us->nr;
+	if (!nr || nr > MAX_SYMS || !kobj_ok(us->sym, nr * sizeof(us->sym[0])) ||
+	    !kobj_ok(us->names, us->names_size))
+		return NULL;
+	hi = nr;
+	while (hi - lo > 1) {           /* the last symbol at or below ip */
+		unsigned long mid = lo + (hi - lo) / 2;
+
+		if (us->sym[mid].addr <= ip)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	s = &us->sym[lo];
+	if (ip < s->addr || ip >= s->addr + s->size || s->name >= us->names_size)
+		return NULL;
+	*max = us->names_size - s->name;
+	*off = ip - s->addr;
+	return us->names + s->name;
 }

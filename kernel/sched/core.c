@@ -13,6 +13,7 @@
 #include <glass/os.h>
 #include <glass/os_upcalls.h>
 #include <glass/profile.h>
+#include <glass/trace.h>
 
 struct task_struct init_task = {
 	.state = TASK_RUNNING,
@@ -85,6 +86,7 @@ bool wake_up_state(struct task_struct *t, long states)
 {
 	if (!(t->state & states))
 		return false;
+	trace_sched_wakeup(t);
 	t->state = TASK_RUNNING;
 	t->wchan = NULL;
 	/* Sleeper credit (CFS's place_entity): a woken task goes ahead of
@@ -147,6 +149,7 @@ void account_task_time(u64 now, bool user)
 void schedule(void)
 {
 	struct task_struct *prev = current, *next;
+	bool asked = prev->need_resched;        /* by the tick or a wakeup */
 	u64 now;
 
 	/* xv6's sched() checks, in Glass's terms. Glass has no spinlocks
@@ -184,6 +187,7 @@ void schedule(void)
 	if (next == prev)
 		return;
 	profile_catch_up();     /* prev's samples, while it is current */
+	trace_sched_switch(prev, next, asked);
 	current = next;
 	switch_prev = prev;
 	prev->last_switch_ns = now;

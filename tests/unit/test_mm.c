@@ -392,7 +392,7 @@ START_TEST(mmap_anon_fault_and_teardown)
 	ck_assert_uint_eq(mm->rss, 0);
 	/* Read fault: a zeroed frame, mapped writable (private anon); fault-
 	 * around maps the rest of the VMA in the same batch. */
-	ck_assert_int_eq(fault(mm, a + 5, 0, NULL), 0);
+	ck_assert_int_eq(fault(mm, a + 5, 0, NULL), FAULT_ZERO);
 	ck_assert_uint_eq(mm->rss, 3);
 	ck_assert(pte_of(mm, a + 2 * P) & _PAGE_PRESENT);
 	ck_assert(pte_of(mm, a) & _PAGE_RW);
@@ -508,7 +508,7 @@ START_TEST(mprotect_splits_and_merges)
 	ck_assert_int_eq(do_mprotect(mm, a + P, 2 * P, PROT_READ | PROT_WRITE), 0);
 	ck_assert_int_eq(mm->map_count, 1);
 	ck_assert(!(pte_of(mm, a + P) & _PAGE_RW));
-	ck_assert_int_eq(fault(mm, a + P, FAULT_FLAG_WRITE, NULL), 0);
+	ck_assert_int_eq(fault(mm, a + P, FAULT_FLAG_WRITE, NULL), FAULT_REUSE);
 	ck_assert_ptr_eq(page_of(mm, a + P), pg);
 	ck_assert(pte_of(mm, a + P) & _PAGE_RW);
 	/* PROT_NONE: mapped, but no access, from the guest or the kernel. */
@@ -659,7 +659,7 @@ START_TEST(stack_grows_down)
 	int code;
 
 	ck_assert_int_eq(anon(a, 4 * P, PROT_READ | PROT_WRITE, MAP_FIXED | MAP_GROWSDOWN), a);
-	ck_assert_int_eq(fault(mm, a - 8, FAULT_FLAG_WRITE, NULL), 0);
+	ck_assert_int_eq(fault(mm, a - 8, FAULT_FLAG_WRITE, NULL), FAULT_ANON | FAULT_STACK_GROWN);
 	ck_assert_uint_eq(find_vma(mm, a)->vm_start, a - P);
 	ck_assert_uint_eq(mm->total_vm, 5);
 	ck_assert_uint_eq(clear_user((void *)(a - 3 * P), 10), 0);
@@ -684,7 +684,7 @@ START_TEST(rlimits_bound_growth)
 
 	ck_assert_int_eq(anon(s, 4 * P, PROT_READ | PROT_WRITE, MAP_FIXED | MAP_GROWSDOWN), s);
 	rl[RLIMIT_STACK].rlim_cur = 6 * P;
-	ck_assert_int_eq(fault(mm, s - P, FAULT_FLAG_WRITE, NULL), 0);
+	ck_assert_int_eq(fault(mm, s - P, FAULT_FLAG_WRITE, NULL), FAULT_ANON | FAULT_STACK_GROWN);
 	ck_assert_int_eq(fault(mm, s - 3 * P, FAULT_FLAG_WRITE, &code), -EFAULT);
 	ck_assert_int_eq(code, SEGV_MAPERR);
 	rl[RLIMIT_AS].rlim_cur = (mm->total_vm + 8) * P;
@@ -754,7 +754,7 @@ START_TEST(cow_after_dup_mm)
 	/* The parent is now the only user: a write reuses the frame, and a
 	 * guest write fault breaks COW around it too (copying the shared
 	 * second page), so both sides' next writes there cost no fault. */
-	ck_assert_int_eq(fault(parent, a, FAULT_FLAG_WRITE, NULL), 0);
+	ck_assert_int_eq(fault(parent, a, FAULT_FLAG_WRITE, NULL), FAULT_REUSE);
 	ck_assert_ptr_eq(page_of(parent, a), old);
 	ck_assert_int_eq(fake_host_prot(parent, a), PROT_READ | PROT_WRITE);
 	ck_assert_ptr_ne(page_of(parent, a + P), page_of(child, a + P));
@@ -819,7 +819,7 @@ START_TEST(enomem_when_physmem_exhausted)
 	ck_assert(b == -ENOMEM || !(pte_of(mm, b) & _PAGE_PRESENT));
 	while (n)
 		__free_page(hog[--n]);
-	ck_assert_int_eq(fault(mm, a, FAULT_FLAG_WRITE, &code), 0);
+	ck_assert_int_eq(fault(mm, a, FAULT_FLAG_WRITE, &code), FAULT_COW);
 	ck_assert_int_eq(fake_host_check(mm), 0);
 	mmput(child);
 	mmput(mm);
@@ -899,7 +899,7 @@ START_TEST(file_private_and_shared)
 	ck_assert_int_eq(fault(mm, a + 3 * P, 0, &code), -EIO);
 	ck_assert_int_eq(code, BUS_ADRERR);
 	/* A write fault on a missing private page copies at once. */
-	ck_assert_int_eq(fault(mm, a + P, FAULT_FLAG_WRITE, NULL), 0);
+	ck_assert_int_eq(fault(mm, a + P, FAULT_FLAG_WRITE, NULL), FAULT_FILE_READ);
 	ck_assert(pte_of(mm, a + P) & _PAGE_RW);
 	ck_assert_ptr_ne(page_of(mm, a + P), ino.i_pages[1]);
 	ck_assert_int_eq(fake_host_check(mm), 0);
@@ -952,7 +952,7 @@ START_TEST(shared_file_writeback)
 	fake_writepages = 0;
 	s = do_mmap(&f, 0, 2 * P, PROT_READ | PROT_WRITE, MAP_SHARED, 0);
 	ck_assert_int_gt(s, 0);
-	ck_assert_int_eq(fault(mm, s, 0, NULL), 0);
+	ck_assert_int_eq(fault(mm, s, 0, NULL), FAULT_FILE_READ);
 	ck_assert(!(pte_of(mm, s) & _PAGE_RW));
 	ck_assert(!(ino.i_pages[0]->flags & PG_dirty));
 	ck_assert_int_eq(fake_host_prot(mm, s), PROT_READ);
@@ -984,7 +984,7 @@ START_TEST(shared_file_writeback)
 	/* Truncation takes the dropped pages' mappings down: SIGBUS after. */
 	s = do_mmap(&f, 0, 2 * P, PROT_READ, MAP_SHARED, 0);
 	ck_assert_int_gt(s, 0);
-	ck_assert_int_eq(fault(mm, s + P, 0, NULL), 0);
+	ck_assert_int_eq(fault(mm, s + P, 0, NULL), FAULT_FILE_CACHED);
 	ck_assert(pte_of(mm, s) & _PAGE_PRESENT);
 	ino.i_size = P;
 	unmap_mapping_range(&ino, 1);
@@ -1014,7 +1014,7 @@ START_TEST(file_mmap_via_syscall)
 	ck_assert_int_gt(a, 0);
 	ck_assert_int_eq(f.f_count, 2);
 	ck_assert_uint_eq(find_vma(mm, a)->vm_pgoff, 1);
-	ck_assert_int_eq(fault(mm, a + P, 0, NULL), 0);
+	ck_assert_int_eq(fault(mm, a + P, 0, NULL), FAULT_FILE_READ);
 	ck_assert_ptr_eq(page_of(mm, a + P), ino.i_pages[2]);
 	/* mincore into a guest buffer. */
 	long v = anon(0, P, PROT_READ | PROT_WRITE, 0);

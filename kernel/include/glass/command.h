@@ -70,6 +70,9 @@ void cmd_gcov(struct cmd_out *out, const char *args);
 /* profile and gprof: profiling/profile.c and profiling/gprof.c. */
 void cmd_profile(struct cmd_out *out, const char *args);
 void cmd_gprof(struct cmd_out *out, const char *args);
+/* The tracer's, in kernel/trace/control.c: anywhere; what changes the
+ * tracing goes on to the CPU thread (mconsole_defer). */
+void cmd_trace(struct cmd_out *out, const char *args);
 
 /* ---- output (kernel/mconsole/output.c); any context ---- */
 void cmd_out_init(struct cmd_out *out, cmd_emit_t emit, void *ctx);

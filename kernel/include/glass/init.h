@@ -38,6 +38,8 @@ struct boot_params {
 	int sysrq;              /* console BREAK keys, Linux's bitmask (sysrq=) */
 	int panic;              /* PANIC_HALT, PANIC_GDB, or seconds to reboot */
 	bool nohwbreak;         /* debug registers' fallbacks even where they fire */
+	const char *trace;      /* trace=: what to trace from the first event */
+	const char *trace_file; /* trace_file=: where its text goes */
 	/* for init: argv after argv[0] and extra environment */
 	const char **init_argv;
 	int init_argc;

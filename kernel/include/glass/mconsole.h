@@ -174,4 +174,37 @@ bool mconsole_queue_task(const struct command *cmd, const char *line);
 /* The monitor thread's calls, mconsole_monitor_request and
  * mconsole_monitor_expire, are in glass/os_upcalls.h. */
 
+/* One reply in the making: its client and its packet buffer. */
+struct mc_reply_ctx {
+	const struct mc_client *to;
+	struct mconsole_reply pkt;
+};
+
+/*
+ * A reply that goes on after its handler returned (trace follow): the
+ * client, copied, and an output of its own, which the stream's owner
+ * writes to (cmd_write, cmd_flush; more stays set) from the monitor
+ * thread until a send fails (out.failed: the client went away) and ends
+ * with cmd_finish. The handler's own output sends nothing more.
+ */
+struct mc_stream {
+	struct mc_client client;
+	struct mc_reply_ctx rc;
+	struct cmd_out out;
+};
+/* Move the reply being written to from (an mconsole client's) into s:
+ * what from holds goes out first. -EOPNOTSUPP when from is not an
+ * mconsole reply (gdb's monitor) or its client gave no address. Monitor
+ * thread (CMD_ANYWHERE handlers). */
+int mconsole_stream_begin(struct cmd_out *from, struct mc_stream *s);
+/*
+ * From a CMD_ANYWHERE handler writing to out: have cmd (a CMD_SAFE_POINT
+ * command of the handler's own, not in the table) run with args on the
+ * CPU thread instead, which answers the client: queued for an mconsole
+ * client, run in the park for gdb's monitor. 0, or -errno with the
+ * reason written to out as an error (queue full, kernel stopped at an
+ * arbitrary instruction). The handler writes nothing more to out.
+ */
+int mconsole_defer(struct cmd_out *out, const struct command *cmd, const char *args);
+
 #endif

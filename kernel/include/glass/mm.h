@@ -223,9 +223,24 @@ int do_madvise(struct mm_struct *mm, unsigned long addr, unsigned long len,
 #define FAULT_FLAG_WRITE 0x1
 #define FAULT_FLAG_EXEC 0x2
 #define FAULT_FLAG_USER 0x4       /* from a guest access, not copy_*_user */
-/* Returns 0, -EFAULT (SIGSEGV: no VMA / bad access; *si_code set),
- * -EIO (SIGBUS: file page wholly beyond EOF; *si_code = BUS_ADRERR),
- * or -ENOMEM. */
+/* How handle_mm_fault resolved a fault: its return value when >= 0
+ * (Linux's vm_fault_t says the same, as VM_FAULT_MAJOR and friends), for
+ * the tracer. Glass has no shared zero page: a read of untouched
+ * anonymous memory gets a zero-filled frame of its own (FAULT_ZERO). */
+enum fault_outcome {
+	FAULT_REMAP,            /* present already: the host's mapping sent again */
+	FAULT_ZERO,             /* read of anonymous memory: zero-filled frame */
+	FAULT_ANON,             /* write to anonymous memory: zero-filled frame */
+	FAULT_COW,              /* write to a shared private frame: copied */
+	FAULT_REUSE,            /* write-protected frame nobody else holds: made writable */
+	FAULT_FILE_CACHED,      /* file page found in the page cache */
+	FAULT_FILE_READ,        /* file page read in (or a hole zero-filled) */
+};
+#define FAULT_OUTCOME_MASK 0xf
+#define FAULT_STACK_GROWN 0x10  /* or-ed in: the stack VMA grew down first */
+/* Returns an outcome (>= 0, above), -EFAULT (SIGSEGV: no VMA / bad
+ * access; *si_code set), -EIO (SIGBUS: file page wholly beyond EOF;
+ * *si_code = BUS_ADRERR), or -ENOMEM. */
 int handle_mm_fault(struct mm_struct *mm, unsigned long addr, int flags,
 		    int *si_code);
 

@@ -27,6 +27,10 @@ void gdb_exiting(int status);
 /* The CPU thread only: a PROFILE=1 build writes gmon.out
  * (profiling/gprof.c). */
 void gprof_exiting(void);
+/* Write what the trace ring still holds to the trace file
+ * (kernel/trace/sink.c); monitor: os_exit runs on the monitor thread
+ * (mconsole halt), else on the CPU thread. */
+void trace_exit_flush(bool monitor);
 
 /* --- traps and faults: the CPU thread, inside a signal handler --- */
 /* SIGTRAP (kernel/os/trap.c): a debug event, handled by kernel/debug/stop.c,
@@ -58,6 +62,10 @@ void gdb_monitor_refuse_start(void);
 long gdb_monitor_refuse_input(const void *buf, size_t n, u8 *out, size_t cap);
 /* About once a second: the soft-lockup detector (kernel/debug/watchdog.c). */
 void watchdog_monitor_tick(u64 now_ns);
+/* The tracer's readers, the trace file and trace follow clients
+ * (kernel/trace/sink.c): returns when to call again (host monotonic ns),
+ * 0 when nothing reads. */
+u64 trace_monitor_tick(u64 now_ns);
 /* One mconsole datagram from client, at host time now_ns
  * (kernel/mconsole/mconsole.c). */
 void mconsole_monitor_request(const void *buf, size_t n,

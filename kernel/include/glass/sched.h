@@ -124,6 +124,12 @@ struct task_struct {
 
 	/* kcov (coverage/kcov.c, KCOV=1): the trace its syscalls fill */
 	struct kcov *kcov;
+
+	/* the tracer (kernel/trace/) */
+	u64 trace_sys_ns;               /* entry of the syscall traced; 0: none */
+	u64 trace_sys_args[6];          /* its number and arguments, for the exit */
+	unsigned int trace_sys_nr;
+	unsigned int trace_follow;      /* selected as a child: the selection's generation */
 };
 
 extern struct task_struct *current;

@@ -29,11 +29,9 @@ void user_syms_load(struct mm_struct *mm, struct file *f, const struct elf64_hdr
 /* At fork: the child shares the parent's. */
 void user_syms_share(struct mm_struct *child, struct mm_struct *parent);
 void user_syms_free(struct mm_struct *mm);
-/* The name of the function holding ip, or NULL. CPU thread (the monitor
- * thread reads the table with checked reads: kernel/debug/sysrq.c). */
-const char *user_syms_lookup(const struct user_syms *us, u64 ip);
-/* Index of the symbol holding ip in sym[0..nr), sorted by address, or -1.
- * Monitor text: sysrq t calls it once it has checked the table. */
-long user_sym_index(const struct user_sym *sym, unsigned long nr, u64 ip);
+/* The function of mm's program holding ip: its name (at most *max bytes,
+ * maybe without a NUL) and ip's offset in it, or NULL. Monitor thread:
+ * every pointer checked, as the CPU may be replacing the table. */
+const char *user_sym_lookup(const struct mm_struct *mm, u64 ip, size_t *max, u64 *off);
 
 #endif
