@@ -257,7 +257,7 @@ static struct task_struct *task_worker;
 static int mconsole_task(void *arg)
 {
 	static struct cmd_out out;
-	static struct reply_ctx reply;
+	static struct mc_reply_ctx reply;
 
 	for (;;) {
 		struct mc_slot *s;
@@ -271,7 +271,7 @@ static int mconsole_task(void *arg)
 }
 
 /* CPU thread: run a taken slot here, or hand a CMD_TASK one to the worker. */
-static void dispatch(struct mc_slot *s, struct cmd_out *out, struct reply_ctx *rc)
+static void dispatch(struct mc_slot *s, struct cmd_out *out, struct mc_reply_ctx *rc)
 {
 	if (s->cmd->context == CMD_TASK) {
 		if (!task_worker) {
