@@ -69,6 +69,8 @@ static int check_section(struct load_info *info, unsigned int i)
 
 	if (s->sh_name >= info->secstrings_size)
 		return refuse(info, "section %u: name out of range", i);
+	if (s->sh_type == SHT_NULL && (s->sh_flags & SHF_ALLOC))
+		return refuse(info, "section %u (%s): allocated but of no type", i, sec_name(info, i));
 	if (s->sh_type != SHT_NOBITS && s->sh_type != SHT_NULL &&
 	    !in_image(info, s->sh_offset, s->sh_size))
 		return refuse(info, "truncated: section %u (%s) past the end", i, sec_name(info, i));

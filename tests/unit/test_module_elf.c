@@ -124,6 +124,13 @@ static void wrong_machine(struct modobj *o) { mo_hdr(o)->e_machine = 3; }
 static void truncated_header(struct modobj *o) { o->len = 40; }
 static void truncated_sections(struct modobj *o) { o->len = mo_hdr(o)->e_shoff + 100; }
 static void truncated_section(struct modobj *o) { mo_shdr(o, 1)->sh_size = 1 << 20; }
+/* An allocated SHT_NULL section far past the end: placing it would copy
+ * from outside the image (found by fuzz_modload). */
+static void null_alloc(struct modobj *o)
+{
+	mo_shdr(o, 1)->sh_type = SHT_NULL;
+	mo_shdr(o, 1)->sh_offset = 1UL << 40;
+}
 static void shentsize(struct modobj *o) { mo_hdr(o)->e_shentsize = 40; }
 static void shstrndx(struct modobj *o) { mo_hdr(o)->e_shstrndx = MO_NSEC; }
 static void secname(struct modobj *o) { mo_shdr(o, 2)->sh_name = 5000; }
@@ -149,6 +156,7 @@ static const struct corruption check_refusals[] = {
 	{ "truncated header", truncated_header, "truncated" },
 	{ "truncated section table", truncated_sections, "truncated" },
 	{ "section past the end", truncated_section, "truncated: section 1 (.text)" },
+	{ "allocated SHT_NULL", null_alloc, "section 1 (.text): allocated but of no type" },
 	{ "section header size", shentsize, "bad section header table" },
 	{ "name table index", shstrndx, "index 12 out of range" },
 	{ "section name", secname, "section 2: name out of range" },
