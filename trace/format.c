@@ -370,10 +370,12 @@ static void fmt_other(struct trace_fmt *f, struct tbuf *b, const void *rec)
 	}
 	case TRACE_EXEC: {
 		const struct trace_exec *e = rec;
+		size_t room = h->len - sizeof(*e), n = 0;
 
+		while (n < room && e->path[n])  /* the record pads past the NUL */
+			n++;
 		tb_puts(b, "--- exec ");
-		trace_decode_quoted(b, e->path, h->len - sizeof(*e) - 1,
-				    TRACE_PATHSIZE, false);
+		trace_decode_quoted(b, e->path, n, TRACE_PATHSIZE, false);
 		tb_puts(b, " comm=");
 		put_comm(b, e->comm);
 		break;

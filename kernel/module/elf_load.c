@@ -137,6 +137,41 @@ static int check_symtab(struct load_info *info)
 	return 0;
 }
 
+static bool overlap(u64 a, u64 alen, u64 b, u64 blen)
+{
+	return a < b + blen && b < a + alen;
+}
+
+/*
+ * The loader writes into two parts of the image: section addresses and
+ * flags into the section headers, symbol values into the symbol table.
+ * Neither may share bytes with another section, or a write would change
+ * what the checks above passed.
+ */
+static int check_written_parts(struct load_info *info)
+{
+	u64 sh_off = info->hdr->e_shoff;
+	u64 sh_len = (u64)info->hdr->e_shnum * sizeof(struct elf64_shdr);
+	u64 sym_off = (unsigned char *)info->syms - info->image;
+	u64 sym_len = (u64)info->num_syms * sizeof(struct elf64_sym);
+
+	if (overlap(sh_off, sh_len, sym_off, sym_len))
+		return refuse(info, "the symbol table overlaps the section headers");
+	for (unsigned int i = 1; i < info->hdr->e_shnum; i++) {
+		const struct elf64_shdr *s = &info->sechdrs[i];
+
+		if (s->sh_type == SHT_NOBITS || s->sh_type == SHT_NULL || !s->sh_size)
+			continue;
+		if (overlap(sh_off, sh_len, s->sh_offset, s->sh_size))
+			return refuse(info, "section %u (%s) overlaps the section headers", i,
+				      sec_name(info, i));
+		if (s->sh_type != SHT_SYMTAB && overlap(sym_off, sym_len, s->sh_offset, s->sh_size))
+			return refuse(info, "section %u (%s) overlaps the symbol table", i,
+				      sec_name(info, i));
+	}
+	return 0;
+}
+
 int mod_elf_check(struct load_info *info, void *image, unsigned long len)
 {
 	const struct elf64_shdr *ss;
@@ -161,6 +196,9 @@ int mod_elf_check(struct load_info *info, void *image, unsigned long len)
 			return err;
 	}
 	err = check_symtab(info);
+	if (err)
+		return err;
+	err = check_written_parts(info);
 	if (err)
 		return err;
 	info->modinfo_idx = mod_find_section(info, ".modinfo");

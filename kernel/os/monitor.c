@@ -68,13 +68,13 @@ static __monitor_text u64 mono_ns(void)
 	return (u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-/* Milliseconds until deadline (0: none), for poll; at most a second, the
- * watchdog's beat. */
 bool __monitor_text os_on_monitor_thread(void)
 {
 	return pthread_equal(pthread_self(), monitor_thread);
 }
 
+/* Milliseconds until deadline (0: none), for poll; at most a second, the
+ * watchdog's beat. */
 static __monitor_text int poll_timeout(u64 deadline)
 {
 	u64 now = mono_ns();

@@ -116,15 +116,18 @@ expect_mc 0 "(0 kept from unloaded modules)" gcov status
 expect_mc 0 "files written" gcov dump
 mc halt
 glass_wait
-# hello_init ran twice (once before the unload, once after), hello_exit once.
+# hello_init ran twice (once before the unload, once after), hello_exit
+# once: the first line of each one's body.
+init_line=$(grep -n 'if (count < 1' "$TEST_TMP/hello/hello_main.c" | cut -d: -f1)
+exit_line=$(grep -n 'hello_greet("goodbye"' "$TEST_TMP/hello/hello_main.c" | cut -d: -f1)
 gcovr --root "$TEST_TMP/hello" --json "$TEST_TMP/hello.json" "$TEST_TMP/hello" >/dev/null 2>&1
 got=$(python3 -c '
 import json, sys
-f = [f for f in json.load(open(sys.argv[1]))["files"] if f["file"] == "hello.c"][0]
+f = [f for f in json.load(open(sys.argv[1]))["files"] if f["file"] == "hello_main.c"][0]
 c = {l["line_number"]: l["count"] for l in f["lines"]}
-print(c.get(12), c.get(18))' "$TEST_TMP/hello.json" 2>&1)
+print(c.get(int(sys.argv[2])), c.get(int(sys.argv[3])))' "$TEST_TMP/hello.json" "$init_line" "$exit_line" 2>&1)
 [ "$got" = "2 1" ] && ok "gcovr: hello_init ran 2 times across a reload, hello_exit 1" ||
-	fail "gcovr counts of hello.c lines 12 and 18: '$got', want '2 1'"
+	fail "gcovr counts of hello_main.c lines $init_line and $exit_line: '$got', want '2 1'"
 
 # A module built with plain --coverage (a constructor calling libgcov's
 # __gcov_init, a destructor calling __gcov_exit) is refused: neither is

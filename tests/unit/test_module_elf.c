@@ -131,6 +131,18 @@ static void null_alloc(struct modobj *o)
 	mo_shdr(o, 1)->sh_type = SHT_NULL;
 	mo_shdr(o, 1)->sh_offset = 1UL << 40;
 }
+/* Symbol values are written in place: data sharing the symbol table's
+ * bytes would change after the checks (found by fuzz_modload). */
+static void over_symtab(struct modobj *o)
+{
+	mo_shdr(o, 2)->sh_offset = mo_shdr(o, 5)->sh_offset;
+	mo_shdr(o, 2)->sh_size = 8;
+}
+static void over_shdrs(struct modobj *o)
+{
+	mo_shdr(o, 2)->sh_offset = mo_hdr(o)->e_shoff;
+	mo_shdr(o, 2)->sh_size = 8;
+}
 static void shentsize(struct modobj *o) { mo_hdr(o)->e_shentsize = 40; }
 static void shstrndx(struct modobj *o) { mo_hdr(o)->e_shstrndx = MO_NSEC; }
 static void secname(struct modobj *o) { mo_shdr(o, 2)->sh_name = 5000; }
@@ -157,6 +169,8 @@ static const struct corruption check_refusals[] = {
 	{ "truncated section table", truncated_sections, "truncated" },
 	{ "section past the end", truncated_section, "truncated: section 1 (.text)" },
 	{ "allocated SHT_NULL", null_alloc, "section 1 (.text): allocated but of no type" },
+	{ "data over the symbol table", over_symtab, "section 2 (.data) overlaps the symbol table" },
+	{ "data over the section headers", over_shdrs, "section 2 (.data) overlaps the section headers" },
 	{ "section header size", shentsize, "bad section header table" },
 	{ "name table index", shstrndx, "index 12 out of range" },
 	{ "section name", secname, "section 2: name out of range" },

@@ -713,6 +713,11 @@ START_TEST(other_events_one_line_each)
 	ck_assert_uint_eq(trace_build_exec(ex, sizeof(ex), 4, 0, "ls", "/bin/ls"), 40);
 	format(ex);
 	EXPECT("--- exec \"/bin/ls\" comm=ls ---");
+	/* A path the record pads after its NUL: the padding is not shown. */
+	setup();
+	trace_build_exec(ex, sizeof(ex), 4, 0, "sleep", "/bin/sleep");
+	format(ex);
+	EXPECT("--- exec \"/bin/sleep\" comm=sleep ---");
 }
 END_TEST
 
