@@ -77,75 +77,61 @@ static unsigned long chunk(unsigned long addr, unsigned long n)
 	return min(n, PAGE_SIZE - (addr & ~PAGE_MASK));
 }
 
-/* Copy n bytes from the guest; returns the bytes NOT copied. */
-unsigned long copy_from_user(void *to, const void __user *from, unsigned long n)
+enum user_op { USER_READ, USER_WRITE, USER_CLEAR };
+
+/* The page walk behind the three copies below: kbuf is the kernel side
+ * (unused for USER_CLEAR). Returns the bytes NOT done, as they do. */
+static unsigned long user_xfer(unsigned long a, char *kbuf, unsigned long n,
+			       enum user_op op)
 {
-	unsigned long a = (unsigned long)from, done = 0;
+	unsigned long done = 0;
 
 	if (kernel_ds()) {
-		memcpy(to, from, n);
+		if (op == USER_READ)
+			memcpy(kbuf, (void *)a, n);
+		else if (op == USER_WRITE)
+			memcpy((void *)a, kbuf, n);
+		else
+			memset((void *)a, 0, n);
 		return 0;
 	}
-	if (!access_ok(from, n))
+	if (!access_ok((const void __user *)a, n))
 		return n;
 	while (done < n) {
 		unsigned long c = chunk(a + done, n - done);
-		char *k = user_addr(a + done, false);
+		char *k = user_addr(a + done, op != USER_READ);
 
 		if (!k)
 			break;
-		memcpy((char *)to + done, k, c);
+		if (op == USER_READ)
+			memcpy(kbuf + done, k, c);
+		else if (op == USER_WRITE)
+			memcpy(k, kbuf + done, c);
+		else
+			memset(k, 0, c);
 		done += c;
 	}
 	return n - done;
+}
+
+/* Copy n bytes from the guest; returns the bytes NOT copied. */
+unsigned long copy_from_user(void *to, const void __user *from, unsigned long n)
+{
+	return user_xfer((unsigned long)from, to, n, USER_READ);
 }
 EXPORT_SYMBOL(copy_from_user);
 
 /* Copy n bytes to the guest; returns the bytes NOT copied. */
 unsigned long copy_to_user(void __user *to, const void *from, unsigned long n)
 {
-	unsigned long a = (unsigned long)to, done = 0;
-
-	if (kernel_ds()) {
-		memcpy(to, from, n);
-		return 0;
-	}
-	if (!access_ok(to, n))
-		return n;
-	while (done < n) {
-		unsigned long c = chunk(a + done, n - done);
-		char *k = user_addr(a + done, true);
-
-		if (!k)
-			break;
-		memcpy(k, (const char *)from + done, c);
-		done += c;
-	}
-	return n - done;
+	return user_xfer((unsigned long)to, (char *)from, n, USER_WRITE);
 }
 EXPORT_SYMBOL(copy_to_user);
 
 /* Zero n bytes of guest memory; returns the bytes NOT cleared. */
 unsigned long clear_user(void __user *to, unsigned long n)
 {
-	unsigned long a = (unsigned long)to, done = 0;
-
-	if (kernel_ds()) {
-		memset(to, 0, n);
-		return 0;
-	}
-	if (!access_ok(to, n))
-		return n;
-	while (done < n) {
-		unsigned long c = chunk(a + done, n - done);
-		char *k = user_addr(a + done, true);
-
-		if (!k)
-			break;
-		memset(k, 0, c);
-		done += c;
-	}
-	return n - done;
+	return user_xfer((unsigned long)to, NULL, n, USER_CLEAR);
 }
 EXPORT_SYMBOL(clear_user);
 

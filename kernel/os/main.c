@@ -22,6 +22,17 @@ char **os_argv;
 static int usr1_fd = -1;
 static char exe_path[4096];     /* /proc/self/exe, for gdb's qXfer:exec-file */
 
+/* The new image learns it is a reboot from REBOOT_ENV (the host
+ * environment, never the guest's): its trace file then goes on after
+ * this one's instead of starting afresh. */
+#define REBOOT_ENV "GLASS_REBOOTED"
+static bool rebooted;
+
+bool os_rebooted(void)
+{
+	return rebooted;
+}
+
 static void fatal_signal(int sig)
 {
 	os_tty_restore();
@@ -107,6 +118,8 @@ int main(int argc, char **argv)
 		exe_path[0] = '\0';
 	os_argc = argc;
 	os_argv = argv;
+	rebooted = getenv(REBOOT_ENV) != NULL;
+	unsetenv(REBOOT_ENV);
 	os_signals_init();
 	os_fault_init();
 	os_self_init();
@@ -125,14 +138,21 @@ static void gprof_at_exit(void)
 		gprof_exiting();
 }
 
-__noreturn void os_exit(int status)
+/* What every way out writes before the process goes: the trace file's
+ * tail, coverage and profile counts, the console; then the tty back. */
+static void os_leave(void)
 {
-	gdb_exiting(status);
 	trace_exit_flush(os_on_monitor_thread());
 	os_gcov_exit();
 	gprof_at_exit();
 	os_flush_console();
 	os_tty_restore();
+}
+
+__noreturn void os_exit(int status)
+{
+	gdb_exiting(status);
+	os_leave();
 	os_umid_cleanup();
 	_exit(status);
 }
@@ -142,10 +162,7 @@ __noreturn void os_abort(void)
 {
 	struct rlimit rl = { 0, 0 };
 
-	os_gcov_exit();
-	gprof_at_exit();
-	os_flush_console();
-	os_tty_restore();
+	os_leave();
 	os_umid_cleanup();
 	setrlimit(RLIMIT_CORE, &rl);
 	signal(SIGABRT, SIG_DFL);
@@ -154,11 +171,9 @@ __noreturn void os_abort(void)
 
 __noreturn void os_reexec(void)
 {
-	os_gcov_exit();
-	gprof_at_exit();
-	os_flush_console();
-	os_tty_restore();
+	os_leave();
 	os_umid_reexec();
+	setenv(REBOOT_ENV, "1", 1);
 	execv("/proc/self/exe", os_argv);
 	_exit(1);
 }

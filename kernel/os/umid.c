@@ -103,12 +103,35 @@ static int check_entry(const char *name, void *arg)
 	return -ENOTEMPTY;
 }
 
-/* Remove a name Glass gives its files, unless it is keep (may be NULL). */
-static int remove_entry(const char *name, void *keep)
+/* Remove a name Glass gives its files. */
+static int remove_entry(const char *name, void *unused)
 {
-	if (glass_name(name) && !(keep && !strcmp(name, keep)))
+	(void)unused;
+	if (glass_name(name))
 		unlinkat(dir_fd, name, 0);
 	return 0;
+}
+
+/* The files a reboot must not lose: the core and kernel log of the
+ * panic that rebooted (panic=N), and the trace, which goes on. */
+static bool record_name(const char *name)
+{
+	return !strcmp(name, "trace") || !strcmp(name, "console.log") ||
+	       !strncmp(name, "core", 4);
+}
+
+/* Taking over a stale directory: the pid file stays (it is locked and
+ * rewritten); after our own re-exec (kept not NULL) the records too, and
+ * *kept says some were there. */
+static int remove_stale(const char *name, void *kept)
+{
+	if (!strcmp(name, "pid"))
+		return 0;
+	if (kept && glass_name(name) && record_name(name)) {
+		*(bool *)kept = true;
+		return 0;
+	}
+	return remove_entry(name, NULL);
 }
 
 static void random_umid(char *buf, size_t len)
@@ -232,7 +255,8 @@ static int take_over(char *err, size_t errlen)
 			 "Glass leaves it alone: choose another umid=", leaf, umid_dir, buf);
 		return r == -ENOTEMPTY ? -EEXIST : r;
 	}
-	for_each_entry(remove_entry, "pid");
+	/* A reboot keeps the records, and so the directory at exit. */
+	for_each_entry(remove_stale, pid == getpid() ? &keep_dir : NULL);
 	return write_pid(err, errlen);
 refuse:
 	snprintf(err, errlen, "umid=%s: %s exists and %s; Glass leaves it alone: choose another umid=",

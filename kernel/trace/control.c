@@ -42,7 +42,9 @@ static int open_file(const char *path, char *err, size_t errlen)
 		strscpy(file_path, path, sizeof(file_path));
 	else
 		scnprintf(file_path, sizeof(file_path), "%s/trace", os_umid_dir());
-	fd = os_open(file_path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0600);
+	/* After a reboot the trace goes on in the same file. */
+	fd = os_open(file_path, O_WRONLY | O_CREAT | O_NOFOLLOW |
+		     (os_rebooted() ? O_APPEND : O_TRUNC), 0600);
 	if (fd < 0) {
 		scnprintf(err, errlen, "glass: trace_file: cannot open %s: error %d", file_path,
 			  -fd);

@@ -9,7 +9,7 @@
 #  2. faults that panic (interrupt context, inside libc, BUG_ON): exit by
 #     SIGABRT, the core and the kernel log in the kept umid directory, and
 #     gdb reads the core back to the faulting line, threads named;
-#  3. panic=N reboots, panic=gdb waits for gdb at the faulting frame.
+#  3. panic=N reboots (the core and log kept), panic=gdb waits for gdb at the faulting frame.
 . "$(dirname "$0")/lib.sh"
 
 mc_setup
@@ -154,6 +154,10 @@ wait_for 20 count_ge 2 booted "$GLASS_OUT" && ok "panic=1: init ran again" ||
 booted && mc halt
 glass_wait
 expect_status 0
+dir=$UML_DIR/$GLASS_UMID
+[ -s "$dir/core" ] && grep -q "Kernel panic" "$dir/console.log" 2>/dev/null &&
+	ok "panic=1: the panic's core and console.log stay after the next boot's halt" ||
+	fail "panic=1: after the reboot and halt $dir holds: $(ls "$dir" 2>&1 | tr '\n' ' ')"
 
 glass_start inject=1 panic=gdb init=/bin/sh -- -c 'sleep 30'
 booted || fail "panic=gdb: no mconsole socket"

@@ -15,6 +15,8 @@ __noreturn void os_exit(int status);
 __noreturn void os_abort(void);
 /* Re-execute glass with its original command line (reboot). */
 __noreturn void os_reexec(void);
+/* Is this image a reboot's re-exec? (Files it writes go on, not afresh.) */
+bool os_rebooted(void);
 
 /* --- gcov (kernel/os/gcov.c): CPU thread, or the exits --- */
 struct gcov_info;
