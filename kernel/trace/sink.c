@@ -254,8 +254,11 @@ void __monitor_text trace_exit_flush(bool monitor)
 
 	if (!trace_file_active())
 		return;
+	/* Held by the monitor: it is writing (microseconds), unless we are
+	 * the monitor, panicking inside its own write: then leave the file. */
 	while (!file_trylock())
-		;       /* the monitor is writing: it takes microseconds */
+		if (monitor)
+			return;
 	if (!monitor)
 		file.fmt.sym = guest_symbol_cpu;
 	feed_file(&exit_scratch, true);
