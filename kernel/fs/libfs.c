@@ -66,6 +66,17 @@ const struct inode_operations simple_dir_inode_operations = {
 	.lookup = simple_lookup,
 };
 
+static int simple_attr_setattr(struct dentry *d, struct iattr *attr)
+{
+	attr->ia_valid &= ~ATTR_SIZE;
+	setattr_copy(d->d_inode, attr);
+	return 0;
+}
+
+const struct inode_operations simple_attr_inode_operations = {
+	.setattr = simple_attr_setattr,
+};
+
 /* SEEK_SET/CUR/END (and DATA/HOLE: all data) within [0, LONG_MAX]. */
 loff_t generic_file_llseek(struct file *f, loff_t off, int whence)
 {

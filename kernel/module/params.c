@@ -11,7 +11,7 @@
 #include <glass/string.h>
 #include "internal.h"
 
-#define STANDARD_PARAM(name, type, min, max)				\
+#define STANDARD_PARAM(name, type, format, min, max)			\
 	static int param_set_##name(const char *val, const struct kernel_param *kp) \
 	{								\
 		long long v;						\
@@ -25,15 +25,21 @@
 		*(type *)kp->arg = (type)v;				\
 		return 0;						\
 	}								\
-	const struct kernel_param_ops param_ops_##name = { .set = param_set_##name }; \
+	static int param_get_##name(char *buffer, const struct kernel_param *kp) \
+	{								\
+		return scnprintf(buffer, PAGE_SIZE, format "\n", *(type *)kp->arg); \
+	}								\
+	const struct kernel_param_ops param_ops_##name = {		\
+		.set = param_set_##name, .get = param_get_##name,	\
+	};								\
 	EXPORT_SYMBOL(param_ops_##name)
 
-STANDARD_PARAM(byte, unsigned char, 0, 255);
-STANDARD_PARAM(short, short, -32768, 32767);
-STANDARD_PARAM(ushort, unsigned short, 0, 65535);
-STANDARD_PARAM(int, int, INT_MIN, INT_MAX);
-STANDARD_PARAM(uint, unsigned int, 0, UINT_MAX);
-STANDARD_PARAM(long, long, LONG_MIN, LONG_MAX);
+STANDARD_PARAM(byte, unsigned char, "%hhu", 0, 255);
+STANDARD_PARAM(short, short, "%hi", -32768, 32767);
+STANDARD_PARAM(ushort, unsigned short, "%hu", 0, 65535);
+STANDARD_PARAM(int, int, "%i", INT_MIN, INT_MAX);
+STANDARD_PARAM(uint, unsigned int, "%u", 0, UINT_MAX);
+STANDARD_PARAM(long, long, "%li", LONG_MIN, LONG_MAX);
 
 /* ulong's range does not fit a long long. */
 static int param_set_ulong(const char *val, const struct kernel_param *kp)
@@ -45,7 +51,15 @@ static int param_set_ulong(const char *val, const struct kernel_param *kp)
 	*(unsigned long *)kp->arg = v;
 	return 0;
 }
-const struct kernel_param_ops param_ops_ulong = { .set = param_set_ulong };
+
+static int param_get_ulong(char *buffer, const struct kernel_param *kp)
+{
+	return scnprintf(buffer, PAGE_SIZE, "%lu\n", *(unsigned long *)kp->arg);
+}
+const struct kernel_param_ops param_ops_ulong = {
+	.set = param_set_ulong,
+	.get = param_get_ulong,
+};
 EXPORT_SYMBOL(param_ops_ulong);
 
 /* Linux's strtobool: a bare name is true; y/Y/1 and n/N/0. */
@@ -70,7 +84,16 @@ static int param_set_bool(const char *val, const struct kernel_param *kp)
 {
 	return parse_bool(val, kp->arg);
 }
-const struct kernel_param_ops param_ops_bool = { .set = param_set_bool };
+
+/* Y or N, as Linux shows a bool. */
+static int param_get_bool(char *buffer, const struct kernel_param *kp)
+{
+	return scnprintf(buffer, PAGE_SIZE, "%c\n", *(bool *)kp->arg ? 'Y' : 'N');
+}
+const struct kernel_param_ops param_ops_bool = {
+	.set = param_set_bool,
+	.get = param_get_bool,
+};
 EXPORT_SYMBOL(param_ops_bool);
 
 static int param_set_invbool(const char *val, const struct kernel_param *kp)
@@ -82,7 +105,15 @@ static int param_set_invbool(const char *val, const struct kernel_param *kp)
 		*(bool *)kp->arg = !v;
 	return err;
 }
-const struct kernel_param_ops param_ops_invbool = { .set = param_set_invbool };
+
+static int param_get_invbool(char *buffer, const struct kernel_param *kp)
+{
+	return scnprintf(buffer, PAGE_SIZE, "%c\n", *(bool *)kp->arg ? 'N' : 'Y');
+}
+const struct kernel_param_ops param_ops_invbool = {
+	.set = param_set_invbool,
+	.get = param_get_invbool,
+};
 EXPORT_SYMBOL(param_ops_invbool);
 
 /*
@@ -127,12 +158,20 @@ static int param_set_charp(const char *val, const struct kernel_param *kp)
 	return 0;
 }
 
+static int param_get_charp(char *buffer, const struct kernel_param *kp)
+{
+	const char *s = *(char **)kp->arg;
+
+	return scnprintf(buffer, PAGE_SIZE, "%s\n", s ? s : "(null)");
+}
+
 static void param_free_charp(void *arg)
 {
 	maybe_kfree_parameter(*(char **)arg);
 }
 const struct kernel_param_ops param_ops_charp = {
 	.set = param_set_charp,
+	.get = param_get_charp,
 	.free = param_free_charp,
 };
 EXPORT_SYMBOL(param_ops_charp);

@@ -1,7 +1,9 @@
 /*
  * sysfs, as far as modules need it: /sys/module/NAME/ with initstate,
- * refcnt and sections/SECTION (each section's address, "0x%016lx\n" as
- * Linux shows it to root). Every level is computed at lookup from the
+ * refcnt, sections/SECTION (each section's address, "0x%016lx\n" as
+ * Linux shows it to root) and parameters/PARAM (each parameter with a
+ * nonzero perm, in that mode; a write sets it through its ops, one
+ * trailing newline dropped, as `echo 3 >` writes it). Every level is computed at lookup from the
  * module list, nothing is cached (the dcache drops unpinned entries), so
  * a module's directory goes with it. File text is made at open. CPU
  * thread; lookups take module_mutex.
@@ -12,13 +14,14 @@
 #include <glass/kernel.h>
 #include <glass/mm.h>
 #include <glass/string.h>
+#include <glass/uaccess.h>
 #include "internal.h"
 
 #define SYSFS_MAGIC 0x62656572
 
 /* What an inode is; in i_private. */
 enum sysfs_kind { SYSFS_ROOT = 1, SYSFS_MODULES, SYSFS_MODULE, SYSFS_SECTIONS,
-		  SYSFS_ATTR, SYSFS_SECTION };
+		  SYSFS_ATTR, SYSFS_SECTION, SYSFS_PARAMS, SYSFS_PARAM };
 
 /* As Linux: sections/ shows the loaded sections that hold something
  * (mod->sections also has empty ones and .modinfo, for gdb). */
@@ -28,6 +31,24 @@ static bool section_shown(const struct module_section *sec)
 }
 
 static const char *const module_attrs[] = { "initstate", "refcnt" };
+
+/* A parameter shown in parameters/: Linux hides those of perm 0. */
+static const struct kernel_param *module_find_param(const struct module *mod,
+						      const char *name)
+{
+	for (unsigned int i = 0; i < mod->num_kp; i++)
+		if (mod->kp[i].perm && !strcmp(mod->kp[i].name, name))
+			return &mod->kp[i];
+	return NULL;
+}
+
+static bool has_params(const struct module *mod)
+{
+	for (unsigned int i = 0; i < mod->num_kp; i++)
+		if (mod->kp[i].perm)
+			return true;
+	return false;
+}
 
 static enum sysfs_kind kind_of(const struct inode *inode)
 {
@@ -42,9 +63,11 @@ static struct module *dentry_module(struct dentry *d, enum sysfs_kind kind)
 	case SYSFS_MODULE:
 		return find_module(d->d_name);
 	case SYSFS_SECTIONS:
+	case SYSFS_PARAMS:
 	case SYSFS_ATTR:
 		return find_module(d->d_parent->d_name);
 	case SYSFS_SECTION:
+	case SYSFS_PARAM:
 		return find_module(d->d_parent->d_parent->d_name);
 	default:
 		return NULL;
@@ -62,8 +85,21 @@ static size_t attr_show(const struct module *mod, const char *attr, char *buf, s
 
 struct sysfs_text {
 	size_t len;
-	char text[64];
+	char text[PAGE_SIZE];   /* a parameter's get may fill a page */
 };
+
+/* A parameter's text; -EACCES for an access its perm does not give
+ * (root too, as kernfs refuses an open its file cannot serve). */
+static int param_open(const struct kernel_param *kp, struct file *f, struct sysfs_text *t)
+{
+	if (!kp)
+		return -ENOENT;
+	if (((f->f_mode & FMODE_WRITE) && !(kp->perm & 0222)) ||
+	    ((f->f_mode & FMODE_READ) && !(kp->perm & 0444)))
+		return -EACCES;
+	t->len = kp->ops->get ? kp->ops->get(t->text, kp) : 0;
+	return 0;
+}
 
 static int sysfs_file_open(struct inode *inode, struct file *f)
 {
@@ -73,12 +109,16 @@ static int sysfs_file_open(struct inode *inode, struct file *f)
 	struct module *mod;
 	int err = -ENOENT;
 
+	if ((f->f_mode & FMODE_WRITE) && kind_of(inode) != SYSFS_PARAM)
+		return -EACCES;
 	t = kzalloc(sizeof(*t), GFP_KERNEL);
 	if (!t)
 		return -ENOMEM;
 	mutex_lock(&module_mutex);
 	mod = dentry_module(d, kind_of(inode));
-	if (mod && kind_of(inode) == SYSFS_ATTR) {
+	if (mod && kind_of(inode) == SYSFS_PARAM) {
+		err = param_open(module_find_param(mod, d->d_name), f, t);
+	} else if (mod && kind_of(inode) == SYSFS_ATTR) {
 		t->len = attr_show(mod, d->d_name, t->text, sizeof(t->text));
 		err = 0;
 	} else if (mod && (sec = module_find_section(mod, d->d_name))) {
@@ -101,6 +141,37 @@ static ssize_t sysfs_file_read(struct file *f, char __user *buf, size_t count, l
 	return simple_read_from_buffer(buf, count, pos, t->text, t->len);
 }
 
+/* Set a parameter: the whole text at once, as sysfs takes a store. */
+static ssize_t sysfs_file_write(struct file *f, const char __user *buf, size_t count,
+				loff_t *pos)
+{
+	struct dentry *d = f->f_path.dentry;
+	const struct kernel_param *kp;
+	struct module *mod;
+	char *val;
+	int err;
+
+	if (count >= PAGE_SIZE)
+		return -EINVAL;
+	val = kmalloc(count + 1, GFP_KERNEL);
+	if (!val)
+		return -ENOMEM;
+	err = -EFAULT;
+	if (copy_from_user(val, buf, count))
+		goto out;
+	val[count] = '\0';
+	if (count && val[count - 1] == '\n')
+		val[count - 1] = '\0';
+	mutex_lock(&module_mutex);
+	mod = dentry_module(d, SYSFS_PARAM);
+	kp = mod ? module_find_param(mod, d->d_name) : NULL;
+	err = kp ? kp->ops->set(val, kp) : -ENODEV;
+	mutex_unlock(&module_mutex);
+out:
+	kfree(val);
+	return err ? err : (ssize_t)count;
+}
+
 static int sysfs_file_release(struct inode *inode, struct file *f)
 {
 	kfree(f->private_data);
@@ -110,6 +181,7 @@ static int sysfs_file_release(struct inode *inode, struct file *f)
 static const struct file_operations sysfs_file_fops = {
 	.open = sysfs_file_open,
 	.read = sysfs_file_read,
+	.write = sysfs_file_write,
 	.release = sysfs_file_release,
 	.llseek = generic_file_llseek,
 };
@@ -123,18 +195,19 @@ static const struct file_operations sysfs_dir_fops = {
 	.llseek = generic_file_llseek,
 };
 
-static struct inode *sysfs_inode(struct super_block *sb, enum sysfs_kind kind)
+/* A directory, or a file of mode perm. */
+static struct inode *sysfs_inode(struct super_block *sb, enum sysfs_kind kind, umode_t perm)
 {
 	struct inode *inode = new_inode(sb);
 
 	if (!inode)
 		return NULL;
 	inode->i_private = (void *)(uintptr_t)kind;
-	if (kind == SYSFS_ATTR || kind == SYSFS_SECTION) {
-		/* Section addresses are root's only, as Linux's 0400. */
-		inode->i_mode = S_IFREG | (kind == SYSFS_SECTION ? 0400 : 0444);
+	if (perm) {
+		inode->i_mode = S_IFREG | perm;
 		inode->i_nlink = 1;
 		inode->i_size = 4096;   /* Linux's sysfs size; reads end at the text */
+		inode->i_op = &simple_attr_inode_operations;
 		inode->i_fop = &sysfs_file_fops;
 	} else {
 		inode->i_mode = S_IFDIR | 0755;
@@ -145,11 +218,15 @@ static struct inode *sysfs_inode(struct super_block *sb, enum sysfs_kind kind)
 	return inode;
 }
 
-/* The kind of dir's child called name, or 0 if it has none. */
-static enum sysfs_kind child_kind(struct dentry *dir, enum sysfs_kind kind, const char *name)
+/* The kind of dir's child called name, or 0 if it has none; a file's
+ * mode bits into *perm (0 for a directory). */
+static enum sysfs_kind child_kind(struct dentry *dir, enum sysfs_kind kind, const char *name,
+				  umode_t *perm)
 {
+	const struct kernel_param *kp;
 	struct module *mod;
 
+	*perm = 0;
 	switch (kind) {
 	case SYSFS_ROOT:
 		return strcmp(name, "module") ? 0 : SYSFS_MODULES;
@@ -158,13 +235,25 @@ static enum sysfs_kind child_kind(struct dentry *dir, enum sysfs_kind kind, cons
 	case SYSFS_MODULE:
 		if (!strcmp(name, "sections"))
 			return SYSFS_SECTIONS;
+		if (!strcmp(name, "parameters"))
+			return (mod = find_module(dir->d_name)) && has_params(mod) ? SYSFS_PARAMS : 0;
+		*perm = 0444;
 		for (size_t i = 0; i < ARRAY_SIZE(module_attrs); i++)
 			if (!strcmp(name, module_attrs[i]))
 				return SYSFS_ATTR;
 		return 0;
 	case SYSFS_SECTIONS:
+		/* Section addresses are root's only, as Linux's 0400. */
+		*perm = 0400;
 		mod = find_module(dir->d_parent->d_name);
 		return mod && section_shown(module_find_section(mod, name)) ? SYSFS_SECTION : 0;
+	case SYSFS_PARAMS:
+		mod = find_module(dir->d_parent->d_name);
+		kp = mod ? module_find_param(mod, name) : NULL;
+		if (!kp)
+			return 0;
+		*perm = kp->perm & 0777;
+		return SYSFS_PARAM;
 	default:
 		return 0;
 	}
@@ -174,13 +263,14 @@ static struct dentry *sysfs_lookup(struct inode *dir, struct dentry *d)
 {
 	enum sysfs_kind kind;
 	struct inode *inode;
+	umode_t perm;
 
 	mutex_lock(&module_mutex);
-	kind = child_kind(d->d_parent, kind_of(dir), d->d_name);
+	kind = child_kind(d->d_parent, kind_of(dir), d->d_name, &perm);
 	mutex_unlock(&module_mutex);
 	if (!kind)
 		return NULL;    /* negative: ENOENT */
-	inode = sysfs_inode(dir->i_sb, kind);
+	inode = sysfs_inode(dir->i_sb, kind, perm);
 	if (!inode)
 		return ERR_PTR(-ENOMEM);
 	d_instantiate(d, inode);
@@ -204,16 +294,34 @@ static bool child_name(struct dentry *dir, enum sysfs_kind kind, unsigned long i
 	case SYSFS_MODULE:
 		if (i < ARRAY_SIZE(module_attrs))
 			return strscpy(name, module_attrs[i], size);
-		return i == ARRAY_SIZE(module_attrs) && strscpy(name, "sections", size);
+		if (i == ARRAY_SIZE(module_attrs))
+			return strscpy(name, "sections", size);
+		mod = find_module(dir->d_name);
+		return i == ARRAY_SIZE(module_attrs) + 1 && mod && has_params(mod) &&
+		       strscpy(name, "parameters", size);
 	case SYSFS_SECTIONS:
 		mod = find_module(dir->d_parent->d_name);
 		for (unsigned int s = 0; mod && s < mod->nr_sections; s++)
 			if (section_shown(&mod->sections[s]) && !i--)
 				return strscpy(name, mod->sections[s].name, size);
 		return false;
+	case SYSFS_PARAMS:
+		mod = find_module(dir->d_parent->d_name);
+		for (unsigned int p = 0; mod && p < mod->num_kp; p++)
+			if (mod->kp[p].perm && !i--)
+				return strscpy(name, mod->kp[p].name, size);
+		return false;
 	default:
 		return false;
 	}
+}
+
+/* Sections' and parameters' entries and module attributes are files. */
+static bool child_is_file(enum sysfs_kind kind, const char *name)
+{
+	if (kind == SYSFS_SECTIONS || kind == SYSFS_PARAMS)
+		return true;
+	return kind == SYSFS_MODULE && strcmp(name, "sections") && strcmp(name, "parameters");
 }
 
 static int sysfs_iterate(struct file *f, struct dir_context *ctx)
@@ -231,11 +339,8 @@ static int sysfs_iterate(struct file *f, struct dir_context *ctx)
 		mutex_unlock(&module_mutex);
 		if (!more)
 			return 0;
-		/* Directories but sections' and module attributes' files. */
 		if (!dir_emit(ctx, name, strlen(name), 1000 + ctx->pos,
-			      kind_of(f->f_inode) == SYSFS_SECTIONS ||
-			      (kind_of(f->f_inode) == SYSFS_MODULE && strcmp(name, "sections")) ?
-			      DT_REG : DT_DIR))
+			      child_is_file(kind_of(f->f_inode), name) ? DT_REG : DT_DIR))
 			return 0;
 		ctx->pos++;
 	}
@@ -246,7 +351,7 @@ static int sysfs_fill_super(struct super_block *sb, const char *dev, void *data)
 	struct inode *root;
 
 	sb->s_magic = SYSFS_MAGIC;
-	root = sysfs_inode(sb, SYSFS_ROOT);
+	root = sysfs_inode(sb, SYSFS_ROOT, 0);
 	if (!root)
 		return -ENOMEM;
 	sb->s_root = d_make_root(root);

@@ -129,6 +129,16 @@ try rmmod-unused rmmod twomod
 try rmmod-gone rmmod twomod
 try unknown-param insmod $M/hello/hello.ko bogus=1
 rmmod hello
+insmod $M/hello/hello.ko name=sysfs count=2
+P=/sys/module/hello/parameters
+echo "param ls $(ls $P | tr '\n' ' ')"
+echo "param values $(cat $P/name) $(cat $P/count) $(ls -l $P/count | cut -c1-10)"
+echo 7 >$P/count
+echo "param written $(cat $P/count)"
+try param-bad sh -c "echo seven >$P/count"
+try param-ro sh -c "echo 0 >/sys/module/hello/sections/.text"
+echo "param kept $(cat $P/count)"
+rmmod hello
 $M/init_module $M/hello/hello.ko name=by-init-module
 rmmod hello
 $M/init_module $M/notelf.ko
@@ -205,6 +215,14 @@ expect_try rmmod-unused 0 ""
 expect_try rmmod-gone 1 "No such file or directory"
 expect_try unknown-param 0 ""
 expect_stderr_contains "hello: unknown parameter 'bogus' ignored"
+grep -qx "param ls count name " <<<"$out" && grep -qx "param values sysfs 2 -rw-r--r--" <<<"$out" &&
+	ok "/sys/module/hello/parameters: name and count, 0644, as insmod set them" ||
+	fail "parameters: $(grep '^param ls\|^param values' <<<"$out")"
+grep -qx "param written 7" <<<"$out" && grep -qx "param kept 7" <<<"$out" &&
+	expect_stderr_contains "hello: goodbye, sysfs (7)" ||
+	fail "writing count: $(grep '^param written\|^param kept' <<<"$out")"
+expect_try param-bad 1 "Invalid argument"
+expect_try param-ro 1 "Permission denied"
 grep -qx "init_module: 0" <<<"$out" && ok "init_module(2) loads" || fail "init_module(2) did not load hello"
 expect_stderr_contains "hello: hello, by-init-module"
 grep -qx "init_module: ENOEXEC" <<<"$out" && ok "init_module(2) of a text file: ENOEXEC" ||

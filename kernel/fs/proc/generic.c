@@ -324,7 +324,7 @@ struct inode *proc_pde_lookup(struct super_block *sb, const char *name)
 		inode->i_ino = PROC_PDE_INO + i;
 		inode->i_mode = pde->mode;
 		inode->i_nlink = 1;
-		inode->i_op = &proc_sysctl_iops;
+		inode->i_op = &simple_attr_inode_operations;
 		inode->i_fop = &proc_reg_fops;
 		inode->i_private = pde;
 		pde->count++;

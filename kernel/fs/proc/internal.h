@@ -49,8 +49,6 @@ bool proc_parse_uint(const char *s, unsigned long *v);
 
 /* root.c: is name one of /proc's static entries? */
 bool proc_static_name(const char *name);
-/* Files written with `echo >` (O_TRUNC): the size stays. */
-extern const struct inode_operations proc_sysctl_iops;
 
 /* generic.c: entries made at run time (glass/proc_fs.h), in slots listed
  * after the static entries, with inode numbers PROC_PDE_INO + slot. */

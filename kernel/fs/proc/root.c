@@ -98,19 +98,6 @@ static ssize_t proc_file_write(struct file *f, const char __user *buf, size_t co
 	return err ? err : (ssize_t)count;
 }
 
-/* `echo N >` opens with O_TRUNC: a sysctl, or an entry of generic.c, has
- * no size to change. */
-static int proc_setattr(struct dentry *d, struct iattr *attr)
-{
-	attr->ia_valid &= ~ATTR_SIZE;
-	setattr_copy(d->d_inode, attr);
-	return 0;
-}
-
-const struct inode_operations proc_sysctl_iops = {
-	.setattr = proc_setattr,
-};
-
 static const struct file_operations proc_file_fops = {
 	.open = proc_file_open,
 	.read = proc_file_read,
@@ -290,7 +277,7 @@ struct inode *proc_make_inode(struct super_block *sb, const struct proc_entry *e
 	} else {
 		inode->i_fop = e->fops ? e->fops : &proc_file_fops;
 		if (e->store)
-			inode->i_op = &proc_sysctl_iops;
+			inode->i_op = &simple_attr_inode_operations;
 	}
 	return inode;
 }

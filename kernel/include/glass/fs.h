@@ -371,6 +371,9 @@ struct dentry *simple_lookup(struct inode *dir, struct dentry *d);
 int dcache_readdir(struct file *f, struct dir_context *ctx);
 extern const struct file_operations simple_dir_operations;
 extern const struct inode_operations simple_dir_inode_operations;
+/* Attribute files (sysctls, sysfs): `echo N >` opens with O_TRUNC, and
+ * the size, which they do not have, stays. */
+extern const struct inode_operations simple_attr_inode_operations;
 loff_t generic_file_llseek(struct file *f, loff_t off, int whence);
 loff_t noop_llseek(struct file *f, loff_t off, int whence);
 loff_t no_llseek(struct file *f, loff_t off, int whence);

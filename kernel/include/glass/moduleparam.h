@@ -4,7 +4,9 @@
  * "parmtype=name:type" string into .modinfo; MODULE_PARM_DESC adds
  * "parm=name:description". The loader applies "name=value" words of the
  * insmod string before module_init runs. Types: bool, invbool, byte,
- * short, ushort, int, uint, long, ulong, charp.
+ * short, ushort, int, uint, long, ulong, charp. A parameter with a
+ * nonzero perm is /sys/module/NAME/parameters/PARAM, written if perm
+ * has a write bit.
  */
 #ifndef GLASS_MODULEPARAM_H
 #define GLASS_MODULEPARAM_H
@@ -16,6 +18,9 @@ struct kernel_param;
 struct kernel_param_ops {
 	/* Parse val into kp->arg: 0 or -EINVAL (-ENOMEM for charp). */
 	int (*set)(const char *val, const struct kernel_param *kp);
+	/* The value as text with a newline into buffer (PAGE_SIZE bytes):
+	 * its length. */
+	int (*get)(char *buffer, const struct kernel_param *kp);
 	/* Free what set allocated (charp), at unload. */
 	void (*free)(void *arg);
 };
