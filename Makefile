@@ -193,6 +193,14 @@ $(B)/tools/glass-console/%.o: tools/glass-console/%.c | $(GEN)
 	@mkdir -p $(dir $@)
 	$(CC) $(OSCFLAGS) -MMD -MP -c $< -o $@
 
+# ptproxy/: glass-ptproxy's pure parts (the wire protocol both sides
+# speak, /proc path classification), freestanding like kernel code so the
+# kernel's listener can link the same decoder (sanitized and fuzz builds
+# of them are with the unit and fuzz rules below).
+$(B)/ptproxy/%.o: ptproxy/%.c | $(GEN)
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -MMD -MP -c $< -o $@
+
 deps:
 	@scripts/deps.sh build
 
@@ -285,6 +293,9 @@ $(SB)/gdbstub/%.o: gdbstub/%.c | $(GEN)
 $(SB)/profiling/%.o: profiling/%.c | $(GEN)
 	@mkdir -p $(dir $@)
 	$(CC) $(KCFLAGS) $(SANFLAGS) -MMD -MP -c $< -o $@
+$(SB)/ptproxy/%.o: ptproxy/%.c | $(GEN)
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) $(SANFLAGS) -MMD -MP -c $< -o $@
 $(SB)/kernel/arch/x86_64/stub_blob.o: $(STUB)
 $(SB)/kernel/init/initramfs_data.o: $(B)/initramfs.cpio
 
@@ -330,6 +341,9 @@ $(FB)/gdbstub/%.o: gdbstub/%.c | $(GEN)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_KCFLAGS) $(FUZZ_FLAGS) -MMD -MP -c $< -o $@
 $(FB)/profiling/%.o: profiling/%.c | $(GEN)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_KCFLAGS) $(FUZZ_FLAGS) -MMD -MP -c $< -o $@
+$(FB)/ptproxy/%.o: ptproxy/%.c | $(GEN)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_KCFLAGS) $(FUZZ_FLAGS) -MMD -MP -c $< -o $@
 
