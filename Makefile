@@ -101,6 +101,8 @@ STUB := $(B)/stub.elf
 # trace/ (its rules are with the fuzz targets' rules below).
 TRACESRC := $(sort $(wildcard trace/*.c))
 KOBJ += $(TRACESRC:%.c=$(B)/%.o)
+# ptproxy/wire.c: the protocol the kernel's ptproxy listener decodes.
+KOBJ += $(B)/ptproxy/wire.o
 
 all: $(GLASS) $(dir $(GLASS))glass-gdb.py $(B)/initramfs.cpio
 # A variant is the kernel alone: the tools and programs are the same.

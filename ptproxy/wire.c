@@ -53,7 +53,9 @@ static bool request_valid(const struct ptp_msg *m)
 	case PTP_HELLO:
 		return in_range(a[0], 1, 0xffff) && !m->len;
 	case PTP_PTRACE:
-		return in_range(a[0], 0, 0xffffffffLL) && in_range(a[1], 0, PTP_PID_MAX);
+		return in_range(a[0], 0, 0xffffffffLL) && in_range(a[1], 0, PTP_PID_MAX) &&
+		       in_range(a[4], 0, PTP_MAX_PAYLOAD) && in_range(a[5], 0, PTP_IO_IOVEC) &&
+		       m->len <= a[4];
 	case PTP_WAIT:
 		return in_range(a[0], -PTP_PID_MAX, PTP_PID_MAX) &&
 		       in_range(a[1], 0, 0xffffffffLL) && !m->len;

@@ -30,7 +30,7 @@
 
 enum ptp_op {
 	PTP_HELLO = 1,          /* args[0] version; reply: args[1] the kernel tracer's pid */
-	PTP_PTRACE,             /* request, pid, addr, data; in/out per request */
+	PTP_PTRACE,             /* request, pid, addr, data, io_len, PTP_IO_*; see below */
 	PTP_WAIT,               /* wait4: pid, options; reply: pid, status */
 	PTP_WAITID,             /* idtype, id, options; reply: 0, pid, si_code, si_status */
 	PTP_VM_READ,            /* pid, addr, len; reply payload: bytes read */
@@ -41,6 +41,11 @@ enum ptp_op {
 	PTP_OP_MAX
 };
 #define PTP_REPLY 0x80000000u
+/* PTP_PTRACE: with io_len (args[4]) > 0, data is an io_len-byte buffer in
+ * the kernel (the payload in, the same bytes back: GETREGS, SETREGS,
+ * PEEK*'s word, GETSIGINFO, GET_SYSCALL_INFO...), or with PTP_IO_IOVEC
+ * (args[5]) an iovec on it (GETREGSET/SETREGSET: back iov_len bytes). */
+#define PTP_IO_IOVEC 1
 
 /* PTP_PROC: the /proc files the tools read about a tracee. */
 enum ptp_proc_file {

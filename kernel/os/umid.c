@@ -51,7 +51,7 @@ static bool module_image_name(const char *name)
 static bool glass_name(const char *name)
 {
 	static const char *const names[] = { "pid", "mconsole", "gdb", "core", "console.log",
-					     "trace" };
+					     "trace", "ptproxy" };
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (!strcmp(name, names[i]))

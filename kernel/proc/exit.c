@@ -17,15 +17,6 @@
 #include <glass/syscalls.h>
 #include <glass/trace.h>
 
-#define WNOHANG 0x00000001
-#define WUNTRACED 0x00000002
-#define WSTOPPED WUNTRACED
-#define WEXITED 0x00000004
-#define WCONTINUED 0x00000008
-#define WNOWAIT 0x01000000
-#define __WNOTHREAD 0x20000000
-#define __WALL 0x40000000
-#define __WCLONE 0x80000000
 
 #define P_ALL 0
 #define P_PID 1
@@ -397,6 +388,13 @@ SYSCALL_DEFINE4(wait4, pid_t, upid, int __user *, stat_addr, int, options,
 	if (ret > 0 && ru && clear_user(ru, 144))
 		return -EFAULT;
 	return ret;
+}
+
+/* wait4 for a kernel thread that traces (kernel/proc/ptproxy.c): status
+ * is a kernel pointer, the caller runs under set_fs(KERNEL_DS). */
+long kernel_wait4(pid_t upid, int *status, int options)
+{
+	return __do_sys_wait4(upid, (int __user *)status, options, NULL);
 }
 
 SYSCALL_DEFINE5(waitid, int, which, pid_t, upid, kernel_siginfo_t __user *, infop,

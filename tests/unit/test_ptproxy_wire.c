@@ -25,7 +25,7 @@ START_TEST(roundtrip_with_payload)
 	static const u8 regs[216] = { 1, 2, 3, [215] = 0xee };
 	struct ptp_msg m = msg(PTP_PTRACE, 13 /* SETREGS */, 42, 0), d;
 
-	m.args[5] = -1;
+	m.args[4] = sizeof(regs);
 	m.payload = regs;
 	m.len = sizeof(regs);
 	ck_assert_int_eq(ptp_encode(buf, sizeof(buf), &m), PTP_HDR_LEN + 216);
@@ -34,7 +34,7 @@ START_TEST(roundtrip_with_payload)
 	ck_assert_uint_eq(d.seq, 7);
 	ck_assert_int_eq(d.args[0], 13);
 	ck_assert_int_eq(d.args[1], 42);
-	ck_assert_int_eq(d.args[5], -1);
+	ck_assert_int_eq(d.args[4], 216);
 	ck_assert_uint_eq(d.len, 216);
 	ck_assert(d.payload == buf + PTP_HDR_LEN);
 	ck_assert_mem_eq(d.payload, regs, 216);
@@ -43,7 +43,7 @@ END_TEST
 
 START_TEST(header_is_little_endian)
 {
-	struct ptp_msg m = msg(PTP_WAIT | PTP_REPLY, 0x0102030405060708LL, 0, 0);
+	struct ptp_msg m = msg(PTP_WAIT | PTP_REPLY, 0x0102030405060708LL, 0, 0), d;
 
 	m.seq = 0x11223344;
 	ck_assert_int_eq(ptp_encode(buf, sizeof(buf), &m), PTP_HDR_LEN);
@@ -52,6 +52,10 @@ START_TEST(header_is_little_endian)
 	ck_assert_uint_eq(buf[4], 0x44);
 	ck_assert_uint_eq(buf[8], 0x08);
 	ck_assert_uint_eq(buf[15], 0x01);
+	m.args[1] = -14;
+	ptp_encode(buf, sizeof(buf), &m);
+	ck_assert_int_eq(ptp_decode(buf, PTP_HDR_LEN, &d), PTP_HDR_LEN);
+	ck_assert_int_eq(d.args[1], -14);
 }
 END_TEST
 
@@ -133,6 +137,10 @@ START_TEST(decode_checks_arguments)
 		{ { .op = PTP_PTRACE, .args = { 16, 42 } }, true },
 		{ { .op = PTP_PTRACE, .args = { -1, 42 } }, false },
 		{ { .op = PTP_PTRACE, .args = { 16, 0x80000000LL } }, false },
+		{ { .op = PTP_PTRACE, .args = { 0x4204, 42, 2, 0, 4096, PTP_IO_IOVEC } }, true },
+		{ { .op = PTP_PTRACE, .args = { 0x4204, 42, 2, 0, 4096, 2 } }, false },
+		{ { .op = PTP_PTRACE, .args = { 12, 42, 0, 0, PTP_MAX_PAYLOAD + 1 } }, false },
+		{ { .op = PTP_PTRACE, .args = { 13, 42, 0, 0, 8 }, .len = 9 }, false },
 		{ { .op = PTP_WAIT, .args = { -1, 0x40000000 } }, true },
 		{ { .op = PTP_WAIT, .args = { -1, -1 } }, false },
 		{ { .op = PTP_WAITID, .args = { 4, 0, 0 } }, false },

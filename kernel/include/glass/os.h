@@ -426,6 +426,8 @@ int os_fd_hung_up(int fd);
 int os_tcp_listen(int port);
 /* A waiting connection on a listening socket, or -EAGAIN. */
 int os_accept(int fd);
+/* <umid dir>/ptproxy, a listening unix stream socket, 0600 (kernel/os/ptproxy.c). */
+int os_ptproxy_listen(void);
 /* Write all of buf, waiting at most timeout_ms for room in all. */
 long os_write_wait(int fd, const void *buf, unsigned long n, int timeout_ms);
 /* Run xterm with a helper relaying between it and the pty slave; xterm's
