@@ -107,7 +107,7 @@ KOBJ += $(B)/ptproxy/wire.o
 all: $(GLASS) $(dir $(GLASS))glass-gdb.py $(B)/initramfs.cpio
 # A variant is the kernel alone: the tools and programs are the same.
 ifeq ($(VARIANT),)
-all: glass-console programs
+all: glass-console glass-ptproxy programs
 endif
 
 # gdb auto-loads <objfile>-gdb.py from beside the binary (trusted paths).
@@ -202,6 +202,17 @@ $(B)/tools/glass-console/%.o: tools/glass-console/%.c | $(GEN)
 $(B)/ptproxy/%.o: ptproxy/%.c | $(GEN)
 	@mkdir -p $(dir $@)
 	$(CC) $(KCFLAGS) -MMD -MP -c $< -o $@
+
+# glass-ptproxy: host strace and gdb on guest pids (ptproxy/README.md), an
+# ordinary host program; the pure parts are built as kernel code above.
+PTPROXY_SRC := $(filter-out ptproxy/wire.c ptproxy/procpath.c,$(sort $(wildcard ptproxy/*.c)))
+PTPROXY_OBJ := $(PTPROXY_SRC:%.c=$(B)/tools/%.o) $(B)/ptproxy/wire.o $(B)/ptproxy/procpath.o
+glass-ptproxy: $(PTPROXY_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $(PTPROXY_OBJ)
+
+$(B)/tools/ptproxy/%.o: ptproxy/%.c | $(GEN)
+	@mkdir -p $(dir $@)
+	$(CC) $(OSCFLAGS) -MMD -MP -c $< -o $@
 
 deps:
 	@scripts/deps.sh build
@@ -386,7 +397,7 @@ $(B)/kernel/module/main.o $(SB)/kernel/module/main.o: $(VERMAGIC)
 $(B)/tests/unit/test_module.o $(SB)/tests/unit/test_module.o: $(VERMAGIC)
 
 clean:
-	rm -rf $(B) $(SB) $(FB) glass glass-console build-cov* build-kcov* build-prof*
+	rm -rf $(B) $(SB) $(FB) glass glass-console glass-ptproxy build-cov* build-kcov* build-prof*
 else
 # make -C <glass> M=DIR [clean]: out-of-tree modules.
 include scripts/Makefile.module

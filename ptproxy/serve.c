@@ -1,0 +1,324 @@
+/*
+ * What glass-ptproxy does with each call the filter routes to it: calls
+ * about guest pids are forwarded to the kernel (ptrace, wait4,
+ * process_vm_readv/writev, the /proc files), their buffers copied between
+ * the tool's memory and the wire; the rest continue natively, so the
+ * tool's own children (strace's and gdb's self-tests) stay host ones.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/seccomp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/ptrace.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <ptproxy/procpath.h>
+#include "proxy.h"
+
+#define MAX_GUEST_PIDS 256
+static pid_t guests[MAX_GUEST_PIDS];
+static int nguests;
+static bool attached;           /* a SEIZE/ATTACH succeeded: wait4(-1) is ours */
+
+void guest_pid_add(pid_t pid)
+{
+	if (pid > 0 && !guest_pid(pid) && nguests < MAX_GUEST_PIDS)
+		guests[nguests++] = pid;
+}
+
+bool guest_pid(pid_t pid)
+{
+	for (int i = 0; i < nguests; i++)
+		if (guests[i] == pid)
+			return true;
+	return false;
+}
+
+/* The tool's memory (thread tid): whole copies or -EFAULT. */
+static int tool_read(pid_t tid, void *buf, unsigned long addr, size_t len)
+{
+	struct iovec l = { buf, len }, r = { (void *)addr, len };
+
+	return process_vm_readv(tid, &l, 1, &r, 1, 0) == (ssize_t)len ? 0 : -EFAULT;
+}
+
+static int tool_write(pid_t tid, unsigned long addr, const void *buf, size_t len)
+{
+	struct iovec l = { (void *)buf, len }, r = { (void *)addr, len };
+
+	return process_vm_writev(tid, &l, 1, &r, 1, 0) == (ssize_t)len ? 0 : -EFAULT;
+}
+
+/* The buffer a ptrace request's data points to: bytes, and whether it is
+ * read (SET*) or written (GET*). 0: data is a value. */
+static long ptrace_io(long req, unsigned long addr, bool *in)
+{
+	*in = false;
+	switch (req) {
+	case PTRACE_PEEKTEXT: case PTRACE_PEEKDATA: case PTRACE_PEEKUSER:
+	case PTRACE_GETEVENTMSG:
+		return 8;
+	case PTRACE_GETREGS:
+		return 216;
+	case PTRACE_SETREGS:
+		*in = true;
+		return 216;
+	case PTRACE_GETFPREGS:
+		return 512;
+	case PTRACE_SETFPREGS:
+		*in = true;
+		return 512;
+	case PTRACE_GETSIGINFO:
+		return 128;
+	case PTRACE_SETSIGINFO:
+		*in = true;
+		return 128;
+	case PTRACE_GET_SYSCALL_INFO:
+		return addr > PTP_MAX_PAYLOAD ? PTP_MAX_PAYLOAD : (long)addr;
+	default:
+		return 0;
+	}
+}
+
+static long fwd_ptrace(const struct seccomp_notif *n)
+{
+	const __u64 *a = n->data.args;
+	long req = a[0], ret;
+	pid_t tid = n->pid;
+	struct ptp_msg m = { .op = PTP_PTRACE, .args = { req, (pid_t)a[1], a[2], a[3] } }, r;
+	struct { u64 base, len; } iov;
+	static u8 buf[PTP_MAX_PAYLOAD];
+	bool in, regset = req == PTRACE_GETREGSET || req == PTRACE_SETREGSET;
+	unsigned long where = a[3];
+
+	m.args[4] = ptrace_io(req, a[2], &in);
+	if (regset) {
+		if (tool_read(tid, &iov, a[3], sizeof(iov)))
+			return -EFAULT;
+		m.args[4] = iov.len > PTP_MAX_PAYLOAD ? PTP_MAX_PAYLOAD : iov.len;
+		m.args[5] = PTP_IO_IOVEC;
+		in = req == PTRACE_SETREGSET;
+		where = iov.base;
+	}
+	if (in) {
+		if (tool_read(tid, buf, where, m.args[4]))
+			return -EFAULT;
+		m.payload = buf;
+		m.len = m.args[4];
+	}
+	if ((ret = kconn_call(&m, &r)))
+		return ret;
+	ret = r.args[0];
+	if (ret >= 0 && r.len && !in && tool_write(tid, where, r.payload, r.len))
+		return -EFAULT;
+	if (ret >= 0 && regset) {
+		iov.len = r.len;
+		tool_write(tid, a[3] + 8, &iov.len, 8);
+	}
+	if (ret >= 0 && (req == PTRACE_ATTACH || req == PTRACE_SEIZE))
+		attached = true;
+	if (ret >= 0 && req == PTRACE_GETEVENTMSG)
+		guest_pid_add(*(const u64 *)r.payload);
+	return ret;
+}
+
+/* wait4 with WNOHANG: the pid (0: nothing yet), or -errno. */
+static long fwd_wait(const struct seccomp_notif *n)
+{
+	const __u64 *a = n->data.args;
+	struct ptp_msg m = { .op = PTP_WAIT, .args = { (int)a[0], (unsigned int)a[2] } }, r;
+	static const u8 zero[144];
+	int status, err;
+
+	if ((err = kconn_call(&m, &r)))
+		return err;
+	if (r.args[0] <= 0)
+		return r.args[0];
+	status = r.args[1];
+	guest_pid_add(r.args[0]);
+	if ((a[1] && tool_write(n->pid, a[1], &status, sizeof(status))) ||
+	    (a[3] && tool_write(n->pid, a[3], zero, sizeof(zero))))
+		return -EFAULT;
+	return r.args[0];
+}
+
+/* Blocking waits with nothing to report yet: answered after a stop. */
+#define MAX_PARKED 16
+static struct seccomp_notif parked[MAX_PARKED];
+static int nparked;
+
+static void respond(int nfd, u64 id, long ret)
+{
+	struct seccomp_notif_resp resp = { .id = id };
+
+	if (ret < 0)
+		resp.error = ret;
+	else
+		resp.val = ret;
+	ioctl(nfd, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+}
+
+void serve_retry_waits(int nfd)
+{
+	int kept = 0;
+
+	for (int i = 0; i < nparked; i++) {
+		long ret;
+
+		/* A wait the tool gave up (a signal: strace's ^C) is gone. */
+		if (ioctl(nfd, SECCOMP_IOCTL_NOTIF_ID_VALID, &parked[i].id))
+			continue;
+		ret = fwd_wait(&parked[i]);
+		if (ret)
+			respond(nfd, parked[i].id, ret);
+		else
+			parked[kept++] = parked[i];
+	}
+	nparked = kept;
+}
+
+static long fwd_vm(const struct seccomp_notif *n, bool write)
+{
+	const __u64 *a = n->data.args;
+	struct iovec liov[16], riov[16];
+	unsigned long lcnt = a[2], rcnt = a[4];
+	static u8 buf[PTP_MAX_PAYLOAD];
+	long done = 0;
+	size_t li = 0, loff = 0;
+
+	if (lcnt > 16 || rcnt > 16)
+		return -EINVAL;
+	if (tool_read(n->pid, liov, a[1], lcnt * sizeof(*liov)) ||
+	    tool_read(n->pid, riov, a[3], rcnt * sizeof(*riov)))
+		return -EFAULT;
+	/* Remote segment by segment, in chunks; local iovs filled in order. */
+	for (size_t ri = 0; ri < rcnt; ri++) {
+		for (size_t off = 0; off < riov[ri].iov_len; ) {
+			size_t len = riov[ri].iov_len - off;
+			struct ptp_msg m = { .op = write ? PTP_VM_WRITE : PTP_VM_READ,
+					     .args = { (pid_t)a[0], (u64)riov[ri].iov_base + off } }, r;
+			size_t room;
+
+			while (li < lcnt && loff == liov[li].iov_len) {
+				li++;
+				loff = 0;
+			}
+			if (li == lcnt)
+				return done;
+			room = liov[li].iov_len - loff;
+			len = len < room ? len : room;
+			len = len < sizeof(buf) ? len : sizeof(buf);
+			if (write) {
+				if (tool_read(n->pid, buf, (u64)liov[li].iov_base + loff, len))
+					return done ? done : -EFAULT;
+				m.payload = buf;
+				m.len = len;
+			} else {
+				m.args[2] = len;
+			}
+			if (kconn_call(&m, &r) || r.args[0] <= 0)
+				return done ? done : (r.args[0] ? r.args[0] : -EFAULT);
+			if (!write && tool_write(n->pid, (u64)liov[li].iov_base + loff,
+						 r.payload, r.args[0]))
+				return done ? done : -EFAULT;
+			done += r.args[0];
+			off += r.args[0];
+			loff += r.args[0];
+			if ((size_t)r.args[0] < len)
+				return done;
+		}
+	}
+	return done;
+}
+
+/* /proc/N/task of a guest: a directory of its threads' ids, made for the
+ * tool (the kernel's thread list is the next step: the leader alone). */
+static int task_dir(pid_t pid)
+{
+	char path[64];
+	static char base[] = "/tmp/glass-ptproxy.XXXXXX";
+	static bool made;
+
+	if (!made && !mkdtemp(base))
+		return -errno;
+	made = true;
+	snprintf(path, sizeof(path), "%s/%d", base, pid);
+	mkdir(path, 0700);
+	snprintf(path, sizeof(path), "%s/%d/%d", base, pid, pid);
+	mkdir(path, 0700);
+	snprintf(path, sizeof(path), "%s/%d", base, pid);
+	return open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+/* openat: true (with *ret) for a guest's /proc file we answer. */
+static bool fwd_open(int nfd, const struct seccomp_notif *n, long *ret)
+{
+	char path[256] = "";
+	struct ptp_path p;
+	struct seccomp_notif_addfd add = { .id = n->id, .flags = SECCOMP_ADDFD_FLAG_SEND };
+	int fd;
+
+	/* Byte by byte would be exact; a short read near a page end is
+	 * retried shorter. */
+	for (size_t len = sizeof(path) - 1; len >= 16; len /= 2)
+		if (!tool_read(n->pid, path, n->data.args[1], len))
+			break;
+	if (ptp_parse_proc_path(path, sizeof(path), &p) != PTP_PATH_TASKDIR || !guest_pid(p.pid))
+		return false;
+	fd = task_dir(p.pid);
+	if (fd < 0) {
+		*ret = fd;
+		return true;
+	}
+	add.srcfd = fd;
+	add.newfd_flags = (n->data.args[2] & O_CLOEXEC) ? O_CLOEXEC : 0;
+	*ret = ioctl(nfd, SECCOMP_IOCTL_NOTIF_ADDFD, &add);
+	close(fd);
+	*ret = *ret < 0 ? -errno : -EINPROGRESS;       /* already answered */
+	return true;
+}
+
+bool serve_notification(int nfd, const struct seccomp_notif *n)
+{
+	const __u64 *a = n->data.args;
+	long ret;
+
+	switch (n->data.nr) {
+	case SYS_ptrace:
+		if (!guest_pid((pid_t)a[1]))
+			return false;
+		ret = fwd_ptrace(n);
+		break;
+	case SYS_wait4:
+		if (!(guest_pid((pid_t)a[0]) || ((int)a[0] == -1 && attached)))
+			return false;
+		ret = fwd_wait(n);
+		if (!ret && !(a[2] & WNOHANG) && nparked < MAX_PARKED) {
+			parked[nparked++] = *n;
+			return true;            /* answered after a stop */
+		}
+		break;
+	case SYS_process_vm_readv:
+	case SYS_process_vm_writev:
+		if (!guest_pid((pid_t)a[0]))
+			return false;
+		ret = fwd_vm(n, n->data.nr == SYS_process_vm_writev);
+		break;
+	case SYS_openat:
+		if (!fwd_open(nfd, n, &ret))
+			return false;
+		if (ret == -EINPROGRESS)
+			return true;
+		break;
+	default:
+		return false;
+	}
+	respond(nfd, n->id, ret);
+	return true;
+}
