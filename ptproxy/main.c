@@ -115,6 +115,7 @@ int main(int argc, char **argv)
 	}
 	if (waitpid(tool, &status, 0) < 0)
 		status = 0;
+	serve_cleanup();
 	if (stats)
 		fprintf(stderr, "glass-ptproxy: %lu calls forwarded\n", kconn_calls);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);

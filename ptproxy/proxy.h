@@ -30,6 +30,8 @@ struct seccomp_notif;
 bool serve_notification(int nfd, const struct seccomp_notif *req);
 /* Retry the tool's blocking waits parked until a stop (after EV_STOP). */
 void serve_retry_waits(int nfd);
+/* Remove the /proc/N/task stand-ins made for the tool. */
+void serve_cleanup(void);
 
 /* tool.c: run argv under the filter; its pid, the listener in *nfd. */
 pid_t tool_spawn(char **argv, int *nfd);

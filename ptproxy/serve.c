@@ -239,21 +239,38 @@ static long fwd_vm(const struct seccomp_notif *n, bool write)
 
 /* /proc/N/task of a guest: a directory of its threads' ids, made for the
  * tool (the kernel's thread list is the next step: the leader alone). */
+static char task_base[] = "/tmp/glass-ptproxy.XXXXXX";
+static bool task_base_made;
+
 static int task_dir(pid_t pid)
 {
 	char path[64];
-	static char base[] = "/tmp/glass-ptproxy.XXXXXX";
-	static bool made;
+	const char *base = task_base;
 
-	if (!made && !mkdtemp(base))
+	if (!task_base_made && !mkdtemp(task_base))
 		return -errno;
-	made = true;
+	task_base_made = true;
 	snprintf(path, sizeof(path), "%s/%d", base, pid);
 	mkdir(path, 0700);
 	snprintf(path, sizeof(path), "%s/%d/%d", base, pid, pid);
 	mkdir(path, 0700);
 	snprintf(path, sizeof(path), "%s/%d", base, pid);
 	return open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+void serve_cleanup(void)
+{
+	char path[64];
+
+	if (!task_base_made)
+		return;
+	for (int i = 0; i < nguests; i++) {
+		snprintf(path, sizeof(path), "%s/%d/%d", task_base, guests[i], guests[i]);
+		rmdir(path);
+		snprintf(path, sizeof(path), "%s/%d", task_base, guests[i]);
+		rmdir(path);
+	}
+	rmdir(task_base);
 }
 
 /* openat: true (with *ret) for a guest's /proc file we answer. */
