@@ -33,6 +33,11 @@ void serve_retry_waits(int nfd);
 /* Remove the /proc/N/task stand-ins made for the tool. */
 void serve_cleanup(void);
 
+/* /proc/N/mem of a guest in the tool: a placeholder fd (/dev/null) at a
+ * number in this range, whose pread64/pwrite64 the filter routes to us. */
+#define MEM_FD_BASE 900
+#define MEM_FD_SLOTS 16
+
 /* tool.c: run argv under the filter; its pid, the listener in *nfd. */
 pid_t tool_spawn(char **argv, int *nfd);
 

@@ -273,12 +273,60 @@ void serve_cleanup(void)
 	rmdir(task_base);
 }
 
+/* The guest pid whose memory each placeholder fd stands for. */
+static pid_t mem_pid[MEM_FD_SLOTS];
+
+/* A placeholder for /proc/N/mem: /dev/null at a reserved number (the
+ * slot already N's, else a free one, else the first). */
+static int mem_slot(pid_t pid)
+{
+	int i;
+
+	for (i = 0; i < MEM_FD_SLOTS && mem_pid[i] != pid; i++)
+		;
+	if (i == MEM_FD_SLOTS)
+		for (i = 0; i < MEM_FD_SLOTS - 1 && mem_pid[i]; i++)
+			;
+	mem_pid[i] = pid;
+	return i;
+}
+
+/* pread64/pwrite64 on a placeholder: the guest's memory at the offset,
+ * EIO where nothing is mapped, as /proc/PID/mem. */
+static long fwd_mem(const struct seccomp_notif *n, bool write)
+{
+	const __u64 *a = n->data.args;
+	static u8 buf[PTP_MAX_PAYLOAD];
+	size_t want = a[2] < sizeof(buf) ? a[2] : sizeof(buf);
+	struct ptp_msg m = { .op = write ? PTP_VM_WRITE : PTP_VM_READ,
+			     .args = { mem_pid[a[0] - MEM_FD_BASE], a[3], want } }, r;
+	long err;
+
+	if (!m.args[0])
+		return -EBADF;
+	if (write) {
+		if (tool_read(n->pid, buf, a[1], want))
+			return -EFAULT;
+		m.args[2] = 0;
+		m.payload = buf;
+		m.len = want;
+	}
+	if ((err = kconn_call(&m, &r)))
+		return err;
+	if (r.args[0] <= 0)
+		return r.args[0] ? r.args[0] : -EIO;
+	if (!write && tool_write(n->pid, a[1], r.payload, r.args[0]))
+		return -EFAULT;
+	return r.args[0];
+}
+
 /* openat: true (with *ret) for a guest's /proc file we answer. */
 static bool fwd_open(int nfd, const struct seccomp_notif *n, long *ret)
 {
 	char path[256] = "";
 	struct ptp_path p;
 	struct seccomp_notif_addfd add = { .id = n->id, .flags = SECCOMP_ADDFD_FLAG_SEND };
+	enum ptp_path_kind kind;
 	int fd;
 
 	/* Byte by byte would be exact; a short read near a page end is
@@ -286,9 +334,16 @@ static bool fwd_open(int nfd, const struct seccomp_notif *n, long *ret)
 	for (size_t len = sizeof(path) - 1; len >= 16; len /= 2)
 		if (!tool_read(n->pid, path, n->data.args[1], len))
 			break;
-	if (ptp_parse_proc_path(path, sizeof(path), &p) != PTP_PATH_TASKDIR || !guest_pid(p.pid))
+	kind = ptp_parse_proc_path(path, sizeof(path), &p);
+	if ((kind != PTP_PATH_TASKDIR && kind != PTP_PATH_MEM) || !guest_pid(p.pid))
 		return false;
-	fd = task_dir(p.pid);
+	if (kind == PTP_PATH_MEM) {
+		fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+		add.flags |= SECCOMP_ADDFD_FLAG_SETFD;
+		add.newfd = MEM_FD_BASE + mem_slot(p.tid);
+	} else {
+		fd = task_dir(p.pid);
+	}
 	if (fd < 0) {
 		*ret = fd;
 		return true;
@@ -326,6 +381,10 @@ bool serve_notification(int nfd, const struct seccomp_notif *n)
 		if (!guest_pid((pid_t)a[0]))
 			return false;
 		ret = fwd_vm(n, n->data.nr == SYS_process_vm_writev);
+		break;
+	case SYS_pread64:
+	case SYS_pwrite64:
+		ret = fwd_mem(n, n->data.nr == SYS_pwrite64);
 		break;
 	case SYS_openat:
 		if (!fwd_open(nfd, n, &ret))

@@ -27,7 +27,7 @@ static const int routed[] = {
 
 static int install_filter(void)
 {
-	struct sock_filter f[5 + 2 * NROUTED];
+	struct sock_filter f[5 + 2 * NROUTED + 7];
 	struct sock_fprog prog = { .filter = f };
 	unsigned int n = 0;
 
@@ -41,6 +41,15 @@ static int install_filter(void)
 		f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, routed[i], 0, 1);
 		f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF);
 	}
+	/* pread64/pwrite64 on a placeholder fd (the low word of args[0]). */
+	f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_pread64, 1, 0);
+	f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_pwrite64, 0, 4);
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+					      offsetof(struct seccomp_data, args[0]));
+	f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, MEM_FD_BASE, 0, 2);
+	f[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K,
+					      MEM_FD_BASE + MEM_FD_SLOTS, 1, 0);
+	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF);
 	f[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
 	prog.len = n;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
