@@ -320,6 +320,36 @@ static long fwd_mem(const struct seccomp_notif *n, bool write)
 	return r.args[0];
 }
 
+/* kill, tkill, tgkill to a guest: true (with *ret) if forwarded. Process
+ * groups (negative pids) and host pids are the host's. */
+static bool fwd_kill(const struct seccomp_notif *n, long *ret)
+{
+	const __u64 *a = n->data.args;
+	struct ptp_msg m = { .op = PTP_KILL }, r;
+	long err;
+
+	switch (n->data.nr) {
+	case SYS_kill:
+		m.args[0] = (int)a[0];
+		m.args[2] = (int)a[1];
+		break;
+	case SYS_tkill:
+		m.args[1] = (int)a[0];
+		m.args[2] = (int)a[1];
+		break;
+	default:
+		m.args[0] = (int)a[0];
+		m.args[1] = (int)a[1];
+		m.args[2] = (int)a[2];
+		break;
+	}
+	if (!guest_pid(m.args[0]) && !guest_pid(m.args[1]))
+		return false;
+	err = kconn_call(&m, &r);
+	*ret = err ? err : r.args[0];
+	return true;
+}
+
 /* openat: true (with *ret) for a guest's /proc file we answer. */
 static bool fwd_open(int nfd, const struct seccomp_notif *n, long *ret)
 {
@@ -381,6 +411,12 @@ bool serve_notification(int nfd, const struct seccomp_notif *n)
 		if (!guest_pid((pid_t)a[0]))
 			return false;
 		ret = fwd_vm(n, n->data.nr == SYS_process_vm_writev);
+		break;
+	case SYS_kill:
+	case SYS_tkill:
+	case SYS_tgkill:
+		if (!fwd_kill(n, &ret))
+			return false;
 		break;
 	case SYS_pread64:
 	case SYS_pwrite64:

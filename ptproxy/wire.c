@@ -68,8 +68,8 @@ static bool request_valid(const struct ptp_msg *m)
 	case PTP_VM_WRITE:
 		return in_range(a[0], 1, PTP_PID_MAX);
 	case PTP_KILL:
-		return in_range(a[0], 0, PTP_PID_MAX) && in_range(a[1], 1, PTP_PID_MAX) &&
-		       in_range(a[2], 0, 64) && !m->len;
+		return in_range(a[0], 0, PTP_PID_MAX) && in_range(a[1], 0, PTP_PID_MAX) &&
+		       (a[0] || a[1]) && in_range(a[2], 0, 64) && !m->len;
 	case PTP_PROC:
 		return in_range(a[0], 1, PTP_PID_MAX) && in_range(a[1], 0, PTP_PID_MAX) &&
 		       in_range(a[2], 1, PTP_PROC_MAX - 1) && !m->len;

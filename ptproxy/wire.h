@@ -35,7 +35,7 @@ enum ptp_op {
 	PTP_WAITID,             /* idtype, id, options; reply: 0, pid, si_code, si_status */
 	PTP_VM_READ,            /* pid, addr, len; reply payload: bytes read */
 	PTP_VM_WRITE,           /* pid, addr; payload: bytes; reply: bytes written */
-	PTP_KILL,               /* tgid (0: any), tid, sig */
+	PTP_KILL,               /* tgid, tid, sig: kill (tid 0), tgkill, tkill (tgid 0) */
 	PTP_PROC,               /* pid, tid, PTP_PROC_*; reply payload: the text */
 	PTP_EV_STOP,            /* kernel to proxy, unasked: a tracee stopped */
 	PTP_OP_MAX

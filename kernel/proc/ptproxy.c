@@ -24,6 +24,7 @@
 #include <glass/proc.h>
 #include <glass/ptrace_task.h>
 #include <glass/sched.h>
+#include <glass/signal.h>
 #include <glass/uaccess.h>
 #include <glass/wait.h>
 #include <ptproxy/wire.h>
@@ -132,7 +133,10 @@ static void serve(struct ptp_conn *c, const struct ptp_msg *m)
 	case PTP_VM_WRITE:
 		r.args[0] = serve_vm(c, m, &r);
 		break;
-	default:                /* WAITID, KILL, PROC: next (ptproxy/README.md) */
+	case PTP_KILL:
+		r.args[0] = kernel_kill(m->args[0], m->args[1], m->args[2]);
+		break;
+	default:                /* WAITID, PROC: next (ptproxy/README.md) */
 		r.args[0] = -EOPNOTSUPP;
 		break;
 	}
