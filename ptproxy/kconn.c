@@ -50,6 +50,20 @@ int kconn_open(const char *umid, const char *uml_dir)
 	return err ? err : r.args[0];
 }
 
+/* EV_STOPs already read behind the message at in[0..taken): noted and
+ * dropped now, since poll() will not report bytes we hold. */
+static void take_buffered_stops(void)
+{
+	struct ptp_msg m;
+	long n;
+
+	while ((n = ptp_decode(in + taken, in_len - taken, &m)) > 0 && m.op == PTP_EV_STOP) {
+		stop_seen = true;
+		memmove(in + taken, in + taken + n, in_len - taken - n);
+		in_len -= n;
+	}
+}
+
 /* Drop the last reply, then read until a whole message is buffered. */
 static int read_msg(struct ptp_msg *r)
 {
@@ -70,6 +84,7 @@ static int read_msg(struct ptp_msg *r)
 	if (n < 0)
 		return n;
 	taken = n;
+	take_buffered_stops();
 	return 0;
 }
 

@@ -201,8 +201,13 @@ static int ptproxy_thread(void *arg)
 			send_msg(c, &ev);
 			continue;
 		}
+		/* No stop can happen between the check above and here: the
+		 * tracees run only when this thread sleeps, and the socket's
+		 * interrupt sets readable. (Checking again after
+		 * prepare_to_wait would not do: kernel_wait4's own
+		 * finish_wait leaves us TASK_RUNNING, and we would spin.) */
 		prepare_to_wait(wq, &we, TASK_INTERRUPTIBLE);
-		if (!c->readable && !stop_to_announce(c)) {
+		if (!c->readable) {
 			current->wchan = "ptproxy";
 			schedule();
 		}

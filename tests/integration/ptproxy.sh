@@ -50,6 +50,28 @@ running() { mc ps; grep -qE "^ +$pid +1 [RS] .*yes\$" <<<"$MC_OUT"; }
 wait_for 10 running && ok "the guest runs on after the detach" ||
 	fail "guest $pid after the detach: $MC_OUT"
 
+# gdb: the program file is given (the guest's busybox is the host's
+# busybox-static; /proc/PID/exe is not served yet): memory through the
+# /proc/PID/task/PID/mem placeholder, stepi, a breakpoint planted in
+# read-only text, continue to it, detach; the guest runs on.
+if command -v gdb >/dev/null && [ -x /bin/busybox ]; then
+	timeout -k 5 60 "$PTPROXY" "$GLASS_UMID" gdb -nx -batch /bin/busybox -p "$pid" \
+		-ex 'x/i $pc' -ex 'bt 1' -ex 'set $a = $pc' -ex stepi -ex 'p $pc != $a' \
+		-ex 'set $b = $pc' -ex 'stepi' -ex 'break *$pc' -ex 'set $pc = $b' -ex continue \
+		-ex 'info registers rip' -ex delete -ex detach >"$TEST_TMP/gdb.out" 2>&1
+	if grep -q '^=> 0x[0-9a-f]*:' "$TEST_TMP/gdb.out" && grep -q '^#0  0x' "$TEST_TMP/gdb.out" &&
+	   grep -q '^\$1 = 1' "$TEST_TMP/gdb.out" && grep -q '^Breakpoint 1, ' "$TEST_TMP/gdb.out" &&
+	   grep -q "^\[Inferior 1 (process $pid) detached\]" "$TEST_TMP/gdb.out"; then
+		ok "gdb -p $pid: x/i, bt, stepi, break, continue, detach"
+	else
+		fail "gdb -p: $(cat "$TEST_TMP/gdb.out")"
+	fi
+	wait_for 10 running && ok "the guest runs on after gdb's detach" ||
+		fail "guest $pid after gdb's detach: $MC_OUT"
+else
+	note "gdb or /bin/busybox missing: gdb not tried"
+fi
+
 timeout -k 5 20 "$PTPROXY" "$GLASS_UMID" strace -p 99 -o /dev/null 2>"$TEST_TMP/nopid.err"
 if grep -q 'ptrace(PTRACE_SEIZE, 99): No such process' "$TEST_TMP/nopid.err"; then
 	ok "a guest pid that does not exist: No such process"
