@@ -372,6 +372,7 @@ void os_umid_cleanup(void)
 	if (keep_dir) {
 		unlinkat(dir_fd, "mconsole", 0);
 		unlinkat(dir_fd, "gdb", 0);
+		unlinkat(dir_fd, "ptproxy", 0);
 		unlinkat(dir_fd, "pid", 0);
 	} else {
 		for_each_entry(remove_entry, NULL);

@@ -16,6 +16,7 @@
 #include <glass/sched.h>
 #include <glass/syscalls.h>
 #include <glass/trace.h>
+#include <uapi/wait.h>
 
 
 #define P_ALL 0

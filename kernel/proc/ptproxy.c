@@ -27,6 +27,7 @@
 #include <glass/signal.h>
 #include <glass/uaccess.h>
 #include <glass/wait.h>
+#include <uapi/wait.h>
 #include <ptproxy/wire.h>
 
 struct ptp_conn {

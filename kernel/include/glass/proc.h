@@ -37,17 +37,8 @@ void uts_fields(const char *f[5]);
 const char *uts_nodename(void);
 const char *glass_version_string(void);
 
-/* wait4's and waitid's options (exit.c), and wait4 for a kernel thread
- * under set_fs(KERNEL_DS) (the ptproxy tracer). */
-#define WNOHANG 0x00000001
-#define WUNTRACED 0x00000002
-#define WSTOPPED WUNTRACED
-#define WEXITED 0x00000004
-#define WCONTINUED 0x00000008
-#define WNOWAIT 0x01000000
-#define __WNOTHREAD 0x20000000
-#define __WALL 0x40000000
-#define __WCLONE 0x80000000
+/* wait4 for a kernel thread under set_fs(KERNEL_DS) (the ptproxy
+ * tracer); options as <uapi/wait.h>. */
 long kernel_wait4(pid_t upid, int *status, int options);
 
 #endif
