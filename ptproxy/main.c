@@ -16,6 +16,15 @@
 
 #include "proxy.h"
 
+static pid_t tool;
+
+/* SIGTERM, SIGHUP: the tool's to act on; we go when it has gone, and
+ * clean up then. */
+static void pass_to_tool(int sig)
+{
+	kill(tool, sig);
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: glass-ptproxy [--uml-dir DIR] [--stats] UMID|PATH TOOL [ARGS...]\n"
@@ -53,7 +62,6 @@ int main(int argc, char **argv)
 	char dir[4096];
 	bool stats = false;
 	int i = 1, nfd, status, err;
-	pid_t tool;
 
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "--uml-dir") && i + 1 < argc)
@@ -87,6 +95,8 @@ int main(int argc, char **argv)
 	/* ^C is the tool's (strace detaches): we go when it does. */
 	signal(SIGINT, SIG_IGN);
 	signal(SIGQUIT, SIG_IGN);
+	signal(SIGTERM, pass_to_tool);
+	signal(SIGHUP, pass_to_tool);
 	for (;;) {
 		struct pollfd p[2] = { { nfd, POLLIN, 0 }, { kconn_fd(), POLLIN, 0 } };
 		struct seccomp_notif req;

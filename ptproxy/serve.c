@@ -239,7 +239,7 @@ static long fwd_vm(const struct seccomp_notif *n, bool write)
 
 /* /proc/N/task of a guest: a directory of its threads' ids, made for the
  * tool (the kernel's thread list is the next step: the leader alone). */
-static char task_base[] = "/tmp/glass-ptproxy.XXXXXX";
+static char task_base[] = "/tmp/glass-ptproxy-task.XXXXXX";
 static bool task_base_made;
 
 static int task_dir(pid_t pid)
