@@ -13,8 +13,9 @@ PTPROXY=$TOP/glass-ptproxy
 command -v strace >/dev/null || { fail "strace missing (apt-get install strace)"; finish; }
 
 mc_setup
-glass_start init=/bin/sh -- -c \
-	'mount -t devtmpfs devtmpfs /dev; yes >/dev/null & echo "BGPID $!"; wait'
+glass_start init=/bin/sh -- -c 'mount -t devtmpfs devtmpfs /dev; mount -t proc proc /proc
+	yes >/dev/null & echo "BGPID $!"
+	sh -c "while :; do cat /proc/version >/dev/null; done" & echo "FORKPID $!"; wait'
 wait_for 20 test -S "$UML_DIR/$GLASS_UMID/ptproxy" || fail "no ptproxy socket"
 if [ "$(stat -c %a "$UML_DIR/$GLASS_UMID/ptproxy")" = 600 ]; then
 	ok "ptproxy socket is 0600"
@@ -23,6 +24,7 @@ else
 fi
 wait_for 20 grep -q '^BGPID' "$GLASS_OUT" || fail "the guest loop did not start"
 pid=$(sed -n 's/^BGPID \([0-9]*\).*/\1/p' "$GLASS_OUT")
+fpid=$(sed -n 's/^FORKPID \([0-9]*\).*/\1/p' "$GLASS_OUT")
 
 # timeout sends SIGINT to its process group: strace's ^C.
 timeout -k 10 -s INT 3 "$PTPROXY" --stats "$GLASS_UMID" strace -p "$pid" \
@@ -70,6 +72,22 @@ if command -v gdb >/dev/null && [ -x /bin/busybox ]; then
 else
 	note "gdb or /bin/busybox missing: gdb not tried"
 fi
+
+# -f: a shell that forks and execs cat in a loop; its children are
+# followed (fork, execve, exit), ^C detaches, the loop goes on.
+timeout -k 10 -s INT 3 "$PTPROXY" "$GLASS_UMID" strace -f -p "$fpid" \
+	-o "$TEST_TMP/stracef.out" 2>"$TEST_TMP/stracef.err"
+if [ "$(grep -c 'execve("/proc/self/exe", \["cat", "/proc/version"\]' "$TEST_TMP/stracef.out")" -ge 2 ] &&
+   [ "$(grep -c '+++ exited with 0 +++' "$TEST_TMP/stracef.out")" -ge 2 ] &&
+   grep -q "^$fpid  *clone(" "$TEST_TMP/stracef.out" &&
+   grep -q "Process $fpid detached" "$TEST_TMP/stracef.err"; then
+	ok "strace -f -p $fpid followed the forked children ($(grep -c '+++ exited' "$TEST_TMP/stracef.out") of them)"
+else
+	fail "strace -f: $(head -c 600 "$TEST_TMP/stracef.out") $(tail -n 3 "$TEST_TMP/stracef.err")"
+fi
+forking() { mc ps; grep -qE "^ +$fpid +1 [RS] " <<<"$MC_OUT"; }
+wait_for 10 forking && ok "the forking guest runs on after the detach" ||
+	fail "guest $fpid after strace -f: $MC_OUT"
 
 timeout -k 5 20 "$PTPROXY" "$GLASS_UMID" strace -p 99 -o /dev/null 2>"$TEST_TMP/nopid.err"
 if grep -q 'ptrace(PTRACE_SEIZE, 99): No such process' "$TEST_TMP/nopid.err"; then
