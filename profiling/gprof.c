@@ -2,9 +2,10 @@
  * gprof of a make PROFILE=1 build: `gprof dump [FILE]` writes gmon.out
  * now, from the histogram profil() keeps (kernel/os/gprof.c) and the arcs
  * __fentry__ records (kernel/os/mcount.c); `gprof reset` starts both
- * afresh; and
- * glass writes gmon.out in its working directory when it exits from the
- * CPU thread (init's exit, poweroff, reboot), as glibc's _mcleanup would.
+ * afresh; and glass writes gmon.out in its working directory when it
+ * exits from the CPU thread (init's exit, poweroff, reboot, a panic), as
+ * glibc's _mcleanup would; mconsole halt leaves at once from the monitor
+ * thread and writes none.
  * In any other build the commands say how to get one.
  */
 #include <glass/errno.h>

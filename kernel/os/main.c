@@ -117,8 +117,8 @@ int main(int argc, char **argv)
 	start_kernel();
 }
 
-/* A PROFILE=1 build's gmon.out, but not from the monitor thread (a halt
- * leaves at once; the CPU may be in the middle of recording an arc). */
+/* A PROFILE=1 build's gmon.out, but not from the monitor thread: a halt
+ * leaves at once, as UML's does, and the writer is CPU-thread code. */
 static void gprof_at_exit(void)
 {
 	if (os_is_cpu_thread())
@@ -143,6 +143,7 @@ __noreturn void os_abort(void)
 	struct rlimit rl = { 0, 0 };
 
 	os_gcov_exit();
+	gprof_at_exit();
 	os_flush_console();
 	os_tty_restore();
 	os_umid_cleanup();

@@ -29,19 +29,16 @@ printf '%s\n' '-gdb-set non-stop 0' "-target-select remote $ep" \
 	'-break-insert schedule' '-exec-continue' '-thread-info' \
 	'-stack-list-frames 0 3' '-break-delete 1' '-thread-list-ids' '-target-detach' '-gdb-exit' |
 	timeout 60 gdb -nx -q --interpreter=mi "$GLASS" >"$out" 2>&1
-check() {
-	if grep -qE -- "$2" "$out"; then ok "$1"; else fail "$1: no /$2/"; fi
-}
-check "connected" '^\^connected'
-check "breakpoint inserted" '^\^done,bkpt=\{number="1",type="breakpoint".*func="schedule"'
-check "running" '^\*running,thread-id="all"'
-check "stopped at the breakpoint" '^\*stopped,reason="breakpoint-hit",disp="keep",bkptno="1",frame=\{addr="0x[0-9a-f]+",func="schedule"'
-check "thread list with names" '^\^done,threads=\[.*name="swapper".*name="sleep"'
-check "thread details" 'details="S hrtimer_nanosleep"'
-check "current thread" 'current-thread-id="[0-9]+"'
-check "stack list" '^\^done,stack=\[frame=\{level="0",addr="0x[0-9a-f]+",func="schedule",file="kernel/sched/core.c"'
-check "thread ids" '^\^done,thread-ids=\{thread-id="1"'
-check "detached" '^\^done' 
+expect_in "$out" "connected" '^\^connected'
+expect_in "$out" "breakpoint inserted" '^\^done,bkpt=\{number="1",type="breakpoint".*func="schedule"'
+expect_in "$out" "running" '^\*running,thread-id="all"'
+expect_in "$out" "stopped at the breakpoint" '^\*stopped,reason="breakpoint-hit",disp="keep",bkptno="1",frame=\{addr="0x[0-9a-f]+",func="schedule"'
+expect_in "$out" "thread list with names" '^\^done,threads=\[.*name="swapper".*name="sleep"'
+expect_in "$out" "thread details" 'details="S hrtimer_nanosleep"'
+expect_in "$out" "current thread" 'current-thread-id="[0-9]+"'
+expect_in "$out" "stack list" '^\^done,stack=\[frame=\{level="0",addr="0x[0-9a-f]+",func="schedule",file="kernel/sched/core.c"'
+expect_in "$out" "thread ids" '^\^done,thread-ids=\{thread-id="1"'
+expect_in "$out" "detached" '^\^done' 
 kill -0 "$GLASS_PID" 2>/dev/null && ok "kernel runs on after detach" || fail "glass died"
 [ "$_failures" = 0 ] || { echo "--- MI transcript:"; cat "$out"; }
 kill "$GLASS_PID" 2>/dev/null

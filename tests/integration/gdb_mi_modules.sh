@@ -20,12 +20,9 @@ printf '%s\n' "-target-select remote $ep" '-break-insert -f hello_init' \
 	'-break-delete 1' '-break-insert sys_sync' "-interpreter-exec console \"shell touch $mods/go2\"" \
 	'-exec-continue' '-target-detach' '-gdb-exit' |
 	timeout 60 gdb -nx -q --interpreter=mi "$GLASS" >"$out" 2>&1
-check() {
-	if grep -qE -- "$2" "$out"; then ok "$1"; else fail "$1: no /$2/"; fi
-}
-check "pending breakpoint" '^\^done,bkpt=\{number="1",type="breakpoint".*pending="hello_init"'
-check "library loaded" '^=library-loaded,id=".*/module-hello\.ko",target-name=".*/module-hello\.ko",host-name=".*/module-hello\.ko",symbols-loaded="[01]",thread-group="i1",ranges=\[\{from="0x[0-9a-f]+",to="0x[0-9a-f]+"\}\]'
-check "stopped in the module's init" '^\*stopped,reason="breakpoint-hit",disp="keep",bkptno="1",(locno="1",)?frame=\{addr="0x[0-9a-f]+",func="hello_init",args=\[\],file=".*hello_main\.c"'
+expect_in "$out" "pending breakpoint" '^\^done,bkpt=\{number="1",type="breakpoint".*pending="hello_init"'
+expect_in "$out" "library loaded" '^=library-loaded,id=".*/module-hello\.ko",target-name=".*/module-hello\.ko",host-name=".*/module-hello\.ko",symbols-loaded="[01]",thread-group="i1",ranges=\[\{from="0x[0-9a-f]+",to="0x[0-9a-f]+"\}\]'
+expect_in "$out" "stopped in the module's init" '^\*stopped,reason="breakpoint-hit",disp="keep",bkptno="1",(locno="1",)?frame=\{addr="0x[0-9a-f]+",func="hello_init",args=\[\],file=".*hello_main\.c"'
 # rmmod's, before the stop in sync (detaching unloads every library).
 unloaded=$(grep -nE '^=library-unloaded,id=".*/module-hello\.ko"' "$out" | head -n1 | cut -d: -f1)
 synced=$(grep -nE 'func="sys_sync"' "$out" | grep stopped | head -n1 | cut -d: -f1)
@@ -34,7 +31,7 @@ if [ -n "$unloaded" ] && [ -n "$synced" ] && [ "$unloaded" -lt "$synced" ]; then
 else
 	fail "no =library-unloaded for hello before the stop after rmmod"
 fi
-check "stopped after rmmod" '^\*stopped,reason="breakpoint-hit",disp="keep",bkptno="2",frame=\{addr="0x[0-9a-f]+",func="sys_sync"'
+expect_in "$out" "stopped after rmmod" '^\*stopped,reason="breakpoint-hit",disp="keep",bkptno="2",frame=\{addr="0x[0-9a-f]+",func="sys_sync"'
 [ "$_failures" = 0 ] || { echo "--- MI transcript:"; cat "$out"; }
 kill "$GLASS_PID" 2>/dev/null
 finish

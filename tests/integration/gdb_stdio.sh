@@ -9,12 +9,9 @@ out=$TEST_TMP/gdb.out
 timeout -k 5 90 gdb -nx -q -batch \
 	-ex "target remote | $GLASS debug=stdio uml_dir=$UML_DIR umid=stdio-$$ init=/bin/sh -- -c 'echo hi; exit 3'" \
 	-ex 'bt 1' -ex 'info threads' -ex continue "$GLASS" >"$out" 2>&1
-check() {
-	if grep -qE -- "$2" "$out"; then ok "$1"; else fail "$1: no /$2/"; fi
-}
-check "stopped at start_kernel" '^#0  start_kernel \(\) at kernel/init/main\.c'
-check "idle is the thread" 'Thread 4194304 "swapper"'
-check "console on a pty, named on stderr" "Virtual console 0 assigned device '/dev/pts/[0-9]+'"
-check "init's exit status reaches gdb" 'exited with code 03'
+expect_in "$out" "stopped at start_kernel" '^#0  start_kernel \(\) at kernel/init/main\.c'
+expect_in "$out" "idle is the thread" 'Thread 4194304 "swapper"'
+expect_in "$out" "console on a pty, named on stderr" "Virtual console 0 assigned device '/dev/pts/[0-9]+'"
+expect_in "$out" "init's exit status reaches gdb" 'exited with code 03'
 [ "$_failures" = 0 ] || tail -n 20 "$out"
 finish

@@ -60,4 +60,15 @@ glass_wait
 calls=$(calls_of gmon.out sys_getppid)
 [ -n "$calls" ] && [ "$calls" -ge 1000 ] && ok "gmon.out at exit: sys_getppid called $calls times" ||
 	fail "gmon.out at exit: sys_getppid calls '$calls'"
+
+# A panic writes it too (the CPU thread dies in os_abort).
+rm -f gmon.out
+glass_start inject=1 init=/bin/sh -- -c "mount -t hostfs none /mnt -o $PB && /mnt/profload getppid -1000; sleep 100"
+wait_for 30 grep -q 'profload done' "$GLASS_OUT" || fail "profload did not finish before the panic"
+mc inject oops-irq
+glass_wait
+grep -q 'Kernel panic' "$GLASS_ERR" && ok "oops-irq panicked" || fail "no panic"
+calls=$(calls_of gmon.out sys_getppid)
+[ -n "$calls" ] && [ "$calls" -ge 1000 ] && ok "gmon.out at a panic: sys_getppid called $calls times" ||
+	fail "gmon.out at a panic: sys_getppid calls '$calls'"
 finish

@@ -52,6 +52,11 @@ fail() {
 	fi
 }
 ok() { echo "ok: $*"; }
+# expect_in FILE DESCRIPTION REGEX: ok if a line of FILE matches REGEX
+# (grep -E), otherwise a failure naming it.
+expect_in() {
+	if grep -qE -- "$3" "$1"; then ok "$2"; else fail "$2: no /$3/"; fi
+}
 
 finish() {
 	if [ "$_failures" -ne 0 ]; then
