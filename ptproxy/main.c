@@ -101,16 +101,10 @@ int main(int argc, char **argv)
 		struct pollfd p[2] = { { nfd, POLLIN, 0 }, { kconn_fd(), POLLIN, 0 } };
 		struct seccomp_notif req;
 
-		/* Safety net, cause not found yet (README.md, "strace sometimes
-		 * stalls"): a stop is sometimes left unannounced, so parked
-		 * waits are retried after 100 ms of quiet. */
-		int ready = poll(p, 2, 100);
-
-		if (ready < 0 && errno != EINTR)
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
 			break;
-		if (!ready) {
-			serve_retry_waits(nfd);
-			continue;
 		}
 		if (p[1].revents && kconn_poll()) {
 			fprintf(stderr, "glass-ptproxy: Glass closed the connection\n");
@@ -128,8 +122,9 @@ int main(int argc, char **argv)
 			break;          /* the tool and its children are gone */
 		}
 		if (kconn_take_stop()) {
-			kill(tool, SIGCHLD);    /* gdb waits for nothing else */
+			/* Waits first: SIGCHLD would interrupt them. */
 			serve_retry_waits(nfd);
+			kill(tool, SIGCHLD);    /* gdb waits for nothing else */
 		}
 	}
 	if (waitpid(tool, &status, 0) < 0)

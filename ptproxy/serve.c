@@ -128,24 +128,62 @@ static long fwd_ptrace(const struct seccomp_notif *n)
 	return ret;
 }
 
-/* wait4 with WNOHANG: the pid (0: nothing yet), or -errno. */
-static long fwd_wait(const struct seccomp_notif *n)
+/* Stops the kernel reported for a wait whose answer the tool never got
+ * (its wait4 was interrupted by a signal, SIGCHLD from us included, after
+ * we asked the kernel): the next matching wait4 gets them. */
+#define MAX_HELD 16
+static struct { pid_t pid; int status; } held[MAX_HELD];
+static int nheld;
+
+static void hold(pid_t pid, int status)
+{
+	if (nheld < MAX_HELD) {
+		held[nheld].pid = pid;
+		held[nheld++].status = status;
+	}
+}
+
+/* A held stop for wait4's pid argument (-1: any): its pid, else 0. */
+static pid_t take_held(pid_t pid, int *status)
+{
+	for (int i = 0; i < nheld; i++) {
+		pid_t p = held[i].pid;
+
+		if (pid != -1 && pid != p)
+			continue;
+		*status = held[i].status;
+		memmove(&held[i], &held[i + 1], (nheld - i - 1) * sizeof(held[0]));
+		nheld--;
+		return p;
+	}
+	return 0;
+}
+
+/* wait4 with WNOHANG: the pid (0: nothing yet), or -errno; the status
+ * in *status. */
+static long fwd_wait(const struct seccomp_notif *n, int *status)
 {
 	const __u64 *a = n->data.args;
 	struct ptp_msg m = { .op = PTP_WAIT, .args = { (int)a[0], (unsigned int)a[2] } }, r;
 	static const u8 zero[144];
-	int status, err;
+	long pid = take_held(a[0], status);
+	int err;
 
-	if ((err = kconn_call(&m, &r)))
-		return err;
-	if (r.args[0] <= 0)
-		return r.args[0];
-	status = r.args[1];
-	guest_pid_add(r.args[0]);
-	if ((a[1] && tool_write(n->pid, a[1], &status, sizeof(status))) ||
-	    (a[3] && tool_write(n->pid, a[3], zero, sizeof(zero))))
+	if (!pid) {
+		if ((err = kconn_call(&m, &r)))
+			return err;
+		if (r.args[0] <= 0)
+			return r.args[0];
+		pid = r.args[0];
+		*status = r.args[1];
+		guest_pid_add(pid);
+	}
+	if ((a[1] && tool_write(n->pid, a[1], status, sizeof(*status))) ||
+	    (a[3] && tool_write(n->pid, a[3], zero, sizeof(zero)))) {
+		hold(pid, *status);
 		return -EFAULT;
-	return r.args[0];
+	}
+	return pid;
 }
 
 /* Blocking waits with nothing to report yet: answered after a stop. */
@@ -153,7 +191,9 @@ static long fwd_wait(const struct seccomp_notif *n)
 static struct seccomp_notif parked[MAX_PARKED];
 static int nparked;
 
-static void respond(int nfd, u64 id, long ret)
+/* The answer to notification id; false if the call is gone (a signal
+ * interrupted it: a restarted call is a new notification). */
+static bool respond(int nfd, u64 id, long ret)
 {
 	struct seccomp_notif_resp resp = { .id = id };
 
@@ -161,7 +201,14 @@ static void respond(int nfd, u64 id, long ret)
 		resp.error = ret;
 	else
 		resp.val = ret;
-	ioctl(nfd, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+	return !ioctl(nfd, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+}
+
+/* A wait4's answer: a reaped stop the tool did not get is held. */
+static void respond_wait(int nfd, u64 id, long ret, int status)
+{
+	if (!respond(nfd, id, ret) && ret > 0)
+		hold(ret, status);
 }
 
 void serve_retry_waits(int nfd)
@@ -169,14 +216,15 @@ void serve_retry_waits(int nfd)
 	int kept = 0;
 
 	for (int i = 0; i < nparked; i++) {
+		int status;
 		long ret;
 
 		/* A wait the tool gave up (a signal: strace's ^C) is gone. */
 		if (ioctl(nfd, SECCOMP_IOCTL_NOTIF_ID_VALID, &parked[i].id))
 			continue;
-		ret = fwd_wait(&parked[i]);
+		ret = fwd_wait(&parked[i], &status);
 		if (ret)
-			respond(nfd, parked[i].id, ret);
+			respond_wait(nfd, parked[i].id, ret, status);
 		else
 			parked[kept++] = parked[i];
 	}
@@ -389,6 +437,7 @@ static bool fwd_open(int nfd, const struct seccomp_notif *n, long *ret)
 bool serve_notification(int nfd, const struct seccomp_notif *n)
 {
 	const __u64 *a = n->data.args;
+	int status = 0;
 	long ret;
 
 	switch (n->data.nr) {
@@ -400,12 +449,12 @@ bool serve_notification(int nfd, const struct seccomp_notif *n)
 	case SYS_wait4:
 		if (!(guest_pid((pid_t)a[0]) || ((int)a[0] == -1 && attached)))
 			return false;
-		ret = fwd_wait(n);
-		if (!ret && !(a[2] & WNOHANG) && nparked < MAX_PARKED) {
-			parked[nparked++] = *n;
-			return true;            /* answered after a stop */
-		}
-		break;
+		ret = fwd_wait(n, &status);
+		if (!ret && !(a[2] & WNOHANG) && nparked < MAX_PARKED)
+			parked[nparked++] = *n;         /* answered after a stop */
+		else
+			respond_wait(nfd, n->id, ret, status);
+		return true;
 	case SYS_process_vm_readv:
 	case SYS_process_vm_writev:
 		if (!guest_pid((pid_t)a[0]))

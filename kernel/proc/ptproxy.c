@@ -161,12 +161,18 @@ static bool fill(struct ptp_conn *c)
 	return !os_irq_add(c->fd, conn_interrupt, c);
 }
 
-/* A tracee stop or exit that wait4 would report, not yet announced. */
+/* A tracee stop or exit that wait4 would report, not yet announced. Once
+ * none is reportable (reaped, or gone with a DETACH or a SIGKILL) the
+ * next one is news again. */
 static bool stop_to_announce(struct ptp_conn *c)
 {
 	int status;
 
-	return !c->announced && kernel_wait4(-1, &status, WNOHANG | WNOWAIT | __WALL) > 0;
+	if (kernel_wait4(-1, &status, WNOHANG | WNOWAIT | __WALL) <= 0)
+		c->announced = false;
+	else if (!c->announced)
+		return true;
+	return false;
 }
 
 /* Kernel thread "ptproxy": one host tool's tracer. */
