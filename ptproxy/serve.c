@@ -398,25 +398,79 @@ static bool fwd_kill(const struct seccomp_notif *n, long *ret)
 	return true;
 }
 
-/* openat: true (with *ret) for a guest's /proc file we answer. */
-static bool fwd_open(int nfd, const struct seccomp_notif *n, long *ret)
+/* The /proc path a call names (at addr in the tool): its kind, and in
+ * *p which guest's; PTP_PATH_OTHER for anything else. */
+static enum ptp_path_kind proc_path(const struct seccomp_notif *n, u64 addr, struct ptp_path *p)
 {
 	char path[256] = "";
-	struct ptp_path p;
-	struct seccomp_notif_addfd add = { .id = n->id, .flags = SECCOMP_ADDFD_FLAG_SEND };
-	enum ptp_path_kind kind;
-	int fd;
 
 	/* Byte by byte would be exact; a short read near a page end is
 	 * retried shorter. */
 	for (size_t len = sizeof(path) - 1; len >= 16; len /= 2)
-		if (!tool_read(n->pid, path, n->data.args[1], len))
+		if (!tool_read(n->pid, path, addr, len))
 			break;
-	kind = ptp_parse_proc_path(path, sizeof(path), &p);
-	if ((kind != PTP_PATH_TASKDIR && kind != PTP_PATH_MEM) || !guest_pid(p.pid))
+	if (ptp_parse_proc_path(path, sizeof(path), p) == PTP_PATH_OTHER || !guest_pid(p->pid))
+		return PTP_PATH_OTHER;
+	return p->kind;
+}
+
+/* The host path of a copy of the program guest pid runs (the kernel
+ * keeps it in the umid directory): its length, or -errno. */
+static long exe_path(pid_t pid, char *buf, size_t size)
+{
+	struct ptp_msg m = { .op = PTP_PROC, .args = { pid, pid, PTP_PROC_EXE } }, r;
+	long err = kconn_call(&m, &r);
+
+	if (err)
+		return err;
+	if (r.args[0] < 0)
+		return r.args[0];
+	if (r.len >= size)
+		return -ENAMETOOLONG;
+	memcpy(buf, r.payload, r.len);
+	buf[r.len] = 0;
+	return r.len;
+}
+
+/* readlink, readlinkat of /proc/N/exe: true (with *ret) if ours. */
+static bool fwd_readlink(const struct seccomp_notif *n, long *ret)
+{
+	bool at = n->data.nr == SYS_readlinkat;
+	const __u64 *a = n->data.args + at;     /* path, buf, bufsiz */
+	char target[4096];
+	struct ptp_path p;
+	long len;
+
+	if (proc_path(n, a[0], &p) != PTP_PATH_EXE)
 		return false;
-	if (kind == PTP_PATH_MEM) {
-		fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	len = exe_path(p.pid, target, sizeof(target));
+	if (len >= 0) {
+		len = (size_t)len < a[2] ? len : (long)a[2];
+		if (tool_write(n->pid, a[1], target, len))
+			len = -EFAULT;
+	}
+	*ret = len;
+	return true;
+}
+
+/* openat: true (with *ret) for a guest's /proc file we answer. */
+static bool fwd_open(int nfd, const struct seccomp_notif *n, long *ret)
+{
+	struct ptp_path p;
+	struct seccomp_notif_addfd add = { .id = n->id, .flags = SECCOMP_ADDFD_FLAG_SEND };
+	enum ptp_path_kind kind = proc_path(n, n->data.args[1], &p);
+	char target[4096];
+	int fd;
+
+	if (kind != PTP_PATH_TASKDIR && kind != PTP_PATH_MEM && kind != PTP_PATH_EXE)
+		return false;
+	if (kind == PTP_PATH_EXE) {
+		fd = exe_path(p.pid, target, sizeof(target));
+		if (fd >= 0 && (fd = open(target, O_RDONLY | O_CLOEXEC)) < 0)
+			fd = -errno;
+	} else if (kind == PTP_PATH_MEM) {
+		if ((fd = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0)
+			fd = -errno;
 		add.flags |= SECCOMP_ADDFD_FLAG_SETFD;
 		add.newfd = MEM_FD_BASE + mem_slot(p.tid);
 	} else {
@@ -470,6 +524,11 @@ bool serve_notification(int nfd, const struct seccomp_notif *n)
 	case SYS_pread64:
 	case SYS_pwrite64:
 		ret = fwd_mem(n, n->data.nr == SYS_pwrite64);
+		break;
+	case SYS_readlink:
+	case SYS_readlinkat:
+		if (!fwd_readlink(n, &ret))
+			return false;
 		break;
 	case SYS_openat:
 		if (!fwd_open(nfd, n, &ret))

@@ -22,7 +22,7 @@
 
 static const int routed[] = {
 	SYS_ptrace, SYS_wait4, SYS_process_vm_readv, SYS_process_vm_writev, SYS_openat,
-	SYS_kill, SYS_tkill, SYS_tgkill,
+	SYS_kill, SYS_tkill, SYS_tgkill, SYS_readlink, SYS_readlinkat,
 };
 #define NROUTED (sizeof(routed) / sizeof(routed[0]))
 

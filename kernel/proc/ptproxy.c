@@ -17,6 +17,7 @@
  * nothing from the kernel.
  */
 #include <glass/errno.h>
+#include <glass/fs.h>
 #include <glass/init.h>
 #include <glass/kernel.h>
 #include <glass/mm.h>
@@ -39,6 +40,7 @@ struct ptp_conn {
 	u8 in[PTP_HDR_LEN + PTP_MAX_PAYLOAD];
 	u8 io[PTP_MAX_PAYLOAD];         /* a request's buffer (regs, memory) */
 	u8 out[PTP_HDR_LEN + PTP_MAX_PAYLOAD];
+	char path[4096];                /* PTP_PROC_EXE's answer */
 };
 
 static void conn_interrupt(int fd, void *arg)
@@ -112,6 +114,44 @@ static long serve_vm(struct ptp_conn *c, const struct ptp_msg *m, struct ptp_msg
 	return ret;
 }
 
+/* PTP_PROC_EXE: the program pid runs, copied to <umid dir>/exe-PID (its
+ * file may live in the initramfs or a tmpfs, which the host cannot
+ * open); the copy's host path as the payload. */
+static long proc_exe(struct ptp_conn *c, pid_t pid, struct ptp_msg *r)
+{
+	struct task_struct *t = find_task_by_pid(pid);
+	struct file *f;
+	loff_t pos = 0;
+	long n, err = 0;
+	int fd;
+
+	if (!t)
+		return -ESRCH;
+	if (!t->mm || !(f = t->mm->exe_file))
+		return -ENOENT;
+	fd = os_umid_create_exe(pid, c->path, sizeof(c->path));
+	if (fd < 0)
+		return fd;
+	while (!err && (n = kernel_read(f, c->io, sizeof(c->io), &pos)) > 0)
+		err = os_pwrite_all(fd, c->io, n, pos - n);
+	os_close(fd);
+	if (err || n < 0)
+		return err ? err : n;
+	r->payload = (const u8 *)c->path;
+	r->len = strlen(c->path);
+	return r->len;
+}
+
+static long serve_proc(struct ptp_conn *c, const struct ptp_msg *m, struct ptp_msg *r)
+{
+	switch (m->args[2]) {
+	case PTP_PROC_EXE:
+		return proc_exe(c, m->args[0], r);
+	default:
+		return -EOPNOTSUPP;
+	}
+}
+
 static void serve(struct ptp_conn *c, const struct ptp_msg *m)
 {
 	struct ptp_msg r = { .op = m->op | PTP_REPLY, .seq = m->seq };
@@ -137,7 +177,10 @@ static void serve(struct ptp_conn *c, const struct ptp_msg *m)
 	case PTP_KILL:
 		r.args[0] = kernel_kill(m->args[0], m->args[1], m->args[2]);
 		break;
-	default:                /* WAITID, PROC: next (ptproxy/README.md) */
+	case PTP_PROC:
+		r.args[0] = serve_proc(c, m, &r);
+		break;
+	default:                /* WAITID: next (ptproxy/README.md) */
 		r.args[0] = -EOPNOTSUPP;
 		break;
 	}

@@ -211,6 +211,10 @@ int os_module_protect(unsigned long addr, unsigned long len, int prot);
 int os_umid_save_module(const char *name, const void *image, unsigned long len,
 			char *path, unsigned long pathlen);
 void os_umid_remove_module(const char *name);
+/* A new empty file <umid dir>/exe-PID (a guest program's copy that a host
+ * debugger opens, kernel/proc/ptproxy.c), its path into path: its fd, or
+ * -errno. Removed by the umid clean-up. */
+int os_umid_create_exe(int pid, char *path, unsigned long pathlen);
 
 /* --- physmem: one memfd, mapped once at PHYSMEM_BASE --- */
 int os_physmem_init(unsigned long size);
