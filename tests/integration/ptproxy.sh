@@ -12,9 +12,15 @@ PTPROXY=$TOP/glass-ptproxy
 [ -x "$PTPROXY" ] || { fail "no $PTPROXY: run make"; finish; }
 command -v strace >/dev/null || { fail "strace missing (apt-get install strace)"; finish; }
 
+SYSLOOP=$TOP/build/programs/glibc/sysloop
+[ -x "$SYSLOOP" ] || { fail "no $SYSLOOP: run make"; finish; }
+
 mc_setup
-glass_start init=/bin/sh -- -c 'mount -t devtmpfs devtmpfs /dev; mount -t proc proc /proc
+img=$TEST_TMP/initrd.cpio
+make_initramfs "$img" --add "$SYSLOOP:/bin/sysloop" || { fail "mkinitramfs failed"; finish; }
+glass_start initrd="$img" init=/bin/sh -- -c 'mount -t devtmpfs devtmpfs /dev; mount -t proc proc /proc
 	yes >/dev/null & echo "BGPID $!"
+	sysloop getppid 1000000000 & echo "SYSPID $!"
 	sh -c "while :; do cat /proc/version >/dev/null; done" & echo "FORKPID $!"; wait'
 wait_for 20 test -S "$UML_DIR/$GLASS_UMID/ptproxy" || fail "no ptproxy socket"
 if [ "$(stat -c %a "$UML_DIR/$GLASS_UMID/ptproxy")" = 600 ]; then
@@ -25,6 +31,7 @@ fi
 wait_for 20 grep -q '^BGPID' "$GLASS_OUT" || fail "the guest loop did not start"
 pid=$(sed -n 's/^BGPID \([0-9]*\).*/\1/p' "$GLASS_OUT")
 fpid=$(sed -n 's/^FORKPID \([0-9]*\).*/\1/p' "$GLASS_OUT")
+spid=$(sed -n 's/^SYSPID \([0-9]*\).*/\1/p' "$GLASS_OUT")
 
 # timeout sends SIGINT to its process group: strace's ^C.
 timeout -k 10 -s INT 3 "$PTPROXY" --stats "$GLASS_UMID" strace -p "$pid" \
@@ -64,25 +71,64 @@ running() { mc ps; grep -qE "^ +$pid +1 [RS] .*yes\$" <<<"$MC_OUT"; }
 wait_for 10 running && ok "the guest runs on after the detach" ||
 	fail "guest $pid after the detach: $MC_OUT"
 
-# gdb: the program file is given (the guest's busybox is the host's
-# busybox-static; /proc/PID/exe is not served yet): memory through the
-# /proc/PID/task/PID/mem placeholder, stepi, detach; the guest runs on.
-# (break + continue works by hand but not reliably yet: ptproxy/README.md.)
-if command -v gdb >/dev/null && [ -x /bin/busybox ]; then
-	timeout -k 5 60 "$PTPROXY" "$GLASS_UMID" gdb -nx -batch /bin/busybox -p "$pid" \
-		-ex 'x/i $pc' -ex 'bt 1' -ex 'set $a = $pc' -ex stepi -ex 'p $pc != $a' \
-		-ex detach >"$TEST_TMP/gdb.out" 2>&1
-	if grep -q '^=> 0x[0-9a-f]*:' "$TEST_TMP/gdb.out" && grep -q '^#0  0x' "$TEST_TMP/gdb.out" &&
+# gdb finds the guest program itself (/proc/PID/exe: a copy in the umid
+# directory) and its symbols: bt names main in sysloop.c; a breakpoint
+# in syscall() is hit on continue; stepi, info registers, x/i; detach;
+# the guest runs on.
+sysloop_runs() { mc ps; grep -qE "^ +$spid +1 [RS] .*sysloop\$" <<<"$MC_OUT"; }
+if command -v gdb >/dev/null; then
+	timeout -k 5 60 "$PTPROXY" "$GLASS_UMID" gdb -nx -batch -p "$spid" -ex bt \
+		-ex 'break syscall' -ex continue -ex 'set $a = $pc' -ex stepi -ex 'p $pc != $a' \
+		-ex 'info registers rip' -ex 'x/i $pc' -ex detach >"$TEST_TMP/gdb.out" 2>&1
+	if grep -qE '^#[0-9]+ +0x[0-9a-f]+ in main \(.*\) at .*sysloop\.c:[0-9]+' "$TEST_TMP/gdb.out" &&
+	   grep -qE '^Breakpoint 1, 0x[0-9a-f]+ in syscall \(\)' "$TEST_TMP/gdb.out" &&
 	   grep -q '^\$1 = 1' "$TEST_TMP/gdb.out" &&
-	   grep -q "^\[Inferior 1 (process $pid) detached\]" "$TEST_TMP/gdb.out"; then
-		ok "gdb -p $pid: x/i, bt, stepi, detach"
+	   grep -qE '^rip +0x[0-9a-f]+ +0x[0-9a-f]+ <syscall\+[0-9]+>' "$TEST_TMP/gdb.out" &&
+	   grep -qE '^=> 0x[0-9a-f]+ <syscall\+[0-9]+>:' "$TEST_TMP/gdb.out" &&
+	   grep -q "^\[Inferior 1 (process $spid) detached\]" "$TEST_TMP/gdb.out"; then
+		ok "gdb -p $spid: bt with symbols, break, continue, stepi, info registers, x/i, detach"
 	else
 		fail "gdb -p: $(cat "$TEST_TMP/gdb.out")"
 	fi
-	wait_for 10 running && ok "the guest runs on after gdb's detach" ||
-		fail "guest $pid after gdb's detach: $MC_OUT"
+	wait_for 10 sysloop_runs && ok "the guest runs on after gdb's detach" ||
+		fail "guest $spid after gdb's detach: $MC_OUT"
+
+	# A debugger killed (SIGKILL) while attached: mconsole ps and sysrq t
+	# show the traced stop meanwhile; then the guest runs on, detached.
+	timeout -k 5 60 "$PTPROXY" "$GLASS_UMID" gdb -nx -batch -p "$spid" \
+		-ex 'shell sleep 30' >/dev/null 2>&1 &
+	proxy=$!
+	traced() { mc ps; grep -qE "^ +$spid +1 t .*\[traced by [0-9]+\]" <<<"$MC_OUT"; }
+	if wait_for 20 traced; then
+		ok "mconsole ps: $(grep -E "^ +$spid " <<<"$MC_OUT" | tr -s ' ')"
+		mc sysrq t
+		grep -qE "^sysloop +state:t pid:$spid tracer:[0-9]+ wchan:ptrace_stop" <<<"$MC_OUT" &&
+			ok "sysrq t shows the traced stop and its tracer" ||
+			fail "sysrq t: $MC_OUT"
+	else
+		fail "mconsole ps while gdb is attached: $MC_OUT"
+	fi
+	pkill -KILL -x gdb -P "$(pgrep -P "$proxy" -x glass-ptproxy)"
+	wait "$proxy"
+	wait_for 10 sysloop_runs && ok "gdb killed: the guest runs on" ||
+		fail "guest $spid after gdb was killed: $MC_OUT"
 else
-	note "gdb or /bin/busybox missing: gdb not tried"
+	note "gdb missing: gdb not tried"
+fi
+
+# strace -p of the same program natively and in Glass: the same lines,
+# modulo pids and counts, and the first and last lines (where the attach
+# and the detach fell: "= ? <unavailable>", "<detached ...>").
+"$SYSLOOP" getppid 1000000000 & npid=$!
+timeout -k 10 -s INT 1 strace -p "$npid" -o "$TEST_TMP/native.out" 2>"$TEST_TMP/native.err"
+kill "$npid"
+timeout -k 10 -s INT 1 "$PTPROXY" "$GLASS_UMID" strace -p "$spid" -o "$TEST_TMP/proxied.out" 2>/dev/null
+norm() { sed -E '1d;$d;s/= [0-9]+$/= PID/' "$1" | sort -u; }
+if [ -s "$TEST_TMP/proxied.out" ] && diff <(norm "$TEST_TMP/native.out") <(norm "$TEST_TMP/proxied.out") \
+	>"$TEST_TMP/strace.diff"; then
+	ok "strace -p: the same lines as native strace ($(norm "$TEST_TMP/proxied.out"))"
+else
+	fail "strace -p differs from native: $(head -c 600 "$TEST_TMP/strace.diff")"
 fi
 
 # -f: a shell that forks and execs cat in a loop; its children are
