@@ -223,18 +223,18 @@ run: deps all
 # ---- guest programs (examples/programs): payloads for the tests and bench ----
 # Every t_*.c is built static three ways: glibc, musl and (t_proc only)
 # glibc static-pie; the ones named in PROG_PTHREAD are linked with -pthread.
-# bench, roundtrips, sysfuzz, forkbomb, memhog, sleeplat, blkinfo, sysloop, kcov and profload are glibc static;
+# bench, roundtrips, sysfuzz, forkbomb, memhog, sleeplat, blkinfo, sysloop, kcov, profload and threadloop are glibc static;
 # ministrace and tracee (PROG_BOTH) glibc and musl static;
 # ptrace_rt is a host tool.
 PB := $(B)/programs
 PROG_CFLAGS := -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE
 PROG_T := $(patsubst examples/programs/%.c,%,$(sort $(wildcard examples/programs/t_*.c)))
-PROG_PTHREAD := t_threads t_fpsse t_ptrace
+PROG_PTHREAD := t_threads t_fpsse t_ptrace threadloop
 PROG_PIE := t_proc
 # Tools built with both libcs: the mini strace and its target.
 PROG_BOTH := ministrace tracee
 PROGRAMS := $(PROG_T:%=$(PB)/glibc/%) $(PROG_T:%=$(PB)/musl/%) $(PROG_PIE:%=$(PB)/static-pie/%) \
-	$(patsubst %,$(PB)/glibc/%,$(filter bench roundtrips sysfuzz forkbomb memhog sleeplat monoclock blkinfo escape sysloop kcov profload,$(patsubst examples/programs/%.c,%,$(wildcard examples/programs/*.c)))) \
+	$(patsubst %,$(PB)/glibc/%,$(filter bench roundtrips sysfuzz forkbomb memhog sleeplat monoclock blkinfo escape sysloop kcov profload threadloop,$(patsubst examples/programs/%.c,%,$(wildcard examples/programs/*.c)))) \
 	$(if $(wildcard examples/programs/ptrace_rt.c),$(PB)/host/ptrace_rt) \
 	$(PROG_BOTH:%=$(PB)/glibc/%) $(PROG_BOTH:%=$(PB)/musl/%)
 prog_threads = $(if $(filter $(1),$(PROG_PTHREAD)),-pthread)

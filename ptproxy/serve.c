@@ -285,39 +285,63 @@ static long fwd_vm(const struct seccomp_notif *n, bool write)
 	return done;
 }
 
-/* /proc/N/task of a guest: a directory of its threads' ids, made for the
- * tool (the kernel's thread list is the next step: the leader alone). */
+/* /proc/N/task of a guest: a directory of its threads' ids (the kernel's
+ * list), made for the tool; each thread id becomes a guest pid. */
 static char task_base[] = "/tmp/glass-ptproxy-task.XXXXXX";
 static bool task_base_made;
 
-static int task_dir(pid_t pid)
+/* Remove pid's stand-in directory and what it holds. */
+static void task_dir_remove(pid_t pid)
 {
 	char path[64];
-	const char *base = task_base;
+
+	for (int i = 0; i < nguests; i++) {
+		snprintf(path, sizeof(path), "%s/%d/%d", task_base, pid, guests[i]);
+		rmdir(path);
+	}
+	snprintf(path, sizeof(path), "%s/%d", task_base, pid);
+	rmdir(path);
+}
+
+static int task_dir(pid_t pid)
+{
+	struct ptp_msg m = { .op = PTP_PROC, .args = { pid, pid, PTP_PROC_TASKS } }, r;
+	char path[64], tids[PTP_MAX_PAYLOAD + 1];
+	long err;
+	int fd;
 
 	if (!task_base_made && !mkdtemp(task_base))
 		return -errno;
 	task_base_made = true;
-	snprintf(path, sizeof(path), "%s/%d", base, pid);
+	if ((err = kconn_call(&m, &r)))
+		return err;
+	if (r.args[0] < 0)
+		return r.args[0];
+	memcpy(tids, r.payload, r.len);
+	tids[r.len] = 0;
+	task_dir_remove(pid);           /* threads gone since the last look */
+	snprintf(path, sizeof(path), "%s/%d", task_base, pid);
 	mkdir(path, 0700);
-	snprintf(path, sizeof(path), "%s/%d/%d", base, pid, pid);
-	mkdir(path, 0700);
-	snprintf(path, sizeof(path), "%s/%d", base, pid);
-	return open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	for (char *p = tids, *end; *p; p = end + 1) {
+		long tid = strtol(p, &end, 10);
+
+		if (end == p || *end != '\n')
+			break;
+		guest_pid_add(tid);
+		snprintf(path, sizeof(path), "%s/%d/%ld", task_base, pid, tid);
+		mkdir(path, 0700);
+	}
+	snprintf(path, sizeof(path), "%s/%d", task_base, pid);
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
 }
 
 void serve_cleanup(void)
 {
-	char path[64];
-
 	if (!task_base_made)
 		return;
-	for (int i = 0; i < nguests; i++) {
-		snprintf(path, sizeof(path), "%s/%d/%d", task_base, guests[i], guests[i]);
-		rmdir(path);
-		snprintf(path, sizeof(path), "%s/%d", task_base, guests[i]);
-		rmdir(path);
-	}
+	for (int i = 0; i < nguests; i++)
+		task_dir_remove(guests[i]);
 	rmdir(task_base);
 }
 

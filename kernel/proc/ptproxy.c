@@ -142,11 +142,34 @@ static long proc_exe(struct ptp_conn *c, pid_t pid, struct ptp_msg *r)
 	return r->len;
 }
 
+/* PTP_PROC_TASKS: the thread ids of pid's group, one a line (what
+ * /proc/PID/task lists). */
+static long proc_tasks(struct ptp_conn *c, pid_t pid, struct ptp_msg *r)
+{
+	struct task_struct *t = find_task_by_pid(pid), *leader;
+	size_t len = 0;
+
+	if (!t || t->exit_state)
+		return -ESRCH;
+	leader = t->group_leader;
+	t = leader;
+	do {
+		if (!t->exit_state)
+			len += scnprintf((char *)c->io + len, sizeof(c->io) - len, "%d\n", t->pid);
+		t = list_next_entry(t, thread_group);
+	} while (t != leader);
+	r->payload = c->io;
+	r->len = len;
+	return len;
+}
+
 static long serve_proc(struct ptp_conn *c, const struct ptp_msg *m, struct ptp_msg *r)
 {
 	switch (m->args[2]) {
 	case PTP_PROC_EXE:
 		return proc_exe(c, m->args[0], r);
+	case PTP_PROC_TASKS:
+		return proc_tasks(c, m->args[0], r);
 	default:
 		return -EOPNOTSUPP;
 	}
