@@ -13,14 +13,16 @@ PTPROXY=$TOP/glass-ptproxy
 command -v strace >/dev/null || { fail "strace missing (apt-get install strace)"; finish; }
 
 SYSLOOP=$TOP/build/programs/glibc/sysloop
-[ -x "$SYSLOOP" ] || { fail "no $SYSLOOP: run make"; finish; }
+THREADLOOP=$TOP/build/programs/glibc/threadloop
+[ -x "$SYSLOOP" ] && [ -x "$THREADLOOP" ] || { fail "no $SYSLOOP or $THREADLOOP: run make"; finish; }
 
 mc_setup
 img=$TEST_TMP/initrd.cpio
-make_initramfs "$img" --add "$SYSLOOP:/bin/sysloop" || { fail "mkinitramfs failed"; finish; }
+make_initramfs "$img" --add "$SYSLOOP:/bin/sysloop" --add "$THREADLOOP:/bin/threadloop" || { fail "mkinitramfs failed"; finish; }
 glass_start initrd="$img" init=/bin/sh -- -c 'mount -t devtmpfs devtmpfs /dev; mount -t proc proc /proc
 	yes >/dev/null & echo "BGPID $!"
 	sysloop getppid 1000000000 & echo "SYSPID $!"
+	threadloop 2 & echo "THREADPID $!"
 	sh -c "while :; do cat /proc/version >/dev/null; done" & echo "FORKPID $!"; wait'
 wait_for 20 test -S "$UML_DIR/$GLASS_UMID/ptproxy" || fail "no ptproxy socket"
 if [ "$(stat -c %a "$UML_DIR/$GLASS_UMID/ptproxy")" = 600 ]; then
@@ -32,6 +34,7 @@ wait_for 20 grep -q '^BGPID' "$GLASS_OUT" || fail "the guest loop did not start"
 pid=$(sed -n 's/^BGPID \([0-9]*\).*/\1/p' "$GLASS_OUT")
 fpid=$(sed -n 's/^FORKPID \([0-9]*\).*/\1/p' "$GLASS_OUT")
 spid=$(sed -n 's/^SYSPID \([0-9]*\).*/\1/p' "$GLASS_OUT")
+tpid=$(sed -n 's/^THREADPID \([0-9]*\).*/\1/p' "$GLASS_OUT")
 
 # timeout sends SIGINT to its process group: strace's ^C.
 timeout -k 10 -s INT 3 "$PTPROXY" --stats "$GLASS_UMID" strace -p "$pid" \
@@ -120,6 +123,7 @@ fi
 # modulo pids and counts, and the first and last lines (where the attach
 # and the detach fell: "= ? <unavailable>", "<detached ...>").
 "$SYSLOOP" getppid 1000000000 & npid=$!
+sleep 0.3                       # past its start-up calls, as the guest's
 timeout -k 10 -s INT 1 strace -p "$npid" -o "$TEST_TMP/native.out" 2>"$TEST_TMP/native.err"
 kill "$npid"
 timeout -k 10 -s INT 1 "$PTPROXY" "$GLASS_UMID" strace -p "$spid" -o "$TEST_TMP/proxied.out" 2>/dev/null
@@ -146,6 +150,34 @@ fi
 forking() { mc ps; grep -qE "^ +$fpid +1 [RS] " <<<"$MC_OUT"; }
 wait_for 10 forking && ok "the forking guest runs on after the detach" ||
 	fail "guest $fpid after strace -f: $MC_OUT"
+
+# Threads: /proc/PID/task lists the guest's thread ids, strace -f
+# attaches to the three and decodes both loop threads' calls, as native
+# strace -f does on the same program (the calls each thread makes; the
+# interleaving and the split <unfinished ...> lines are timing's).
+calls_by_thread() {
+	sed -nE 's/^([0-9]+) +(<\.\.\. )?([a-z0-9_]+)[ (].*/\1 \3/p' "$1" | sort -u |
+		awk '$1 != '"$2"' { print $2 }' | sort | uniq -c
+}
+"$THREADLOOP" 2 & npid=$!
+sleep 0.3
+timeout -k 10 -s INT 1 strace -f -p "$npid" -o "$TEST_TMP/nthreads.out" 2>/dev/null
+kill "$npid"
+timeout -k 10 -s INT 2 "$PTPROXY" "$GLASS_UMID" strace -f -p "$tpid" \
+	-o "$TEST_TMP/threads.out" 2>"$TEST_TMP/threads.err"
+if grep -q "Process $tpid attached with 3 threads" "$TEST_TMP/threads.err" &&
+   [ "$(grep -c 'detached$' "$TEST_TMP/threads.err")" = 3 ] &&
+   [ -n "$(calls_by_thread "$TEST_TMP/threads.out" "$tpid")" ] &&
+   diff <(calls_by_thread "$TEST_TMP/nthreads.out" "$npid") \
+	<(calls_by_thread "$TEST_TMP/threads.out" "$tpid") >"$TEST_TMP/threads.diff"; then
+	ok "strace -f -p $tpid: 3 threads attached, as native:" $(calls_by_thread "$TEST_TMP/threads.out" "$tpid")
+else
+	fail "strace -f over threads: $(cat "$TEST_TMP/threads.err" "$TEST_TMP/threads.diff")" \
+		"$(head -c 400 "$TEST_TMP/threads.out")"
+fi
+threads_run() { mc ps; [ "$(grep -cE "^ +[0-9]+ +1 [RS] .*threadloop\$" <<<"$MC_OUT")" = 3 ]; }
+wait_for 10 threads_run && ok "the threads run on after the detach" ||
+	fail "threadloop after strace -f: $MC_OUT"
 
 timeout -k 5 20 "$PTPROXY" "$GLASS_UMID" strace -p 99 -o /dev/null 2>"$TEST_TMP/nopid.err"
 if grep -q 'ptrace(PTRACE_SEIZE, 99): No such process' "$TEST_TMP/nopid.err"; then
