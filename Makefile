@@ -101,11 +101,13 @@ STUB := $(B)/stub.elf
 # trace/ (its rules are with the fuzz targets' rules below).
 TRACESRC := $(sort $(wildcard trace/*.c))
 KOBJ += $(TRACESRC:%.c=$(B)/%.o)
+# ptproxy/wire.c: the protocol the kernel's ptproxy listener decodes.
+KOBJ += $(B)/ptproxy/wire.o
 
 all: $(GLASS) $(dir $(GLASS))glass-gdb.py $(B)/initramfs.cpio
 # A variant is the kernel alone: the tools and programs are the same.
 ifeq ($(VARIANT),)
-all: glass-console programs
+all: glass-console glass-ptproxy programs
 endif
 
 # gdb auto-loads <objfile>-gdb.py from beside the binary (trusted paths).
@@ -193,6 +195,25 @@ $(B)/tools/glass-console/%.o: tools/glass-console/%.c | $(GEN)
 	@mkdir -p $(dir $@)
 	$(CC) $(OSCFLAGS) -MMD -MP -c $< -o $@
 
+# ptproxy/: glass-ptproxy's pure parts (the wire protocol both sides
+# speak, /proc path classification), freestanding like kernel code so the
+# kernel's listener can link the same decoder (sanitized and fuzz builds
+# of them are with the unit and fuzz rules below).
+$(B)/ptproxy/%.o: ptproxy/%.c | $(GEN)
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -MMD -MP -c $< -o $@
+
+# glass-ptproxy: host strace and gdb on guest pids (ptproxy/README.md), an
+# ordinary host program; the pure parts are built as kernel code above.
+PTPROXY_SRC := $(filter-out ptproxy/wire.c ptproxy/procpath.c,$(sort $(wildcard ptproxy/*.c)))
+PTPROXY_OBJ := $(PTPROXY_SRC:%.c=$(B)/tools/%.o) $(B)/ptproxy/wire.o $(B)/ptproxy/procpath.o
+glass-ptproxy: $(PTPROXY_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $(PTPROXY_OBJ)
+
+$(B)/tools/ptproxy/%.o: ptproxy/%.c | $(GEN)
+	@mkdir -p $(dir $@)
+	$(CC) $(OSCFLAGS) -MMD -MP -c $< -o $@
+
 deps:
 	@scripts/deps.sh build
 
@@ -202,18 +223,18 @@ run: deps all
 # ---- guest programs (examples/programs): payloads for the tests and bench ----
 # Every t_*.c is built static three ways: glibc, musl and (t_proc only)
 # glibc static-pie; the ones named in PROG_PTHREAD are linked with -pthread.
-# bench, roundtrips, sysfuzz, forkbomb, memhog, sleeplat, blkinfo, sysloop, kcov and profload are glibc static;
+# bench, roundtrips, sysfuzz, forkbomb, memhog, sleeplat, blkinfo, sysloop, kcov, profload and threadloop are glibc static;
 # ministrace and tracee (PROG_BOTH) glibc and musl static;
 # ptrace_rt is a host tool.
 PB := $(B)/programs
 PROG_CFLAGS := -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE
 PROG_T := $(patsubst examples/programs/%.c,%,$(sort $(wildcard examples/programs/t_*.c)))
-PROG_PTHREAD := t_threads t_fpsse t_ptrace
+PROG_PTHREAD := t_threads t_fpsse t_ptrace threadloop
 PROG_PIE := t_proc
 # Tools built with both libcs: the mini strace and its target.
 PROG_BOTH := ministrace tracee
 PROGRAMS := $(PROG_T:%=$(PB)/glibc/%) $(PROG_T:%=$(PB)/musl/%) $(PROG_PIE:%=$(PB)/static-pie/%) \
-	$(patsubst %,$(PB)/glibc/%,$(filter bench roundtrips sysfuzz forkbomb memhog sleeplat monoclock blkinfo escape sysloop kcov profload,$(patsubst examples/programs/%.c,%,$(wildcard examples/programs/*.c)))) \
+	$(patsubst %,$(PB)/glibc/%,$(filter bench roundtrips sysfuzz forkbomb memhog sleeplat monoclock blkinfo escape sysloop kcov profload threadloop,$(patsubst examples/programs/%.c,%,$(wildcard examples/programs/*.c)))) \
 	$(if $(wildcard examples/programs/ptrace_rt.c),$(PB)/host/ptrace_rt) \
 	$(PROG_BOTH:%=$(PB)/glibc/%) $(PROG_BOTH:%=$(PB)/musl/%)
 prog_threads = $(if $(filter $(1),$(PROG_PTHREAD)),-pthread)
@@ -285,6 +306,9 @@ $(SB)/gdbstub/%.o: gdbstub/%.c | $(GEN)
 $(SB)/profiling/%.o: profiling/%.c | $(GEN)
 	@mkdir -p $(dir $@)
 	$(CC) $(KCFLAGS) $(SANFLAGS) -MMD -MP -c $< -o $@
+$(SB)/ptproxy/%.o: ptproxy/%.c | $(GEN)
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) $(SANFLAGS) -MMD -MP -c $< -o $@
 $(SB)/kernel/arch/x86_64/stub_blob.o: $(STUB)
 $(SB)/kernel/init/initramfs_data.o: $(B)/initramfs.cpio
 
@@ -332,6 +356,9 @@ $(FB)/gdbstub/%.o: gdbstub/%.c | $(GEN)
 $(FB)/profiling/%.o: profiling/%.c | $(GEN)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_KCFLAGS) $(FUZZ_FLAGS) -MMD -MP -c $< -o $@
+$(FB)/ptproxy/%.o: ptproxy/%.c | $(GEN)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_KCFLAGS) $(FUZZ_FLAGS) -MMD -MP -c $< -o $@
 
 fuzz: $(FUZZ)
 
@@ -370,7 +397,7 @@ $(B)/kernel/module/main.o $(SB)/kernel/module/main.o: $(VERMAGIC)
 $(B)/tests/unit/test_module.o $(SB)/tests/unit/test_module.o: $(VERMAGIC)
 
 clean:
-	rm -rf $(B) $(SB) $(FB) glass glass-console build-cov* build-kcov* build-prof*
+	rm -rf $(B) $(SB) $(FB) glass glass-console glass-ptproxy build-cov* build-kcov* build-prof*
 else
 # make -C <glass> M=DIR [clean]: out-of-tree modules.
 include scripts/Makefile.module

@@ -46,22 +46,31 @@ static bool module_image_name(const char *name)
 	return n == len - 7 - 3;
 }
 
+/* PREFIX then digits: core.N, exe-PID. */
+static bool numbered_name(const char *name, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	if (strncmp(name, prefix, n))
+		return false;
+	name += n;
+	return *name && strspn(name, "0123456789") == strlen(name);
+}
+
 /* The names Glass gives files in the directory (mconsole's `core` makes
- * core.N too, modules module-NAME.ko); nothing else is ever removed. */
+ * core.N too, modules module-NAME.ko, ptproxy exe-PID); nothing else is
+ * ever removed. */
 static bool glass_name(const char *name)
 {
 	static const char *const names[] = { "pid", "mconsole", "gdb", "core", "console.log",
-					     "trace" };
+					     "trace", "ptproxy" };
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (!strcmp(name, names[i]))
 			return true;
 	if (module_image_name(name))
 		return true;
-	if (strncmp(name, "core.", 5))
-		return false;
-	name += 5;
-	return *name && strspn(name, "0123456789") == strlen(name);
+	return numbered_name(name, "core.") || numbered_name(name, "exe-");
 }
 
 /*
@@ -370,6 +379,23 @@ int os_umid_save_module(const char *name, const void *image, unsigned long len,
 	return 0;
 }
 
+int os_umid_create_exe(int pid, char *path, unsigned long pathlen)
+{
+	char leafname[32];
+	int fd;
+
+	snprintf(leafname, sizeof(leafname), "exe-%d", pid);
+	if (dir_fd < 0)
+		return -EINVAL;
+	/* A new file each time: a tool that has the old one open keeps it. */
+	unlinkat(dir_fd, leafname, 0);
+	fd = openat(dir_fd, leafname, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0700);
+	if (fd < 0)
+		return -errno;
+	snprintf(path, pathlen, "%s/%s", umid_dir, leafname);
+	return fd;
+}
+
 void os_umid_remove_module(const char *name)
 {
 	char leafname[NAME_MAX + 1];
@@ -396,6 +422,7 @@ void os_umid_cleanup(void)
 	if (keep_dir) {
 		unlinkat(dir_fd, "mconsole", 0);
 		unlinkat(dir_fd, "gdb", 0);
+		unlinkat(dir_fd, "ptproxy", 0);
 		unlinkat(dir_fd, "pid", 0);
 	} else {
 		for_each_entry(remove_entry, NULL);

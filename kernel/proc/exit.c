@@ -16,16 +16,8 @@
 #include <glass/sched.h>
 #include <glass/syscalls.h>
 #include <glass/trace.h>
+#include <uapi/wait.h>
 
-#define WNOHANG 0x00000001
-#define WUNTRACED 0x00000002
-#define WSTOPPED WUNTRACED
-#define WEXITED 0x00000004
-#define WCONTINUED 0x00000008
-#define WNOWAIT 0x01000000
-#define __WNOTHREAD 0x20000000
-#define __WALL 0x40000000
-#define __WCLONE 0x80000000
 
 #define P_ALL 0
 #define P_PID 1
@@ -371,14 +363,14 @@ out:
 	return ret;
 }
 
-SYSCALL_DEFINE4(wait4, pid_t, upid, int __user *, stat_addr, int, options,
-		void __user *, ru)
+#define WAIT4_OPTIONS (WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WCLONE | __WALL)
+
+/* wait4's pid argument: -1 any, < -1 a group, 0 ours, > 0 that one. */
+static long wait4_do(pid_t upid, int options, int *status)
 {
 	struct wait_opts wo = { .options = options | WEXITED };
 	long ret;
 
-	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WCLONE | __WALL))
-		return -EINVAL;
 	if (upid == -1) {
 		wo.which = P_ALL;
 	} else if (upid < 0) {
@@ -392,11 +384,34 @@ SYSCALL_DEFINE4(wait4, pid_t, upid, int __user *, stat_addr, int, options,
 		wo.pid = upid;
 	}
 	ret = do_wait(&wo);
-	if (ret > 0 && stat_addr && put_user(wo.status, stat_addr))
+	*status = wo.status;
+	return ret;
+}
+
+SYSCALL_DEFINE4(wait4, pid_t, upid, int __user *, stat_addr, int, options,
+		void __user *, ru)
+{
+	int status;
+	long ret;
+
+	if (options & ~WAIT4_OPTIONS)
+		return -EINVAL;
+	ret = wait4_do(upid, options, &status);
+	if (ret > 0 && stat_addr && put_user(status, stat_addr))
 		return -EFAULT;
 	if (ret > 0 && ru && clear_user(ru, 144))
 		return -EFAULT;
 	return ret;
+}
+
+/* wait4 for a kernel thread that traces (kernel/proc/ptproxy.c), into a
+ * kernel int. WNOWAIT is allowed here (wait4 proper refuses it): the
+ * proxy's thread peeks for a stop to announce without reaping it. */
+long kernel_wait4(pid_t upid, int *status, int options)
+{
+	if (options & ~(WAIT4_OPTIONS | WNOWAIT))
+		return -EINVAL;
+	return wait4_do(upid, options, status);
 }
 
 SYSCALL_DEFINE5(waitid, int, which, pid_t, upid, kernel_siginfo_t __user *, infop,

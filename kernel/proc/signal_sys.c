@@ -296,6 +296,18 @@ SYSCALL_DEFINE3(tgkill, pid_t, tgid, pid_t, tid, int, sig)
 	return do_send_specific(tgid, tid, sig, &info);
 }
 
+/* kill (tid 0) or tgkill (tgid 0: tkill) for a kernel thread acting for
+ * a host tool (kernel/proc/ptproxy.c): the checks of the syscalls. */
+long kernel_kill(pid_t tgid, pid_t tid, int sig)
+{
+	kernel_siginfo_t info;
+
+	if (sig < 0 || sig > _NSIG || tid < 0)
+		return -EINVAL;
+	prepare_kill_siginfo(sig, &info, tid ? SI_TKILL : SI_USER);
+	return tid ? do_send_specific(tgid, tid, sig, &info) : kill_something_info(sig, &info, tgid);
+}
+
 /* Only the kernel may claim si_code >= 0 (or SI_TKILL) for others. */
 static int copy_user_siginfo(kernel_siginfo_t *info, const kernel_siginfo_t __user *u,
 			     int sig, pid_t target)

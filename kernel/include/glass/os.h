@@ -213,6 +213,10 @@ int os_module_protect(unsigned long addr, unsigned long len, int prot);
 int os_umid_save_module(const char *name, const void *image, unsigned long len,
 			char *path, unsigned long pathlen);
 void os_umid_remove_module(const char *name);
+/* A new empty file <umid dir>/exe-PID (a guest program's copy that a host
+ * debugger opens, kernel/proc/ptproxy.c), its path into path: its fd, or
+ * -errno. Removed by the umid clean-up. */
+int os_umid_create_exe(int pid, char *path, unsigned long pathlen);
 
 /* --- physmem: one memfd, mapped once at PHYSMEM_BASE --- */
 int os_physmem_init(unsigned long size);
@@ -428,6 +432,8 @@ int os_fd_hung_up(int fd);
 int os_tcp_listen(int port);
 /* A waiting connection on a listening socket, or -EAGAIN. */
 int os_accept(int fd);
+/* <umid dir>/ptproxy, a listening unix stream socket, 0600 (kernel/os/ptproxy.c). */
+int os_ptproxy_listen(void);
 /* Write all of buf, waiting at most timeout_ms for room in all. */
 long os_write_wait(int fd, const void *buf, unsigned long n, int timeout_ms);
 /* Run xterm with a helper relaying between it and the pty slave; xterm's

@@ -37,4 +37,8 @@ void uts_fields(const char *f[5]);
 const char *uts_nodename(void);
 const char *glass_version_string(void);
 
+/* wait4 for a kernel thread under set_fs(KERNEL_DS) (the ptproxy
+ * tracer); options as <uapi/wait.h>. */
+long kernel_wait4(pid_t upid, int *status, int options);
+
 #endif

@@ -222,6 +222,8 @@ int send_sig(int sig, struct task_struct *t, int priv);
 int group_send_sig_info(int sig, kernel_siginfo_t *info, struct task_struct *t);
 /* To every process in a process group; -ESRCH if there is none. */
 int kill_pgrp(pid_t pgrp, int sig, int priv);
+/* kill(tgid, sig) with tid 0, else tgkill/tkill (tgid 0): as the syscalls. */
+long kernel_kill(pid_t tgid, pid_t tid, int sig);
 /* Deliver a fault signal to current (from the trap path). */
 void force_sig_fault(int sig, int code, unsigned long addr);
 void force_sig(int sig);
