@@ -24,6 +24,13 @@ bool mnt_is_readonly(const struct vfsmount *m)
 	return m->mnt_flags & MS_RDONLY;
 }
 
+/* A device number of its own for a filesystem with no device (Linux's
+ * get_anon_bdev); never reused. */
+dev_t new_anon_dev(void)
+{
+	return MKDEV(0, next_anon_dev++);
+}
+
 struct vfsmount *mntget(struct vfsmount *m)
 {
 	if (m)
@@ -98,7 +105,7 @@ struct vfsmount *vfs_kern_mount(struct file_system_type *type, int flags,
 		sb->s_bdev = get_file(bdev);
 		sb->s_dev = bdev->f_inode->i_rdev;
 	} else {
-		sb->s_dev = MKDEV(0, next_anon_dev++);
+		sb->s_dev = new_anon_dev();
 	}
 	sb->s_flags = flags & MS_RDONLY;
 	sb->s_active = 1;

@@ -423,6 +423,8 @@ struct file *open_bdev(const struct path *p, int flags);
 /* Boot: m (its reference given) mounted over rootfs's "/", and the root
  * and cwd of idle and of current moved there. */
 void mnt_set_root(struct vfsmount *m);
+/* A fresh device number for a filesystem without a device. */
+dev_t new_anon_dev(void);
 /* The registered type after prev (the first for NULL), or NULL. */
 struct file_system_type *next_filesystem(struct file_system_type *prev);
 struct vfsmount *mntget(struct vfsmount *m);
