@@ -1,8 +1,10 @@
 /*
- * The ELF loader of exec: map a static executable's PT_LOAD segments
- * (ET_EXEC, or static-pie ET_DYN at ELF_ET_DYN_BASE) and build the initial
- * stack with argc, argv, envp and the auxiliary vector as Linux lays them
- * out. Task context, in the execing task, its new mm current.
+ * The ELF loader of exec: map an executable's PT_LOAD segments (ET_EXEC,
+ * or ET_DYN at ELF_ET_DYN_BASE), and for a dynamic one its PT_INTERP
+ * program (ld.so) where mmap puts it, which then starts first and maps
+ * the libraries itself; build the initial stack with argc, argv, envp and
+ * the auxiliary vector as Linux lays them out. Task context, in the
+ * execing task, its new mm current.
  */
 #include <glass/binfmts.h>
 #include <glass/fs.h>
@@ -16,30 +18,76 @@
 #define ELF_ET_DYN_BASE 0x555555554000UL
 #define STACK_INIT_SIZE (128 * 1024UL)
 
-int load_elf_phdrs(struct linux_binprm *b)
+/* Read f's ELF and program headers into eh and ph and check them; name
+ * is for the log. */
+static int read_elf_headers(struct file *f, const char *name, struct elf64_hdr *eh,
+			    struct elf64_phdr *ph)
 {
-	struct inode *inode = b->file->f_inode;
 	loff_t pos = 0;
 	const char *why;
 
-	if (kernel_read(b->file, &b->eh, sizeof(b->eh), &pos) != sizeof(b->eh))
+	if (kernel_read(f, eh, sizeof(*eh), &pos) != sizeof(*eh))
 		return -ENOEXEC;
-	if (memcmp(b->eh.e_ident, "\177ELF", 4))
+	if (memcmp(eh->e_ident, "\177ELF", 4))
 		return -ENOEXEC;
-	if (b->eh.e_phnum > ELF_MAX_PHNUM || b->eh.e_phentsize != sizeof(struct elf64_phdr))
+	if (eh->e_phnum > ELF_MAX_PHNUM || eh->e_phentsize != sizeof(struct elf64_phdr))
 		goto bad;
-	pos = b->eh.e_phoff;
-	if (kernel_read(b->file, b->ph, b->eh.e_phnum * sizeof(struct elf64_phdr), &pos) !=
-	    (ssize_t)(b->eh.e_phnum * sizeof(struct elf64_phdr)))
+	pos = eh->e_phoff;
+	if (kernel_read(f, ph, eh->e_phnum * sizeof(struct elf64_phdr), &pos) !=
+	    (ssize_t)(eh->e_phnum * sizeof(struct elf64_phdr)))
 		goto bad;
-	why = elf_check(&b->eh, b->ph, inode->i_size);
+	why = elf_check(eh, ph, f->f_inode->i_size);
 	if (!why)
 		return 0;
-	pr_notice("exec %s: %s\n", b->filename, why);
+	pr_notice("exec %s: %s\n", name, why);
 	return -ENOEXEC;
 bad:
-	pr_notice("exec %s: bad program headers\n", b->filename);
+	pr_notice("exec %s: bad program headers\n", name);
 	return -ENOEXEC;
+}
+
+/* Open and check the interpreter PT_INTERP names (looked up in the
+ * execing task's root, as Linux's: a missing one is ENOENT). */
+static int open_interp(struct linux_binprm *b, const struct elf64_phdr *p)
+{
+	char *name = kmalloc(p->p_filesz, GFP_KERNEL);
+	loff_t pos = p->p_offset;
+	struct file *f;
+	int err = -ENOMEM;
+
+	if (!name)
+		return err;
+	err = -ENOEXEC;
+	if (kernel_read(b->file, name, p->p_filesz, &pos) != (ssize_t)p->p_filesz ||
+	    strnlen(name, p->p_filesz) != p->p_filesz - 1) {
+		pr_notice("exec %s: bad interpreter name\n", b->filename);
+		goto out;
+	}
+	f = open_exec(name);
+	if (IS_ERR(f)) {
+		err = PTR_ERR(f);
+		goto out;
+	}
+	b->interp = f;
+	err = read_elf_headers(f, name, &b->ieh, b->iph);
+	if (!err && elf_interp(&b->ieh, b->iph)) {
+		pr_notice("exec %s: interpreter %s has an interpreter\n", b->filename, name);
+		err = -ELIBBAD;
+	}
+out:
+	kfree(name);
+	return err;
+}
+
+int load_elf_phdrs(struct linux_binprm *b)
+{
+	const struct elf64_phdr *interp;
+	int err = read_elf_headers(b->file, b->filename, &b->eh, b->ph);
+
+	if (err)
+		return err;
+	interp = elf_interp(&b->eh, b->ph);
+	return interp ? open_interp(b, interp) : 0;
 }
 
 static int elf_prot(u32 flags)
@@ -48,14 +96,16 @@ static int elf_prot(u32 flags)
 	       (flags & PF_X ? PROT_EXEC : 0);
 }
 
-/* Map the PT_LOAD segments; returns the load bias or -errno. */
-static long map_segments(struct linux_binprm *b, unsigned long *brk_start)
+/* Map f's PT_LOAD segments at bias; the program's own (not the
+ * interpreter's) also set the mm's code and data bounds and *brk_start. */
+static int map_segments(struct file *f, const struct elf64_hdr *eh,
+			const struct elf64_phdr *ph, unsigned long bias,
+			unsigned long *brk_start)
 {
-	unsigned long bias = b->eh.e_type == ET_DYN ? ELF_ET_DYN_BASE : 0;
 	unsigned long end_max = 0;
 
-	for (int i = 0; i < b->eh.e_phnum; i++) {
-		struct elf64_phdr *p = &b->ph[i];
+	for (int i = 0; i < eh->e_phnum; i++) {
+		const struct elf64_phdr *p = &ph[i];
 		unsigned long start, fend, mend, off;
 		long r;
 
@@ -66,7 +116,7 @@ static long map_segments(struct linux_binprm *b, unsigned long *brk_start)
 		fend = bias + p->p_vaddr + p->p_filesz;
 		mend = bias + p->p_vaddr + p->p_memsz;
 		if (p->p_filesz) {
-			r = do_mmap(b->file, start, PAGE_ALIGN(fend) - start,
+			r = do_mmap(f, start, PAGE_ALIGN(fend) - start,
 				    elf_prot(p->p_flags), MAP_PRIVATE | MAP_FIXED,
 				    off >> PAGE_SHIFT);
 			if (r < 0)
@@ -74,9 +124,11 @@ static long map_segments(struct linux_binprm *b, unsigned long *brk_start)
 		}
 		if (mend > fend) {
 			unsigned long zstart = PAGE_ALIGN(fend);
-			/* The bss part of the last file page must read as zero. */
+			/* The last file page reads as zeros past the file part,
+			 * up to its end (Linux's padzero): ld.so's early malloc
+			 * takes that tail beyond its bss as zeroed memory. */
 			if (p->p_filesz && (fend & (PAGE_SIZE - 1)) &&
-			    clear_user((void __user *)fend, min(mend, zstart) - fend))
+			    clear_user((void __user *)fend, zstart - fend))
 				return -EFAULT;
 			if (!p->p_filesz)
 				zstart = start;
@@ -90,6 +142,8 @@ static long map_segments(struct linux_binprm *b, unsigned long *brk_start)
 		}
 		if (mend > end_max)
 			end_max = mend;
+		if (!brk_start)
+			continue;
 		if (p->p_flags & PF_X) {
 			if (!current->mm->start_code || start < current->mm->start_code)
 				current->mm->start_code = start;
@@ -101,8 +155,26 @@ static long map_segments(struct linux_binprm *b, unsigned long *brk_start)
 			current->mm->end_data = fend;
 		}
 	}
-	*brk_start = PAGE_ALIGN(end_max);
-	return bias;
+	if (brk_start)
+		*brk_start = PAGE_ALIGN(end_max);
+	return 0;
+}
+
+/* Map the interpreter: an ET_DYN one (ld.so) wherever mmap finds room
+ * for its whole extent, as Linux's load_elf_interp. Returns its bias. */
+static long map_interp(struct linux_binprm *b)
+{
+	unsigned long lo, hi = elf_load_span(&b->ieh, b->iph, &lo);
+	long base = 0, err;
+
+	if (b->ieh.e_type == ET_DYN) {
+		base = do_mmap(NULL, 0, hi - lo, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, 0);
+		if (base < 0)
+			return base;
+		base -= lo;
+	}
+	err = map_segments(b->interp, &b->ieh, b->iph, base, NULL);
+	return err ? err : base;
 }
 
 /* Push bytes down the new stack; returns the user address. */
@@ -115,7 +187,7 @@ static unsigned long push_bytes(unsigned long *sp, const void *data, size_t n)
 }
 
 static int create_elf_tables(struct linux_binprm *b, unsigned long bias,
-			 unsigned long *sp_out)
+			     unsigned long interp_bias, unsigned long *sp_out)
 {
 	struct mm_struct *mm = current->mm;
 	unsigned long sp = STACK_TOP, execfn, platform, random, phdr = 0;
@@ -156,7 +228,7 @@ static int create_elf_tables(struct linux_binprm *b, unsigned long bias,
 	NEW_AUX(AT_PHDR, phdr);
 	NEW_AUX(AT_PHENT, sizeof(struct elf64_phdr));
 	NEW_AUX(AT_PHNUM, b->eh.e_phnum);
-	NEW_AUX(AT_BASE, 0);
+	NEW_AUX(AT_BASE, interp_bias);
 	NEW_AUX(AT_FLAGS, 0);
 	NEW_AUX(AT_ENTRY, bias + b->eh.e_entry);
 	NEW_AUX(AT_UID, 0);
@@ -204,12 +276,12 @@ static int create_elf_tables(struct linux_binprm *b, unsigned long bias,
 int load_elf_binary(struct linux_binprm *b)
 {
 	struct mm_struct *mm = current->mm;
-	unsigned long brk;
-	long bias, err;
+	unsigned long brk, bias = b->eh.e_type == ET_DYN ? ELF_ET_DYN_BASE : 0;
+	long interp_bias = 0, err;
 
-	bias = map_segments(b, &brk);
-	if (bias < 0)
-		return (int)bias;
+	err = map_segments(b->file, &b->eh, b->ph, bias, &brk);
+	if (err)
+		return (int)err;
 	mm_set_brk(mm, brk);
 	err = do_mmap(NULL, STACK_TOP - STACK_INIT_SIZE, STACK_INIT_SIZE,
 		      PROT_READ | PROT_WRITE,
@@ -217,10 +289,15 @@ int load_elf_binary(struct linux_binprm *b)
 	if (err < 0)
 		return (int)err;
 	mm->start_stack = STACK_TOP;
-	err = create_elf_tables(b, bias, &b->p);
+	if (b->interp) {
+		interp_bias = map_interp(b);
+		if (interp_bias < 0)
+			return (int)interp_bias;
+	}
+	err = create_elf_tables(b, bias, interp_bias, &b->p);
 	if (err)
 		return (int)err;
 	user_syms_load(mm, b->file, &b->eh, bias);
-	b->entry = bias + b->eh.e_entry;
+	b->entry = b->interp ? interp_bias + b->ieh.e_entry : bias + b->eh.e_entry;
 	return 0;
 }

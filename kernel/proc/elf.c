@@ -6,7 +6,7 @@
 const char *elf_check(const struct elf64_hdr *eh, const struct elf64_phdr *ph,
 		      unsigned long file_size)
 {
-	bool has_load = false;
+	bool has_load = false, has_interp = false;
 
 	if (memcmp(eh->e_ident, "\177ELF", 4))
 		return "not an ELF file";
@@ -25,8 +25,16 @@ const char *elf_check(const struct elf64_hdr *eh, const struct elf64_phdr *ph,
 	for (int i = 0; i < eh->e_phnum; i++) {
 		const struct elf64_phdr *p = &ph[i];
 
-		if (p->p_type == PT_INTERP)
-			return "dynamically linked (no interpreter support): use a static binary";
+		if (p->p_type == PT_INTERP) {
+			if (has_interp)
+				return "more than one interpreter";
+			has_interp = true;
+			if (p->p_filesz < 2 || p->p_filesz > ELF_MAX_INTERP)
+				return "bad interpreter name size";
+			if (p->p_offset > file_size || p->p_filesz > file_size - p->p_offset)
+				return "interpreter name beyond the end of the file";
+			continue;
+		}
 		if (p->p_type != PT_LOAD)
 			continue;
 		has_load = true;
@@ -42,4 +50,27 @@ const char *elf_check(const struct elf64_hdr *eh, const struct elf64_phdr *ph,
 	if (!has_load)
 		return "no loadable segments";
 	return NULL;
+}
+
+const struct elf64_phdr *elf_interp(const struct elf64_hdr *eh, const struct elf64_phdr *ph)
+{
+	for (int i = 0; i < eh->e_phnum; i++)
+		if (ph[i].p_type == PT_INTERP)
+			return &ph[i];
+	return NULL;
+}
+
+unsigned long elf_load_span(const struct elf64_hdr *eh, const struct elf64_phdr *ph,
+			    unsigned long *lo)
+{
+	unsigned long hi = 0;
+
+	*lo = ~0UL;
+	for (int i = 0; i < eh->e_phnum; i++) {
+		if (ph[i].p_type != PT_LOAD)
+			continue;
+		*lo = min(*lo, ALIGN_DOWN(ph[i].p_vaddr, PAGE_SIZE));
+		hi = max(hi, PAGE_ALIGN(ph[i].p_vaddr + ph[i].p_memsz));
+	}
+	return hi;
 }

@@ -28,6 +28,8 @@ static void bprm_free(struct linux_binprm *b)
 {
 	if (b->file)
 		fput(b->file);
+	if (b->interp)
+		fput(b->interp);
 	if (b->argv)
 		free_strings(b->argv, b->argc);
 	if (b->envp)
@@ -84,18 +86,28 @@ static int copy_strings(struct linux_binprm *b, const char *const *v, bool kerne
 	return 0;
 }
 
-static int open_exec(struct linux_binprm *b, const char *path)
+struct file *open_exec(const char *path)
 {
 	struct file *f = filp_open(path, O_RDONLY, 0);
+
+	if (IS_ERR(f))
+		return f;
+	if (!S_ISREG(f->f_inode->i_mode) || may_exec(f->f_inode)) {
+		fput(f);
+		return ERR_PTR(-EACCES);
+	}
+	return f;
+}
+
+/* Make path b's file and read its first bytes. */
+static int bprm_open(struct linux_binprm *b, const char *path)
+{
+	struct file *f = open_exec(path);
 	loff_t pos = 0;
 	ssize_t n;
 
 	if (IS_ERR(f))
 		return PTR_ERR(f);
-	if (!S_ISREG(f->f_inode->i_mode) || may_exec(f->f_inode)) {
-		fput(f);
-		return -EACCES;
-	}
 	if (b->file)
 		fput(b->file);
 	b->file = f;
@@ -155,7 +167,7 @@ static int load_script(struct linux_binprm *b)
 	kfree(b->argv);
 	b->argv = nargv;
 	b->argc = b->argc ? b->argc + extra : extra + 1;
-	err = open_exec(b, interp);
+	err = bprm_open(b, interp);
 	return err;
 }
 
@@ -289,7 +301,7 @@ static int do_execve(const char *filename, const char *const *argv,
 		err = copy_strings(b, envp, kernel, &b->envp, &b->envc);
 	if (err)
 		goto out;
-	err = open_exec(b, b->filename);
+	err = bprm_open(b, b->filename);
 	for (depth = 0; !err && b->buf[0] == '#' && b->buf[1] == '!'; depth++) {
 		if (depth == 4) {
 			err = -ELOOP;

@@ -41,15 +41,60 @@ START_TEST(static_busybox_is_accepted)
 }
 END_TEST
 
-START_TEST(dynamic_binary_is_refused_with_reason)
+/* A dynamic executable is accepted and names its interpreter; the
+ * interpreter (ld.so, ET_DYN) has none and spans its segments. */
+START_TEST(dynamic_binary_names_its_interpreter)
+{
+	long len, ilen;
+	unsigned char *buf = load("/bin/ls", &len);
+	unsigned char *ld = load("/lib64/ld-linux-x86-64.so.2", &ilen);
+	struct elf64_hdr *eh = (struct elf64_hdr *)buf, *ieh = (struct elf64_hdr *)ld;
+	const struct elf64_phdr *ip;
+	unsigned long lo, hi;
+
+	ck_assert_ptr_null(check(buf, len));
+	ip = elf_interp(eh, (struct elf64_phdr *)(buf + eh->e_phoff));
+	ck_assert_ptr_nonnull(ip);
+	ck_assert_str_eq((char *)buf + ip->p_offset, "/lib64/ld-linux-x86-64.so.2");
+	ck_assert_ptr_null(check(ld, ilen));
+	ck_assert_ptr_null(elf_interp(ieh, (struct elf64_phdr *)(ld + ieh->e_phoff)));
+	hi = elf_load_span(ieh, (struct elf64_phdr *)(ld + ieh->e_phoff), &lo);
+	ck_assert_uint_eq(lo, 0);
+	ck_assert_uint_gt(hi, 0x10000);
+	ck_assert_uint_eq(hi & 0xfff, 0);
+	free(buf);
+	free(ld);
+}
+END_TEST
+
+/* Bad PT_INTERP headers are refused with a reason. */
+START_TEST(bad_interpreter_headers_are_refused)
 {
 	long len;
-	unsigned char *buf = load("/bin/ls", &len);
-	const char *why = check(buf, len);
+	unsigned char *orig = load("/bin/ls", &len);
+	unsigned char *buf = malloc(len);
+	struct elf64_hdr *eh = (struct elf64_hdr *)buf;
+	struct elf64_phdr *ph, *ip;
 
-	ck_assert_ptr_nonnull(why);
-	ck_assert_ptr_nonnull(strstr(why, "static"));
+#define FRESH() (memcpy(buf, orig, len), ph = (struct elf64_phdr *)(buf + eh->e_phoff), \
+		 ip = (struct elf64_phdr *)elf_interp(eh, ph))
+	FRESH();
+	ip->p_filesz = 1;
+	ck_assert_str_eq(check(buf, len), "bad interpreter name size");
+	FRESH();
+	ip->p_filesz = 4097;
+	ck_assert_str_eq(check(buf, len), "bad interpreter name size");
+	FRESH();
+	ip->p_offset = len - 4;
+	ck_assert_str_eq(check(buf, len), "interpreter name beyond the end of the file");
+	FRESH();
+	for (int i = 0; i < eh->e_phnum; i++)
+		if (ph[i].p_type == PT_NOTE)
+			ph[i] = *ip;
+	ck_assert_str_eq(check(buf, len), "more than one interpreter");
+#undef FRESH
 	free(buf);
+	free(orig);
 }
 END_TEST
 
@@ -108,7 +153,8 @@ int main(void)
 	TCase *tc = tcase_create("check");
 
 	tcase_add_test(tc, static_busybox_is_accepted);
-	tcase_add_test(tc, dynamic_binary_is_refused_with_reason);
+	tcase_add_test(tc, dynamic_binary_names_its_interpreter);
+	tcase_add_test(tc, bad_interpreter_headers_are_refused);
 	tcase_add_test(tc, corruptions_are_refused);
 	suite_add_tcase(s, tc);
 	return check_run(s, CK_FORK_GETENV);

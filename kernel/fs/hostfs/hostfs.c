@@ -31,17 +31,56 @@
 #define HOST_O_NOFOLLOW 0400000
 #define HOST_O_DIRECTORY 0200000
 
-/* Mount options, kept in sb->s_fs_info. */
+/* Mount options. */
 #define HOSTFS_ALLOW_SUID 0x1UL
 #define HOSTFS_ALLOW_DEV 0x2UL
+
+#define HOSTFS_MAX_DEVS 32
+
+/*
+ * sb->s_fs_info. A mount of the host's / spans several host filesystems
+ * (/, /boot, /sys...), whose inode numbers overlap: each gets a device
+ * number of its own, as stat shows it (the root's host filesystem the
+ * superblock's s_dev, others fresh anonymous ones, past HOSTFS_MAX_DEVS
+ * s_dev again), so find -xdev and du -x stop where they stop on the host
+ * and (st_dev, st_ino) stays unique.
+ */
+struct hostfs_sb_info {
+	unsigned long opts;
+	int ndevs;
+	struct {
+		u64 host;
+		dev_t dev;
+	} devs[HOSTFS_MAX_DEVS];
+};
 
 struct hostfs_file {
 	int fd;
 };
 
+static struct hostfs_sb_info *HOSTFS_SB(struct super_block *sb)
+{
+	return sb->s_fs_info;
+}
+
 static bool allowed(struct inode *inode, unsigned long opt)
 {
-	return (unsigned long)inode->i_sb->s_fs_info & opt;
+	return HOSTFS_SB(inode->i_sb)->opts & opt;
+}
+
+/* The guest's device number for host device host under sb. */
+static dev_t hostfs_dev(struct super_block *sb, u64 host)
+{
+	struct hostfs_sb_info *info = HOSTFS_SB(sb);
+
+	for (int i = 0; i < info->ndevs; i++)
+		if (info->devs[i].host == host)
+			return info->devs[i].dev;
+	if (info->ndevs == HOSTFS_MAX_DEVS)
+		return sb->s_dev;
+	info->devs[info->ndevs].host = host;
+	info->devs[info->ndevs].dev = info->ndevs ? new_anon_dev() : sb->s_dev;
+	return info->devs[info->ndevs++].dev;
 }
 
 /* The permission bits a file created or chmod'ed on the host gets. */
@@ -308,10 +347,13 @@ static int hostfs_getattr(const struct path *p, struct kstat *st)
 	struct inode *inode = p->dentry->d_inode;
 	struct os_stat hs;
 
-	if (!os_stat(host_path(inode), &hs, false))
+	int err = os_stat(host_path(inode), &hs, false);
+
+	if (!err)
 		fill_inode(inode, &hs);
 	generic_fillattr(inode, st);
-	st->dev = p->dentry->d_sb->s_dev;
+	if (!err)
+		st->dev = hostfs_dev(inode->i_sb, hs.dev);
 	return 0;
 }
 
@@ -573,15 +615,21 @@ static int hostfs_statfs(struct dentry *d, struct kstatfs *buf)
 
 static int hostfs_show_options(char *buf, size_t size, struct super_block *sb)
 {
-	unsigned long opts = (unsigned long)sb->s_fs_info;
+	unsigned long opts = HOSTFS_SB(sb)->opts;
 
 	return scnprintf(buf, size, "%s%s%s", opts & HOSTFS_ALLOW_SUID ? "allow_suid" : "",
 			 opts == (HOSTFS_ALLOW_SUID | HOSTFS_ALLOW_DEV) ? "," : "",
 			 opts & HOSTFS_ALLOW_DEV ? "allow_dev" : "");
 }
 
+static void hostfs_put_super(struct super_block *sb)
+{
+	kfree(sb->s_fs_info);
+}
+
 static const struct super_operations hostfs_sops = {
 	.evict_inode = hostfs_evict_inode,
+	.put_super = hostfs_put_super,
 	.statfs = hostfs_statfs,
 	.show_options = hostfs_show_options,
 };
@@ -623,9 +671,12 @@ static int hostfs_fill_super(struct super_block *sb, const char *dev, void *data
 	struct inode *inode;
 	int err = -ENOMEM;
 
-	if (!root || !req)
+	/* From here on a failure's deactivate_super frees s_fs_info. */
+	sb->s_op = &hostfs_sops;
+	sb->s_fs_info = kzalloc(sizeof(struct hostfs_sb_info), GFP_KERNEL);
+	if (!root || !req || !sb->s_fs_info)
 		goto out;
-	sb->s_fs_info = (void *)take_options(req);
+	HOSTFS_SB(sb)->opts = take_options(req);
 	err = os_realpath(*req ? req : "/", root, PATH_MAX);
 	if (err)
 		goto out;
@@ -639,7 +690,6 @@ static int hostfs_fill_super(struct super_block *sb, const char *dev, void *data
 		}
 	}
 	sb->s_magic = HOSTFS_SUPER_MAGIC;
-	sb->s_op = &hostfs_sops;
 	inode = hostfs_iget(sb, root, &err);
 	if (!inode)
 		goto out;

@@ -181,33 +181,38 @@ int proc_pid_comm_show(struct task_struct *t, char *buf, size_t size)
 	return scnprintf(buf, size, "%s\n", t->comm);
 }
 
+/* Linux's layout: the name (if any) starts at column 73. */
 int proc_pid_maps_show(struct task_struct *t, char *buf, size_t size)
 {
 	struct pbuf pb = { buf, size, 0 };
 	struct vm_area_struct *v;
-	char path[256];
+	char path[256], head[96];
 
 	if (!t->mm)
 		return 0;
 	list_for_each_entry(v, &t->mm->mmap, vm_list) {
 		const char *name = "";
 		unsigned long ino = 0;
+		dev_t dev = 0;
 
 		if (v->vm_file) {
 			name = d_path(&v->vm_file->f_path, path, sizeof(path));
+			if (IS_ERR(name))
+				name = "";
 			ino = v->vm_file->f_inode->i_ino;
+			dev = v->vm_file->f_inode->i_sb->s_dev;
 		} else if (v->vm_start <= t->mm->brk && v->vm_end >= t->mm->start_brk &&
 			   t->mm->brk > t->mm->start_brk) {
 			name = "[heap]";
 		} else if (v->vm_flags & VM_GROWSDOWN) {
 			name = "[stack]";
 		}
-		pb_printf(&pb, "%08lx-%08lx %c%c%c%c %08lx 00:00 %lu%s%s\n",
+		scnprintf(head, sizeof(head), "%08lx-%08lx %c%c%c%c %08lx %02x:%02x %lu ",
 			  v->vm_start, v->vm_end, v->vm_flags & VM_READ ? 'r' : '-',
 			  v->vm_flags & VM_WRITE ? 'w' : '-', v->vm_flags & VM_EXEC ? 'x' : '-',
 			  v->vm_flags & VM_SHARED ? 's' : 'p',
-			  v->vm_file ? v->vm_pgoff << PAGE_SHIFT : 0, ino,
-			  *name ? "\t\t\t" : "", name);
+			  v->vm_file ? v->vm_pgoff << PAGE_SHIFT : 0, MAJOR(dev), MINOR(dev), ino);
+		pb_printf(&pb, *name ? "%-73s%s\n" : "%s%s\n", head, name);
 	}
 	return pb.len;
 }

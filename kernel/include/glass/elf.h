@@ -9,6 +9,7 @@
 #define EM_X86_64 62
 #define PT_LOAD 1
 #define PT_INTERP 3
+#define PT_NOTE 4
 #define PT_PHDR 6
 #define PT_GNU_STACK 0x6474e551
 #define PF_X 1
@@ -30,6 +31,7 @@ struct elf64_phdr {
 };
 
 #define ELF_MAX_PHNUM 64
+#define ELF_MAX_INTERP 4096     /* PT_INTERP's name, NUL included (PATH_MAX) */
 
 /* Relocatable objects (loadable modules, kernel/module/). */
 #define ET_REL 1
@@ -87,5 +89,11 @@ struct elf64_rela {
  * memory). Returns NULL if usable, else a reason for the log. */
 const char *elf_check(const struct elf64_hdr *eh, const struct elf64_phdr *ph,
 		      unsigned long file_size);
+/* The PT_INTERP header of a checked executable, or NULL (static). */
+const struct elf64_phdr *elf_interp(const struct elf64_hdr *eh, const struct elf64_phdr *ph);
+/* The page-aligned extent of a checked executable's PT_LOAD segments:
+ * [*lo, returned end), in its own (unbiased) addresses. */
+unsigned long elf_load_span(const struct elf64_hdr *eh, const struct elf64_phdr *ph,
+			    unsigned long *lo);
 
 #endif
