@@ -92,15 +92,18 @@ static struct vfsmount *vfs_kern_mount(struct file_system_type *type, int flags,
 	sb->s_type = type;
 	sb->s_dev = MKDEV(0, next_anon_dev++);
 	sb->s_active = 1;
+	sb->s_flags = flags & (MS_RDONLY | MS_SILENT);
 	INIT_LIST_HEAD(&sb->s_inodes);
 	err = type->fill_super(sb, dev, data);
+	sb->s_flags &= ~MS_SILENT;
 	if (!err && !sb->s_root)
 		err = -EINVAL;
 	if (err) {
 		deactivate_super(sb);
 		return ERR_PTR(err);
 	}
-	m = alloc_vfsmnt(sb, sb->s_root, dev, flags);
+	/* The filesystem may have made itself read-only (a read-only device). */
+	m = alloc_vfsmnt(sb, sb->s_root, dev, flags | (sb->s_flags & MS_RDONLY));
 	if (!m) {
 		deactivate_super(sb);
 		return ERR_PTR(-ENOMEM);
@@ -124,8 +127,9 @@ struct vfsmount *lookup_mnt(struct vfsmount *mnt, struct dentry *d)
 	return top;
 }
 
-/* Call f once for each superblock of type that is mounted in the tree
- * (bind mounts share one), as Linux's iterate_supers_type. */
+/* Call f once for each superblock of type (NULL: of any type) that is
+ * mounted in the tree (bind mounts share one), as Linux's
+ * iterate_supers_type. */
 void iterate_supers_type(struct file_system_type *type,
 			 void (*f)(struct super_block *, void *), void *arg)
 {
@@ -134,7 +138,7 @@ void iterate_supers_type(struct file_system_type *type,
 	list_for_each_entry(m, &mount_list, mnt_list) {
 		bool seen = false;
 
-		if (m->mnt_sb->s_type != type)
+		if (type && m->mnt_sb->s_type != type)
 			continue;
 		list_for_each_entry(prev, &mount_list, mnt_list) {
 			if (prev == m)
@@ -248,8 +252,17 @@ static int path_mount(const char *dev, const struct path *path, const char *type
 	struct vfsmount *m;
 
 	if (flags & MS_REMOUNT) {
+		struct super_block *sb = path->mnt->mnt_sb;
+
 		if (path->dentry != path->mnt->mnt_root)
 			return -EINVAL;
+		if (sb->s_op && sb->s_op->remount_fs) {
+			int err = sb->s_op->remount_fs(sb, flags);
+
+			if (err)
+				return err;
+		}
+		sb->s_flags = (sb->s_flags & ~MS_RDONLY) | (flags & MS_RDONLY);
 		path->mnt->mnt_flags = flags & MNT_USER_FLAGS;
 		return 0;
 	}
