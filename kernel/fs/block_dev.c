@@ -1,49 +1,44 @@
 /*
- * Block devices for filesystems: a device node opened in the kernel, its
- * driver's ->read and ->write called with kernel buffers (kernel_read,
- * kernel_write under KERNEL_DS). CPU thread, task context.
+ * Block devices for filesystems: the device node the VFS opened for the
+ * mount (sb->s_bdev), its driver's ->read and ->write called with kernel
+ * buffers (kernel_read, kernel_write under KERNEL_DS). CPU thread, task
+ * context.
  */
 #include <glass/buffer_head.h>
 #include "internal.h"
 
-struct block_device *blkdev_get_by_path(const char *path, bool readonly)
+struct block_device *blkdev_get(struct file *f, const char *name)
 {
 	struct block_device *bdev;
-	struct path p;
-	struct file *f;
-	const char *base;
-	loff_t size;
-	int err = kern_path(path, LOOKUP_FOLLOW, &p);
+	const char *base = strrchr(name, '/');
+	loff_t size = vfs_llseek(f, 0, SEEK_END);
 
-	if (err)
-		return ERR_PTR(err);
-	err = -ENOTBLK;
-	if (!S_ISBLK(p.dentry->d_inode->i_mode))
-		goto out_path;
-	f = dentry_open(&p, readonly ? O_RDONLY : O_RDWR);
-	err = PTR_ERR(f);
-	if (IS_ERR(f))
-		goto out_path;
-	size = vfs_llseek(f, 0, SEEK_END);
-	err = -ENOMEM;
+	if (size < 0)
+		return ERR_PTR(size);
 	bdev = kzalloc(sizeof(*bdev), GFP_KERNEL);
-	if (size < 0 || !bdev) {
-		err = size < 0 ? (int)size : -ENOMEM;
-		kfree(bdev);
-		fput(f);
-		goto out_path;
-	}
-	bdev->bd_file = f;
-	bdev->bd_dev = p.dentry->d_inode->i_rdev;
+	if (!bdev)
+		return ERR_PTR(-ENOMEM);
+	bdev->bd_file = get_file(f);
+	bdev->bd_dev = f->f_inode->i_rdev;
 	bdev->bd_size = size;
-	bdev->bd_readonly = readonly;
-	base = strrchr(path, '/');
-	strscpy(bdev->bd_name, base ? base + 1 : path, sizeof(bdev->bd_name));
-	path_put(&p);
+	bdev->bd_readonly = !(f->f_mode & FMODE_WRITE);
+	strscpy(bdev->bd_name, base ? base + 1 : name, sizeof(bdev->bd_name));
 	return bdev;
-out_path:
-	path_put(&p);
-	return ERR_PTR(err);
+}
+
+int blkdev_reopen_rw(struct block_device *bdev)
+{
+	struct file *f;
+
+	if (!bdev->bd_readonly)
+		return 0;
+	f = dentry_open(&bdev->bd_file->f_path, O_RDWR);
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	fput(bdev->bd_file);
+	bdev->bd_file = f;
+	bdev->bd_readonly = false;
+	return 0;
 }
 
 void blkdev_put(struct block_device *bdev)

@@ -38,6 +38,13 @@ struct file_system_type *get_fs_type(const char *name)
 	return find_filesystem(name);
 }
 
+struct file_system_type *next_filesystem(struct file_system_type *prev)
+{
+	struct list_head *next = prev ? prev->list.next : file_systems.next;
+
+	return next == &file_systems ? NULL : list_entry(next, struct file_system_type, list);
+}
+
 /* /proc/filesystems: "nodev\ttmpfs\n" or "\text2\n" per type. */
 int show_filesystems(char *buf, size_t size)
 {

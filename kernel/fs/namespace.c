@@ -42,6 +42,8 @@ static void deactivate_super(struct super_block *sb)
 		d_unpin_tree(sb->s_root);
 		dput(sb->s_root);
 	}
+	if (sb->s_bdev)
+		fput(sb->s_bdev);
 	kfree(sb);
 }
 
@@ -79,9 +81,11 @@ static struct vfsmount *alloc_vfsmnt(struct super_block *sb, struct dentry *root
 }
 
 /* A new superblock of type filled from dev/data, in a mount that is not
- * attached anywhere (one reference). */
-static struct vfsmount *vfs_kern_mount(struct file_system_type *type, int flags,
-				       const char *dev, void *data)
+ * attached anywhere (one reference). bdev is the opened block device for
+ * a type without nodev (the superblock takes its own reference), else
+ * NULL. */
+struct vfsmount *vfs_kern_mount(struct file_system_type *type, int flags,
+				const char *dev, struct file *bdev, void *data)
 {
 	struct super_block *sb = kzalloc(sizeof(*sb), GFP_KERNEL);
 	struct vfsmount *m;
@@ -90,20 +94,23 @@ static struct vfsmount *vfs_kern_mount(struct file_system_type *type, int flags,
 	if (!sb)
 		return ERR_PTR(-ENOMEM);
 	sb->s_type = type;
-	sb->s_dev = MKDEV(0, next_anon_dev++);
+	if (bdev) {
+		sb->s_bdev = get_file(bdev);
+		sb->s_dev = bdev->f_inode->i_rdev;
+	} else {
+		sb->s_dev = MKDEV(0, next_anon_dev++);
+	}
+	sb->s_flags = flags & MS_RDONLY;
 	sb->s_active = 1;
-	sb->s_flags = flags & (MS_RDONLY | MS_SILENT);
 	INIT_LIST_HEAD(&sb->s_inodes);
 	err = type->fill_super(sb, dev, data);
-	sb->s_flags &= ~MS_SILENT;
 	if (!err && !sb->s_root)
 		err = -EINVAL;
 	if (err) {
 		deactivate_super(sb);
 		return ERR_PTR(err);
 	}
-	/* The filesystem may have made itself read-only (a read-only device). */
-	m = alloc_vfsmnt(sb, sb->s_root, dev, flags | (sb->s_flags & MS_RDONLY));
+	m = alloc_vfsmnt(sb, sb->s_root, dev, flags);
 	if (!m) {
 		deactivate_super(sb);
 		return ERR_PTR(-ENOMEM);
@@ -113,7 +120,42 @@ static struct vfsmount *vfs_kern_mount(struct file_system_type *type, int flags,
 
 struct vfsmount *kern_mount(struct file_system_type *type, void *data)
 {
-	return vfs_kern_mount(type, 0, type->name, data);
+	return vfs_kern_mount(type, 0, type->name, NULL, data);
+}
+
+/* Open the block device node at p for a filesystem to live on: read-only
+ * for a read-only mount. ENOTBLK if it is not one, EACCES on a nodev
+ * mount, as Linux's lookup_bdev. */
+struct file *open_bdev(const struct path *p, int flags)
+{
+	if (!S_ISBLK(p->dentry->d_inode->i_mode))
+		return ERR_PTR(-ENOTBLK);
+	if (p->mnt->mnt_flags & MS_NODEV)
+		return ERR_PTR(-EACCES);
+	return vfs_open(p, (flags & MS_RDONLY) ? O_RDONLY : O_RDWR);
+}
+
+/* mount(2) of a type without nodev: dev is the path of its device. */
+static struct vfsmount *mount_bdev(struct file_system_type *type, int flags,
+				   const char *dev, void *data)
+{
+	struct vfsmount *m;
+	struct file *bdev;
+	struct path p;
+	int err;
+
+	if (!dev || !*dev)
+		return ERR_PTR(-ENOTBLK);
+	err = kern_path(dev, LOOKUP_FOLLOW, &p);
+	if (err)
+		return ERR_PTR(err);
+	bdev = open_bdev(&p, flags);
+	path_put(&p);
+	if (IS_ERR(bdev))
+		return ERR_CAST(bdev);
+	m = vfs_kern_mount(type, flags, dev, bdev, data);
+	fput(bdev);
+	return m;
 }
 
 /* The mount stacked on (mnt, d), the most recent if several. */
@@ -301,7 +343,8 @@ static int path_mount(const char *dev, const struct path *path, const char *type
 		return -ENODEV;
 	if (!S_ISDIR(path->dentry->d_inode->i_mode))
 		return -ENOTDIR;
-	m = vfs_kern_mount(fst, flags, dev, data);
+	m = fst->nodev ? vfs_kern_mount(fst, flags, dev, NULL, data) :
+			 mount_bdev(fst, flags, dev, data);
 	if (IS_ERR(m))
 		return PTR_ERR(m);
 	attach_mnt(m, path);
@@ -457,7 +500,7 @@ void vfs_init(void)
 	pipefs_init();
 	rootfs = get_fs_type("rootfs");
 	BUG_ON(!rootfs);
-	root_mnt = vfs_kern_mount(rootfs, 0, "rootfs", NULL);
+	root_mnt = vfs_kern_mount(rootfs, 0, "rootfs", NULL, NULL);
 	if (IS_ERR(root_mnt))
 		panic("vfs_init: cannot mount rootfs: %ld", PTR_ERR(root_mnt));
 	list_add_tail(&root_mnt->mnt_list, &mount_list);
@@ -472,4 +515,31 @@ void mnt_init_root(struct fs_struct *fs)
 	fs->pwd = root;
 	path_get(&root);
 	path_get(&root);
+}
+
+/* Make p fs's root and cwd. */
+static void set_fs_root_pwd(struct fs_struct *fs, const struct path *p)
+{
+	path_put(&fs->root);
+	path_put(&fs->pwd);
+	fs->root = *p;
+	fs->pwd = *p;
+	path_get(p);
+	path_get(p);
+}
+
+/* Boot, root=: put m (its reference becomes the tree's) on top of the
+ * rootfs's "/" and make it the root and cwd of idle (so of every kernel
+ * thread) and of current (pid 1), as Linux's prepare_namespace moving the
+ * root mount to "/" and chrooting into it. The rootfs stays below,
+ * unreachable, holding what pid 1 opened there (/dev/console). */
+void mnt_set_root(struct vfsmount *m)
+{
+	struct path at = { root_mnt, root_mnt->mnt_root };
+	struct path root = { m, m->mnt_root };
+
+	attach_mnt(m, &at);
+	set_fs_root_pwd(init_task.fs, &root);
+	if (current->fs != init_task.fs)
+		set_fs_root_pwd(current->fs, &root);
 }

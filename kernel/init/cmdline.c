@@ -19,7 +19,7 @@ struct boot_params boot = {
 	.mconsole_timeout = 5,
 };
 
-enum opt_kind { OPT_STR, OPT_MEM, OPT_INT, OPT_FLAG, OPT_GDB, OPT_PANIC };
+enum opt_kind { OPT_STR, OPT_MEM, OPT_INT, OPT_FLAG, OPT_GDB, OPT_PANIC, OPT_RW };
 
 struct option {
 	const char *name;       /* without '=' */
@@ -39,6 +39,17 @@ static const struct option options[] = {
 	{ "init", OPT_STR, BP(init), "program to run as init; takes precedence over rdinit" },
 	{ "hostfs", OPT_STR, BP(hostfs),
 	  "confine hostfs mounts to this host directory (an absolute path that exists)" },
+	{ "root", OPT_STR, BP(root),
+	  "mount this as / instead of keeping the initramfs: /dev/ubdX (a block device), "
+	  "or any name with rootfstype= a filesystem needing none (root=/dev/root "
+	  "rootfstype=hostfs rootflags=/host/dir)" },
+	{ "rootfstype", OPT_STR, BP(rootfstype),
+	  "filesystem types to try for root=, comma-separated (default: each one "
+	  "that needs a block device)" },
+	{ "rootflags", OPT_STR, BP(rootflags),
+	  "the root mount's options (hostfs: the host directory)" },
+	{ "ro", OPT_RW, BP(root_rw), "mount root= read-only (the default)" },
+	{ "rw", OPT_RW, BP(root_rw), "mount root= read-write" },
 	{ "loglevel", OPT_INT, BP(loglevel), "print kernel messages below this level (0-8, default 7)" },
 	{ "max_tasks", OPT_INT, BP(max_tasks), "most tasks (and address spaces) at once (default 512)" },
 	{ "mconsole_timeout", OPT_INT, BP(mconsole_timeout),
@@ -147,6 +158,11 @@ static int set_option(const struct option *o, const char *val,
 			goto bad;
 		*(bool *)field = true;
 		return 0;
+	case OPT_RW:            /* ro and rw share a field: the last one wins */
+		if (val)
+			goto bad;
+		*(bool *)field = !strcmp(o->name, "rw");
+		return 0;
 	}
 bad:
 	scnprintf(err, errlen, "glass: bad value '%s' for option %s", val ? val : "",
@@ -235,7 +251,7 @@ void print_help(void)
 	for (size_t i = 0; i < ARRAY_SIZE(options); i++) {
 		const struct option *o = &options[i];
 		scnprintf(line, sizeof(line), "%s%s", o->name,
-			  o->kind == OPT_FLAG ? "" : o->kind == OPT_GDB ? "[=T]" : "=");
+			  o->kind == OPT_FLAG || o->kind == OPT_RW ? "" : o->kind == OPT_GDB ? "[=T]" : "=");
 		help_out("  %-14s %s\n", line, o->help);
 	}
 	help_out("\nDevices, as UML's (also through mconsole config/remove):\n");

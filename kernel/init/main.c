@@ -97,8 +97,10 @@ static int try_init(const char *path)
 static int kernel_init(void *unused)
 {
 	static const char *const fallbacks[] = { "/sbin/init", "/etc/init", "/bin/init", "/bin/sh" };
-	const char *first = boot.init ? boot.init : boot.rdinit ? boot.rdinit : "/init";
-	int err;
+	/* On a mounted root, as Linux: init= or the fallbacks, never rdinit. */
+	const char *first = boot.init ? boot.init : boot.root ? NULL :
+			    boot.rdinit ? boot.rdinit : "/init";
+	int err = -ENOENT;
 
 	/* pid 1 stops sharing idle's files, fs and signal state. */
 	put_files_struct(current->files);
@@ -114,8 +116,8 @@ static int kernel_init(void *unused)
 	 * idle task's) without a controlling tty: setsid() then works in init
 	 * and its children (scripts/init.sh relies on it). */
 	console_open_init_fds();
-	err = try_init(first);
-	if (!err)
+	mount_root();
+	if (first && !(err = try_init(first)))
 		ret_to_user();
 	if (boot.init || boot.rdinit)
 		panic("Requested init %s failed (error %d).", first, err);

@@ -17,6 +17,10 @@
 #    block pointer, a directory entry past its block, an inode number out
 #    of range: EUCLEAN for the guest, a log line naming the device and
 #    inode, and the kernel runs on.
+# 6. Root on ubd: `ubd0=root.img root=/dev/ubda` boots the static busybox
+#    of an ext2 image, read-only by default; `mount -o remount,rw /`
+#    makes it writable, and `rw` boots it writable; the host then reads
+#    what was written, and e2fsck finds the image clean.
 . "$(dirname "$0")/lib.sh"
 
 for t in mke2fs e2fsck debugfs; do
@@ -243,5 +247,36 @@ expect_stderr_contains "EXT2-fs error (device ubde): ext2_check_page: inode $d_i
 expect_line ALIVE "ALIVE ok"
 # errors=continue marks the filesystem for e2fsck
 expect_in <(dumpe2fs -h "$D/ptr.img" 2>/dev/null) "error state recorded" 'state: +clean with errors'
+
+# ---- 6. root on ubd ----
+R=$TEST_TMP/rootfs
+mkdir -p "$R/bin" "$R/proc" "$R/dev" "$R/mnt"
+cp /bin/busybox "$R/bin/busybox"
+ln -s busybox "$R/bin/sh"
+echo "on the ext2 root" >"$R/marker"
+truncate -s 16M "$D/root.img"
+mke2fs -q -t ext2 -d "$R" "$D/root.img"
+glass_run "ubd0=$D/root.img" root=/dev/ubda init=/bin/sh -- -c '
+	busybox cat /marker; busybox mount -t proc p /proc
+	busybox grep " / " /proc/mounts | busybox sed "s/^/ROOT /"
+	echo x 2>/dev/null >/f || echo "ROOT write refused"
+	busybox mount -o remount,rw / && echo "remounted $(busybox grep "^/dev/ubda / " /proc/mounts)"
+	echo "written in glass" >/f && busybox cat /f; busybox sync'
+expect_status 0
+expect_stdout_contains "on the ext2 root"
+expect_line "ROOT /dev" "ROOT /dev/ubda / ext2 ro 0 0"
+expect_line "ROOT write" "ROOT write refused"
+expect_line "remounted" "remounted /dev/ubda / ext2 rw 0 0"
+expect_stdout_contains "written in glass"
+expect_stderr_contains "VFS: Mounted root (ext2 filesystem) readonly on device 98:0."
+[ "$(dbg "$D/root.img" 'cat /f')" = "written in glass" ] && ok "root: the host reads /f" ||
+	fail "root: /f on the host is '$(dbg "$D/root.img" 'cat /f')'"
+fsck_clean "$D/root.img" "root after remount,rw"
+glass_run "ubd0=$D/root.img" root=/dev/ubda rw init=/bin/sh -- -c '
+	busybox mkdir /newdir && busybox mv /f /newdir/f && echo MOVED'
+expect_line MOVED MOVED
+[ "$(dbg "$D/root.img" 'cat /newdir/f')" = "written in glass" ] && ok "rw root: the host reads /newdir/f" ||
+	fail "rw root: /newdir/f on the host is '$(dbg "$D/root.img" 'cat /newdir/f')'"
+fsck_clean "$D/root.img" "rw root"
 
 finish

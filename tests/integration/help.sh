@@ -6,7 +6,7 @@
 glass_run --no-umid --help
 expect_status 0
 cat "$GLASS_OUT" "$GLASS_ERR" >"$TEST_TMP/help"
-for o in mem= umid= uml_dir= initrd= rdinit= init= con0= conN= sslN= loglevel= quiet hostfs= max_tasks=; do
+for o in mem= umid= uml_dir= initrd= rdinit= init= root= rootfstype= rootflags= ro rw con0= conN= sslN= loglevel= quiet hostfs= max_tasks=; do
 	if grep -qE -- "(^|[[:space:]])$o" "$TEST_TMP/help"; then ok "lists $o"
 	else fail "--help does not list $o"; fi
 done

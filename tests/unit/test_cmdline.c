@@ -45,6 +45,28 @@ START_TEST(options_and_init_words)
 }
 END_TEST
 
+/* The root options are the kernel's: none reaches init; ro/rw: last wins. */
+START_TEST(root_options_consumed)
+{
+	char *argv[] = { "glass", "root=/dev/root", "rootfstype=hostfs,ext2",
+			 "rootflags=/srv/tree", "rw", "ro", NULL };
+	char *rw[] = { "glass", "ro", "rw", NULL };
+	char *bad[] = { "glass", "rw=1", NULL };
+
+	ck_assert_int_eq(parse(6, argv), 0);
+	ck_assert_str_eq(bp.root, "/dev/root");
+	ck_assert_str_eq(bp.rootfstype, "hostfs,ext2");
+	ck_assert_str_eq(bp.rootflags, "/srv/tree");
+	ck_assert(!bp.root_rw);
+	ck_assert_int_eq(bp.init_envc, 0);
+	ck_assert_int_eq(bp.init_argc, 0);
+	ck_assert_int_eq(parse(3, rw), 0);
+	ck_assert(bp.root_rw);
+	ck_assert_int_eq(parse(2, bad), -22);
+	ck_assert_str_eq(err, "glass: bad value '1' for option rw");
+}
+END_TEST
+
 START_TEST(mem_suffixes)
 {
 	char *a[] = { "glass", "mem=1G", NULL };
@@ -152,6 +174,7 @@ int main(void)
 	TCase *tc = tcase_create("parse");
 
 	tcase_add_test(tc, options_and_init_words);
+	tcase_add_test(tc, root_options_consumed);
 	tcase_add_test(tc, mem_suffixes);
 	tcase_add_test(tc, bad_values_name_the_option);
 	tcase_add_test(tc, help_lists_every_option);

@@ -99,14 +99,17 @@ static int ext2_setup_rw(struct super_block *sb)
 	struct ext2_sb_info *sbi = EXT2_SB(sb);
 	struct ext2_super_block *es = sbi->s_es;
 	const char *why;
+	int err;
 
-	if (sbi->s_bdev->bd_readonly)
-		return -EROFS;
 	if (ext2_check_features(&sbi->g, false, &why)) {
 		pr_err("EXT2-fs (%s): couldn't mount read-write: %s (%#x)\n", sbi->s_bdev->bd_name,
 		       why, sbi->g.feature_ro_compat & ~EXT2_FEATURE_RO_COMPAT_SUPP);
 		return -EROFS;
 	}
+	/* A read-only mount opened the device read-only. */
+	err = blkdev_reopen_rw(sbi->s_bdev);
+	if (err)
+		return err;
 	sbi->s_mount_state = es->s_state;
 	if (!(es->s_state & EXT2_VALID_FS))
 		pr_warn("EXT2-fs (%s): warning: mounting unchecked fs, running e2fsck is recommended\n",
@@ -176,7 +179,7 @@ static const struct super_operations ext2_sops = {
 
 /* The superblock: read its 1 KiB to learn the block size, then keep the
  * block holding it. */
-static int read_super(struct super_block *sb, struct ext2_sb_info *sbi, bool silent)
+static int read_super(struct super_block *sb, struct ext2_sb_info *sbi)
 {
 	struct block_device *bdev = sbi->s_bdev;
 	char *raw = kmalloc(EXT2_SUPER_SIZE, GFP_KERNEL);
@@ -189,8 +192,8 @@ static int read_super(struct super_block *sb, struct ext2_sb_info *sbi, bool sil
 	err = blkdev_rw(bdev, raw, EXT2_SUPER_OFFSET, EXT2_SUPER_SIZE, false);
 	if (!err && ext2_parse_super(raw, bdev->bd_size, &sbi->g, &why)) {
 		/* A bad magic number is someone else's filesystem: quiet,
-		 * so mount's probing of types stays quiet too. */
-		if (!silent || ((struct ext2_super_block *)raw)->s_magic == EXT2_SUPER_MAGIC)
+		 * so probing of types (mount, root=) stays quiet too. */
+		if (((struct ext2_super_block *)raw)->s_magic == EXT2_SUPER_MAGIC)
 			pr_err("EXT2-fs (%s): error: corrupt superblock: %s\n", bdev->bd_name, why);
 		err = -EINVAL;
 	}
@@ -247,13 +250,9 @@ static int ext2_fill_super(struct super_block *sb, const char *dev, void *data)
 	struct inode *root;
 	int err;
 
-	if (!dev)
+	if (!sb->s_bdev)
 		return -EINVAL;
-	/* Open for writing whenever the device allows it, so a read-only
-	 * mount can be remounted read-write later. */
-	bdev = blkdev_get_by_path(dev, false);
-	if (IS_ERR(bdev) && PTR_ERR(bdev) == -EROFS)
-		bdev = blkdev_get_by_path(dev, true);
+	bdev = blkdev_get(sb->s_bdev, dev);
 	if (IS_ERR(bdev))
 		return PTR_ERR(bdev);
 	sbi = kzalloc(sizeof(*sbi), GFP_KERNEL);
@@ -264,14 +263,13 @@ static int ext2_fill_super(struct super_block *sb, const char *dev, void *data)
 	sbi->s_bdev = bdev;
 	sbi->s_readonly = true;
 	sb->s_fs_info = sbi;
-	err = read_super(sb, sbi, sb->s_flags & MS_SILENT);
+	err = read_super(sb, sbi);
 	if (!err)
 		err = read_group_descs(sbi);
 	if (err)
 		goto fail;
 	sb->s_magic = EXT2_SUPER_MAGIC;
 	sb->s_op = &ext2_sops;
-	sb->s_dev = bdev->bd_dev;
 	sbi->s_mount_state = sbi->s_es->s_state;
 	root = ext2_iget(sb, EXT2_ROOT_INO);
 	if (IS_ERR(root)) {

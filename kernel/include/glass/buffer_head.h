@@ -22,10 +22,13 @@ struct block_device {
 	unsigned int bd_nr_dirty;       /* its dirty buffers */
 };
 
-/* Open the block device node at path (read-write unless readonly):
- * ERR_PTR(-ENOTBLK) for anything but a block device, the driver's error
- * (ENXIO: no such unit, EROFS: a read-only unit opened for writing). */
-struct block_device *blkdev_get_by_path(const char *path, bool readonly);
+/* A block device over f, an opened device node (sb->s_bdev; a reference
+ * of its own is taken); name is the node's path, its last part names the
+ * device in messages. Read-only when f was opened read-only. ERR_PTR. */
+struct block_device *blkdev_get(struct file *f, const char *name);
+/* Open the same node again read-write (remount of a read-only mount):
+ * 0 or the driver's error (EROFS for a read-only unit). */
+int blkdev_reopen_rw(struct block_device *bdev);
 /* Drop the device (its buffers must have been released: invalidate_bdev). */
 void blkdev_put(struct block_device *bdev);
 /* Bytes [pos, pos + len) to or from buf (kernel memory): 0 or -EIO. */

@@ -168,7 +168,12 @@ void module_put(struct module *mod);
 
 struct file_system_type {
 	const char *name;
-	/* Fill a superblock; data is the mount(2) data string (may be NULL). */
+	/* Fill a superblock; data is the mount(2) data string (may be NULL).
+	 * A type with nodev false lives on a block device: the VFS has opened
+	 * it before the call (sb->s_bdev, sb->s_dev; read-only when
+	 * sb->s_flags has MS_RDONLY) and drops it when the superblock goes.
+	 * It returns -EINVAL when the device holds no filesystem of its kind,
+	 * so that a root= without rootfstype= tries the next type. */
 	int (*fill_super)(struct super_block *sb, const char *dev, void *data);
 	bool nodev;                     /* shown "nodev" in /proc/filesystems */
 	struct list_head list;
@@ -194,8 +199,9 @@ struct super_block {
 	struct dentry *s_root;
 	unsigned long s_magic;
 	dev_t s_dev;
+	struct file *s_bdev;            /* the block device (types without nodev) */
 	void *s_fs_info;
-	unsigned long s_flags;          /* MS_RDONLY (MS_SILENT while mounting) */
+	unsigned long s_flags;          /* MS_RDONLY for a read-only mount */
 	ino_t s_next_ino;
 	struct list_head s_inodes;
 	int s_active;                   /* mounts using it (bind mounts share) */
@@ -412,6 +418,18 @@ void iterate_supers_type(struct file_system_type *type,
 			 void (*f)(struct super_block *, void *), void *arg);
 /* Mount a filesystem that no path refers to (pipefs); ERR_PTR. */
 struct vfsmount *kern_mount(struct file_system_type *type, void *data);
+/* A mount of type attached nowhere (one reference); bdev: the opened
+ * device of a type without nodev, else NULL. ERR_PTR. */
+struct vfsmount *vfs_kern_mount(struct file_system_type *type, int flags,
+				const char *dev, struct file *bdev, void *data);
+/* The block device node at p opened for a filesystem (read-only with
+ * MS_RDONLY in flags); ERR_PTR(-ENOTBLK) for anything else. */
+struct file *open_bdev(const struct path *p, int flags);
+/* Boot: m (its reference given) mounted over rootfs's "/", and the root
+ * and cwd of idle and of current moved there. */
+void mnt_set_root(struct vfsmount *m);
+/* The registered type after prev (the first for NULL), or NULL. */
+struct file_system_type *next_filesystem(struct file_system_type *prev);
 struct vfsmount *mntget(struct vfsmount *m);
 void mntput(struct vfsmount *m);
 /* The mount on top of (mnt, dentry), or NULL; no reference taken. */

@@ -25,6 +25,11 @@ struct boot_params {
 	const char *rdinit;
 	const char *init;
 	const char *hostfs;
+	/* the root filesystem (kernel/init/do_mounts.c); root NULL: initramfs */
+	const char *root;       /* root=: /dev/NAME (a block device) or any name */
+	const char *rootfstype; /* rootfstype=: comma-separated types to try */
+	const char *rootflags;  /* rootflags=: the root mount's data string */
+	bool root_rw;           /* rw (ro, the default, clears it; last wins) */
 	int loglevel;
 	bool quiet;
 	int max_tasks;
@@ -56,5 +61,8 @@ extern struct boot_params boot;
 int parse_cmdline(int argc, char **argv, struct boot_params *bp, char *err,
 		  size_t errlen);
 void print_help(void);
+/* Mount root= as the root of idle and current (do_mounts.c); panics
+ * when it cannot, returns at once without root=. */
+void mount_root(void);
 
 #endif
