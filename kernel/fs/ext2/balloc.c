@@ -7,13 +7,13 @@
  */
 #include "ext2.h"
 
-static struct buffer_head *read_block_bitmap(struct super_block *sb, u32 group,
-					     struct ext2_group_desc *gd)
+struct buffer_head *ext2_read_bitmap(struct super_block *sb, u32 group, u32 block,
+				     const char *what)
 {
-	struct buffer_head *bh = ext2_bread(sb, gd->bg_block_bitmap);
+	struct buffer_head *bh = ext2_bread(sb, block);
 
 	if (!bh)
-		ext2_error(sb, __func__, 0, "cannot read block bitmap of group %u", group);
+		ext2_error(sb, __func__, 0, "cannot read %s bitmap of group %u", what, group);
 	return bh;
 }
 
@@ -27,7 +27,7 @@ static u32 alloc_in_group(struct super_block *sb, u32 group, u32 goal, int *err)
 
 	if (!gd->bg_free_blocks_count)
 		return 0;
-	bh = read_block_bitmap(sb, group, gd);
+	bh = ext2_read_bitmap(sb, group, gd->bg_block_bitmap, "block");
 	if (!bh) {
 		*err = -EIO;
 		return 0;
@@ -100,7 +100,7 @@ void ext2_free_blocks(struct inode *inode, u32 block, u32 count)
 			ext2_error(sb, __func__, inode->i_ino, "freeing metadata block %u", block);
 			continue;
 		}
-		bh = read_block_bitmap(sb, group, gd);
+		bh = ext2_read_bitmap(sb, group, gd->bg_block_bitmap, "block");
 		if (!bh)
 			return;
 		if (!(bh->b_data[bit / 8] & (1 << (bit % 8)))) {

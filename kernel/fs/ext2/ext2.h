@@ -57,6 +57,9 @@ struct ext2_group_desc *ext2_get_group_desc(struct super_block *sb, u32 group,
 void ext2_mark_super_dirty(struct super_block *sb);
 
 /* balloc.c */
+/* The block or inode ("what") bitmap at block of group; NULL, reported. */
+struct buffer_head *ext2_read_bitmap(struct super_block *sb, u32 group, u32 block,
+				     const char *what);
 /* A free block near goal, marked used: the number, or 0 with *err. */
 u32 ext2_new_block(struct inode *inode, u32 goal, int *err);
 void ext2_free_blocks(struct inode *inode, u32 block, u32 count);
@@ -67,6 +70,8 @@ struct inode *ext2_new_inode(struct inode *dir, umode_t mode);
 void ext2_free_inode(struct inode *inode);
 
 /* inode.c */
+/* A struct inode for ext2 inode ino (info attached, nothing read); NULL. */
+struct inode *ext2_alloc_inode(struct super_block *sb, u32 ino, umode_t mode);
 /* The buffer of ino's inode-table block and the record's offset in it; ERR_PTR. */
 struct buffer_head *ext2_inode_buffer(struct super_block *sb, u32 ino, u32 *off);
 struct inode *ext2_iget(struct super_block *sb, u32 ino);

@@ -8,16 +8,6 @@
 #include "../internal.h"
 #include "ext2.h"
 
-static struct buffer_head *read_inode_bitmap(struct super_block *sb, u32 group,
-					     struct ext2_group_desc *gd)
-{
-	struct buffer_head *bh = ext2_bread(sb, gd->bg_inode_bitmap);
-
-	if (!bh)
-		ext2_error(sb, __func__, 0, "cannot read inode bitmap of group %u", group);
-	return bh;
-}
-
 /* Take a free inode number in group (0 if the group has none). */
 static u32 take_inode(struct super_block *sb, u32 group, bool dir, int *err)
 {
@@ -29,7 +19,7 @@ static u32 take_inode(struct super_block *sb, u32 group, bool dir, int *err)
 
 	if (!gd->bg_free_inodes_count)
 		return 0;
-	bh = read_inode_bitmap(sb, group, gd);
+	bh = ext2_read_bitmap(sb, group, gd->bg_inode_bitmap, "inode");
 	if (!bh) {
 		*err = -EIO;
 		return 0;
@@ -68,18 +58,10 @@ struct inode *ext2_new_inode(struct inode *dir, umode_t mode)
 		ino = take_inode(sb, group, S_ISDIR(mode), &err);
 	if (!ino)
 		return ERR_PTR(err ? err : -ENOSPC);
-	ei = kzalloc(sizeof(*ei), GFP_KERNEL);
-	inode = ei ? new_inode(sb) : NULL;
-	if (!inode) {
-		kfree(ei);
+	inode = ext2_alloc_inode(sb, ino, mode);
+	if (!inode)
 		return ERR_PTR(-ENOMEM);
-	}
-	inode->i_private = ei;
-	inode->i_ino = ino;
-	inode->i_mode = mode;
-	inode->i_uid = 0;
-	inode->i_gid = 0;
-	ei->i_block_group = (ino - 1) / sbi->g.inodes_per_group;
+	ei = EXT2_I(inode);
 	/* Flags a new inode inherits (Linux's EXT2_FL_INHERITED, less the
 	 * index flag: only hashed directories have it). */
 	ei->i_flags = EXT2_I(dir)->i_flags & 0x000380fc & ~EXT2_INDEX_FL;
@@ -112,7 +94,7 @@ void ext2_free_inode(struct inode *inode)
 	if (ext2_inode_pos(&sbi->g, inode->i_ino, &group, &bit))
 		return;
 	gd = ext2_get_group_desc(sb, group, &gbh);
-	bh = read_inode_bitmap(sb, group, gd);
+	bh = ext2_read_bitmap(sb, group, gd->bg_inode_bitmap, "inode");
 	if (!bh)
 		return;
 	if (!(bh->b_data[bit / 8] & (1 << (bit % 8)))) {

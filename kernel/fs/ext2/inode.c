@@ -93,6 +93,22 @@ void ext2_set_ops(struct inode *inode)
 	}
 }
 
+struct inode *ext2_alloc_inode(struct super_block *sb, u32 ino, umode_t mode)
+{
+	struct ext2_inode_info *ei = kzalloc(sizeof(*ei), GFP_KERNEL);
+	struct inode *inode = ei ? new_inode(sb) : NULL;
+
+	if (!inode) {
+		kfree(ei);
+		return NULL;
+	}
+	inode->i_private = ei;
+	inode->i_ino = ino;
+	inode->i_mode = mode;
+	ei->i_block_group = (ino - 1) / EXT2_SB(sb)->g.inodes_per_group;
+	return inode;
+}
+
 /* A live struct inode of ino, with a new reference, or NULL. */
 static struct inode *find_live(struct super_block *sb, u32 ino)
 {
@@ -131,15 +147,10 @@ struct inode *ext2_iget(struct super_block *sb, u32 ino)
 		ext2_error(sb, __func__, ino, "%s", why);
 		return ERR_PTR(-EFSCORRUPTED);
 	}
-	ei = kzalloc(sizeof(*ei), GFP_KERNEL);
-	inode = ei ? new_inode(sb) : NULL;
-	if (!inode) {
-		kfree(ei);
+	inode = ext2_alloc_inode(sb, ino, f.mode);
+	if (!inode)
 		return ERR_PTR(-ENOMEM);
-	}
-	inode->i_private = ei;
-	inode->i_ino = ino;
-	inode->i_mode = f.mode;
+	ei = EXT2_I(inode);
 	inode->i_uid = f.uid;
 	inode->i_gid = f.gid;
 	inode->i_size = f.size;
@@ -153,7 +164,6 @@ struct inode *ext2_iget(struct super_block *sb, u32 ino)
 	ei->i_file_acl = f.file_acl;
 	ei->i_dtime = f.dtime;
 	ei->i_generation = f.generation;
-	ei->i_block_group = (ino - 1) / sbi->g.inodes_per_group;
 	ext2_set_ops(inode);
 	if (S_ISCHR(f.mode) || S_ISBLK(f.mode) || S_ISFIFO(f.mode) || S_ISSOCK(f.mode)) {
 		dev_t rdev = f.block[0] ? MKDEV((f.block[0] >> 8) & 0xff, f.block[0] & 0xff)
