@@ -21,6 +21,10 @@
 #    of an ext2 image, read-only by default; `mount -o remount,rw /`
 #    makes it writable, and `rw` boots it writable; the host then reads
 #    what was written, and e2fsck finds the image clean.
+# 7. Partitions: a disk with an MBR (two primary partitions, the first
+#    holding ext2) gives /dev/ubdb1 and /dev/ubdb2 (no ubdb3); ext2 on
+#    ubdb1 is written inside, the host finds it clean in the first
+#    partition, and the second is untouched.
 . "$(dirname "$0")/lib.sh"
 
 for t in mke2fs e2fsck debugfs; do
@@ -278,5 +282,36 @@ expect_line MOVED MOVED
 [ "$(dbg "$D/root.img" 'cat /newdir/f')" = "written in glass" ] && ok "rw root: the host reads /newdir/f" ||
 	fail "rw root: /newdir/f on the host is '$(dbg "$D/root.img" 'cat /newdir/f')'"
 fsck_clean "$D/root.img" "rw root"
+
+# ---- 7. partitions ----
+truncate -s 16M "$D/parts.img"
+# an MBR: 1: sectors 2048-18431 (8 MiB, Linux), 2: 18432-26623 (4 MiB)
+python3 -c 'import struct,sys
+f=open(sys.argv[1],"r+b"); f.seek(446)
+f.write(struct.pack("<B3sB3sII",0x80,b"\0"*3,0x83,b"\0"*3,2048,16384))
+f.write(struct.pack("<B3sB3sII",0,b"\0"*3,0x83,b"\0"*3,18432,8192))
+f.seek(510); f.write(b"\x55\xaa")' "$D/parts.img"
+truncate -s 8M "$D/p1.img"
+mke2fs -q -t ext2 "$D/p1.img"
+dd if="$D/p1.img" of="$D/parts.img" bs=512 seek=2048 conv=notrunc 2>/dev/null
+head -c 4194304 /dev/urandom | dd of="$D/parts.img" bs=512 seek=18432 conv=notrunc 2>/dev/null
+p2_md5=$(dd if="$D/parts.img" bs=512 skip=18432 count=8192 2>/dev/null | md5sum | cut -d' ' -f1)
+glass_run "ubd1=$D/parts.img" init=/bin/sh -- -c '
+	mount -t devtmpfs d /dev
+	for n in ubdb1 ubdb2 ubdb3; do [ -e /dev/$n ] && stat -c "PART %n %t:%T" /dev/$n || echo "PART /dev/$n none"; done
+	echo "P2 $(md5sum </dev/ubdb2 | cut -d" " -f1)"
+	mount -t ext2 /dev/ubdb1 /mnt && echo in-partition >/mnt/p && umount /mnt && echo P1-DONE'
+expect_status 0
+expect_line "PART /dev/ubdb1" "PART /dev/ubdb1 62:11"
+expect_line "PART /dev/ubdb2" "PART /dev/ubdb2 62:12"
+expect_line "PART /dev/ubdb3" "PART /dev/ubdb3 none"
+expect_line P2 "P2 $p2_md5"
+expect_line P1-DONE P1-DONE
+dd if="$D/parts.img" of="$D/p1-after.img" bs=512 skip=2048 count=16384 2>/dev/null
+fsck_clean "$D/p1-after.img" "ext2 in partition 1"
+[ "$(dbg "$D/p1-after.img" 'cat /p')" = in-partition ] && ok "partition 1: the host reads /p" ||
+	fail "partition 1: /p is '$(dbg "$D/p1-after.img" 'cat /p')'"
+[ "$(dd if="$D/parts.img" bs=512 skip=18432 count=8192 2>/dev/null | md5sum | cut -d' ' -f1)" = "$p2_md5" ] &&
+	ok "partition 2 untouched" || fail "partition 2 changed"
 
 finish
