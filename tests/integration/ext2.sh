@@ -2,14 +2,16 @@
 # ext2 on ubd, checked by the host's e2fsprogs:
 # 1. Images made by the host's mke2fs (1 KiB blocks as Debian's defaults
 #    give a small disk, 4 KiB blocks, revision 0) are filled inside Glass
-#    with busybox (mkdir, cp, ln, ln -s, mv, rm, dd: a few MB, files
+#    with busybox (mkdir, cp, ln, ln -s, mv, rm, chmod, chown, touch,
+#    mkfifo, mknod, dd: a few MB, files
 #    reaching the indirect, double and triple indirect maps, one sparse),
 #    synced and unmounted; then `e2fsck -fn` finds each clean and
 #    `debugfs` reads what was written (contents by md5, links, symlinks).
 #    `mount /dev/ubdb /mnt` without -t probes the type.
 # 2. busybox mke2fs inside Glass, then the same host checks.
-# 3. SIGKILL of glass right after sync: the host sees everything sync
-#    covered, e2fsck finds no error beyond the unclean state.
+# 3. SIGKILL of glass right after sync (and after a dd conv=fsync): the
+#    host sees everything they covered, e2fsck finds no error beyond the
+#    unclean state.
 # 4. Features: an unknown read-only-compatible feature mounts read-only
 #    only (busybox's mount retries read-only after EROFS); an unknown incompatible
 #    one is refused, each with a message naming it.
@@ -92,6 +94,10 @@ dd if=/dev/zero of=$m/trunc bs=1 count=0 seek=5000 2>/dev/null
 echo "SIZE trunc $(stat -c %s $m/trunc)"
 echo "MD5 trunc $(md5sum <$m/trunc | cut -d' ' -f1)"
 chmod 640 $m/a/hello
+chown 1000:2000 $m/a/moved
+mkfifo $m/fifo; mknod $m/null c 1 3
+echo old >$m/victim; echo replacement >$m/newer; mv -f $m/newer $m/victim
+mkdir -p $m/d1/sub $m/d2/sub; mv -f $m/d1/sub $m/d2/   # over an empty directory
 touch -d '2001-02-03 04:05:06' $m/a/moved
 ls -ln $m/a/hello | sed 's/^/LS /'
 echo "READ $(cat $m/c-moved/hard) $(cat $m/a/b/rel)"
@@ -126,6 +132,11 @@ check_filled() {
 	expect_in <(dbg "$img" 'stat /a/b/rel') "$what: fast symlink" 'Fast link dest: "../hello"'
 	expect_in <(dbg "$img" 'stat /slow-link') "$what: slow symlink" 'Size: 121'
 	expect_in <(dbg "$img" 'stat /a/moved') "$what: utimes" 'mtime: .*Feb +3 04:05:06 2001'
+	expect_in <(dbg "$img" 'stat /a/moved') "$what: chown" 'User: +1000 +Group: +2000'
+	expect_in <(dbg "$img" 'stat /fifo') "$what: mkfifo" 'Type: FIFO'
+	expect_in <(dbg "$img" 'stat /null') "$what: mknod" 'Device major/minor number: 01:03'
+	[ "$(dbg "$img" 'cat /victim')" = replacement ] && ok "$what: rename over a file" ||
+		fail "$what: /victim is '$(dbg "$img" 'cat /victim')'"
 	expect_in <(dbg "$img" 'ls -l /bin-copy') "$what: cp -a of /bin" 'busybox'
 	[ -z "$(dbg "$img" 'ls /gone' | grep -v 'File not found')" ] && ok "$what: rm -r" ||
 		fail "$what: /gone still there"
@@ -175,8 +186,11 @@ glass_start init=/bin/sh "ubd1=$D/kill.img" -- -c 'mount -t devtmpfs d /dev
 	mount -t ext2 /dev/ubdb /mnt || exit 1
 	mkdir /mnt/d; dd if=/dev/urandom of=/mnt/d/f bs=1024 count=2000 2>/dev/null
 	echo "MD5 f $(md5sum </mnt/d/f | cut -d" " -f1)"; ln -s d/f /mnt/l
-	sync; echo SYNCED; while :; do sleep 1; done'
-wait_for 30 seen SYNCED || fail "guest did not sync"
+	sync; echo SYNCED
+	dd if=/dev/urandom of=/mnt/d/g bs=1024 count=300 conv=fsync 2>/dev/null
+	echo "MD5 g $(md5sum </mnt/d/g | cut -d" " -f1)"; echo FSYNCED
+	while :; do sleep 1; done'
+wait_for 30 seen FSYNCED || fail "guest did not sync and fsync"
 kill -KILL "$(cat "$UML_DIR/$GLASS_UMID/pid")"
 glass_wait
 [ "$GLASS_STATUS" = 137 ] && ok "glass died of SIGKILL" || fail "glass status $GLASS_STATUS"
@@ -186,6 +200,8 @@ fsck_clean "$D/kill.img" "after SIGKILL"
 g=$(guest_md5 f) h=$(host_md5 "$D/kill.img" /d/f)
 [ -n "$g" ] && [ "$g" = "$h" ] && ok "synced file intact after SIGKILL" || fail "after SIGKILL: '$g' '$h'"
 expect_in <(dbg "$D/kill.img" 'stat /l') "synced symlink after SIGKILL" 'Fast link dest: "d/f"'
+g=$(guest_md5 g) h=$(host_md5 "$D/kill.img" /d/g)
+[ -n "$g" ] && [ "$g" = "$h" ] && ok "fsynced file intact after SIGKILL" || fail "fsync, SIGKILL: '$g' '$h'"
 
 # ---- 4. features ----
 truncate -s 8M "$D/rof.img"
