@@ -5,7 +5,7 @@
 set -euo pipefail
 
 build=(gcc make cpio gzip busybox-static check pkg-config libsubunit-dev musl-tools gdb strace libreadline-dev libunwind-dev libdw-dev)
-check=(clang libclang-rt-14-dev uml-utilities python3 telnet gcovr lcov)
+check=(clang libclang-rt-14-dev uml-utilities python3 telnet gcovr lcov e2fsprogs)
 bench=(user-mode-linux)
 
 want=("${build[@]}")

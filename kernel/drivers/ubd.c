@@ -380,7 +380,16 @@ static void ubd_node_name(int unit, bool letter, char *buf, size_t size)
 		scnprintf(buf, size, "ubd%d", unit);
 }
 
-/* /dev/ubdN and /dev/ubdX (UML's disk name) for unit, or remove them. */
+static void ubd_node(const char *name, dev_t dev, bool add)
+{
+	if (!add)
+		devtmpfs_delete_node(name, dev);
+	else if (devtmpfs_create_node(name, S_IFBLK | 0660, dev))
+		pr_warn("ubd: no /dev/%s\n", name);
+}
+
+/* /dev/ubdN and /dev/ubdX (UML's disk name) for unit, and /dev/ubdXP for
+ * each partition P it has, or remove them. */
 static void ubd_nodes(int unit, bool add)
 {
 	dev_t dev = MKDEV(UBD_MAJOR, unit << UBD_SHIFT);
@@ -388,10 +397,13 @@ static void ubd_nodes(int unit, bool add)
 
 	for (int letter = 0; letter < 2; letter++) {
 		ubd_node_name(unit, letter, name, sizeof(name));
-		if (!add)
-			devtmpfs_delete_node(name, dev);
-		else if (devtmpfs_create_node(name, S_IFBLK | 0660, dev))
-			pr_warn("ubd: no /dev/%s\n", name);
+		ubd_node(name, dev, add);
+	}
+	for (int p = 1; p <= MBR_PARTS; p++) {
+		if (!ubd_devs[unit].parts[p].disk)
+			continue;
+		scnprintf(name, sizeof(name), "ubd%c%d", 'a' + unit, p);
+		ubd_node(name, dev + p, add);
 	}
 }
 
@@ -421,10 +433,16 @@ static int ubd_config(const char *str, struct cmd_out *out)
 		ubd_close(d);
 		goto out;
 	}
+	ubd_scan_partitions(d);
 	ubd_nodes(s->unit, true);
 	pr_info("ubd%d: %s%s%s, %llu bytes%s\n", s->unit, d->file, d->backing ? "," : "",
 		d->backing ? d->backing : "", (unsigned long long)d->size,
 		d->readonly ? ", read-only" : "");
+	for (int p = 1; p <= MBR_PARTS; p++)
+		if (d->parts[p].disk)
+			pr_info(" ubd%c%d: %llu bytes at %llu\n", 'a' + s->unit, p,
+				(unsigned long long)d->parts[p].size,
+				(unsigned long long)d->parts[p].start);
 out:
 	kfree(s);
 	return err;

@@ -102,15 +102,15 @@ static int cow_write(struct ubd *d, const char *buf, u64 first, u64 n)
 	return os_pwrite_all(d->fd, map, len, pos);
 }
 
-/* Clamp a transfer of n bytes at pos to the device; -ENOSPC past the end
- * for writes, as Linux's block devices. */
-static ssize_t clamp_io(struct ubd *d, loff_t pos, size_t n, bool write)
+/* Clamp a transfer of n bytes at pos to the disk or partition; -ENOSPC
+ * past the end for writes, as Linux's block devices. */
+static ssize_t clamp_io(struct ubd_part *part, loff_t pos, size_t n, bool write)
 {
 	if (pos < 0)
 		return -EINVAL;
-	if ((u64)pos >= d->size)
+	if ((u64)pos >= part->size)
 		return write && n ? -ENOSPC : 0;
-	return min_t(u64, n, d->size - pos);
+	return min_t(u64, n, part->size - pos);
 }
 
 /* One chunk of a transfer: len bytes at device offset pos, between the
@@ -150,11 +150,12 @@ static int write_chunk(struct ubd *d, char *buf, char __user *ubuf, u64 pos, siz
 	return cow_write(d, buf, first, end - first);
 }
 
-/* n bytes (already clamped to the device) at *ppos, chunk by chunk; the
- * count done, or the error if none was. */
-static ssize_t ubd_transfer(struct ubd *d, char __user *ubuf, ssize_t n, loff_t *ppos,
+/* n bytes (already clamped to the partition) at *ppos in it, chunk by
+ * chunk; the count done, or the error if none was. */
+static ssize_t ubd_transfer(struct ubd_part *part, char __user *ubuf, ssize_t n, loff_t *ppos,
 			    chunk_fn fn)
 {
+	struct ubd *d = part->disk;
 	ssize_t done = 0;
 	char *buf;
 	int err = 0;
@@ -165,7 +166,7 @@ static ssize_t ubd_transfer(struct ubd *d, char __user *ubuf, ssize_t n, loff_t 
 	if (!buf)
 		return -ENOMEM;
 	while (done < n) {
-		u64 pos = *ppos + done;
+		u64 pos = part->start + *ppos + done;
 		/* Chunks end on chunk boundaries, so a COW chunk's bits fit map. */
 		size_t len = min_t(u64, n - done, CHUNK_BYTES - pos % CHUNK_BYTES);
 
@@ -181,26 +182,26 @@ static ssize_t ubd_transfer(struct ubd *d, char __user *ubuf, ssize_t n, loff_t 
 
 static ssize_t ubd_read(struct file *f, char __user *ubuf, size_t count, loff_t *ppos)
 {
-	struct ubd *d = f->private_data;
+	struct ubd_part *part = f->private_data;
 
-	return ubd_transfer(d, ubuf, clamp_io(d, *ppos, count, false), ppos, read_chunk);
+	return ubd_transfer(part, ubuf, clamp_io(part, *ppos, count, false), ppos, read_chunk);
 }
 
 static ssize_t ubd_write(struct file *f, const char __user *ubuf, size_t count,
 			 loff_t *ppos)
 {
-	struct ubd *d = f->private_data;
+	struct ubd_part *part = f->private_data;
 
-	if (d->readonly)
+	if (part->disk->readonly)
 		return -EROFS;
 	/* write_chunk only reads from ubuf. */
-	return ubd_transfer(d, (char __user *)ubuf, clamp_io(d, *ppos, count, true), ppos,
+	return ubd_transfer(part, (char __user *)ubuf, clamp_io(part, *ppos, count, true), ppos,
 			    write_chunk);
 }
 
 static loff_t ubd_llseek(struct file *f, loff_t off, int whence)
 {
-	struct ubd *d = f->private_data;
+	struct ubd_part *d = f->private_data;
 	loff_t pos;
 
 	switch (whence) {
@@ -217,7 +218,7 @@ static loff_t ubd_llseek(struct file *f, loff_t off, int whence)
 
 static long ubd_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 {
-	struct ubd *d = f->private_data;
+	struct ubd_part *d = f->private_data;
 
 	switch (cmd) {
 	case BLKGETSIZE64:
@@ -230,7 +231,7 @@ static long ubd_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 	case BLKBSZGET:
 		return put_user((int)PAGE_SIZE, (int __user *)arg);
 	case BLKROGET:
-		return put_user((int)d->readonly, (int __user *)arg);
+		return put_user((int)d->disk->readonly, (int __user *)arg);
 	case BLKFLSBUF:
 		return 0;       /* nothing is cached */
 	}
@@ -240,16 +241,16 @@ static long ubd_ioctl(struct file *f, unsigned int cmd, unsigned long arg)
 /* Writes are already in the host file; fsync asks the host for its disk. */
 static int ubd_fsync(struct file *f)
 {
-	struct ubd *d = f->private_data;
+	struct ubd_part *part = f->private_data;
 
-	return os_fsync(d->fd);
+	return os_fsync(part->disk->fd);
 }
 
 static int ubd_release(struct inode *inode, struct file *f)
 {
-	struct ubd *d = f->private_data;
+	struct ubd_part *part = f->private_data;
 
-	d->count--;
+	part->disk->count--;
 	return 0;
 }
 
@@ -262,21 +263,50 @@ static const struct file_operations ubd_file_fops = {
 	.release = ubd_release,
 };
 
-/* Opening /dev/ubdN: only whole disks (no partitions) of configured units. */
+/* Opening /dev/ubdX or /dev/ubdXN: a configured unit's disk, or one of
+ * the partitions its table had. */
 static int ubd_open(struct inode *inode, struct file *f)
 {
 	unsigned int minor = iminor(inode), unit = minor >> UBD_SHIFT;
+	unsigned int p = minor & ((1U << UBD_SHIFT) - 1);
 	struct ubd *d;
 
-	if ((minor & ((1U << UBD_SHIFT) - 1)) || unit >= MAX_DEV || !ubd_devs[unit].file)
+	if (unit >= MAX_DEV || !ubd_devs[unit].file || p > MBR_PARTS ||
+	    !ubd_devs[unit].parts[p].disk)
 		return -ENXIO;
 	d = &ubd_devs[unit];
 	if (d->readonly && (f->f_mode & FMODE_WRITE))
 		return -EROFS;
 	d->count++;
-	f->private_data = d;
+	f->private_data = &d->parts[p];
 	f->f_op = &ubd_file_fops;
 	return 0;
+}
+
+void ubd_scan_partitions(struct ubd *d)
+{
+	struct ubd_part *whole = &d->parts[0];
+	struct mbr_part mbr[MBR_PARTS];
+	mm_segment_t old = get_fs();
+	u8 *sector = kmalloc(MBR_SECTOR_SIZE, GFP_KERNEL);
+	const char *why;
+	loff_t pos = 0;
+	ssize_t n;
+
+	memset(d->parts, 0, sizeof(d->parts));
+	*whole = (struct ubd_part){ d, 0, d->size };
+	if (!sector)
+		return;
+	set_fs(KERNEL_DS);
+	n = ubd_transfer(whole, (char __user *)sector, clamp_io(whole, 0, MBR_SECTOR_SIZE, false),
+			 &pos, read_chunk);
+	set_fs(old);
+	if (n == MBR_SECTOR_SIZE && !mbr_parse(sector, d->size / SECTOR, mbr, &why))
+		for (int i = 0; i < MBR_PARTS; i++)
+			if (mbr[i].sectors)
+				d->parts[i + 1] = (struct ubd_part){ d, mbr[i].start * SECTOR,
+								    mbr[i].sectors * SECTOR };
+	kfree(sector);
 }
 
 const struct file_operations ubd_fops = {

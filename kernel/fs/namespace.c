@@ -176,8 +176,9 @@ struct vfsmount *lookup_mnt(struct vfsmount *mnt, struct dentry *d)
 	return top;
 }
 
-/* Call f once for each superblock of type that is mounted in the tree
- * (bind mounts share one), as Linux's iterate_supers_type. */
+/* Call f once for each superblock of type (NULL: of any type) that is
+ * mounted in the tree (bind mounts share one), as Linux's
+ * iterate_supers_type. */
 void iterate_supers_type(struct file_system_type *type,
 			 void (*f)(struct super_block *, void *), void *arg)
 {
@@ -186,7 +187,7 @@ void iterate_supers_type(struct file_system_type *type,
 	list_for_each_entry(m, &mount_list, mnt_list) {
 		bool seen = false;
 
-		if (m->mnt_sb->s_type != type)
+		if (type && m->mnt_sb->s_type != type)
 			continue;
 		list_for_each_entry(prev, &mount_list, mnt_list) {
 			if (prev == m)
@@ -300,8 +301,17 @@ static int path_mount(const char *dev, const struct path *path, const char *type
 	struct vfsmount *m;
 
 	if (flags & MS_REMOUNT) {
+		struct super_block *sb = path->mnt->mnt_sb;
+
 		if (path->dentry != path->mnt->mnt_root)
 			return -EINVAL;
+		if (sb->s_op && sb->s_op->remount_fs) {
+			int err = sb->s_op->remount_fs(sb, flags);
+
+			if (err)
+				return err;
+		}
+		sb->s_flags = (sb->s_flags & ~MS_RDONLY) | (flags & MS_RDONLY);
 		path->mnt->mnt_flags = flags & MNT_USER_FLAGS;
 		return 0;
 	}

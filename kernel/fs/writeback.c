@@ -90,10 +90,18 @@ int filemap_write_inode(struct inode *inode)
 	return filemap_write_range(inode, 0, ULONG_MAX);
 }
 
+static void sync_one_fs(struct super_block *sb, void *arg)
+{
+	if (sb->s_op && sb->s_op->sync_fs)
+		sb->s_op->sync_fs(sb);
+}
+
 void writeback_inodes(void)
 {
 	struct inode *inode, *next;
 
 	list_for_each_entry_safe(inode, next, &dirty_inodes, i_wb_list)
 		filemap_write_inode(inode);
+	/* What filesystems keep in their own buffers (ext2's buffer cache). */
+	iterate_supers_type(NULL, sync_one_fs, NULL);
 }

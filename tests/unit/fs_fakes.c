@@ -182,6 +182,8 @@ static struct signal_struct fake_signal = {
 };
 static struct task_struct fake_task = { .comm = "test", .signal = &fake_signal };
 struct task_struct *current = &fake_task;
+/* The idle task: mnt_set_root (root=) moves its root too. */
+struct task_struct init_task;
 bool fake_signal_pending;
 int fake_sigpipe_count;
 int fake_schedule_count;

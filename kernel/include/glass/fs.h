@@ -186,6 +186,11 @@ struct super_operations {
 	/* Extra mount options for /proc/mounts ("size=1m"), without a
 	 * leading comma; returns characters written, like scnprintf. */
 	int (*show_options)(char *buf, size_t size, struct super_block *sb);
+	/* Write what the filesystem holds back to its device (sync(2),
+	 * syncfs, shutdown). */
+	int (*sync_fs)(struct super_block *sb);
+	/* mount -o remount: the new MS_RDONLY; an error refuses it. */
+	int (*remount_fs)(struct super_block *sb, unsigned long flags);
 };
 
 struct super_block {
@@ -410,8 +415,8 @@ int show_filesystems(char *buf, size_t size);
 /* /proc/mounts text; returns the length the whole text needs (output is
  * cut at size - 1 and NUL-terminated, like snprintf). */
 int show_mounts(char *buf, size_t size);
-/* f(sb, arg) once per mounted superblock of type; f must not mount or
- * unmount. */
+/* f(sb, arg) once per mounted superblock of type (NULL: all); f must not
+ * mount or unmount. */
 void iterate_supers_type(struct file_system_type *type,
 			 void (*f)(struct super_block *, void *), void *arg);
 /* Mount a filesystem that no path refers to (pipefs); ERR_PTR. */
@@ -551,7 +556,8 @@ void set_page_dirty(struct page *page);
 int filemap_write_range(struct inode *inode, unsigned long first, unsigned long last);
 /* Every dirty page of the inode. */
 int filemap_write_inode(struct inode *inode);
-/* Every inode with dirty pages (sync, the writeback timer, shutdown). */
+/* Every inode with dirty pages, then every filesystem's ->sync_fs (sync,
+ * the writeback timer, shutdown). */
 void writeback_inodes(void);
 
 #endif
