@@ -1,6 +1,8 @@
 /* Processes: fork/wait status, vfork, exec of itself, pipes, reparenting. */
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -170,6 +172,47 @@ static void t_reparent(void)
 	      "parent %d then %d (middle %d)", before, after, mid);
 }
 
+/*
+ * A subreaper takes its orphaned grandchild, and an orphan that a clone
+ * gave another exit signal is reparented with SIGCHLD, as Linux does, so
+ * a plain waitpid reaps it (init waits that way for every orphan).
+ */
+static void t_subreaper(void)
+{
+	int ready[2], st = 0, flag = 0;
+	pid_t mid, gc = 0, r = 0;
+
+	CHECK("subreaper_set", !prctl(PR_SET_CHILD_SUBREAPER, 1) &&
+	      !prctl(PR_GET_CHILD_SUBREAPER, &flag) && flag == 1, "flag %d errno %d", flag, errno);
+	if (pipe(ready))
+		return;
+	mid = fork();
+	if (mid == 0) {
+		/* A fork whose exit signal is SIGUSR1, not SIGCHLD. */
+		pid_t pp = getpid(), c = syscall(SYS_clone, SIGUSR1, 0, 0, 0, 0);
+
+		if (c == 0) {
+			while (getppid() == pp)
+				usleep(1000);
+			_exit(getppid() == getpid() ? 1 : 7);
+		}
+		(void)!write(ready[1], &c, sizeof(c));
+		_exit(0);
+	}
+	close(ready[1]);
+	(void)!read(ready[0], &gc, sizeof(gc));
+	close(ready[0]);
+	waitpid(mid, &st, 0);
+	for (int i = 0; i < 5000 && r != gc; i++) {
+		r = waitpid(gc, &st, WNOHANG);
+		if (r != gc)
+			usleep(1000);
+	}
+	CHECK("subreaper_reaps", gc > 0 && r == gc && WIFEXITED(st) && WEXITSTATUS(st) == 7,
+	      "grandchild %d, waitpid gave %d, status %#x", gc, r, st);
+	prctl(PR_SET_CHILD_SUBREAPER, 0);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "--exec-child"))
@@ -183,5 +226,6 @@ int main(int argc, char **argv)
 	t_exec();
 	t_pipe();
 	t_reparent();
+	t_subreaper();
 	return check_done();
 }

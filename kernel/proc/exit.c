@@ -33,23 +33,36 @@ void mm_release_vfork(struct task_struct *t)
 	}
 }
 
-static struct task_struct *find_child_reaper(void)
+/* Who takes t's children, as Linux's find_new_reaper: a live thread of
+ * t's own process, else the nearest live subreaper above it, else init. */
+static struct task_struct *find_new_reaper(struct task_struct *t)
 {
-	struct task_struct *init = find_task_by_pid(1);
+	struct task_struct *init = find_task_by_pid(1), *p;
 
-	return init ? init->group_leader : &init_task;
+	list_for_each_entry(p, &t->thread_group, thread_group)
+		if (!(p->flags & PF_EXITING))
+			return p;
+	for (p = t->real_parent; p && p != &init_task && p->tgid != 1; p = p->real_parent)
+		if (p->signal && p->signal->is_child_subreaper && p->signal->live)
+			return p->group_leader;
+	if (!init || init->group_leader == t)
+		return &init_task;
+	return init->group_leader;
 }
 
 void forget_original_parent(struct task_struct *t)
 {
-	struct task_struct *reaper = find_child_reaper(), *c, *n;
+	struct task_struct *reaper = find_new_reaper(t), *c, *n;
 
-	if (reaper == t)
-		reaper = &init_task;
 	list_for_each_entry_safe(c, n, &t->children, sibling) {
 		list_del(&c->sibling);
 		c->real_parent = reaper;
 		list_add_tail(&c->sibling, &reaper->children);
+		/* As Linux: the new parent hears of it with SIGCHLD (a clone's
+		 * other exit signal would make it __WCLONE's only, and init,
+		 * waiting without it, would never reap it). */
+		if (c->exit_signal >= 0)
+			c->exit_signal = SIGCHLD;
 		/* An orphaned zombie must still be reaped. */
 		if (c->exit_state == EXIT_ZOMBIE && reaper->signal)
 			wake_up(&reaper->signal->wait_chldexit);

@@ -97,6 +97,7 @@ struct signal_struct {
 	struct rlimit64 rlim[RLIM_NLIMITS];     /* inherited by fork and exec */
 	/* exec is killing the other threads: they exit alone (de_thread) */
 	struct task_struct *group_exec_task;
+	bool is_child_subreaper;        /* prctl(PR_SET_CHILD_SUBREAPER) */
 };
 #define SIGNAL_GROUP_EXIT 0x1
 #define SIGNAL_STOPPED 0x2
