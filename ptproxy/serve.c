@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -456,6 +457,31 @@ static long exe_path(pid_t pid, char *buf, size_t size)
 	return r.len;
 }
 
+/* /proc/N[/task/T]/{status,stat,comm,maps} of a guest: the kernel's
+ * text in a memfd for the tool, or -errno. */
+static int text_file(const struct ptp_path *p)
+{
+	static const int file[] = { [PTP_PATH_STATUS] = PTP_PROC_STATUS,
+		[PTP_PATH_STAT] = PTP_PROC_STAT, [PTP_PATH_COMM] = PTP_PROC_COMM,
+		[PTP_PATH_MAPS] = PTP_PROC_MAPS };
+	struct ptp_msg m = { .op = PTP_PROC, .args = { p->pid, p->tid, file[p->kind] } }, r;
+	long err = kconn_call(&m, &r);
+	int fd;
+
+	if (err)
+		return err;
+	if (r.args[0] < 0)
+		return r.args[0];
+	fd = memfd_create("glass-ptproxy", MFD_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (pwrite(fd, r.payload, r.len, 0) != (ssize_t)r.len) {
+		close(fd);
+		return -EIO;
+	}
+	return fd;
+}
+
 /* readlink, readlinkat of /proc/N/exe: true (with *ret) if ours. */
 static bool fwd_readlink(const struct seccomp_notif *n, long *ret)
 {
@@ -486,19 +512,29 @@ static bool fwd_open(int nfd, const struct seccomp_notif *n, long *ret)
 	char target[4096];
 	int fd;
 
-	if (kind != PTP_PATH_TASKDIR && kind != PTP_PATH_MEM && kind != PTP_PATH_EXE)
-		return false;
-	if (kind == PTP_PATH_EXE) {
+	switch (kind) {
+	case PTP_PATH_STATUS:
+	case PTP_PATH_STAT:
+	case PTP_PATH_COMM:
+	case PTP_PATH_MAPS:
+		fd = text_file(&p);
+		break;
+	case PTP_PATH_EXE:
 		fd = exe_path(p.pid, target, sizeof(target));
 		if (fd >= 0 && (fd = open(target, O_RDONLY | O_CLOEXEC)) < 0)
 			fd = -errno;
-	} else if (kind == PTP_PATH_MEM) {
+		break;
+	case PTP_PATH_MEM:
 		if ((fd = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0)
 			fd = -errno;
 		add.flags |= SECCOMP_ADDFD_FLAG_SETFD;
 		add.newfd = MEM_FD_BASE + mem_slot(p.tid);
-	} else {
+		break;
+	case PTP_PATH_TASKDIR:
 		fd = task_dir(p.pid);
+		break;
+	default:
+		return false;
 	}
 	if (fd < 0) {
 		*ret = fd;
