@@ -482,18 +482,37 @@ static int text_file(const struct ptp_path *p)
 	return fd;
 }
 
-/* readlink, readlinkat of /proc/N/exe: true (with *ret) if ours. */
+/* /proc/N/ns/{mnt,pid} of a guest stand for the tool's own (tid's), so
+ * that gdb sees its tracee in its own namespaces: the guest has none. */
+static void own_ns(const struct seccomp_notif *n, const struct ptp_path *p, char *buf, size_t size)
+{
+	snprintf(buf, size, "/proc/%d/ns/%s", n->pid, p->kind == PTP_PATH_NS_MNT ? "mnt" : "pid");
+}
+
+/* readlink, readlinkat of /proc/N/exe and /proc/N/ns/{mnt,pid}: true (with *ret)
+ * if ours. */
 static bool fwd_readlink(const struct seccomp_notif *n, long *ret)
 {
 	bool at = n->data.nr == SYS_readlinkat;
 	const __u64 *a = n->data.args + at;     /* path, buf, bufsiz */
-	char target[4096];
+	char target[4096], ns[64];
 	struct ptp_path p;
 	long len;
 
-	if (proc_path(n, a[0], &p) != PTP_PATH_EXE)
+	switch (proc_path(n, a[0], &p)) {
+	case PTP_PATH_EXE:
+		len = exe_path(p.pid, target, sizeof(target));
+		break;
+	case PTP_PATH_NS_MNT:
+	case PTP_PATH_NS_PID:
+		own_ns(n, &p, ns, sizeof(ns));
+		len = readlink(ns, target, sizeof(target));
+		if (len < 0)
+			len = -errno;
+		break;
+	default:
 		return false;
-	len = exe_path(p.pid, target, sizeof(target));
+	}
 	if (len >= 0) {
 		len = (size_t)len < a[2] ? len : (long)a[2];
 		if (tool_write(n->pid, a[1], target, len))
@@ -513,6 +532,12 @@ static bool fwd_open(int nfd, const struct seccomp_notif *n, long *ret)
 	int fd;
 
 	switch (kind) {
+	case PTP_PATH_NS_MNT:
+	case PTP_PATH_NS_PID:
+		own_ns(n, &p, target, sizeof(target));
+		if ((fd = open(target, O_RDONLY | O_CLOEXEC)) < 0)
+			fd = -errno;
+		break;
 	case PTP_PATH_STATUS:
 	case PTP_PATH_STAT:
 	case PTP_PATH_COMM:

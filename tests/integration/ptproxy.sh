@@ -124,6 +124,30 @@ else
 	note "gdb missing: gdb not tried"
 fi
 
+# The /proc files a tool reads about a guest pid (here a shell given
+# "-p PID"): exe is the program's copy in the umid directory, status and
+# task/ are the guest's, ns/mnt and ns/pid are the tool's own namespaces
+# (that part fails without the proxy only where the host pid of the same
+# number is missing or in other namespaces; here a host kernel thread
+# may well share ours).
+"$PTPROXY" "$GLASS_UMID" sh -c 'p=$1
+	readlink /proc/$p/exe; cmp "$(readlink /proc/$p/exe)" "$2" && echo same-exe
+	grep -E "^(Name|Tgid):" /proc/$p/status; ls /proc/$p/task
+	[ "$(readlink /proc/$p/ns/mnt)" = "$(readlink /proc/self/ns/mnt)" ] && echo own-mnt
+	[ "$(readlink /proc/$p/ns/pid)" = "$(readlink /proc/self/ns/pid)" ] && echo own-pid' \
+	-p "$spid" "$SYSLOOP" >"$TEST_TMP/procfiles.out" 2>&1
+if [ "$(cat "$TEST_TMP/procfiles.out")" = "$UML_DIR/$GLASS_UMID/exe-$spid
+same-exe
+Name:	sysloop
+Tgid:	$spid
+$spid
+own-mnt
+own-pid" ]; then
+	ok "/proc/$spid/{exe,status,task,ns/mnt,ns/pid} for the tool"
+else
+	fail "/proc files: $(cat "$TEST_TMP/procfiles.out")"
+fi
+
 # strace -p of the same program natively and in Glass: the same lines,
 # modulo pids and counts, and the first and last lines (where the attach
 # and the detach fell: "= ? <unavailable>", "<detached ...>").
