@@ -4,6 +4,7 @@
 # make check      unit and integration tests (installs what it needs)
 # make bench      microbenchmarks against native and UML
 # make bench-profile  the profilers' cost (scripts/bench-profile.sh)
+# make bench-ptproxy  strace/gdb through glass-ptproxy vs native (scripts/bench-ptproxy.sh)
 # make DEBUG=1    -Og for stepping
 # make PROFILE=1  build-prof/glass, built with -pg for gprof (profiling/README.md)
 
@@ -388,6 +389,10 @@ bench-profile: all
 	@$(MAKE) --no-print-directory PROFILE=1 all >/dev/null
 	@scripts/bench-profile.sh
 
+# glass-ptproxy's figures: proxied against native strace -p and gdb -p.
+bench-ptproxy: all
+	@scripts/bench-ptproxy.sh
+
 deps-check:
 	@scripts/deps.sh check
 deps-bench:
@@ -414,5 +419,5 @@ $(error PROFILE=1: gprof does not cover modules (gmon.out holds glass's text onl
 endif
 endif
 
-.PHONY: all deps deps-check deps-bench run programs unit fuzz check bench clean coverage-report bench-coverage bench-profile
+.PHONY: all deps deps-check deps-bench run programs unit fuzz check bench clean coverage-report bench-coverage bench-profile bench-ptproxy
 -include $(shell find $(B) $(SB) $(FB) -name '*.d' 2>/dev/null)

@@ -122,8 +122,12 @@ int main(int argc, char **argv)
 			break;          /* the tool and its children are gone */
 		}
 		if (kconn_take_stop()) {
-			/* Waits first: SIGCHLD would interrupt them. */
-			serve_retry_waits(nfd);
+			/* Waits first: SIGCHLD would interrupt them. A stop
+			 * that comes while they are retried is news for the
+			 * waits already passed over. */
+			do
+				serve_retry_waits(nfd);
+			while (kconn_take_stop());
 			kill(tool, SIGCHLD);    /* gdb waits for nothing else */
 		}
 	}

@@ -12,6 +12,7 @@ static const struct {
 	{ "status", PTP_PATH_STATUS },
 	{ "stat", PTP_PATH_STAT },
 	{ "maps", PTP_PATH_MAPS },
+	{ "comm", PTP_PATH_COMM },
 	{ "task", PTP_PATH_TASKDIR },
 	{ "ns/mnt", PTP_PATH_NS_MNT },
 	{ "ns/pid", PTP_PATH_NS_PID },

@@ -1,7 +1,7 @@
 /*
  * Which /proc file about which pid a host tool opens: the paths strace and
  * gdb read about their tracee (/proc/N/task/T/mem, exe, status, maps,
- * task/, ns/mnt, ns/pid), which glass-ptproxy answers for guest pids.
+ * comm, task/, ns/mnt, ns/pid), which glass-ptproxy answers for guest pids.
  * Pure (unit-tested, fuzzed).
  */
 #ifndef PTPROXY_PROCPATH_H
@@ -16,6 +16,7 @@ enum ptp_path_kind {
 	PTP_PATH_STATUS,
 	PTP_PATH_STAT,
 	PTP_PATH_MAPS,
+	PTP_PATH_COMM,
 	PTP_PATH_TASKDIR,       /* /proc/N/task (a directory listing) */
 	PTP_PATH_NS_MNT,
 	PTP_PATH_NS_PID,

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -456,18 +457,62 @@ static long exe_path(pid_t pid, char *buf, size_t size)
 	return r.len;
 }
 
-/* readlink, readlinkat of /proc/N/exe: true (with *ret) if ours. */
+/* /proc/N[/task/T]/{status,stat,comm,maps} of a guest: the kernel's
+ * text in a memfd for the tool, or -errno. */
+static int text_file(const struct ptp_path *p)
+{
+	static const int file[] = { [PTP_PATH_STATUS] = PTP_PROC_STATUS,
+		[PTP_PATH_STAT] = PTP_PROC_STAT, [PTP_PATH_COMM] = PTP_PROC_COMM,
+		[PTP_PATH_MAPS] = PTP_PROC_MAPS };
+	struct ptp_msg m = { .op = PTP_PROC, .args = { p->pid, p->tid, file[p->kind] } }, r;
+	long err = kconn_call(&m, &r);
+	int fd;
+
+	if (err)
+		return err;
+	if (r.args[0] < 0)
+		return r.args[0];
+	fd = memfd_create("glass-ptproxy", MFD_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (pwrite(fd, r.payload, r.len, 0) != (ssize_t)r.len) {
+		close(fd);
+		return -EIO;
+	}
+	return fd;
+}
+
+/* /proc/N/ns/{mnt,pid} of a guest stand for the tool's own (tid's), so
+ * that gdb sees its tracee in its own namespaces: the guest has none. */
+static void own_ns(const struct seccomp_notif *n, const struct ptp_path *p, char *buf, size_t size)
+{
+	snprintf(buf, size, "/proc/%d/ns/%s", n->pid, p->kind == PTP_PATH_NS_MNT ? "mnt" : "pid");
+}
+
+/* readlink, readlinkat of /proc/N/exe and /proc/N/ns/{mnt,pid}: true (with *ret)
+ * if ours. */
 static bool fwd_readlink(const struct seccomp_notif *n, long *ret)
 {
 	bool at = n->data.nr == SYS_readlinkat;
 	const __u64 *a = n->data.args + at;     /* path, buf, bufsiz */
-	char target[4096];
+	char target[4096], ns[64];
 	struct ptp_path p;
 	long len;
 
-	if (proc_path(n, a[0], &p) != PTP_PATH_EXE)
+	switch (proc_path(n, a[0], &p)) {
+	case PTP_PATH_EXE:
+		len = exe_path(p.pid, target, sizeof(target));
+		break;
+	case PTP_PATH_NS_MNT:
+	case PTP_PATH_NS_PID:
+		own_ns(n, &p, ns, sizeof(ns));
+		len = readlink(ns, target, sizeof(target));
+		if (len < 0)
+			len = -errno;
+		break;
+	default:
 		return false;
-	len = exe_path(p.pid, target, sizeof(target));
+	}
 	if (len >= 0) {
 		len = (size_t)len < a[2] ? len : (long)a[2];
 		if (tool_write(n->pid, a[1], target, len))
@@ -486,19 +531,35 @@ static bool fwd_open(int nfd, const struct seccomp_notif *n, long *ret)
 	char target[4096];
 	int fd;
 
-	if (kind != PTP_PATH_TASKDIR && kind != PTP_PATH_MEM && kind != PTP_PATH_EXE)
-		return false;
-	if (kind == PTP_PATH_EXE) {
+	switch (kind) {
+	case PTP_PATH_NS_MNT:
+	case PTP_PATH_NS_PID:
+		own_ns(n, &p, target, sizeof(target));
+		if ((fd = open(target, O_RDONLY | O_CLOEXEC)) < 0)
+			fd = -errno;
+		break;
+	case PTP_PATH_STATUS:
+	case PTP_PATH_STAT:
+	case PTP_PATH_COMM:
+	case PTP_PATH_MAPS:
+		fd = text_file(&p);
+		break;
+	case PTP_PATH_EXE:
 		fd = exe_path(p.pid, target, sizeof(target));
 		if (fd >= 0 && (fd = open(target, O_RDONLY | O_CLOEXEC)) < 0)
 			fd = -errno;
-	} else if (kind == PTP_PATH_MEM) {
+		break;
+	case PTP_PATH_MEM:
 		if ((fd = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0)
 			fd = -errno;
 		add.flags |= SECCOMP_ADDFD_FLAG_SETFD;
 		add.newfd = MEM_FD_BASE + mem_slot(p.tid);
-	} else {
+		break;
+	case PTP_PATH_TASKDIR:
 		fd = task_dir(p.pid);
+		break;
+	default:
+		return false;
 	}
 	if (fd < 0) {
 		*ret = fd;

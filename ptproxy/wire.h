@@ -50,9 +50,11 @@ enum ptp_op {
 /* PTP_PROC: the /proc files the tools read about a tracee. */
 enum ptp_proc_file {
 	PTP_PROC_EXE = 1,       /* a host path gdb can open */
-	PTP_PROC_STATUS,
+	PTP_PROC_STATUS,        /* of the thread args[1] */
 	PTP_PROC_MAPS,
 	PTP_PROC_TASKS,         /* the thread ids, one per line */
+	PTP_PROC_STAT,          /* these four: the text of /proc/PID/task/TID/FILE */
+	PTP_PROC_COMM,
 	PTP_PROC_MAX
 };
 

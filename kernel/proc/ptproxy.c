@@ -23,6 +23,7 @@
 #include <glass/mm.h>
 #include <glass/os.h>
 #include <glass/proc.h>
+#include <glass/proc_fs.h>
 #include <glass/ptrace_task.h>
 #include <glass/sched.h>
 #include <glass/signal.h>
@@ -163,9 +164,30 @@ static long proc_tasks(struct ptp_conn *c, pid_t pid, struct ptp_msg *r)
 	return len;
 }
 
+/* A /proc file's text for thread tid of pid's group. */
+static long proc_text(struct ptp_conn *c, pid_t pid, pid_t tid,
+		      int (*show)(struct task_struct *, char *, size_t), struct ptp_msg *r)
+{
+	struct task_struct *t = find_task_by_pid(tid);
+
+	if (!t || t->tgid != pid)
+		return -ESRCH;
+	r->payload = c->io;
+	r->len = show(t, (char *)c->io, sizeof(c->io));
+	return r->len;
+}
+
 static long serve_proc(struct ptp_conn *c, const struct ptp_msg *m, struct ptp_msg *r)
 {
 	switch (m->args[2]) {
+	case PTP_PROC_STATUS:
+		return proc_text(c, m->args[0], m->args[1], proc_pid_status_show, r);
+	case PTP_PROC_STAT:
+		return proc_text(c, m->args[0], m->args[1], proc_pid_stat_show, r);
+	case PTP_PROC_COMM:
+		return proc_text(c, m->args[0], m->args[1], proc_pid_comm_show, r);
+	case PTP_PROC_MAPS:
+		return proc_text(c, m->args[0], m->args[1], proc_pid_maps_show, r);
 	case PTP_PROC_EXE:
 		return proc_exe(c, m->args[0], r);
 	case PTP_PROC_TASKS:

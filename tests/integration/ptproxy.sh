@@ -6,6 +6,7 @@
 # exist is strace's usual "No such process". Also the figure: guest
 # syscalls per second under proxied strace, and forwarded calls per
 # traced syscall (glass-ptproxy --stats).
+GLASS_TIMEOUT=${GLASS_TIMEOUT:-300}     # one boot for all of it, on a loaded machine too
 . "$(dirname "$0")/lib.sh"
 
 PTPROXY=$TOP/glass-ptproxy
@@ -30,7 +31,7 @@ if [ "$(stat -c %a "$UML_DIR/$GLASS_UMID/ptproxy")" = 600 ]; then
 else
 	fail "ptproxy socket mode $(stat -c %a "$UML_DIR/$GLASS_UMID/ptproxy")"
 fi
-wait_for 20 grep -q '^BGPID' "$GLASS_OUT" || fail "the guest loop did not start"
+wait_for 20 grep -q '^FORKPID' "$GLASS_OUT" || fail "the guest loops did not start"
 pid=$(sed -n 's/^BGPID \([0-9]*\).*/\1/p' "$GLASS_OUT")
 fpid=$(sed -n 's/^FORKPID \([0-9]*\).*/\1/p' "$GLASS_OUT")
 spid=$(sed -n 's/^SYSPID \([0-9]*\).*/\1/p' "$GLASS_OUT")
@@ -57,16 +58,20 @@ note "proxied strace -p: $n_all guest syscalls in 3 s, ${calls:-?} calls forward
 	"($(( ${calls:-0} / (n_all > 0 ? n_all : 1) )) per syscall)"
 
 # Attach after attach: every stop is announced to the proxy (a lost
-# PTP_EV_STOP left strace parked in wait4 for good, some rounds with a
-# handful of lines).
-short=
+# PTP_EV_STOP left strace parked in wait4 for good): in each round the
+# trace still grows in its second second.
+stalled=
 for i in 1 2 3 4 5; do
-	timeout -k 10 -s INT 1 "$PTPROXY" "$GLASS_UMID" strace -p "$pid" \
-		-o "$TEST_TMP/round.out" 2>/dev/null
-	n=$(wc -l <"$TEST_TMP/round.out")
-	[ "$n" -ge 20 ] || short="$short round $i: $n lines;"
+	"$PTPROXY" "$GLASS_UMID" strace -p "$pid" -o "$TEST_TMP/round.out" 2>/dev/null &
+	sleep 1
+	n1=$(wc -l <"$TEST_TMP/round.out")
+	sleep 1
+	n2=$(wc -l <"$TEST_TMP/round.out")
+	pkill -INT -x strace -P "$(pgrep -P $! -x glass-ptproxy || echo $!)" || kill -INT $!
+	wait $!
+	[ "$n2" -gt "$n1" ] || stalled="$stalled round $i: $n1 then $n2 lines;"
 done
-[ -z "$short" ] && ok "5 attach rounds, none stalled" || fail "strace stalled:$short"
+[ -z "$stalled" ] && ok "5 attach rounds, none stalled" || fail "strace stalled:$stalled"
 
 # The guest runs on, untraced: its state is R or S, never t, and it
 # still makes system calls (its host process's CPU time grows).
@@ -117,6 +122,30 @@ if command -v gdb >/dev/null; then
 		fail "guest $spid after gdb was killed: $MC_OUT"
 else
 	note "gdb missing: gdb not tried"
+fi
+
+# The /proc files a tool reads about a guest pid (here a shell given
+# "-p PID"): exe is the program's copy in the umid directory, status and
+# task/ are the guest's, ns/mnt and ns/pid are the tool's own namespaces
+# (that part fails without the proxy only where the host pid of the same
+# number is missing or in other namespaces; here a host kernel thread
+# may well share ours).
+"$PTPROXY" "$GLASS_UMID" sh -c 'p=$1
+	readlink /proc/$p/exe; cmp "$(readlink /proc/$p/exe)" "$2" && echo same-exe
+	grep -E "^(Name|Tgid):" /proc/$p/status; ls /proc/$p/task
+	[ "$(readlink /proc/$p/ns/mnt)" = "$(readlink /proc/self/ns/mnt)" ] && echo own-mnt
+	[ "$(readlink /proc/$p/ns/pid)" = "$(readlink /proc/self/ns/pid)" ] && echo own-pid' \
+	-p "$spid" "$SYSLOOP" >"$TEST_TMP/procfiles.out" 2>&1
+if [ "$(cat "$TEST_TMP/procfiles.out")" = "$UML_DIR/$GLASS_UMID/exe-$spid
+same-exe
+Name:	sysloop
+Tgid:	$spid
+$spid
+own-mnt
+own-pid" ]; then
+	ok "/proc/$spid/{exe,status,task,ns/mnt,ns/pid} for the tool"
+else
+	fail "/proc files: $(cat "$TEST_TMP/procfiles.out")"
 fi
 
 # strace -p of the same program natively and in Glass: the same lines,
@@ -174,6 +203,20 @@ if grep -q "Process $tpid attached with 3 threads" "$TEST_TMP/threads.err" &&
 else
 	fail "strace -f over threads: $(cat "$TEST_TMP/threads.err" "$TEST_TMP/threads.diff")" \
 		"$(head -c 400 "$TEST_TMP/threads.out")"
+fi
+# gdb over the threads: their ids from /proc/PID/task, their names from
+# /proc/PID/task/TID/comm or stat (the guest's, not the host pids'), a bt
+# with symbols in each.
+if command -v gdb >/dev/null; then
+	timeout -k 5 60 "$PTPROXY" "$GLASS_UMID" gdb -nx -batch -p "$tpid" -ex 'info threads' \
+		-ex 'thread apply all bt' -ex detach >"$TEST_TMP/gdbt.out" 2>&1
+	if [ "$(grep -cE '^\*? +[0-9]+ +Thread 0x[0-9a-f]+ \(LWP [0-9]+\) "threadloop"' "$TEST_TMP/gdbt.out")" = 3 ] &&
+	   [ "$(grep -cE '^#[0-9]+ +(0x[0-9a-f]+ in )?loop \(.*\) at .*threadloop\.c:[0-9]+' "$TEST_TMP/gdbt.out")" = 2 ] &&
+	   grep -qE ' in main \(.*\) at .*threadloop\.c:[0-9]+' "$TEST_TMP/gdbt.out"; then
+		ok "gdb -p $tpid: 3 threads named threadloop, bt in each"
+	else
+		fail "gdb over threads: $(cat "$TEST_TMP/gdbt.out")"
+	fi
 fi
 threads_run() { mc ps; [ "$(grep -cE "^ +[0-9]+ +1 [RS] .*threadloop\$" <<<"$MC_OUT")" = 3 ]; }
 wait_for 10 threads_run && ok "the threads run on after the detach" ||

@@ -186,6 +186,8 @@ START_TEST(proc_paths)
 	ck_assert_int_eq(kind("/proc/7/status", &pid, &tid), PTP_PATH_STATUS);
 	ck_assert_int_eq(kind("/proc/7/stat", &pid, &tid), PTP_PATH_STAT);
 	ck_assert_int_eq(kind("/proc/7/maps", &pid, &tid), PTP_PATH_MAPS);
+	ck_assert_int_eq(kind("/proc/7/task/9/comm", &pid, &tid), PTP_PATH_COMM);
+	ck_assert_int_eq(tid, 9);
 	ck_assert_int_eq(kind("/proc/7/task", &pid, &tid), PTP_PATH_TASKDIR);
 	ck_assert_int_eq(kind("/proc/7/task/", &pid, &tid), PTP_PATH_TASKDIR);
 	ck_assert_int_eq(kind("/proc/7/ns/mnt", &pid, &tid), PTP_PATH_NS_MNT);

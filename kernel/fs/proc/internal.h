@@ -3,6 +3,7 @@
 #define GLASS_PROC_INTERNAL_H
 
 #include <glass/fs.h>
+#include <glass/proc_fs.h>
 #include <glass/sched.h>
 
 /* Writes a file's text for task t (NULL for global files) into buf and
@@ -23,13 +24,9 @@ int proc_cmdline_show(struct task_struct *t, char *buf, size_t size);
 int proc_stat_show(struct task_struct *t, char *buf, size_t size);
 int proc_loadavg_show(struct task_struct *t, char *buf, size_t size);
 int proc_glass_stats_show(struct task_struct *t, char *buf, size_t size);
-int proc_pid_stat_show(struct task_struct *t, char *buf, size_t size);
 int proc_pid_statm_show(struct task_struct *t, char *buf, size_t size);
-int proc_pid_status_show(struct task_struct *t, char *buf, size_t size);
 int proc_pid_cmdline_show(struct task_struct *t, char *buf, size_t size);
 int proc_pid_environ_show(struct task_struct *t, char *buf, size_t size);
-int proc_pid_comm_show(struct task_struct *t, char *buf, size_t size);
-int proc_pid_maps_show(struct task_struct *t, char *buf, size_t size);
 
 /* An entry of a directory of static entries. */
 struct proc_entry {

@@ -49,4 +49,13 @@ void *pde_data(const struct inode *inode);
 void proc_remove(struct proc_dir_entry *pde);
 void remove_proc_entry(const char *name, struct proc_dir_entry *parent);
 
+/* The text of task t's /proc/PID/{stat,status,comm,maps} into buf, at
+ * most size - 1 bytes: its length (procfs, and ptproxy's answers to a
+ * host tool, kernel/proc/ptproxy.c). */
+struct task_struct;
+int proc_pid_stat_show(struct task_struct *t, char *buf, size_t size);
+int proc_pid_status_show(struct task_struct *t, char *buf, size_t size);
+int proc_pid_comm_show(struct task_struct *t, char *buf, size_t size);
+int proc_pid_maps_show(struct task_struct *t, char *buf, size_t size);
+
 #endif
