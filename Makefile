@@ -226,8 +226,9 @@ run: deps all
 # glibc static-pie; the ones named in PROG_PTHREAD are linked with -pthread.
 # bench, roundtrips, sysfuzz, forkbomb, memhog, sleeplat, blkinfo, sysloop, kcov, profload and threadloop are glibc static;
 # ministrace and tracee (PROG_BOTH) glibc and musl static;
-# dynlink (PROG_DYN) glibc dynamic only, in $(PB)/dynamic (it checks
-# dynamic linking itself);
+# every t_*.c and dynlink (PROG_DYN) also glibc dynamic, in $(PB)/dynamic
+# (dynlink only there: it checks dynamic linking itself; --as-needed keeps
+# libm out of it, so its dlopen of libm loads something new);
 # ptrace_rt is a host tool.
 PB := $(B)/programs
 PROG_CFLAGS := -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE
@@ -240,7 +241,8 @@ PROG_DYN := dynlink
 PROGRAMS := $(PROG_T:%=$(PB)/glibc/%) $(PROG_T:%=$(PB)/musl/%) $(PROG_PIE:%=$(PB)/static-pie/%) \
 	$(patsubst %,$(PB)/glibc/%,$(filter bench roundtrips sysfuzz forkbomb memhog sleeplat monoclock blkinfo escape sysloop kcov profload threadloop,$(patsubst examples/programs/%.c,%,$(wildcard examples/programs/*.c)))) \
 	$(if $(wildcard examples/programs/ptrace_rt.c),$(PB)/host/ptrace_rt) \
-	$(PROG_BOTH:%=$(PB)/glibc/%) $(PROG_BOTH:%=$(PB)/musl/%) $(PROG_DYN:%=$(PB)/dynamic/%)
+	$(PROG_BOTH:%=$(PB)/glibc/%) $(PROG_BOTH:%=$(PB)/musl/%) $(PROG_T:%=$(PB)/dynamic/%) \
+	$(PROG_DYN:%=$(PB)/dynamic/%)
 prog_threads = $(if $(filter $(1),$(PROG_PTHREAD)),-pthread)
 # The profiler's workload keeps frame pointers, leaf functions too, so
 # its samples show whole user stacks (profiling/README.md).
@@ -260,7 +262,7 @@ $(PB)/static-pie/%: examples/programs/%.c examples/programs/check.h
 	$(CC) $(PROG_CFLAGS) -fpie -static-pie $(call prog_threads,$*) -o $@ $< -lm
 $(PB)/dynamic/%: examples/programs/%.c examples/programs/check.h
 	@mkdir -p $(dir $@)
-	$(CC) $(PROG_CFLAGS) -pthread -o $@ $< -ldl
+	$(CC) $(PROG_CFLAGS) -pthread -o $@ $< -Wl,--as-needed -lm -ldl
 $(PB)/host/%: examples/programs/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(PROG_CFLAGS) -o $@ $<

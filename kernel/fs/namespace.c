@@ -524,29 +524,14 @@ void mnt_init_root(struct fs_struct *fs)
 	path_get(&root);
 }
 
-/* Make p fs's root and cwd. */
-static void set_fs_root_pwd(struct fs_struct *fs, const struct path *p)
-{
-	path_put(&fs->root);
-	path_put(&fs->pwd);
-	fs->root = *p;
-	fs->pwd = *p;
-	path_get(p);
-	path_get(p);
-}
-
 /* Boot, root=: put m (its reference becomes the tree's) on top of the
- * rootfs's "/" and make it the root and cwd of idle (so of every kernel
- * thread) and of current (pid 1), as Linux's prepare_namespace moving the
- * root mount to "/" and chrooting into it. The rootfs stays below,
- * unreachable, holding what pid 1 opened there (/dev/console). */
-void mnt_set_root(struct vfsmount *m)
+ * rootfs's "/", as Linux's prepare_namespace moving the root mount to "/";
+ * the caller then moves the tasks' roots onto it (the chroot). The rootfs
+ * stays below, unreachable, holding what pid 1 opened there
+ * (/dev/console). */
+void mnt_attach_root(struct vfsmount *m)
 {
 	struct path at = { root_mnt, root_mnt->mnt_root };
-	struct path root = { m, m->mnt_root };
 
 	attach_mnt(m, &at);
-	set_fs_root_pwd(init_task.fs, &root);
-	if (current->fs != init_task.fs)
-		set_fs_root_pwd(current->fs, &root);
 }

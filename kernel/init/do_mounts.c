@@ -102,6 +102,17 @@ static struct vfsmount *try_root_type(struct file_system_type *t, int flags,
 	return vfs_kern_mount(t, flags, boot.root, *bdev, (void *)boot.rootflags);
 }
 
+/* Make p fs's root and cwd. */
+static void set_fs_root_pwd(struct fs_struct *fs, const struct path *p)
+{
+	path_put(&fs->root);
+	path_put(&fs->pwd);
+	fs->root = *p;
+	fs->pwd = *p;
+	path_get(p);
+	path_get(p);
+}
+
 /*
  * Mount root= as "/" for idle (every later kernel thread) and init. Each candidate type is tried in
  * turn; -EINVAL and -EACCES mean "not this type", as in Linux's
@@ -114,6 +125,7 @@ void mount_root(void)
 	struct file_system_type *t = NULL;
 	struct file *bdev = NULL;
 	struct vfsmount *m = ERR_PTR(-ENODEV);
+	struct path root;
 	char tried[128] = "";
 	size_t len = 0;
 
@@ -140,7 +152,12 @@ void mount_root(void)
 		panic("VFS: Unable to mount root fs on \"%s\": no filesystem that needs "
 		      "a block device is registered", boot.root);
 	}
-	mnt_set_root(m);
+	mnt_attach_root(m);
+	/* The chroot of idle (so of every later kernel thread) and of pid 1. */
+	root = (struct path){ m, m->mnt_root };
+	set_fs_root_pwd(init_task.fs, &root);
+	if (current->fs != init_task.fs)
+		set_fs_root_pwd(current->fs, &root);
 	printk(KERN_INFO "VFS: Mounted root (%s filesystem)%s on device %u:%u.\n",
 	       m->mnt_sb->s_type->name, flags & MS_RDONLY ? " readonly" : "",
 	       MAJOR(m->mnt_sb->s_dev), MINOR(m->mnt_sb->s_dev));

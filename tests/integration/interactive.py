@@ -45,36 +45,9 @@ s.expect(rb'(?<=\n)40 120\r\n', 'stty size 40 120 after a resize')
 s.prompt()
 ok('window size 30x100, then 40x120 after a resize')
 
-# ^C interrupts the foreground job and leaves the shell running. A pause
-# first, so that sleep is the foreground job when the ^C comes.
-s.command('sleep 100')
-s.drain(1.0)
-t0 = time.monotonic()
-s.send(b'\x03')
-s.prompt('prompt after ^C on sleep 100')
-dt = time.monotonic() - t0
-s.command('echo rc=$?')
-s.expect(rb'(?<=\n)rc=130\r\n', 'rc=130 after ^C')
-s.prompt()
+dt = ptysession.interrupt_job(s)
 ok('^C ends sleep 100 (prompt after %.2fs, $? = 130)' % dt)
-
-# ^Z stops it; fg continues it in the foreground; ^C then ends it.
-s.command('sleep 100')
-s.drain(1.0)
-s.send(b'\x1a')
-s.expect(rb'\[1\]\+ +Stopped +sleep 100', '"[1]+ Stopped sleep 100" after ^Z')
-s.prompt()
-s.command('jobs')
-s.expect(rb'\[1\]\+ +Stopped +sleep 100\r\n', 'the stopped job in jobs')
-s.prompt()
-s.command('fg')
-s.expect(rb'sleep 100\r\n', 'fg naming the job')
-s.drain(1.0)
-s.send(b'\x03')
-s.prompt('prompt after ^C on the job brought back by fg')
-s.command('echo rc=$?')
-s.expect(rb'(?<=\n)rc=130\r\n', 'rc=130 after fg and ^C')
-s.prompt()
+ptysession.stop_and_resume_job(s)
 jobs = s.output_of('jobs')
 if jobs:
     s.fail('jobs left after fg and ^C: %r' % jobs)

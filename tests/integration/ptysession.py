@@ -141,3 +141,40 @@ class Session:
             self.fail('terminal settings not restored: before %r, after %r'
                       % (self.before, after))
         ok('%s: terminal settings restored after exit' % self.name)
+
+
+def interrupt_job(s):
+    """^C interrupts the foreground job (sleep 100) and leaves the shell
+    running with $? = 130; returns the seconds from ^C to the prompt. A
+    pause first, so that sleep is the foreground job when the ^C comes."""
+    s.command('sleep 100')
+    s.drain(1.0)
+    t0 = time.monotonic()
+    s.send(b'\x03')
+    s.prompt('prompt after ^C on sleep 100')
+    dt = time.monotonic() - t0
+    s.command('echo rc=$?')
+    s.expect(rb'(?<=[\r\n])rc=130\r\n', 'rc=130 after ^C')
+    s.prompt()
+    return dt
+
+
+def stop_and_resume_job(s):
+    """^Z stops sleep 100, jobs lists it, fg continues it in the
+    foreground, ^C then ends it ($? = 130)."""
+    s.command('sleep 100')
+    s.drain(1.0)
+    s.send(b'\x1a')
+    s.expect(rb'\[1\]\+ +Stopped +sleep 100', '"[1]+ Stopped sleep 100" after ^Z')
+    s.prompt()
+    s.command('jobs')
+    s.expect(rb'\[1\]\+ +Stopped +sleep 100\r\n', 'the stopped job in jobs')
+    s.prompt()
+    s.command('fg')
+    s.expect(rb'sleep 100\r\n', 'fg naming the job')
+    s.drain(1.0)
+    s.send(b'\x03')
+    s.prompt('prompt after ^C on the job brought back by fg')
+    s.command('echo rc=$?')
+    s.expect(rb'(?<=[\r\n])rc=130\r\n', 'rc=130 after fg and ^C')
+    s.prompt()

@@ -428,9 +428,8 @@ struct vfsmount *vfs_kern_mount(struct file_system_type *type, int flags,
 /* The block device node at p opened for a filesystem (read-only with
  * MS_RDONLY in flags); ERR_PTR(-ENOTBLK) for anything else. */
 struct file *open_bdev(const struct path *p, int flags);
-/* Boot: m (its reference given) mounted over rootfs's "/", and the root
- * and cwd of idle and of current moved there. */
-void mnt_set_root(struct vfsmount *m);
+/* Boot: m (its reference given) mounted over rootfs's "/". */
+void mnt_attach_root(struct vfsmount *m);
 /* A fresh device number for a filesystem without a device. */
 dev_t new_anon_dev(void);
 /* The registered type after prev (the first for NULL), or NULL. */
