@@ -37,6 +37,14 @@ static int grow_page_array(struct inode *inode, unsigned long index)
 
 /* A new zeroed page at index (filled by ->readpage if the inode has one),
  * inserted into the cache, which owns the one reference. */
+/* Are the cached pages the file's storage (tmpfs), so that they are its
+ * i_blocks? A filesystem with a backing store (->readpage) counts its
+ * own blocks. */
+static bool pages_are_storage(const struct inode *inode)
+{
+	return !inode->i_aops || !inode->i_aops->readpage;
+}
+
 static struct page *add_new_page(struct inode *inode, unsigned long index)
 {
 	struct page *page;
@@ -62,7 +70,8 @@ static struct page *add_new_page(struct inode *inode, unsigned long index)
 	}
 	page->flags |= PG_uptodate;
 	inode->i_pages[index] = page;
-	inode->i_blocks += PAGE_SIZE / 512;
+	if (pages_are_storage(inode))
+		inode->i_blocks += PAGE_SIZE / 512;
 	inode->i_sb->s_pages++;
 	return page;
 }
@@ -188,7 +197,8 @@ void truncate_inode_pages(struct inode *inode, loff_t newsize)
 		inode->i_pages[i] = NULL;
 		page->mapping = NULL;
 		put_page(page);
-		inode->i_blocks -= PAGE_SIZE / 512;
+		if (pages_are_storage(inode))
+			inode->i_blocks -= PAGE_SIZE / 512;
 		inode->i_sb->s_pages--;
 	}
 	if (off && (page = find_page(inode, newsize >> PAGE_SHIFT)))
