@@ -173,8 +173,9 @@ unsigned long mmap_base(unsigned long stack_limit);
 struct mm_struct *mm_alloc(void);           /* with a fresh host process */
 void mmget(struct mm_struct *mm);
 void mmput(struct mm_struct *mm);           /* last put tears it down */
-/* fork: copy VMAs and PTEs, write-protect private pages in both. */
-struct mm_struct *dup_mm(struct mm_struct *old);
+/* fork: copy VMAs and PTEs, write-protect private pages in both
+ * (the stack pages at sp, the forking task's, are copied at once). */
+struct mm_struct *dup_mm(struct mm_struct *old, unsigned long sp);
 /* exec: drop every mapping but keep the host process. */
 void mm_clear(struct mm_struct *mm);
 
