@@ -189,7 +189,8 @@ static void queue(struct mm_struct *mm, u32 type, unsigned long addr,
 		last = &d->ops[d->nr_ops - 1];
 		if (last->type == type && last->prot == (u32)prot &&
 		    last->addr + last->len == addr &&
-		    (type != STUB_MMAP || last->off + last->len == off)) {
+		    (type == STUB_MUNMAP || type == STUB_MPROTECT ||
+		     last->off + last->len == off)) {
 			last->len += len;
 			return;
 		}
@@ -208,6 +209,12 @@ void host_queue_map(struct mm_struct *mm, unsigned long addr, unsigned long phys
 		    unsigned long len, int prot)
 {
 	queue(mm, STUB_MMAP, addr, len, prot, phys);
+}
+
+void host_queue_map_populate(struct mm_struct *mm, unsigned long addr,
+			     unsigned long phys, unsigned long len, int prot)
+{
+	queue(mm, STUB_MMAP_POPULATE, addr, len, prot, phys);
 }
 
 void host_queue_unmap(struct mm_struct *mm, unsigned long addr, unsigned long len)

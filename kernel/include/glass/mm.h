@@ -187,6 +187,10 @@ void free_pgtables(struct mm_struct *mm);
 /* host_mm.c (arch): queue changes for the host process, flush in batches */
 void host_queue_map(struct mm_struct *mm, unsigned long addr, unsigned long phys,
 		    unsigned long len, int prot);
+/* The same for pages about to be used (a fault's): the host populates
+ * its page tables in the same batch instead of faulting page by page. */
+void host_queue_map_populate(struct mm_struct *mm, unsigned long addr,
+			     unsigned long phys, unsigned long len, int prot);
 void host_queue_unmap(struct mm_struct *mm, unsigned long addr, unsigned long len);
 void host_queue_protect(struct mm_struct *mm, unsigned long addr,
 			unsigned long len, int prot);
