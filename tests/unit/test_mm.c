@@ -176,6 +176,48 @@ START_TEST(buddy_zero_and_refs)
 }
 END_TEST
 
+static bool all_zero(const unsigned char *a, unsigned long len)
+{
+	unsigned char any = 0;
+
+	for (unsigned long i = 0; i < len; i++)
+		any |= a[i];
+	return !any;
+}
+
+/* A frame never allocated is handed out as it is (PG_fresh: still the
+ * memfd's zeros, not touched here); any frame used before is zeroed, in
+ * blocks mixing both too. */
+START_TEST(buddy_zero_fresh_and_reused)
+{
+	unsigned long n = 0, i;
+	static struct page *all[MEM / P];
+	struct page *p;
+
+	while ((p = alloc_page(0))) {
+		ck_assert(!(p->flags & PG_fresh));
+		memset(page_address(p), 0x5a, P);
+		all[n++] = p;
+	}
+	/* Every other frame back: order-0 blocks of used frames. */
+	for (i = 0; i < n; i += 2)
+		__free_page(all[i]);
+	for (i = 0; i < n; i += 2) {
+		all[i] = alloc_page(__GFP_ZERO);
+		ck_assert_ptr_nonnull(all[i]);
+		ck_assert(all_zero(page_address(all[i]), P));
+	}
+	for (i = 0; i < n; i++)
+		__free_page(all[i]);
+	/* Merged again into large blocks of used frames. */
+	p = alloc_pages(__GFP_ZERO, 3);
+	ck_assert_ptr_nonnull(p);
+	ck_assert(all_zero(page_address(p), 8 * P));
+	__free_pages(p, 3);
+	assert_no_leaks();
+}
+END_TEST
+
 START_TEST(buddy_double_free_panics)
 {
 	struct page *p = alloc_page(0);
@@ -1232,6 +1274,7 @@ static Suite *mm_suite(void)
 	tcase_add_test(t, buddy_counts);
 	tcase_add_test(t, buddy_split_merge_exhaust);
 	tcase_add_test(t, buddy_zero_and_refs);
+	tcase_add_test(t, buddy_zero_fresh_and_reused);
 	tcase_add_test_raise_signal(t, buddy_double_free_panics, SIGABRT);
 	tcase_add_test_raise_signal(t, debug_pagealloc_catches_use_after_free, SIGABRT);
 	suite_add_tcase(s, t);

@@ -22,6 +22,7 @@ struct inode;
 #define PG_uptodate 0x10    /* page-cache page holds the file's data */
 #define PG_dirty 0x20
 #define PG_large 0x40       /* kmalloc/kmem_cache object of whole pages */
+#define PG_fresh 0x80       /* free and never allocated: still physmem's zeros */
 
 struct page {
 	unsigned long flags;
