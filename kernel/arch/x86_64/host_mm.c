@@ -11,32 +11,44 @@
 unsigned long host_flushes;
 
 /*
- * A stub started ahead of need, with its data area: the host's exec of it
- * runs on the other CPU while the kernel goes on, so the next fork or exec
- * finds its address space (almost) ready.
+ * Stubs started ahead of need, with their data areas, oldest first: the
+ * host's exec of a stub and its set-up (two seccomp filters to compile)
+ * run on the other CPU while the kernel goes on. One was not enough: in
+ * a loop of forks each fork waited for the spare started by the one
+ * before (1-4 ms on a loaded 2-core VM); with several in flight the
+ * oldest has had the time of several forks. Each holds one of guest.c's
+ * spawn stacks (SPAWN_STACKS, 4) until it is waited for, so os_stub_spawn
+ * keeps one.
  */
-static struct {
+#define NR_SPARES 3
+
+static struct spare {
 	int pid;
 	bool ready;                     /* its first stop already waited for */
 	struct page *data;
-} spare;
+} spares[NR_SPARES];
+static unsigned int spare_head, nr_spares;
 
-static int start_spare(void)
+/* Start stubs until NR_SPARES are on their way; 0 or the first error. */
+static int start_spares(void)
 {
-	int pid;
+	while (nr_spares < NR_SPARES) {
+		struct spare *sp = &spares[(spare_head + nr_spares) % NR_SPARES];
+		int pid;
 
-	if (spare.pid)
-		return 0;
-	spare.data = alloc_pages(__GFP_ZERO, 4);
-	if (!spare.data)
-		return -ENOMEM;
-	pid = os_stub_start(page_to_phys(spare.data));
-	if (pid < 0) {
-		__free_pages(spare.data, 4);
-		spare.data = NULL;
-		return pid;
+		sp->data = alloc_pages(__GFP_ZERO, 4);
+		if (!sp->data)
+			return -ENOMEM;
+		pid = os_stub_start(page_to_phys(sp->data));
+		if (pid < 0) {
+			__free_pages(sp->data, 4);
+			sp->data = NULL;
+			return pid;
+		}
+		sp->pid = pid;
+		sp->ready = false;
+		nr_spares++;
 	}
-	spare.pid = pid;
 	return 0;
 }
 
@@ -44,35 +56,47 @@ static int start_spare(void)
  * At boot, before init: the first stub, started and waited for, so that a
  * host that cannot run one (RLIMIT_NPROC, a tool that cannot follow the
  * spawn) fails the start with a message instead of a panic in init's exec.
- * It becomes the spare.
+ * It becomes the first spare; the others are started behind it.
  */
 int host_mm_boot(void)
 {
-	int err = start_spare();
+	struct spare *sp = &spares[spare_head];
+	int err;
 
-	if (!err)
-		err = os_stub_init(spare.pid, page_to_phys(spare.data));
-	if (err && spare.data) {
-		__free_pages(spare.data, 4);
-		spare.pid = 0;
-		spare.data = NULL;
+	BUG_ON(nr_spares);
+	sp->data = alloc_pages(__GFP_ZERO, 4);
+	if (!sp->data)
+		return -ENOMEM;
+	err = os_stub_spawn(page_to_phys(sp->data));
+	if (err < 0) {
+		__free_pages(sp->data, 4);
+		sp->data = NULL;
+		return err;
 	}
-	spare.ready = !err;
-	return err;
+	sp->pid = err;
+	sp->ready = true;
+	nr_spares = 1;
+	start_spares();
+	return 0;
 }
 
 int host_mm_init(struct mm_struct *mm)
 {
-	struct page *data = spare.data;
-	int pid = spare.pid, err = 0;
+	struct page *data = NULL;
+	int pid = 0, err = 0;
 
 	BUILD_BUG_ON(STUB_DATA_PAGES != 16);
-	if (pid && !spare.ready)
-		err = os_stub_init(pid, page_to_phys(data));
-	spare.pid = 0;
-	spare.ready = false;
-	spare.data = NULL;
-	if (pid) {
+	if (nr_spares) {
+		struct spare *sp = &spares[spare_head];
+
+		pid = sp->pid;
+		data = sp->data;
+		if (!sp->ready)
+			err = os_stub_init(pid, page_to_phys(data));
+		sp->pid = 0;
+		sp->data = NULL;
+		spare_head = (spare_head + 1) % NR_SPARES;
+		nr_spares--;
 		if (err) {
 			__free_pages(data, 4);
 			return err;
@@ -93,7 +117,7 @@ int host_mm_init(struct mm_struct *mm)
 	mm->host.regs_owner = NULL;
 	mm->host.held = NULL;
 	mm->host.nr_held = 0;
-	start_spare();
+	start_spares();
 	return 0;
 }
 
