@@ -29,27 +29,38 @@ static struct spare {
 } spares[NR_SPARES];
 static unsigned int spare_head, nr_spares;
 
+/* One more spare behind the others: started, or with wait started and
+ * waited for (its first stop). 0 or -errno. */
+static int add_spare(bool wait)
+{
+	struct spare *sp = &spares[(spare_head + nr_spares) % NR_SPARES];
+	unsigned long off;
+	int pid;
+
+	sp->data = alloc_pages(__GFP_ZERO, 4);
+	if (!sp->data)
+		return -ENOMEM;
+	off = page_to_phys(sp->data);
+	pid = wait ? os_stub_spawn(off) : os_stub_start(off);
+	if (pid < 0) {
+		__free_pages(sp->data, 4);
+		sp->data = NULL;
+		return pid;
+	}
+	sp->pid = pid;
+	sp->ready = wait;
+	nr_spares++;
+	return 0;
+}
+
 /* Start stubs until NR_SPARES are on their way; 0 or the first error. */
 static int start_spares(void)
 {
-	while (nr_spares < NR_SPARES) {
-		struct spare *sp = &spares[(spare_head + nr_spares) % NR_SPARES];
-		int pid;
+	int err = 0;
 
-		sp->data = alloc_pages(__GFP_ZERO, 4);
-		if (!sp->data)
-			return -ENOMEM;
-		pid = os_stub_start(page_to_phys(sp->data));
-		if (pid < 0) {
-			__free_pages(sp->data, 4);
-			sp->data = NULL;
-			return pid;
-		}
-		sp->pid = pid;
-		sp->ready = false;
-		nr_spares++;
-	}
-	return 0;
+	while (!err && nr_spares < NR_SPARES)
+		err = add_spare(false);
+	return err;
 }
 
 /*
@@ -60,56 +71,36 @@ static int start_spares(void)
  */
 int host_mm_boot(void)
 {
-	struct spare *sp = &spares[spare_head];
 	int err;
 
 	BUG_ON(nr_spares);
-	sp->data = alloc_pages(__GFP_ZERO, 4);
-	if (!sp->data)
-		return -ENOMEM;
-	err = os_stub_spawn(page_to_phys(sp->data));
-	if (err < 0) {
-		__free_pages(sp->data, 4);
-		sp->data = NULL;
-		return err;
-	}
-	sp->pid = err;
-	sp->ready = true;
-	nr_spares = 1;
-	start_spares();
-	return 0;
+	err = add_spare(true);
+	if (!err)
+		start_spares();
+	return err;
 }
 
+/* mm's host process: the oldest spare (waited for if it is not ready
+ * yet), or, with none left, one spawned now. */
 int host_mm_init(struct mm_struct *mm)
 {
-	struct page *data = NULL;
-	int pid = 0, err = 0;
+	struct spare *sp = &spares[spare_head];
+	struct page *data;
+	int pid, err;
 
 	BUILD_BUG_ON(STUB_DATA_PAGES != 16);
-	if (nr_spares) {
-		struct spare *sp = &spares[spare_head];
-
-		pid = sp->pid;
-		data = sp->data;
-		if (!sp->ready)
-			err = os_stub_init(pid, page_to_phys(data));
-		sp->pid = 0;
-		sp->data = NULL;
-		spare_head = (spare_head + 1) % NR_SPARES;
-		nr_spares--;
-		if (err) {
-			__free_pages(data, 4);
-			return err;
-		}
-	} else {
-		data = alloc_pages(__GFP_ZERO, 4);
-		if (!data)
-			return -ENOMEM;
-		pid = os_stub_spawn(page_to_phys(data));
-		if (pid < 0) {
-			__free_pages(data, 4);
-			return pid;
-		}
+	if (!nr_spares && (err = add_spare(true)))
+		return err;
+	pid = sp->pid;
+	data = sp->data;
+	err = sp->ready ? 0 : os_stub_init(pid, page_to_phys(data));
+	sp->pid = 0;
+	sp->data = NULL;
+	spare_head = (spare_head + 1) % NR_SPARES;
+	nr_spares--;
+	if (err) {
+		__free_pages(data, 4);
+		return err;
 	}
 	mm->host.pid = pid;
 	mm->host.data = data;
