@@ -158,4 +158,5 @@ awk -v on="$TON" -v off="$TOFF" -v ev="$EV" -v by="$BY" 'BEGIN {
 	else
 		printf "  tracing on costs less than this run'"'"'s noise\n"
 	printf "  bytes per event: %.1f (%d events, %d bytes)\n", by / ev, ev, by }'
+scripts/bench-fork.sh   # fork against the parent's resident size (issue 18, target 5)
 exit 0

@@ -4,9 +4,13 @@
  *   BENCH <name> <microseconds per op> <ops>
  * (the BENCH marker lets bench.sh find them among kernel messages).
  * bench [SCALE]: SCALE (default 1.0) multiplies the iteration counts.
+ * bench forkmem MIB [N]: fork+exit+wait N times (default 50) from a parent
+ * holding MIB MiB of touched anonymous memory: "BENCH fork_<MIB>m ..."
+ * (scripts/bench-fork.sh: how fork's cost grows with resident size).
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -26,12 +30,46 @@ static void report(const char *name, double us, long ops)
 	fflush(stdout);
 }
 
+/* fork+exit+wait n times; the child exits at once. */
+static void fork_loop(const char *name, long n)
+{
+	double t = now();
+
+	for (long i = 0; i < n; i++) {
+		pid_t pid = fork();
+		if (pid == 0)
+			_exit(0);
+		waitpid(pid, NULL, 0);
+	}
+	report(name, now() - t, n);
+}
+
+static int forkmem(long mib, long n)
+{
+	char name[32], *p = mib ? malloc(mib << 20) : NULL;
+
+	if (mib && !p) {
+		perror("malloc");
+		return 1;
+	}
+	/* Through a volatile pointer: a memset of memory only freed later
+	 * is a dead store the compiler may drop. */
+	for (long i = 0; i < mib << 20; i += 4096)
+		((volatile char *)p)[i] = 1;
+	snprintf(name, sizeof(name), "fork_%ldm", mib);
+	fork_loop(name, n);
+	free(p);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	double scale = argc > 1 ? atof(argv[1]) : 1.0;
 	long n;
 	double t;
 
+	if (argc > 2 && !strcmp(argv[1], "forkmem"))
+		return forkmem(atol(argv[2]), argc > 3 ? atol(argv[3]) : 50);
 	if (scale <= 0)
 		scale = 1.0;
 
@@ -56,15 +94,7 @@ int main(int argc, char **argv)
 	munmap(p, n * 4096);
 
 	/* fork + exit + wait. */
-	n = (long)(200 * scale) + 1;
-	t = now();
-	for (long i = 0; i < n; i++) {
-		pid_t pid = fork();
-		if (pid == 0)
-			_exit(0);
-		waitpid(pid, NULL, 0);
-	}
-	report("fork_exit_wait", now() - t, n);
+	fork_loop("fork_exit_wait", (long)(200 * scale) + 1);
 
 	/* One-byte pipe write + read in one process. */
 	int a[2], b[2];

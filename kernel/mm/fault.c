@@ -273,7 +273,8 @@ int handle_mm_fault(struct mm_struct *mm, unsigned long addr, int flags,
 		return ret;
 	}
 	/* Present and allowed: the host lacks the mapping. Send it again. */
-	host_queue_map(mm, addr, *pte & PTE_PFN_MASK, PAGE_SIZE, pte_prot(*pte));
+	host_queue_map_populate(mm, addr, *pte & PTE_PFN_MASK, PAGE_SIZE,
+				pte_prot(*pte));
 	return FAULT_REMAP | grown;
 }
 

@@ -57,12 +57,14 @@ static inline bool shared_page_writable(const struct page *page)
 	return !mapping_cap_writeback(page->mapping) || (page->flags & PG_dirty);
 }
 
-/* Point the PTE at page and queue the host mapping. */
+/* Point the PTE at page and queue the host mapping, populated: the
+ * page is about to be used (a fault's, or the stack's at fork). */
 static inline void set_pte_map(struct mm_struct *mm, unsigned long addr,
 			       u64 *pte, struct page *page, u64 bits)
 {
 	*pte = (page_to_phys(page) & PTE_PFN_MASK) | bits;
-	host_queue_map(mm, addr, page_to_phys(page), PAGE_SIZE, pte_prot(*pte));
+	host_queue_map_populate(mm, addr, page_to_phys(page), PAGE_SIZE,
+				pte_prot(*pte));
 }
 
 /* mmap.c */

@@ -70,7 +70,34 @@ void mmput(struct mm_struct *mm)
 struct copy_ctx {
 	struct mm_struct *child;
 	struct vm_area_struct *vma;
+	unsigned long sp;               /* the forking task's, 0: none */
 };
+
+/*
+ * Both sides of a fork write the forking task's stack at once (the
+ * parent returning from fork, the child on its way to exit or exec), and
+ * each such copy-on-write fault costs a host round trip: the stack pages
+ * at and just below sp are copied for the child now, and the parent's
+ * stay writable. False (share them) when memory is short.
+ */
+static bool copy_stack_page(struct copy_ctx *c, unsigned long addr, u64 *pte,
+			    u64 *dst)
+{
+	struct page *page = pte_page(*pte), *copy;
+	unsigned long sp_page = c->sp & PAGE_MASK;
+
+	if (!c->sp || (addr != sp_page && addr != sp_page - PAGE_SIZE) ||
+	    (c->vma->vm_flags & VM_SHARED) || !(*pte & _PAGE_RW) || page->mapping)
+		return false;
+	copy = alloc_page(GFP_NOWARN);
+	if (!copy)
+		return false;
+	memcpy(page_address(copy), page_address(page), PAGE_SIZE);
+	copy->mapcount = 1;
+	c->child->rss++;
+	set_pte_map(c->child, addr, dst, copy, *pte & ~PTE_PFN_MASK);
+	return true;
+}
 
 /* walk_ptes callback for fork: share one page with the child, both
  * read-only if it is private and was writable. */
@@ -82,6 +109,8 @@ static int copy_pte(struct mm_struct *mm, unsigned long addr, u64 *pte, void *ar
 
 	if (!dst)
 		return -ENOMEM;
+	if (copy_stack_page(c, addr, pte, dst))
+		return 0;
 	if (!(c->vma->vm_flags & VM_SHARED) && (*pte & _PAGE_RW)) {
 		*pte &= ~_PAGE_RW;
 		host_queue_protect(mm, addr, PAGE_SIZE, pte_prot(*pte));
@@ -96,9 +125,9 @@ static int copy_pte(struct mm_struct *mm, unsigned long addr, u64 *pte, void *ar
 
 /* Copy one VMA and its PTEs into child. */
 static int dup_vma(struct mm_struct *old, struct mm_struct *child,
-		   struct vm_area_struct *v)
+		   struct vm_area_struct *v, unsigned long sp)
 {
-	struct copy_ctx c = { .child = child };
+	struct copy_ctx c = { .child = child, .sp = sp };
 	struct vm_area_struct *n;
 	int err;
 
@@ -125,10 +154,11 @@ static int dup_vma(struct mm_struct *old, struct mm_struct *child,
 
 /*
  * fork: a new mm (and host process) with old's VMAs and pages. Private
- * pages are write-protected in both and copied on the first write.
+ * pages are write-protected in both and copied on the first write, but
+ * for the stack pages at sp (the forking task's; 0: none), copied now.
  * NULL when memory or host processes run out.
  */
-struct mm_struct *dup_mm(struct mm_struct *old)
+struct mm_struct *dup_mm(struct mm_struct *old, unsigned long sp)
 {
 	struct mm_struct *mm = mm_alloc();
 	struct vm_area_struct *v;
@@ -153,7 +183,7 @@ struct mm_struct *dup_mm(struct mm_struct *old)
 	list_for_each_entry(v, &old->mmap, vm_list) {
 		if (v->vm_flags & VM_DONTCOPY)
 			continue;
-		if (dup_vma(old, mm, v)) {
+		if (dup_vma(old, mm, v, sp)) {
 			mmput(mm);
 			return NULL;
 		}

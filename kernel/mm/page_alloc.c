@@ -56,7 +56,8 @@ static void free_block(unsigned long pfn, unsigned int order)
 
 /*
  * Set up mem_map and the free lists over physmem_bytes of physmem, which
- * the caller has mapped (zero-filled) at PHYSMEM_BASE. Boot, once.
+ * the caller has mapped (zero-filled) at PHYSMEM_BASE. Boot, once. Free
+ * frames start PG_fresh (not under debug_pagealloc, which poisons them).
  */
 void mem_init(unsigned long physmem_bytes)
 {
@@ -79,6 +80,8 @@ void mem_init(unsigned long physmem_bytes)
 		if (pfn < map_frames) {
 			p->flags = PG_reserved;
 			p->refcount = 1;
+		} else if (!debug_pagealloc) {
+			p->flags = PG_fresh;
 		}
 	}
 	/* Largest naturally aligned blocks first. */
@@ -117,6 +120,7 @@ static void check_poison(struct page *page, unsigned int order)
 struct page *alloc_pages(gfp_t gfp, unsigned int order)
 {
 	struct page *page = NULL;
+	bool fresh = true;
 	unsigned int o;
 
 	if (order > MAX_ORDER) {
@@ -141,6 +145,7 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 	if (debug_pagealloc)
 		check_poison(page, order);
 	for (unsigned long i = 0; i < (1UL << order); i++) {
+		fresh &= !!(page[i].flags & PG_fresh);
 		page[i].flags = 0;
 		page[i].refcount = 0;
 		page[i].mapcount = 0;
@@ -153,7 +158,10 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 	page->refcount = 1;
 	page->order = order;
 	page->alloc_site = (unsigned long)__builtin_return_address(0);
-	if (gfp & __GFP_ZERO)
+	/* A frame never handed out is still the memfd's zeros, and the host
+	 * has not even allocated it: writing zeros would cost a host page
+	 * fault here for nothing (a guest's first touch would pay two). */
+	if ((gfp & __GFP_ZERO) && !fresh)
 		memset(page_address(page), 0, PAGE_SIZE << order);
 	return page;
 }

@@ -104,7 +104,7 @@ static long do_fork(struct kernel_clone_args *args)
 		p->mm = current->mm;
 		mmget(p->mm);
 	} else {
-		p->mm = dup_mm(current->mm);
+		p->mm = dup_mm(current->mm, current->regs.sp);
 		if (!p->mm) {
 			err = -ENOMEM;
 			goto fail_task;

@@ -146,6 +146,13 @@ void host_queue_map(struct mm_struct *mm, unsigned long addr, unsigned long phys
 	}
 }
 
+/* The host's page tables are not modelled: populated or not is the same. */
+void host_queue_map_populate(struct mm_struct *mm, unsigned long addr,
+			     unsigned long phys, unsigned long len, int prot)
+{
+	host_queue_map(mm, addr, phys, len, prot);
+}
+
 void host_queue_unmap(struct mm_struct *mm, unsigned long addr, unsigned long len)
 {
 	log_op(mm, FAKE_UNMAP, addr, 0, len, 0);

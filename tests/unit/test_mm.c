@@ -176,6 +176,48 @@ START_TEST(buddy_zero_and_refs)
 }
 END_TEST
 
+static bool all_zero(const unsigned char *a, unsigned long len)
+{
+	unsigned char any = 0;
+
+	for (unsigned long i = 0; i < len; i++)
+		any |= a[i];
+	return !any;
+}
+
+/* A frame never allocated is handed out as it is (PG_fresh: still the
+ * memfd's zeros, not touched here); any frame used before is zeroed, in
+ * blocks mixing both too. */
+START_TEST(buddy_zero_fresh_and_reused)
+{
+	unsigned long n = 0, i;
+	static struct page *all[MEM / P];
+	struct page *p;
+
+	while ((p = alloc_page(0))) {
+		ck_assert(!(p->flags & PG_fresh));
+		memset(page_address(p), 0x5a, P);
+		all[n++] = p;
+	}
+	/* Every other frame back: order-0 blocks of used frames. */
+	for (i = 0; i < n; i += 2)
+		__free_page(all[i]);
+	for (i = 0; i < n; i += 2) {
+		all[i] = alloc_page(__GFP_ZERO);
+		ck_assert_ptr_nonnull(all[i]);
+		ck_assert(all_zero(page_address(all[i]), P));
+	}
+	for (i = 0; i < n; i++)
+		__free_page(all[i]);
+	/* Merged again into large blocks of used frames. */
+	p = alloc_pages(__GFP_ZERO, 3);
+	ck_assert_ptr_nonnull(p);
+	ck_assert(all_zero(page_address(p), 8 * P));
+	__free_pages(p, 3);
+	assert_no_leaks();
+}
+END_TEST
+
 START_TEST(buddy_double_free_panics)
 {
 	struct page *p = alloc_page(0);
@@ -721,7 +763,7 @@ START_TEST(cow_after_dup_mm)
 	ck_assert_uint_eq(copy_to_user((void *)(a + P), "two", 4), 0);
 	old = page_of(parent, a);
 	fake_nr_ops = 0;
-	child = dup_mm(parent);
+	child = dup_mm(parent, 0);
 	ck_assert_ptr_nonnull(child);
 	ck_assert_int_eq(fake_host_live, 2);
 	ck_assert_int_eq(child->map_count, 1);
@@ -772,6 +814,50 @@ START_TEST(cow_after_dup_mm)
 }
 END_TEST
 
+/* The stack pages at and below the forking task's sp are copied at fork:
+ * neither side takes a copy-on-write fault there. The rest is shared. */
+START_TEST(dup_mm_copies_stack_at_sp)
+{
+	struct mm_struct *parent = current_mm(), *child;
+	unsigned long a = 0x40000000, sp = a + 2 * P + 0x100;
+	unsigned long free0;
+	char buf[8];
+
+	ck_assert_int_eq(anon(a, 4 * P, PROT_READ | PROT_WRITE, MAP_FIXED), a);
+	for (int i = 0; i < 4; i++)
+		ck_assert_uint_eq(copy_to_user((void *)(a + i * P), "page", 5), 0);
+	free0 = nr_free_pages();
+	child = dup_mm(parent, sp);
+	ck_assert_ptr_nonnull(child);
+	for (int i = 1; i <= 2; i++) {
+		unsigned long s = a + i * P;
+
+		ck_assert_ptr_ne(page_of(child, s), page_of(parent, s));
+		ck_assert(pte_of(parent, s) & _PAGE_RW);
+		ck_assert(pte_of(child, s) & _PAGE_RW);
+		ck_assert_int_eq(page_of(child, s)->refcount, 1);
+		ck_assert_int_eq(page_of(child, s)->mapcount, 1);
+		ck_assert_int_eq(page_of(parent, s)->refcount, 1);
+		ck_assert_int_eq(fake_host_prot(child, s), PROT_READ | PROT_WRITE);
+	}
+	for (int i = 0; i < 4; i += 3) {
+		ck_assert_ptr_eq(page_of(child, a + i * P), page_of(parent, a + i * P));
+		ck_assert(!(pte_of(parent, a + i * P) & _PAGE_RW));
+	}
+	ck_assert_uint_eq(child->rss, 4);
+	fake_set_mm(child);
+	ck_assert_uint_eq(copy_from_user(buf, (void *)(a + 2 * P), 5), 0);
+	ck_assert_str_eq(buf, "page");
+	fake_set_mm(parent);
+	ck_assert_int_eq(fake_host_check(parent), 0);
+	ck_assert_int_eq(fake_host_check(child), 0);
+	mmput(child);
+	ck_assert_uint_eq(nr_free_pages(), free0);
+	mmput(parent);
+	assert_no_leaks();
+}
+END_TEST
+
 START_TEST(dup_mm_shared_anon)
 {
 	struct mm_struct *parent = current_mm(), *child;
@@ -779,7 +865,7 @@ START_TEST(dup_mm_shared_anon)
 	char buf[8];
 
 	ck_assert_int_eq(anon(a, 2 * P, PROT_READ | PROT_WRITE, MAP_FIXED | MAP_SHARED), a);
-	child = dup_mm(parent);
+	child = dup_mm(parent, 0);
 	ck_assert_ptr_nonnull(child);
 	fake_set_mm(child);
 	ck_assert_uint_eq(copy_to_user((void *)(a + P), "shared", 7), 0);
@@ -805,7 +891,7 @@ START_TEST(enomem_when_physmem_exhausted)
 
 	ck_assert_int_eq(anon(a, 4 * P, PROT_READ | PROT_WRITE, MAP_FIXED), a);
 	ck_assert_uint_eq(copy_to_user((void *)a, "x", 1), 0);
-	child = dup_mm(mm);
+	child = dup_mm(mm, 0);
 	ck_assert_ptr_nonnull(child);
 	while ((hog[n] = alloc_page(0)))
 		n++;
@@ -813,7 +899,7 @@ START_TEST(enomem_when_physmem_exhausted)
 	ck_assert_int_eq(fault(mm, a, FAULT_FLAG_WRITE, &code), -ENOMEM);  /* COW */
 	ck_assert_uint_eq(copy_to_user((void *)(a + 2 * P), "y", 1), 1);
 	ck_assert_ptr_null(mm_alloc());
-	ck_assert_ptr_null(dup_mm(mm));
+	ck_assert_ptr_null(dup_mm(mm, 0));
 	/* As Linux, MAP_POPULATE out of memory still maps, unpopulated. */
 	long b = anon(0, P, PROT_READ | PROT_WRITE, MAP_POPULATE);
 	ck_assert(b == -ENOMEM || !(pte_of(mm, b) & _PAGE_PRESENT));
@@ -918,7 +1004,7 @@ START_TEST(file_private_and_shared)
 	ck_assert(wino.i_pages[1]->flags & PG_dirty);
 	/* A fork shares it writable. */
 	{
-		struct mm_struct *child = dup_mm(mm);
+		struct mm_struct *child = dup_mm(mm, 0);
 
 		ck_assert_ptr_eq(page_of(child, s), wino.i_pages[1]);
 		ck_assert(pte_of(child, s) & _PAGE_RW);
@@ -1156,7 +1242,7 @@ START_TEST(uaccess_cow_and_get_user_page)
 	ck_assert_int_eq(anon(a + P, P, PROT_READ, MAP_FIXED), a + P);
 	ck_assert_uint_eq(copy_to_user((void *)a, "orig", 5), 0);
 	ck_assert_uint_eq(copy_to_user((void *)(a + P), "ro", 3), 3);  /* read-only */
-	child = dup_mm(parent);
+	child = dup_mm(parent, 0);
 	/* copy_to_user in the parent breaks COW; the child keeps "orig". */
 	ck_assert_uint_eq(copy_to_user((void *)a, "PARE", 5), 0);
 	fake_set_mm(child);
@@ -1188,6 +1274,7 @@ static Suite *mm_suite(void)
 	tcase_add_test(t, buddy_counts);
 	tcase_add_test(t, buddy_split_merge_exhaust);
 	tcase_add_test(t, buddy_zero_and_refs);
+	tcase_add_test(t, buddy_zero_fresh_and_reused);
 	tcase_add_test_raise_signal(t, buddy_double_free_panics, SIGABRT);
 	tcase_add_test_raise_signal(t, debug_pagealloc_catches_use_after_free, SIGABRT);
 	suite_add_tcase(s, t);
@@ -1216,6 +1303,7 @@ static Suite *mm_suite(void)
 	tcase_add_test(t, stack_grows_down);
 	tcase_add_test(t, rlimits_bound_growth);
 	tcase_add_test(t, cow_after_dup_mm);
+	tcase_add_test(t, dup_mm_copies_stack_at_sp);
 	tcase_add_test(t, dup_mm_shared_anon);
 	tcase_add_test(t, enomem_when_physmem_exhausted);
 	tcase_add_test(t, mm_alloc_host_failure);

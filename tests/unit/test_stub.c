@@ -124,8 +124,9 @@ START_TEST(batch_then_syscalls_faults_and_trap)
 	ck_assert_int_eq(stop.code, 1);
 	ck_assert_uint_eq(stop.addr, 0x12345000);
 
-	/* Map it and go on to the int3. */
-	add_op(STUB_MMAP, 0x12345000, PAGE_SIZE, 1, DATA_OFF);
+	/* Map it (populated, as a fault's pages are: the mapper's filter
+	 * lets MAP_POPULATE through) and go on to the int3. */
+	add_op(STUB_MMAP_POPULATE, 0x12345000, PAGE_SIZE, 1, DATA_OFF);
 	ck_assert_int_eq(os_stub_flush(pid), 0);
 	ck_assert_int_eq(os_guest_run(pid, &r, &stop), 0);
 	ck_assert_int_eq(stop.kind, GUEST_SIGNAL);

@@ -11,81 +11,96 @@
 unsigned long host_flushes;
 
 /*
- * A stub started ahead of need, with its data area: the host's exec of it
- * runs on the other CPU while the kernel goes on, so the next fork or exec
- * finds its address space (almost) ready.
+ * Stubs started ahead of need, with their data areas, oldest first: the
+ * host's exec of a stub and its set-up (two seccomp filters to compile)
+ * run on the other CPU while the kernel goes on. One was not enough: in
+ * a loop of forks each fork waited for the spare started by the one
+ * before (1-4 ms on a loaded 2-core VM); with several in flight the
+ * oldest has had the time of several forks. Each holds one of guest.c's
+ * spawn stacks (SPAWN_STACKS, 4) until it is waited for, so os_stub_spawn
+ * keeps one.
  */
-static struct {
+#define NR_SPARES 3
+
+static struct spare {
 	int pid;
 	bool ready;                     /* its first stop already waited for */
 	struct page *data;
-} spare;
+} spares[NR_SPARES];
+static unsigned int spare_head, nr_spares;
 
-static int start_spare(void)
+/* One more spare behind the others: started, or with wait started and
+ * waited for (its first stop). 0 or -errno. */
+static int add_spare(bool wait)
 {
+	struct spare *sp = &spares[(spare_head + nr_spares) % NR_SPARES];
+	unsigned long off;
 	int pid;
 
-	if (spare.pid)
-		return 0;
-	spare.data = alloc_pages(__GFP_ZERO, 4);
-	if (!spare.data)
+	sp->data = alloc_pages(__GFP_ZERO, 4);
+	if (!sp->data)
 		return -ENOMEM;
-	pid = os_stub_start(page_to_phys(spare.data));
+	off = page_to_phys(sp->data);
+	pid = wait ? os_stub_spawn(off) : os_stub_start(off);
 	if (pid < 0) {
-		__free_pages(spare.data, 4);
-		spare.data = NULL;
+		__free_pages(sp->data, 4);
+		sp->data = NULL;
 		return pid;
 	}
-	spare.pid = pid;
+	sp->pid = pid;
+	sp->ready = wait;
+	nr_spares++;
 	return 0;
+}
+
+/* Start stubs until NR_SPARES are on their way; 0 or the first error. */
+static int start_spares(void)
+{
+	int err = 0;
+
+	while (!err && nr_spares < NR_SPARES)
+		err = add_spare(false);
+	return err;
 }
 
 /*
  * At boot, before init: the first stub, started and waited for, so that a
  * host that cannot run one (RLIMIT_NPROC, a tool that cannot follow the
  * spawn) fails the start with a message instead of a panic in init's exec.
- * It becomes the spare.
+ * It becomes the first spare; the others are started behind it.
  */
 int host_mm_boot(void)
 {
-	int err = start_spare();
+	int err;
 
+	BUG_ON(nr_spares);
+	err = add_spare(true);
 	if (!err)
-		err = os_stub_init(spare.pid, page_to_phys(spare.data));
-	if (err && spare.data) {
-		__free_pages(spare.data, 4);
-		spare.pid = 0;
-		spare.data = NULL;
-	}
-	spare.ready = !err;
+		start_spares();
 	return err;
 }
 
+/* mm's host process: the oldest spare (waited for if it is not ready
+ * yet), or, with none left, one spawned now. */
 int host_mm_init(struct mm_struct *mm)
 {
-	struct page *data = spare.data;
-	int pid = spare.pid, err = 0;
+	struct spare *sp = &spares[spare_head];
+	struct page *data;
+	int pid, err;
 
 	BUILD_BUG_ON(STUB_DATA_PAGES != 16);
-	if (pid && !spare.ready)
-		err = os_stub_init(pid, page_to_phys(data));
-	spare.pid = 0;
-	spare.ready = false;
-	spare.data = NULL;
-	if (pid) {
-		if (err) {
-			__free_pages(data, 4);
-			return err;
-		}
-	} else {
-		data = alloc_pages(__GFP_ZERO, 4);
-		if (!data)
-			return -ENOMEM;
-		pid = os_stub_spawn(page_to_phys(data));
-		if (pid < 0) {
-			__free_pages(data, 4);
-			return pid;
-		}
+	if (!nr_spares && (err = add_spare(true)))
+		return err;
+	pid = sp->pid;
+	data = sp->data;
+	err = sp->ready ? 0 : os_stub_init(pid, page_to_phys(data));
+	sp->pid = 0;
+	sp->data = NULL;
+	spare_head = (spare_head + 1) % NR_SPARES;
+	nr_spares--;
+	if (err) {
+		__free_pages(data, 4);
+		return err;
 	}
 	mm->host.pid = pid;
 	mm->host.data = data;
@@ -93,7 +108,7 @@ int host_mm_init(struct mm_struct *mm)
 	mm->host.regs_owner = NULL;
 	mm->host.held = NULL;
 	mm->host.nr_held = 0;
-	start_spare();
+	start_spares();
 	return 0;
 }
 
@@ -189,7 +204,8 @@ static void queue(struct mm_struct *mm, u32 type, unsigned long addr,
 		last = &d->ops[d->nr_ops - 1];
 		if (last->type == type && last->prot == (u32)prot &&
 		    last->addr + last->len == addr &&
-		    (type != STUB_MMAP || last->off + last->len == off)) {
+		    (type == STUB_MUNMAP || type == STUB_MPROTECT ||
+		     last->off + last->len == off)) {
 			last->len += len;
 			return;
 		}
@@ -208,6 +224,12 @@ void host_queue_map(struct mm_struct *mm, unsigned long addr, unsigned long phys
 		    unsigned long len, int prot)
 {
 	queue(mm, STUB_MMAP, addr, len, prot, phys);
+}
+
+void host_queue_map_populate(struct mm_struct *mm, unsigned long addr,
+			     unsigned long phys, unsigned long len, int prot)
+{
+	queue(mm, STUB_MMAP_POPULATE, addr, len, prot, phys);
 }
 
 void host_queue_unmap(struct mm_struct *mm, unsigned long addr, unsigned long len)

@@ -22,6 +22,7 @@ struct inode;
 #define PG_uptodate 0x10    /* page-cache page holds the file's data */
 #define PG_dirty 0x20
 #define PG_large 0x40       /* kmalloc/kmem_cache object of whole pages */
+#define PG_fresh 0x80       /* free and never allocated: still physmem's zeros */
 
 struct page {
 	unsigned long flags;
@@ -173,8 +174,9 @@ unsigned long mmap_base(unsigned long stack_limit);
 struct mm_struct *mm_alloc(void);           /* with a fresh host process */
 void mmget(struct mm_struct *mm);
 void mmput(struct mm_struct *mm);           /* last put tears it down */
-/* fork: copy VMAs and PTEs, write-protect private pages in both. */
-struct mm_struct *dup_mm(struct mm_struct *old);
+/* fork: copy VMAs and PTEs, write-protect private pages in both
+ * (the stack pages at sp, the forking task's, are copied at once). */
+struct mm_struct *dup_mm(struct mm_struct *old, unsigned long sp);
 /* exec: drop every mapping but keep the host process. */
 void mm_clear(struct mm_struct *mm);
 
@@ -186,6 +188,10 @@ void free_pgtables(struct mm_struct *mm);
 /* host_mm.c (arch): queue changes for the host process, flush in batches */
 void host_queue_map(struct mm_struct *mm, unsigned long addr, unsigned long phys,
 		    unsigned long len, int prot);
+/* The same for pages about to be used (a fault's): the host populates
+ * its page tables in the same batch instead of faulting page by page. */
+void host_queue_map_populate(struct mm_struct *mm, unsigned long addr,
+			     unsigned long phys, unsigned long len, int prot);
 void host_queue_unmap(struct mm_struct *mm, unsigned long addr, unsigned long len);
 void host_queue_protect(struct mm_struct *mm, unsigned long addr,
 			unsigned long len, int prot);

@@ -232,13 +232,15 @@ u64 os_thread_cputime_ns(void);
 /* --- guest address spaces (kernel/os/guest.c, stub in arch/x86_64/stub) --- */
 
 /* One queued host mapping change; the stub applies a batch of these. */
-enum stub_op_type { STUB_MMAP = 1, STUB_MUNMAP, STUB_MPROTECT };
+/* STUB_MMAP_POPULATE: MAP_POPULATE too (pages a fault is about to use:
+ * the host fills its page tables in the mmap, not one fault each). */
+enum stub_op_type { STUB_MMAP = 1, STUB_MUNMAP, STUB_MPROTECT, STUB_MMAP_POPULATE };
 struct stub_op {
 	u32 type;
 	u32 prot;       /* PROT_* bits as Linux's: 1 read, 2 write, 4 exec */
 	u64 addr;
 	u64 len;
-	u64 off;        /* physmem offset for STUB_MMAP */
+	u64 off;        /* physmem offset for STUB_MMAP(_POPULATE) */
 };
 
 /*

@@ -18,6 +18,7 @@
  *     every writable page, so the mapper is a register-only loop (no
  *     stack, nothing loaded from a writable page) reading the batch from
  *     pages mapped read-only, under its own filter (mmap of fd 3 only,
+ *     MAP_SHARED|MAP_FIXED, MAP_POPULATE allowed,
  *     below TASK_SIZE; munmap, mprotect below TASK_SIZE; futex on the two
  *     words; write of one byte to STUB_ACK_FD). Each batch ends with one
  *     byte on the pipe — the kernel's unforgeable confirmation — and, when
@@ -143,10 +144,16 @@ __asm__(".section .text.entry, \"ax\"\n"
 	"je mapper_munmap\n\t"
 	"cmp $" "3" ", %eax\n\t"
 	"je mapper_mprotect\n\t"
+	"cmp $" "4" ", %eax\n\t"
+	"je mapper_mmap_populate\n\t"
 	"mov $-22, %rax\n\t"                    /* -EINVAL */
 	"jmp mapper_fail\n"
+	"mapper_mmap_populate:\n\t"
+	"mov $" STR(MAP_SHARED | MAP_FIXED | MAP_POPULATE) ", %r10d\n\t"
+	"jmp 3f\n"
 	"mapper_mmap:\n\t"
-	"mov $" STR(MAP_SHARED | MAP_FIXED) ", %r10d\n\t"
+	"mov $" STR(MAP_SHARED | MAP_FIXED) ", %r10d\n"
+	"3:\n\t"
 	"mov $" STR(PHYSMEM_FD) ", %r8d\n\t"
 	"mov 24(%r13), %r9\n\t"                 /* off */
 	"mov $" STR(__NR_mmap) ", %eax\n\t"
@@ -215,7 +222,8 @@ void stub_restorer(void) __attribute__((visibility("hidden")));
 long mapper_clone(void) __attribute__((visibility("hidden")));
 
 _Static_assert(STUB_BUSY == 0 && STUB_STOPPED == 1 && STUB_MAPPING == 2 &&
-	       STUB_MMAP == 1 && STUB_MUNMAP == 2 && STUB_MPROTECT == 3,
+	       STUB_MMAP == 1 && STUB_MUNMAP == 2 && STUB_MPROTECT == 3 &&
+	       STUB_MMAP_POPULATE == 4,
 	       "the mapper's constants");
 _Static_assert(__builtin_offsetof(struct stub_batch, ops) == 16 &&
 	       sizeof(struct stub_op) == 32 &&
@@ -268,9 +276,11 @@ struct sock_fprog { u16 len; const struct sock_filter *filter; };
  * ends below the stub. */
 #define RANGE_OK LD(ARG_HI(0)), IF_GE(TASK_SIZE >> 32), RET(RET_KILL), \
 	LD(ARG_HI(1)), IF_NE(0), RET(RET_KILL), RET(RET_ALLOW)
+/* 7: arg i (32-bit values) is a or b. */
+#define ARG_IS(i, a, b, fail) LD(ARG_HI(i)), IF_NE(0), RET(fail), \
+	LD(ARG_LO(i)), { BPF_JEQ_K, 2, 0, (a) }, IF_NE(b), RET(fail)
 /* 7: arg 1 (a futex op) is a or b. */
-#define OP_IS(a, b, fail) LD(ARG_HI(1)), IF_NE(0), RET(fail), \
-	LD(ARG_LO(1)), { BPF_JEQ_K, 2, 0, (a) }, IF_NE(b), RET(fail)
+#define OP_IS(a, b, fail) ARG_IS(1, a, b, fail)
 
 _Static_assert((TASK_SIZE & 0xffffffffUL) == 0 && (STUB_DATA >> 32) == (STATE_ADDR >> 32),
 	       "the filters compare address halves");
@@ -279,8 +289,9 @@ _Static_assert((TASK_SIZE & 0xffffffffUL) == 0 && (STUB_DATA >> 32) == (STATE_AD
 static const struct sock_filter mapper_filter[] = {
 	LD(OFF_ARCH), IF_NE(0xc000003e), RET(RET_KILL),         /* x86_64 */
 	LD(OFF_NR),
-	SKIP_UNLESS(__NR_mmap, 25),
-	ARG_EQ(4, PHYSMEM_FD, RET_KILL), ARG_EQ(3, 0x11, RET_KILL),
+	SKIP_UNLESS(__NR_mmap, 26),
+	ARG_EQ(4, PHYSMEM_FD, RET_KILL),
+	ARG_IS(3, MAP_SHARED | MAP_FIXED, MAP_SHARED | MAP_FIXED | MAP_POPULATE, RET_KILL),
 	PROT_OK, RANGE_OK,
 	SKIP_UNLESS(__NR_munmap, 7),
 	RANGE_OK,
