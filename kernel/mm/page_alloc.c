@@ -57,6 +57,11 @@ static void free_block(unsigned long pfn, unsigned int order)
 /*
  * Set up mem_map and the free lists over physmem_bytes of physmem, which
  * the caller has mapped (zero-filled) at PHYSMEM_BASE. Boot, once.
+ * A zero struct page is a valid not-free frame, so only mem_map's own
+ * entries and the heads of the free blocks are written: boot touches one
+ * mem_map page in 22 (a head per 4 MiB block) rather than all of it, and
+ * memory never used costs neither time nor host RSS (mem=4G: 92 MiB of
+ * mem_map).
  */
 void mem_init(unsigned long physmem_bytes)
 {
@@ -71,15 +76,11 @@ void mem_init(unsigned long physmem_bytes)
 	for (int i = 0; i <= MAX_ORDER; i++)
 		INIT_LIST_HEAD(&free_area[i]);
 	nr_free = 0;
-	for (pfn = 0; pfn < max_pfn; pfn++) {
+	for (pfn = 0; pfn < map_frames; pfn++) {
 		struct page *p = pfn_to_page(pfn);
 
-		memset(p, 0, sizeof(*p));
-		INIT_LIST_HEAD(&p->lru);
-		if (pfn < map_frames) {
-			p->flags = PG_reserved;
-			p->refcount = 1;
-		}
+		p->flags = PG_reserved;
+		p->refcount = 1;
 	}
 	/* Largest naturally aligned blocks first. */
 	pfn = map_frames;

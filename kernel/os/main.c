@@ -111,7 +111,6 @@ int main(int argc, char **argv)
 	os_fault_init();
 	os_self_init();
 	os_trap_init();
-	os_symbolize_init();
 	os_events_init();
 	setup_early(argc, argv);
 	start_kernel();

@@ -54,7 +54,9 @@ struct os_srcinfo {
 	int line;
 	const char *module;     /* glass or the host library's path */
 };
-int os_symbolize_init(void);
+/* Read glass's line tables for os_addr_info, in a thread of their own,
+ * once: the idle loop starts it, or else the first lookup. */
+void os_symbolize_start(void);
 /* Frames from ctx (os_fault_context()) or, when NULL, from the caller. */
 int os_unwind(void *ctx, struct os_frame *f, int max);
 /* libdw, for glass's own code: its tables are loaded at boot. (Host
