@@ -222,6 +222,8 @@ int os_unmap(unsigned long addr, unsigned long len);
 
 /* --- time --- */
 u64 os_monotonic_ns(void);
+/* os_monotonic_ns() when main() began: boot timings count from there. */
+u64 os_start_ns(void);
 u64 os_realtime_ns(void);
 u64 os_thread_cputime_ns(void);
 
