@@ -12,6 +12,7 @@
  */
 #include <glass/mm.h>
 #include <glass/monitor.h>
+#include <glass/os.h>
 #include "internal.h"
 
 #define POISON_FREE 0x6b
@@ -71,6 +72,10 @@ static bool add_fresh_block(void)
 	while (order && ((fresh_pfn & ((1UL << order) - 1)) ||
 			 fresh_pfn + (1UL << order) > max_pfn))
 		order--;
+	/* Its frames will be handed out next (lists are LIFO): one host
+	 * call instead of a host page fault per frame (on a 2-core VM, 2 MB
+	 * populated in 1 ms against 11-22 ms touched page by page). */
+	os_physmem_populate(fresh_pfn << PAGE_SHIFT, PAGE_SIZE << order);
 	if (debug_pagealloc)
 		memset((void *)(PHYSMEM_BASE + (fresh_pfn << PAGE_SHIFT)),
 		       POISON_FREE, PAGE_SIZE << order);

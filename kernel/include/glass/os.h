@@ -219,6 +219,9 @@ int os_physmem_init(unsigned long size);
 /* Map physmem [off, off+len) at addr in the glass process (kernel stacks). */
 int os_physmem_map(unsigned long addr, unsigned long off, unsigned long len);
 int os_unmap(unsigned long addr, unsigned long len);
+/* Give physmem [off, off+len) its host pages now, in one call: faulting
+ * them in one by one costs several times more. Best effort. */
+void os_physmem_populate(unsigned long off, unsigned long len);
 
 /* --- time --- */
 u64 os_monotonic_ns(void);
