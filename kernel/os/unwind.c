@@ -27,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <glass/monitor.h>
 #include <glass/os.h>
 #include "os_internal.h"
 
@@ -44,7 +45,9 @@ static const Dwfl_Callbacks dwfl_callbacks = {
 	.find_debuginfo = dwfl_standard_find_debuginfo,
 };
 
-static int warm_module(Dwfl_Module *mod, void **userdata, const char *name,
+/* notrace here and in symbolize_warm: a PROFILE=1 build's __fentry__
+ * (mcount.c) is for the CPU thread only. */
+static notrace int warm_module(Dwfl_Module *mod, void **userdata, const char *name,
 		       Dwarf_Addr start, void *arg)
 {
 	Dwarf_Die *cu = NULL;
@@ -63,7 +66,7 @@ static int warm_module(Dwfl_Module *mod, void **userdata, const char *name,
 /* The warming thread: load the modules of this process (glass and its
  * libraries) and glass's line tables. Nobody else touches dwfl until it
  * has been joined. */
-static void *symbolize_warm(void *unused)
+static notrace void *symbolize_warm(void *unused)
 {
 	dwfl = dwfl_begin(&dwfl_callbacks);
 	if (!dwfl)
