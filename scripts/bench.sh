@@ -146,16 +146,19 @@ fi
 # boot_run VAR ARGS...: best wall (us) into VAR, that run's cpu (ms),
 # first-instruction (us) and max RSS (KB) into VAR_cpu, VAR_init, VAR_rss.
 boot_run() {
-	local var=$1 best= t0 t1 d
+	local var=$1 best= t0 t1 d tm=()
 	shift
+	# Without GNU time (apt-get install time) no cpu and RSS columns.
+	echo '- - -' >"$T/boot.time"
+	[ -x /usr/bin/time ] && tm=(/usr/bin/time -f '%U %S %M' -o "$T/boot.time")
 	for _ in 1 2 3 4 5; do
 		t0=$(ms_now)
-		/usr/bin/time -f '%U %S %M' -o "$T/boot.time" timeout 30 "$@" >/dev/null 2>"$T/boot.err" </dev/null
+		"${tm[@]}" timeout 30 "$@" >/dev/null 2>"$T/boot.err" </dev/null
 		t1=$(ms_now)
 		d=$(((t1 - t0) / 1000))
 		if [ -z "$best" ] || [ "$d" -lt "$best" ]; then
 			best=$d
-			printf -v "${var}_cpu" '%s' "$(awk '{ printf "%.0f", ($1 + $2) * 1000 }' "$T/boot.time")"
+			printf -v "${var}_cpu" '%s' "$(awk '$1 != "-" { printf "%.0f", ($1 + $2) * 1000 }' "$T/boot.time")"
 			printf -v "${var}_rss" '%s' "$(awk '{ print $3 }' "$T/boot.time")"
 			printf -v "${var}_init" '%s' "$(tr -d '\r' <"$T/boot.err" | sed -n 's/.*as init process, \([0-9]*\) us after start.*/\1/p')"
 		fi
