@@ -1,24 +1,37 @@
 #!/bin/bash
-# bench.sh: `make bench`. Runs examples/programs/bench.c natively, inside
-# Glass, and inside Debian's user-mode-linux (linux.uml) when installed,
-# plus a raw ptrace round trip on this host (examples/programs/ptrace_rt.c)
-# and boot times; prints a table with ratios. Figures, not pass/fail: exits
-# non-zero only when the native run itself fails. Never reads stdin.
+# bench.sh: `make bench`. Figures, not pass/fail: exits non-zero only when
+# the native run itself fails. Never reads stdin. Sections, in order:
+#   1. microbenchmarks: examples/programs/bench.c natively, inside Glass and
+#      inside Debian's user-mode-linux (linux.uml) when installed, plus a
+#      raw ptrace round trip on this host (examples/programs/ptrace_rt.c);
+#   2. boot: start to exit with an init that exits at once, mem=128M/1G/4G,
+#      and start to init's first instruction;
+#   3. the shell workload (scripts/bench-workload.sh) natively, in Glass
+#      and in UML, step by step;
+#   4. idle tasks: getppid and the workload beside 1, 50 and 500 sleeping
+#      guest processes;
+#   5. tracing's cost;
+#   6. sub-benchmarks: other scripts, one line each (see the end).
+# Each section prints its own table; ratios are always within this run.
 #   BENCH_SCALE=F   multiply iteration counts (default 1)
 #   BENCH_KEEP=1    keep the scratch directory
+#   BENCH_ONLY="micro boot workload idle trace sub"   run only these sections
 set -uo pipefail
 cd "$(dirname "$0")/.."
 exec </dev/null
 TOP=$PWD
 PB=$TOP/build/programs
 SCALE=${BENCH_SCALE:-1}
+ONLY=${BENCH_ONLY:-micro boot workload idle trace sub}
 T=$(mktemp -d "${TMPDIR:-/tmp}/glass-bench.XXXXXX")
 [ -n "${BENCH_KEEP:-}" ] || trap 'rm -rf "$T"' EXIT
 UML=$(command -v linux.uml || true)
+export TOP PB SCALE T UML   # for the sub-benchmarks (section 6)
 
-for f in "$PB/glibc/bench" "$PB/host/ptrace_rt" glass; do
-	[ -x "$f" ] || { echo "bench: $f missing: run make" >&2; exit 1; }
+for f in "$PB/glibc/bench" "$PB/host/ptrace_rt" glass /bin/busybox; do
+	[ -x "$f" ] || { echo "bench: $f missing: run make (and make deps)" >&2; exit 1; }
 done
+want() { case " $ONLY " in *" $1 "*) return 0 ;; esac; return 1; }
 
 declare -A NAT GL UM
 # parse FILE ARRAY: "BENCH name us ops" lines (CRs from a tty dropped).
@@ -30,17 +43,20 @@ parse() {
 	done < <(tr -d '\r' <"$1")
 }
 ms_now() { date +%s%N; }
+ratio() { awk -v a="${1:-}" -v b="${2:-}" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "-"; else printf "%.2fx", a / b }'; }
+val() { [ -n "${1:-}" ] && printf '%.2f' "$1" || printf -- '-'; }
+# row NAME NATIVE GLASS UML: one line of a native/glass/uml table.
+row() {
+	printf '%-18s %12s %12s %12s %13s %11s\n' "$1" "$(val "${2:-}")" "$(val "${3:-}")" \
+		"$(val "${4:-}")" "$(ratio "${3:-}" "${2:-}")" "$(ratio "${4:-}" "${3:-}")"
+}
+header() { printf '%-18s %12s %12s %12s %13s %11s\n' "$1" native glass uml glass/native uml/glass; }
 
-# Native.
-"$PB/glibc/bench" "$SCALE" >"$T/native.out" 2>&1 || { cat "$T/native.out"; echo "bench: native run failed" >&2; exit 1; }
-parse "$T/native.out" NAT
+echo "make bench: $(date -u '+%Y-%m-%d %H:%M UTC'), nproc $(nproc), load average $(cut -d' ' -f1-3 /proc/loadavg), $(git log -1 --format=%h 2>/dev/null)"
 
-# Raw ptrace round trip.
-"$PB/host/ptrace_rt" $(awk -v s="$SCALE" 'BEGIN { print int(50000 * s) + 1 }') >"$T/ptrace.out" 2>&1
-PTRACE=$(awk '$1 == "BENCH" && $2 == "ptrace_roundtrip" { print $3 }' "$T/ptrace.out")
-
-# The bench initramfs: default contents, the bench, and an init script for
-# UML that runs it and powers off.
+# The bench initramfs, shared by every section: default contents, the
+# bench, the shell workload, and init scripts (UML needs poweroff -f; in
+# Glass it ends the run too).
 cat >"$T/benchinit" <<INIT
 #!/bin/sh
 mount -t proc proc /proc
@@ -49,70 +65,183 @@ mount -t tmpfs tmpfs /tmp
 poweroff -f
 INIT
 printf '#!/bin/sh\npoweroff -f\n' >"$T/bootexit"
-chmod +x "$T/benchinit" "$T/bootexit"
+# /wlinit [N]: the shell workload in a tmpfs, beside N sleeping processes
+# (section 4: then the microbenchmarks first, at a quarter of the scale).
+cat >"$T/wlinit" <<INIT
+#!/bin/sh
+mount -t proc proc /proc
+mount -t tmpfs tmpfs /tmp
+n=\${1:-0}
+i=0
+while [ \$i -lt "\$n" ]; do
+	sleep 100000 &
+	i=\$((i + 1))
+done
+[ "\$n" = 0 ] || /bin/bench $(awk -v s="$SCALE" 'BEGIN { print s / 4 }')
+mkdir /tmp/wl
+sh /bin/bench-workload.sh /tmp/wl $SCALE
+poweroff -f
+INIT
+chmod +x "$T/benchinit" "$T/bootexit" "$T/wlinit"
 scripts/mkinitramfs.sh --add "$PB/glibc/bench:/bin/bench" --add "$T/benchinit:/benchinit" \
-	--add "$T/bootexit:/bootexit" "$T/bench.cpio"
-
-# Glass: the bench is init itself.
-timeout -k 5 300 ./glass uml_dir="$T" umid=bench-$$ quiet initrd="$T/bench.cpio" \
-	init=/bin/bench -- "$SCALE" >"$T/glass.out" 2>"$T/glass.err"
-GST=$?
-parse "$T/glass.out" GL
-[ $GST = 0 ] || echo "bench: glass exited $GST (figures may be missing); stderr tail:" && [ $GST = 0 ] ||
-	tail -n 5 "$T/glass.err" | sed 's/^/  | /'
+	--add "$T/bootexit:/bootexit" --add "$T/wlinit:/wlinit" \
+	--add "scripts/bench-workload.sh:/bin/bench-workload.sh" "$T/bench.cpio"
 
 # UML: the same initramfs, an init script, console on stdout (its kernel
 # log shares stdout: the BENCH marker picks our lines out).
-uml_run() {   # uml_run INIT OUT
-	timeout -k 5 300 "$UML" mem=256M initrd="$T/bench.cpio" rdinit="$1" init="$1" \
-		con0=fd:0,fd:1 con=null uml_dir="$T" umid=umlbench-$$-$RANDOM quiet \
-		</dev/null >"$2" 2>&1
+uml_run() {   # uml_run INIT OUT [KERNEL ARGS...]
+	local init=$1 out=$2
+	shift 2
+	timeout -k 5 300 "$UML" mem=256M initrd="$T/bench.cpio" rdinit="$init" init="$init" \
+		con0=fd:0,fd:1 con=null uml_dir="$T" umid=umlbench-$$-$RANDOM quiet "$@" \
+		</dev/null >"$out" 2>&1
 }
-if [ -n "$UML" ]; then
-	uml_run /benchinit "$T/uml.out" || echo "bench: linux.uml exited $?"
-	parse "$T/uml.out" UM
+# glass_run OUT [ARGS...]: glass with the bench initramfs; stdout to OUT,
+# stderr to OUT.err; a failure is shown, not fatal.
+glass_run() {
+	local out=$1 st
+	shift
+	timeout -k 5 600 ./glass uml_dir="$T" umid=bench-$$-$RANDOM quiet initrd="$T/bench.cpio" \
+		"$@" >"$out" 2>"$out.err"
+	st=$?
+	[ $st = 0 ] && return 0
+	echo "bench: glass $* exited $st (figures may be missing); stderr tail:"
+	tail -n 5 "$out.err" | sed 's/^/  | /'
+	return $st
+}
+
+# ---- 1. microbenchmarks ----
+if want micro; then
+	"$PB/glibc/bench" "$SCALE" >"$T/native.out" 2>&1 ||
+		{ cat "$T/native.out"; echo "bench: native run failed" >&2; exit 1; }
+	parse "$T/native.out" NAT
+	"$PB/host/ptrace_rt" $(awk -v s="$SCALE" 'BEGIN { print int(50000 * s) + 1 }') >"$T/ptrace.out" 2>&1
+	PTRACE=$(awk '$1 == "BENCH" && $2 == "ptrace_roundtrip" { print $3 }' "$T/ptrace.out")
+	# Glass: the bench is init itself.
+	glass_run "$T/glass.out" init=/bin/bench -- "$SCALE"
+	parse "$T/glass.out" GL
+	if [ -n "$UML" ]; then
+		uml_run /benchinit "$T/uml.out" || echo "bench: linux.uml exited $?"
+		parse "$T/uml.out" UM
+	fi
+	echo
+	echo "Microbenchmarks (microseconds per operation; scale $SCALE)"
+	header benchmark
+	for k in getppid page_fault fork_exit_wait pipe_write_read pipe_pingpong; do
+		row "$k" "${NAT[$k]:-}" "${GL[$k]:-}" "${UM[$k]:-}"
+	done
+	echo "raw ptrace round trip on this host: $(val "$PTRACE") us (SYSEMU+waitpid+GETREGS+SETREGS)"
+	echo "targets (issue 18): getppid <= 5x native; page fault <= 1.5x native;" \
+		"fork+exit+wait <= 1.2x native; pipe >= 3x faster than UML"
 fi
 
-# Boot: wall time from starting the kernel to its exit with an init that
-# exits at once (best of 5). An upper bound on "start to init's first
-# instruction". TODO(kernel): a kernel-side timestamp of init's first
-# instruction (e.g. a "init: first instruction after N us" log line) would
-# give the exact figure; bench.sh reads BOOT_US from glass's stderr if present.
-best_of() {   # best_of N COMMAND... -> microseconds
-	local n=$1 best= t0 t1 d
+# ---- 2. boot ----
+# Wall time from starting the kernel to its exit, with an init that exits
+# at once, best of 5 (3 for UML); the CPU time (user+sys, all threads and
+# stubs) of that run, which a loaded machine does not inflate; start to
+# init's first instruction: Glass's own line "Run /bin/true as init
+# process, N us after start" (main() to the return to user mode that runs
+# it; the dynamic loader's few ms before main() are in the wall figure
+# only); and the same for mem=128M, 1G and 4G, with the host RSS.
+# boot_run VAR ARGS...: best wall (us) into VAR, that run's cpu (ms),
+# first-instruction (us) and max RSS (KB) into VAR_cpu, VAR_init, VAR_rss.
+boot_run() {
+	local var=$1 best= t0 t1 d tm=()
 	shift
-	for _ in $(seq "$n"); do
+	# Without GNU time (apt-get install time) no cpu and RSS columns.
+	echo '- - -' >"$T/boot.time"
+	[ -x /usr/bin/time ] && tm=(/usr/bin/time -f '%U %S %M' -o "$T/boot.time")
+	for _ in 1 2 3 4 5; do
 		t0=$(ms_now)
-		"$@" >/dev/null 2>&1 </dev/null
+		"${tm[@]}" timeout 30 "$@" >/dev/null 2>"$T/boot.err" </dev/null
 		t1=$(ms_now)
 		d=$(((t1 - t0) / 1000))
-		[ -z "$best" ] || [ "$d" -lt "$best" ] && best=$d
+		if [ -z "$best" ] || [ "$d" -lt "$best" ]; then
+			best=$d
+			printf -v "${var}_cpu" '%s' "$(awk '$1 != "-" { printf "%.0f", ($1 + $2) * 1000 }' "$T/boot.time")"
+			printf -v "${var}_rss" '%s' "$(awk '{ print $3 }' "$T/boot.time")"
+			printf -v "${var}_init" '%s' "$(tr -d '\r' <"$T/boot.err" | sed -n 's/.*as init process, \([0-9]*\) us after start.*/\1/p')"
+		fi
 	done
-	echo "$best"
+	printf -v "$var" '%s' "$best"
 }
-NAT[boot]=$(best_of 5 /bin/true)
-GL[boot]=$(best_of 5 timeout 30 ./glass uml_dir="$T" quiet init=/bin/true)
-[ -n "$UML" ] && UM[boot]=$(best_of 3 uml_run /bootexit /dev/null)
-b=$(grep -o 'BOOT_US [0-9]*' "$T/glass.err" | head -n1 | awk '{ print $2 }')
-[ -n "$b" ] && GL[boot_init]=$b
+if want boot; then
+	echo
+	echo "Boot: start to exit with init=/bin/true (best of 5; ms)"
+	boot_run nb /bin/true
+	NAT[boot]=$nb
+	printf '%-22s %10s %10s %16s %10s\n' "" "wall" "cpu" "to init's 1st" "host RSS"
+	printf '%-22s %10.1f %10s %16s %9sK\n' "native /bin/true" "$(awk -v u="$nb" 'BEGIN { print u / 1000 }')" \
+		"$nb_cpu" - "$nb_rss"
+	for m in 128M 1G 4G; do
+		boot_run gb ./glass uml_dir="$T" mem=$m init=/bin/true
+		[ $m = 128M ] && GL[boot]=$gb
+		printf '%-22s %10.1f %10s %16.1f %9sK\n' "glass mem=$m" "$(awk -v u="$gb" 'BEGIN { print u / 1000 }')" \
+			"$gb_cpu" "$(awk -v u="${gb_init:-0}" 'BEGIN { print u / 1000 }')" "$gb_rss"
+	done
+	if [ -n "$UML" ]; then
+		t0=$(ms_now)
+		uml_run /bootexit /dev/null
+		t1=$(ms_now)
+		UM[boot]=$(((t1 - t0) / 1000))
+		printf '%-22s %10.1f   (one run)\n' "uml mem=256M" "$(awk -v u="${UM[boot]}" 'BEGIN { print u / 1000 }')"
+	fi
+	echo "glass/native $(ratio "${GL[boot]}" "${NAT[boot]}"), uml/glass $(ratio "${UM[boot]:-}" "${GL[boot]}");" \
+		"target: glass wall <= 20 ms, flat in mem="
+fi
 
-# The table.
-ratio() { awk -v a="${1:-}" -v b="${2:-}" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "-"; else printf "%.2fx", a / b }'; }
-val() { [ -n "${1:-}" ] && printf '%.2f' "$1" || printf -- '-'; }
-echo
-echo "Glass microbenchmarks (microseconds per operation; scale $SCALE)"
-printf '%-18s %12s %12s %12s %13s %11s\n' benchmark native glass uml glass/native uml/glass
-for k in getppid page_fault fork_exit_wait pipe_write_read pipe_pingpong boot; do
-	printf '%-18s %12s %12s %12s %13s %11s\n' "$k" "$(val "${NAT[$k]:-}")" "$(val "${GL[$k]:-}")" \
-		"$(val "${UM[$k]:-}")" "$(ratio "${GL[$k]:-}" "${NAT[$k]:-}")" "$(ratio "${UM[$k]:-}" "${GL[$k]:-}")"
-done
-echo
-echo "raw ptrace round trip on this host: $(val "$PTRACE") us (SYSEMU+waitpid+GETREGS+SETREGS)"
-echo "glass getppid / ptrace round trip: $(ratio "${GL[getppid]:-}" "$PTRACE") (target <= 1.3x)"
-echo "boot = wall time of a run whose init exits at once (glass init=/bin/true; uml: init that powers off; native: /bin/true)"
-[ -n "${GL[boot_init]:-}" ] && echo "glass start to init's first instruction (kernel's BOOT_US): ${GL[boot_init]} us"
-[ -n "$UML" ] || echo "user-mode-linux not installed: no UML column (apt-get install user-mode-linux)"
-echo "targets: boot < 50 ms; getppid <= 1.3x ptrace; page_fault, fork, pipe >= 2x faster than UML (uml/glass >= 2)"
+# ---- 3. the shell workload ----
+# scripts/bench-workload.sh natively (busybox sh and applets, a tmpfs
+# scratch directory), in Glass and in UML; milliseconds per step.
+declare -A WN WG WU
+wl_table() {   # wl_table TITLE NATIVE-ARRAY GLASS-ARRAY UML-ARRAY
+	local -n n=$2 g=$3 u=$4
+	echo
+	echo "$1"
+	header step
+	for k in tree md5 gen sort tgz text forks total; do
+		row "$k" "$(ms "${n[wl_$k]:-}")" "$(ms "${g[wl_$k]:-}")" "$(ms "${u[wl_$k]:-}")"
+	done
+}
+ms() { [ -n "${1:-}" ] && awk -v u="$1" 'BEGIN { print u / 1000 }'; }
+if want workload; then
+	mkdir -p "$T/bb"
+	for a in $(/bin/busybox --list); do ln -sf /bin/busybox "$T/bb/$a"; done
+	SHM=$(mktemp -d /dev/shm/glass-bench.XXXXXX 2>/dev/null || mktemp -d "$T/wl.XXXXXX")
+	PATH=$T/bb /bin/busybox sh scripts/bench-workload.sh "$SHM" "$SCALE" >"$T/wl.native" 2>&1
+	rm -rf "$SHM"
+	parse "$T/wl.native" WN
+	glass_run "$T/wl.glass" init=/wlinit
+	parse "$T/wl.glass" WG
+	if [ -n "$UML" ]; then
+		uml_run /wlinit "$T/wl.uml" || echo "bench: linux.uml exited $?"
+		parse "$T/wl.uml" WU
+	fi
+	wl_table "Shell workload (scripts/bench-workload.sh; milliseconds)" WN WG WU
+	echo "targets: each step <= 2x native, >= 3x faster than UML"
+fi
+
+# ---- 4. idle tasks ----
+# getppid and the workload in Glass beside N sleeping guest processes
+# (`sleep` in the background, each its own address space and stub): a
+# cost that grows with N is a bug.
+if want idle; then
+	echo
+	echo "Idle tasks: Glass beside N sleeping processes (getppid us; workload ms)"
+	printf '%-6s %10s' N getppid
+	for k in tree md5 gen sort tgz text forks total; do printf ' %8s' "$k"; done
+	echo
+	for n in 1 50 500; do
+		declare -A IG=()
+		glass_run "$T/idle$n.out" max_tasks=1024 init=/wlinit -- "$n"
+		parse "$T/idle$n.out" IG
+		printf '%-6s %10s' "$n" "$(val "${IG[getppid]:-}")"
+		for k in tree md5 gen sort tgz text forks total; do printf ' %8s' "$(ms "${IG[wl_$k]:-}")"; done
+		echo
+	done
+fi
+
+if want trace; then
 # ---- tracing (kernel/trace/README.md): getppid with tracing off, with
 # `trace syscalls` into the ring and nobody reading, both in Glass in this
 # run, and natively under strace -f. The same init for both Glass runs:
@@ -158,5 +287,17 @@ awk -v on="$TON" -v off="$TOFF" -v ev="$EV" -v by="$BY" 'BEGIN {
 	else
 		printf "  tracing on costs less than this run'"'"'s noise\n"
 	printf "  bytes per event: %.1f (%d events, %d bytes)\n", by / ev, ev, by }'
-scripts/bench-fork.sh   # fork against the parent's resident size (issue 18, target 5)
+fi
+
+# ---- 6. sub-benchmarks ----
+# One line each: `sub SCRIPT [ARGS...]`. A sub-benchmark prints its own
+# title and table, may use T (scratch), PB, SCALE, UML and TOP from the
+# environment, and its failure is reported without ending make bench.
+sub() {
+	echo
+	"$@" || echo "bench: $* exited $?"
+}
+if want sub; then
+	sub scripts/bench-fork.sh   # fork against the parent's resident size (issue 18, target 5)
+fi
 exit 0

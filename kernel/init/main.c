@@ -117,8 +117,13 @@ static int kernel_init(void *unused)
 	 * and its children (scripts/init.sh relies on it). */
 	console_open_init_fds();
 	mount_root();
-	if (first && !(err = try_init(first)))
+	if (first && !(err = try_init(first))) {
+		/* As Linux's, with the boot time `make bench` reads: main() to
+		 * here, where init's first instruction is next. */
+		pr_info("Run %s as init process, %llu us after start\n", first,
+			(unsigned long long)(os_monotonic_ns() - os_start_ns()) / 1000);
 		ret_to_user();
+	}
 	if (boot.init || boot.rdinit)
 		panic("Requested init %s failed (error %d).", first, err);
 	for (size_t i = 0; i < ARRAY_SIZE(fallbacks); i++)

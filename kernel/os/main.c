@@ -21,6 +21,7 @@ int os_argc;
 char **os_argv;
 static int usr1_fd = -1;
 static char exe_path[4096];     /* /proc/self/exe, for gdb's qXfer:exec-file */
+static u64 start_ns;
 
 /* The new image learns it is a reboot from REBOOT_ENV (the host
  * environment, never the guest's): its trace file then goes on after
@@ -110,8 +111,14 @@ const char *__monitor_text os_exe_path(void)
 	return exe_path;
 }
 
+u64 os_start_ns(void)
+{
+	return start_ns;
+}
+
 int main(int argc, char **argv)
 {
+	start_ns = os_monotonic_ns();
 	refuse_valgrind();
 	std_fds_init();
 	if (readlink("/proc/self/exe", exe_path, sizeof(exe_path) - 1) < 0)
@@ -124,7 +131,6 @@ int main(int argc, char **argv)
 	os_fault_init();
 	os_self_init();
 	os_trap_init();
-	os_symbolize_init();
 	os_events_init();
 	setup_early(argc, argv);
 	start_kernel();

@@ -44,6 +44,12 @@ int os_physmem_map(unsigned long addr, unsigned long off, unsigned long len)
 	return p == MAP_FAILED ? -errno : 0;
 }
 
+void os_physmem_populate(unsigned long off, unsigned long len)
+{
+	/* Older hosts lack it (EINVAL): the pages fault in as they are used. */
+	madvise((void *)(PHYSMEM_BASE + off), len, MADV_POPULATE_WRITE);
+}
+
 int os_unmap(unsigned long addr, unsigned long len)
 {
 	return munmap((void *)addr, len) ? -errno : 0;

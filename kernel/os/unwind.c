@@ -7,21 +7,36 @@
  * Both run on the CPU thread only, in the fault path (rule monitor-never-blocks:
  * libdw allocates and locks, never on the monitor thread). libdw's tables
  * are loaded and every compilation unit's line table read at boot
- * (os_symbolize_init), so a lookup in the fault path only searches.
+ * (os_symbolize_start), so a lookup in the fault path only searches. A
+ * thread of their own reads them, started when the kernel first goes idle
+ * (cpu_idle), not on the boot path: they cost ~10 ms of CPU and 800 host
+ * page faults, a fifth of `glass init=/bin/true`. The first lookup starts
+ * it if need be and waits for it, at most WARM_WAIT_S: longer means the
+ * faulting code holds malloc's lock, which the thread needs, and the oops
+ * does without libdw (kallsyms names the functions).
  * A fault while libunwind reads a broken stack comes back to the fault
  * handler, which jumps back here (os_unwind_guard): the trace just ends.
  */
 #define UNW_LOCAL_ONLY
 #include <elfutils/libdwfl.h>
 #include <libunwind.h>
+#include <pthread.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
+#include <glass/monitor.h>
 #include <glass/os.h>
 #include "os_internal.h"
 
+#define WARM_WAIT_S 2
+
 static Dwfl *dwfl;
+static pthread_t warm_thread;
+static enum { WARM_NONE, WARM_RUNNING, WARM_READY } warm_state;
+static bool warm_failed;        /* no thread, or it did not finish in time */
 static sigjmp_buf unwind_jmp;
 volatile int os_unwinding;
 
@@ -30,7 +45,9 @@ static const Dwfl_Callbacks dwfl_callbacks = {
 	.find_debuginfo = dwfl_standard_find_debuginfo,
 };
 
-static int warm_module(Dwfl_Module *mod, void **userdata, const char *name,
+/* notrace here and in symbolize_warm: a PROFILE=1 build's __fentry__
+ * (mcount.c) is for the CPU thread only. */
+static notrace int warm_module(Dwfl_Module *mod, void **userdata, const char *name,
 		       Dwarf_Addr start, void *arg)
 {
 	Dwarf_Die *cu = NULL;
@@ -46,24 +63,64 @@ static int warm_module(Dwfl_Module *mod, void **userdata, const char *name,
 	return DWARF_CB_OK;
 }
 
-/* Boot, CPU thread: load the modules of this process (glass and its
- * libraries) and glass's line tables. */
-int os_symbolize_init(void)
+/* The warming thread: load the modules of this process (glass and its
+ * libraries) and glass's line tables. Nobody else touches dwfl until it
+ * has been joined. */
+static notrace void *symbolize_warm(void *unused)
 {
 	dwfl = dwfl_begin(&dwfl_callbacks);
 	if (!dwfl)
-		return -1;
+		return NULL;
 	dwfl_report_begin(dwfl);
 	if (dwfl_linux_proc_report(dwfl, getpid()) ||
 	    dwfl_report_end(dwfl, NULL, NULL)) {
 		dwfl_end(dwfl);
 		dwfl = NULL;
-		return -1;
+		return NULL;
 	}
 	/* glass's own line tables only: a library's (libc's debug info is
 	 * large) are read when a fault first needs them. */
 	dwfl_getmodules(dwfl, warm_module, NULL, 0);
-	return 0;
+	return NULL;
+}
+
+/* CPU thread: start the warming thread once, with every signal blocked
+ * (they are the CPU thread's and the monitor's to take). */
+void os_symbolize_start(void)
+{
+	sigset_t all, old;
+	int r;
+
+	if (warm_state != WARM_NONE || warm_failed)
+		return;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	r = pthread_create(&warm_thread, NULL, symbolize_warm, NULL);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (r) {
+		warm_failed = true;
+		return;
+	}
+	pthread_setname_np(warm_thread, "glass-symbols");
+	warm_state = WARM_RUNNING;
+}
+
+/* CPU thread: is dwfl ready? The first call waits for the warming thread,
+ * at most WARM_WAIT_S; after a time-out dwfl is never used. */
+static bool symbolize_ready(void)
+{
+	struct timespec ts;
+
+	os_symbolize_start();
+	if (warm_state == WARM_RUNNING) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += WARM_WAIT_S;
+		if (pthread_timedjoin_np(warm_thread, NULL, &ts))
+			warm_failed = true;
+		else
+			warm_state = WARM_READY;
+	}
+	return warm_state == WARM_READY && !warm_failed && dwfl;
 }
 
 /* Function, file and line of ip in mod: glass or a library here, a
@@ -90,7 +147,7 @@ bool os_addr_info(unsigned long ip, struct os_srcinfo *si)
 	Dwfl_Module *mod;
 
 	memset(si, 0, sizeof(*si));
-	if (!dwfl || !(mod = dwfl_addrmodule(dwfl, ip)))
+	if (!symbolize_ready() || !(mod = dwfl_addrmodule(dwfl, ip)))
 		return false;
 	dwfl_module_info(mod, NULL, NULL, NULL, NULL, NULL, &si->module, NULL);
 	os_dwfl_srcinfo(mod, ip, si);

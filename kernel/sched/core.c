@@ -342,6 +342,8 @@ __noreturn void cpu_idle(void)
 			continue;
 		}
 		profile_catch_up();
+		/* libdw's line tables, for oopses: off the boot path. */
+		os_symbolize_start();
 		os_idle_wait(next);
 	}
 }

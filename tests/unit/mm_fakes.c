@@ -62,6 +62,11 @@ int fake_mem_init(unsigned long bytes)
 	return 0;
 }
 
+/* The fake physmem is anonymous memory: its pages fault in as used. */
+void os_physmem_populate(unsigned long off, unsigned long len)
+{
+}
+
 void fake_mem_exit(void)
 {
 	if (physmem_bytes)

@@ -35,6 +35,7 @@ void *get_free_pages(gfp_t gfp, unsigned int order) { return NULL; }
 int os_physmem_map(unsigned long addr, unsigned long off, unsigned long len) { return -ENOMEM; }
 int os_unmap(unsigned long addr, unsigned long len) { abort(); }
 void os_idle_wait(s64 timeout_ns) { abort(); }
+void os_symbolize_start(void) { abort(); }
 s64 run_timers(void) { return -1; }
 /* The profiler is off: its hook in schedule() never calls in. */
 volatile int os_profile_pending;

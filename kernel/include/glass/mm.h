@@ -15,7 +15,6 @@ struct inode;
 
 /* ---- page frames ---- */
 
-#define PG_reserved 0x1     /* never allocated (mem_map itself) */
 #define PG_buddy 0x2        /* free, head of a buddy block */
 #define PG_slab 0x4         /* owned by a slab cache */
 #define PG_pgtable 0x8      /* a page-table page */

@@ -56,7 +56,9 @@ struct os_srcinfo {
 	int line;
 	const char *module;     /* glass or the host library's path */
 };
-int os_symbolize_init(void);
+/* Read glass's line tables for os_addr_info, in a thread of their own,
+ * once: the idle loop starts it, or else the first lookup. */
+void os_symbolize_start(void);
 /* Frames from ctx (os_fault_context()) or, when NULL, from the caller. */
 int os_unwind(void *ctx, struct os_frame *f, int max);
 /* libdw, for glass's own code: its tables are loaded at boot. (Host
@@ -223,9 +225,14 @@ int os_physmem_init(unsigned long size);
 /* Map physmem [off, off+len) at addr in the glass process (kernel stacks). */
 int os_physmem_map(unsigned long addr, unsigned long off, unsigned long len);
 int os_unmap(unsigned long addr, unsigned long len);
+/* Give physmem [off, off+len) its host pages now, in one call: faulting
+ * them in one by one costs several times more. Best effort. */
+void os_physmem_populate(unsigned long off, unsigned long len);
 
 /* --- time --- */
 u64 os_monotonic_ns(void);
+/* os_monotonic_ns() when main() began: boot timings count from there. */
+u64 os_start_ns(void);
 u64 os_realtime_ns(void);
 u64 os_thread_cputime_ns(void);
 
