@@ -617,13 +617,16 @@ corrupt:
 	return -EIO;
 }
 
+/* cpuid is slow in a VM (it traps to the hypervisor) and every FP switch
+ * asks: read it once. */
 unsigned long os_xstate_size(void)
 {
+	static unsigned long size;
 	unsigned int a, b, c, d;
 
-	if (!__get_cpuid_count(0xd, 0, &a, &b, &c, &d) || b < 512)
-		return 512;
-	return b;
+	if (!size)
+		size = __get_cpuid_count(0xd, 0, &a, &b, &c, &d) && b >= 512 ? b : 512;
+	return size;
 }
 
 /*
