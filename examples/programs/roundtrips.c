@@ -93,6 +93,16 @@ static void do_fork(int n)
 	}
 }
 
+static int pipe_fds[2];
+static void do_pipe(int n)
+{
+	char c = 'x';
+
+	for (int i = 0; i < n; i++)
+		if (write(pipe_fds[1], &c, 1) != 1 || read(pipe_fds[0], &c, 1) != 1)
+			return;
+}
+
 int main(void)
 {
 	struct stats s;
@@ -133,6 +143,16 @@ int main(void)
 	/* fork, the child's start (its stub's ready stop) and first run,
 	 * exit_group, wait4, a few copy-on-write faults: at most 10 each. */
 	bad |= r > 10 * 10;
+
+	/* One-byte pipe write+read in one process: two syscalls, and the
+	 * reader never sleeps, so exactly two hand-offs. */
+	if (pipe(pipe_fds))
+		return 1;
+	measure(do_pipe, 1, &w);
+	r = measure(do_pipe, 1000, &w);
+	printf("roundtrips pipe write+read %ld per 1000 (syscalls %ld, faults %ld)\n",
+	       r, w.syscalls, w.faults);
+	bad |= w.round_trips - w.faults - w.ticks != w.syscalls || r != 2000;
 
 	printf("%s roundtrips\n", bad ? "FAIL" : "PASS");
 	return bad;
