@@ -43,6 +43,7 @@
 #include "os_internal.h"
 
 unsigned long os_round_trips;
+struct os_spin_stats os_spin_stats;
 static int stub_exe_fd = -1;
 
 /* fd, moved above the stub's fds 3 and 4 (the child dup2s onto them
@@ -88,12 +89,61 @@ struct stub {
 	int pidfd;
 	int ack_fd;             /* read end of the mapper's confirmation pipe */
 	int mapper;             /* the mapper thread's host tid, 0: not known */
-	int cpu;                /* the host CPU it is pinned to, -1: none */
+	int cpu;                /* the host CPU the mapper is pinned to, -1: none */
+	bool apart;             /* the guest thread is kept off that CPU */
+	u32 kspin, gspin;       /* spin budgets, TSC cycles (see spin_adapt) */
+	u32 gsent;              /* what the guest thread was told for this stop */
+	u32 asleep;             /* round trips since a budget fell to 0 */
 	struct stub_batch *b;   /* read-only in the stub */
 	struct stub_data *d;    /* the hand-off page: guest-writable */
 };
 static struct stub stubs[MAX_STUBS];
 static struct stub *last_stub;
+
+/*
+ * Spinning hand-offs. A futex sleep and wake-up between two processes
+ * costs two host context switches, most of a guest syscall's cost in a VM;
+ * polling the word while the other side runs on another CPU costs none.
+ * So each side polls the word for a budget of TSC cycles before it
+ * sleeps, the guest thread running apart from the CPU thread's CPU. The
+ * budgets adapt per stub: one that ran out (the other side was slow, or
+ * not running: a loaded host) halves, one that was enough doubles, up to
+ * SPIN_MAX (13-20 µs at 2-3 GHz; a getppid's wait is a few µs). Below
+ * SPIN_MIN it is 0; with both at 0 the guest thread is pinned to the CPU
+ * thread's CPU again, where a hand-off is a cheap local wake-up. A budget
+ * at 0 is tried again after SPIN_RETRY round trips (the load may have
+ * gone). On one CPU nothing spins.
+ */
+#define SPIN_MAX 40000u
+#define SPIN_MIN 5000u
+#define SPIN_RETRY 256
+static bool spin_cpus;          /* two or more host CPUs to run on */
+static cpu_set_t allowed_cpus;  /* glass's own affinity, read at start */
+
+static inline u64 rdtsc(void)
+{
+	return __builtin_ia32_rdtsc();
+}
+
+static void spin_learn(u32 *budget, bool enough, unsigned long *hit,
+		       unsigned long *miss)
+{
+	++*(enough ? hit : miss);
+	if (enough)
+		*budget = *budget * 2 > SPIN_MAX ? SPIN_MAX : *budget * 2;
+	else
+		*budget = *budget / 2 < SPIN_MIN ? 0 : *budget / 2;
+}
+
+/* A budget spent: sleep at once for a while, then try again. */
+static void spin_retry(struct stub *s)
+{
+	if (!spin_cpus || (s->kspin && s->gspin) || ++s->asleep < SPIN_RETRY)
+		return;
+	s->kspin = s->kspin ? s->kspin : SPIN_MAX;
+	s->gspin = s->gspin ? s->gspin : SPIN_MAX;
+	s->asleep = 0;
+}
 
 static struct stub *stub_find(int pid)
 {
@@ -121,6 +171,10 @@ static struct stub *stub_add(int pid, int pidfd, int ack_fd, unsigned long data_
 			stubs[h].ack_fd = ack_fd;
 			stubs[h].mapper = 0;
 			stubs[h].cpu = -1;
+			stubs[h].apart = false;
+			stubs[h].kspin = stubs[h].gspin = spin_cpus ? SPIN_MAX : 0;
+			stubs[h].gsent = 0;
+			stubs[h].asleep = 0;
 			stubs[h].b = (struct stub_batch *)(PHYSMEM_BASE + data_off);
 			stubs[h].d = (struct stub_data *)(PHYSMEM_BASE + data_off +
 							  STUB_HANDOFF_OFF);
@@ -212,6 +266,33 @@ static bool stub_stuck(struct stub *s, struct stub_watch *w)
 	return w->sleeps >= 2 || (long)ut - w->utime0 > sysconf(_SC_CLK_TCK) / 2;
 }
 
+/*
+ * Poll the word for the stub's next stop while the guest thread is running
+ * apart from us (STUB_BUSY), for at most the stub's budget; then
+ * wait_stopped sleeps if needed. Anything but STUB_BUSY ends the poll
+ * (the mapper's turn: it runs on our CPU and needs it).
+ */
+static void spin_stopped(struct stub *s)
+{
+	u32 *state = &s->d->state;
+	u64 t0 = rdtsc();
+	u32 st;
+
+	if (!s->kspin || !s->apart)
+		return;
+	while ((st = STUB_STATE(__atomic_load_n(state, __ATOMIC_ACQUIRE))) == STUB_BUSY) {
+		if (rdtsc() - t0 > s->kspin) {
+			spin_learn(&s->kspin, false, &os_spin_stats.kernel_hit,
+				   &os_spin_stats.kernel_miss);
+			return;
+		}
+		__builtin_ia32_pause();
+	}
+	if (st == STUB_STOPPED)
+		spin_learn(&s->kspin, true, &os_spin_stats.kernel_hit,
+			   &os_spin_stats.kernel_miss);
+}
+
 static int wait_stopped(struct stub *s, bool watch)
 {
 	struct stub_watch w = { 0, -1 };
@@ -280,21 +361,54 @@ static void post_batch(struct stub *s, bool run)
 	futex(&s->b->seq, FUTEX_WAKE, 1, NULL, 0);
 }
 
-/* Kernel and stub take turns, never run at once: on one host CPU a
- * hand-off is a local wake-up, across CPUs an IPI (costly in a VM).
- * Keep both stub threads on the CPU thread's CPU. */
-static void pin(struct stub *s)
+/* Kernel and stub take turns: on one host CPU a sleeper's wake-up is
+ * local, across CPUs an IPI (costly in a VM). The mapper, which always
+ * sleeps, stays on the CPU thread's CPU; the guest thread too, unless it
+ * spins: then it runs on any other CPU, so that neither side's polling
+ * takes the CPU the other one needs. */
+static void place(struct stub *s)
 {
+	bool apart = s->kspin || s->gspin;
 	int cpu = sched_getcpu();
-	cpu_set_t set;
+	cpu_set_t set, guest;
 
-	if (cpu < 0 || cpu == s->cpu)
+	if (cpu < 0 || (cpu == s->cpu && apart == s->apart))
 		return;
 	CPU_ZERO(&set);
 	CPU_SET(cpu, &set);
-	if (!sched_setaffinity(s->pid, sizeof(set), &set) &&
-	    (!s->mapper || !sched_setaffinity(s->mapper, sizeof(set), &set)))
-		s->cpu = cpu;
+	guest = set;
+	if (apart)
+		CPU_XOR(&guest, &allowed_cpus, &set);
+	if (!CPU_COUNT(&guest) || sched_setaffinity(s->pid, sizeof(guest), &guest) ||
+	    (s->mapper && sched_setaffinity(s->mapper, sizeof(set), &set))) {
+		s->cpu = -1;
+		s->apart = false;
+		return;
+	}
+	s->cpu = cpu;
+	s->apart = apart;
+}
+
+/* Before the guest thread's turn: its place and its budget for its next
+ * stop. Returns the budget it had for the stop just handled. */
+static u32 guest_budget(struct stub *s)
+{
+	u32 sent = s->gsent;
+
+	spin_retry(s);
+	place(s);
+	s->gsent = s->apart ? s->gspin : 0;
+	__atomic_store_n(&s->d->spin, s->gsent, __ATOMIC_RELAXED);
+	return sent;
+}
+
+/* Was its budget enough: it had not gone to sleep (old: the word as the
+ * turn was taken from it)? */
+static void guest_spun(struct stub *s, u32 sent, u32 old)
+{
+	if (sent)
+		spin_learn(&s->gspin, !(old & STUB_GWAIT), &os_spin_stats.guest_hit,
+			   &os_spin_stats.guest_miss);
 }
 
 /*
@@ -306,28 +420,29 @@ static void pin(struct stub *s)
  */
 static int handoff(struct stub *s)
 {
-	u32 old;
-	int err;
+	u32 old, sent;
+	int err, ack;
 
 	os_round_trips++;
-	pin(s);
+	sent = guest_budget(s);
 	if (!s->b->nr_ops) {
 		old = __atomic_exchange_n(&s->d->state, STUB_BUSY, __ATOMIC_ACQ_REL);
 		if (old & STUB_GWAIT)
 			futex(&s->d->state, FUTEX_WAKE_BITSET, INT_MAX, NULL, 2);
+		guest_spun(s, sent, old);
+		spin_stopped(s);
 		return wait_stopped(s, true);
 	}
-	__atomic_store_n(&s->d->state, STUB_MAPPING, __ATOMIC_RELEASE);
+	old = __atomic_exchange_n(&s->d->state, STUB_MAPPING, __ATOMIC_ACQ_REL);
+	guest_spun(s, sent, old);
 	post_batch(s, true);
-	err = wait_stopped(s, true);
-	/* A stop can be forged before the mapper is done: the batch counts
-	 * only once confirmed. */
-	if (err != -ESRCH) {
-		int ack = read_ack(s);
-
-		if (ack)
-			err = ack;
-	}
+	/* The confirmation first: a stop can be forged before the mapper is
+	 * done, and the batch counts only once confirmed. Then the guest
+	 * thread runs and the poll can begin. */
+	ack = read_ack(s);
+	err = ack == -ESRCH ? ack : (spin_stopped(s), wait_stopped(s, true));
+	if (ack && err != -ESRCH)
+		err = ack;
 	s->b->nr_ops = 0;
 	return err;
 }
@@ -427,6 +542,8 @@ int os_stub_start(unsigned long data_off)
 
 	if (stub_exe_fd < 0 && (err = stub_exe_init()))
 		return err;
+	if (!sched_getaffinity(0, sizeof(allowed_cpus), &allowed_cpus))
+		spin_cpus = CPU_COUNT(&allowed_cpus) >= 2;
 	for (int i = 0; i < SPAWN_STACKS && slot < 0; i++)
 		if (!spawn_stacks[i].pid)
 			slot = i;
@@ -517,7 +634,7 @@ int os_stub_flush(int pid)
 	if (!s)
 		return -ESRCH;
 	os_round_trips++;
-	pin(s);
+	place(s);
 	post_batch(s, false);
 	err = read_ack(s);
 	s->b->nr_ops = 0;

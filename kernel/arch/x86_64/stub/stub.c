@@ -337,15 +337,29 @@ static long futex_bitset(u32 *word, int op, u32 val, u32 bitset)
 	return raw_syscall6(__NR_futex, (long)word, op, val, 0, 0, bitset);
 }
 
-/* Hand the data area to the kernel and sleep until it (or the mapper,
- * after a batch) hands it back. */
+static inline u64 rdtsc(void)
+{
+	u32 lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return (u64)hi << 32 | lo;
+}
+
+/* Hand the data area to the kernel and wait until it (or the mapper,
+ * after a batch) hands it back: poll the word for as long as the kernel
+ * said (it answers most stops within microseconds, and a futex sleep and
+ * wake-up cost more than that), then sleep. */
 static void stop_and_wait(void)
 {
 	u32 *state = &data->state;
+	u64 spin = data->spin, t0;
 	u32 old = __atomic_exchange_n(state, STUB_STOPPED, __ATOMIC_ACQ_REL);
 
 	if (old & STUB_KWAIT)
 		futex_bitset(state, FUTEX_WAKE_BITSET, 0x7fffffff, 1);
+	for (t0 = rdtsc(); spin && rdtsc() - t0 < spin; __builtin_ia32_pause())
+		if (STUB_STATE(__atomic_load_n(state, __ATOMIC_ACQUIRE)) == STUB_BUSY)
+			return;
 	for (;;) {
 		u32 cur = __atomic_load_n(state, __ATOMIC_ACQUIRE);
 
