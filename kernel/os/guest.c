@@ -94,6 +94,7 @@ struct stub {
 	u32 kspin, gspin;       /* spin budgets, TSC cycles (see spin_adapt) */
 	u32 gsent;              /* what the guest thread was told for this stop */
 	u32 asleep;             /* round trips since a budget fell to 0 */
+	u32 hits;               /* polls that saw the answer since the last try */
 	struct stub_batch *b;   /* read-only in the stub */
 	struct stub_data *d;    /* the hand-off page: guest-writable */
 };
@@ -111,12 +112,20 @@ static struct stub *last_stub;
  * SPIN_MAX (13-20 µs at 2-3 GHz; a getppid's wait is a few µs). Below
  * SPIN_MIN it is 0; with both at 0 the guest thread is pinned to the CPU
  * thread's CPU again, where a hand-off is a cheap local wake-up. A budget
- * at 0 is tried again after SPIN_RETRY round trips (the load may have
- * gone). On one CPU nothing spins.
+ * at 0 is tried again after spin_retry_after round trips (the load may
+ * have gone): SPIN_RETRY_MIN after a try that saw SPIN_PAYS answers,
+ * twice as long as last time (up to SPIN_RETRY_MAX) after one that did
+ * not. On a loaded host a poll that misses costs a cross-CPU wake-up and
+ * often a wait for the other side's next time slice, tens of hits' worth:
+ * Glass then mostly sleeps, as before spinning existed. On one CPU nothing
+ * spins.
  */
 #define SPIN_MAX 40000u
 #define SPIN_MIN 5000u
-#define SPIN_RETRY 256
+#define SPIN_RETRY_MIN 256
+#define SPIN_RETRY_MAX 4096
+#define SPIN_PAYS 1024
+static u32 spin_retry_after = SPIN_RETRY_MIN;
 static bool spin_cpus;          /* two or more host CPUs to run on */
 static cpu_set_t allowed_cpus;  /* glass's own affinity, read at start */
 
@@ -125,20 +134,30 @@ static inline u64 rdtsc(void)
 	return __builtin_ia32_rdtsc();
 }
 
-static void spin_learn(u32 *budget, bool enough, unsigned long *hit,
+static void spin_learn(struct stub *s, u32 *budget, bool enough, unsigned long *hit,
 		       unsigned long *miss)
 {
 	++*(enough ? hit : miss);
-	if (enough)
+	if (enough) {
+		s->hits++;
 		*budget = *budget * 2 > SPIN_MAX ? SPIN_MAX : *budget * 2;
-	else
-		*budget = *budget / 2 < SPIN_MIN ? 0 : *budget / 2;
+		return;
+	}
+	if (*budget / 2 >= SPIN_MIN) {
+		*budget /= 2;
+		return;
+	}
+	*budget = 0;
+	spin_retry_after = s->hits >= SPIN_PAYS ? SPIN_RETRY_MIN :
+			   spin_retry_after * 2 > SPIN_RETRY_MAX ? SPIN_RETRY_MAX :
+			   spin_retry_after * 2;
+	s->hits = 0;
 }
 
 /* A budget spent: sleep at once for a while, then try again. */
 static void spin_retry(struct stub *s)
 {
-	if (!spin_cpus || (s->kspin && s->gspin) || ++s->asleep < SPIN_RETRY)
+	if (!spin_cpus || (s->kspin && s->gspin) || ++s->asleep < spin_retry_after)
 		return;
 	s->kspin = s->kspin ? s->kspin : SPIN_MAX;
 	s->gspin = s->gspin ? s->gspin : SPIN_MAX;
@@ -172,7 +191,9 @@ static struct stub *stub_add(int pid, int pidfd, int ack_fd, unsigned long data_
 			stubs[h].mapper = 0;
 			stubs[h].cpu = -1;
 			stubs[h].apart = false;
-			stubs[h].kspin = stubs[h].gspin = spin_cpus ? SPIN_MAX : 0;
+			stubs[h].kspin = stubs[h].gspin =
+				spin_cpus && spin_retry_after == SPIN_RETRY_MIN ? SPIN_MAX : 0;
+			stubs[h].hits = 0;
 			stubs[h].gsent = 0;
 			stubs[h].asleep = 0;
 			stubs[h].b = (struct stub_batch *)(PHYSMEM_BASE + data_off);
@@ -282,14 +303,14 @@ static void spin_stopped(struct stub *s)
 		return;
 	while ((st = STUB_STATE(__atomic_load_n(state, __ATOMIC_ACQUIRE))) == STUB_BUSY) {
 		if (rdtsc() - t0 > s->kspin) {
-			spin_learn(&s->kspin, false, &os_spin_stats.kernel_hit,
+			spin_learn(s, &s->kspin, false, &os_spin_stats.kernel_hit,
 				   &os_spin_stats.kernel_miss);
 			return;
 		}
 		__builtin_ia32_pause();
 	}
 	if (st == STUB_STOPPED)
-		spin_learn(&s->kspin, true, &os_spin_stats.kernel_hit,
+		spin_learn(s, &s->kspin, true, &os_spin_stats.kernel_hit,
 			   &os_spin_stats.kernel_miss);
 }
 
@@ -407,7 +428,7 @@ static u32 guest_budget(struct stub *s)
 static void guest_spun(struct stub *s, u32 sent, u32 old)
 {
 	if (sent)
-		spin_learn(&s->gspin, !(old & STUB_GWAIT), &os_spin_stats.guest_hit,
+		spin_learn(s, &s->gspin, !(old & STUB_GWAIT), &os_spin_stats.guest_hit,
 			   &os_spin_stats.guest_miss);
 }
 
