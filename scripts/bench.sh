@@ -158,4 +158,5 @@ awk -v on="$TON" -v off="$TOFF" -v ev="$EV" -v by="$BY" 'BEGIN {
 	else
 		printf "  tracing on costs less than this run'"'"'s noise\n"
 	printf "  bytes per event: %.1f (%d events, %d bytes)\n", by / ev, ev, by }'
+BENCH_SCALE=$SCALE scripts/bench-load.sh   # the same under load (scripts/bench-load.sh)
 exit 0

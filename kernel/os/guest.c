@@ -245,8 +245,8 @@ static long futex(u32 *word, int op, u32 val, const struct timespec *ts, u32 bit
  * the CPU thread here). A stopped stub (SIGSTOP from the monitor) just
  * makes this wait longer; every 20 ms asleep it checks that the stub still
  * exists. -ESRCH: it is gone; -EIO: the word holds garbage (the guest
- * wrote it). (Polling the word a few microseconds first was measured
- * slower on these loaded 2-core VMs: see arch/x86_64/README.md.)
+ * wrote it). spin_stopped() polls before, when the guest thread runs
+ * on another CPU.
  */
 /*
  * A guest cannot stop the hand-off from outside, but it can jump to the

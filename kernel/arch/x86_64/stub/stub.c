@@ -11,7 +11,8 @@
  *     fault signals and SIGVTALRM (the 10 ms virtual-time tick) run
  *     stub_handler on a sigaltstack in the data area: it copies the
  *     guest's registers and the stop's reason into the hand-off page,
- *     hands it to the kernel (futex word `state`) and sleeps until the
+ *     hands it to the kernel (futex word `state`), polls the word for
+ *     the budget the kernel set (data->spin) and then sleeps until the
  *     kernel hands it back, then returns into the guest;
  *   - the mapper thread applies the kernel's map/unmap/protect batches.
  *     Guest code can jump to any byte here with any registers and write
