@@ -91,10 +91,11 @@ struct stub {
 	int mapper;             /* the mapper thread's host tid, 0: not known */
 	int cpu;                /* the host CPU the mapper is pinned to, -1: none */
 	bool apart;             /* the guest thread is kept off that CPU */
-	u32 kspin, gspin;       /* spin budgets, TSC cycles (see spin_adapt) */
+	bool spinning;          /* in a try of spinning hand-offs */
 	u32 gsent;              /* what the guest thread was told for this stop */
-	u32 asleep;             /* round trips since a budget fell to 0 */
-	u32 hits;               /* polls that saw the answer since the last try */
+	u32 asleep;             /* round trips since the last try ended */
+	u32 hits;               /* polls that saw the answer in this try */
+	u64 stopped;            /* TSC when its last stop was seen */
 	struct stub_batch *b;   /* read-only in the stub */
 	struct stub_data *d;    /* the hand-off page: guest-writable */
 };
@@ -105,23 +106,25 @@ static struct stub *last_stub;
  * Spinning hand-offs. A futex sleep and wake-up between two processes
  * costs two host context switches, most of a guest syscall's cost in a VM;
  * polling the word while the other side runs on another CPU costs none.
- * So each side polls the word for a budget of TSC cycles before it
- * sleeps, the guest thread running apart from the CPU thread's CPU. The
- * budgets adapt per stub: one that ran out (the other side was slow, or
- * not running: a loaded host) halves, one that was enough doubles, up to
- * SPIN_MAX (13-20 µs at 2-3 GHz; a getppid's wait is a few µs). Below
- * SPIN_MIN it is 0; with both at 0 the guest thread is pinned to the CPU
- * thread's CPU again, where a hand-off is a cheap local wake-up. A budget
- * at 0 is tried again after spin_retry_after round trips (the load may
- * have gone): SPIN_RETRY_MIN after a try that saw SPIN_PAYS answers,
- * twice as long as last time (up to SPIN_RETRY_MAX) after one that did
- * not. On a loaded host a poll that misses costs a cross-CPU wake-up and
- * often a wait for the other side's next time slice, tens of hits' worth:
- * Glass then mostly sleeps, as before spinning existed. On one CPU nothing
- * spins.
+ * So in a "try" each side polls the word for SPIN_BUDGET TSC cycles
+ * (10-20 µs at 2-4 GHz; a getppid's wait is 2-4 µs) before it sleeps, the
+ * guest thread running apart from the CPU thread's CPU. A poll that runs
+ * out because the other side is busy (a long syscall, a computing guest)
+ * wastes at most that, next to work that took longer.
+ *
+ * A try ends when the guest thread was not running while it should have
+ * been polling: it slept although the kernel answered within its budget,
+ * or it saw the answer more than SPIN_LATE cycles late. Its CPU is taken
+ * by others (a loaded host), and each such miss costs a wait for a time
+ * slice, tens of hits' worth. Then the guest thread is pinned to the
+ * CPU thread's CPU again, where the two share one time slice and a sleeping
+ * hand-off is a local wake-up, and the next try comes after
+ * spin_retry_after round trips: SPIN_RETRY_MIN after a try that saw
+ * SPIN_PAYS answers, twice the last interval (up to SPIN_RETRY_MAX) after
+ * one that did not. On one CPU nothing spins.
  */
-#define SPIN_MAX 40000u
-#define SPIN_MIN 5000u
+#define SPIN_BUDGET 40000u
+#define SPIN_LATE 20000
 #define SPIN_RETRY_MIN 256
 #define SPIN_RETRY_MAX 4096
 #define SPIN_PAYS 1024
@@ -134,34 +137,26 @@ static inline u64 rdtsc(void)
 	return __builtin_ia32_rdtsc();
 }
 
-static void spin_learn(struct stub *s, u32 *budget, bool enough, unsigned long *hit,
-		       unsigned long *miss)
+static void spin_count(struct stub *s, bool hit, unsigned long *hits,
+		       unsigned long *misses)
 {
-	++*(enough ? hit : miss);
-	if (enough) {
-		s->hits++;
-		*budget = *budget * 2 > SPIN_MAX ? SPIN_MAX : *budget * 2;
-		return;
-	}
-	if (*budget / 2 >= SPIN_MIN) {
-		*budget /= 2;
-		return;
-	}
-	*budget = 0;
-	spin_retry_after = s->hits >= SPIN_PAYS ? SPIN_RETRY_MIN :
-			   spin_retry_after * 2 > SPIN_RETRY_MAX ? SPIN_RETRY_MAX :
-			   spin_retry_after * 2;
+	++*(hit ? hits : misses);
+	s->hits += hit;
+}
+
+static void spin_start(struct stub *s)
+{
+	s->spinning = true;
 	s->hits = 0;
 }
 
-/* A budget spent: sleep at once for a while, then try again. */
-static void spin_retry(struct stub *s)
+static void spin_end(struct stub *s)
 {
-	if (!spin_cpus || (s->kspin && s->gspin) || ++s->asleep < spin_retry_after)
-		return;
-	s->kspin = s->kspin ? s->kspin : SPIN_MAX;
-	s->gspin = s->gspin ? s->gspin : SPIN_MAX;
+	s->spinning = false;
 	s->asleep = 0;
+	spin_retry_after = s->hits >= SPIN_PAYS ? SPIN_RETRY_MIN :
+			   spin_retry_after * 2 > SPIN_RETRY_MAX ? SPIN_RETRY_MAX :
+			   spin_retry_after * 2;
 }
 
 static struct stub *stub_find(int pid)
@@ -191,10 +186,11 @@ static struct stub *stub_add(int pid, int pidfd, int ack_fd, unsigned long data_
 			stubs[h].mapper = 0;
 			stubs[h].cpu = -1;
 			stubs[h].apart = false;
-			stubs[h].kspin = stubs[h].gspin =
-				spin_cpus && spin_retry_after == SPIN_RETRY_MIN ? SPIN_MAX : 0;
-			stubs[h].hits = 0;
+			stubs[h].spinning = false;
 			stubs[h].gsent = 0;
+			/* A first try only after as many round trips as
+			 * any: short-lived processes (a shell's commands)
+			 * never move. */
 			stubs[h].asleep = 0;
 			stubs[h].b = (struct stub_batch *)(PHYSMEM_BASE + data_off);
 			stubs[h].d = (struct stub_data *)(PHYSMEM_BASE + data_off +
@@ -299,18 +295,18 @@ static void spin_stopped(struct stub *s)
 	u64 t0 = rdtsc();
 	u32 st;
 
-	if (!s->kspin || !s->apart)
+	if (!s->apart)
 		return;
 	while ((st = STUB_STATE(__atomic_load_n(state, __ATOMIC_ACQUIRE))) == STUB_BUSY) {
-		if (rdtsc() - t0 > s->kspin) {
-			spin_learn(s, &s->kspin, false, &os_spin_stats.kernel_hit,
+		if (rdtsc() - t0 > SPIN_BUDGET) {
+			spin_count(s, false, &os_spin_stats.kernel_hit,
 				   &os_spin_stats.kernel_miss);
 			return;
 		}
 		__builtin_ia32_pause();
 	}
 	if (st == STUB_STOPPED)
-		spin_learn(s, &s->kspin, true, &os_spin_stats.kernel_hit,
+		spin_count(s, true, &os_spin_stats.kernel_hit,
 			   &os_spin_stats.kernel_miss);
 }
 
@@ -389,7 +385,7 @@ static void post_batch(struct stub *s, bool run)
  * takes the CPU the other one needs. */
 static void place(struct stub *s)
 {
-	bool apart = s->kspin || s->gspin;
+	bool apart = s->spinning;
 	int cpu = sched_getcpu();
 	cpu_set_t set, guest;
 
@@ -416,20 +412,38 @@ static u32 guest_budget(struct stub *s)
 {
 	u32 sent = s->gsent;
 
-	spin_retry(s);
+	if (!s->spinning && spin_cpus && ++s->asleep >= spin_retry_after)
+		spin_start(s);
 	place(s);
-	s->gsent = s->apart ? s->gspin : 0;
+	s->gsent = s->apart ? SPIN_BUDGET : 0;
 	__atomic_store_n(&s->d->spin, s->gsent, __ATOMIC_RELAXED);
 	return sent;
 }
 
 /* Was its budget enough: it had not gone to sleep (old: the word as the
- * turn was taken from it)? */
-static void guest_spun(struct stub *s, u32 sent, u32 old)
+ * turn was taken from it at t0)? Returns whether it was polling. */
+static bool guest_spun(struct stub *s, u32 sent, u32 old, u64 t0)
 {
-	if (sent)
-		spin_learn(s, &s->gspin, !(old & STUB_GWAIT), &os_spin_stats.guest_hit,
-			   &os_spin_stats.guest_miss);
+	if (!sent)
+		return false;
+	spin_count(s, !(old & STUB_GWAIT), &os_spin_stats.guest_hit,
+		   &os_spin_stats.guest_miss);
+	if (!(old & STUB_GWAIT))
+		return true;
+	if (s->spinning && t0 - s->stopped < sent)
+		spin_end(s);    /* answered in time, and it slept: off its CPU */
+	return false;
+}
+
+/* A guest thread that was polling for the answer given at t0: did it
+ * see it in time, or was it off its CPU? (Its own time stamp: a guest
+ * can lie here, and only spoil its own stub's spinning.) */
+static void guest_resumed(struct stub *s, u64 t0)
+{
+	s64 late = (s64)(__atomic_load_n(&s->d->resumed, __ATOMIC_RELAXED) - t0);
+
+	if (s->spinning && late > SPIN_LATE)
+		spin_end(s);
 }
 
 /*
@@ -441,21 +455,28 @@ static void guest_spun(struct stub *s, u32 sent, u32 old)
  */
 static int handoff(struct stub *s)
 {
+	bool polling;
 	u32 old, sent;
 	int err, ack;
 
 	os_round_trips++;
 	sent = guest_budget(s);
 	if (!s->b->nr_ops) {
+		u64 t0 = rdtsc();
+
 		old = __atomic_exchange_n(&s->d->state, STUB_BUSY, __ATOMIC_ACQ_REL);
 		if (old & STUB_GWAIT)
 			futex(&s->d->state, FUTEX_WAKE_BITSET, INT_MAX, NULL, 2);
-		guest_spun(s, sent, old);
+		polling = guest_spun(s, sent, old, t0);
 		spin_stopped(s);
-		return wait_stopped(s, true);
+		err = wait_stopped(s, true);
+		s->stopped = rdtsc();
+		if (!err && polling)
+			guest_resumed(s, t0);
+		return err;
 	}
 	old = __atomic_exchange_n(&s->d->state, STUB_MAPPING, __ATOMIC_ACQ_REL);
-	guest_spun(s, sent, old);
+	guest_spun(s, sent, old, rdtsc());
 	post_batch(s, true);
 	/* The confirmation first: a stop can be forged before the mapper is
 	 * done, and the batch counts only once confirmed. Then the guest
@@ -464,6 +485,7 @@ static int handoff(struct stub *s)
 	err = ack == -ESRCH ? ack : (spin_stopped(s), wait_stopped(s, true));
 	if (ack && err != -ESRCH)
 		err = ack;
+	s->stopped = rdtsc();
 	s->b->nr_ops = 0;
 	return err;
 }

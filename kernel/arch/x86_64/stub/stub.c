@@ -360,18 +360,21 @@ static void stop_and_wait(void)
 		futex_bitset(state, FUTEX_WAKE_BITSET, 0x7fffffff, 1);
 	for (t0 = rdtsc(); spin && rdtsc() - t0 < spin; __builtin_ia32_pause())
 		if (STUB_STATE(__atomic_load_n(state, __ATOMIC_ACQUIRE)) == STUB_BUSY)
-			return;
+			goto resumed;
 	for (;;) {
 		u32 cur = __atomic_load_n(state, __ATOMIC_ACQUIRE);
 
 		if (STUB_STATE(cur) == STUB_BUSY)
-			return;
+			goto resumed;
 		if (!(cur & STUB_GWAIT) &&
 		    !__atomic_compare_exchange_n(state, &cur, cur | STUB_GWAIT, false,
 						 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
 			continue;
 		futex_bitset(state, FUTEX_WAIT_BITSET, cur | STUB_GWAIT, 2);
 	}
+resumed:
+	/* For the kernel: how late after its answer this thread ran. */
+	data->resumed = rdtsc();
 }
 
 static void save_regs(const struct sigctx *mc)
