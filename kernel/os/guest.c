@@ -126,7 +126,7 @@ static struct stub *last_stub;
 #define SPIN_BUDGET 40000u
 #define SPIN_LATE 20000
 #define SPIN_RETRY_MIN 256
-#define SPIN_RETRY_MAX 4096
+#define SPIN_RETRY_MAX 65536
 #define SPIN_PAYS 1024
 static u32 spin_retry_after = SPIN_RETRY_MIN;
 static bool spin_cpus;          /* two or more host CPUs to run on */
