@@ -299,5 +299,6 @@ sub() {
 }
 if want sub; then
 	sub scripts/bench-fork.sh   # fork against the parent's resident size (issue 18, target 5)
+	sub scripts/bench-load.sh   # the same with the other host CPUs busy (issue 18, target 6)
 fi
 exit 0

@@ -95,6 +95,38 @@ static void do_fork(int n)
 	}
 }
 
+/* The hand-off's polls (spin_* in /proc/glass/stats): the kernel's and
+ * the guest thread's, each side's hits and misses added. -1: not there. */
+static int read_polls(long *kernel, long *guest)
+{
+	char line[128], key[64];
+	int found = 0;
+	long v;
+	FILE *f = fopen("/proc/glass/stats", "r");
+
+	if (!f)
+		return -1;
+	*kernel = *guest = 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%63s %ld", key, &v) != 2 || strncmp(key, "spin_", 5))
+			continue;
+		*(strncmp(key, "spin_kernel_", 12) ? guest : kernel) += v;
+		found++;
+	}
+	fclose(f);
+	return found == 4 ? 0 : -1;
+}
+
+static int pipe_fds[2];
+static void do_pipe(int n)
+{
+	char c = 'x';
+
+	for (int i = 0; i < n; i++)
+		if (write(pipe_fds[1], &c, 1) != 1 || read(pipe_fds[0], &c, 1) != 1)
+			return;
+}
+
 int main(void)
 {
 	struct stats s;
@@ -144,6 +176,23 @@ int main(void)
 	 * first fork leaves its libc data page shared once. */
 	bad |= w.round_trips - w.ticks != w.syscalls + w.faults + 10;
 	bad |= w.faults > 10 + 1;
+
+	/* One-byte pipe write+read in one process: two syscalls, and the
+	 * reader never sleeps, so exactly two hand-offs. */
+	if (pipe(pipe_fds))
+		return 1;
+	measure(do_pipe, 1, &w);
+	long k0, g0, k1, g1;
+
+	bad |= read_polls(&k0, &g0) != 0;
+	r = measure(do_pipe, 1000, &w);
+	bad |= read_polls(&k1, &g1) != 0;
+	printf("roundtrips pipe write+read %ld per 1000 (syscalls %ld, faults %ld; "
+	       "polls: kernel %ld, guest thread %ld)\n", r, w.syscalls, w.faults,
+	       k1 - k0, g1 - g0);
+	bad |= w.round_trips - w.faults - w.ticks != w.syscalls || r != 2000;
+	/* Polling adds no hand-off: each side polls at most once per one. */
+	bad |= k1 - k0 > w.round_trips || g1 - g0 > w.round_trips;
 
 	printf("%s roundtrips\n", bad ? "FAIL" : "PASS");
 	return bad;

@@ -43,6 +43,7 @@
 #include "os_internal.h"
 
 unsigned long os_round_trips;
+struct os_spin_stats os_spin_stats;
 static int stub_exe_fd = -1;
 
 /* fd, moved above the stub's fds 3 and 4 (the child dup2s onto them
@@ -88,12 +89,75 @@ struct stub {
 	int pidfd;
 	int ack_fd;             /* read end of the mapper's confirmation pipe */
 	int mapper;             /* the mapper thread's host tid, 0: not known */
-	int cpu;                /* the host CPU it is pinned to, -1: none */
+	int cpu;                /* the host CPU the mapper is pinned to, -1: none */
+	bool apart;             /* the guest thread is kept off that CPU */
+	bool spinning;          /* in a try of spinning hand-offs */
+	u32 gsent;              /* what the guest thread was told for this stop */
+	u32 asleep;             /* round trips since the last try ended */
+	u32 hits;               /* polls that saw the answer in this try */
+	u64 stopped;            /* TSC when its last stop was seen */
 	struct stub_batch *b;   /* read-only in the stub */
 	struct stub_data *d;    /* the hand-off page: guest-writable */
 };
 static struct stub stubs[MAX_STUBS];
 static struct stub *last_stub;
+
+/*
+ * Spinning hand-offs. A futex sleep and wake-up between two processes
+ * costs two host context switches, most of a guest syscall's cost in a VM;
+ * polling the word while the other side runs on another CPU costs none.
+ * So in a "try" each side polls the word for SPIN_BUDGET TSC cycles
+ * (10-20 µs at 2-4 GHz; a getppid's wait is 2-4 µs) before it sleeps, the
+ * guest thread running apart from the CPU thread's CPU. A poll that runs
+ * out because the other side is busy (a long syscall, a computing guest)
+ * wastes at most that, next to work that took longer.
+ *
+ * A try ends when the guest thread was not running while it should have
+ * been polling: it slept although the kernel answered within its budget,
+ * or it saw the answer more than SPIN_LATE cycles late. Its CPU is taken
+ * by others (a loaded host), and each such miss costs a wait for a time
+ * slice, tens of hits' worth. Then the guest thread is pinned to the
+ * CPU thread's CPU again, where the two share one time slice and a sleeping
+ * hand-off is a local wake-up, and the next try comes after
+ * spin_retry_after round trips: SPIN_RETRY_MIN after a try that saw
+ * SPIN_PAYS answers, twice the last interval (up to SPIN_RETRY_MAX) after
+ * one that did not. On one CPU nothing spins.
+ */
+#define SPIN_BUDGET 40000u
+#define SPIN_LATE 20000
+#define SPIN_RETRY_MIN 256
+#define SPIN_RETRY_MAX 65536
+#define SPIN_PAYS 1024
+static u32 spin_retry_after = SPIN_RETRY_MIN;
+static bool spin_cpus;          /* two or more host CPUs to run on */
+static cpu_set_t allowed_cpus;  /* glass's own affinity, read at start */
+
+static inline u64 rdtsc(void)
+{
+	return __builtin_ia32_rdtsc();
+}
+
+static void spin_count(struct stub *s, bool hit, unsigned long *hits,
+		       unsigned long *misses)
+{
+	++*(hit ? hits : misses);
+	s->hits += hit;
+}
+
+static void spin_start(struct stub *s)
+{
+	s->spinning = true;
+	s->hits = 0;
+}
+
+static void spin_end(struct stub *s)
+{
+	s->spinning = false;
+	s->asleep = 0;
+	spin_retry_after = s->hits >= SPIN_PAYS ? SPIN_RETRY_MIN :
+			   spin_retry_after * 2 > SPIN_RETRY_MAX ? SPIN_RETRY_MAX :
+			   spin_retry_after * 2;
+}
 
 static struct stub *stub_find(int pid)
 {
@@ -121,6 +185,13 @@ static struct stub *stub_add(int pid, int pidfd, int ack_fd, unsigned long data_
 			stubs[h].ack_fd = ack_fd;
 			stubs[h].mapper = 0;
 			stubs[h].cpu = -1;
+			stubs[h].apart = false;
+			stubs[h].spinning = false;
+			stubs[h].gsent = 0;
+			/* A first try only after as many round trips as
+			 * any: short-lived processes (a shell's commands)
+			 * never move. */
+			stubs[h].asleep = 0;
 			stubs[h].b = (struct stub_batch *)(PHYSMEM_BASE + data_off);
 			stubs[h].d = (struct stub_data *)(PHYSMEM_BASE + data_off +
 							  STUB_HANDOFF_OFF);
@@ -170,8 +241,8 @@ static long futex(u32 *word, int op, u32 val, const struct timespec *ts, u32 bit
  * the CPU thread here). A stopped stub (SIGSTOP from the monitor) just
  * makes this wait longer; every 20 ms asleep it checks that the stub still
  * exists. -ESRCH: it is gone; -EIO: the word holds garbage (the guest
- * wrote it). (Polling the word a few microseconds first was measured
- * slower on these loaded 2-core VMs: see arch/x86_64/README.md.)
+ * wrote it). spin_stopped() polls before, when the guest thread runs
+ * on another CPU.
  */
 /*
  * A guest cannot stop the hand-off from outside, but it can jump to the
@@ -210,6 +281,33 @@ static bool stub_stuck(struct stub *s, struct stub_watch *w)
 	if (w->utime0 < 0)
 		w->utime0 = (long)ut;
 	return w->sleeps >= 2 || (long)ut - w->utime0 > sysconf(_SC_CLK_TCK) / 2;
+}
+
+/*
+ * Poll the word for the stub's next stop while the guest thread is running
+ * apart from us (STUB_BUSY), for at most the stub's budget; then
+ * wait_stopped sleeps if needed. Anything but STUB_BUSY ends the poll
+ * (the mapper's turn: it runs on our CPU and needs it).
+ */
+static void spin_stopped(struct stub *s)
+{
+	u32 *state = &s->d->state;
+	u64 t0 = rdtsc();
+	u32 st;
+
+	if (!s->apart)
+		return;
+	while ((st = STUB_STATE(__atomic_load_n(state, __ATOMIC_ACQUIRE))) == STUB_BUSY) {
+		if (rdtsc() - t0 > SPIN_BUDGET) {
+			spin_count(s, false, &os_spin_stats.kernel_hit,
+				   &os_spin_stats.kernel_miss);
+			return;
+		}
+		__builtin_ia32_pause();
+	}
+	if (st == STUB_STOPPED)
+		spin_count(s, true, &os_spin_stats.kernel_hit,
+			   &os_spin_stats.kernel_miss);
 }
 
 static int wait_stopped(struct stub *s, bool watch)
@@ -280,21 +378,72 @@ static void post_batch(struct stub *s, bool run)
 	futex(&s->b->seq, FUTEX_WAKE, 1, NULL, 0);
 }
 
-/* Kernel and stub take turns, never run at once: on one host CPU a
- * hand-off is a local wake-up, across CPUs an IPI (costly in a VM).
- * Keep both stub threads on the CPU thread's CPU. */
-static void pin(struct stub *s)
+/* Kernel and stub take turns: on one host CPU a sleeper's wake-up is
+ * local, across CPUs an IPI (costly in a VM). The mapper, which always
+ * sleeps, stays on the CPU thread's CPU; the guest thread too, unless it
+ * spins: then it runs on any other CPU, so that neither side's polling
+ * takes the CPU the other one needs. */
+static void place(struct stub *s)
 {
+	bool apart = s->spinning;
 	int cpu = sched_getcpu();
-	cpu_set_t set;
+	cpu_set_t set, guest;
 
-	if (cpu < 0 || cpu == s->cpu)
+	if (cpu < 0 || (cpu == s->cpu && apart == s->apart))
 		return;
 	CPU_ZERO(&set);
 	CPU_SET(cpu, &set);
-	if (!sched_setaffinity(s->pid, sizeof(set), &set) &&
-	    (!s->mapper || !sched_setaffinity(s->mapper, sizeof(set), &set)))
-		s->cpu = cpu;
+	guest = set;
+	if (apart)
+		CPU_XOR(&guest, &allowed_cpus, &set);
+	if (!CPU_COUNT(&guest) || sched_setaffinity(s->pid, sizeof(guest), &guest) ||
+	    (s->mapper && sched_setaffinity(s->mapper, sizeof(set), &set))) {
+		s->cpu = -1;
+		s->apart = false;
+		return;
+	}
+	s->cpu = cpu;
+	s->apart = apart;
+}
+
+/* Before the guest thread's turn: its place and its budget for its next
+ * stop. Returns the budget it had for the stop just handled. */
+static u32 guest_budget(struct stub *s)
+{
+	u32 sent = s->gsent;
+
+	if (!s->spinning && spin_cpus && ++s->asleep >= spin_retry_after)
+		spin_start(s);
+	place(s);
+	s->gsent = s->apart ? SPIN_BUDGET : 0;
+	__atomic_store_n(&s->d->spin, s->gsent, __ATOMIC_RELAXED);
+	return sent;
+}
+
+/* Was its budget enough: it had not gone to sleep (old: the word as the
+ * turn was taken from it at t0)? Returns whether it was polling. */
+static bool guest_spun(struct stub *s, u32 sent, u32 old, u64 t0)
+{
+	if (!sent)
+		return false;
+	spin_count(s, !(old & STUB_GWAIT), &os_spin_stats.guest_hit,
+		   &os_spin_stats.guest_miss);
+	if (!(old & STUB_GWAIT))
+		return true;
+	if (s->spinning && t0 - s->stopped < sent)
+		spin_end(s);    /* answered in time, and it slept: off its CPU */
+	return false;
+}
+
+/* A guest thread that was polling for the answer given at t0: did it
+ * see it in time, or was it off its CPU? (Its own time stamp: a guest
+ * can lie here, and only spoil its own stub's spinning.) */
+static void guest_resumed(struct stub *s, u64 t0)
+{
+	s64 late = (s64)(__atomic_load_n(&s->d->resumed, __ATOMIC_RELAXED) - t0);
+
+	if (s->spinning && late > SPIN_LATE)
+		spin_end(s);
 }
 
 /*
@@ -306,28 +455,37 @@ static void pin(struct stub *s)
  */
 static int handoff(struct stub *s)
 {
-	u32 old;
-	int err;
+	bool polling;
+	u32 old, sent;
+	int err, ack;
 
 	os_round_trips++;
-	pin(s);
+	sent = guest_budget(s);
 	if (!s->b->nr_ops) {
+		u64 t0 = rdtsc();
+
 		old = __atomic_exchange_n(&s->d->state, STUB_BUSY, __ATOMIC_ACQ_REL);
 		if (old & STUB_GWAIT)
 			futex(&s->d->state, FUTEX_WAKE_BITSET, INT_MAX, NULL, 2);
-		return wait_stopped(s, true);
+		polling = guest_spun(s, sent, old, t0);
+		spin_stopped(s);
+		err = wait_stopped(s, true);
+		s->stopped = rdtsc();
+		if (!err && polling)
+			guest_resumed(s, t0);
+		return err;
 	}
-	__atomic_store_n(&s->d->state, STUB_MAPPING, __ATOMIC_RELEASE);
+	old = __atomic_exchange_n(&s->d->state, STUB_MAPPING, __ATOMIC_ACQ_REL);
+	guest_spun(s, sent, old, rdtsc());
 	post_batch(s, true);
-	err = wait_stopped(s, true);
-	/* A stop can be forged before the mapper is done: the batch counts
-	 * only once confirmed. */
-	if (err != -ESRCH) {
-		int ack = read_ack(s);
-
-		if (ack)
-			err = ack;
-	}
+	/* The confirmation first: a stop can be forged before the mapper is
+	 * done, and the batch counts only once confirmed. Then the guest
+	 * thread runs and the poll can begin. */
+	ack = read_ack(s);
+	err = ack == -ESRCH ? ack : (spin_stopped(s), wait_stopped(s, true));
+	if (ack && err != -ESRCH)
+		err = ack;
+	s->stopped = rdtsc();
 	s->b->nr_ops = 0;
 	return err;
 }
@@ -427,6 +585,8 @@ int os_stub_start(unsigned long data_off)
 
 	if (stub_exe_fd < 0 && (err = stub_exe_init()))
 		return err;
+	if (!sched_getaffinity(0, sizeof(allowed_cpus), &allowed_cpus))
+		spin_cpus = CPU_COUNT(&allowed_cpus) >= 2;
 	for (int i = 0; i < SPAWN_STACKS && slot < 0; i++)
 		if (!spawn_stacks[i].pid)
 			slot = i;
@@ -517,7 +677,7 @@ int os_stub_flush(int pid)
 	if (!s)
 		return -ESRCH;
 	os_round_trips++;
-	pin(s);
+	place(s);
 	post_batch(s, false);
 	err = read_ack(s);
 	s->b->nr_ops = 0;
@@ -617,13 +777,16 @@ corrupt:
 	return -EIO;
 }
 
+/* cpuid is slow in a VM (it traps to the hypervisor) and every FP switch
+ * asks: read it once. */
 unsigned long os_xstate_size(void)
 {
+	static unsigned long size;
 	unsigned int a, b, c, d;
 
-	if (!__get_cpuid_count(0xd, 0, &a, &b, &c, &d) || b < 512)
-		return 512;
-	return b;
+	if (!size)
+		size = __get_cpuid_count(0xd, 0, &a, &b, &c, &d) && b >= 512 ? b : 512;
+	return size;
 }
 
 /*

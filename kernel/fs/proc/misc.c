@@ -104,8 +104,12 @@ int proc_glass_stats_show(struct task_struct *t, char *buf, size_t size)
 {
 	return scnprintf(buf, size,
 			 "round_trips %lu\nsyscalls %lu\nfaults %lu\nticks %lu\nforks %lu\n"
-			 "flushes %lu\nfree_pages %lu\nslab_objects %lu\ntasks %d\n",
+			 "flushes %lu\nfree_pages %lu\nslab_objects %lu\ntasks %d\n"
+			 "spin_kernel_hit %lu\nspin_kernel_miss %lu\n"
+			 "spin_guest_hit %lu\nspin_guest_miss %lu\n",
 			 os_round_trips, syscall_count, fault_count, tick_count, fork_count,
 			 host_flushes,
-			 nr_free_pages(), slab_objects_in_use(), nr_tasks);
+			 nr_free_pages(), slab_objects_in_use(), nr_tasks,
+			 os_spin_stats.kernel_hit, os_spin_stats.kernel_miss,
+			 os_spin_stats.guest_hit, os_spin_stats.guest_miss);
 }

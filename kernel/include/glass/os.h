@@ -300,6 +300,9 @@ struct stub_data {
 	u64 fpstate;    /* stub address of its XSAVE image */
 	u64 fs_base, gs_base;   /* what the stub last set (arch_prctl) */
 	struct pt_regs regs;
+	u64 spin;       /* TSC cycles the guest thread polls state at its next
+			 * stop before it sleeps: the kernel's guess */
+	u64 resumed;    /* TSC when the guest thread last saw its turn */
 };
 #define STUB_STACK_SIZE 4096            /* start-up stack */
 #define STUB_SIGSTACK_SIZE (16UL << 10) /* signal frame incl. XSAVE image */
@@ -349,6 +352,13 @@ unsigned long os_xstate_size(void);
 
 /* Host round trips counted since boot (per kind, for tests and bench). */
 extern unsigned long os_round_trips;
+/* Spinning hand-offs (guest.c): polls of the word that saw the other
+ * side's answer, and polls that ran out and slept; the kernel's and the
+ * guest thread's. */
+struct os_spin_stats {
+	unsigned long kernel_hit, kernel_miss, guest_hit, guest_miss;
+};
+extern struct os_spin_stats os_spin_stats;
 
 /* --- the event loop (interrupts) --- */
 typedef void (*irq_handler_t)(int fd, void *arg);

@@ -11,7 +11,8 @@
  *     fault signals and SIGVTALRM (the 10 ms virtual-time tick) run
  *     stub_handler on a sigaltstack in the data area: it copies the
  *     guest's registers and the stop's reason into the hand-off page,
- *     hands it to the kernel (futex word `state`) and sleeps until the
+ *     hands it to the kernel (futex word `state`), polls the word for
+ *     the budget the kernel set (data->spin) and then sleeps until the
  *     kernel hands it back, then returns into the guest;
  *   - the mapper thread applies the kernel's map/unmap/protect batches.
  *     Guest code can jump to any byte here with any registers and write
@@ -348,26 +349,43 @@ static long futex_bitset(u32 *word, int op, u32 val, u32 bitset)
 	return raw_syscall6(__NR_futex, (long)word, op, val, 0, 0, bitset);
 }
 
-/* Hand the data area to the kernel and sleep until it (or the mapper,
- * after a batch) hands it back. */
+static inline u64 rdtsc(void)
+{
+	u32 lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return (u64)hi << 32 | lo;
+}
+
+/* Hand the data area to the kernel and wait until it (or the mapper,
+ * after a batch) hands it back: poll the word for as long as the kernel
+ * said (it answers most stops within microseconds, and a futex sleep and
+ * wake-up cost more than that), then sleep. */
 static void stop_and_wait(void)
 {
 	u32 *state = &data->state;
+	u64 spin = data->spin, t0;
 	u32 old = __atomic_exchange_n(state, STUB_STOPPED, __ATOMIC_ACQ_REL);
 
 	if (old & STUB_KWAIT)
 		futex_bitset(state, FUTEX_WAKE_BITSET, 0x7fffffff, 1);
+	for (t0 = rdtsc(); spin && rdtsc() - t0 < spin; __builtin_ia32_pause())
+		if (STUB_STATE(__atomic_load_n(state, __ATOMIC_ACQUIRE)) == STUB_BUSY)
+			goto resumed;
 	for (;;) {
 		u32 cur = __atomic_load_n(state, __ATOMIC_ACQUIRE);
 
 		if (STUB_STATE(cur) == STUB_BUSY)
-			return;
+			goto resumed;
 		if (!(cur & STUB_GWAIT) &&
 		    !__atomic_compare_exchange_n(state, &cur, cur | STUB_GWAIT, false,
 						 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
 			continue;
 		futex_bitset(state, FUTEX_WAIT_BITSET, cur | STUB_GWAIT, 2);
 	}
+resumed:
+	/* For the kernel: how late after its answer this thread ran. */
+	data->resumed = rdtsc();
 }
 
 static void save_regs(const struct sigctx *mc)
