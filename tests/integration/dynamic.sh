@@ -1,7 +1,8 @@
 #!/bin/bash
 # Dynamically linked programs (PT_INTERP, kernel/proc/binfmt_elf.c), run
 # from a read-only hostfs mount of the host's / (chroot into it, with the
-# guest's own /proc, /dev and a tmpfs /tmp over the host's):
+# guest's own /proc, /dev and a tmpfs /tmp over the host's; the programs
+# and commands are copied there first, as the checkout may be under /tmp):
 # - the glibc-dynamic builds of examples/programs (build/programs/dynamic:
 #   every t_*.c, and dynlink: auxv, /proc/self/exe and maps, RELRO, dlopen
 #   of libz and libm, TLS in threads, signals, getrandom) print the same
@@ -41,12 +42,14 @@ mount -t proc proc /proc; mount -t tmpfs tmpfs /tmp; mount -t devtmpfs dev /dev
 mkdir -p /mnt/h
 mount -r -t hostfs none /mnt/h -o / || echo "MOUNT FAILED"
 cp "/mnt/h$CMDS" /tmp/cmds.sh
+mkdir /tmp/progs && cp "/mnt/h$PD"/* /tmp/progs/
 mount -t proc proc /mnt/h/proc; mount -t devtmpfs dev /mnt/h/dev; mount -t tmpfs tmp /mnt/h/tmp
 cp /tmp/cmds.sh /mnt/h/tmp/cmds.sh
+cp -r /tmp/progs /mnt/h/tmp/progs
 /mnt/h/bin/true; echo "missing interpreter: status $?"
-for p in $(ls "/mnt/h$PD"); do
+for p in $(ls /tmp/progs); do
 	echo "=== BEGIN $p"
-	chroot /mnt/h /bin/sh -c "cd /tmp && TMPDIR=/tmp $PD/$p" 2>&1
+	chroot /mnt/h /bin/sh -c "cd /tmp && TMPDIR=/tmp /tmp/progs/$p" 2>&1
 	echo "=== END $p status $?"
 done
 echo "=== cmds"
