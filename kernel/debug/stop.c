@@ -18,6 +18,10 @@
 struct cpu_stop cpu_stop;
 static u64 step_over;           /* internal int3 after a stepped syscall */
 static bool library_stop;       /* the CPU's own request: a library stop */
+/* CPU thread only (a nested trap is this thread's own signal): */
+static bool in_trap;
+static int in_park;
+static bool request_pending;    /* a stop request the outer trap owes */
 
 bool __monitor_text cpu_parked(void)
 {
@@ -46,6 +50,8 @@ static int park_once(enum stop_owner owner, const struct gdb_stop *why, bool saf
 	struct os_regs r;
 	int w;
 
+	in_park++;
+	request_pending = false;        /* this park answers it */
 	os_trap_get_regs(&r);
 	cpu_stop.sp = r.rsp;
 	cpu_stop.live = live_task(cpu_stop.sp);
@@ -77,6 +83,7 @@ static int park_once(enum stop_owner owner, const struct gdb_stop *why, bool saf
 	__atomic_store_n(&cpu_stop.parked, 0, __ATOMIC_SEQ_CST);
 	time_account_stop(os_monotonic_ns() - t0);
 	os_monitor_wake();
+	in_park--;
 	return w;
 }
 
@@ -93,9 +100,7 @@ static void park(enum stop_owner owner, const struct gdb_stop *why, bool safe_po
 	os_trap_set_step(w & (WANT_STEP | WANT_SYSCALL));
 }
 
-/* Called by the SIGTRAP handler on the CPU thread; false: not a debug
- * event (an int3 nobody planted), so it is reported as a kernel fault. */
-bool debug_trap(struct os_trap *t)
+static bool handle_trap(struct os_trap *t)
 {
 	struct gdb_stop why = { .kind = GDB_STOP_SIGNAL, .sig = GDB_SIGTRAP };
 	struct os_regs r;
@@ -151,6 +156,38 @@ bool debug_trap(struct os_trap *t)
 	}
 	park(owner, &why, false);
 	return true;
+}
+
+/*
+ * Called by the SIGTRAP handler on the CPU thread; false: not a debug
+ * event (an int3 nobody planted), so it is reported as a kernel fault.
+ *
+ * The monitor asks for a stop when it sees the CPU running, so its
+ * request can arrive while the CPU is already in a trap on its way to a
+ * park (the breakpoint at start_kernel as a gdb on stdio connects). A
+ * second park nested in the first would end with `parked` cleared while
+ * the outer one still waits: gdb told "running", the kernel stopped for
+ * good. So such a request is answered by the park the CPU is in or about
+ * to enter, and only a trap that ends without parking owes it one.
+ */
+bool debug_trap(struct os_trap *t)
+{
+	struct os_trap owed = { .kind = OS_TRAP_REQUEST, .safe_point = t->safe_point };
+	bool handled;
+
+	if (t->kind == OS_TRAP_REQUEST && !library_stop && (in_trap || in_park)) {
+		if (!in_park)
+			request_pending = true;
+		return true;
+	}
+	if (in_trap)
+		return handle_trap(t);
+	in_trap = true;
+	handled = handle_trap(t);
+	if (request_pending)
+		handle_trap(&owed);
+	in_trap = false;
+	return handled;
 }
 
 __noreturn void cpu_park_forever(int sig)

@@ -124,8 +124,10 @@ static __monitor_text bool snapshot_begin(bool *took)
 	cpu_interrupt(STOP_SNAPSHOT);
 	for (int i = 0; i < SNAPSHOT_WAIT_MS && !cpu_parked(); i++)
 		os_monitor_nap();
-	*took = cpu_parked();
-	return *took;
+	/* A request that met a park on its way (stop.c) is answered by
+	 * that park, which is not ours to end. */
+	*took = cpu_parked() && cpu_stop.owner == STOP_SNAPSHOT;
+	return cpu_parked();
 }
 
 static __monitor_text void snapshot_end(bool took)

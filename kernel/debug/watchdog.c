@@ -130,7 +130,8 @@ void __monitor_text watchdog_monitor_tick(u64 now_ns)
 			put_str(&out, "The CPU thread is in a host call that has not returned:\n");
 		put_str(&out, "Call Trace:\n");
 		put_task_stack(&out, t);
-		cpu_resume(false);
+		if (cpu_stop.owner == STOP_SNAPSHOT)
+			cpu_resume(false);
 	} else {
 		put_str(&out, "(the CPU thread did not stop for a backtrace: signals blocked?)\n");
 	}

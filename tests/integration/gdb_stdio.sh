@@ -13,5 +13,5 @@ expect_in "$out" "stopped at start_kernel" '^#0  start_kernel \(\) at kernel/ini
 expect_in "$out" "idle is the thread" 'Thread 4194304 "swapper"'
 expect_in "$out" "console on a pty, named on stderr" "Virtual console 0 assigned device '/dev/pts/[0-9]+'"
 expect_in "$out" "init's exit status reaches gdb" 'exited with code 03'
-[ "$_failures" = 0 ] || tail -n 20 "$out"
+[ "$_failures" = 0 ] || head -n 60 "$out"
 finish

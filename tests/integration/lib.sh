@@ -22,6 +22,7 @@ UML_DIR=$TEST_TMP/uml
 mkdir -p "$UML_DIR"
 _glass_runs=0
 _failures=0
+_failed_checks=()
 GLASS_STATUS=
 GLASS_OUT=/dev/null
 GLASS_ERR=/dev/null
@@ -44,6 +45,7 @@ note() { echo "# $*"; }
 # fail MESSAGE: record a failure and show the last run's output.
 fail() {
 	_failures=$((_failures + 1))
+	_failed_checks+=("$(head -c 300 <<<"$*" | tr '\n' ' ')")
 	echo "FAIL: $*"
 	if [ -n "$GLASS_UMID" ]; then
 		echo "--- last glass run: ${_last_cmd:-} (status $GLASS_STATUS)"
@@ -59,7 +61,12 @@ expect_in() {
 }
 
 finish() {
+	local c
 	if [ "$_failures" -ne 0 ]; then
+		# Again at the end, where a log's tail (make check's) shows them.
+		for c in "${_failed_checks[@]}"; do
+			echo "failed: $c"
+		done
 		echo "$TEST_NAME: $_failures check(s) failed"
 		exit 1
 	fi
