@@ -155,7 +155,7 @@ fi
 sleep 0.3                       # past its start-up calls, as the guest's
 timeout -k 10 -s INT 1 strace -p "$npid" -o "$TEST_TMP/native.out" 2>"$TEST_TMP/native.err"
 kill "$npid"
-timeout -k 10 -s INT 1 "$PTPROXY" "$GLASS_UMID" strace -p "$spid" -o "$TEST_TMP/proxied.out" 2>/dev/null
+timeout -k 10 -s INT 3 "$PTPROXY" "$GLASS_UMID" strace -p "$spid" -o "$TEST_TMP/proxied.out" 2>/dev/null
 norm() { sed -E '1d;$d;s/= [0-9]+$/= PID/' "$1" | sort -u; }
 if [ -s "$TEST_TMP/proxied.out" ] && diff <(norm "$TEST_TMP/native.out") <(norm "$TEST_TMP/proxied.out") \
 	>"$TEST_TMP/strace.diff"; then
@@ -192,7 +192,7 @@ calls_by_thread() {
 sleep 0.3
 timeout -k 10 -s INT 1 strace -f -p "$npid" -o "$TEST_TMP/nthreads.out" 2>/dev/null
 kill "$npid"
-timeout -k 10 -s INT 2 "$PTPROXY" "$GLASS_UMID" strace -f -p "$tpid" \
+timeout -k 10 -s INT 4 "$PTPROXY" "$GLASS_UMID" strace -f -p "$tpid" \
 	-o "$TEST_TMP/threads.out" 2>"$TEST_TMP/threads.err"
 if grep -q "Process $tpid attached with 3 threads" "$TEST_TMP/threads.err" &&
    [ "$(grep -c 'detached$' "$TEST_TMP/threads.err")" = 3 ] &&
@@ -215,7 +215,8 @@ if command -v gdb >/dev/null; then
 	   grep -qE ' in main \(.*\) at .*threadloop\.c:[0-9]+' "$TEST_TMP/gdbt.out"; then
 		ok "gdb -p $tpid: 3 threads named threadloop, bt in each"
 	else
-		fail "gdb over threads: $(cat "$TEST_TMP/gdbt.out")"
+		fail "gdb over threads: $(grep -E 'Thread|^#|rror|arning' "$TEST_TMP/gdbt.out")" \
+			"--- all of it: $(cat "$TEST_TMP/gdbt.out")"
 	fi
 fi
 threads_run() { mc ps; [ "$(grep -cE "^ +[0-9]+ +1 [RS] .*threadloop\$" <<<"$MC_OUT")" = 3 ]; }
