@@ -48,6 +48,7 @@ def parse_notify(data):
 
 
 failures = 0
+failed_checks = []
 
 
 def ok(msg):
@@ -58,8 +59,12 @@ def fail(msg):
     """Print a FAIL line and count it; finish() exits 1 if any."""
     global failures
     failures += 1
+    failed_checks.append(" ".join(msg.split())[:300])
     print("FAIL: " + msg, flush=True)
 
 
 def finish():
+    # Again at the end, where a log's tail (make check's) shows them.
+    for msg in failed_checks:
+        print("failed: " + msg, flush=True)
     sys.exit(1 if failures else 0)
