@@ -573,6 +573,50 @@ static bool fwd_open(int nfd, const struct seccomp_notif *n, long *ret)
 	return true;
 }
 
+/*
+ * A ptrace call's answer the tool never got: a signal (our own SIGCHLD
+ * among them) interrupted the call after we had forwarded it, and the
+ * tool restarts it with the same arguments. The kernel must not see it
+ * twice (a second ATTACH is EPERM, a second CONT finds the tracee
+ * running), so the restart gets the first call's answer. One per tool
+ * thread; the thread's next call that is not the restart drops it.
+ */
+#define MAX_LOST 8
+static struct lost_answer {
+	pid_t tid;
+	__u64 args[4];
+	long ret;
+} lost[MAX_LOST];
+
+static void keep_lost(const struct seccomp_notif *n, long ret)
+{
+	struct lost_answer *l = &lost[0];
+
+	for (int i = 0; i < MAX_LOST; i++) {
+		if (lost[i].tid == (pid_t)n->pid || !lost[i].tid) {
+			l = &lost[i];
+			break;
+		}
+	}
+	l->tid = n->pid;
+	memcpy(l->args, n->data.args, sizeof(l->args));
+	l->ret = ret;
+}
+
+static bool take_lost(const struct seccomp_notif *n, long *ret)
+{
+	for (int i = 0; i < MAX_LOST; i++) {
+		if (lost[i].tid != (pid_t)n->pid)
+			continue;
+		lost[i].tid = 0;
+		if (memcmp(lost[i].args, n->data.args, sizeof(lost[i].args)))
+			return false;
+		*ret = lost[i].ret;
+		return true;
+	}
+	return false;
+}
+
 bool serve_notification(int nfd, const struct seccomp_notif *n)
 {
 	const __u64 *a = n->data.args;
@@ -583,8 +627,11 @@ bool serve_notification(int nfd, const struct seccomp_notif *n)
 	case SYS_ptrace:
 		if (!guest_pid((pid_t)a[1]))
 			return false;
-		ret = fwd_ptrace(n);
-		break;
+		if (!take_lost(n, &ret))
+			ret = fwd_ptrace(n);
+		if (!respond(nfd, n->id, ret))
+			keep_lost(n, ret);
+		return true;
 	case SYS_wait4:
 		if (!(guest_pid((pid_t)a[0]) || ((int)a[0] == -1 && attached)))
 			return false;

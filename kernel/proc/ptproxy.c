@@ -164,13 +164,16 @@ static long proc_tasks(struct ptp_conn *c, pid_t pid, struct ptp_msg *r)
 	return len;
 }
 
-/* A /proc file's text for thread tid of pid's group. */
+/* A /proc file's text for thread tid of pid's group; /proc/TID/... (pid
+ * == tid) is any thread, as on Linux, where a thread id not listed in
+ * /proc still opens (gdb reads /proc/LWP/status of a thread it could
+ * not attach, to tell a gone one). */
 static long proc_text(struct ptp_conn *c, pid_t pid, pid_t tid,
 		      int (*show)(struct task_struct *, char *, size_t), struct ptp_msg *r)
 {
 	struct task_struct *t = find_task_by_pid(tid);
 
-	if (!t || t->tgid != pid)
+	if (!t || (t->tgid != pid && tid != pid))
 		return -ESRCH;
 	r->payload = c->io;
 	r->len = show(t, (char *)c->io, sizeof(c->io));
