@@ -228,6 +228,10 @@ int os_unmap(unsigned long addr, unsigned long len);
 /* Give physmem [off, off+len) its host pages now, in one call: faulting
  * them in one by one costs several times more. Best effort. */
 void os_physmem_populate(unsigned long off, unsigned long len);
+/* Copy len bytes of kernel memory at src to physmem at off with the host
+ * kernel doing the copy, Glass's process touching neither side (src in
+ * Glass's own image is read from its executable file). 0 or -errno. */
+int os_physmem_write(unsigned long off, const void *src, unsigned long len);
 
 /* --- time --- */
 u64 os_monotonic_ns(void);
