@@ -149,17 +149,11 @@ static void check_hostfs_option(void)
 	os_exit(2);
 }
 
-/* Once, what the host lacks and what Glass does instead (kernel/os/probe.c). */
+/* Once, what the host lacks and what Glass does instead (kernel/os/probe.c;
+ * whether debug registers fire is asked only when first needed). */
 static void report_host_features(void)
 {
-	int hw = os_features.hw_breakpoints;
-
-	if (hw)
-		printk(KERN_INFO "host: %s (error %d): watchpoints by page protection, steps over "
-		       "a syscall in libc by running it, no hbreak\n",
-		       hw == -ENODEV ? "hardware breakpoints never fire" :
-		       hw == -ECANCELED ? "hardware breakpoints off by nohwbreak" :
-		       "no hardware breakpoints", -hw);
+	report_hw_breakpoints();
 	if (os_features.perf_events)
 		printk(KERN_INFO "host: no perf events (error %d)\n", -os_features.perf_events);
 	if (os_features.seccomp_notify)
