@@ -46,7 +46,7 @@ static bool pages_are_storage(const struct inode *inode)
 	return !inode->i_aops || !inode->i_aops->readpage;
 }
 
-static struct page *add_new_page(struct inode *inode, unsigned long index)
+static struct page *add_new_page(struct inode *inode, unsigned long index, gfp_t gfp)
 {
 	struct page *page;
 	int err = grow_page_array(inode, index);
@@ -56,7 +56,7 @@ static struct page *add_new_page(struct inode *inode, unsigned long index)
 	/* A full tmpfs says ENOSPC, as Linux's does. */
 	if (inode->i_sb->s_max_pages && inode->i_sb->s_pages >= inode->i_sb->s_max_pages)
 		return ERR_PTR(-ENOSPC);
-	page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	page = alloc_page(gfp | __GFP_ZERO);
 	if (!page)
 		return ERR_PTR(-ENOMEM);
 	page->mapping = inode;
@@ -90,7 +90,7 @@ struct page *filemap_get_page(struct inode *inode, unsigned long index)
 	if (!page) {
 		if (index >= DIV_ROUND_UP((unsigned long)inode->i_size, PAGE_SIZE))
 			return ERR_PTR(-ENXIO);
-		page = add_new_page(inode, index);
+		page = add_new_page(inode, index, GFP_KERNEL);
 		if (IS_ERR(page))
 			return page;
 	}
@@ -180,7 +180,7 @@ static ssize_t filemap_write(struct file *f, const char __user *buf, size_t coun
 		unsigned long left;
 
 		if (!page) {
-			page = add_new_page(inode, index);
+			page = add_new_page(inode, index, host ? __GFP_HOSTFILL : GFP_KERNEL);
 			if (IS_ERR(page)) {
 				err = PTR_ERR(page);
 				break;
