@@ -61,14 +61,20 @@ void os_physmem_populate(unsigned long off, unsigned long len)
 static off_t image_file_offset(const void *src, unsigned long len)
 {
 	const ElfW(Phdr) *ph = (const ElfW(Phdr) *)getauxval(AT_PHDR);
-	unsigned long n = getauxval(AT_PHNUM), a = (unsigned long)src;
+	unsigned long n = getauxval(AT_PHNUM), bias = 0, a = (unsigned long)src;
 
-	/* -no-pie (rule in docs/DESIGN.md, Boot): p_vaddr is the address. */
+	/* Glass is -no-pie (docs/DESIGN.md, Boot), so the bias is 0; PT_PHDR
+	 * says so rather than assuming it. */
+	for (unsigned long i = 0; ph && i < n; i++)
+		if (ph[i].p_type == PT_PHDR)
+			bias = (unsigned long)ph - ph[i].p_vaddr;
 	for (unsigned long i = 0; ph && i < n; i++) {
+		unsigned long start = bias + ph[i].p_vaddr;
+
 		if (ph[i].p_type != PT_LOAD || (ph[i].p_flags & PF_W))
 			continue;
-		if (a >= ph[i].p_vaddr && a + len <= ph[i].p_vaddr + ph[i].p_filesz)
-			return ph[i].p_offset + (a - ph[i].p_vaddr);
+		if (a >= start && a + len <= start + ph[i].p_filesz)
+			return ph[i].p_offset + (a - start);
 	}
 	return -1;
 }
