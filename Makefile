@@ -63,7 +63,12 @@ GDBCFLAGS := $(KCFLAGS) -fno-reorder-blocks-and-partition
 OSCFLAGS := $(COMMON) -D_GNU_SOURCE -Ikernel/include -I$(B)/include -I.
 LDFLAGS := -no-pie -g
 # libunwind and libdw: the oops report's backtrace and lines (kernel/os/unwind.c).
-LDLIBS := -lpthread -lunwind -ldw -lelf
+# Linked static (Debian's -dev packages ship the archives), with what they
+# need (lzma, zlib, bzip2: libbz2-dev, which libdw-dev does not pull in, is
+# in scripts/deps.sh), libc staying shared: the dynamic loader's mapping
+# and relocation of six libraries at every start was ~60 host page faults,
+# a few ms of each boot on a VM (docs/benchmarks.md, boot 2026-12-06).
+LDLIBS := -lpthread -Wl,-Bstatic -lunwind -ldw -lelf -llzma -lz -lbz2 -Wl,-Bdynamic
 
 # What the variants compile into kernel code (KINSTR: the instrumented
 # files only, kernel/ outside kernel/os and the stub; never gdbstub/,

@@ -2,8 +2,11 @@
 # check-libc-names.sh [BUILD_DIR]: rule host-boundary. No kernel object
 # (BUILD_DIR/kernel/**/*.o outside kernel/os/, and the objects of the other
 # directories linked into glass: gdbstub/ ...; default build/) defines a
-# global symbol that the host libc exports: in one process it would replace
-# libc's own for libc and every library. Exits 1 listing the offenders.
+# global symbol that the host libc exports, or that one of the archives
+# linked static into glass defines (libunwind, libdw, libelf and theirs,
+# Makefile LDLIBS): in one process it would replace libc's own for libc and
+# every library, or the archive's for the archive. Exits 1 listing the
+# offenders.
 set -euo pipefail
 export LC_ALL=C
 cd "$(dirname "$0")/.."
@@ -14,7 +17,14 @@ libc=${LIBC:-/lib/x86_64-linux-gnu/libc.so.6}
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-nm -D --defined-only "$libc" | awk 'NF >= 3 { sub(/@.*/, "", $3); print $3 }' | sort -u >"$tmp/libc"
+libdir=$(dirname "$libc")
+{
+	nm -D --defined-only "$libc" | awk 'NF >= 3 { sub(/@.*/, "", $3); print $3 }'
+	for a in unwind dw elf lzma z bz2; do
+		[ ! -f "$libdir/lib$a.a" ] ||
+			nm -g --defined-only "$libdir/lib$a.a" 2>/dev/null | awk 'NF >= 3 { print $3 }'
+	done
+} | sort -u >"$tmp/libc"
 
 objs=()
 while IFS= read -r o; do
@@ -36,7 +46,7 @@ nm -A -g --defined-only "${objs[@]}" | awk '{ f = $1; sub(/:[^:]*$/, "", f); pri
 join "$tmp/defs" "$tmp/libc" >"$tmp/clash" || true
 if [ -s "$tmp/clash" ]; then
 	while read -r sym obj; do
-		echo "$obj defines $sym, a libc name (rename it: rule host-boundary)"
+		echo "$obj defines $sym, a libc or host library name (rename it: rule host-boundary)"
 	done <"$tmp/clash"
 	exit 1
 fi

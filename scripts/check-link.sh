@@ -1,6 +1,8 @@
 #!/bin/bash
 # check-link.sh [GLASS]: glass is linked non-PIE (ELF type EXEC, docs/DESIGN.md
-# Boot) and carries debug info (rule symbols-always).
+# Boot), carries debug info (rule symbols-always) and needs no shared
+# library but libc: libunwind, libdw and theirs are linked static, since
+# loading them cost every boot a few ms (Makefile LDLIBS).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 g=${1:-glass}
@@ -13,4 +15,7 @@ if LC_ALL=C readelf -S "$g" | grep -q '\.debug_info'; then echo "check-link: $g 
 else echo "check-link: $g has no .debug_info: build with -g"; bad=1; fi
 if LC_ALL=C readelf -S "$g" | grep -q '\.debug_line'; then :
 else echo "check-link: $g has no .debug_line"; bad=1; fi
+needed=$(LC_ALL=C readelf -d "$g" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | grep -v '^libc\.so' | tr '\n' ' ' || true)
+if [ -z "$needed" ]; then echo "check-link: $g needs no shared library but libc"
+else echo "check-link: $g needs $needed: link them static (Makefile LDLIBS)"; bad=1; fi
 exit $bad

@@ -4,7 +4,7 @@
 # prints the exact apt-get line and exits 1. Never reads stdin.
 set -euo pipefail
 
-build=(gcc make cpio gzip busybox-static check pkg-config libsubunit-dev musl-tools gdb strace libreadline-dev libunwind-dev libdw-dev)
+build=(gcc make cpio gzip busybox-static check pkg-config libsubunit-dev musl-tools gdb strace libreadline-dev libunwind-dev libdw-dev libbz2-dev)
 check=(clang libclang-rt-14-dev uml-utilities python3 telnet gcovr lcov e2fsprogs)
 bench=(user-mode-linux)
 

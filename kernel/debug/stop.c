@@ -97,7 +97,29 @@ static void park(enum stop_owner owner, const struct gdb_stop *why, bool safe_po
 
 	while ((w & WANT_SYSCALL) && !os_trap_emulate_syscall())
 		w = park_once(STOP_GDB, &stepped, false);
+	report_hw_breakpoints();
 	os_trap_set_step(w & (WANT_STEP | WANT_SYSCALL));
+}
+
+/*
+ * Once, in the log, when debug registers do not serve and what Glass does
+ * instead. CPU thread: at boot for nohwbreak, else after the stop during
+ * which the monitor thread first asked the host (kernel/os/probe.c: only
+ * an hbreak, a watchpoint or a step over a syscall need them).
+ */
+void report_hw_breakpoints(void)
+{
+	static bool reported;
+	int hw = __atomic_load_n(&os_features.hw_breakpoints, __ATOMIC_ACQUIRE);
+
+	if (reported || !hw || hw == OS_UNPROBED || hw == OS_PROBING)
+		return;
+	reported = true;
+	printk(KERN_INFO "host: %s (error %d): watchpoints by page protection, steps over "
+	       "a syscall in libc by running it, no hbreak\n",
+	       hw == -ENODEV ? "hardware breakpoints never fire" :
+	       hw == -ECANCELED ? "hardware breakpoints off by nohwbreak" :
+	       "no hardware breakpoints", -hw);
 }
 
 static bool handle_trap(struct os_trap *t)

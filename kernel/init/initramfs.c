@@ -304,7 +304,7 @@ static size_t unpack_feed(struct unpacker *u, const u8 *buf, size_t len)
 			continue;
 		case ST_DATA:
 			n = min(avail, u->data_left);
-			if (u->wfile && kernel_write(u->wfile, buf + pos, n, &u->wpos) != (ssize_t)n) {
+			if (u->wfile && kernel_write_bulk(u->wfile, buf + pos, n, &u->wpos) != (ssize_t)n) {
 				pr_warn("initramfs: write error in %s\n", u->path);
 				fput(u->wfile);
 				u->wfile = NULL;

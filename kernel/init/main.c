@@ -149,17 +149,11 @@ static void check_hostfs_option(void)
 	os_exit(2);
 }
 
-/* Once, what the host lacks and what Glass does instead (kernel/os/probe.c). */
+/* Once, what the host lacks and what Glass does instead (kernel/os/probe.c;
+ * whether debug registers fire is asked only when first needed). */
 static void report_host_features(void)
 {
-	int hw = os_features.hw_breakpoints;
-
-	if (hw)
-		printk(KERN_INFO "host: %s (error %d): watchpoints by page protection, steps over "
-		       "a syscall in libc by running it, no hbreak\n",
-		       hw == -ENODEV ? "hardware breakpoints never fire" :
-		       hw == -ECANCELED ? "hardware breakpoints off by nohwbreak" :
-		       "no hardware breakpoints", -hw);
+	report_hw_breakpoints();
 	if (os_features.perf_events)
 		printk(KERN_INFO "host: no perf events (error %d)\n", -os_features.perf_events);
 	if (os_features.seccomp_notify)
@@ -224,6 +218,7 @@ __noreturn void start_kernel(void)
 	printk(KERN_INFO "Command line: %s\n", boot.cmdline);
 	printk(KERN_INFO "Memory: %lluK available, umid %s in %s\n",
 	       (unsigned long long)nr_free_pages() * 4, umid_name, os_umid_dir());
+	host_mm_boot_start();
 	mconsole_init(boot.mconsole_timeout, boot.mconsole ? boot.mconsole + 7 : NULL);
 	sched_init();
 	vfs_init();

@@ -2,8 +2,8 @@
  * Hardware breakpoints and watchpoints on the CPU thread: perf events of
  * type PERF_TYPE_BREAKPOINT with sigtrap, so a hit is a SIGTRAP (TRAP_PERF,
  * the slot in si_perf_data) that trap.c hands to debug_trap(). Where the
- * host's debug registers never fire (probe.c), a watchpoint is the watched
- * page's protection instead (watch.c). The monitor thread sets and clears
+ * host's debug registers never fire (probe.c, asked at the first set), a
+ * watchpoint is the watched page's protection instead (watch.c). The monitor thread sets and clears
  * them while the CPU thread is parked.
  */
 #include <errno.h>
@@ -26,7 +26,7 @@ int __monitor_text os_hw_break_set(int slot, int type, unsigned long addr, int l
 
 	if (slot < 0 || slot >= OS_HW_SLOTS)
 		return -EINVAL;
-	if (os_features.hw_breakpoints)
+	if (os_hw_breakpoints())
 		return os_watch_set(slot, type, addr, len);
 	memset(&pe, 0, sizeof(pe));
 	pe.type = PERF_TYPE_BREAKPOINT;

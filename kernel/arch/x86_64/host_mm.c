@@ -64,17 +64,33 @@ static int start_spares(void)
 }
 
 /*
- * At boot, before init: the first stub, started and waited for, so that a
- * host that cannot run one (RLIMIT_NPROC, a tool that cannot follow the
- * spawn) fails the start with a message instead of a panic in init's exec.
- * It becomes the first spare; the others are started behind it.
+ * Early at boot, as soon as pages can be allocated: the first stub is
+ * started, so that its exec and set-up (2-5 ms) run on the other CPU
+ * while the kernel unpacks the initramfs, instead of being waited for
+ * after it. An error is host_mm_boot's to report.
+ */
+void host_mm_boot_start(void)
+{
+	BUG_ON(nr_spares);
+	add_spare(false);
+}
+
+/*
+ * At boot, before init: the first stub waited for (started now if
+ * host_mm_boot_start could not), so that a host that cannot run one
+ * (RLIMIT_NPROC, a tool that cannot follow the spawn) fails the start
+ * with a message instead of a panic in init's exec. It becomes the first
+ * spare; the others are started behind it.
  */
 int host_mm_boot(void)
 {
-	int err;
+	struct spare *sp = &spares[spare_head];
+	int err = 0;
 
-	BUG_ON(nr_spares);
-	err = add_spare(true);
+	if (!nr_spares)
+		err = add_spare(true);
+	else if (!sp->ready && !(err = os_stub_init(sp->pid, page_to_phys(sp->data))))
+		sp->ready = true;
 	if (!err)
 		start_spares();
 	return err;

@@ -83,6 +83,8 @@ void cpu_interrupt(enum stop_owner owner);
 /* CPU thread, in the fault handler of a panic with panic=gdb: park at
  * the fault (gdb's stop signal sig) for good. */
 __noreturn void cpu_park_forever(int sig);
+/* Log once that debug registers do not serve (nohwbreak, or probed so). */
+void report_hw_breakpoints(void);
 /* CPU thread, task context: a module was loaded or unloaded; with gdb
  * attached, a library stop makes it re-read the library list. */
 void cpu_library_stop(void);

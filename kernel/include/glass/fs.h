@@ -536,6 +536,7 @@ struct page *find_page(struct inode *inode, unsigned long index);
 ssize_t generic_file_read(struct file *f, char __user *buf, size_t count, loff_t *pos);
 ssize_t generic_file_write(struct file *f, const char __user *buf, size_t count,
 			   loff_t *pos);
+ssize_t kernel_write_bulk(struct file *f, const void *buf, size_t count, loff_t *pos);
 /* Drop cached pages wholly beyond newsize and zero the tail of the last;
  * guest mappings of the dropped pages go too (a later access: SIGBUS). */
 void truncate_inode_pages(struct inode *inode, loff_t newsize);

@@ -73,6 +73,9 @@ static inline bool virt_is_physmem(const void *v)
 #define GFP_USER 0x0u
 #define __GFP_ZERO 0x1u
 #define GFP_NOWARN 0x2u
+/* The host fills the frames (os_physmem_write), Glass's process never
+ * touches them: they need no host pages from page_alloc's populate. */
+#define __GFP_HOSTFILL 0x4u
 
 /* Poison freed frames and check the poison on allocation (boot option). */
 extern bool debug_pagealloc;
@@ -202,6 +205,7 @@ int host_flush(struct mm_struct *mm);
 void host_put_page(struct mm_struct *mm, struct page *page);
 /* The batch queued before the last run is confirmed: drop what it held. */
 void host_release(struct mm_struct *mm);
+void host_mm_boot_start(void);
 int host_mm_boot(void);
 int host_mm_init(struct mm_struct *mm);
 void host_mm_destroy(struct mm_struct *mm);

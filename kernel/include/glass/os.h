@@ -163,9 +163,14 @@ void os_inject_hang(void);
 /* libc's strlen, for inject libc-fault: a fault inside a host library. */
 unsigned long os_inject_strlen(const char *s);
 
-/* --- host features (kernel/os/probe.c), probed once at start-up ---
+/* --- host features (kernel/os/probe.c), probed once ---
  * Each is 0 when it works, else -errno saying why not (-ENODEV: opens but
- * never fires; -ECANCELED: turned off on the command line). */
+ * never fires; -ECANCELED: turned off on the command line). The debug
+ * registers are OS_UNPROBED until os_hw_breakpoints() first asks the host
+ * (it costs ms on some hosts, so not at every start); the others are
+ * probed at start-up. */
+#define OS_UNPROBED 1
+#define OS_PROBING 2
 struct os_features {
 	int hw_breakpoints;     /* perf-event debug registers that trap */
 	int perf_events;        /* software perf events */
@@ -173,6 +178,7 @@ struct os_features {
 };
 extern struct os_features os_features;
 void os_probe_host(void);
+int os_hw_breakpoints(void);
 
 /* --- the core file's memory (kernel/os/core.c) --- */
 struct os_mem_seg {
@@ -228,6 +234,10 @@ int os_unmap(unsigned long addr, unsigned long len);
 /* Give physmem [off, off+len) its host pages now, in one call: faulting
  * them in one by one costs several times more. Best effort. */
 void os_physmem_populate(unsigned long off, unsigned long len);
+/* Copy len bytes of kernel memory at src to physmem at off with the host
+ * kernel doing the copy, Glass's process touching neither side (src in
+ * Glass's own image is read from its executable file). 0 or -errno. */
+int os_physmem_write(unsigned long off, const void *src, unsigned long len);
 
 /* --- time --- */
 u64 os_monotonic_ns(void);
