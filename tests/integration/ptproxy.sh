@@ -55,7 +55,9 @@ traced_for() {
 }
 traced_for 3 "$TEST_TMP/strace.err" --stats "$GLASS_UMID" strace -p "$pid" -o "$TEST_TMP/strace.out"
 n=$(grep -c '^write(1, "y\\ny\\ny\\n' "$TEST_TMP/strace.out")
-if [ "$n" -gt 10 ]; then
+# Any decoded write shows the path works; how many is speed (`make
+# bench-ptproxy`): at load 12, 8 in 3 s were seen.
+if [ "$n" -ge 2 ]; then
 	ok "strace -p $pid decoded $n of the guest's write(1, \"y\\ny\\n...\") calls"
 else
 	fail "strace -p traced ${n:-no} writes: $(head -c 400 "$TEST_TMP/strace.out") $(cat "$TEST_TMP/strace.err")"
@@ -73,14 +75,14 @@ note "proxied strace -p: $n_all guest syscalls in 3 s after the attach, ${calls:
 
 # Attach after attach: every stop is announced to the proxy (a lost
 # PTP_EV_STOP left strace parked in wait4 for good): in each round the
-# trace still grows in its second second.
+# trace still grows after its first second.
 stalled=
 for i in 1 2 3 4 5; do
 	"$PTPROXY" "$GLASS_UMID" strace -p "$pid" -o "$TEST_TMP/round.out" 2>"$TEST_TMP/round.err" &
 	wait_for 60 grep -q ' attached' "$TEST_TMP/round.err"
 	sleep 1
 	n1=$(wc -l <"$TEST_TMP/round.out")
-	sleep 1
+	sleep 2
 	n2=$(wc -l <"$TEST_TMP/round.out")
 	pkill -INT -x strace -P $! || kill -INT $!
 	wait_for 20 gone $! || kill -KILL $!
