@@ -21,6 +21,18 @@ static size_t in_len;
 static u8 in[PTP_HDR_LEN + PTP_MAX_PAYLOAD], out[PTP_HDR_LEN + PTP_MAX_PAYLOAD];
 static size_t taken;            /* bytes of in the last reply occupies */
 unsigned long kconn_calls;
+FILE *kconn_log;                /* --log FILE: every message, both ways */
+
+static void log_msg(const char *dir, const struct ptp_msg *m)
+{
+	if (!kconn_log)
+		return;
+	fprintf(kconn_log, "%s op %#x seq %u args %lld %lld %lld %lld %lld %lld len %u\n", dir,
+		m->op, m->seq, (long long)m->args[0], (long long)m->args[1],
+		(long long)m->args[2], (long long)m->args[3], (long long)m->args[4],
+		(long long)m->args[5], m->len);
+	fflush(kconn_log);
+}
 
 int kconn_fd(void)
 {
@@ -58,6 +70,7 @@ static void take_buffered_stops(void)
 	long n;
 
 	while ((n = ptp_decode(in + taken, in_len - taken, &m)) > 0 && m.op == PTP_EV_STOP) {
+		log_msg("< (buffered)", &m);
 		stop_seen = true;
 		memmove(in + taken, in + taken + n, in_len - taken - n);
 		in_len -= n;
@@ -84,6 +97,7 @@ static int read_msg(struct ptp_msg *r)
 	if (n < 0)
 		return n;
 	taken = n;
+	log_msg("<", r);
 	take_buffered_stops();
 	return 0;
 }
@@ -98,6 +112,7 @@ int kconn_call(struct ptp_msg *m, struct ptp_msg *r)
 	if (n < 0)
 		return n;
 	kconn_calls++;
+	log_msg(">", m);
 	for (long done = 0; done < n; ) {
 		long w = write(fd, out + done, n - done);
 

@@ -27,7 +27,7 @@ static void pass_to_tool(int sig)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: glass-ptproxy [--uml-dir DIR] [--stats] UMID|PATH TOOL [ARGS...]\n"
+	fprintf(f, "usage: glass-ptproxy [--uml-dir DIR] [--stats] [--log FILE] UMID|PATH TOOL [ARGS...]\n"
 		"  runs TOOL (strace, gdb) so that the pids given to it with -p are guest pids\n");
 }
 
@@ -68,6 +68,12 @@ int main(int argc, char **argv)
 			uml_dir = argv[++i];
 		else if (!strcmp(argv[i], "--stats"))
 			stats = true;
+		else if (!strcmp(argv[i], "--log") && i + 1 < argc && !kconn_log) {
+			if (!(kconn_log = fopen(argv[++i], "we"))) {
+				perror(argv[i]);
+				return 2;
+			}
+		}
 		else {
 			usage(strcmp(argv[i], "--help") ? stderr : stdout);
 			return strcmp(argv[i], "--help") ? 2 : 0;
@@ -129,6 +135,8 @@ int main(int argc, char **argv)
 				serve_retry_waits(nfd);
 			while (kconn_take_stop());
 			kill(tool, SIGCHLD);    /* gdb waits for nothing else */
+			if (kconn_log)
+				fprintf(kconn_log, "waits retried, SIGCHLD sent\n");
 		}
 	}
 	if (waitpid(tool, &status, 0) < 0)

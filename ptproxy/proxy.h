@@ -4,6 +4,7 @@
 #ifndef PTPROXY_PROXY_H
 #define PTPROXY_PROXY_H
 
+#include <stdio.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
@@ -20,6 +21,7 @@ bool kconn_take_stop(void);
 int kconn_poll(void);
 int kconn_fd(void);
 extern unsigned long kconn_calls;       /* forwarded requests, for the figures */
+extern FILE *kconn_log;                 /* --log FILE, or NULL */
 
 /* serve.c: the guest pids (those the tool was told on its command line,
  * and those the kernel reported since). */

@@ -603,13 +603,16 @@ static void keep_lost(const struct seccomp_notif *n, long ret)
 	l->ret = ret;
 }
 
+/* Any call of that thread ends the wait for a restart; only the same
+ * ptrace call gets the answer. */
 static bool take_lost(const struct seccomp_notif *n, long *ret)
 {
 	for (int i = 0; i < MAX_LOST; i++) {
 		if (lost[i].tid != (pid_t)n->pid)
 			continue;
 		lost[i].tid = 0;
-		if (memcmp(lost[i].args, n->data.args, sizeof(lost[i].args)))
+		if (n->data.nr != SYS_ptrace ||
+		    memcmp(lost[i].args, n->data.args, sizeof(lost[i].args)))
 			return false;
 		*ret = lost[i].ret;
 		return true;
@@ -622,12 +625,13 @@ bool serve_notification(int nfd, const struct seccomp_notif *n)
 	const __u64 *a = n->data.args;
 	int status = 0;
 	long ret;
+	bool restart = take_lost(n, &ret);
 
 	switch (n->data.nr) {
 	case SYS_ptrace:
 		if (!guest_pid((pid_t)a[1]))
 			return false;
-		if (!take_lost(n, &ret))
+		if (!restart)
 			ret = fwd_ptrace(n);
 		if (!respond(nfd, n->id, ret))
 			keep_lost(n, ret);
