@@ -95,6 +95,7 @@ struct stub {
 	u32 gsent;              /* what the guest thread was told for this stop */
 	u32 asleep;             /* round trips since the last try ended */
 	u32 hits;               /* polls that saw the answer in this try */
+	u64 poll_lat;           /* average polled hand-off latency in this try */
 	u64 stopped;            /* TSC when its last stop was seen */
 	struct stub_batch *b;   /* read-only in the stub */
 	struct stub_data *d;    /* the hand-off page: guest-writable */
@@ -112,11 +113,17 @@ static struct stub *last_stub;
  * out because the other side is busy (a long syscall, a computing guest)
  * wastes at most that, next to work that took longer.
  *
- * A try ends when the guest thread was not running while it should have
- * been polling: it slept although the kernel answered within its budget,
- * or it saw the answer more than SPIN_LATE cycles late. Its CPU is taken
- * by others (a loaded host), and each such miss costs a wait for a time
- * slice, tens of hits' worth. Then the guest thread is pinned to the
+ * A try goes on while it pays: the guest thread stamps when it saw its
+ * turn (stub_data.resumed), so the kernel knows each hand-off's latency,
+ * from its answer to the guest thread running. A running average of
+ * that latency asleep (sleep_lat, outside tries) is compared with the
+ * average of the polled hand-offs of the try (answered within the guest
+ * thread's budget), which starts at half of it: when the guest thread's
+ * CPU is taken by others, it misses answers it should have seen at once
+ * and each miss costs a wait for a time slice, tens of hits' worth. So
+ * on a loaded host the first miss or two end the try, and on a quiet one
+ * the odd miss (the hypervisor's, a host timer) does not. Then the guest
+ * thread is pinned to the
  * CPU thread's CPU again, where the two share one time slice and a sleeping
  * hand-off is a local wake-up, and the next try comes after
  * spin_retry_after round trips: SPIN_RETRY_MIN after a try that saw
@@ -124,11 +131,14 @@ static struct stub *last_stub;
  * one that did not. On one CPU nothing spins.
  */
 #define SPIN_BUDGET 40000u
-#define SPIN_LATE 20000
+#define SPIN_LAT_GUESS 20000u    /* sleep_lat before any was measured */
+#define SPIN_LAT_MAX (1u << 21) /* a latency sample is cut here (~1 ms) */
+#define SPIN_LAT_SHIFT 4        /* averages: the newest sample weighs 1/16 */
 #define SPIN_RETRY_MIN 256
 #define SPIN_RETRY_MAX 65536
 #define SPIN_PAYS 1024
 static u32 spin_retry_after = SPIN_RETRY_MIN;
+static u64 sleep_lat = SPIN_LAT_GUESS;
 static bool spin_cpus;          /* two or more host CPUs to run on */
 static cpu_set_t allowed_cpus;  /* glass's own affinity, read at start */
 
@@ -148,6 +158,7 @@ static void spin_start(struct stub *s)
 {
 	s->spinning = true;
 	s->hits = 0;
+	s->poll_lat = sleep_lat / 2;
 }
 
 static void spin_end(struct stub *s)
@@ -157,6 +168,11 @@ static void spin_end(struct stub *s)
 	spin_retry_after = s->hits >= SPIN_PAYS ? SPIN_RETRY_MIN :
 			   spin_retry_after * 2 > SPIN_RETRY_MAX ? SPIN_RETRY_MAX :
 			   spin_retry_after * 2;
+}
+
+static void lat_average(u64 *avg, u64 sample)
+{
+	*avg += ((s64)sample - (s64)*avg) >> SPIN_LAT_SHIFT;
 }
 
 static struct stub *stub_find(int pid)
@@ -420,30 +436,40 @@ static u32 guest_budget(struct stub *s)
 	return sent;
 }
 
-/* Was its budget enough: it had not gone to sleep (old: the word as the
- * turn was taken from it at t0)? Returns whether it was polling. */
-static bool guest_spun(struct stub *s, u32 sent, u32 old, u64 t0)
+/* What the guest thread's latency for the answer given at t0 measures. */
+enum handoff_kind {
+	HANDOFF_ASLEEP,         /* it was told to sleep at once */
+	HANDOFF_POLLED,         /* answered within its budget: it should poll */
+	HANDOFF_LATE,           /* answered after its budget: it slept */
+};
+
+/* Had it gone to sleep (old: the word as the turn was taken from it at
+ * t0)? */
+static enum handoff_kind guest_spun(struct stub *s, u32 sent, u32 old, u64 t0)
 {
 	if (!sent)
-		return false;
+		return HANDOFF_ASLEEP;
 	spin_count(s, !(old & STUB_GWAIT), &os_spin_stats.guest_hit,
 		   &os_spin_stats.guest_miss);
-	if (!(old & STUB_GWAIT))
-		return true;
-	if (s->spinning && t0 - s->stopped < sent)
-		spin_end(s);    /* answered in time, and it slept: off its CPU */
-	return false;
+	return t0 - s->stopped < sent ? HANDOFF_POLLED : HANDOFF_LATE;
 }
 
-/* A guest thread that was polling for the answer given at t0: did it
- * see it in time, or was it off its CPU? (Its own time stamp: a guest
- * can lie here, and only spoil its own stub's spinning.) */
-static void guest_resumed(struct stub *s, u64 t0)
+/* Once the guest thread stopped again: how late after the answer given at
+ * t0 it ran, into the averages; a try that no longer pays ends. (Its own
+ * time stamp: a guest can lie here, and only spoil its own stub's
+ * spinning or make it spin when it should not, as its own code could.) */
+static void guest_resumed(struct stub *s, u64 t0, enum handoff_kind kind)
 {
 	s64 late = (s64)(__atomic_load_n(&s->d->resumed, __ATOMIC_RELAXED) - t0);
+	u64 lat = late < 0 ? 0 : late > SPIN_LAT_MAX ? SPIN_LAT_MAX : (u64)late;
 
-	if (s->spinning && late > SPIN_LATE)
-		spin_end(s);
+	if (kind == HANDOFF_ASLEEP) {
+		lat_average(&sleep_lat, lat);
+	} else if (kind == HANDOFF_POLLED && s->spinning) {
+		lat_average(&s->poll_lat, lat);
+		if (s->poll_lat > sleep_lat)
+			spin_end(s);
+	}
 }
 
 /*
@@ -455,7 +481,7 @@ static void guest_resumed(struct stub *s, u64 t0)
  */
 static int handoff(struct stub *s)
 {
-	bool polling;
+	enum handoff_kind kind;
 	u32 old, sent;
 	int err, ack;
 
@@ -467,12 +493,12 @@ static int handoff(struct stub *s)
 		old = __atomic_exchange_n(&s->d->state, STUB_BUSY, __ATOMIC_ACQ_REL);
 		if (old & STUB_GWAIT)
 			futex(&s->d->state, FUTEX_WAKE_BITSET, INT_MAX, NULL, 2);
-		polling = guest_spun(s, sent, old, t0);
+		kind = guest_spun(s, sent, old, t0);
 		spin_stopped(s);
 		err = wait_stopped(s, true);
 		s->stopped = rdtsc();
-		if (!err && polling)
-			guest_resumed(s, t0);
+		if (!err)
+			guest_resumed(s, t0, kind);
 		return err;
 	}
 	old = __atomic_exchange_n(&s->d->state, STUB_MAPPING, __ATOMIC_ACQ_REL);
