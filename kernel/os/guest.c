@@ -113,27 +113,28 @@ static struct stub *last_stub;
  * out because the other side is busy (a long syscall, a computing guest)
  * wastes at most that, next to work that took longer.
  *
- * A try goes on while it pays: the guest thread stamps when it saw its
- * turn (stub_data.resumed), so the kernel knows each hand-off's latency,
- * from its answer to the guest thread running. A running average of
- * that latency asleep (sleep_lat, outside tries) is compared with the
- * average of the polled hand-offs of the try (answered within the guest
- * thread's budget), which starts at half of it: when the guest thread's
- * CPU is taken by others, it misses answers it should have seen at once
- * and each miss costs a wait for a time slice, tens of hits' worth. So
- * on a loaded host the first miss or two end the try, and on a quiet one
- * the odd miss (the hypervisor's, a host timer) does not. Then the guest
- * thread is pinned to the
- * CPU thread's CPU again, where the two share one time slice and a sleeping
- * hand-off is a local wake-up, and the next try comes after
+ * A try goes on while it pays: the guest thread stamps when it stopped and
+ * when it saw its turn (stub_data.stopped, .resumed), so the kernel knows
+ * both hand-offs of each round trip: from its answer to the guest thread
+ * running, and from the guest's next stop to the kernel seeing it. A
+ * running average of that asleep (sleep_lat, outside tries) is compared
+ * with the average of the try's polled round trips (answered within the
+ * guest thread's budget), which starts at half of it; the newest sample
+ * weighs a quarter, so one miss that cost more than about four sleeping
+ * round trips ends the try. On a loaded host the guest thread's CPU is
+ * taken by others and a miss is a wait for a time slice (up to ms): the
+ * first one ends the try. On a quiet one the odd short miss (the
+ * hypervisor's, a host timer) does not. Then the guest thread is pinned to
+ * the CPU thread's CPU again, where the two share one time slice and a
+ * sleeping hand-off is a local wake-up, and the next try comes after
  * spin_retry_after round trips: SPIN_RETRY_MIN after a try that saw
  * SPIN_PAYS answers, twice the last interval (up to SPIN_RETRY_MAX) after
  * one that did not. On one CPU nothing spins.
  */
 #define SPIN_BUDGET 40000u
-#define SPIN_LAT_GUESS 20000u    /* sleep_lat before any was measured */
+#define SPIN_LAT_GUESS 20000u   /* sleep_lat before any was measured */
 #define SPIN_LAT_MAX (1u << 21) /* a latency sample is cut here (~1 ms) */
-#define SPIN_LAT_SHIFT 4        /* averages: the newest sample weighs 1/16 */
+#define SPIN_LAT_SHIFT 2        /* averages: the newest sample weighs 1/4 */
 #define SPIN_RETRY_MIN 256
 #define SPIN_RETRY_MAX 65536
 #define SPIN_PAYS 1024
@@ -454,14 +455,21 @@ static enum handoff_kind guest_spun(struct stub *s, u32 sent, u32 old, u64 t0)
 	return t0 - s->stopped < sent ? HANDOFF_POLLED : HANDOFF_LATE;
 }
 
+static u64 lat_clamp(s64 late)
+{
+	return late < 0 ? 0 : late > SPIN_LAT_MAX ? SPIN_LAT_MAX : (u64)late;
+}
+
 /* Once the guest thread stopped again: how late after the answer given at
- * t0 it ran, into the averages; a try that no longer pays ends. (Its own
- * time stamp: a guest can lie here, and only spoil its own stub's
- * spinning or make it spin when it should not, as its own code could.) */
+ * t0 it ran, and how late after its stop the kernel saw it, into the
+ * averages; a try that no longer pays ends. (The guest thread's own time
+ * stamps: a guest can lie here and end tries or prolong them, a matter of
+ * speed only, as its own code spinning would be.) */
 static void guest_resumed(struct stub *s, u64 t0, enum handoff_kind kind)
 {
-	s64 late = (s64)(__atomic_load_n(&s->d->resumed, __ATOMIC_RELAXED) - t0);
-	u64 lat = late < 0 ? 0 : late > SPIN_LAT_MAX ? SPIN_LAT_MAX : (u64)late;
+	u64 lat = lat_clamp((s64)(__atomic_load_n(&s->d->resumed, __ATOMIC_RELAXED) - t0)) +
+		  lat_clamp((s64)(s->stopped - __atomic_load_n(&s->d->stopped,
+								 __ATOMIC_RELAXED)));
 
 	if (kind == HANDOFF_ASLEEP) {
 		lat_average(&sleep_lat, lat);

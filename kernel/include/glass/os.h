@@ -306,6 +306,7 @@ struct stub_data {
 	u64 spin;       /* TSC cycles the guest thread polls state at its next
 			 * stop before it sleeps: the kernel's guess */
 	u64 resumed;    /* TSC when the guest thread last saw its turn */
+	u64 stopped;    /* TSC when it gave the kernel its turn (its stop) */
 };
 #define STUB_STACK_SIZE 4096            /* start-up stack */
 #define STUB_SIGSTACK_SIZE (16UL << 10) /* signal frame incl. XSAVE image */
