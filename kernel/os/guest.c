@@ -118,10 +118,13 @@ static struct stub *last_stub;
  * both hand-offs of each round trip: from its answer to the guest thread
  * running, and from the guest's next stop to the kernel seeing it. A
  * running average of that asleep (sleep_lat, outside tries) is compared
- * with the average of the try's polled round trips (answered within the
- * guest thread's budget), which starts at half of it; the newest sample
- * weighs a quarter, so one miss that cost more than about four sleeping
- * round trips ends the try. On a loaded host the guest thread's CPU is
+ * with the average of the try's round trips, which starts at half of it,
+ * where a poll that ran out (an answer after the guest thread's budget,
+ * a stop after the kernel's: a blocking syscall, other tasks' turns, a
+ * computing guest) also counts the budget it burnt for nothing; the
+ * newest sample weighs a quarter, so one miss that cost more than about
+ * four sleeping round trips ends the try, and so do a few polls in vain
+ * in a row. On a loaded host the guest thread's CPU is
  * taken by others and a miss is a wait for a time slice (up to ms): the
  * first one ends the try. On a quiet one the odd short miss (the
  * hypervisor's, a host timer) does not. Then the guest thread is pinned to
@@ -303,28 +306,29 @@ static bool stub_stuck(struct stub *s, struct stub_watch *w)
 /*
  * Poll the word for the stub's next stop while the guest thread is running
  * apart from us (STUB_BUSY), for at most the stub's budget; then
- * wait_stopped sleeps if needed. Anything but STUB_BUSY ends the poll
+ * wait_stopped sleeps if needed. Returns the cycles polled in vain. Anything but STUB_BUSY ends the poll
  * (the mapper's turn: it runs on our CPU and needs it).
  */
-static void spin_stopped(struct stub *s)
+static u64 spin_stopped(struct stub *s)
 {
 	u32 *state = &s->d->state;
 	u64 t0 = rdtsc();
 	u32 st;
 
 	if (!s->apart)
-		return;
+		return 0;
 	while ((st = STUB_STATE(__atomic_load_n(state, __ATOMIC_ACQUIRE))) == STUB_BUSY) {
 		if (rdtsc() - t0 > SPIN_BUDGET) {
 			spin_count(s, false, &os_spin_stats.kernel_hit,
 				   &os_spin_stats.kernel_miss);
-			return;
+			return SPIN_BUDGET;
 		}
 		__builtin_ia32_pause();
 	}
 	if (st == STUB_STOPPED)
 		spin_count(s, true, &os_spin_stats.kernel_hit,
 			   &os_spin_stats.kernel_miss);
+	return 0;
 }
 
 static int wait_stopped(struct stub *s, bool watch)
@@ -462,10 +466,11 @@ static u64 lat_clamp(s64 late)
 
 /* Once the guest thread stopped again: how late after the answer given at
  * t0 it ran, and how late after its stop the kernel saw it, into the
- * averages; a try that no longer pays ends. (The guest thread's own time
- * stamps: a guest can lie here and end tries or prolong them, a matter of
- * speed only, as its own code spinning would be.) */
-static void guest_resumed(struct stub *s, u64 t0, enum handoff_kind kind)
+ * averages, with the polls that ran out in a try (the kernel's: wasted);
+ * a try that no longer pays ends. (The guest thread's own time stamps: a
+ * guest can lie here and end tries or prolong them, a matter of speed
+ * only, as its own code spinning would be.) */
+static void guest_resumed(struct stub *s, u64 t0, enum handoff_kind kind, u64 wasted)
 {
 	u64 lat = lat_clamp((s64)(__atomic_load_n(&s->d->resumed, __ATOMIC_RELAXED) - t0)) +
 		  lat_clamp((s64)(s->stopped - __atomic_load_n(&s->d->stopped,
@@ -473,11 +478,16 @@ static void guest_resumed(struct stub *s, u64 t0, enum handoff_kind kind)
 
 	if (kind == HANDOFF_ASLEEP) {
 		lat_average(&sleep_lat, lat);
-	} else if (kind == HANDOFF_POLLED && s->spinning) {
-		lat_average(&s->poll_lat, lat);
-		if (s->poll_lat > sleep_lat)
-			spin_end(s);
+		return;
 	}
+	if (!s->spinning)
+		return;
+	/* Answered after the guest thread's budget: it polled all of it. */
+	if (kind == HANDOFF_LATE)
+		lat += SPIN_BUDGET;
+	lat_average(&s->poll_lat, lat + wasted);
+	if (s->poll_lat > sleep_lat)
+		spin_end(s);
 }
 
 /*
@@ -490,6 +500,7 @@ static void guest_resumed(struct stub *s, u64 t0, enum handoff_kind kind)
 static int handoff(struct stub *s)
 {
 	enum handoff_kind kind;
+	u64 wasted;
 	u32 old, sent;
 	int err, ack;
 
@@ -502,11 +513,11 @@ static int handoff(struct stub *s)
 		if (old & STUB_GWAIT)
 			futex(&s->d->state, FUTEX_WAKE_BITSET, INT_MAX, NULL, 2);
 		kind = guest_spun(s, sent, old, t0);
-		spin_stopped(s);
+		wasted = spin_stopped(s);
 		err = wait_stopped(s, true);
 		s->stopped = rdtsc();
 		if (!err)
-			guest_resumed(s, t0, kind);
+			guest_resumed(s, t0, kind, wasted);
 		return err;
 	}
 	old = __atomic_exchange_n(&s->d->state, STUB_MAPPING, __ATOMIC_ACQ_REL);
