@@ -306,8 +306,9 @@ static bool stub_stuck(struct stub *s, struct stub_watch *w)
 /*
  * Poll the word for the stub's next stop while the guest thread is running
  * apart from us (STUB_BUSY), for at most the stub's budget; then
- * wait_stopped sleeps if needed. Returns the cycles polled in vain. Anything but STUB_BUSY ends the poll
- * (the mapper's turn: it runs on our CPU and needs it).
+ * wait_stopped sleeps if needed. Anything but STUB_BUSY ends the poll
+ * (the mapper's turn: it runs on our CPU and needs it). Returns the cycles
+ * polled in vain.
  */
 static u64 spin_stopped(struct stub *s)
 {
@@ -448,8 +449,9 @@ enum handoff_kind {
 	HANDOFF_LATE,           /* answered after its budget: it slept */
 };
 
-/* Had it gone to sleep (old: the word as the turn was taken from it at
- * t0)? */
+/* The kind of the answer given at t0; the statistics count whether the
+ * guest thread had gone to sleep (old: the word as the turn was taken
+ * from it). */
 static enum handoff_kind guest_spun(struct stub *s, u32 sent, u32 old, u64 t0)
 {
 	if (!sent)
