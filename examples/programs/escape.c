@@ -34,11 +34,12 @@
 #define STUB_CODE 0x7ff000000000UL
 #define HANDOFF (0x7ff000100000UL + 10 * 4096)  /* STUB_DATA + STUB_HANDOFF_OFF */
 #define SIGSTACK (0x7ff000100000UL + 12 * 4096) /* STUB_DATA + STUB_SIGSTACK_OFF */
+/* Offsets in struct stub_data (glass/os.h): state alone on its cache line. */
 #define OFF_STATE 0
-#define OFF_SIGNO 8
-#define OFF_CODE 12
-#define OFF_ADDR 16
-#define OFF_FPSTATE 40
+#define OFF_SIGNO 64
+#define OFF_CODE 68
+#define OFF_ADDR 72
+#define OFF_FPSTATE 96
 #define MAP_ADDR 0x10000000UL
 #define MAX_TEXT 0x10000UL
 #define ESCAPED 42              /* a worker's exit status for a host mapping */

@@ -95,6 +95,7 @@ struct stub {
 	u32 gsent;              /* what the guest thread was told for this stop */
 	u32 asleep;             /* round trips since the last try ended */
 	u32 hits;               /* polls that saw the answer in this try */
+	u64 poll_lat;           /* average polled hand-off latency in this try */
 	u64 stopped;            /* TSC when its last stop was seen */
 	struct stub_batch *b;   /* read-only in the stub */
 	struct stub_data *d;    /* the hand-off page: guest-writable */
@@ -112,23 +113,36 @@ static struct stub *last_stub;
  * out because the other side is busy (a long syscall, a computing guest)
  * wastes at most that, next to work that took longer.
  *
- * A try ends when the guest thread was not running while it should have
- * been polling: it slept although the kernel answered within its budget,
- * or it saw the answer more than SPIN_LATE cycles late. Its CPU is taken
- * by others (a loaded host), and each such miss costs a wait for a time
- * slice, tens of hits' worth. Then the guest thread is pinned to the
- * CPU thread's CPU again, where the two share one time slice and a sleeping
- * hand-off is a local wake-up, and the next try comes after
+ * A try goes on while it pays: the guest thread stamps when it stopped and
+ * when it saw its turn (stub_data.stopped, .resumed), so the kernel knows
+ * both hand-offs of each round trip: from its answer to the guest thread
+ * running, and from the guest's next stop to the kernel seeing it. A
+ * running average of that asleep (sleep_lat, outside tries) is compared
+ * with the average of the try's round trips, which starts at half of it,
+ * where a poll that ran out (an answer after the guest thread's budget,
+ * a stop after the kernel's: a blocking syscall, other tasks' turns, a
+ * computing guest) also counts the budget it burnt for nothing; the
+ * newest sample weighs a quarter, so one miss that cost more than about
+ * four sleeping round trips ends the try, and so do a few polls in vain
+ * in a row. On a loaded host the guest thread's CPU is
+ * taken by others and a miss is a wait for a time slice (up to ms): the
+ * first one ends the try. On a quiet one the odd short miss (the
+ * hypervisor's, a host timer) does not. Then the guest thread is pinned to
+ * the CPU thread's CPU again, where the two share one time slice and a
+ * sleeping hand-off is a local wake-up, and the next try comes after
  * spin_retry_after round trips: SPIN_RETRY_MIN after a try that saw
  * SPIN_PAYS answers, twice the last interval (up to SPIN_RETRY_MAX) after
  * one that did not. On one CPU nothing spins.
  */
 #define SPIN_BUDGET 40000u
-#define SPIN_LATE 20000
+#define SPIN_LAT_GUESS 20000u   /* sleep_lat before any was measured */
+#define SPIN_LAT_MAX (1u << 21) /* a latency sample is cut here (~1 ms) */
+#define SPIN_LAT_SHIFT 2        /* averages: the newest sample weighs 1/4 */
 #define SPIN_RETRY_MIN 256
 #define SPIN_RETRY_MAX 65536
 #define SPIN_PAYS 1024
 static u32 spin_retry_after = SPIN_RETRY_MIN;
+static u64 sleep_lat = SPIN_LAT_GUESS;
 static bool spin_cpus;          /* two or more host CPUs to run on */
 static cpu_set_t allowed_cpus;  /* glass's own affinity, read at start */
 
@@ -148,6 +162,7 @@ static void spin_start(struct stub *s)
 {
 	s->spinning = true;
 	s->hits = 0;
+	s->poll_lat = sleep_lat / 2;
 }
 
 static void spin_end(struct stub *s)
@@ -157,6 +172,11 @@ static void spin_end(struct stub *s)
 	spin_retry_after = s->hits >= SPIN_PAYS ? SPIN_RETRY_MIN :
 			   spin_retry_after * 2 > SPIN_RETRY_MAX ? SPIN_RETRY_MAX :
 			   spin_retry_after * 2;
+}
+
+static void lat_average(u64 *avg, u64 sample)
+{
+	*avg += ((s64)sample - (s64)*avg) >> SPIN_LAT_SHIFT;
 }
 
 static struct stub *stub_find(int pid)
@@ -287,27 +307,29 @@ static bool stub_stuck(struct stub *s, struct stub_watch *w)
  * Poll the word for the stub's next stop while the guest thread is running
  * apart from us (STUB_BUSY), for at most the stub's budget; then
  * wait_stopped sleeps if needed. Anything but STUB_BUSY ends the poll
- * (the mapper's turn: it runs on our CPU and needs it).
+ * (the mapper's turn: it runs on our CPU and needs it). Returns the cycles
+ * polled in vain.
  */
-static void spin_stopped(struct stub *s)
+static u64 spin_stopped(struct stub *s)
 {
 	u32 *state = &s->d->state;
 	u64 t0 = rdtsc();
 	u32 st;
 
 	if (!s->apart)
-		return;
+		return 0;
 	while ((st = STUB_STATE(__atomic_load_n(state, __ATOMIC_ACQUIRE))) == STUB_BUSY) {
 		if (rdtsc() - t0 > SPIN_BUDGET) {
 			spin_count(s, false, &os_spin_stats.kernel_hit,
 				   &os_spin_stats.kernel_miss);
-			return;
+			return SPIN_BUDGET;
 		}
 		__builtin_ia32_pause();
 	}
 	if (st == STUB_STOPPED)
 		spin_count(s, true, &os_spin_stats.kernel_hit,
 			   &os_spin_stats.kernel_miss);
+	return 0;
 }
 
 static int wait_stopped(struct stub *s, bool watch)
@@ -420,29 +442,53 @@ static u32 guest_budget(struct stub *s)
 	return sent;
 }
 
-/* Was its budget enough: it had not gone to sleep (old: the word as the
- * turn was taken from it at t0)? Returns whether it was polling. */
-static bool guest_spun(struct stub *s, u32 sent, u32 old, u64 t0)
+/* What the guest thread's latency for the answer given at t0 measures. */
+enum handoff_kind {
+	HANDOFF_ASLEEP,         /* it was told to sleep at once */
+	HANDOFF_POLLED,         /* answered within its budget: it should poll */
+	HANDOFF_LATE,           /* answered after its budget: it slept */
+};
+
+/* The kind of the answer given at t0; the statistics count whether the
+ * guest thread had gone to sleep (old: the word as the turn was taken
+ * from it). */
+static enum handoff_kind guest_spun(struct stub *s, u32 sent, u32 old, u64 t0)
 {
 	if (!sent)
-		return false;
+		return HANDOFF_ASLEEP;
 	spin_count(s, !(old & STUB_GWAIT), &os_spin_stats.guest_hit,
 		   &os_spin_stats.guest_miss);
-	if (!(old & STUB_GWAIT))
-		return true;
-	if (s->spinning && t0 - s->stopped < sent)
-		spin_end(s);    /* answered in time, and it slept: off its CPU */
-	return false;
+	return t0 - s->stopped < sent ? HANDOFF_POLLED : HANDOFF_LATE;
 }
 
-/* A guest thread that was polling for the answer given at t0: did it
- * see it in time, or was it off its CPU? (Its own time stamp: a guest
- * can lie here, and only spoil its own stub's spinning.) */
-static void guest_resumed(struct stub *s, u64 t0)
+static u64 lat_clamp(s64 late)
 {
-	s64 late = (s64)(__atomic_load_n(&s->d->resumed, __ATOMIC_RELAXED) - t0);
+	return late < 0 ? 0 : late > SPIN_LAT_MAX ? SPIN_LAT_MAX : (u64)late;
+}
 
-	if (s->spinning && late > SPIN_LATE)
+/* Once the guest thread stopped again: how late after the answer given at
+ * t0 it ran, and how late after its stop the kernel saw it, into the
+ * averages, with the polls that ran out in a try (the kernel's: wasted);
+ * a try that no longer pays ends. (The guest thread's own time stamps: a
+ * guest can lie here and end tries or prolong them, a matter of speed
+ * only, as its own code spinning would be.) */
+static void guest_resumed(struct stub *s, u64 t0, enum handoff_kind kind, u64 wasted)
+{
+	u64 lat = lat_clamp((s64)(__atomic_load_n(&s->d->resumed, __ATOMIC_RELAXED) - t0)) +
+		  lat_clamp((s64)(s->stopped - __atomic_load_n(&s->d->stopped,
+								 __ATOMIC_RELAXED)));
+
+	if (kind == HANDOFF_ASLEEP) {
+		lat_average(&sleep_lat, lat);
+		return;
+	}
+	if (!s->spinning)
+		return;
+	/* Answered after the guest thread's budget: it polled all of it. */
+	if (kind == HANDOFF_LATE)
+		lat += SPIN_BUDGET;
+	lat_average(&s->poll_lat, lat + wasted);
+	if (s->poll_lat > sleep_lat)
 		spin_end(s);
 }
 
@@ -455,7 +501,8 @@ static void guest_resumed(struct stub *s, u64 t0)
  */
 static int handoff(struct stub *s)
 {
-	bool polling;
+	enum handoff_kind kind;
+	u64 wasted;
 	u32 old, sent;
 	int err, ack;
 
@@ -467,12 +514,12 @@ static int handoff(struct stub *s)
 		old = __atomic_exchange_n(&s->d->state, STUB_BUSY, __ATOMIC_ACQ_REL);
 		if (old & STUB_GWAIT)
 			futex(&s->d->state, FUTEX_WAKE_BITSET, INT_MAX, NULL, 2);
-		polling = guest_spun(s, sent, old, t0);
-		spin_stopped(s);
+		kind = guest_spun(s, sent, old, t0);
+		wasted = spin_stopped(s);
 		err = wait_stopped(s, true);
 		s->stopped = rdtsc();
-		if (!err && polling)
-			guest_resumed(s, t0);
+		if (!err)
+			guest_resumed(s, t0, kind, wasted);
 		return err;
 	}
 	old = __atomic_exchange_n(&s->d->state, STUB_MAPPING, __ATOMIC_ACQ_REL);

@@ -303,7 +303,10 @@ enum stub_state { STUB_BUSY, STUB_STOPPED, STUB_MAPPING };
 struct stub_data {
 	u32 state;      /* enum stub_state | wait bits, the futex word */
 	s32 mapper_tid; /* start-up: the mapper thread's host tid */
-	s32 signo;      /* the stop: host signal number (SIGSYS: a syscall) */
+	/* The rest on other cache lines: the side that polls state keeps
+	 * its line while the other writes the stop or the registers. */
+	s32 signo __attribute__((aligned(64)));
+			/* the stop: host signal number (SIGSYS: a syscall) */
 	s32 code;       /* its si_code */
 	u64 addr;       /* si_addr */
 	u64 trapno, error_code;
@@ -313,6 +316,7 @@ struct stub_data {
 	u64 spin;       /* TSC cycles the guest thread polls state at its next
 			 * stop before it sleeps: the kernel's guess */
 	u64 resumed;    /* TSC when the guest thread last saw its turn */
+	u64 stopped;    /* TSC when it gave the kernel its turn (its stop) */
 };
 #define STUB_STACK_SIZE 4096            /* start-up stack */
 #define STUB_SIGSTACK_SIZE (16UL << 10) /* signal frame incl. XSAVE image */

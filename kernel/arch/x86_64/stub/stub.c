@@ -365,7 +365,11 @@ static void stop_and_wait(void)
 {
 	u32 *state = &data->state;
 	u64 spin = data->spin, t0;
-	u32 old = __atomic_exchange_n(state, STUB_STOPPED, __ATOMIC_ACQ_REL);
+	u32 old;
+
+	/* For the kernel: when its turn came, against when it saw it. */
+	data->stopped = rdtsc();
+	old = __atomic_exchange_n(state, STUB_STOPPED, __ATOMIC_ACQ_REL);
 
 	if (old & STUB_KWAIT)
 		futex_bitset(state, FUTEX_WAKE_BITSET, 0x7fffffff, 1);
