@@ -657,10 +657,13 @@ int os_stub_start(unsigned long data_off)
 {
 	int err;
 
-	if (stub_exe_fd < 0 && (err = stub_exe_init()))
-		return err;
-	if (!sched_getaffinity(0, sizeof(allowed_cpus), &allowed_cpus))
-		spin_cpus = CPU_COUNT(&allowed_cpus) >= 2;
+	if (stub_exe_fd < 0) {
+		err = stub_exe_init();
+		if (err)
+			return err;
+		if (!sched_getaffinity(0, sizeof(allowed_cpus), &allowed_cpus))
+			spin_cpus = CPU_COUNT(&allowed_cpus) >= 2;
+	}
 	if (!tmpl.pid && (err = tmpl_start()))
 		return err;
 	if (tmpl.posted - tmpl.taken >= STUB_SPAWN_RING)
