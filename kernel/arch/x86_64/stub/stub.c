@@ -1,8 +1,11 @@
 /*
  * The address-space stub: the only code in a guest's host process besides
- * the guest. No libc. glass execs it with the physmem memfd as fd 3, the
- * write end of its confirmation pipe as fd 4 (STUB_ACK_FD) and the physmem
- * offset of its data area (hex) as argv[1]. Two threads live here:
+ * the guest. No libc. glass execs it once with the physmem memfd as fd 3
+ * and a memfd for its area as fd 4: that process is the template, which
+ * does the set-up a fork inherits and then forks one stub per request
+ * (template_loop); each stub maps its own data area from physmem, gets
+ * the write end of its confirmation pipe as fd 4 (STUB_ACK_FD) and sets
+ * up the rest itself (stub_child_setup). Two threads live in a stub:
  *
  *   - the guest thread runs the guest under a seccomp filter that traps
  *     every syscall (SIGSYS, SECCOMP_RET_TRAP) except the few its signal
