@@ -613,9 +613,10 @@ out:
 	return err;
 }
 
-static void tmpl_post(unsigned long data_off)
+static void tmpl_post(unsigned long data_off, int cpu)
 {
 	tmpl.rq->data_off[tmpl.posted % STUB_SPAWN_RING] = data_off;
+	tmpl.rq->cpu[tmpl.posted % STUB_SPAWN_RING] = cpu;
 	__atomic_store_n(&tmpl.rq->seq, ++tmpl.posted, __ATOMIC_RELEASE);
 	futex(&tmpl.rq->seq, FUTEX_WAKE, 1, NULL, 0);
 }
@@ -649,7 +650,7 @@ static int tmpl_restart(void)
 	tmpl_stop();
 	err = tmpl_start();
 	for (u32 i = 0; !err && i < n; i++)
-		tmpl_post(owed[i]);
+		tmpl_post(owed[i], -1);
 	return err;
 }
 
@@ -671,7 +672,7 @@ int os_stub_start(unsigned long data_off)
 	__atomic_store_n(&((struct stub_data *)(PHYSMEM_BASE + data_off +
 						STUB_HANDOFF_OFF))->state,
 			 STUB_BUSY, __ATOMIC_RELEASE);
-	tmpl_post(data_off);
+	tmpl_post(data_off, spin_cpus ? sched_getcpu() : -1);
 	return 0;
 }
 
@@ -734,8 +735,12 @@ int os_stub_init(unsigned long data_off)
 	err = wait_stopped(s, false);
 	/* No guest code has run yet: the page still says what the stub
 	 * wrote. */
-	if (!err)
+	if (!err) {
+		s32 cpu = s->d->placed_cpu;
+
 		s->mapper = s->d->mapper_tid > 0 ? s->d->mapper_tid : 0;
+		s->cpu = cpu >= 0 && cpu < CPU_SETSIZE && s->mapper ? cpu : -1;
+	}
 	if (err) {
 		os_stub_kill(pid);
 		return -ENOEXEC;        /* set-up failed: it exited */

@@ -303,13 +303,15 @@ struct stub_data {
 	u64 spin;       /* TSC cycles the guest thread polls state at its next
 			 * stop before it sleeps: the kernel's guess */
 	u64 resumed;    /* TSC when the guest thread last saw its turn */
+	s32 placed_cpu; /* start-up: the host CPU both threads are pinned to,
+			 * -1: none */
 };
 #define STUB_STACK_SIZE 4096            /* start-up stack */
 #define STUB_SIGSTACK_SIZE (16UL << 10) /* signal frame incl. XSAVE image */
 #define STUB_SIGSTACK_OFF (STUB_DATA_PAGES * 4096UL - STUB_SIGSTACK_SIZE)
 
 /*
- * Stubs are forked by a template stub process (kernel/os/stub_spawn.c),
+ * Stubs are forked by a template stub process (kernel/os/guest.c),
  * which glass execs once: it has done every set-up step a fork inherits
  * (the host's layout unmapped, no_new_privs, sigaltstack, handlers) and
  * holds nothing of any guest. Its area (a memfd of STUB_DATA_PAGES pages,
@@ -323,6 +325,7 @@ struct stub_spawn_req {         /* at 0: written by the kernel only */
 	u32 seq;                /* futex word: requests posted */
 	u32 taken;              /* answers the kernel has collected */
 	u64 data_off[STUB_SPAWN_RING];  /* each new stub's data area */
+	s32 cpu[STUB_SPAWN_RING];       /* the CPU to pin it to, -1: none */
 };
 struct stub_spawn_ans {         /* at STUB_HANDOFF_OFF: the template's */
 	u32 done;               /* futex word: requests answered */

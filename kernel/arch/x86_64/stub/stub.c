@@ -521,8 +521,23 @@ static void start_mapper(void)
  * end), then what a fork does not inherit: the mapper thread, the signal
  * mask, the tick, the filters. Ends in the first stop ("ready").
  */
-void stub_child_setup(long ack_fd, long glass_pid) __attribute__((noreturn, used));
-void stub_child_setup(long ack_fd, long glass_pid)
+/* Both threads on cpu, where the kernel's CPU thread ran when it asked
+ * for this stub: then its first run usually needs no sched_setaffinity
+ * of the kernel's (guest.c:place). */
+static void pin(long cpu)
+{
+	u64 mask = 1UL << cpu;
+
+	data->placed_cpu = -1;
+	if (cpu < 0 || cpu >= 64 ||
+	    raw_syscall6(__NR_sched_setaffinity, 0, 8, (long)&mask, 0, 0, 0) ||
+	    raw_syscall6(__NR_sched_setaffinity, data->mapper_tid, 8, (long)&mask, 0, 0, 0))
+		return;
+	data->placed_cpu = (s32)cpu;
+}
+
+void stub_child_setup(long ack_fd, long glass_pid, long cpu) __attribute__((noreturn, used));
+void stub_child_setup(long ack_fd, long glass_pid, long cpu)
 {
 	static const int sigs[] = { SIGSYS, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP,
 				    SIGVTALRM };
@@ -539,6 +554,7 @@ void stub_child_setup(long ack_fd, long glass_pid)
 	    raw_syscall6(__NR_close_range, STUB_ACK_FD + 1, ~0U, 0, 0, 0, 0))
 		stub_exit();
 	start_mapper();
+	pin(cpu);
 	for (unsigned i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		mask |= 1UL << (sigs[i] - 1);
 	/* Every other signal stays blocked: the guest never sees host signals
@@ -555,12 +571,12 @@ void stub_child_setup(long ack_fd, long glass_pid)
 }
 
 /*
- * long template_fork(u64 data_off, long ack_fd, long glass_pid): fork a
- * child of glass (CLONE_PARENT; its exit signal is the template's,
+ * long template_fork(u64 data_off, long ack_fd, long glass_pid, long cpu):
+ * fork a child of glass (CLONE_PARENT; its exit signal is the template's,
  * SIGCHLD). The stub has no writable data and the template's stack is in
  * its own area, shared with glass, so the child touches no memory before
  * it has mapped its own data area over that one: it keeps its arguments
- * in registers (r9, r12, r13: syscalls keep them), then starts
+ * in registers (r9, r12-r14: syscalls keep them), then starts
  * stub_child_setup on the start-up stack there.
  */
 __asm__(".text\n"
@@ -568,9 +584,11 @@ __asm__(".text\n"
 	"template_fork:\n\t"
 	"push %r12\n\t"
 	"push %r13\n\t"
+	"push %r14\n\t"
 	"mov %rdi, %r9\n\t"
 	"mov %rsi, %r12\n\t"
 	"mov %rdx, %r13\n\t"
+	"mov %rcx, %r14\n\t"
 	"mov $" STR(CLONE_PARENT | SIGCHLD) ", %edi\n\t"
 	"xor %esi, %esi\n\t"
 	"xor %edx, %edx\n\t"
@@ -580,6 +598,7 @@ __asm__(".text\n"
 	"syscall\n\t"
 	"test %rax, %rax\n\t"
 	"jz 1f\n\t"
+	"pop %r14\n\t"
 	"pop %r13\n\t"
 	"pop %r12\n\t"
 	"ret\n"
@@ -604,18 +623,20 @@ __asm__(".text\n"
 	"movabs $" STR(STUB_DATA + STUB_SIGSTACK_OFF - 8) ", %rsp\n\t"
 	"mov %r12, %rdi\n\t"
 	"mov %r13, %rsi\n\t"
+	"mov %r14, %rdx\n\t"
 	"jmp stub_child_setup\n"
 	"2:\n\t"
 	"mov $" STR(__NR_exit) ", %eax\n\t"
 	"mov $127, %edi\n\t"
 	"syscall\n\t"
 	"ud2\n");
-long template_fork(u64 data_off, long ack_fd, long glass_pid)
+long template_fork(u64 data_off, long ack_fd, long glass_pid, long cpu)
 	__attribute__((visibility("hidden")));
 
 /* One request: a pipe, a child with its write end; the template keeps the
  * read end until the kernel has taken it. */
-static void template_spawn(u64 data_off, long glass_pid, s32 *pid, s32 *ack_fd)
+static void template_spawn(u64 data_off, long cpu, long glass_pid, s32 *pid,
+			   s32 *ack_fd)
 {
 	int fds[2];
 	long r;
@@ -626,7 +647,7 @@ static void template_spawn(u64 data_off, long glass_pid, s32 *pid, s32 *ack_fd)
 		*ack_fd = -1;
 		return;
 	}
-	r = template_fork(data_off, fds[1], glass_pid);
+	r = template_fork(data_off, fds[1], glass_pid, cpu);
 	raw_syscall6(__NR_close, fds[1], 0, 0, 0, 0, 0);
 	if (r < 0) {
 		raw_syscall6(__NR_close, fds[0], 0, 0, 0, 0, 0);
@@ -656,7 +677,7 @@ static void __attribute__((noreturn)) template_loop(long glass_pid)
 			raw_syscall6(__NR_futex, (long)&rq->seq, FUTEX_WAIT, seq, 0, 0, 0);
 			continue;
 		}
-		template_spawn(rq->data_off[i], glass_pid, &an->pid[i], &an->ack_fd[i]);
+		template_spawn(rq->data_off[i], rq->cpu[i], glass_pid, &an->pid[i], &an->ack_fd[i]);
 		__atomic_store_n(&an->done, ++done, __ATOMIC_RELEASE);
 		raw_syscall6(__NR_futex, (long)&an->done, FUTEX_WAKE, 0x7fffffff, 0, 0, 0);
 	}
