@@ -79,14 +79,14 @@ static int stub_exe_init(void)
 }
 
 /*
- * Live stubs by host pid: their data area and a pidfd that tells whether
- * the process still exists. Open addressing, linear probing; a removed
- * entry becomes a tombstone (pid -1).
+ * Live stubs by host pid: their data area and the read end of the
+ * confirmation pipe, which also tells whether the process still exists
+ * (only it holds the write end). Open addressing, linear probing; a
+ * removed entry becomes a tombstone (pid -1).
  */
 #define MAX_STUBS 8192
 struct stub {
 	int pid;                /* 0: free, -1: tombstone */
-	int pidfd;
 	int ack_fd;             /* read end of the mapper's confirmation pipe */
 	int mapper;             /* the mapper thread's host tid, 0: not known */
 	int cpu;                /* the host CPU the mapper is pinned to, -1: none */
@@ -175,13 +175,12 @@ static struct stub *stub_find(int pid)
 	return NULL;
 }
 
-static struct stub *stub_add(int pid, int pidfd, int ack_fd, unsigned long data_off)
+static struct stub *stub_add(int pid, int ack_fd, unsigned long data_off)
 {
 	for (unsigned i = 0, h = (unsigned)pid % MAX_STUBS; i < MAX_STUBS;
 	     i++, h = (h + 1) % MAX_STUBS) {
 		if (stubs[h].pid <= 0) {
 			stubs[h].pid = pid;
-			stubs[h].pidfd = pidfd;
 			stubs[h].ack_fd = ack_fd;
 			stubs[h].mapper = 0;
 			stubs[h].cpu = -1;
@@ -203,11 +202,8 @@ static struct stub *stub_add(int pid, int pidfd, int ack_fd, unsigned long data_
 
 static void stub_remove(struct stub *s)
 {
-	if (s->pidfd >= 0)
-		close(s->pidfd);
 	if (s->ack_fd >= 0)
 		close(s->ack_fd);
-	s->pidfd = -1;
 	s->ack_fd = -1;
 	s->b = NULL;
 	s->d = NULL;
@@ -216,12 +212,13 @@ static void stub_remove(struct stub *s)
 		last_stub = NULL;
 }
 
-/* Has the stub's process ended (killed by a host signal, exec failed)? */
+/* Has the stub's process ended (killed by a host signal, set-up failed)?
+ * Its end of the pipe is closed then. */
 static bool stub_dead(struct stub *s)
 {
-	struct pollfd p = { .fd = s->pidfd, .events = POLLIN };
+	struct pollfd p = { .fd = s->ack_fd, .events = 0 };
 
-	return poll(&p, 1, 0) == 1;
+	return poll(&p, 1, 0) == 1 && (p.revents & POLLHUP);
 }
 
 static long futex(u32 *word, int op, u32 val, const struct timespec *ts, u32 bitset)
@@ -676,9 +673,9 @@ int os_stub_start(unsigned long data_off)
 	return 0;
 }
 
-/* The template's answer to the oldest request: the stub's pid, its
- * pidfd and its pipe's read end, which the template then closes. */
-static int tmpl_take(int *pidfd, int *ack_fd)
+/* The template's answer to the oldest request: the stub's pid and its
+ * pipe's read end, which the template then closes. */
+static int tmpl_take(int *ack_fd)
 {
 	int pid, err = tmpl_wait();
 	unsigned i;
@@ -689,19 +686,11 @@ static int tmpl_take(int *pidfd, int *ack_fd)
 		return err;
 	i = tmpl.taken % STUB_SPAWN_RING;
 	pid = tmpl.an->pid[i];
-	*pidfd = *ack_fd = -1;
-	if (pid > 0) {
-		*pidfd = syscall(SYS_pidfd_open, pid, 0);
-		*ack_fd = syscall(SYS_pidfd_getfd, tmpl.pidfd, tmpl.an->ack_fd[i], 0);
-	}
+	*ack_fd = pid > 0 ? syscall(SYS_pidfd_getfd, tmpl.pidfd, tmpl.an->ack_fd[i], 0) : -1;
 	__atomic_store_n(&tmpl.rq->taken, ++tmpl.taken, __ATOMIC_RELEASE);
-	if (pid > 0 && *pidfd >= 0 && *ack_fd >= 0)
+	if (pid > 0 && *ack_fd >= 0)
 		return pid;
 	err = pid > 0 ? -EMFILE : pid;
-	if (*pidfd >= 0)
-		close(*pidfd);
-	if (*ack_fd >= 0)
-		close(*ack_fd);
 	if (pid > 0) {
 		kill(pid, SIGKILL);
 		while (waitpid(pid, NULL, __WALL) < 0 && errno == EINTR)
@@ -714,17 +703,16 @@ static int tmpl_take(int *pidfd, int *ack_fd)
 int os_stub_init(unsigned long data_off)
 {
 	struct stub *s;
-	int pid, pidfd, ack_fd, err;
+	int pid, ack_fd, err;
 
 	if (!tmpl.pid || tmpl.posted == tmpl.taken ||
 	    tmpl.rq->data_off[tmpl.taken % STUB_SPAWN_RING] != data_off)
 		return -EINVAL;
-	pid = tmpl_take(&pidfd, &ack_fd);
+	pid = tmpl_take(&ack_fd);
 	if (pid < 0)
 		return pid;
-	s = stub_add(pid, pidfd, ack_fd, data_off);
+	s = stub_add(pid, ack_fd, data_off);
 	if (!s) {
-		close(pidfd);
 		close(ack_fd);
 		kill(pid, SIGKILL);
 		while (waitpid(pid, NULL, __WALL) < 0 && errno == EINTR)
