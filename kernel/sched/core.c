@@ -32,17 +32,17 @@ int max_tasks = 512;
 static unsigned long stack_slots[STACK_SLOTS / 64];
 
 /*
- * The last few stacks freed, still mapped in their slots (which they
- * keep): a fork takes one instead of mapping a new one, an exit keeps
- * one instead of unmapping it, two host calls of every fork+exit.
+ * The last stack freed, still mapped in its slot (which it keeps): the
+ * next fork takes it instead of mapping one, and an exit keeps it instead
+ * of unmapping it, two host calls of every fork+exit. One is all a loop
+ * of fork+exit+wait needs, and with one the free page count is the same
+ * between forks whatever ran before (the leak checks compare it).
  */
-#define STACK_CACHE 4
-static struct cached_stack {
-	void *stack;
+static struct {
+	void *stack;                    /* NULL: none */
 	struct page *page;
 	int slot;
-} stack_cache[STACK_CACHE];
-static int nr_stack_cache;
+} cached_stack;
 static struct task_struct *switch_prev;
 
 void sched_init(void)
@@ -119,10 +119,10 @@ EXPORT_SYMBOL(wake_up_process);
 
 static void free_stack(struct task_struct *t)
 {
-	if (nr_stack_cache < STACK_CACHE) {
-		stack_cache[nr_stack_cache++] = (struct cached_stack){
-			t->stack, t->stack_page, t->stack_slot,
-		};
+	if (!cached_stack.stack) {
+		cached_stack.stack = t->stack;
+		cached_stack.page = t->stack_page;
+		cached_stack.slot = t->stack_slot;
 		t->stack = NULL;
 		return;
 	}
@@ -278,12 +278,11 @@ static int alloc_stack(struct task_struct *t)
 	void *pages;
 	int slot = -1;
 
-	if (nr_stack_cache) {
-		struct cached_stack *c = &stack_cache[--nr_stack_cache];
-
-		t->stack = c->stack;
-		t->stack_page = c->page;
-		t->stack_slot = c->slot;
+	if (cached_stack.stack) {
+		t->stack = cached_stack.stack;
+		t->stack_page = cached_stack.page;
+		t->stack_slot = cached_stack.slot;
+		cached_stack.stack = NULL;
 		return 0;
 	}
 	for (int i = 0; i < STACK_SLOTS && slot < 0; i++)

@@ -57,6 +57,17 @@ extern char __stub_end[] __attribute__((visibility("hidden")));
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
+/* clone(flags, no new stack, no tids, no tls), then test its result. */
+#define CLONE_ASM(flags) \
+	"mov $" STR(flags) ", %edi\n\t" \
+	"xor %esi, %esi\n\t" \
+	"xor %edx, %edx\n\t" \
+	"xor %r10d, %r10d\n\t" \
+	"xor %r8d, %r8d\n\t" \
+	"mov $" STR(__NR_clone) ", %eax\n\t" \
+	"syscall\n\t" \
+	"test %rax, %rax\n\t"
+
 /*
  * Entry, the signal restorer, and the mapper's loop. The mapper runs with
  * no stack (rsp = 0): its state is in registers, it reads only the batch
@@ -81,14 +92,7 @@ __asm__(".section .text.entry, \"ax\"\n"
 	 * goes to mapper_start. */
 	".globl mapper_clone\n"
 	"mapper_clone:\n\t"
-	"mov $" STR(MAPPER_CLONE_FLAGS) ", %edi\n\t"
-	"xor %esi, %esi\n\t"
-	"xor %edx, %edx\n\t"
-	"xor %r10d, %r10d\n\t"
-	"xor %r8d, %r8d\n\t"
-	"mov $" STR(__NR_clone) ", %eax\n\t"
-	"syscall\n\t"
-	"test %rax, %rax\n\t"
+	CLONE_ASM(MAPPER_CLONE_FLAGS)
 	"jz mapper_start\n\t"
 	"ret\n"
 
@@ -589,14 +593,7 @@ __asm__(".text\n"
 	"mov %rsi, %r12\n\t"
 	"mov %rdx, %r13\n\t"
 	"mov %rcx, %r14\n\t"
-	"mov $" STR(CLONE_PARENT | SIGCHLD) ", %edi\n\t"
-	"xor %esi, %esi\n\t"
-	"xor %edx, %edx\n\t"
-	"xor %r10d, %r10d\n\t"
-	"xor %r8d, %r8d\n\t"
-	"mov $" STR(__NR_clone) ", %eax\n\t"
-	"syscall\n\t"
-	"test %rax, %rax\n\t"
+	CLONE_ASM(CLONE_PARENT | SIGCHLD)
 	"jz 1f\n\t"
 	"pop %r14\n\t"
 	"pop %r13\n\t"
