@@ -610,12 +610,25 @@ out:
 	return err;
 }
 
+/* Ask for a stub with its data area at data_off, on cpu: its state word
+ * starts as STUB_BUSY (the stub's mapper turns it into STUB_MAPPING, its
+ * first stop into STUB_STOPPED), whatever a killed stub left there. */
 static void tmpl_post(unsigned long data_off, int cpu)
 {
+	__atomic_store_n(&((struct stub_data *)(PHYSMEM_BASE + data_off +
+						STUB_HANDOFF_OFF))->state,
+			 STUB_BUSY, __ATOMIC_RELEASE);
 	tmpl.rq->data_off[tmpl.posted % STUB_SPAWN_RING] = data_off;
 	tmpl.rq->cpu[tmpl.posted % STUB_SPAWN_RING] = cpu;
 	__atomic_store_n(&tmpl.rq->seq, ++tmpl.posted, __ATOMIC_RELEASE);
 	futex(&tmpl.rq->seq, FUTEX_WAKE, 1, NULL, 0);
+}
+
+static bool tmpl_dead(void)
+{
+	struct pollfd p = { .fd = tmpl.pidfd, .events = POLLIN };
+
+	return poll(&p, 1, 0) == 1;
 }
 
 /* Wait until the template has answered the oldest request not taken:
@@ -625,12 +638,11 @@ static int tmpl_wait(void)
 	for (;;) {
 		u32 done = __atomic_load_n(&tmpl.an->done, __ATOMIC_ACQUIRE);
 		struct timespec ts = { 0, 20 * 1000 * 1000 };
-		struct pollfd p = { .fd = tmpl.pidfd, .events = POLLIN };
 
 		if ((s32)(done - tmpl.taken) > 0)
 			return 0;
 		if (futex(&tmpl.an->done, FUTEX_WAIT, done, &ts, 0) < 0 &&
-		    errno == ETIMEDOUT && poll(&p, 1, 0) == 1)
+		    errno == ETIMEDOUT && tmpl_dead())
 			return -ESRCH;
 	}
 }
@@ -666,9 +678,6 @@ int os_stub_start(unsigned long data_off)
 		return err;
 	if (tmpl.posted - tmpl.taken >= STUB_SPAWN_RING)
 		return -EAGAIN;
-	__atomic_store_n(&((struct stub_data *)(PHYSMEM_BASE + data_off +
-						STUB_HANDOFF_OFF))->state,
-			 STUB_BUSY, __ATOMIC_RELEASE);
 	tmpl_post(data_off, spin_cpus ? sched_getcpu() : -1);
 	return 0;
 }
@@ -677,16 +686,26 @@ int os_stub_start(unsigned long data_off)
  * pipe's read end, which the template then closes. */
 static int tmpl_take(int *ack_fd)
 {
-	int pid, err = tmpl_wait();
-	unsigned i;
+	int pid = 0, err;
 
-	if (err && (err = tmpl_restart()) == 0)
+	*ack_fd = -1;
+	/* A template that died, before its answer or after it (the read
+	 * end went with it), is restarted once and asked again. */
+	for (int tries = 0;; tries++) {
 		err = tmpl_wait();
-	if (err)
-		return err;
-	i = tmpl.taken % STUB_SPAWN_RING;
-	pid = tmpl.an->pid[i];
-	*ack_fd = pid > 0 ? syscall(SYS_pidfd_getfd, tmpl.pidfd, tmpl.an->ack_fd[i], 0) : -1;
+		if (!err) {
+			unsigned i = tmpl.taken % STUB_SPAWN_RING;
+
+			pid = tmpl.an->pid[i];
+			*ack_fd = pid > 0 ? syscall(SYS_pidfd_getfd, tmpl.pidfd,
+						    tmpl.an->ack_fd[i], 0) : -1;
+			if (pid <= 0 || *ack_fd >= 0 || !tmpl_dead())
+				break;
+			err = -ESRCH;
+		}
+		if (tries || (err = tmpl_restart()))
+			return err;
+	}
 	__atomic_store_n(&tmpl.rq->taken, ++tmpl.taken, __ATOMIC_RELEASE);
 	if (pid > 0 && *ack_fd >= 0)
 		return pid;
