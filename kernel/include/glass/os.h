@@ -299,12 +299,12 @@ struct stub_data {
 	u64 trapno, error_code;
 	u64 fpstate;    /* stub address of its XSAVE image */
 	u64 fs_base, gs_base;   /* what the stub last set (arch_prctl) */
+	s32 placed_cpu; /* start-up: the host CPU both threads are pinned to,
+			 * -1: none */
 	struct pt_regs regs;
 	u64 spin;       /* TSC cycles the guest thread polls state at its next
 			 * stop before it sleeps: the kernel's guess */
 	u64 resumed;    /* TSC when the guest thread last saw its turn */
-	s32 placed_cpu; /* start-up: the host CPU both threads are pinned to,
-			 * -1: none */
 };
 #define STUB_STACK_SIZE 4096            /* start-up stack */
 #define STUB_SIGSTACK_SIZE (16UL << 10) /* signal frame incl. XSAVE image */
