@@ -79,14 +79,14 @@ static int stub_exe_init(void)
 }
 
 /*
- * Live stubs by host pid: their data area and a pidfd that tells whether
- * the process still exists. Open addressing, linear probing; a removed
- * entry becomes a tombstone (pid -1).
+ * Live stubs by host pid: their data area and the read end of the
+ * confirmation pipe, which also tells whether the process still exists
+ * (only it holds the write end). Open addressing, linear probing; a
+ * removed entry becomes a tombstone (pid -1).
  */
 #define MAX_STUBS 8192
 struct stub {
 	int pid;                /* 0: free, -1: tombstone */
-	int pidfd;
 	int ack_fd;             /* read end of the mapper's confirmation pipe */
 	int mapper;             /* the mapper thread's host tid, 0: not known */
 	int cpu;                /* the host CPU the mapper is pinned to, -1: none */
@@ -195,13 +195,12 @@ static struct stub *stub_find(int pid)
 	return NULL;
 }
 
-static struct stub *stub_add(int pid, int pidfd, int ack_fd, unsigned long data_off)
+static struct stub *stub_add(int pid, int ack_fd, unsigned long data_off)
 {
 	for (unsigned i = 0, h = (unsigned)pid % MAX_STUBS; i < MAX_STUBS;
 	     i++, h = (h + 1) % MAX_STUBS) {
 		if (stubs[h].pid <= 0) {
 			stubs[h].pid = pid;
-			stubs[h].pidfd = pidfd;
 			stubs[h].ack_fd = ack_fd;
 			stubs[h].mapper = 0;
 			stubs[h].cpu = -1;
@@ -223,11 +222,8 @@ static struct stub *stub_add(int pid, int pidfd, int ack_fd, unsigned long data_
 
 static void stub_remove(struct stub *s)
 {
-	if (s->pidfd >= 0)
-		close(s->pidfd);
 	if (s->ack_fd >= 0)
 		close(s->ack_fd);
-	s->pidfd = -1;
 	s->ack_fd = -1;
 	s->b = NULL;
 	s->d = NULL;
@@ -236,12 +232,13 @@ static void stub_remove(struct stub *s)
 		last_stub = NULL;
 }
 
-/* Has the stub's process ended (killed by a host signal, exec failed)? */
+/* Has the stub's process ended (killed by a host signal, set-up failed)?
+ * Its end of the pipe is closed then. */
 static bool stub_dead(struct stub *s)
 {
-	struct pollfd p = { .fd = s->pidfd, .events = POLLIN };
+	struct pollfd p = { .fd = s->ack_fd, .events = 0 };
 
-	return poll(&p, 1, 0) == 1;
+	return poll(&p, 1, 0) == 1 && (p.revents & POLLHUP);
 }
 
 static long futex(u32 *word, int op, u32 val, const struct timespec *ts, u32 bitset)
@@ -538,23 +535,29 @@ static int handoff(struct stub *s)
 }
 
 /*
- * Starting a stub is split in two so that the host's exec and the stub's
- * set-up run on the other CPU while the kernel goes on: os_stub_start()
- * clones a process that shares glass's memory just long enough to exec the
- * stub on a stack of its own; os_stub_init() later waits for the stub's
- * first stop ("ready"). Until the exec the child uses its stack, so each
- * start holds one of a few stacks, released in os_stub_init().
+ * Stubs are forked by a template stub (stub/stub.c), so that a new one
+ * costs a host fork of a small process and the steps a fork does not
+ * inherit (the mapper thread, the tick, the two filters) instead of an
+ * exec and the whole set-up. glass execs the template once, by a clone
+ * that shares glass's memory just long enough to exec it on a stack of
+ * its own; os_stub_start() posts a request in the template's area and
+ * goes on while the template forks the stub (a child of glass, by
+ * CLONE_PARENT) and the stub sets itself up on the other CPU;
+ * os_stub_init() later takes the answer (the pid, and the read end of the
+ * stub's confirmation pipe, fetched from the template by pidfd_getfd) and
+ * waits for the stub's first stop ("ready").
  */
-#define SPAWN_STACKS 4
 #define SPAWN_STACK_SIZE (16 << 10)
 
+static char spawn_stack[SPAWN_STACK_SIZE] __attribute__((aligned(16)));
+
 static struct {
-	int pid;                        /* 0: free */
-	int ack_fd;                     /* the pipe's write end, fd 4 in the stub */
-	char arg[24];                   /* argv[1]: the data area's offset */
-	char *argv[3];
-	char stack[SPAWN_STACK_SIZE] __attribute__((aligned(16)));
-} spawn_stacks[SPAWN_STACKS];
+	int pid;                        /* 0: none */
+	int pidfd;
+	struct stub_spawn_req *rq;      /* its area, mapped here too */
+	struct stub_spawn_ans *an;
+	u32 posted, taken;
+} tmpl;
 
 /* The clone child shares glass's memory: raw syscalls only (no errno, no
  * libc state, no profiling hook: notrace) until exec replaces its address
@@ -574,145 +577,236 @@ static notrace long raw_syscall(long nr, long a, long b, long c, long d, long e)
 
 static int glass_pid;           /* stub_child's parent, unless it died */
 
-static notrace int stub_child(void *slot)
+/* area_fd: the template's area, its fd 4 until it has mapped it. */
+static notrace int stub_child(void *area_fd)
 {
+	static char *const argv[] = { "glass-stub", NULL };
 	static char *const envp[] = { NULL };
-	char **argv = spawn_stacks[(long)slot].argv;
 
-	/* Die with glass already now: a stub started ahead of need waits
-	 * for its first run and would outlive a glass that ends meanwhile.
-	 * If glass is already gone, stop here. */
+	/* Die with glass already now: the template would outlive a glass
+	 * that ends meanwhile. If glass is already gone, stop here. */
 	raw_syscall(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	if (raw_syscall(SYS_getppid, 0, 0, 0, 0, 0) != glass_pid)
 		raw_syscall(SYS_exit, 127, 0, 0, 0, 0);
-	/* Out of glass's process group: the host terminal's signals
-	 * (SIGWINCH on a resize, SIGINT, SIGTSTP) must not reach the stub. */
+	/* Out of glass's process group (and so every stub): the host
+	 * terminal's signals (SIGWINCH on a resize, SIGINT, SIGTSTP) must
+	 * not reach them. */
 	raw_syscall(SYS_setpgid, 0, 0, 0, 0, 0);
 	if (raw_syscall(SYS_dup2, os_physmem_fd, 3, 0, 0, 0) == 3 &&
-	    raw_syscall(SYS_dup2, spawn_stacks[(long)slot].ack_fd, STUB_ACK_FD, 0, 0, 0) ==
-	    STUB_ACK_FD)
+	    raw_syscall(SYS_dup2, (long)area_fd, STUB_ACK_FD, 0, 0, 0) == STUB_ACK_FD)
 		raw_syscall(SYS_execveat, stub_exe_fd, (long)"", (long)argv, (long)envp,
 			    AT_EMPTY_PATH);
 	raw_syscall(SYS_exit, 127, 0, 0, 0, 0);
 	return 127;
 }
 
-static void hex(char *out, unsigned long v)
+/* Kill the template and every stub it forked that nobody took, and
+ * forget its requests. */
+static void tmpl_stop(void)
 {
-	char tmp[20];
-	int n = 0;
+	u32 done = __atomic_load_n(&tmpl.an->done, __ATOMIC_ACQUIRE);
 
-	do {
-		tmp[n++] = "0123456789abcdef"[v % 16];
-		v /= 16;
-	} while (v);
-	while (n)
-		*out++ = tmp[--n];
-	*out = 0;
+	kill(tmpl.pid, SIGKILL);
+	while (waitpid(tmpl.pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	for (u32 i = tmpl.taken; i != done && i != tmpl.posted; i++) {
+		int pid = tmpl.an->pid[i % STUB_SPAWN_RING];
+
+		if (pid > 0 && !kill(pid, SIGKILL))
+			while (waitpid(pid, NULL, __WALL) < 0 && errno == EINTR)
+				;
+	}
+	close(tmpl.pidfd);
+	munmap(tmpl.rq, STUB_DATA_PAGES * PAGE_SIZE);
+	memset(&tmpl, 0, sizeof(tmpl));
 }
 
-/* A pipe for the mapper's confirmations: glass keeps the read end (only
- * the stub may hold the write end, so that end of file means it is dead);
- * the write end goes to the stub. */
-static int ack_pipe(int fds[2])
+/* Exec the template, with its area in a fresh memfd. */
+static int tmpl_start(void)
 {
-	if (pipe2(fds, O_CLOEXEC))
-		return -errno;
-	fds[1] = fd_above_stub_fds(fds[1]);
-	if (fds[1] < 0) {
-		close(fds[0]);
-		return fds[1];
+	size_t len = STUB_DATA_PAGES * PAGE_SIZE;
+	int fd, pid, err;
+	void *area;
+
+	fd = fd_above_stub_fds(memfd_create("glass-stub-area", MFD_CLOEXEC));
+	if (fd < 0)
+		return fd;
+	area = ftruncate(fd, len) ? MAP_FAILED :
+	       mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (area == MAP_FAILED) {
+		err = -errno;
+		goto out;
 	}
-	return 0;
+	glass_pid = getpid();
+	pid = clone(stub_child, spawn_stack + SPAWN_STACK_SIZE, CLONE_VM | SIGCHLD,
+		    (void *)(long)fd);
+	err = -errno;
+	if (pid < 0) {
+		munmap(area, len);
+		goto out;
+	}
+	tmpl.pid = pid;
+	tmpl.rq = area;
+	tmpl.an = (struct stub_spawn_ans *)((char *)area + STUB_HANDOFF_OFF);
+	tmpl.pidfd = syscall(SYS_pidfd_open, pid, 0);
+	err = tmpl.pidfd < 0 ? -errno : 0;
+	if (err)
+		tmpl_stop();
+out:
+	close(fd);
+	return err;
+}
+
+/* Ask for a stub with its data area at data_off, on cpu: its state word
+ * starts as STUB_BUSY (the stub's mapper turns it into STUB_MAPPING, its
+ * first stop into STUB_STOPPED), whatever a killed stub left there. */
+static void tmpl_post(unsigned long data_off, int cpu)
+{
+	__atomic_store_n(&((struct stub_data *)(PHYSMEM_BASE + data_off +
+						STUB_HANDOFF_OFF))->state,
+			 STUB_BUSY, __ATOMIC_RELEASE);
+	tmpl.rq->data_off[tmpl.posted % STUB_SPAWN_RING] = data_off;
+	tmpl.rq->cpu[tmpl.posted % STUB_SPAWN_RING] = cpu;
+	__atomic_store_n(&tmpl.rq->seq, ++tmpl.posted, __ATOMIC_RELEASE);
+	futex(&tmpl.rq->seq, FUTEX_WAKE, 1, NULL, 0);
+}
+
+static bool tmpl_dead(void)
+{
+	struct pollfd p = { .fd = tmpl.pidfd, .events = POLLIN };
+
+	return poll(&p, 1, 0) == 1;
+}
+
+/* Wait until the template has answered the oldest request not taken:
+ * 0, or -ESRCH if it died. */
+static int tmpl_wait(void)
+{
+	for (;;) {
+		u32 done = __atomic_load_n(&tmpl.an->done, __ATOMIC_ACQUIRE);
+		struct timespec ts = { 0, 20 * 1000 * 1000 };
+
+		if ((s32)(done - tmpl.taken) > 0)
+			return 0;
+		if (futex(&tmpl.an->done, FUTEX_WAIT, done, &ts, 0) < 0 &&
+		    errno == ETIMEDOUT && tmpl_dead())
+			return -ESRCH;
+	}
+}
+
+/* A dead template: a new one, asked again for what the old one owed. */
+static int tmpl_restart(void)
+{
+	unsigned long owed[STUB_SPAWN_RING];
+	u32 n = tmpl.posted - tmpl.taken;
+	int err;
+
+	for (u32 i = 0; i < n; i++)
+		owed[i] = tmpl.rq->data_off[(tmpl.taken + i) % STUB_SPAWN_RING];
+	tmpl_stop();
+	err = tmpl_start();
+	for (u32 i = 0; !err && i < n; i++)
+		tmpl_post(owed[i], -1);
+	return err;
 }
 
 int os_stub_start(unsigned long data_off)
 {
-	int slot = -1, pid, pidfd, err, ack[2];
+	int err;
 
-	if (stub_exe_fd < 0 && (err = stub_exe_init()))
-		return err;
-	if (!sched_getaffinity(0, sizeof(allowed_cpus), &allowed_cpus))
-		spin_cpus = CPU_COUNT(&allowed_cpus) >= 2;
-	for (int i = 0; i < SPAWN_STACKS && slot < 0; i++)
-		if (!spawn_stacks[i].pid)
-			slot = i;
-	if (slot < 0)
-		return -EAGAIN;
-	err = ack_pipe(ack);
-	if (err)
-		return err;
-	__atomic_store_n(&((struct stub_data *)(PHYSMEM_BASE + data_off +
-						STUB_HANDOFF_OFF))->state,
-			 STUB_BUSY, __ATOMIC_RELEASE);
-	spawn_stacks[slot].ack_fd = ack[1];
-	hex(spawn_stacks[slot].arg, data_off);
-	spawn_stacks[slot].argv[0] = "glass-stub";
-	spawn_stacks[slot].argv[1] = spawn_stacks[slot].arg;
-	spawn_stacks[slot].argv[2] = NULL;
-	glass_pid = getpid();
-	pid = clone(stub_child, spawn_stacks[slot].stack + SPAWN_STACK_SIZE,
-		    CLONE_VM | SIGCHLD, (void *)(long)slot);
-	err = -errno;
-	close(ack[1]);
-	if (pid < 0) {
-		close(ack[0]);
-		return err;
+	if (stub_exe_fd < 0) {
+		err = stub_exe_init();
+		if (err)
+			return err;
+		if (!sched_getaffinity(0, sizeof(allowed_cpus), &allowed_cpus))
+			spin_cpus = CPU_COUNT(&allowed_cpus) >= 2;
 	}
-	spawn_stacks[slot].pid = pid;
-	pidfd = syscall(SYS_pidfd_open, pid, 0);
-	if (pidfd < 0 || !stub_add(pid, pidfd, ack[0], data_off)) {
-		err = pidfd < 0 ? -errno : -EAGAIN;
-		if (pidfd >= 0)
-			close(pidfd);
-		close(ack[0]);
+	if (!tmpl.pid && (err = tmpl_start()))
+		return err;
+	if (tmpl.posted - tmpl.taken >= STUB_SPAWN_RING)
+		return -EAGAIN;
+	tmpl_post(data_off, spin_cpus ? sched_getcpu() : -1);
+	return 0;
+}
+
+/* The template's answer to the oldest request: the stub's pid and its
+ * pipe's read end, which the template then closes. */
+static int tmpl_take(int *ack_fd)
+{
+	int pid = 0, err;
+
+	*ack_fd = -1;
+	/* A template that died, before its answer or after it (the read
+	 * end went with it), is restarted once and asked again. */
+	for (int tries = 0;; tries++) {
+		err = tmpl_wait();
+		if (!err) {
+			unsigned i = tmpl.taken % STUB_SPAWN_RING;
+
+			pid = tmpl.an->pid[i];
+			*ack_fd = pid > 0 ? syscall(SYS_pidfd_getfd, tmpl.pidfd,
+						    tmpl.an->ack_fd[i], 0) : -1;
+			if (pid <= 0 || *ack_fd >= 0 || !tmpl_dead())
+				break;
+			err = -ESRCH;
+		}
+		if (tries || (err = tmpl_restart()))
+			return err;
+	}
+	__atomic_store_n(&tmpl.rq->taken, ++tmpl.taken, __ATOMIC_RELEASE);
+	if (pid > 0 && *ack_fd >= 0)
+		return pid;
+	err = pid > 0 ? -EMFILE : pid;
+	if (pid > 0) {
 		kill(pid, SIGKILL);
 		while (waitpid(pid, NULL, __WALL) < 0 && errno == EINTR)
 			;
-		spawn_stacks[slot].pid = 0;
-		return err;
 	}
-	return pid;
-}
-
-static void release_spawn_stack(int pid)
-{
-	for (int i = 0; i < SPAWN_STACKS; i++)
-		if (spawn_stacks[i].pid == pid)
-			spawn_stacks[i].pid = 0;
+	return err;
 }
 
 /* Wait for the stub's first stop: it has set itself up. One round trip. */
-int os_stub_init(int pid, unsigned long data_off)
+int os_stub_init(unsigned long data_off)
 {
-	struct stub *s = stub_find(pid);
-	int err;
+	struct stub *s;
+	int pid, ack_fd, err;
 
-	if (!s || s->b != (struct stub_batch *)(PHYSMEM_BASE + data_off))
+	if (!tmpl.pid || tmpl.posted == tmpl.taken ||
+	    tmpl.rq->data_off[tmpl.taken % STUB_SPAWN_RING] != data_off)
 		return -EINVAL;
+	pid = tmpl_take(&ack_fd);
+	if (pid < 0)
+		return pid;
+	s = stub_add(pid, ack_fd, data_off);
+	if (!s) {
+		close(ack_fd);
+		kill(pid, SIGKILL);
+		while (waitpid(pid, NULL, __WALL) < 0 && errno == EINTR)
+			;
+		return -EAGAIN;
+	}
 	os_round_trips++;
 	err = wait_stopped(s, false);
 	/* No guest code has run yet: the page still says what the stub
 	 * wrote. */
-	if (!err)
+	if (!err) {
+		s32 cpu = s->d->placed_cpu;
+
 		s->mapper = s->d->mapper_tid > 0 ? s->d->mapper_tid : 0;
-	/* Stopped or dead, it has left the clone stack. */
-	release_spawn_stack(pid);
+		s->cpu = cpu >= 0 && cpu < CPU_SETSIZE && s->mapper ? cpu : -1;
+	}
 	if (err) {
 		os_stub_kill(pid);
-		return -ENOEXEC;        /* exec or set-up failed: it exited */
+		return -ENOEXEC;        /* set-up failed: it exited */
 	}
-	return 0;
+	return pid;
 }
 
 int os_stub_spawn(unsigned long data_off)
 {
-	int pid = os_stub_start(data_off), err;
+	int err = os_stub_start(data_off);
 
-	if (pid < 0)
-		return pid;
-	err = os_stub_init(pid, data_off);
-	return err ? err : pid;
+	return err ? err : os_stub_init(data_off);
 }
 
 /* The guest stays stopped: the mapper applies the batch and confirms it. */

@@ -30,6 +30,19 @@ int max_tasks = 512;
 
 /* Bitmap of kernel stack slots in the stack area. */
 static unsigned long stack_slots[STACK_SLOTS / 64];
+
+/*
+ * The last stack freed, still mapped in its slot (which it keeps): the
+ * next fork takes it instead of mapping one, and an exit keeps it instead
+ * of unmapping it, two host calls of every fork+exit. One is all a loop
+ * of fork+exit+wait needs, and with one the free page count is the same
+ * between forks whatever ran before (the leak checks compare it).
+ */
+static struct {
+	void *stack;                    /* NULL: none */
+	struct page *page;
+	int slot;
+} cached_stack;
 static struct task_struct *switch_prev;
 
 void sched_init(void)
@@ -106,6 +119,13 @@ EXPORT_SYMBOL(wake_up_process);
 
 static void free_stack(struct task_struct *t)
 {
+	if (!cached_stack.stack) {
+		cached_stack.stack = t->stack;
+		cached_stack.page = t->stack_page;
+		cached_stack.slot = t->stack_slot;
+		t->stack = NULL;
+		return;
+	}
 	os_unmap((unsigned long)t->stack, THREAD_SIZE);
 	__free_pages(t->stack_page, 4);
 	stack_slots[t->stack_slot / 64] &= ~(1UL << (t->stack_slot % 64));
@@ -251,33 +271,53 @@ pid_t alloc_pid(void)
  * A zeroed task with a kernel stack in the stack area: THREAD_SIZE bytes of
  * physmem mapped above an unmapped guard gap, so an overflow faults.
  */
-struct task_struct *alloc_task(void)
+/* t's kernel stack: a cached one, or a free slot mapped now. */
+static int alloc_stack(struct task_struct *t)
 {
-	struct task_struct *t;
+	unsigned long base;
+	void *pages;
 	int slot = -1;
 
-	if (nr_tasks >= max_tasks)
-		return NULL;
+	if (cached_stack.stack) {
+		t->stack = cached_stack.stack;
+		t->stack_page = cached_stack.page;
+		t->stack_slot = cached_stack.slot;
+		cached_stack.stack = NULL;
+		return 0;
+	}
 	for (int i = 0; i < STACK_SLOTS && slot < 0; i++)
 		if (!(stack_slots[i / 64] & (1UL << (i % 64))))
 			slot = i;
 	if (slot < 0)
-		return NULL;
-	t = kzalloc(sizeof(*t), GFP_KERNEL);
-	if (!t)
-		return NULL;
-	void *pages = get_free_pages(GFP_KERNEL, 4);
+		return -EAGAIN;
+	pages = get_free_pages(GFP_KERNEL, 4);
 	if (!pages)
-		goto fail;
-	unsigned long base = STACK_AREA + slot * STACK_SLOT + THREAD_SIZE;
+		return -ENOMEM;
+	base = STACK_AREA + slot * STACK_SLOT + THREAD_SIZE;
 	if (os_physmem_map(base, (unsigned long)pages - PHYSMEM_BASE, THREAD_SIZE)) {
 		free_pages(pages, 4);
-		goto fail;
+		return -ENOMEM;
 	}
 	stack_slots[slot / 64] |= 1UL << (slot % 64);
 	t->stack = (void *)base;
 	t->stack_page = virt_to_page(pages);
 	t->stack_slot = slot;
+	return 0;
+}
+
+struct task_struct *alloc_task(void)
+{
+	struct task_struct *t;
+
+	if (nr_tasks >= max_tasks)
+		return NULL;
+	t = kzalloc(sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return NULL;
+	if (alloc_stack(t)) {
+		kfree(t);
+		return NULL;
+	}
 	INIT_LIST_HEAD(&t->children);
 	INIT_LIST_HEAD(&t->sibling);
 	INIT_LIST_HEAD(&t->thread_group);
@@ -290,9 +330,6 @@ struct task_struct *alloc_task(void)
 	t->vruntime = min_vruntime;
 	nr_tasks++;
 	return t;
-fail:
-	kfree(t);
-	return NULL;
 }
 
 /* Free a task_struct whose stack is already gone. */

@@ -12,19 +12,20 @@ unsigned long host_flushes;
 
 /*
  * Stubs started ahead of need, with their data areas, oldest first: the
- * host's exec of a stub and its set-up (two seccomp filters to compile)
- * run on the other CPU while the kernel goes on. One was not enough: in
- * a loop of forks each fork waited for the spare started by the one
- * before (1-4 ms on a loaded 2-core VM); with several in flight the
- * oldest has had the time of several forks. Each holds one of guest.c's
- * spawn stacks (SPAWN_STACKS, 4) until it is waited for, so os_stub_spawn
- * keeps one.
+ * template's fork of a stub and its set-up (two seccomp filters to
+ * compile, the mapper thread) run on the other CPU while the kernel goes
+ * on. One was not enough: in a loop of forks each fork waited for the
+ * spare started by the one before (1-4 ms on a loaded 2-core VM); with
+ * several in flight the oldest has had the time of several forks. They
+ * are waited for in the order they were started (os_stub_init's rule),
+ * and fewer than the template's ring holds.
  */
 #define NR_SPARES 3
 
 static struct spare {
 	int pid;
-	bool ready;                     /* its first stop already waited for */
+	bool ready;                     /* its first stop already waited for
+					 * (pid known) */
 	struct page *data;
 } spares[NR_SPARES];
 static unsigned int spare_head, nr_spares;
@@ -41,6 +42,7 @@ static int add_spare(bool wait)
 	if (!sp->data)
 		return -ENOMEM;
 	off = page_to_phys(sp->data);
+	BUILD_BUG_ON(NR_SPARES >= STUB_SPAWN_RING);
 	pid = wait ? os_stub_spawn(off) : os_stub_start(off);
 	if (pid < 0) {
 		__free_pages(sp->data, 4);
@@ -85,12 +87,19 @@ void host_mm_boot_start(void)
 int host_mm_boot(void)
 {
 	struct spare *sp = &spares[spare_head];
-	int err = 0;
+	int pid, err = 0;
 
-	if (!nr_spares)
+	if (!nr_spares) {
 		err = add_spare(true);
-	else if (!sp->ready && !(err = os_stub_init(sp->pid, page_to_phys(sp->data))))
-		sp->ready = true;
+	} else if (!sp->ready) {
+		pid = os_stub_init(page_to_phys(sp->data));
+		if (pid > 0) {
+			sp->pid = pid;
+			sp->ready = true;
+		} else {
+			err = pid;
+		}
+	}
 	if (!err)
 		start_spares();
 	return err;
@@ -109,7 +118,9 @@ int host_mm_init(struct mm_struct *mm)
 		return err;
 	pid = sp->pid;
 	data = sp->data;
-	err = sp->ready ? 0 : os_stub_init(pid, page_to_phys(data));
+	if (!sp->ready)
+		pid = os_stub_init(page_to_phys(data));
+	err = pid < 0 ? pid : 0;
 	sp->pid = 0;
 	sp->data = NULL;
 	spare_head = (spare_head + 1) % NR_SPARES;

@@ -312,6 +312,8 @@ struct stub_data {
 	u64 trapno, error_code;
 	u64 fpstate;    /* stub address of its XSAVE image */
 	u64 fs_base, gs_base;   /* what the stub last set (arch_prctl) */
+	s32 placed_cpu; /* start-up: the host CPU both threads are pinned to,
+			 * -1: none */
 	struct pt_regs regs;
 	u64 spin;       /* TSC cycles the guest thread polls state at its next
 			 * stop before it sleeps: the kernel's guess */
@@ -322,13 +324,38 @@ struct stub_data {
 #define STUB_SIGSTACK_SIZE (16UL << 10) /* signal frame incl. XSAVE image */
 #define STUB_SIGSTACK_OFF (STUB_DATA_PAGES * 4096UL - STUB_SIGSTACK_SIZE)
 
+/*
+ * Stubs are forked by a template stub process (kernel/os/guest.c),
+ * which glass execs once: it has done every set-up step a fork inherits
+ * (the host's layout unmapped, no_new_privs, sigaltstack, handlers) and
+ * holds nothing of any guest. Its area (a memfd of STUB_DATA_PAGES pages,
+ * mapped at STUB_DATA like a stub's data area, the first part read-only
+ * in it) carries a ring of requests from the kernel and the answers: each
+ * new stub's pid, and the read end of its confirmation pipe, which the
+ * template keeps open until the kernel has taken it (pidfd_getfd).
+ */
+#define STUB_SPAWN_RING 8
+struct stub_spawn_req {         /* at 0: written by the kernel only */
+	u32 seq;                /* futex word: requests posted */
+	u32 taken;              /* answers the kernel has collected */
+	u64 data_off[STUB_SPAWN_RING];  /* each new stub's data area */
+	s32 cpu[STUB_SPAWN_RING];       /* the CPU to pin it to, -1: none */
+};
+struct stub_spawn_ans {         /* at STUB_HANDOFF_OFF: the template's */
+	u32 done;               /* futex word: requests answered */
+	s32 pid[STUB_SPAWN_RING];       /* the new stub, or -errno */
+	s32 ack_fd[STUB_SPAWN_RING];    /* its pipe's read end, in the template */
+};
+
 /* Start a stub process whose data area is physmem [data_off, +DATA_PAGES)
  * (zeroed by the caller). Returns its host pid or -errno. */
 int os_stub_spawn(unsigned long data_off);
-/* The same in two steps: start the host exec (returns the pid at once),
- * then, when the stub is needed, wait until it is ready. */
+/* The same in two steps: ask for the stub (0 or -errno: it is forked and
+ * sets itself up meanwhile), then, when it is needed, wait until it is
+ * ready: its pid or -errno. os_stub_init takes the stubs in the order
+ * os_stub_start asked for them. */
 int os_stub_start(unsigned long data_off);
-int os_stub_init(int pid, unsigned long data_off);
+int os_stub_init(unsigned long data_off);
 /* Apply the batch in the stub's data area now (the guest stays stopped);
  * 0 or the failing op's -errno. os_guest_run applies a pending batch
  * itself before the guest runs. Either returns only once the mapper has

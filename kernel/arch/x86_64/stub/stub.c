@@ -1,8 +1,11 @@
 /*
  * The address-space stub: the only code in a guest's host process besides
- * the guest. No libc. glass execs it with the physmem memfd as fd 3, the
- * write end of its confirmation pipe as fd 4 (STUB_ACK_FD) and the physmem
- * offset of its data area (hex) as argv[1]. Two threads live here:
+ * the guest. No libc. glass execs it once with the physmem memfd as fd 3
+ * and a memfd for its area as fd 4: that process is the template, which
+ * does the set-up a fork inherits and then forks one stub per request
+ * (template_loop); each stub maps its own data area from physmem, gets
+ * the write end of its confirmation pipe as fd 4 (STUB_ACK_FD) and sets
+ * up the rest itself (stub_child_setup). Two threads live in a stub:
  *
  *   - the guest thread runs the guest under a seccomp filter that traps
  *     every syscall (SIGSYS, SECCOMP_RET_TRAP) except the few its signal
@@ -54,6 +57,17 @@ extern char __stub_end[] __attribute__((visibility("hidden")));
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
+/* clone(flags, no new stack, no tids, no tls), then test its result. */
+#define CLONE_ASM(flags) \
+	"mov $" STR(flags) ", %edi\n\t" \
+	"xor %esi, %esi\n\t" \
+	"xor %edx, %edx\n\t" \
+	"xor %r10d, %r10d\n\t" \
+	"xor %r8d, %r8d\n\t" \
+	"mov $" STR(__NR_clone) ", %eax\n\t" \
+	"syscall\n\t" \
+	"test %rax, %rax\n\t"
+
 /*
  * Entry, the signal restorer, and the mapper's loop. The mapper runs with
  * no stack (rsp = 0): its state is in registers, it reads only the batch
@@ -65,7 +79,6 @@ extern char __stub_end[] __attribute__((visibility("hidden")));
 __asm__(".section .text.entry, \"ax\"\n"
 	".globl stub_start\n"
 	"stub_start:\n\t"
-	"mov %rsp, %rdi\n\t"
 	"and $-16, %rsp\n\t"
 	"call stub_main\n\t"
 	"ud2\n"
@@ -79,14 +92,7 @@ __asm__(".section .text.entry, \"ax\"\n"
 	 * goes to mapper_start. */
 	".globl mapper_clone\n"
 	"mapper_clone:\n\t"
-	"mov $" STR(MAPPER_CLONE_FLAGS) ", %edi\n\t"
-	"xor %esi, %esi\n\t"
-	"xor %edx, %edx\n\t"
-	"xor %r10d, %r10d\n\t"
-	"xor %r8d, %r8d\n\t"
-	"mov $" STR(__NR_clone) ", %eax\n\t"
-	"syscall\n\t"
-	"test %rax, %rax\n\t"
+	CLONE_ASM(MAPPER_CLONE_FLAGS)
 	"jz mapper_start\n\t"
 	"ret\n"
 
@@ -517,36 +523,48 @@ static void start_mapper(void)
 	}
 }
 
-/* Runs on the start-up stack in the data area; ends in the first stop.
- * Every host call other than the hand-off's is made here, before the
- * filters. */
-static void __attribute__((noreturn, used)) stub_setup(void)
+/*
+ * A new stub, forked from the template, on its own start-up stack in its
+ * own data area: die with glass, keep only fds 3 and 4 (the pipe's write
+ * end), then what a fork does not inherit: the mapper thread, the signal
+ * mask, the tick, the filters. Ends in the first stop ("ready").
+ */
+/* Both threads on cpu, where the kernel's CPU thread ran when it asked
+ * for this stub: then its first run usually needs no sched_setaffinity
+ * of the kernel's (guest.c:place). */
+static void pin(long cpu)
+{
+	u64 mask = 1UL << cpu;
+
+	data->placed_cpu = -1;
+	if (cpu < 0 || cpu >= 64 ||
+	    raw_syscall6(__NR_sched_setaffinity, 0, 8, (long)&mask, 0, 0, 0) ||
+	    raw_syscall6(__NR_sched_setaffinity, data->mapper_tid, 8, (long)&mask, 0, 0, 0))
+		return;
+	data->placed_cpu = (s32)cpu;
+}
+
+void stub_child_setup(long ack_fd, long glass_pid, long cpu) __attribute__((noreturn, used));
+void stub_child_setup(long ack_fd, long glass_pid, long cpu)
 {
 	static const int sigs[] = { SIGSYS, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP,
 				    SIGVTALRM };
 	/* A 10 ms virtual-time tick: a spinning guest stops with SIGVTALRM. */
 	static const long tick[4] = { 0, 10000, 0, 10000 };
-	struct { u64 sp; u32 flags, pad; u64 size; } ss = {
-		STUB_DATA + STUB_SIGSTACK_OFF, 0, 0, STUB_SIGSTACK_SIZE,
-	};
 	u64 mask = 0;
 
-	/* Nothing of the host's layout stays: below the stub, between it and
-	 * the data area, above the data area. */
-	raw_syscall6(__NR_munmap, 0, STUB_CODE, 0, 0, 0, 0);
-	raw_syscall6(__NR_munmap, (long)__stub_end, STUB_DATA - (u64)__stub_end, 0, 0, 0, 0);
-	raw_syscall6(__NR_munmap, STUB_DATA + STUB_DATA_PAGES * PAGE_SIZE,
-	     HOST_TOP - (STUB_DATA + STUB_DATA_PAGES * PAGE_SIZE), 0, 0, 0, 0);
-	if (raw_syscall6(__NR_prctl, 38 /* PR_SET_NO_NEW_PRIVS */, 1, 0, 0, 0, 0))
+	raw_syscall6(__NR_prctl, 1 /* PR_SET_PDEATHSIG */, 9 /* SIGKILL */, 0, 0, 0, 0);
+	if (raw_syscall6(__NR_getppid, 0, 0, 0, 0, 0, 0) != glass_pid)
+		stub_exit();
+	if ((ack_fd != STUB_ACK_FD &&
+	     raw_syscall6(__NR_dup2, ack_fd, STUB_ACK_FD, 0, 0, 0, 0) != STUB_ACK_FD) ||
+	    raw_syscall6(__NR_close_range, 0, PHYSMEM_FD - 1, 0, 0, 0, 0) ||
+	    raw_syscall6(__NR_close_range, STUB_ACK_FD + 1, ~0U, 0, 0, 0, 0))
 		stub_exit();
 	start_mapper();
-	if (raw_syscall6(__NR_sigaltstack, (long)&ss, 0, 0, 0, 0, 0))
-		stub_exit();
-	for (unsigned i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
-		if (set_handler(sigs[i]))
-			stub_exit();
+	pin(cpu);
+	for (unsigned i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		mask |= 1UL << (sigs[i] - 1);
-	}
 	/* Every other signal stays blocked: the guest never sees host signals
 	 * (SIGKILL and SIGSTOP/SIGCONT still work on the stub). */
 	mask = ~mask;
@@ -560,38 +578,159 @@ static void __attribute__((noreturn, used)) stub_setup(void)
 		__asm__ volatile("int3" ::: "memory");
 }
 
-static unsigned long parse_hex(const char *s)
-{
-	unsigned long v = 0;
+/*
+ * long template_fork(u64 data_off, long ack_fd, long glass_pid, long cpu):
+ * fork a child of glass (CLONE_PARENT; its exit signal is the template's,
+ * SIGCHLD). The stub has no writable data and the template's stack is in
+ * its own area, shared with glass, so the child touches no memory before
+ * it has mapped its own data area over that one: it keeps its arguments
+ * in registers (r9, r12-r14: syscalls keep them), then starts
+ * stub_child_setup on the start-up stack there.
+ */
+__asm__(".text\n"
+	".globl template_fork\n"
+	"template_fork:\n\t"
+	"push %r12\n\t"
+	"push %r13\n\t"
+	"push %r14\n\t"
+	"mov %rdi, %r9\n\t"
+	"mov %rsi, %r12\n\t"
+	"mov %rdx, %r13\n\t"
+	"mov %rcx, %r14\n\t"
+	CLONE_ASM(CLONE_PARENT | SIGCHLD)
+	"jz 1f\n\t"
+	"pop %r14\n\t"
+	"pop %r13\n\t"
+	"pop %r12\n\t"
+	"ret\n"
+	"1:\n\t"
+	"movabs $" STR(BATCH_ADDR) ", %rdi\n\t"
+	"mov $" STR(STUB_HANDOFF_OFF) ", %esi\n\t"
+	"mov $1, %edx\n\t"                      /* PROT_READ */
+	"mov $0x11, %r10d\n\t"                  /* MAP_SHARED | MAP_FIXED */
+	"mov $" STR(PHYSMEM_FD) ", %r8d\n\t"
+	"mov $" STR(__NR_mmap) ", %eax\n\t"
+	"syscall\n\t"
+	"cmp %rdi, %rax\n\t"
+	"jne 2f\n\t"
+	"movabs $" STR(STATE_ADDR) ", %rdi\n\t"
+	"mov $" STR(STUB_DATA_PAGES * PAGE_SIZE - STUB_HANDOFF_OFF) ", %esi\n\t"
+	"mov $3, %edx\n\t"                      /* PROT_READ | PROT_WRITE */
+	"add $" STR(STUB_HANDOFF_OFF) ", %r9\n\t"
+	"mov $" STR(__NR_mmap) ", %eax\n\t"
+	"syscall\n\t"
+	"cmp %rdi, %rax\n\t"
+	"jne 2f\n\t"
+	"movabs $" STR(STUB_DATA + STUB_SIGSTACK_OFF - 8) ", %rsp\n\t"
+	"mov %r12, %rdi\n\t"
+	"mov %r13, %rsi\n\t"
+	"mov %r14, %rdx\n\t"
+	"jmp stub_child_setup\n"
+	"2:\n\t"
+	"mov $" STR(__NR_exit) ", %eax\n\t"
+	"mov $127, %edi\n\t"
+	"syscall\n\t"
+	"ud2\n");
+long template_fork(u64 data_off, long ack_fd, long glass_pid, long cpu)
+	__attribute__((visibility("hidden")));
 
-	for (; *s; s++)
-		v = v * 16 + (*s <= '9' ? *s - '0' : (*s | 0x20) - 'a' + 10);
-	return v;
+/* One request: a pipe, a child with its write end; the template keeps the
+ * read end until the kernel has taken it. */
+static void template_spawn(u64 data_off, long cpu, long glass_pid, s32 *pid,
+			   s32 *ack_fd)
+{
+	int fds[2];
+	long r;
+
+	r = raw_syscall6(__NR_pipe2, (long)fds, 0, 0, 0, 0, 0);
+	if (r) {
+		*pid = (s32)r;
+		*ack_fd = -1;
+		return;
+	}
+	r = template_fork(data_off, fds[1], glass_pid, cpu);
+	raw_syscall6(__NR_close, fds[1], 0, 0, 0, 0, 0);
+	if (r < 0) {
+		raw_syscall6(__NR_close, fds[0], 0, 0, 0, 0, 0);
+		fds[0] = -1;
+	}
+	*ack_fd = fds[0];
+	*pid = (s32)r;
+}
+
+/* The template's loop: close the read ends the kernel has taken, answer
+ * the requests posted, sleep until the next. */
+static void __attribute__((noreturn)) template_loop(long glass_pid)
+{
+	const struct stub_spawn_req *rq = (const struct stub_spawn_req *)BATCH_ADDR;
+	struct stub_spawn_ans *an = (struct stub_spawn_ans *)STATE_ADDR;
+	u32 done = 0, closed = 0;
+
+	for (;;) {
+		u32 seq = __atomic_load_n(&rq->seq, __ATOMIC_ACQUIRE);
+		u32 taken = __atomic_load_n(&rq->taken, __ATOMIC_ACQUIRE);
+		unsigned i = done % STUB_SPAWN_RING;
+
+		for (; closed != taken && closed != done; closed++)
+			raw_syscall6(__NR_close, an->ack_fd[closed % STUB_SPAWN_RING],
+				     0, 0, 0, 0, 0);
+		if (done == seq) {
+			raw_syscall6(__NR_futex, (long)&rq->seq, FUTEX_WAIT, seq, 0, 0, 0);
+			continue;
+		}
+		template_spawn(rq->data_off[i], rq->cpu[i], glass_pid, &an->pid[i], &an->ack_fd[i]);
+		__atomic_store_n(&an->done, ++done, __ATOMIC_RELEASE);
+		raw_syscall6(__NR_futex, (long)&an->done, FUTEX_WAKE, 0x7fffffff, 0, 0, 0);
+	}
+}
+
+/* Runs on the start-up stack in the template's area: every set-up step a
+ * fork inherits, then the loop. */
+static void __attribute__((noreturn, used)) template_setup(void)
+{
+	static const int sigs[] = { SIGSYS, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP,
+				    SIGVTALRM };
+	struct { u64 sp; u32 flags, pad; u64 size; } ss = {
+		STUB_DATA + STUB_SIGSTACK_OFF, 0, 0, STUB_SIGSTACK_SIZE,
+	};
+	u64 all = ~0UL;
+
+	/* Nothing of the host's layout stays: below the stub, between it and
+	 * the data area, above the data area. */
+	raw_syscall6(__NR_munmap, 0, STUB_CODE, 0, 0, 0, 0);
+	raw_syscall6(__NR_munmap, (long)__stub_end, STUB_DATA - (u64)__stub_end, 0, 0, 0, 0);
+	raw_syscall6(__NR_munmap, STUB_DATA + STUB_DATA_PAGES * PAGE_SIZE,
+	     HOST_TOP - (STUB_DATA + STUB_DATA_PAGES * PAGE_SIZE), 0, 0, 0, 0);
+	if (raw_syscall6(__NR_prctl, 38 /* PR_SET_NO_NEW_PRIVS */, 1, 0, 0, 0, 0))
+		stub_exit();
+	/* The template itself takes no signal but SIGKILL/SIGSTOP. */
+	if (raw_syscall6(__NR_rt_sigprocmask, 2 /* SIG_SETMASK */, (long)&all, 0, 8, 0, 0) ||
+	    raw_syscall6(__NR_sigaltstack, (long)&ss, 0, 0, 0, 0, 0))
+		stub_exit();
+	for (unsigned i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		if (set_handler(sigs[i]))
+			stub_exit();
+	template_loop(raw_syscall6(__NR_getppid, 0, 0, 0, 0, 0, 0));
 }
 
 /* On the exec stack: die with glass, close every fd but physmem and the
- * confirmation pipe, map the data area (the batch read-only), move onto
- * its start-up stack. */
-void stub_main(u64 *sp) __attribute__((used, noreturn));
-void stub_main(u64 *sp)
+ * template's area (fd 4 until it is mapped), map the area (the requests
+ * read-only), move onto its start-up stack. */
+void stub_main(void) __attribute__((used, noreturn));
+void stub_main(void)
 {
-	const char *arg = sp[0] >= 2 ? (const char *)sp[2] : 0;
-	unsigned long off;
-
 	raw_syscall6(__NR_prctl, 1 /* PR_SET_PDEATHSIG */, 9 /* SIGKILL */, 0, 0, 0, 0);
-	if (!arg)
-		stub_exit();
 	if (raw_syscall6(__NR_close_range, 0, PHYSMEM_FD - 1, 0, 0, 0, 0) ||
 	    raw_syscall6(__NR_close_range, STUB_ACK_FD + 1, ~0U, 0, 0, 0, 0))
 		stub_exit();
-	off = parse_hex(arg);
 	if (raw_syscall6(__NR_mmap, STUB_DATA, STUB_HANDOFF_OFF, 1 /* PROT_READ */,
-		 0x11 /* MAP_SHARED | MAP_FIXED */, PHYSMEM_FD, off) != (long)STUB_DATA ||
+		 0x11 /* MAP_SHARED | MAP_FIXED */, STUB_ACK_FD, 0) != (long)STUB_DATA ||
 	    raw_syscall6(__NR_mmap, STATE_ADDR, STUB_DATA_PAGES * PAGE_SIZE - STUB_HANDOFF_OFF,
-		 3, 0x11, PHYSMEM_FD, off + STUB_HANDOFF_OFF) != (long)STATE_ADDR)
+		 3, 0x11, STUB_ACK_FD, STUB_HANDOFF_OFF) != (long)STATE_ADDR ||
+	    raw_syscall6(__NR_close, STUB_ACK_FD, 0, 0, 0, 0, 0))
 		stub_exit();
 	__asm__ volatile("mov %0, %%rsp\n\t"
-			 "jmp stub_setup"
+			 "jmp template_setup"
 			 :
 			 : "r"(STUB_DATA + STUB_SIGSTACK_OFF - 8)
 			 : "memory");
