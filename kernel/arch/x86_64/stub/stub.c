@@ -523,12 +523,6 @@ static void start_mapper(void)
 	}
 }
 
-/*
- * A new stub, forked from the template, on its own start-up stack in its
- * own data area: die with glass, keep only fds 3 and 4 (the pipe's write
- * end), then what a fork does not inherit: the mapper thread, the signal
- * mask, the tick, the filters. Ends in the first stop ("ready").
- */
 /* Both threads on cpu, where the kernel's CPU thread ran when it asked
  * for this stub: then its first run usually needs no sched_setaffinity
  * of the kernel's (guest.c:place). */
@@ -544,6 +538,12 @@ static void pin(long cpu)
 	data->placed_cpu = (s32)cpu;
 }
 
+/*
+ * A new stub, forked from the template, on its own start-up stack in its
+ * own data area: die with glass, keep only fds 3 and 4 (the pipe's write
+ * end), then what a fork does not inherit: the mapper thread, the signal
+ * mask, the tick, the filters. Ends in the first stop ("ready").
+ */
 void stub_child_setup(long ack_fd, long glass_pid, long cpu) __attribute__((noreturn, used));
 void stub_child_setup(long ack_fd, long glass_pid, long cpu)
 {
