@@ -62,5 +62,5 @@ glass_run initrd="$img" mem=48M init=/bin/memhog -- touch 64
 expect_status 137
 expect_stderr_contains 'init killed by signal 9'
 expect_stderr_contains 'Out of memory and no killable processes: killing memhog[1]'
-grep -aqE 'Kernel panic|BUG' "$GLASS_ERR" && fail "panic or BUG on stderr"
+grep -aqE 'Kernel panic|BUG[: ]' "$GLASS_ERR" && fail "panic or BUG on stderr"
 finish
