@@ -498,18 +498,9 @@ int os_gdb_listen(const char *transport, char *where, unsigned long len)
 	int fd, one = 1;
 
 	if (!strcmp(transport, "unix")) {
-		struct sockaddr_un sun = { .sun_family = AF_UNIX };
-
-		if ((size_t)snprintf(where, len, "%s/gdb", os_umid_dir()) >= len ||
-		    strlen(where) >= sizeof(sun.sun_path))
-			return -ENAMETOOLONG;
-		strcpy(sun.sun_path, where);
-		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		fd = os_umid_socket("gdb", 0, where, len);
 		if (fd < 0)
-			return -errno;
-		unlink(where);
-		if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) || chmod(where, 0600))
-			goto fail;
+			return fd;
 	} else if (!strcmp(transport, "stdio")) {
 		/* `target remote | ./glass debug=stdio`: gdb is our stdin and
 		 * stdout, connected from the start. */

@@ -24,6 +24,7 @@ void os_signals_init(void);
 void os_events_init(void);
 void os_umid_reexec(void);     /* umid.c: before os_reexec's exec */
 int os_mkdir_p(const char *path, unsigned int mode);    /* umid.c */
+int os_umid_socket(const char *name, int flags, char *path, unsigned long len); /* umid.c */
 void os_gcov_exit(void);        /* gcov.c: the exits write the counts */
 
 /* Set-up at start, before the kernel runs (main.c). */

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -440,4 +441,32 @@ void os_umid_reexec(void)
 {
 	if (!keep_dir)
 		os_umid_cleanup();
+}
+
+/*
+ * A unix stream socket bound at <umid dir>/NAME with mode 0600 (only the
+ * user running Glass may use it: gdb's and ptproxy's), not yet
+ * listening; its path in path. The fd, or -errno.
+ */
+int os_umid_socket(const char *name, int flags, char *path, unsigned long len)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int fd, err;
+
+	if (!os_umid_dir()[0])
+		return -ENOENT;
+	if ((size_t)snprintf(path, len, "%s/%s", os_umid_dir(), name) >= len ||
+	    strlen(path) >= sizeof(sun.sun_path))
+		return -ENAMETOOLONG;
+	strcpy(sun.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | flags, 0);
+	if (fd < 0)
+		return -errno;
+	unlink(path);
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) || chmod(path, 0600)) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	return fd;
 }
