@@ -95,8 +95,9 @@ static void do_fork(int n)
 	}
 }
 
-/* The hand-off's polls (spin_* in /proc/glass/stats): the kernel's and
- * the guest thread's, each side's hits and misses added. -1: not there. */
+/* The hand-off's polls (spin_kernel_* and spin_guest_* in
+ * /proc/glass/stats): the kernel's and the guest thread's, each side's
+ * hits and misses added. -1: not there. */
 static int read_polls(long *kernel, long *guest)
 {
 	char line[128], key[64];
@@ -108,9 +109,14 @@ static int read_polls(long *kernel, long *guest)
 		return -1;
 	*kernel = *guest = 0;
 	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%63s %ld", key, &v) != 2 || strncmp(key, "spin_", 5))
+		if (sscanf(line, "%63s %ld", key, &v) != 2)
 			continue;
-		*(strncmp(key, "spin_kernel_", 12) ? guest : kernel) += v;
+		if (!strncmp(key, "spin_kernel_", 12))
+			*kernel += v;
+		else if (!strncmp(key, "spin_guest_", 11))
+			*guest += v;
+		else
+			continue;
 		found++;
 	}
 	fclose(f);

@@ -89,6 +89,7 @@ static void wait_and_run(int timeout_ms)
 
 void os_idle_wait(s64 timeout_ns)
 {
+	os_stub_idle();
 	wait_and_run(timeout_ns < 0 ? -1 : (int)((timeout_ns + 999999) / 1000000));
 }
 

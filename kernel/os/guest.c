@@ -92,8 +92,10 @@ struct stub {
 	int cpu;                /* the host CPU the mapper is pinned to, -1: none */
 	bool apart;             /* the guest thread is kept off that CPU */
 	bool spinning;          /* in a try of spinning hand-offs */
+	bool withdrawn;         /* its budget for this stop taken back */
 	u32 gsent;              /* what the guest thread was told for this stop */
 	u32 asleep;             /* round trips since the last try ended */
+	u32 retry_after;        /* round trips asleep before its next try */
 	u32 hits;               /* polls that saw the answer in this try */
 	u64 poll_lat;           /* average polled hand-off latency in this try */
 	u64 stopped;            /* TSC when its last stop was seen */
@@ -102,6 +104,7 @@ struct stub {
 };
 static struct stub stubs[MAX_STUBS];
 static struct stub *last_stub;
+static struct stub *last_run;   /* the stub whose stop was handled last */
 
 /*
  * Spinning hand-offs. A futex sleep and wake-up between two processes
@@ -129,10 +132,18 @@ static struct stub *last_stub;
  * first one ends the try. On a quiet one the odd short miss (the
  * hypervisor's, a host timer) does not. Then the guest thread is pinned to
  * the CPU thread's CPU again, where the two share one time slice and a
- * sleeping hand-off is a local wake-up, and the next try comes after
- * spin_retry_after round trips: SPIN_RETRY_MIN after a try that saw
- * SPIN_PAYS answers, twice the last interval (up to SPIN_RETRY_MAX) after
- * one that did not. On one CPU nothing spins.
+ * sleeping hand-off is a local wake-up, and that stub's next try comes
+ * after retry_after of its round trips: SPIN_RETRY_MIN after a try that
+ * saw SPIN_PAYS answers, twice the last interval (up to SPIN_RETRY_MAX)
+ * after one that did not. On one CPU nothing spins.
+ *
+ * A stop the kernel will not answer soon is no miss: when its task blocks
+ * and the kernel turns to another stub, or goes idle, the stopped guest
+ * thread's budget is taken back (spin_withdraw), so it sleeps at once
+ * instead of burning the CPU the next stub's guest thread needs, and that
+ * round trip counts for neither side. Without this a pipeline of
+ * processes (each stop that fills or drains a pipe switches tasks) ended
+ * every try at its first switch and never spun again.
  */
 #define SPIN_BUDGET 40000u
 #define SPIN_LAT_GUESS 20000u   /* sleep_lat before any was measured */
@@ -141,7 +152,6 @@ static struct stub *last_stub;
 #define SPIN_RETRY_MIN 256
 #define SPIN_RETRY_MAX 65536
 #define SPIN_PAYS 1024
-static u32 spin_retry_after = SPIN_RETRY_MIN;
 static u64 sleep_lat = SPIN_LAT_GUESS;
 static bool spin_cpus;          /* two or more host CPUs to run on */
 static cpu_set_t allowed_cpus;  /* glass's own affinity, read at start */
@@ -162,6 +172,7 @@ static void spin_start(struct stub *s)
 {
 	s->spinning = true;
 	s->hits = 0;
+	os_spin_stats.tries++;
 	s->poll_lat = sleep_lat / 2;
 }
 
@@ -169,9 +180,28 @@ static void spin_end(struct stub *s)
 {
 	s->spinning = false;
 	s->asleep = 0;
-	spin_retry_after = s->hits >= SPIN_PAYS ? SPIN_RETRY_MIN :
-			   spin_retry_after * 2 > SPIN_RETRY_MAX ? SPIN_RETRY_MAX :
-			   spin_retry_after * 2;
+	s->retry_after = s->hits >= SPIN_PAYS ? SPIN_RETRY_MIN :
+			 s->retry_after * 2 > SPIN_RETRY_MAX ? SPIN_RETRY_MAX :
+			 s->retry_after * 2;
+}
+
+/* The kernel turns away from s, stopped: its guest thread stops polling
+ * for an answer that will not come soon (the stub reloads its budget as
+ * it polls). */
+static void spin_withdraw(struct stub *s)
+{
+	if (!s || s->pid <= 0 || !s->gsent || s->withdrawn)
+		return;
+	__atomic_store_n(&s->d->spin, 0, __ATOMIC_RELAXED);
+	s->withdrawn = true;
+	os_spin_stats.withdrawn++;
+}
+
+/* The CPU thread is about to wait for events: nobody's stop will be
+ * answered before one comes. */
+void os_stub_idle(void)
+{
+	spin_withdraw(last_run);
 }
 
 static void lat_average(u64 *avg, u64 sample)
@@ -206,11 +236,13 @@ static struct stub *stub_add(int pid, int ack_fd, unsigned long data_off)
 			stubs[h].cpu = -1;
 			stubs[h].apart = false;
 			stubs[h].spinning = false;
+			stubs[h].withdrawn = false;
 			stubs[h].gsent = 0;
-			/* A first try only after as many round trips as
-			 * any: short-lived processes (a shell's commands)
+			/* A first try only after SPIN_RETRY_MIN round
+			 * trips: short-lived processes (a shell's commands)
 			 * never move. */
 			stubs[h].asleep = 0;
+			stubs[h].retry_after = SPIN_RETRY_MIN;
 			stubs[h].b = (struct stub_batch *)(PHYSMEM_BASE + data_off);
 			stubs[h].d = (struct stub_data *)(PHYSMEM_BASE + data_off +
 							  STUB_HANDOFF_OFF);
@@ -230,6 +262,8 @@ static void stub_remove(struct stub *s)
 	s->pid = -1;
 	if (last_stub == s)
 		last_stub = NULL;
+	if (last_run == s)
+		last_run = NULL;
 }
 
 /* Has the stub's process ended (killed by a host signal, set-up failed)?
@@ -431,7 +465,7 @@ static u32 guest_budget(struct stub *s)
 {
 	u32 sent = s->gsent;
 
-	if (!s->spinning && spin_cpus && ++s->asleep >= spin_retry_after)
+	if (!s->spinning && spin_cpus && ++s->asleep >= s->retry_after)
 		spin_start(s);
 	place(s);
 	s->gsent = s->apart ? SPIN_BUDGET : 0;
@@ -444,6 +478,7 @@ enum handoff_kind {
 	HANDOFF_ASLEEP,         /* it was told to sleep at once */
 	HANDOFF_POLLED,         /* answered within its budget: it should poll */
 	HANDOFF_LATE,           /* answered after its budget: it slept */
+	HANDOFF_WITHDRAWN,      /* its budget was taken back: no measure */
 };
 
 /* The kind of the answer given at t0; the statistics count whether the
@@ -451,6 +486,10 @@ enum handoff_kind {
  * from it). */
 static enum handoff_kind guest_spun(struct stub *s, u32 sent, u32 old, u64 t0)
 {
+	if (s->withdrawn) {
+		s->withdrawn = false;
+		return HANDOFF_WITHDRAWN;
+	}
 	if (!sent)
 		return HANDOFF_ASLEEP;
 	spin_count(s, !(old & STUB_GWAIT), &os_spin_stats.guest_hit,
@@ -479,7 +518,7 @@ static void guest_resumed(struct stub *s, u64 t0, enum handoff_kind kind, u64 wa
 		lat_average(&sleep_lat, lat);
 		return;
 	}
-	if (!s->spinning)
+	if (kind == HANDOFF_WITHDRAWN || !s->spinning)
 		return;
 	/* Answered after the guest thread's budget: it polled all of it. */
 	if (kind == HANDOFF_LATE)
@@ -504,6 +543,9 @@ static int handoff(struct stub *s)
 	int err, ack;
 
 	os_round_trips++;
+	if (last_run != s)
+		spin_withdraw(last_run);
+	last_run = s;
 	sent = guest_budget(s);
 	if (!s->b->nr_ops) {
 		u64 t0 = rdtsc();

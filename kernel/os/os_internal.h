@@ -12,6 +12,7 @@ extern char **os_argv;
 
 extern volatile int os_guest_running;   /* stub pid os_guest_run waits on */
 bool os_guest_in_user(void);            /* guest.c: that guest runs its code */
+void os_stub_idle(void);                /* guest.c: the CPU goes idle */
 extern volatile int os_in_event_wait;   /* the event loop's epoll_wait */
 extern volatile int os_cpu_parked;      /* in a stop (trap.c): no samples */
 

@@ -168,7 +168,7 @@ static long do_fork(struct kernel_clone_args *args)
 	trace = ptrace_init_child(p, flags);
 	trace_task_fork(p, flags);
 	p->state = TASK_INTERRUPTIBLE;
-	wake_up_process(p);
+	wake_up_new_task(p);
 	if (trace)
 		ptrace_event(trace, pid);
 	if (flags & CLONE_VFORK) {

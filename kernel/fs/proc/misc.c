@@ -6,7 +6,7 @@
 #include <uapi/param.h>
 #include "internal.h"
 
-extern unsigned long fork_count, host_flushes;
+extern unsigned long fork_count, host_flushes, nr_context_switches;
 
 int proc_meminfo_show(struct task_struct *t, char *buf, size_t size)
 {
@@ -66,12 +66,11 @@ int proc_stat_show(struct task_struct *t, char *buf, size_t size)
 	struct pbuf pb = { buf, size, 0 };
 	struct task_struct *p;
 	unsigned long long user = 0, sys = 0, idle = idle_ns() / (NSEC_PER_SEC / USER_HZ);
-	unsigned long running = 0, blocked = 0, ctxt = 0;
+	unsigned long running = 0, blocked = 0;
 
 	list_for_each_entry(p, &task_list, tasks) {
 		user += p->utime_ns / (NSEC_PER_SEC / USER_HZ);
 		sys += p->stime_ns / (NSEC_PER_SEC / USER_HZ);
-		ctxt += p->nvcsw + p->nivcsw;
 		running += p->state == TASK_RUNNING && !p->exit_state;
 		blocked += p->state == TASK_UNINTERRUPTIBLE;
 	}
@@ -80,7 +79,7 @@ int proc_stat_show(struct task_struct *t, char *buf, size_t size)
 			  user, sys, idle);
 	pb_printf(&pb, "intr 0\nctxt %lu\nbtime %llu\nprocesses %lu\nprocs_running %lu\n"
 		  "procs_blocked %lu\nsoftirq 0\n",
-		  ctxt, (unsigned long long)((ktime_get_real_ns() - ktime_get_boot_ns()) / NSEC_PER_SEC),
+		  nr_context_switches, (unsigned long long)((ktime_get_real_ns() - ktime_get_boot_ns()) / NSEC_PER_SEC),
 		  fork_count, running, blocked);
 	return pb.len;
 }
@@ -106,10 +105,11 @@ int proc_glass_stats_show(struct task_struct *t, char *buf, size_t size)
 			 "round_trips %lu\nsyscalls %lu\nfaults %lu\nticks %lu\nforks %lu\n"
 			 "flushes %lu\nfree_pages %lu\nslab_objects %lu\ntasks %d\n"
 			 "spin_kernel_hit %lu\nspin_kernel_miss %lu\n"
-			 "spin_guest_hit %lu\nspin_guest_miss %lu\n",
+			 "spin_guest_hit %lu\nspin_guest_miss %lu\nspin_withdrawn %lu\nspin_tries %lu\n",
 			 os_round_trips, syscall_count, fault_count, tick_count, fork_count,
 			 host_flushes,
 			 nr_free_pages(), slab_objects_in_use(), nr_tasks,
 			 os_spin_stats.kernel_hit, os_spin_stats.kernel_miss,
-			 os_spin_stats.guest_hit, os_spin_stats.guest_miss);
+			 os_spin_stats.guest_hit, os_spin_stats.guest_miss,
+			 os_spin_stats.withdrawn, os_spin_stats.tries);
 }

@@ -398,6 +398,8 @@ extern unsigned long os_round_trips;
  * guest thread's. */
 struct os_spin_stats {
 	unsigned long kernel_hit, kernel_miss, guest_hit, guest_miss;
+	unsigned long withdrawn;        /* budgets taken back (spin_withdraw) */
+	unsigned long tries;            /* tries of spinning begun */
 };
 extern struct os_spin_stats os_spin_stats;
 

@@ -160,6 +160,7 @@ extern int nr_tasks, max_tasks;
 /* core.c */
 void sched_init(void);
 void wake_up_process(struct task_struct *t);
+void wake_up_new_task(struct task_struct *p);
 bool wake_up_state(struct task_struct *t, long state);
 void set_current_state(long state);
 void cond_resched(void);

@@ -366,11 +366,12 @@ static inline u64 rdtsc(void)
 /* Hand the data area to the kernel and wait until it (or the mapper,
  * after a batch) hands it back: poll the word for as long as the kernel
  * said (it answers most stops within microseconds, and a futex sleep and
- * wake-up cost more than that), then sleep. */
+ * wake-up cost more than that), then sleep. The kernel takes the budget
+ * back (zero) when it turns to other work first. */
 static void stop_and_wait(void)
 {
 	u32 *state = &data->state;
-	u64 spin = data->spin, t0;
+	u64 t0;
 	u32 old;
 
 	/* For the kernel: when its turn came, against when it saw it. */
@@ -379,7 +380,8 @@ static void stop_and_wait(void)
 
 	if (old & STUB_KWAIT)
 		futex_bitset(state, FUTEX_WAKE_BITSET, 0x7fffffff, 1);
-	for (t0 = rdtsc(); spin && rdtsc() - t0 < spin; __builtin_ia32_pause())
+	for (t0 = rdtsc(); rdtsc() - t0 < __atomic_load_n(&data->spin, __ATOMIC_RELAXED);
+	     __builtin_ia32_pause())
 		if (STUB_STATE(__atomic_load_n(state, __ATOMIC_ACQUIRE)) == STUB_BUSY)
 			goto resumed;
 	for (;;) {
