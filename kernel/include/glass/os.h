@@ -319,6 +319,8 @@ struct stub_data {
 			 * stop before it sleeps: the kernel's guess */
 	u64 resumed;    /* TSC when the guest thread last saw its turn */
 	u64 stopped;    /* TSC when it gave the kernel its turn (its stop) */
+	u64 resume_sp, resume_ip;       /* the guest's, for the stub's return
+					 * without rt_sigreturn (stub.c) */
 };
 #define STUB_STACK_SIZE 4096            /* start-up stack */
 #define STUB_SIGSTACK_SIZE (16UL << 10) /* signal frame incl. XSAVE image */

@@ -85,7 +85,9 @@ __asm__(".section .text.entry, \"ax\"\n"
 	".globl stub_restorer\n"
 	"stub_restorer:\n\t"
 	"mov $15, %eax\n\t"
-	"syscall\n\t"
+	"syscall\n"
+	".globl stub_ud2\n"
+	"stub_ud2:\n\t"
 	"ud2\n"
 
 	/* long mapper_clone(void): the parent gets the tid; the child
@@ -226,6 +228,7 @@ __asm__(".section .text.entry, \"ax\"\n"
 	".text\n");
 
 void stub_restorer(void) __attribute__((visibility("hidden")));
+void stub_ud2(void) __attribute__((visibility("hidden")));
 long mapper_clone(void) __attribute__((visibility("hidden")));
 
 _Static_assert(STUB_BUSY == 0 && STUB_STOPPED == 1 && STUB_MAPPING == 2 &&
@@ -435,15 +438,129 @@ static void load_regs(struct sigctx *mc)
 		data->gs_base = r->gs_base;
 }
 
+#define X86_EFLAGS_TF 0x100ul
+#define SI_KERNEL 0x80
+
 /*
- * Every stop of the guest lands here, on the sigaltstack, all signals
- * blocked: report it, wait for the kernel (any batch is the mapper's
- * business), resume the guest with its registers.
+ * Back into the guest without rt_sigreturn, a host syscall that is a
+ * third of a round trip on these VMs: what the host would restore from
+ * the frame at uc is restored here. The XSAVE image first (the kernel may
+ * have changed it; the handler never touched the FP registers), then
+ * rflags, every register, and rsp and rip last, through the two words in
+ * data this code reaches rip-relative (the stub's own symbols for them are
+ * set here). The signal mask needs nothing: a stop runs with the guest's
+ * (set_handler). Not with TF set: popfq would trap in our next
+ * instruction. A signal after the switch to the guest's rsp finds rip at
+ * stub_resume_jmp (stub_handler).
+ */
+static void __attribute__((noreturn, noipa)) resume_guest(struct ucontext *uc)
+{
+	__asm__ volatile(
+		/* As offsets from stub_start (at STUB_CODE, stub.lds): an
+		 * absolute address would not do for a rip-relative operand. */
+		".set stub_resume_sp, stub_start + %c[sp_slot]\n\t"
+		".set stub_resume_ip, stub_start + %c[ip_slot]\n\t"
+		"mov %c[fp](%%rdi), %%rsi\n\t"
+		"test %%rsi, %%rsi\n\t"
+		"jz 2f\n\t"
+		"cmpl $0x46505853, 464(%%rsi)\n\t"    /* FP_XSTATE_MAGIC1 */
+		"jne 1f\n\t"
+		"mov 472(%%rsi), %%eax\n\t"            /* its xfeatures */
+		"mov 476(%%rsi), %%edx\n\t"
+		"xrstor64 (%%rsi)\n\t"
+		"jmp 2f\n"
+		"1:\n\t"
+		"fxrstor64 (%%rsi)\n"
+		"2:\n\t"
+		"lea %c[mc](%%rdi), %%rdi\n\t"
+		"mov %c[sp](%%rdi), %%rax\n\t"
+		"mov %%rax, stub_resume_sp(%%rip)\n\t"
+		"mov %c[ip](%%rdi), %%rax\n\t"
+		"mov %%rax, stub_resume_ip(%%rip)\n\t"
+		"push %c[fl](%%rdi)\n\t"
+		"popfq\n\t"
+		"mov %c[r8](%%rdi), %%r8\n\t"
+		"mov %c[r9](%%rdi), %%r9\n\t"
+		"mov %c[r10](%%rdi), %%r10\n\t"
+		"mov %c[r11](%%rdi), %%r11\n\t"
+		"mov %c[r12](%%rdi), %%r12\n\t"
+		"mov %c[r13](%%rdi), %%r13\n\t"
+		"mov %c[r14](%%rdi), %%r14\n\t"
+		"mov %c[r15](%%rdi), %%r15\n\t"
+		"mov %c[si](%%rdi), %%rsi\n\t"
+		"mov %c[bp](%%rdi), %%rbp\n\t"
+		"mov %c[bx](%%rdi), %%rbx\n\t"
+		"mov %c[dx](%%rdi), %%rdx\n\t"
+		"mov %c[ax](%%rdi), %%rax\n\t"
+		"mov %c[cx](%%rdi), %%rcx\n\t"
+		"mov %c[di](%%rdi), %%rdi\n\t"
+		"mov stub_resume_sp(%%rip), %%rsp\n\t"
+		".globl stub_resume_jmp\n"
+		"stub_resume_jmp:\n\t"
+		"jmp *stub_resume_ip(%%rip)"
+		:
+		: "D"(uc),
+		  [sp_slot] "i"(STATE_ADDR - STUB_CODE +
+				__builtin_offsetof(struct stub_data, resume_sp)),
+		  [ip_slot] "i"(STATE_ADDR - STUB_CODE +
+				__builtin_offsetof(struct stub_data, resume_ip)),
+		  [fp] "i"(__builtin_offsetof(struct ucontext, mc.fpstate)),
+		  [mc] "i"(__builtin_offsetof(struct ucontext, mc)),
+		  [sp] "i"(__builtin_offsetof(struct sigctx, sp)),
+		  [ip] "i"(__builtin_offsetof(struct sigctx, ip)),
+		  [fl] "i"(__builtin_offsetof(struct sigctx, flags)),
+		  [r8] "i"(__builtin_offsetof(struct sigctx, r8)),
+		  [r9] "i"(__builtin_offsetof(struct sigctx, r9)),
+		  [r10] "i"(__builtin_offsetof(struct sigctx, r10)),
+		  [r11] "i"(__builtin_offsetof(struct sigctx, r11)),
+		  [r12] "i"(__builtin_offsetof(struct sigctx, r12)),
+		  [r13] "i"(__builtin_offsetof(struct sigctx, r13)),
+		  [r14] "i"(__builtin_offsetof(struct sigctx, r14)),
+		  [r15] "i"(__builtin_offsetof(struct sigctx, r15)),
+		  [si] "i"(__builtin_offsetof(struct sigctx, si)),
+		  [bp] "i"(__builtin_offsetof(struct sigctx, bp)),
+		  [bx] "i"(__builtin_offsetof(struct sigctx, bx)),
+		  [dx] "i"(__builtin_offsetof(struct sigctx, dx)),
+		  [ax] "i"(__builtin_offsetof(struct sigctx, ax)),
+		  [cx] "i"(__builtin_offsetof(struct sigctx, cx)),
+		  [di] "i"(__builtin_offsetof(struct sigctx, di))
+		: "memory");
+	__builtin_unreachable();
+}
+extern const char stub_resume_jmp[] __attribute__((visibility("hidden")));
+
+/* The stub's own fault: return into a ud2 with every signal blocked,
+ * which the host turns into the process's death (SIGILL, no handler). */
+static void stub_die(struct ucontext *uc)
+{
+	uc->sigmask = ~0UL;
+	uc->mc.ip = (u64)stub_ud2;
+}
+
+/*
+ * Every stop of the guest lands here, on the sigaltstack, with the
+ * guest's signals deliverable (so that resume_guest needs no host call to
+ * restore the mask): report it, wait for the kernel (any batch is the
+ * mapper's business), resume the guest with its registers.
+ *
+ * So a signal can also interrupt the stub itself on this stack (sp in the
+ * sigaltstack): the tick is dropped (the stop it interrupts gives the
+ * kernel its turn anyway), anything else is the stub's own fault and ends
+ * it. Guest code that runs the stub's code on its own stack stops as from
+ * anywhere else.
  */
 void stub_handler(int sig, struct siginfo *si, struct ucontext *uc)
 	__attribute__((used));
 void stub_handler(int sig, struct siginfo *si, struct ucontext *uc)
 {
+	if (uc->mc.sp - (STUB_DATA + STUB_SIGSTACK_OFF) < STUB_SIGSTACK_SIZE) {
+		if (sig != SIGVTALRM)
+			stub_die(uc);
+		return;
+	}
+	/* Between resume_guest's switch to the guest's rsp and its jump. */
+	if (uc->mc.ip == (u64)stub_resume_jmp)
+		uc->mc.ip = data->resume_ip;
 	save_regs(&uc->mc);
 	data->signo = sig;
 	data->code = si->code;
@@ -458,6 +575,8 @@ void stub_handler(int sig, struct siginfo *si, struct ucontext *uc)
 	}
 	stop_and_wait();
 	load_regs(&uc->mc);
+	if (!(uc->mc.flags & X86_EFLAGS_TF))
+		resume_guest(uc);
 }
 
 /*
@@ -496,7 +615,7 @@ static long set_handler(int sig)
 {
 	struct { u64 handler, flags, restorer, mask; } sa = {
 		(u64)stub_handler, SA_SIGINFO | SA_ONSTACK | SA_RESTORER | SA_NODEFER,
-		(u64)stub_restorer, ~0UL,
+		(u64)stub_restorer, 0,
 	};
 
 	return raw_syscall6(__NR_rt_sigaction, sig, (long)&sa, 0, 8, 0, 0);
@@ -695,6 +814,7 @@ static void __attribute__((noreturn, used)) template_setup(void)
 	struct { u64 sp; u32 flags, pad; u64 size; } ss = {
 		STUB_DATA + STUB_SIGSTACK_OFF, 0, 0, STUB_SIGSTACK_SIZE,
 	};
+	static const u64 no_core[2];
 	u64 all = ~0UL;
 
 	/* Nothing of the host's layout stays: below the stub, between it and
@@ -703,7 +823,9 @@ static void __attribute__((noreturn, used)) template_setup(void)
 	raw_syscall6(__NR_munmap, (long)__stub_end, STUB_DATA - (u64)__stub_end, 0, 0, 0, 0);
 	raw_syscall6(__NR_munmap, STUB_DATA + STUB_DATA_PAGES * PAGE_SIZE,
 	     HOST_TOP - (STUB_DATA + STUB_DATA_PAGES * PAGE_SIZE), 0, 0, 0, 0);
-	if (raw_syscall6(__NR_prctl, 38 /* PR_SET_NO_NEW_PRIVS */, 1, 0, 0, 0, 0))
+	/* A stub that dies of a signal leaves no core file on the host. */
+	if (raw_syscall6(__NR_prctl, 38 /* PR_SET_NO_NEW_PRIVS */, 1, 0, 0, 0, 0) ||
+	    raw_syscall6(__NR_prlimit64, 0, 4 /* RLIMIT_CORE */, (long)no_core, 0, 0, 0))
 		stub_exit();
 	/* The template itself takes no signal but SIGKILL/SIGSTOP. */
 	if (raw_syscall6(__NR_rt_sigprocmask, 2 /* SIG_SETMASK */, (long)&all, 0, 8, 0, 0) ||
