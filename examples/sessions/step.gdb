@@ -37,6 +37,7 @@ delete
 next
 next
 next
+next
 finish
 task 1
 bt 1
