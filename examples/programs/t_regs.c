@@ -2,10 +2,10 @@
  * Registers across stops. The stub returns into the guest by restoring
  * the registers itself, not through rt_sigreturn
  * (kernel/arch/x86_64/README.md): every general register, the arithmetic
- * and direction flags, xmm0-15 and MXCSR must come back exactly from a
- * syscall (but rax, rcx and r11, which the syscall ABI defines), a page
- * fault and a spin long enough for the 10 ms tick to stop it. The values
- * change each round, so a stale copy shows.
+ * and direction flags, xmm0-15, MXCSR and (with AVX) ymm0-15 must come
+ * back exactly from a syscall (but rax, rcx and r11, which the syscall ABI
+ * defines), a page fault and a spin long enough for the 10 ms tick to stop
+ * it. The values change each round, so a stale copy shows.
  */
 #include <stdint.h>
 #include <string.h>
@@ -82,6 +82,24 @@ REGS_FN(syscall, "mov $39, %eax\n\tsyscall");
 REGS_FN(fault, "movb $1, (%r15)");
 REGS_FN(spin, "1:\n\tlea -1(%rcx), %rcx\n\tjrcxz 2f\n\tjmp 1b\n2:");
 
+/* ymm0-15 (all 32 bytes) from in, a getpid, ymm0-15 to out: the
+ * upper halves are AVX state, restored from the XSAVE image only. */
+#define YMM_ALL(X) X(0, 0) X(1, 32) X(2, 64) X(3, 96) X(4, 128) X(5, 160)    \
+	X(6, 192) X(7, 224) X(8, 256) X(9, 288) X(10, 320) X(11, 352)     \
+	X(12, 384) X(13, 416) X(14, 448) X(15, 480)
+#define YMM_LOAD(n, off) "vmovdqu " #off "(%rdi), %ymm" #n "\n\t"
+#define YMM_STORE(n, off) "vmovdqu %ymm" #n ", " #off "(%rsi)\n\t"
+void ymm_syscall(const uint8_t in[512], uint8_t out[512]);
+__asm__(".text\n.globl ymm_syscall\nymm_syscall:\n\t"
+	YMM_ALL(YMM_LOAD)
+	"mov %rsi, %r8\n\t"
+	"mov $39, %eax\n\t"
+	"syscall\n\t"
+	"mov %r8, %rsi\n\t"
+	YMM_ALL(YMM_STORE)
+	"vzeroupper\n\t"
+	"ret\n");
+
 /* CF PF AF ZF SF DF OF: what popfq sets and the test compares. */
 #define FLAGS_MASK 0xcd5ul
 
@@ -152,6 +170,22 @@ int main(void)
 			bad = "rax (getpid's result)";
 	}
 	CHECK("syscall keeps registers", !bad, "%s differs after %d syscalls", bad, n);
+
+	if (__builtin_cpu_supports("avx")) {
+		uint8_t yin[512], yout[512];
+
+		for (n = 0, bad = NULL; n < 500 && !bad; n++) {
+			for (int i = 0; i < 512; i += 8) {
+				uint64_t v = next();
+
+				memcpy(yin + i, &v, 8);
+			}
+			ymm_syscall(yin, yout);
+			if (memcmp(yin, yout, sizeof(yin)))
+				bad = "a ymm register";
+		}
+		CHECK("syscall keeps ymm registers", !bad, "%s differs after %d syscalls", bad, n);
+	}
 
 	pages = mmap(NULL, 256 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (pages == MAP_FAILED) {
