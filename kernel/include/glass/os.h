@@ -173,7 +173,6 @@ unsigned long os_inject_strlen(const char *s);
 #define OS_PROBING 2
 struct os_features {
 	int hw_breakpoints;     /* perf-event debug registers that trap */
-	int perf_events;        /* software perf events */
 	int seccomp_notify;     /* seccomp user notification */
 };
 extern struct os_features os_features;
