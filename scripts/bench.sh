@@ -136,7 +136,7 @@ fi
 
 # ---- 2. boot ----
 # Wall time from starting the kernel to its exit, with an init that exits
-# at once, best of 5 (3 for UML); the CPU time (user+sys of glass, its
+# at once, best of 10 (3 for UML); the CPU time (user+sys of glass, its
 # threads and every stub, which a loaded machine does not inflate) and
 # the largest host RSS of that run; start to init's first instruction:
 # Glass's own line "Run /bin/true as init process, N us after start"
@@ -166,13 +166,13 @@ boot_run() {
 ms1() { [ -n "${1:-}" ] && awk -v u="$1" 'BEGIN { printf "%.1f", u / 1000 }' || printf -- '-'; }
 if want boot; then
 	echo
-	echo "Boot: start to exit with init=/bin/true (best of 5; ms; cpu: glass, threads and stubs)"
+	echo "Boot: start to exit with init=/bin/true (best of 10; ms; cpu: glass, threads and stubs)"
 	printf '%-22s %10s %10s %16s %10s\n' "" "wall" "cpu" "to init's 1st" "host RSS"
-	boot_run nb 5 /bin/true
+	boot_run nb 10 /bin/true
 	NAT[boot]=$nb
 	printf '%-22s %10s %10s %16s %9sK\n' "native /bin/true" "$(ms1 "$nb")" "${nb_cpu:--}" - "${nb_rss:--}"
 	for m in 128M 1G 4G; do
-		boot_run gb 5 ./glass uml_dir="$T" mem=$m init=/bin/true
+		boot_run gb 10 ./glass uml_dir="$T" mem=$m init=/bin/true
 		[ $m = 128M ] && GL[boot]=$gb
 		printf '%-22s %10s %10s %16s %9sK\n' "glass mem=$m" "$(ms1 "$gb")" "${gb_cpu:--}" \
 			"$(ms1 "${gb_init:-}")" "${gb_rss:--}"
