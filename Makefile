@@ -234,7 +234,7 @@ run: deps all
 # every t_*.c and dynlink (PROG_DYN) also glibc dynamic, in $(PB)/dynamic
 # (dynlink only there: it checks dynamic linking itself; --as-needed keeps
 # libm out of it, so its dlopen of libm loads something new);
-# ptrace_rt is a host tool.
+# ptrace_rt and walltime are host tools.
 PB := $(B)/programs
 PROG_CFLAGS := -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE
 PROG_T := $(patsubst examples/programs/%.c,%,$(sort $(wildcard examples/programs/t_*.c)))
@@ -245,7 +245,7 @@ PROG_BOTH := ministrace tracee
 PROG_DYN := dynlink
 PROGRAMS := $(PROG_T:%=$(PB)/glibc/%) $(PROG_T:%=$(PB)/musl/%) $(PROG_PIE:%=$(PB)/static-pie/%) \
 	$(patsubst %,$(PB)/glibc/%,$(filter bench roundtrips sysfuzz forkbomb memhog sleeplat monoclock blkinfo escape sysloop kcov profload threadloop,$(patsubst examples/programs/%.c,%,$(wildcard examples/programs/*.c)))) \
-	$(if $(wildcard examples/programs/ptrace_rt.c),$(PB)/host/ptrace_rt) \
+	$(if $(wildcard examples/programs/ptrace_rt.c),$(PB)/host/ptrace_rt) $(PB)/host/walltime \
 	$(PROG_BOTH:%=$(PB)/glibc/%) $(PROG_BOTH:%=$(PB)/musl/%) $(PROG_T:%=$(PB)/dynamic/%) \
 	$(PROG_DYN:%=$(PB)/dynamic/%)
 prog_threads = $(if $(filter $(1),$(PROG_PTHREAD)),-pthread)

@@ -28,7 +28,7 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/glass-bench.XXXXXX")
 UML=$(command -v linux.uml || true)
 export TOP PB SCALE T UML   # for the sub-benchmarks (section 6)
 
-for f in "$PB/glibc/bench" "$PB/host/ptrace_rt" glass /bin/busybox; do
+for f in "$PB/glibc/bench" "$PB/host/ptrace_rt" "$PB/host/walltime" glass /bin/busybox; do
 	[ -x "$f" ] || { echo "bench: $f missing: run make (and make deps)" >&2; exit 1; }
 done
 want() { case " $ONLY " in *" $1 "*) return 0 ;; esac; return 1; }
@@ -42,7 +42,6 @@ parse() {
 		[ "$tag" = BENCH ] && [ "$name" != done ] && arr[$name]=$us
 	done < <(tr -d '\r' <"$1")
 }
-ms_now() { date +%s%N; }
 ratio() { awk -v a="${1:-}" -v b="${2:-}" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "-"; else printf "%.2fx", a / b }'; }
 val() { [ -n "${1:-}" ] && printf '%.2f' "$1" || printf -- '-'; }
 # row NAME NATIVE GLASS UML: one line of a native/glass/uml table.
@@ -137,56 +136,52 @@ fi
 
 # ---- 2. boot ----
 # Wall time from starting the kernel to its exit, with an init that exits
-# at once, best of 5 (3 for UML); the CPU time (user+sys, all threads and
-# stubs) of that run, which a loaded machine does not inflate; start to
-# init's first instruction: Glass's own line "Run /bin/true as init
-# process, N us after start" (main() to the return to user mode that runs
-# it; the dynamic loader's few ms before main() are in the wall figure
-# only); and the same for mem=128M, 1G and 4G, with the host RSS.
-# boot_run VAR ARGS...: best wall (us) into VAR, that run's cpu (ms),
-# first-instruction (us) and max RSS (KB) into VAR_cpu, VAR_init, VAR_rss.
+# at once, best of 10 (3 for UML); the CPU time (user+sys of glass, its
+# threads and every stub, which a loaded machine does not inflate) and
+# the largest host RSS of that run; start to init's first instruction:
+# Glass's own line "Run /bin/true as init process, N us after start"
+# (process start to the return to user mode that runs it); and the same
+# for mem=128M, 1G and 4G. Timed by build/programs/host/walltime (fork,
+# exec, wait; examples/programs/walltime.c), nothing else in between:
+# /usr/bin/time + timeout cost more than the boot they timed.
+# boot_run VAR N ARGS...: best wall of N runs (us) into VAR, that run's
+# cpu (ms), first-instruction (us) and max RSS (KB) into VAR_cpu,
+# VAR_init, VAR_rss.
 boot_run() {
-	local var=$1 best= t0 t1 d tm=()
-	shift
-	# Without GNU time (apt-get install time) no cpu and RSS columns.
-	echo '- - -' >"$T/boot.time"
-	[ -x /usr/bin/time ] && tm=(/usr/bin/time -f '%U %S %M' -o "$T/boot.time")
-	for _ in 1 2 3 4 5; do
-		# bash's clock, not ms_now's date: two processes fewer in the
-		# wall figure (each a few ms on a loaded VM).
-		t0=${EPOCHREALTIME/./}
-		"${tm[@]}" timeout 30 "$@" >/dev/null 2>"$T/boot.err" </dev/null
-		t1=${EPOCHREALTIME/./}
-		d=$((t1 - t0))
-		if [ -z "$best" ] || [ "$d" -lt "$best" ]; then
-			best=$d
-			printf -v "${var}_cpu" '%s' "$(awk '$1 != "-" { printf "%.0f", ($1 + $2) * 1000 }' "$T/boot.time")"
-			printf -v "${var}_rss" '%s' "$(awk '{ print $3 }' "$T/boot.time")"
+	local var=$1 n=$2 best= w c r st i
+	shift 2
+	for ((i = 0; i < n; i++)); do
+		"$PB/host/walltime" -t 60 "$@" >/dev/null 2>"$T/boot.err" </dev/null
+		read -r w c r st < <(tr -d '\r' <"$T/boot.err" | awk '$1 == "WALLTIME" { print $2, $3, $4, $5 }')
+		[ "${st:-1}" = 0 ] || { echo "bench: $* exited ${st:-?}"; continue; }
+		if [ -z "$best" ] || [ "$w" -lt "$best" ]; then
+			best=$w
+			printf -v "${var}_cpu" '%s' "$(awk -v u="$c" 'BEGIN { printf "%.1f", u / 1000 }')"
+			printf -v "${var}_rss" '%s' "$r"
 			printf -v "${var}_init" '%s' "$(tr -d '\r' <"$T/boot.err" | sed -n 's/.*as init process, \([0-9]*\) us after start.*/\1/p')"
 		fi
 	done
 	printf -v "$var" '%s' "$best"
 }
+ms1() { [ -n "${1:-}" ] && awk -v u="$1" 'BEGIN { printf "%.1f", u / 1000 }' || printf -- '-'; }
 if want boot; then
 	echo
-	echo "Boot: start to exit with init=/bin/true (best of 5; ms)"
-	boot_run nb /bin/true
-	NAT[boot]=$nb
+	echo "Boot: start to exit with init=/bin/true (best of 10; ms; cpu: glass, threads and stubs)"
 	printf '%-22s %10s %10s %16s %10s\n' "" "wall" "cpu" "to init's 1st" "host RSS"
-	printf '%-22s %10.1f %10s %16s %9sK\n' "native /bin/true" "$(awk -v u="$nb" 'BEGIN { print u / 1000 }')" \
-		"$nb_cpu" - "$nb_rss"
+	boot_run nb 10 /bin/true
+	NAT[boot]=$nb
+	printf '%-22s %10s %10s %16s %9sK\n' "native /bin/true" "$(ms1 "$nb")" "${nb_cpu:--}" - "${nb_rss:--}"
 	for m in 128M 1G 4G; do
-		boot_run gb ./glass uml_dir="$T" mem=$m init=/bin/true
+		boot_run gb 10 ./glass uml_dir="$T" mem=$m init=/bin/true
 		[ $m = 128M ] && GL[boot]=$gb
-		printf '%-22s %10.1f %10s %16.1f %9sK\n' "glass mem=$m" "$(awk -v u="$gb" 'BEGIN { print u / 1000 }')" \
-			"$gb_cpu" "$(awk -v u="${gb_init:-0}" 'BEGIN { print u / 1000 }')" "$gb_rss"
+		printf '%-22s %10s %10s %16s %9sK\n' "glass mem=$m" "$(ms1 "$gb")" "${gb_cpu:--}" \
+			"$(ms1 "${gb_init:-}")" "${gb_rss:--}"
 	done
 	if [ -n "$UML" ]; then
-		t0=$(ms_now)
-		uml_run /bootexit /dev/null
-		t1=$(ms_now)
-		UM[boot]=$(((t1 - t0) / 1000))
-		printf '%-22s %10.1f   (one run)\n' "uml mem=256M" "$(awk -v u="${UM[boot]}" 'BEGIN { print u / 1000 }')"
+		boot_run ub 3 "$UML" mem=256M initrd="$T/bench.cpio" rdinit=/bootexit init=/bootexit \
+			con0=fd:0,fd:1 con=null uml_dir="$T" umid=umlbench-$$-$RANDOM quiet
+		UM[boot]=$ub
+		printf '%-22s %10s %10s %16s %9sK\n' "uml mem=256M" "$(ms1 "$ub")" "${ub_cpu:--}" - "${ub_rss:--}"
 	fi
 	echo "glass/native $(ratio "${GL[boot]}" "${NAT[boot]}"), uml/glass $(ratio "${UM[boot]:-}" "${GL[boot]}");" \
 		"target: glass wall <= 20 ms, flat in mem="

@@ -430,6 +430,9 @@ void line_stop(struct line *l)
 void line_init(struct line *l, const char *kind, const char *dev_name, int index,
 	       unsigned long dev)
 {
+	/* A line (6 KB, its tty's buffers in it) in .bss: every one of its
+	 * pages is written below or by its neighbour's init. */
+	os_populate(l, sizeof(*l));
 	n_tty_init(&l->tty);
 	l->kind = kind;
 	l->dev_name = dev_name;

@@ -154,8 +154,6 @@ static void check_hostfs_option(void)
 static void report_host_features(void)
 {
 	report_hw_breakpoints();
-	if (os_features.perf_events)
-		printk(KERN_INFO "host: no perf events (error %d)\n", -os_features.perf_events);
 	if (os_features.seccomp_notify)
 		printk(KERN_INFO "host: no seccomp user notification (error %d)\n",
 		       -os_features.seccomp_notify);

@@ -53,6 +53,19 @@ static void populate_frames(unsigned long pfn, unsigned long n)
 	}
 }
 
+/* The struct pages of n frames from pfn, about to be written: their
+ * mem_map frames get host pages in one call (16 of them for a 4 MiB
+ * block), not a host page fault each (~30 of a boot's ~190). */
+static void populate_map(unsigned long pfn, unsigned long n)
+{
+	unsigned long start = (unsigned long)pfn_to_page(pfn) - PHYSMEM_BASE;
+	unsigned long end = (unsigned long)pfn_to_page(pfn + n) - PHYSMEM_BASE;
+
+	start &= PAGE_MASK;
+	end = PAGE_ALIGN(end);
+	os_physmem_populate(start, end - start);
+}
+
 /* Take a free block off its list. */
 static void del_free(struct page *p, unsigned int order)
 {
@@ -100,12 +113,14 @@ static bool add_fresh_block(void)
 		order--;
 	/* Still the memfd's zeros: alloc_pages need not zero them (but
 	 * debug_pagealloc poisons them). */
-	if (debug_pagealloc)
+	if (debug_pagealloc) {
 		memset((void *)(PHYSMEM_BASE + (fresh_pfn << PAGE_SHIFT)),
 		       POISON_FREE, PAGE_SIZE << order);
-	else
+	} else {
+		populate_map(fresh_pfn, 1UL << order);
 		for (unsigned long i = 0; i < (1UL << order); i++)
 			pfn_to_page(fresh_pfn + i)->flags = PG_fresh;
+	}
 	add_free(pfn_to_page(fresh_pfn), order);
 	fresh_pfn += 1UL << order;
 	return true;

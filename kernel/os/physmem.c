@@ -53,6 +53,14 @@ void os_physmem_populate(unsigned long off, unsigned long len)
 	madvise((void *)(PHYSMEM_BASE + off), len, MADV_POPULATE_WRITE);
 }
 
+void os_populate(void *addr, unsigned long len)
+{
+	unsigned long start = (unsigned long)addr & PAGE_MASK;
+
+	madvise((void *)start, PAGE_ALIGN((unsigned long)addr + len) - start,
+		MADV_POPULATE_WRITE);
+}
+
 /*
  * Where src lies in Glass's executable file, if [src, src+len) is in a
  * read-only loaded segment's file contents (never written since the
