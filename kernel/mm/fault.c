@@ -203,11 +203,13 @@ static void map_around(struct mm_struct *mm, struct vm_area_struct *vma,
  * Program text around a fault: a static binary's code and read-only data
  * fault in all over their megabytes (busybox true: 22 faults, a round
  * trip each, about 2 ms of its 3 in Glass). So a file fault also maps the
- * pages of read-only private file mappings in the aligned 2 MiB around it
- * that the page cache already holds: no read is started, and the host
- * mappings are not populated (a page the program never reaches costs no
- * host page-table entry; one it reaches costs a host page fault, not a
- * round trip). Bounded by the batch's room, so it never forces a flush.
+ * pages of private file mappings in the aligned 2 MiB around it that the
+ * page cache already holds, read-only as a read fault maps them (a
+ * written one then faults once for its copy, as it would have anyway):
+ * no read is started, and the host mappings are not populated (a page
+ * the program never reaches costs no host page-table entry; one it
+ * reaches costs a host page fault, not a round trip). Bounded by the
+ * batch's room, so it never forces a flush.
  */
 #define TEXT_AROUND_PAGES 512
 
@@ -218,7 +220,8 @@ static void map_text_around(struct mm_struct *mm, struct vm_area_struct *vma,
 	u64 bits = vma_pte_bits(vma);
 	unsigned long eof;
 
-	if (!inode || !S_ISREG(inode->i_mode) || (vma->vm_flags & (VM_WRITE | VM_SHARED)))
+	if (!inode || !S_ISREG(inode->i_mode) || (vma->vm_flags & VM_SHARED) ||
+	    !(vma->vm_flags & (VM_READ | VM_WRITE | VM_EXEC)))
 		return;
 	eof = DIV_ROUND_UP((unsigned long)inode->i_size, PAGE_SIZE);
 	for (unsigned long a = start; a < end; a += PAGE_SIZE) {

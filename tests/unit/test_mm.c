@@ -1122,9 +1122,9 @@ START_TEST(file_mmap_via_syscall)
 }
 END_TEST
 
-/* A fault in program text also maps the text and read-only data in the
- * 2 MiB around it that the page cache holds, without reading any page in;
- * writable mappings get only the 64 KiB fault-around. */
+/* A fault in program text also maps the private file pages in the 2 MiB
+ * around it that the page cache holds, read-only, without reading any
+ * page in; shared mappings get only the 64 KiB fault-around. */
 static char text_data[48 * 4096];
 
 START_TEST(file_text_around)
@@ -1140,8 +1140,10 @@ START_TEST(file_text_around)
 		put_page(filemap_get_page(&ino, i));
 	ck_assert_int_eq(do_mmap(&f, text, 32 * P, PROT_READ | PROT_EXEC,
 				 MAP_PRIVATE | MAP_FIXED, 0), (long)text);
-	ck_assert_int_eq(do_mmap(&f, rw, 8 * P, PROT_READ | PROT_WRITE,
+	ck_assert_int_eq(do_mmap(&f, rw, 4 * P, PROT_READ | PROT_WRITE,
 				 MAP_PRIVATE | MAP_FIXED, 40), (long)rw);
+	ck_assert_int_eq(do_mmap(&f, rw + 4 * P, 4 * P, PROT_READ,
+				 MAP_SHARED | MAP_FIXED, 40), (long)(rw + 4 * P));
 	ck_assert_int_eq(fault(mm, text, FAULT_FLAG_EXEC, NULL), FAULT_FILE_READ);
 	/* The 64 KiB around: read in. */
 	ck_assert_ptr_eq(page_of(mm, text + 15 * P), ino.i_pages[15]);
@@ -1153,8 +1155,12 @@ START_TEST(file_text_around)
 	ck_assert(!(pte_of(mm, text + 30 * P) & _PAGE_RW));
 	ck_assert_ptr_null(page_of(mm, text + 25 * P));
 	ck_assert_ptr_null(ino.i_pages[25]);
-	ck_assert_ptr_null(page_of(mm, rw));
-	ck_assert_uint_eq(mm->rss, 18);
+	/* The writable private mapping's cached page: read-only until
+	 * written; the shared one's: not at all. */
+	ck_assert_ptr_eq(page_of(mm, rw), ino.i_pages[40]);
+	ck_assert(!(pte_of(mm, rw) & _PAGE_RW));
+	ck_assert_ptr_null(page_of(mm, rw + 4 * P));
+	ck_assert_uint_eq(mm->rss, 19);
 	ck_assert_int_eq(fake_host_check(mm), 0);
 	mmput(mm);
 	ck_assert_int_eq(ino.i_pages[30]->refcount, 1);
