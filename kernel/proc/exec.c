@@ -276,6 +276,10 @@ static int exec_binprm(struct linux_binprm *b)
 	current->regs.orig_ax = -1;
 	current->regs_replaced = true;
 	reset_fpstate(current);
+	/* The first instruction would fault at once: its page (and the text
+	 * around it, kernel/mm/fault.c) goes in exec's own batch instead of
+	 * costing a round trip of its own. A failure is left to that fault. */
+	handle_mm_fault(mm, b->entry, FAULT_FLAG_USER | FAULT_FLAG_EXEC, NULL);
 	return 0;
 }
 

@@ -44,6 +44,14 @@ for prog in t_trace t_trace_musl; do
 	expect_fault "$trace" "read ip=0x[0-9a-f]+ .*SIGBUS BUS_ADRERR" "$prog: SIGBUS past the end of the file"
 	expect_fault "$trace" "write ip=0x[0-9a-f]+ .*SIGSEGV SEGV_MAPERR" "$prog: SIGSEGV, no mapping"
 	expect_fault "$trace" "write ip=0x[0-9a-f]+ .*SIGSEGV SEGV_ACCERR" "$prog: SIGSEGV, read-only"
+	# exec maps the program's first instruction itself (and the text
+	# around it): the program never faults at its entry point.
+	case $prog in t_trace) bin=$PB/glibc/t_trace ;; *) bin=$PB/musl/t_trace ;; esac
+	entry=$(readelf -h "$bin" | awk '/Entry point/ { print $4 }')
+	if [ -z "$entry" ]; then fail "$prog: no entry point from readelf -h $bin"
+	elif grep -q -- "--- fault $entry exec " "$trace"; then
+		fail "$prog: a fault at the entry point: $(grep -m1 -- "--- fault $entry exec " "$trace")"
+	else ok "$prog: no fault at the entry point $entry"; fi
 	# comm= selects: mount, pid 2, ran first and faulted unseen; the
 	# program is pid 1 (sh execs its last command) and its child pid 3.
 	pids=$(grep -- '--- fault' "$trace" | awk '{ print $1 }' | sort -u | tr '\n' ' ')

@@ -151,6 +151,12 @@ void host_queue_map(struct mm_struct *mm, unsigned long addr, unsigned long phys
 	}
 }
 
+/* The fake queue never fills. */
+bool host_queue_room(struct mm_struct *mm)
+{
+	return mm->host.pid;
+}
+
 /* The host's page tables are not modelled: populated or not is the same. */
 void host_queue_map_populate(struct mm_struct *mm, unsigned long addr,
 			     unsigned long phys, unsigned long len, int prot)

@@ -1122,6 +1122,54 @@ START_TEST(file_mmap_via_syscall)
 }
 END_TEST
 
+/* A fault in program text also maps the private file pages in the 2 MiB
+ * around it that the page cache holds, read-only, without reading any
+ * page in; shared mappings get only the 64 KiB fault-around. */
+static char text_data[48 * 4096];
+
+START_TEST(file_text_around)
+{
+	struct mm_struct *mm = current_mm();
+	unsigned long text = 0x400000, rw = text + 40 * P;
+	struct file f;
+	struct inode ino;
+
+	memset(text_data, 't', sizeof(text_data));
+	fake_file_init(&f, &ino, text_data, sizeof(text_data), FMODE_READ);
+	for (unsigned long i = 20; i < 48; i += 10)     /* 20, 30, 40: cached */
+		put_page(filemap_get_page(&ino, i));
+	ck_assert_int_eq(do_mmap(&f, text, 32 * P, PROT_READ | PROT_EXEC,
+				 MAP_PRIVATE | MAP_FIXED, 0), (long)text);
+	ck_assert_int_eq(do_mmap(&f, rw, 4 * P, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_FIXED, 40), (long)rw);
+	ck_assert_int_eq(do_mmap(&f, rw + 4 * P, 4 * P, PROT_READ,
+				 MAP_SHARED | MAP_FIXED, 40), (long)(rw + 4 * P));
+	ck_assert_int_eq(fault(mm, text, FAULT_FLAG_EXEC, NULL), FAULT_FILE_READ);
+	/* The 64 KiB around: read in. */
+	ck_assert_ptr_eq(page_of(mm, text + 15 * P), ino.i_pages[15]);
+	/* Beyond it: only what was cached, in the read-only mapping. */
+	ck_assert_ptr_eq(page_of(mm, text + 20 * P), ino.i_pages[20]);
+	ck_assert_ptr_eq(page_of(mm, text + 30 * P), ino.i_pages[30]);
+	ck_assert_int_eq(ino.i_pages[30]->mapcount, 1);
+	ck_assert_int_eq(ino.i_pages[30]->refcount, 2);
+	ck_assert(!(pte_of(mm, text + 30 * P) & _PAGE_RW));
+	ck_assert_ptr_null(page_of(mm, text + 25 * P));
+	ck_assert_ptr_null(ino.i_pages[25]);
+	/* The writable private mapping's cached page: read-only until
+	 * written; the shared one's: not at all. */
+	ck_assert_ptr_eq(page_of(mm, rw), ino.i_pages[40]);
+	ck_assert(!(pte_of(mm, rw) & _PAGE_RW));
+	ck_assert_ptr_null(page_of(mm, rw + 4 * P));
+	ck_assert_uint_eq(mm->rss, 19);
+	ck_assert_int_eq(fake_host_check(mm), 0);
+	mmput(mm);
+	ck_assert_int_eq(ino.i_pages[30]->refcount, 1);
+	ck_assert_int_eq(f.f_count, 1);
+	fake_file_drop_cache(&ino);
+	assert_no_leaks();
+}
+END_TEST
+
 /* ---- uaccess ---- */
 
 START_TEST(uaccess_bad_pointers)
@@ -1310,6 +1358,7 @@ static Suite *mm_suite(void)
 	tcase_add_test(t, mm_clear_keeps_host);
 	tcase_add_test(t, file_private_and_shared);
 	tcase_add_test(t, file_mmap_via_syscall);
+	tcase_add_test(t, file_text_around);
 	suite_add_tcase(s, t);
 
 	t = tcase_create("uaccess");

@@ -259,6 +259,11 @@ static void queue(struct mm_struct *mm, u32 type, unsigned long addr,
 	last->off = off;
 }
 
+bool host_queue_room(struct mm_struct *mm)
+{
+	return mm->host.ops && mm->host.ops->nr_ops < STUB_MAX_OPS / 2;
+}
+
 void host_queue_map(struct mm_struct *mm, unsigned long addr, unsigned long phys,
 		    unsigned long len, int prot)
 {

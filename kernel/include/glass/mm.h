@@ -197,6 +197,9 @@ void host_queue_map_populate(struct mm_struct *mm, unsigned long addr,
 void host_queue_unmap(struct mm_struct *mm, unsigned long addr, unsigned long len);
 void host_queue_protect(struct mm_struct *mm, unsigned long addr,
 			unsigned long len, int prot);
+/* Is the queue far from full? (Optional mappings stop there: they must
+ * not cost a flush of their own.) */
+bool host_queue_room(struct mm_struct *mm);
 /* Apply queued changes to the host process (the "TLB flush"). */
 int host_flush(struct mm_struct *mm);
 /* Drop a PTE's reference to page once its host unmap or replacement is
