@@ -58,12 +58,7 @@ static void populate_frames(unsigned long pfn, unsigned long n)
  * block), not a host page fault each (~30 of a boot's ~190). */
 static void populate_map(unsigned long pfn, unsigned long n)
 {
-	unsigned long start = (unsigned long)pfn_to_page(pfn) - PHYSMEM_BASE;
-	unsigned long end = (unsigned long)pfn_to_page(pfn + n) - PHYSMEM_BASE;
-
-	start &= PAGE_MASK;
-	end = PAGE_ALIGN(end);
-	os_physmem_populate(start, end - start);
+	os_populate(pfn_to_page(pfn), n * sizeof(struct page));
 }
 
 /* Take a free block off its list. */

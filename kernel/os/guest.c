@@ -190,7 +190,7 @@ static void spin_end(struct stub *s)
  * it polls). */
 static void spin_withdraw(struct stub *s)
 {
-	if (!s || s->pid <= 0 || !s->gsent || s->withdrawn)
+	if (!s || !s->gsent || s->withdrawn)
 		return;
 	__atomic_store_n(&s->d->spin, 0, __ATOMIC_RELAXED);
 	s->withdrawn = true;

@@ -67,6 +67,10 @@ void os_physmem_populate(unsigned long off, unsigned long len)
 {
 }
 
+void os_populate(void *addr, unsigned long len)
+{
+}
+
 void fake_mem_exit(void)
 {
 	if (physmem_bytes)

@@ -439,7 +439,6 @@ static void load_regs(struct sigctx *mc)
 }
 
 #define X86_EFLAGS_TF 0x100ul
-#define SI_KERNEL 0x80
 
 /*
  * Back into the guest without rt_sigreturn, a host syscall that is a
@@ -529,8 +528,8 @@ static void __attribute__((noreturn, noipa)) resume_guest(struct ucontext *uc)
 }
 extern const char stub_resume_jmp[] __attribute__((visibility("hidden")));
 
-/* The stub's own fault: return into a ud2 with every signal blocked,
- * which the host turns into the process's death (SIGILL, no handler). */
+/* The stub's own fault: return into a ud2 with every signal blocked; the
+ * host resets a blocked SIGILL to its default action, which kills. */
 static void stub_die(struct ucontext *uc)
 {
 	uc->sigmask = ~0UL;
