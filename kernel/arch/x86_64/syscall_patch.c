@@ -81,7 +81,10 @@ static int region_map(void)
 	long r = do_mmap(NULL, SC_REGION, SC_REGION_END - SC_REGION, PROT_READ | PROT_EXEC,
 			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, 0);
 
-	return r < 0 ? (int)r : 0;
+	if (r < 0)
+		return (int)r;
+	find_vma(current->mm, SC_REGION)->vm_flags |= VM_SYSCALL_TRAMP;
+	return 0;
 }
 
 /* A private, executable, read-only mapping holds the whole site. */
