@@ -6,6 +6,7 @@
  */
 #include <glass/fs.h>
 #include <glass/sched.h>
+#include <glass/syscall_patch.h>
 #include "internal.h"
 
 /* A zeroed VMA, or NULL. */
@@ -200,6 +201,7 @@ int do_munmap(struct mm_struct *mm, unsigned long addr, unsigned long len)
 	if ((addr & ~PAGE_MASK) || !len || len > TASK_SIZE)
 		return -EINVAL;
 	len = PAGE_ALIGN(len);
+	syscall_patch_region_change(mm, addr, len);
 	if (addr >= TASK_SIZE || len > TASK_SIZE - addr)
 		return -EINVAL;
 	end = addr + len;

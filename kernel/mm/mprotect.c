@@ -4,6 +4,7 @@
  * owns the mm.
  */
 #include <glass/mm.h>
+#include <glass/syscall_patch.h>
 #include "internal.h"
 
 /* walk_ptes callback: re-derive a PTE's bits from its (new) VMA. A private
@@ -54,6 +55,7 @@ int do_mprotect(struct mm_struct *mm, unsigned long addr, unsigned long len,
 	struct vm_area_struct *v;
 	int err;
 
+	syscall_patch_region_change(mm, addr, len);
 	if ((addr & ~PAGE_MASK) ||
 	    (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_GROWSDOWN | PROT_GROWSUP)))
 		return -EINVAL;
@@ -104,6 +106,7 @@ int do_madvise(struct mm_struct *mm, unsigned long addr, unsigned long len,
 	struct vm_area_struct *v;
 	unsigned long end;
 
+	syscall_patch_region_change(mm, addr, len);
 	if (addr & ~PAGE_MASK)
 		return -EINVAL;
 	if (!len)

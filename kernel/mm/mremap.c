@@ -4,6 +4,7 @@
  * caller owns the mm.
  */
 #include <glass/fs.h>
+#include <glass/syscall_patch.h>
 #include "internal.h"
 
 #define PMD_SIZE (1UL << 21)
@@ -83,6 +84,7 @@ long do_mremap(struct mm_struct *mm, unsigned long addr, unsigned long old_len,
 	struct vm_area_struct *vma;
 	long r;
 
+	syscall_patch_region_change(mm, addr, old_len);
 	if ((addr & ~PAGE_MASK) || (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED)) ||
 	    ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE)))
 		return -EINVAL;

@@ -254,10 +254,10 @@ long access_remote_vm(struct mm_struct *mm, unsigned long addr, void *buf,
 		      unsigned long len, unsigned int gup_flags)
 {
 	bool write = gup_flags & FOLL_WRITE;
-	bool debugger = (gup_flags & (FOLL_FORCE | FOLL_PATCH)) == FOLL_FORCE && mm && mm->sc;
+	bool others = !(gup_flags & FOLL_PATCH) && mm && mm->sc;
 	unsigned long done = 0;
 
-	if (debugger && write)
+	if (others && write)
 		syscall_patch_unpatch(mm, addr, len);
 
 	while (done < len) {
@@ -279,7 +279,7 @@ long access_remote_vm(struct mm_struct *mm, unsigned long addr, void *buf,
 		put_page(p);
 		done += n;
 	}
-	if (debugger && !write)
+	if (others && !write)
 		syscall_patch_hide(mm, addr, buf, done);
 	return done;
 }

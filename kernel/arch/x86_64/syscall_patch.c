@@ -37,6 +37,7 @@ unsigned long syscall_fixups;
 
 #define SC_SEEN 64              /* sites that trapped once: a hash */
 #define SC_DEAD (~0U)           /* site.nr of a site a debugger unpatched */
+#define X86_EFLAGS_RF 0x10000UL /* in a fault's flags, never in pushfq's */
 
 struct sc_site {
 	u64 ret;                /* the address after the site */
@@ -96,6 +97,19 @@ static bool site_vma_ok(struct mm_struct *mm, unsigned long site)
 	       (vma->vm_flags & VM_EXEC) && !(vma->vm_flags & (VM_WRITE | VM_SHARED));
 }
 
+/* The byte before the mov, when the mapping has one: a prefix (REX:
+ * `41 b8` is mov to r8d; 66: a 16-bit mov) makes the bytes another
+ * instruction. */
+static bool prefixed(struct mm_struct *mm, unsigned long site)
+{
+	struct vm_area_struct *vma = find_vma(mm, site);
+	u8 b;
+
+	if (site == vma->vm_start || !sc_read(mm, site - 1, &b, 1))
+		return false;
+	return (b & 0xf0) == 0x40 || b == 0x66;
+}
+
 static void patch(struct mm_struct *mm, struct syscall_patch *sp, u64 ret, u32 nr)
 {
 	unsigned long site = ret - SC_SITE_LEN;
@@ -104,7 +118,8 @@ static void patch(struct mm_struct *mm, struct syscall_patch *sp, u64 ret, u32 n
 	u64 ptr = SC_TRAMPS + (u64)slot * SC_TRAMP_SIZE;
 
 	if (slot == SC_MAX_SITES || ret < SC_SITE_LEN || !site_vma_ok(mm, site) ||
-	    !sc_read(mm, site, code, sizeof(code)) || !sc_site_match(code, nr))
+	    !sc_read(mm, site, code, sizeof(code)) || !sc_site_match(code, nr) ||
+	    prefixed(mm, site))
 		return;
 	if (slot == sp->max_sites) {
 		unsigned int max = sp->max_sites ? 2 * sp->max_sites : 16;
@@ -242,14 +257,23 @@ bool syscall_patch_fixup(const struct guest_stop *stop, struct pt_regs *regs)
 	regs->ax = (u64)-ENOSYS;
 	regs->ip = s->ret;
 	regs->cx = s->ret;
-	regs->r11 = regs->flags;
+	regs->r11 = regs->flags & ~X86_EFLAGS_RF;       /* as rflags reads */
 	syscall_fixups++;
 	return true;
 }
 
-/* A debugger's read of [addr, addr + len) into buf: the original bytes
- * wherever the bytes of a patched site are (the guest may have written
- * others there since). */
+/* Does live site i have a byte in [addr, addr + len)? */
+static bool site_in(const struct syscall_patch *sp, unsigned int i, unsigned long addr,
+		    unsigned long len)
+{
+	unsigned long site = sp->site[i].ret - SC_SITE_LEN;
+
+	return sp->site[i].nr != SC_DEAD && site < addr + len && site + SC_SITE_LEN > addr;
+}
+
+/* Another's read of [addr, addr + len) into buf (a debugger's, the
+ * kernel's, process_vm_readv): the original bytes wherever the bytes of a
+ * patched site are (the guest may have written others there since). */
 void syscall_patch_hide(struct mm_struct *mm, unsigned long addr, void *buf,
 			unsigned long len)
 {
@@ -260,7 +284,7 @@ void syscall_patch_hide(struct mm_struct *mm, unsigned long addr, void *buf,
 		unsigned long site = sp->site[i].ret - SC_SITE_LEN;
 		unsigned int j, from, to;
 
-		if (sp->site[i].nr == SC_DEAD || site >= addr + len || site + SC_SITE_LEN <= addr)
+		if (!site_in(sp, i, addr, len))
 			continue;
 		from = site < addr ? addr - site : 0;
 		to = site + SC_SITE_LEN > addr + len ? addr + len - site : SC_SITE_LEN;
@@ -275,7 +299,7 @@ void syscall_patch_hide(struct mm_struct *mm, unsigned long addr, void *buf,
 	}
 }
 
-/* Before a debugger's write of [addr, addr + len): the sites it touches
+/* Before another's write of [addr, addr + len): the sites it touches
  * get their original bytes back (where they are still patched), for good. */
 void syscall_patch_unpatch(struct mm_struct *mm, unsigned long addr, unsigned long len)
 {
@@ -285,7 +309,7 @@ void syscall_patch_unpatch(struct mm_struct *mm, unsigned long addr, unsigned lo
 	for (unsigned int i = 0; sp && i < sp->nr_sites; i++) {
 		unsigned long site = sp->site[i].ret - SC_SITE_LEN;
 
-		if (sp->site[i].nr == SC_DEAD || site >= addr + len || site + SC_SITE_LEN <= addr)
+		if (!site_in(sp, i, addr, len))
 			continue;
 		if (sc_read(mm, site, code, sizeof(code)) && sc_site_patched(code, i)) {
 			sc_site_original(code, sp->site[i].nr);
@@ -293,6 +317,24 @@ void syscall_patch_unpatch(struct mm_struct *mm, unsigned long addr, unsigned lo
 		}
 		sp->site[i].nr = SC_DEAD;
 	}
+}
+
+/*
+ * The guest is about to unmap, replace, protect, advise or move
+ * [addr, addr + len) of mm: if that touches the region, every site gets
+ * its original bytes back and the mm patches no more (its slots and
+ * trampolines would be the guest's to change).
+ */
+void syscall_patch_region_change(struct mm_struct *mm, unsigned long addr,
+				 unsigned long len)
+{
+	struct syscall_patch *sp = mm->sc;
+
+	if (!sp || sp->off || !len || addr >= SC_REGION_END ||
+	    (addr < SC_REGION && len <= SC_REGION - addr))
+		return;
+	sp->off = true;
+	syscall_patch_unpatch(mm, 0, ~0UL);
 }
 
 int syscall_patch_dup(struct mm_struct *old, struct mm_struct *new)

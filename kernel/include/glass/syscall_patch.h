@@ -41,6 +41,8 @@ bool syscall_patch_fixup(const struct guest_stop *stop, struct pt_regs *regs);
 void syscall_patch_hide(struct mm_struct *mm, unsigned long addr, void *buf,
 			unsigned long len);
 void syscall_patch_unpatch(struct mm_struct *mm, unsigned long addr, unsigned long len);
+void syscall_patch_region_change(struct mm_struct *mm, unsigned long addr,
+				 unsigned long len);
 int syscall_patch_dup(struct mm_struct *old, struct mm_struct *new);
 void syscall_patch_free(struct mm_struct *mm);
 
