@@ -237,8 +237,9 @@ run: deps all
 # ptrace_rt and walltime are host tools.
 PB := $(B)/programs
 PROG_CFLAGS := -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE
+PROG_H := $(wildcard examples/programs/*.h)
 PROG_T := $(patsubst examples/programs/%.c,%,$(sort $(wildcard examples/programs/t_*.c)))
-PROG_PTHREAD := t_threads t_fpsse t_ptrace threadloop
+PROG_PTHREAD := t_threads t_fpsse t_ptrace t_patch threadloop
 PROG_PIE := t_proc
 # Tools built with both libcs: the mini strace and its target.
 PROG_BOTH := ministrace tracee
@@ -256,16 +257,16 @@ $(PB)/glibc/profload: PROG_CFLAGS += -fno-omit-frame-pointer -mno-omit-leaf-fram
 
 programs: $(PROGRAMS)
 
-$(PB)/glibc/%: examples/programs/%.c examples/programs/check.h
+$(PB)/glibc/%: examples/programs/%.c $(PROG_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(PROG_CFLAGS) -static $(call prog_threads,$*) -o $@ $< -lm
-$(PB)/musl/%: examples/programs/%.c examples/programs/check.h
+$(PB)/musl/%: examples/programs/%.c $(PROG_H)
 	@mkdir -p $(dir $@)
 	musl-gcc $(PROG_CFLAGS) -static $(call prog_threads,$*) -o $@ $< -lm
-$(PB)/static-pie/%: examples/programs/%.c examples/programs/check.h
+$(PB)/static-pie/%: examples/programs/%.c $(PROG_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(PROG_CFLAGS) -fpie -static-pie $(call prog_threads,$*) -o $@ $< -lm
-$(PB)/dynamic/%: examples/programs/%.c examples/programs/check.h
+$(PB)/dynamic/%: examples/programs/%.c $(PROG_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(PROG_CFLAGS) -pthread -o $@ $< -Wl,--as-needed -lm -ldl
 $(PB)/host/%: examples/programs/%.c

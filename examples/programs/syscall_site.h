@@ -1,0 +1,37 @@
+/*
+ * SYSCALL_SITE(name, nr): long name(a, b, c), a function that is one
+ * syscall site encoded exactly `b8 <nr as imm32> 0f 05` (mov $nr,%eax;
+ * syscall) and a ret: the form Glass rewrites into a jump once the site
+ * has trapped twice in an mm (issue 18). a, b and c are the syscall's
+ * first three arguments (rdi rsi rdx as they come); it returns rax, so
+ * -errno on failure. name_syscall labels the syscall instruction (the
+ * site's byte 5), name_ret the instruction after it (byte 7). Written as
+ * bytes so that no assembler picks another encoding.
+ */
+#ifndef GLASS_EXAMPLES_SYSCALL_SITE_H
+#define GLASS_EXAMPLES_SYSCALL_SITE_H
+
+#include <sys/syscall.h>
+
+#define SITE_STR(x) #x
+#define SITE_XSTR(x) SITE_STR(x)
+#define SYSCALL_SITE(name, nr)                                                   \
+	long name(long, long, long);                                           \
+	extern const unsigned char name##_syscall[], name##_ret[];              \
+	__asm__(".text\n.globl " #name "\n.type " #name ", @function\n"         \
+		#name ":\n\t.byte 0xb8\n\t.long " SITE_XSTR(nr) "\n"               \
+		".globl " #name "_syscall\n" #name "_syscall:\n\tsyscall\n"       \
+		".globl " #name "_ret\n" #name "_ret:\n\tret\n"                   \
+		".size " #name ", . - " #name "\n")
+
+/* Where Glass maps a patched mm's slots and trampolines: a guest's own
+ * code is never there, so no rip a guest is shown may be. */
+#define SITE_REGION_START 0x60000UL
+#define SITE_REGION_END 0x6a000UL
+#define in_site_region(a) ((unsigned long)(a) - SITE_REGION_START < \
+			   SITE_REGION_END - SITE_REGION_START)
+
+/* The site's original bytes, as a reader of its text must see them. */
+#define SITE_BYTES(nr) { 0xb8, (nr) & 0xff, ((nr) >> 8) & 0xff, 0, 0, 0x0f, 0x05 }
+
+#endif

@@ -1,0 +1,322 @@
+/*
+ * Syscalls through rewritten sites (issue 18): Glass rewrites a site
+ * `mov $nr,%eax; syscall` that traps twice into a jump to a trampoline,
+ * so every site here runs many times. Natively nothing is rewritten and
+ * every check passes the same way: they are about a syscall's semantics
+ * (results, registers, rcx and r11, signals, fork, threads, blocking and
+ * restart, a jump to the syscall instruction with another number) and
+ * about what a reader of the text sees (the original bytes).
+ */
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "regs.h"
+#include "syscall_site.h"
+
+SYSCALL_SITE(site_getppid, SYS_getppid);
+SYSCALL_SITE(site_getpid, SYS_getpid);
+SYSCALL_SITE(site_gettid, SYS_gettid);
+SYSCALL_SITE(site_kill, SYS_kill);
+SYSCALL_SITE(site_read, SYS_read);
+SYSCALL_SITE(site_write, SYS_write);
+/* A site also entered at its syscall instruction with another number. */
+SYSCALL_SITE(site5, SYS_getppid);
+long site5_with(long nr);
+__asm__(".text\n.globl site5_with\nsite5_with:\n\tmov %edi, %eax\n\tjmp site5_syscall\n");
+
+/* getppid between register loads and stores, at regs_site_at;
+ * regs_site_ret is the return address the syscall leaves in rcx. */
+REGS_FN(site, ".globl regs_site_at\nregs_site_at:\n\t.byte 0xb8\n\t.long " SITE_XSTR(SYS_getppid) "\n\tsyscall\n"
+	".globl regs_site_ret\nregs_site_ret:");
+YMM_FN(site, ".byte 0xb8\n\t.long " SITE_XSTR(SYS_getppid) "\n\tsyscall");
+extern const unsigned char regs_site_at[], regs_site_ret[];
+
+#define DF 0x400ul
+
+static long pid, ppid;
+
+/* Rounds in which a site gave the wrong result, out of n. */
+static int bad_results(int n)
+{
+	int bad = 0;
+
+	for (int i = 0; i < n; i++)
+		bad += (site_getppid(0, 0, 0) != ppid) + (site_getpid(0, 0, 0) != pid);
+	return bad;
+}
+
+static void test_results(void)
+{
+	int bad = bad_results(5000);
+
+	CHECK("patched_getppid_getpid", !bad, "%d wrong results in 5000 rounds", bad);
+}
+
+static void test_regs(void)
+{
+	struct regs in, out;
+	const char *bad = NULL;
+	int n;
+
+	for (n = 0; n < 2000 && !bad; n++) {
+		fill(&in);
+		if (n & 1)
+			in.flags |= DF;
+		regs_site(&in, &out);
+		in.rax = ppid;
+		bad = differs(&in, &out, 0);
+		if (!bad && out.rax != in.rax)
+			bad = "rax (getppid's result)";
+		if (!bad && out.rcx != (uint64_t)regs_site_ret)
+			bad = "rcx (not the return address)";
+		if (!bad && out.r11 != out.flags)
+			bad = "r11 (not rflags)";
+	}
+	CHECK("patched_site_keeps_registers", !bad, "%s after %d syscalls (rcx %#lx r11 %#lx flags %#lx)",
+	      bad, n, (unsigned long)out.rcx, (unsigned long)out.r11, (unsigned long)out.flags);
+	if (__builtin_cpu_supports("avx")) {
+		n = ymm_kept(ymm_site, 500);
+		CHECK("patched_site_keeps_ymm", n == 500, "a ymm register differs after %d syscalls", n + 1);
+	}
+}
+
+static volatile sig_atomic_t sigills;
+static void on_sigill(int sig) { sigills++; }
+
+/* Entering site5 at its syscall instruction with eax set by the caller
+ * runs that syscall, whether or not the site was rewritten; no SIGILL. */
+static void test_site5(void)
+{
+	struct sigaction sa = { .sa_handler = on_sigill }, old;
+	int bad = 0;
+
+	sigaction(SIGILL, &sa, &old);
+	for (int round = 0; round < 4; round++) {
+		for (int i = 0; i < 3; i++)
+			bad += site5(0, 0, 0) != ppid;
+		bad += site5_with(SYS_getpid) != pid;
+		bad += site5_with(SYS_getppid) != ppid;
+	}
+	CHECK("site5_runs_callers_syscall", !bad, "%d wrong results", bad);
+	CHECK("site5_unknown_enosys", site5_with(1000) == -ENOSYS, "got %ld", site5_with(1000));
+	CHECK("site5_no_sigill", !sigills, "%d SIGILLs delivered", (int)sigills);
+	sigaction(SIGILL, &old, NULL);
+}
+
+static volatile sig_atomic_t alarms, usr1s, handler_bad;
+
+/* Makes syscalls through the same sites as the loop it interrupts; the
+ * context it is shown never points into Glass's trampolines. */
+static void on_tick(int sig, siginfo_t *si, void *ucv)
+{
+	ucontext_t *uc = ucv;
+
+	if (site_getpid(0, 0, 0) != pid || site_getppid(0, 0, 0) != ppid)
+		handler_bad |= 1;
+	if (in_site_region(uc->uc_mcontext.gregs[REG_RIP]))
+		handler_bad |= 2;
+	if (sig == SIGALRM)
+		alarms++;
+	else
+		usr1s++;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void test_signals(void)
+{
+	struct sigaction sa = { .sa_sigaction = on_tick, .sa_flags = SA_SIGINFO | SA_RESTART };
+	struct itimerval it = { { 0, 1000 }, { 0, 1000 } }, off = { { 0, 0 }, { 0, 0 } };
+	int bad = 0, kills = 0, kill_bad = 0;
+	double end = now() + 20;
+	long i;
+
+	sigaction(SIGALRM, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
+	setitimer(ITIMER_REAL, &it, NULL);
+	for (i = 0; i < 20000 || (alarms < 3 && now() < end); i++) {
+		bad += site_getppid(0, 0, 0) != ppid;
+		if (i % 1000 == 0) {
+			kill_bad += site_kill(pid, SIGUSR1, 0) != 0;
+			kills++;
+		}
+	}
+	setitimer(ITIMER_REAL, &off, NULL);
+	signal(SIGALRM, SIG_DFL);
+	signal(SIGUSR1, SIG_DFL);
+	CHECK("signals_loop_results", !bad && !kill_bad, "%d wrong getppid, %d failed kills in %ld rounds",
+	      bad, kill_bad, i);
+	CHECK("signals_handler_sites", !handler_bad, "handler saw %s", handler_bad & 1 ?
+	      "wrong results" : "a rip in the trampolines");
+	CHECK("signals_kill_delivered", usr1s == kills, "%d SIGUSR1 handled of %d sent", (int)usr1s, kills);
+	CHECK("signals_timer_ran", alarms >= 1, "no SIGALRM in %ld rounds", i);
+}
+
+/* fd's 7 bytes at the site at addr are the original ones for nr. */
+static int original_bytes(int fd, const void *addr, long nr)
+{
+	const unsigned char want[7] = SITE_BYTES(nr);
+	unsigned char got[7] = { 0 };
+
+	return pread(fd, got, sizeof(got), (off_t)(uintptr_t)addr) == sizeof(got) &&
+	       !memcmp(got, want, sizeof(got));
+}
+
+static void test_fork(void)
+{
+	int st, bad;
+	pid_t c;
+
+	bad_results(100);
+	c = fork();
+	if (c == 0) {
+		int fd = open("/proc/self/mem", O_RDONLY);
+
+		pid = syscall(SYS_getpid);
+		ppid = syscall(SYS_getppid);
+		bad = bad_results(1000) ? 1 : 0;
+		if (!original_bytes(fd, site_getppid, SYS_getppid))
+			bad |= 2;
+		_exit(bad);
+	}
+	bad = bad_results(1000);
+	CHECK("fork_child_sites", waitpid(c, &st, 0) == c && WIFEXITED(st) && !WEXITSTATUS(st),
+	      "child status %#x (1: results, 2: bytes)", st);
+	CHECK("fork_parent_sites", !bad, "%d wrong results", bad);
+}
+
+static void test_proc_mem(void)
+{
+	int fd = open("/proc/self/mem", O_RDONLY);
+
+	CHECK("proc_mem_original_bytes", original_bytes(fd, site_getppid, SYS_getppid) &&
+	      original_bytes(fd, site5, SYS_getppid) &&
+	      original_bytes(fd, regs_site_at, SYS_getppid) &&
+	      original_bytes(fd, site_kill, SYS_kill), "fd %d errno %d", fd, errno);
+	close(fd);
+}
+
+#define NTHREADS 4
+static pthread_barrier_t start;
+
+/* All threads enter site_gettid, which nothing ran before, at once. */
+static void *thread_sites(void *arg)
+{
+	long tid = syscall(SYS_gettid), bad = 0;
+
+	pthread_barrier_wait(&start);
+	for (int i = 0; i < 3000; i++)
+		bad += (site_gettid(0, 0, 0) != tid) + (site_getppid(0, 0, 0) != ppid);
+	return (void *)bad;
+}
+
+static void test_threads(void)
+{
+	pthread_t th[NTHREADS];
+	long bad = 0;
+	void *ret;
+
+	pthread_barrier_init(&start, NULL, NTHREADS);
+	for (int i = 0; i < NTHREADS; i++)
+		if (pthread_create(&th[i], NULL, thread_sites, NULL)) {
+			FAIL("threads_sites", "pthread_create");
+			return;
+		}
+	for (int i = 0; i < NTHREADS; i++) {
+		pthread_join(th[i], &ret);
+		bad += (long)ret;
+	}
+	pthread_barrier_destroy(&start);
+	CHECK("threads_sites", !bad, "%ld wrong results", bad);
+}
+
+static int pipe_fds[2];
+static volatile sig_atomic_t ticks;
+static void on_alarm(int sig) { ticks++; }
+/* Writes what the interrupted read then returns, once restarted. */
+static void on_alarm_write(int sig)
+{
+	ticks++;
+	site_write(pipe_fds[1], (long)"y", 1);
+}
+
+/* One read of a byte through site_read, blocking, with the handler h
+ * (flags) for a SIGALRM 20 ms in: its result, the byte in *c. */
+static long read_with_alarm(void (*h)(int), int flags, char *c)
+{
+	struct sigaction sa = { .sa_handler = h, .sa_flags = flags };
+	struct itimerval it = { { 0, 0 }, { 0, 20000 } };
+	long r;
+
+	ticks = 0;
+	sigaction(SIGALRM, &sa, NULL);
+	setitimer(ITIMER_REAL, &it, NULL);
+	r = site_read(pipe_fds[0], (long)c, 1);
+	signal(SIGALRM, SIG_DFL);
+	return r;
+}
+
+static void test_blocking(void)
+{
+	char c = 0;
+	long r;
+	pid_t w;
+	int st;
+
+	if (pipe(pipe_fds)) {
+		FAIL("blocking_read", "pipe: %s", strerror(errno));
+		return;
+	}
+	for (int i = 0; i < 3; i++)
+		site_write(pipe_fds[1], (long)"abc" + i, 1);
+	for (int i = 0; i < 3; i++)
+		site_read(pipe_fds[0], (long)&c, 1);
+	CHECK("pipe_through_sites", c == 'c', "read '%c'", c);
+
+	w = fork();
+	if (w == 0) {
+		usleep(100 * 1000);
+		_exit(write(pipe_fds[1], "x", 1) == 1 ? 0 : 1);
+	}
+	r = site_read(pipe_fds[0], (long)&c, 1);
+	CHECK("blocking_read", r == 1 && c == 'x', "read %ld '%c'", r, c);
+	waitpid(w, &st, 0);
+
+	r = read_with_alarm(on_alarm, 0, &c);
+	CHECK("blocking_read_eintr", r == -EINTR && ticks == 1, "read %ld, %d handler runs", r, (int)ticks);
+	c = 0;
+	r = read_with_alarm(on_alarm_write, SA_RESTART, &c);
+	CHECK("blocking_read_restarted", r == 1 && c == 'y' && ticks == 1, "read %ld '%c', %d handler runs",
+	      r, c, (int)ticks);
+	close(pipe_fds[0]);
+	close(pipe_fds[1]);
+}
+
+int main(void)
+{
+	pid = syscall(SYS_getpid);
+	ppid = syscall(SYS_getppid);
+	test_results();
+	test_regs();
+	test_site5();
+	test_signals();
+	test_fork();
+	test_proc_mem();
+	test_threads();
+	test_blocking();
+	return check_done();
+}
