@@ -429,6 +429,40 @@ static void test_singlestep_site(void)
 }
 
 /*
+ * PTRACE_SYSCALL stops at each syscall through a rewritten site (the
+ * parent's rounds of pt_site rewrote it before the fork), at entry and
+ * exit with rip after the site's syscall instruction, as Linux shows it.
+ */
+static void test_syscall_site(void)
+{
+	pid_t c = spawn_traced(body_site, getpid());
+	struct user_regs_struct r;
+	struct syscall_info si;
+	int st, stops[3] = { 0 }, bad_rip = 0, bad_rax = 0;
+
+	pt(PTRACE_SETOPTIONS, c, 0, PTRACE_O_TRACESYSGOOD);
+	for (;;) {
+		pt(PTRACE_SYSCALL, c, 0, 0);
+		if (waitpid(c, &st, 0) != c || !WIFSTOPPED(st))
+			break;
+		/* body_site's SIGSTOP is suppressed by the 0 above */
+		if (WSTOPSIG(st) != (SIGTRAP | 0x80))
+			continue;
+		pt(PTRACE_GETREGS, c, 0, (unsigned long)&r);
+		pt(PTRACE_GET_SYSCALL_INFO, c, sizeof(si), (unsigned long)&si);
+		if (r.orig_rax != SYS_getppid || si.op < 1 || si.op > 2)
+			continue;
+		stops[si.op]++;
+		bad_rip += r.rip != (unsigned long)pt_site_ret;
+		bad_rax += si.op == 2 && (long)r.rax != getpid();
+	}
+	CHECK("syscall_stops_site", WIFEXITED(st) && WEXITSTATUS(st) == 0 && stops[1] == 4 &&
+	      stops[2] == 4 && !bad_rip && !bad_rax,
+	      "status %#x, %d entry and %d exit stops of 4, %d at a wrong rip, %d wrong results", st,
+	      stops[1], stops[2], bad_rip, bad_rax);
+}
+
+/*
  * A breakpoint on a rewritten site's syscall instruction (site+5): the
  * write sees and keeps the original bytes around it, so the child runs
  * the site's mov, stops after the int3 with eax the site's number, and
@@ -794,6 +828,7 @@ int main(int argc, char **argv)
 	test_singlestep();
 	test_singlestep_site();
 	test_breakpoint_site();
+	test_syscall_site();
 	test_signals();
 	test_events();
 	test_seize();
