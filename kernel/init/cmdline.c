@@ -17,6 +17,7 @@ struct boot_params boot = {
 	.loglevel = 7,
 	.max_tasks = 512,
 	.mconsole_timeout = 5,
+	.syscall_patch = 1,
 };
 
 enum opt_kind { OPT_STR, OPT_MEM, OPT_INT, OPT_FLAG, OPT_GDB, OPT_PANIC, OPT_RW };
@@ -52,6 +53,10 @@ static const struct option options[] = {
 	{ "rw", OPT_RW, BP(root_rw), "mount root= read-write" },
 	{ "loglevel", OPT_INT, BP(loglevel), "print kernel messages below this level (0-8, default 7)" },
 	{ "max_tasks", OPT_INT, BP(max_tasks), "most tasks (and address spaces) at once (default 512)" },
+	{ "syscall_patch", OPT_INT, BP(syscall_patch),
+	  "1: rewrite a guest's `mov $nr,%eax; syscall` sites that trap twice into jumps "
+	  "to the stub's syscall entry, sparing the host's signal delivery (default); "
+	  "0: every guest syscall traps" },
 	{ "mconsole_timeout", OPT_INT, BP(mconsole_timeout),
 	  "seconds mconsole waits for the kernel to take a command (default 5)" },
 	{ "debug", OPT_GDB, BP(gdb),

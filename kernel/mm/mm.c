@@ -5,6 +5,7 @@
 #include <glass/usersyms.h>
 #include <glass/fs.h>
 #include <glass/resource.h>
+#include <glass/syscall_patch.h>
 #include "internal.h"
 
 /* Where mmap looks for room first: 1 GiB below the room the stack may
@@ -62,6 +63,7 @@ void mmput(struct mm_struct *mm)
 	if (mm->exe_file)
 		fput(mm->exe_file);
 	user_syms_free(mm);
+	syscall_patch_free(mm);
 	if (mm->oom_victim)
 		exit_oom_victim();
 	kfree(mm);
@@ -202,6 +204,10 @@ struct mm_struct *dup_mm(struct mm_struct *old, unsigned long sp)
 	if (old->exe_file)
 		mm->exe_file = get_file(old->exe_file);
 	user_syms_share(mm, old);
+	if (syscall_patch_dup(old, mm)) {
+		mmput(mm);
+		return NULL;
+	}
 	list_for_each_entry(v, &old->mmap, vm_list) {
 		if (v->vm_flags & VM_DONTCOPY)
 			continue;
@@ -219,6 +225,7 @@ void mm_clear(struct mm_struct *mm)
 {
 	exit_mmap(mm, true);
 	clear_pgtables(mm);
+	syscall_patch_free(mm);
 	mm->start_code = mm->end_code = 0;
 	mm->start_data = mm->end_data = 0;
 	mm->start_brk = mm->brk = mm->start_stack = 0;

@@ -8,6 +8,7 @@
  */
 #include <glass/export.h>
 #include <glass/sched.h>
+#include <glass/syscall_patch.h>
 #include <glass/uaccess.h>
 #include "internal.h"
 
@@ -253,7 +254,11 @@ long access_remote_vm(struct mm_struct *mm, unsigned long addr, void *buf,
 		      unsigned long len, unsigned int gup_flags)
 {
 	bool write = gup_flags & FOLL_WRITE;
+	bool debugger = (gup_flags & (FOLL_FORCE | FOLL_PATCH)) == FOLL_FORCE && mm && mm->sc;
 	unsigned long done = 0;
+
+	if (debugger && write)
+		syscall_patch_unpatch(mm, addr, len);
 
 	while (done < len) {
 		unsigned long a = addr + done, n = chunk(a, len - done);
@@ -274,5 +279,7 @@ long access_remote_vm(struct mm_struct *mm, unsigned long addr, void *buf,
 		put_page(p);
 		done += n;
 	}
+	if (debugger && !write)
+		syscall_patch_hide(mm, addr, buf, done);
 	return done;
 }

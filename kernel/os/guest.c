@@ -940,6 +940,7 @@ int os_guest_run(int pid, struct pt_regs *regs, struct guest_stop *stop)
 	regs->ss = 0x2b;
 	if (stop->signo == SIGSYS) {
 		stop->kind = GUEST_SYSCALL;
+		stop->code = d->code;   /* STUB_SYSCALL_PATCHED: no trap */
 		return 0;
 	}
 	if (stop->signo == SIGVTALRM) {

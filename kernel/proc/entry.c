@@ -8,6 +8,7 @@
 #include <glass/mm.h>
 #include <glass/os.h>
 #include <glass/syscalls.h>
+#include <glass/syscall_patch.h>
 #include <glass/proc.h>
 #include <glass/profile.h>
 #include <glass/trace.h>
@@ -103,6 +104,10 @@ static void do_page_fault(struct guest_stop *stop)
 
 static void do_guest_signal(struct guest_stop *stop)
 {
+	if (syscall_patch_fixup(stop, &current->regs)) {
+		do_syscall(&current->regs);
+		return;
+	}
 	switch (stop->signo) {
 	case SIGSEGV:
 		if (stop->code == SEGV_MAPERR || stop->code == SEGV_ACCERR) {
@@ -204,6 +209,10 @@ __noreturn void ret_to_user(void)
 			host_release(mm);       /* its batch is confirmed */
 		switch (stop.kind) {
 		case GUEST_SYSCALL:
+			if (stop.code == STUB_SYSCALL_PATCHED)
+				syscall_entries++;
+			else
+				syscall_patch_trapped(&current->regs);
 			do_syscall(&current->regs);
 			break;
 		case GUEST_SIGNAL:

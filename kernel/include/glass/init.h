@@ -45,6 +45,7 @@ struct boot_params {
 	bool nohwbreak;         /* debug registers' fallbacks even where they fire */
 	const char *trace;      /* trace=: what to trace from the first event */
 	const char *trace_file; /* trace_file=: where its text goes */
+	int syscall_patch;      /* 0: every guest syscall traps */
 	/* for init: argv after argv[0] and extra environment */
 	const char **init_argv;
 	int init_argc;

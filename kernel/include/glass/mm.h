@@ -155,6 +155,7 @@ struct mm_struct {
 	bool oom_victim;                 /* killed by the OOM killer */
 	struct file *exe_file;
 	struct user_syms *user_syms;     /* its functions, for sysrq t */
+	struct syscall_patch *sc;        /* its patched syscall sites, or NULL */
 	struct host_mm host;
 };
 
@@ -280,6 +281,9 @@ struct page *get_user_page(struct mm_struct *mm, unsigned long addr, bool write)
 struct page *get_user_page_force(struct mm_struct *mm, unsigned long addr);
 #define FOLL_WRITE 0x1
 #define FOLL_FORCE 0x2
+/* The syscall patcher's own access: patched sites as they are (a
+ * debugger's FOLL_FORCE access sees and writes the original bytes). */
+#define FOLL_PATCH 0x4
 /* Copy len bytes between buf and mm at addr (FOLL_WRITE: into mm); the
  * bytes done, short at the first bad page. */
 long access_remote_vm(struct mm_struct *mm, unsigned long addr, void *buf,

@@ -324,7 +324,24 @@ struct stub_data {
 	u64 stopped;    /* TSC when it gave the kernel its turn (its stop) */
 	u64 resume_sp, resume_ip;       /* the guest's, for the stub's return
 					 * without rt_sigreturn (stub.c) */
+	/* The host's XSAVE features and image size, copied from each signal
+	 * frame by the handler: the syscall entry saves the same image. */
+	u64 xfeatures;
+	u32 xstate_size;
+	u64 entry_sp;   /* the syscall entry's own rsp, between its calls */
 };
+/*
+ * Trap-free syscalls (kernel/arch/x86_64/syscall_patch.c): a patched
+ * site's trampoline jumps to the stub's syscall entry with eax = the
+ * number and rcx = the return address, as the syscall instruction leaves
+ * them; the entry saves the registers and XSAVE image (in the top page of
+ * the sigaltstack) itself and stops as SIGSYS with code
+ * STUB_SYSCALL_PATCHED, with no host syscall or signal.
+ */
+#define STUB_SYSCALL_ENTRY_OFF 0x40
+#define STUB_SYSCALL_ENTRY (STUB_CODE + STUB_SYSCALL_ENTRY_OFF)
+#define STUB_SYSCALL_PATCHED 0x5053
+#define STUB_ENTRY_XSAVE_OFF (STUB_DATA_PAGES * 4096UL - 4096)
 #define STUB_STACK_SIZE 4096            /* start-up stack */
 #define STUB_SIGSTACK_SIZE (16UL << 10) /* signal frame incl. XSAVE image */
 #define STUB_SIGSTACK_OFF (STUB_DATA_PAGES * 4096UL - STUB_SIGSTACK_SIZE)

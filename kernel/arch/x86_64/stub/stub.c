@@ -54,6 +54,11 @@
 
 extern char __stub_end[] __attribute__((visibility("hidden")));
 
+/* The syscall entry's frame is laid out as a host signal frame's
+ * ucontext: its offsets in the entry's assembly (UC_R8: mc, UC_SP: mc.sp). */
+#define UC_R8 40
+#define UC_SP 160
+
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
@@ -88,6 +93,51 @@ __asm__(".section .text.entry, \"ax\"\n"
 	"syscall\n"
 	".globl stub_ud2\n"
 	"stub_ud2:\n\t"
+	"ud2\n"
+
+	/* The syscall entry of patched sites (glass/os.h), at a fixed
+	 * address: eax the number, rcx the return address. It touches
+	 * nothing of the guest's (not its stack: the red zone). One xchg
+	 * trades the guest's rsp for the frame's, in the top of the
+	 * sigaltstack (stub_data.entry_sp holds entry_uc between calls), so
+	 * a tick before it stops the guest at the entry, which runs again,
+	 * and one after it is dropped (stub_handler). The frame and the
+	 * XSAVE image are reached rip-relative (entry_uc, entry_xs, set in
+	 * stub_entry_stop). r11 gets rflags, as the syscall instruction
+	 * leaves it. */
+	".org " STR(STUB_SYSCALL_ENTRY_OFF) "\n"
+	".globl stub_syscall_entry\n"
+	"stub_syscall_entry:\n\t"
+	"xchg %rsp, entry_sp(%rip)\n\t"
+	"pushfq\n\t"
+	"pop %r11\n\t"
+	"cld\n\t"
+	"mov %r8, " STR(UC_R8) "(%rsp)\n\t"
+	"mov %r9, " STR(UC_R8) "+8(%rsp)\n\t"
+	"mov %r10, " STR(UC_R8) "+16(%rsp)\n\t"
+	"mov %r11, " STR(UC_R8) "+24(%rsp)\n\t"
+	"mov %r12, " STR(UC_R8) "+32(%rsp)\n\t"
+	"mov %r13, " STR(UC_R8) "+40(%rsp)\n\t"
+	"mov %r14, " STR(UC_R8) "+48(%rsp)\n\t"
+	"mov %r15, " STR(UC_R8) "+56(%rsp)\n\t"
+	"mov %rdi, " STR(UC_R8) "+64(%rsp)\n\t"
+	"mov %rsi, " STR(UC_R8) "+72(%rsp)\n\t"
+	"mov %rbp, " STR(UC_R8) "+80(%rsp)\n\t"
+	"mov %rbx, " STR(UC_R8) "+88(%rsp)\n\t"
+	"mov %rdx, " STR(UC_R8) "+96(%rsp)\n\t"
+	"mov %rax, " STR(UC_R8) "+104(%rsp)\n\t"
+	"mov %rcx, " STR(UC_R8) "+112(%rsp)\n\t"
+	"mov %rcx, " STR(UC_R8) "+128(%rsp)\n\t"     /* ip */
+	"mov %r11, " STR(UC_R8) "+136(%rsp)\n\t"     /* flags */
+	"mov entry_sp(%rip), %rcx\n\t"
+	"mov %rcx, " STR(UC_SP) "(%rsp)\n\t"
+	"lea entry_uc(%rip), %rcx\n\t"
+	"mov %rcx, entry_sp(%rip)\n\t"
+	"mov entry_xfeatures(%rip), %eax\n\t"
+	"mov entry_xfeatures+4(%rip), %edx\n\t"
+	"xsave64 entry_xs(%rip)\n\t"
+	"mov %rsp, %rdi\n\t"
+	"call stub_entry_stop\n\t"
 	"ud2\n"
 
 	/* long mapper_clone(void): the parent gets the tid; the child
@@ -353,6 +403,16 @@ struct siginfo {
 
 static struct stub_data *const data = (struct stub_data *)STATE_ADDR;
 
+_Static_assert(__builtin_offsetof(struct ucontext, mc.r8) == UC_R8 &&
+	       __builtin_offsetof(struct ucontext, mc.sp) == UC_SP &&
+	       __builtin_offsetof(struct ucontext, mc.di) == UC_R8 + 64 &&
+	       __builtin_offsetof(struct ucontext, mc.ip) == UC_R8 + 128 &&
+	       __builtin_offsetof(struct ucontext, mc.flags) == UC_R8 + 136,
+	       "the syscall entry's offsets");
+#define ENTRY_XS (STUB_DATA + STUB_ENTRY_XSAVE_OFF)
+#define ENTRY_UC (ENTRY_XS - 320)       /* a ucontext, 64-byte aligned */
+_Static_assert(sizeof(struct ucontext) <= 320, "the entry's frame fits");
+
 static long futex_bitset(u32 *word, int op, u32 val, u32 bitset)
 {
 	return raw_syscall6(__NR_futex, (long)word, op, val, 0, 0, bitset);
@@ -536,44 +596,124 @@ static void stub_die(struct ucontext *uc)
 	uc->mc.ip = (u64)stub_ud2;
 }
 
+#define FPX_SW_OFF 464                   /* the XSAVE image's software bytes */
+#define FP_XSTATE_MAGIC1 0x46505853U
+#define FP_XSTATE_MAGIC2 0x46505845U
+#define STUB_NR_STEP 0x5354                 /* no host syscall's number */
+
+/* Report the stop (nr: the syscall's, or -1), wait for the kernel, take
+ * the registers it gives back. */
+static void stop(struct ucontext *uc, int sig, int code, u64 addr, long nr)
+{
+	save_regs(&uc->mc);
+	data->signo = sig;
+	data->code = code;
+	data->addr = addr;
+	data->trapno = uc->mc.trapno;
+	data->error_code = uc->mc.err;
+	data->fpstate = uc->mc.fpstate;
+	if (nr >= 0) {
+		data->regs.orig_ax = (u64)nr;
+		data->regs.ax = (u64)-38;       /* -ENOSYS, as the host leaves it */
+	}
+	stop_and_wait();
+	load_regs(&uc->mc);
+}
+
 /*
- * Every stop of the guest lands here, on the sigaltstack, with the
- * guest's signals deliverable (so that resume_guest needs no host call to
- * restore the mask): report it, wait for the kernel (any batch is the
- * mapper's business), resume the guest with its registers.
+ * Back into the guest with TF set from the syscall entry, which has no
+ * host frame to rt_sigreturn through: load the image, then make a
+ * syscall the filter traps. Its SIGSYS frame holds those FP registers;
+ * the handler (stub_handler) puts the guest's in and returns through it.
+ */
+void stub_step_resume(const void *img) __attribute__((noreturn));
+__asm__(".text\n"
+	".globl stub_step_resume\n"
+	"stub_step_resume:\n\t"
+	"mov " STR(FPX_SW_OFF) "+8(%rdi), %eax\n\t"
+	"mov " STR(FPX_SW_OFF) "+12(%rdi), %edx\n\t"
+	"xrstor64 (%rdi)\n\t"
+	"mov $" STR(STUB_NR_STEP) ", %eax\n\t"
+	"syscall\n"
+	".globl stub_step_ret\n"
+	"stub_step_ret:\n\t"
+	"ud2\n");
+extern const char stub_step_ret[] __attribute__((visibility("hidden")));
+
+/*
+ * A patched site's syscall (stub_syscall_entry saved the registers into
+ * uc and the XSAVE image): give the image the software bytes a host
+ * frame's has, so that the kernel and resume_guest read it alike, and
+ * stop as SIGSYS.
+ */
+void stub_entry_stop(struct ucontext *uc) __attribute__((noreturn, used));
+void stub_entry_stop(struct ucontext *uc)
+{
+	char *img = (char *)ENTRY_XS;
+	u32 size = data->xstate_size;
+
+	/* The symbols the entry's assembly reaches rip-relative. */
+	__asm__(".set entry_uc, stub_start + %c0\n\t"
+		".set entry_xs, stub_start + %c1\n\t"
+		".set entry_xfeatures, stub_start + %c2\n\t"
+		".set entry_sp, stub_start + %c3"
+		:
+		: "i"(ENTRY_UC - STUB_CODE), "i"(ENTRY_XS - STUB_CODE),
+		  "i"(STATE_ADDR - STUB_CODE + __builtin_offsetof(struct stub_data, xfeatures)),
+		  "i"(STATE_ADDR - STUB_CODE + __builtin_offsetof(struct stub_data, entry_sp)));
+	*(u32 *)(img + FPX_SW_OFF) = FP_XSTATE_MAGIC1;
+	*(u32 *)(img + FPX_SW_OFF + 4) = size + 4;
+	*(u64 *)(img + FPX_SW_OFF + 8) = data->xfeatures;
+	*(u32 *)(img + FPX_SW_OFF + 16) = size;
+	if (size <= PAGE_SIZE - 4)
+		*(u32 *)(img + size) = FP_XSTATE_MAGIC2;
+	uc->mc.fpstate = (u64)img;
+	uc->mc.trapno = 0;
+	uc->mc.err = 0;
+	stop(uc, SIGSYS, STUB_SYSCALL_PATCHED, 0, (long)uc->mc.ax);
+	if (uc->mc.flags & X86_EFLAGS_TF)
+		stub_step_resume(img);
+	resume_guest(uc);
+}
+
+/*
+ * Every trapped stop of the guest lands here, on the sigaltstack, with
+ * the guest's signals deliverable (so that resume_guest needs no host
+ * call to restore the mask): report it, wait for the kernel (any batch
+ * is the mapper's business), resume the guest with its registers.
  *
  * So a signal can also interrupt the stub itself on this stack (sp in the
  * sigaltstack): the tick is dropped (the stop it interrupts gives the
- * kernel its turn anyway), anything else is the stub's own fault and ends
- * it. Guest code that runs the stub's code on its own stack stops as from
- * anywhere else.
+ * kernel its turn anyway), stub_step_resume's syscall returns into the
+ * guest with its registers, anything else is the stub's own fault and
+ * ends it. Guest code that runs the stub's code on its own stack stops as
+ * from anywhere else.
  */
 void stub_handler(int sig, struct siginfo *si, struct ucontext *uc)
 	__attribute__((used));
 void stub_handler(int sig, struct siginfo *si, struct ucontext *uc)
 {
 	if (uc->mc.sp - (STUB_DATA + STUB_SIGSTACK_OFF) < STUB_SIGSTACK_SIZE) {
-		if (sig != SIGVTALRM)
+		if (sig == SIGSYS && si->sys.syscall == STUB_NR_STEP &&
+		    uc->mc.ip == (u64)stub_step_ret)
+			load_regs(&uc->mc);
+		else if (sig != SIGVTALRM)
 			stub_die(uc);
 		return;
 	}
 	/* Between resume_guest's switch to the guest's rsp and its jump. */
 	if (uc->mc.ip == (u64)stub_resume_jmp)
 		uc->mc.ip = data->resume_ip;
-	save_regs(&uc->mc);
-	data->signo = sig;
-	data->code = si->code;
-	data->addr = si->addr;
-	data->trapno = uc->mc.trapno;
-	data->error_code = uc->mc.err;
-	data->fpstate = uc->mc.fpstate;
-	if (sig == SIGSYS) {
-		data->regs.orig_ax = (u64)(s64)si->sys.syscall;
-		data->regs.ax = (u64)-38;       /* -ENOSYS, as the host leaves it */
-		data->addr = 0;
+	/* For the syscall entry's image: the host's own layout. */
+	if (uc->mc.fpstate &&
+	    *(u32 *)(uc->mc.fpstate + FPX_SW_OFF) == FP_XSTATE_MAGIC1) {
+		data->xfeatures = *(u64 *)(uc->mc.fpstate + FPX_SW_OFF + 8);
+		data->xstate_size = *(u32 *)(uc->mc.fpstate + FPX_SW_OFF + 16);
 	}
-	stop_and_wait();
-	load_regs(&uc->mc);
+	if (sig == SIGSYS)
+		stop(uc, sig, si->code, 0, si->sys.syscall);
+	else
+		stop(uc, sig, si->code, si->addr, -1);
 	if (!(uc->mc.flags & X86_EFLAGS_TF))
 		resume_guest(uc);
 }
@@ -693,6 +833,7 @@ void stub_child_setup(long ack_fd, long glass_pid, long cpu)
 	raw_syscall6(__NR_setitimer, 1 /* ITIMER_VIRTUAL */, (long)tick, 0, 0, 0, 0);
 	if (install_guest_filter())
 		stub_exit();
+	data->entry_sp = ENTRY_UC;
 	/* The first stop says "ready"; the kernel's first run replaces it. */
 	for (;;)
 		__asm__ volatile("int3" ::: "memory");

@@ -1,0 +1,313 @@
+/*
+ * Trap-free guest syscalls. A syscall the stub traps (seccomp's SIGSYS,
+ * a host signal delivery: most of a guest syscall's cost) from a site
+ * `mov $nr,%eax; syscall` that already trapped once in this mm is
+ * rewritten, as a debugger writes a breakpoint (the text page becomes the
+ * mm's own copy), into `jmp *slot`. The slot, in a region this file maps
+ * into the mm at SC_REGION, points at the site's trampoline there, which
+ * loads eax and rcx as the syscall instruction would and jumps to the
+ * stub's syscall entry: no host syscall, no signal, one hand-off.
+ *
+ * What must stay true of a syscall:
+ *   - A thread stopped between the mov and the syscall, or code jumping
+ *     to the syscall instruction with an eax of its own, finds byte 0x06
+ *     there (SC_REGION's choice) and traps with SIGILL: that stop is the
+ *     syscall, with the eax it has.
+ *   - A single step over the jmp stops at the trampoline's first byte: that
+ *     stop is the syscall too, which ends the step at the return address,
+ *     as a step over the syscall instruction does.
+ *   - A guest that unmaps or replaces the region faults at the site: the
+ *     site's syscall runs all the same.
+ *   - Debuggers (ptrace, /proc/PID/mem: FOLL_FORCE) read the original
+ *     bytes, and their writes into a site restore it first; the site is
+ *     never patched again after that.
+ * The sites live with the mm: copied at fork, dropped at exec.
+ */
+#include <glass/init.h>
+#include <glass/mm.h>
+#include <glass/os.h>
+#include <glass/sched.h>
+#include <glass/string.h>
+#include <glass/syscall_patch.h>
+#include <uapi/signal.h>
+
+unsigned long syscall_patched;
+unsigned long syscall_entries;
+unsigned long syscall_fixups;
+
+#define SC_SEEN 64              /* sites that trapped once: a hash */
+#define SC_DEAD (~0U)           /* site.nr of a site a debugger unpatched */
+
+struct sc_site {
+	u64 ret;                /* the address after the site */
+	u32 nr;
+};
+
+struct syscall_patch {
+	struct {
+		u64 ret;
+		u32 traps;
+	} seen[SC_SEEN];
+	bool off;               /* the region's place is taken */
+	unsigned int nr_sites, max_sites;
+	struct sc_site *site;   /* by slot */
+};
+
+static struct syscall_patch *sc_get(struct mm_struct *mm)
+{
+	if (!mm->sc)
+		mm->sc = kzalloc(sizeof(*mm->sc), GFP_KERNEL);
+	return mm->sc;
+}
+
+/* The patcher's own accesses: not the debugger's view. */
+static bool sc_write(struct mm_struct *mm, unsigned long addr, const void *buf,
+		     unsigned long len)
+{
+	return access_remote_vm(mm, addr, (void *)buf, len,
+				FOLL_FORCE | FOLL_WRITE | FOLL_PATCH) == (long)len;
+}
+
+static bool sc_read(struct mm_struct *mm, unsigned long addr, void *buf,
+		    unsigned long len)
+{
+	return access_remote_vm(mm, addr, buf, len, FOLL_PATCH) == (long)len;
+}
+
+/* Map the region into current's mm (read and execute only; a guest
+ * mapping there first keeps it, and its syscalls trap). */
+static int region_map(void)
+{
+	long r = do_mmap(NULL, SC_REGION, SC_REGION_END - SC_REGION, PROT_READ | PROT_EXEC,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, 0);
+
+	return r < 0 ? (int)r : 0;
+}
+
+/* A private, executable, read-only mapping holds the whole site. */
+static bool site_vma_ok(struct mm_struct *mm, unsigned long site)
+{
+	struct vm_area_struct *vma = find_vma(mm, site);
+
+	return vma && vma->vm_start <= site && site + SC_SITE_LEN <= vma->vm_end &&
+	       (vma->vm_flags & VM_EXEC) && !(vma->vm_flags & (VM_WRITE | VM_SHARED));
+}
+
+static void patch(struct mm_struct *mm, struct syscall_patch *sp, u64 ret, u32 nr)
+{
+	unsigned long site = ret - SC_SITE_LEN;
+	u8 code[SC_SITE_LEN], tramp[SC_TRAMP_SIZE];
+	unsigned int slot = sp->nr_sites;
+	u64 ptr = SC_TRAMPS + (u64)slot * SC_TRAMP_SIZE;
+
+	if (slot == SC_MAX_SITES || ret < SC_SITE_LEN || !site_vma_ok(mm, site) ||
+	    !sc_read(mm, site, code, sizeof(code)) || !sc_site_match(code, nr))
+		return;
+	if (slot == sp->max_sites) {
+		unsigned int max = sp->max_sites ? 2 * sp->max_sites : 16;
+		struct sc_site *s = krealloc(sp->site, max * sizeof(*s), GFP_KERNEL);
+
+		if (!s)
+			return;
+		sp->site = s;
+		sp->max_sites = max;
+	}
+	if (!slot && region_map()) {
+		sp->off = true;
+		return;
+	}
+	sc_tramp_encode(tramp, nr, ret);
+	if (!sc_write(mm, ptr, tramp, sizeof(tramp)) ||
+	    !sc_write(mm, SC_REGION + 8 * slot, &ptr, sizeof(ptr)))
+		return;
+	sc_site_encode(code, slot);
+	if (!sc_write(mm, site, code, sizeof(code)))
+		return;
+	sp->site[slot] = (struct sc_site){ .ret = ret, .nr = nr };
+	sp->nr_sites++;
+	syscall_patched++;
+}
+
+/*
+ * A syscall that trapped (regs->ip is its return address): patch its
+ * site the second time it traps. A site that could not be patched then
+ * is not tried again while it stays in the hash.
+ */
+void syscall_patch_trapped(struct pt_regs *regs)
+{
+	struct mm_struct *mm = current->mm;
+	struct syscall_patch *sp;
+	u64 ret = regs->ip;
+	unsigned int h;
+
+	if (!boot.syscall_patch || regs->orig_ax >= SC_MAX_NR)
+		return;
+	sp = sc_get(mm);
+	if (!sp || sp->off)
+		return;
+	h = (unsigned int)((ret ^ ret >> 7 ^ ret >> 13) % SC_SEEN);
+	if (sp->seen[h].ret != ret) {
+		sp->seen[h].ret = ret;
+		sp->seen[h].traps = 1;
+		return;
+	}
+	if (sp->seen[h].traps++ != 1)
+		return;
+	/* The entry's XSAVE image has the top page of the sigaltstack. */
+	if (os_xstate_size() + 4 > PAGE_SIZE) {
+		sp->off = true;
+		return;
+	}
+	patch(mm, sp, ret, (u32)regs->orig_ax);
+}
+
+/* The live site whose patched bytes are at ret - SC_SITE_LEN in mm. */
+static struct sc_site *site_at(struct mm_struct *mm, u64 ret, unsigned int *slot)
+{
+	struct syscall_patch *sp = mm->sc;
+	u8 code[SC_SITE_LEN];
+
+	for (unsigned int i = 0; sp && i < sp->nr_sites; i++) {
+		if (sp->site[i].ret != ret || sp->site[i].nr == SC_DEAD)
+			continue;
+		if (!sc_read(mm, ret - SC_SITE_LEN, code, sizeof(code)) ||
+		    !sc_site_patched(code, i))
+			return NULL;
+		*slot = i;
+		return &sp->site[i];
+	}
+	return NULL;
+}
+
+/* Is the trampoline at addr the one patch() wrote for its slot? */
+static struct sc_site *tramp_at(struct mm_struct *mm, u64 addr)
+{
+	struct syscall_patch *sp = mm->sc;
+	u8 want[SC_TRAMP_SIZE], have[SC_TRAMP_SIZE];
+	unsigned long slot = (addr - SC_TRAMPS) / SC_TRAMP_SIZE;
+	struct sc_site *s;
+
+	if (addr < SC_TRAMPS || addr >= SC_REGION_END || (addr - SC_TRAMPS) % SC_TRAMP_SIZE ||
+	    slot >= sp->nr_sites || sp->site[slot].nr == SC_DEAD)
+		return NULL;
+	s = &sp->site[slot];
+	sc_tramp_encode(want, s->nr, s->ret);
+	if (!sc_read(mm, addr, have, sizeof(have)) || memcmp(want, have, sizeof(have)))
+		return NULL;
+	return s;
+}
+
+/*
+ * A stop that is a patched site's syscall (the file comment's three
+ * cases): set the registers as the syscall instruction would have and
+ * return true; the caller runs the syscall.
+ */
+bool syscall_patch_fixup(const struct guest_stop *stop, struct pt_regs *regs)
+{
+	struct mm_struct *mm = current->mm;
+	struct sc_site *s = NULL;
+	unsigned int slot;
+	u64 nr = 0;
+
+	if (!mm->sc || !mm->sc->nr_sites)
+		return false;
+	switch (stop->signo) {
+	case SIGILL:            /* at the old syscall instruction, site + 5 */
+		s = site_at(mm, regs->ip + 2, &slot);
+		nr = regs->ax;
+		break;
+	case SIGSEGV:           /* the slot unreadable, or the trampoline */
+		if (stop->addr >= SC_REGION && stop->addr < SC_TRAMPS) {
+			s = site_at(mm, regs->ip + SC_SITE_LEN, &slot);
+			if (s && stop->addr != SC_REGION + 8 * slot)
+				s = NULL;
+		} else {
+			s = tramp_at(mm, regs->ip);
+		}
+		if (s)
+			nr = s->nr;
+		break;
+	case SIGTRAP:           /* a step over the jmp */
+		s = tramp_at(mm, regs->ip);
+		if (s)
+			nr = s->nr;
+		break;
+	}
+	if (!s)
+		return false;
+	regs->orig_ax = nr;
+	regs->ax = (u64)-ENOSYS;
+	regs->ip = s->ret;
+	regs->cx = s->ret;
+	regs->r11 = regs->flags;
+	syscall_fixups++;
+	return true;
+}
+
+/* A debugger's read of [addr, addr + len) into buf: the original bytes
+ * wherever a site overlaps it. */
+void syscall_patch_hide(struct mm_struct *mm, unsigned long addr, void *buf,
+			unsigned long len)
+{
+	struct syscall_patch *sp = mm->sc;
+	u8 orig[SC_SITE_LEN];
+
+	for (unsigned int i = 0; sp && i < sp->nr_sites; i++) {
+		unsigned long site = sp->site[i].ret - SC_SITE_LEN;
+
+		if (sp->site[i].nr == SC_DEAD || site >= addr + len || site + SC_SITE_LEN <= addr)
+			continue;
+		sc_site_original(orig, sp->site[i].nr);
+		for (unsigned int j = 0; j < SC_SITE_LEN; j++)
+			if (site + j >= addr && site + j < addr + len)
+				((u8 *)buf)[site + j - addr] = orig[j];
+	}
+}
+
+/* Before a debugger's write of [addr, addr + len): the sites it touches
+ * get their original bytes back, for good. */
+void syscall_patch_unpatch(struct mm_struct *mm, unsigned long addr, unsigned long len)
+{
+	struct syscall_patch *sp = mm->sc;
+	u8 orig[SC_SITE_LEN];
+
+	for (unsigned int i = 0; sp && i < sp->nr_sites; i++) {
+		unsigned long site = sp->site[i].ret - SC_SITE_LEN;
+
+		if (sp->site[i].nr == SC_DEAD || site >= addr + len || site + SC_SITE_LEN <= addr)
+			continue;
+		sc_site_original(orig, sp->site[i].nr);
+		sc_write(mm, site, orig, sizeof(orig));
+		sp->site[i].nr = SC_DEAD;
+	}
+}
+
+int syscall_patch_dup(struct mm_struct *old, struct mm_struct *new)
+{
+	struct syscall_patch *sp = old->sc, *np;
+
+	if (!sp)
+		return 0;
+	np = kmemdup(sp, sizeof(*sp), GFP_KERNEL);
+	if (!np)
+		return -ENOMEM;
+	np->site = NULL;
+	if (sp->max_sites) {
+		np->site = kmemdup(sp->site, sp->max_sites * sizeof(*sp->site), GFP_KERNEL);
+		if (!np->site) {
+			kfree(np);
+			return -ENOMEM;
+		}
+	}
+	new->sc = np;
+	return 0;
+}
+
+void syscall_patch_free(struct mm_struct *mm)
+{
+	if (!mm->sc)
+		return;
+	kfree(mm->sc->site);
+	kfree(mm->sc);
+	mm->sc = NULL;
+}
