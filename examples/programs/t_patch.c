@@ -11,6 +11,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
+#include <sys/mman.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -27,6 +28,8 @@ SYSCALL_SITE(site_gettid, SYS_gettid);
 SYSCALL_SITE(site_kill, SYS_kill);
 SYSCALL_SITE(site_read, SYS_read);
 SYSCALL_SITE(site_write, SYS_write);
+/* Run only once the region is gone. */
+SYSCALL_SITE(site_close, SYS_close);
 /* A site also entered at its syscall instruction with another number. */
 SYSCALL_SITE(site5, SYS_getppid);
 long site5_with(long nr);
@@ -34,10 +37,18 @@ __asm__(".text\n.globl site5_with\nsite5_with:\n\tmov %edi, %eax\n\tjmp site5_sy
 
 /* getppid between register loads and stores, at regs_site_at;
  * regs_site_ret is the return address the syscall leaves in rcx. */
-REGS_FN(site, ".globl regs_site_at\nregs_site_at:\n\t.byte 0xb8\n\t.long " SITE_XSTR(SYS_getppid) "\n\tsyscall\n"
-	".globl regs_site_ret\nregs_site_ret:");
+REGS_FN(site, ".globl regs_site_at\nregs_site_at:\n\t.byte 0xb8\n\t.long " SITE_XSTR(SYS_getppid)
+	"\n\tsyscall\n.globl regs_site_ret\nregs_site_ret:");
 YMM_FN(site, ".byte 0xb8\n\t.long " SITE_XSTR(SYS_getppid) "\n\tsyscall");
-extern const unsigned char regs_site_at[], regs_site_ret[];
+/* The same, entered at the syscall instruction with the caller's rax
+ * when rcx is not 0 (jrcxz leaves the flags alone). */
+REGS_FN(site5, "jrcxz 1f\n\tjmp regs_site5_syscall\n1:\n\t.byte 0xb8\n\t.long "
+	SITE_XSTR(SYS_getppid) "\n.globl regs_site5_syscall\nregs_site5_syscall:\n\tsyscall\n"
+	".globl regs_site5_ret\nregs_site5_ret:");
+/* A getpid site only ever entered at its syscall instruction. */
+YMM_FN(site5, "mov $" SITE_XSTR(SYS_getpid) ", %eax\n\tjmp ymm_site5_syscall\n\t.byte 0xb8\n\t.long " SITE_XSTR(SYS_getpid)
+       "\nymm_site5_syscall:\n\tsyscall");
+extern const unsigned char regs_site_at[], regs_site_ret[], regs_site5_ret[];
 
 #define DF 0x400ul
 
@@ -60,31 +71,56 @@ static void test_results(void)
 	CHECK("patched_getppid_getpid", !bad, "%d wrong results in 5000 rounds", bad);
 }
 
-static void test_regs(void)
+/*
+ * What differs after rounds of fn (a REGS_FN around one getppid site
+ * returning to ret) with fresh values, DF set in every other one: NULL
+ * if nothing but rax, which must be the syscall's result, rcx, which
+ * must be ret, and r11, which must be rflags. With jump, from the fourth
+ * round on every other round enters at the syscall with getpid's number.
+ */
+static const char *site_regs(void (*fn)(const struct regs *, struct regs *), const unsigned char *ret,
+			     int jump, int *n, struct regs *outp)
 {
 	struct regs in, out;
 	const char *bad = NULL;
-	int n;
 
-	for (n = 0; n < 2000 && !bad; n++) {
+	for (*n = 0; *n < 2000 && !bad; (*n)++) {
 		fill(&in);
-		if (n & 1)
+		if (*n & 1)
 			in.flags |= DF;
-		regs_site(&in, &out);
-		in.rax = ppid;
+		in.rcx = jump && *n >= 3 && (*n & 1);
+		in.rax = in.rcx ? SYS_getpid : 0;
+		fn(&in, &out);
+		in.rax = in.rcx ? pid : ppid;
 		bad = differs(&in, &out, 0);
 		if (!bad && out.rax != in.rax)
-			bad = "rax (getppid's result)";
-		if (!bad && out.rcx != (uint64_t)regs_site_ret)
+			bad = "rax (not the syscall's result)";
+		if (!bad && out.rcx != (uint64_t)ret)
 			bad = "rcx (not the return address)";
 		if (!bad && out.r11 != out.flags)
 			bad = "r11 (not rflags)";
 	}
-	CHECK("patched_site_keeps_registers", !bad, "%s after %d syscalls (rcx %#lx r11 %#lx flags %#lx)",
-	      bad, n, (unsigned long)out.rcx, (unsigned long)out.r11, (unsigned long)out.flags);
+	*outp = out;
+	return bad;
+}
+
+static void test_regs(void)
+{
+	struct regs out;
+	const char *bad;
+	int n;
+
+	bad = site_regs(regs_site, regs_site_ret, 0, &n, &out);
+	CHECK("patched_site_keeps_registers", !bad, "%s after %d syscalls: rax %#lx rcx %#lx r11 %#lx flags %#lx",
+	      bad, n, (long)out.rax, (long)out.rcx, (long)out.r11, (long)out.flags);
+	bad = site_regs(regs_site5, regs_site5_ret, 1, &n, &out);
+	CHECK("site5_keeps_registers", !bad, "%s after %d syscalls: rax %#lx rcx %#lx r11 %#lx flags %#lx",
+	      bad, n, (long)out.rax, (long)out.rcx, (long)out.r11, (long)out.flags);
 	if (__builtin_cpu_supports("avx")) {
 		n = ymm_kept(ymm_site, 500);
 		CHECK("patched_site_keeps_ymm", n == 500, "a ymm register differs after %d syscalls", n + 1);
+		n = ymm_kept(ymm_site5, 500);
+		CHECK("site5_keeps_ymm", n == 500, "a ymm register differs after %d syscalls", n + 1);
 	}
 }
 
@@ -306,6 +342,56 @@ static void test_blocking(void)
 	close(pipe_fds[1]);
 }
 
+/*
+ * A guest may unmap [0x60000,0x6a000) or map its own memory there
+ * (natively nothing is there): its sites go on giving their syscalls'
+ * results, rewritten ones and a new one. how: 0 unmaps it, 1 maps over
+ * it, 2 unmaps it, runs the sites, then maps over it. In a child, so
+ * that a crash shows as its status: exit 0 when all was right.
+ */
+static int region_child(int how)
+{
+	size_t len = SITE_REGION_END - SITE_REGION_START;
+	int bad = 0;
+
+	pid = syscall(SYS_getpid);
+	ppid = syscall(SYS_getppid);
+	if (how != 1 && munmap((void *)SITE_REGION_START, len))
+		return 8;
+	if (how == 2 && bad_results(100))
+		bad |= 1;
+	if (how && mmap((void *)SITE_REGION_START, len, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED)
+		return 8;
+	/* used, as a program uses its memory */
+	if (how)
+		memset((void *)SITE_REGION_START, 0x5a, len);
+	if (bad_results(100))
+		bad |= 1;
+	for (int i = 0; i < 10; i++)
+		if (site_close(-1, 0, 0) != -EBADF)
+			bad |= 2;
+	return bad;
+}
+
+static void test_region(void)
+{
+	static const char *const names[] = {
+		"region_unmapped_sites", "region_mapped_over_sites", "region_unmapped_then_mapped_sites",
+	};
+	int st;
+
+	bad_results(10);
+	for (int how = 0; how < 3; how++) {
+		pid_t c = fork();
+
+		if (c == 0)
+			_exit(region_child(how));
+		CHECK(names[how], waitpid(c, &st, 0) == c && WIFEXITED(st) && !WEXITSTATUS(st),
+		      "child status %#x (exit 1: old sites, 2: a new site, 8: munmap or mmap)", st);
+	}
+}
+
 int main(void)
 {
 	pid = syscall(SYS_getpid);
@@ -318,5 +404,6 @@ int main(void)
 	test_proc_mem();
 	test_threads();
 	test_blocking();
+	test_region();
 	return check_done();
 }
