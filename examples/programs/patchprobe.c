@@ -149,7 +149,7 @@ static void put_mem(const char *what, long pid)
 	char path[64];
 	long fd = raw(SYS_open, (long)proc_path(path, pid, "mem"), 0, 0, 0);
 
-	raw(SYS_pread64, fd, (long)b, sizeof(b), (long)probe_getppid);
+	raw(SYS_pread64, fd, (long)b, sizeof(b), (long)probe_getppid_at);
 	raw(SYS_close, fd, 0, 0, 0);
 	put_bytes(what, b, sizeof(b));
 }
@@ -159,7 +159,7 @@ static long wrong_getppids(long n, long want)
 	long wrong = 0;
 
 	for (long i = 0; i < n; i++)
-		wrong += probe_getppid(0, 0, 0) != want;
+		wrong += probe_getppid(0, 0, 0, 0, 0, 0) != want;
 	return wrong;
 }
 
@@ -190,7 +190,7 @@ void probe_main(void)
 	}
 	raw(SYS_wait4, child, (long)&st, 0, 0);
 	put_region("child maps: ", child);
-	raw(SYS_ptrace, PTRACE_PEEKTEXT, child, (long)probe_getppid, (long)&word);
+	raw(SYS_ptrace, PTRACE_PEEKTEXT, child, (long)probe_getppid_at, (long)&word);
 	put_bytes("child peektext:", (const unsigned char *)&word, 7);
 	put_mem("child mem:", child);
 	raw(SYS_ptrace, PTRACE_CONT, child, 0, 0);

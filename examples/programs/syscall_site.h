@@ -1,12 +1,12 @@
 /*
- * SYSCALL_SITE(name, nr): long name(a, b, c), a function that is one
- * syscall site encoded exactly `b8 <nr as imm32> 0f 05` (mov $nr,%eax;
- * syscall) and a ret: the form Glass rewrites into a jump once the site
- * has trapped twice in an mm (issue 18). a, b and c are the syscall's
- * first three arguments (rdi rsi rdx as they come); it returns rax, so
- * -errno on failure. name_syscall labels the syscall instruction (the
- * site's byte 5), name_ret the instruction after it (byte 7). Written as
- * bytes so that no assembler picks another encoding.
+ * SYSCALL_SITE(name, nr): long name(a, b, c, d, e, f), a function that is
+ * one syscall site encoded exactly `b8 <nr as imm32> 0f 05` (mov $nr,%eax;
+ * syscall): the form Glass rewrites into a jump once the site has trapped
+ * twice in an mm (issue 18). a-f are the syscall's arguments (d moved
+ * from rcx to r10 first); it returns rax, so -errno on failure. name_at
+ * labels the site, name_syscall its syscall instruction (byte 5), name_ret
+ * the instruction after it (byte 7). Written as bytes so that no
+ * assembler picks another encoding.
  */
 #ifndef GLASS_EXAMPLES_SYSCALL_SITE_H
 #define GLASS_EXAMPLES_SYSCALL_SITE_H
@@ -16,10 +16,12 @@
 #define SITE_STR(x) #x
 #define SITE_XSTR(x) SITE_STR(x)
 #define SYSCALL_SITE(name, nr)                                                   \
-	long name(long, long, long);                                           \
-	extern const unsigned char name##_syscall[], name##_ret[];              \
+	long name(long, long, long, long, long, long);                         \
+	extern const unsigned char name##_at[], name##_syscall[], name##_ret[]; \
 	__asm__(".text\n.globl " #name "\n.type " #name ", @function\n"         \
-		#name ":\n\t.byte 0xb8\n\t.long " SITE_XSTR(nr) "\n"               \
+		#name ":\n\tmov %rcx, %r10\n"                                     \
+		".globl " #name "_at\n" #name "_at:\n"                            \
+		"\t.byte 0xb8\n\t.long " SITE_XSTR(nr) "\n"                       \
 		".globl " #name "_syscall\n" #name "_syscall:\n\tsyscall\n"       \
 		".globl " #name "_ret\n" #name "_ret:\n\tret\n"                   \
 		".size " #name ", . - " #name "\n")

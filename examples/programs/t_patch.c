@@ -28,6 +28,8 @@ SYSCALL_SITE(site_gettid, SYS_gettid);
 SYSCALL_SITE(site_kill, SYS_kill);
 SYSCALL_SITE(site_read, SYS_read);
 SYSCALL_SITE(site_write, SYS_write);
+SYSCALL_SITE(site_mmap, SYS_mmap);
+SYSCALL_SITE(site_pread, SYS_pread64);
 /* Run only once the region is gone. */
 SYSCALL_SITE(site_close, SYS_close);
 /* A site also entered at its syscall instruction with another number. */
@@ -49,6 +51,21 @@ REGS_FN(site5, "jrcxz 1f\n\tjmp regs_site5_syscall\n1:\n\t.byte 0xb8\n\t.long "
 YMM_FN(site5, "mov $" SITE_XSTR(SYS_getpid) ", %eax\n\tjmp ymm_site5_syscall\n\t.byte 0xb8\n\t.long " SITE_XSTR(SYS_getpid)
        "\nymm_site5_syscall:\n\tsyscall");
 extern const unsigned char regs_site_at[], regs_site_ret[], regs_site5_ret[];
+/* rcx rounds of a loop that leaves the flags alone, for ticks to stop. */
+REGS_FN(spin, "1:\n\tlea -1(%rcx), %rcx\n\tjrcxz 2f\n\tjmp 1b\n2:");
+
+/* A signal handler's return, rt_sigreturn, through a rewritable site. */
+void site_restorer(void);
+__asm__(".text\n.globl site_restorer\nsite_restorer:\n\t.byte 0xb8\n\t.long "
+	SITE_XSTR(SYS_rt_sigreturn) "\n\tsyscall\n\thlt\n");
+
+/* site_getppid called with the trap flag set: a SIGTRAP after each
+ * instruction from the call to the popfq that clears it. */
+long tf_getppid(void);
+__asm__(".text\n.globl tf_getppid\ntf_getppid:\n\tpushfq\n\torq $0x100, (%rsp)\n\tpopfq\n\t"
+	"call site_getppid\n.globl tf_getppid_back\ntf_getppid_back:\n\t"
+	"pushfq\n\tandq $~0x100, (%rsp)\n\tpopfq\n\tret\n");
+extern const unsigned char tf_getppid_back[];
 
 #define DF 0x400ul
 
@@ -60,7 +77,7 @@ static int bad_results(int n)
 	int bad = 0;
 
 	for (int i = 0; i < n; i++)
-		bad += (site_getppid(0, 0, 0) != ppid) + (site_getpid(0, 0, 0) != pid);
+		bad += (site_getppid(0, 0, 0, 0, 0, 0) != ppid) + (site_getpid(0, 0, 0, 0, 0, 0) != pid);
 	return bad;
 }
 
@@ -137,7 +154,7 @@ static void test_site5(void)
 	sigaction(SIGILL, &sa, &old);
 	for (int round = 0; round < 4; round++) {
 		for (int i = 0; i < 3; i++)
-			bad += site5(0, 0, 0) != ppid;
+			bad += site5(0, 0, 0, 0, 0, 0) != ppid;
 		bad += site5_with(SYS_getpid) != pid;
 		bad += site5_with(SYS_getppid) != ppid;
 	}
@@ -155,7 +172,7 @@ static void on_tick(int sig, siginfo_t *si, void *ucv)
 {
 	ucontext_t *uc = ucv;
 
-	if (site_getpid(0, 0, 0) != pid || site_getppid(0, 0, 0) != ppid)
+	if (site_getpid(0, 0, 0, 0, 0, 0) != pid || site_getppid(0, 0, 0, 0, 0, 0) != ppid)
 		handler_bad |= 1;
 	if (in_site_region(uc->uc_mcontext.gregs[REG_RIP]))
 		handler_bad |= 2;
@@ -185,9 +202,9 @@ static void test_signals(void)
 	sigaction(SIGUSR1, &sa, NULL);
 	setitimer(ITIMER_REAL, &it, NULL);
 	for (i = 0; i < 20000 || (alarms < 3 && now() < end); i++) {
-		bad += site_getppid(0, 0, 0) != ppid;
+		bad += site_getppid(0, 0, 0, 0, 0, 0) != ppid;
 		if (i % 1000 == 0) {
-			kill_bad += site_kill(pid, SIGUSR1, 0) != 0;
+			kill_bad += site_kill(pid, SIGUSR1, 0, 0, 0, 0) != 0;
 			kills++;
 		}
 	}
@@ -225,7 +242,7 @@ static void test_fork(void)
 		pid = syscall(SYS_getpid);
 		ppid = syscall(SYS_getppid);
 		bad = bad_results(1000) ? 1 : 0;
-		if (!original_bytes(fd, site_getppid, SYS_getppid))
+		if (!original_bytes(fd, site_getppid_at, SYS_getppid))
 			bad |= 2;
 		_exit(bad);
 	}
@@ -239,10 +256,10 @@ static void test_proc_mem(void)
 {
 	int fd = open("/proc/self/mem", O_RDONLY);
 
-	CHECK("proc_mem_original_bytes", original_bytes(fd, site_getppid, SYS_getppid) &&
-	      original_bytes(fd, site5, SYS_getppid) &&
+	CHECK("proc_mem_original_bytes", original_bytes(fd, site_getppid_at, SYS_getppid) &&
+	      original_bytes(fd, site5_at, SYS_getppid) &&
 	      original_bytes(fd, regs_site_at, SYS_getppid) &&
-	      original_bytes(fd, site_kill, SYS_kill), "fd %d errno %d", fd, errno);
+	      original_bytes(fd, site_kill_at, SYS_kill), "fd %d errno %d", fd, errno);
 	close(fd);
 }
 
@@ -256,7 +273,7 @@ static void *thread_sites(void *arg)
 
 	pthread_barrier_wait(&start);
 	for (int i = 0; i < 3000; i++)
-		bad += (site_gettid(0, 0, 0) != tid) + (site_getppid(0, 0, 0) != ppid);
+		bad += (site_gettid(0, 0, 0, 0, 0, 0) != tid) + (site_getppid(0, 0, 0, 0, 0, 0) != ppid);
 	return (void *)bad;
 }
 
@@ -287,7 +304,7 @@ static void on_alarm(int sig) { ticks++; }
 static void on_alarm_write(int sig)
 {
 	ticks++;
-	site_write(pipe_fds[1], (long)"y", 1);
+	site_write(pipe_fds[1], (long)"y", 1, 0, 0, 0);
 }
 
 /* One read of a byte through site_read, blocking, with the handler h
@@ -301,7 +318,7 @@ static long read_with_alarm(void (*h)(int), int flags, char *c)
 	ticks = 0;
 	sigaction(SIGALRM, &sa, NULL);
 	setitimer(ITIMER_REAL, &it, NULL);
-	r = site_read(pipe_fds[0], (long)c, 1);
+	r = site_read(pipe_fds[0], (long)c, 1, 0, 0, 0);
 	signal(SIGALRM, SIG_DFL);
 	return r;
 }
@@ -318,9 +335,9 @@ static void test_blocking(void)
 		return;
 	}
 	for (int i = 0; i < 3; i++)
-		site_write(pipe_fds[1], (long)"abc" + i, 1);
+		site_write(pipe_fds[1], (long)"abc" + i, 1, 0, 0, 0);
 	for (int i = 0; i < 3; i++)
-		site_read(pipe_fds[0], (long)&c, 1);
+		site_read(pipe_fds[0], (long)&c, 1, 0, 0, 0);
 	CHECK("pipe_through_sites", c == 'c', "read '%c'", c);
 
 	w = fork();
@@ -328,7 +345,7 @@ static void test_blocking(void)
 		usleep(100 * 1000);
 		_exit(write(pipe_fds[1], "x", 1) == 1 ? 0 : 1);
 	}
-	r = site_read(pipe_fds[0], (long)&c, 1);
+	r = site_read(pipe_fds[0], (long)&c, 1, 0, 0, 0);
 	CHECK("blocking_read", r == 1 && c == 'x', "read %ld '%c'", r, c);
 	waitpid(w, &st, 0);
 
@@ -340,6 +357,139 @@ static void test_blocking(void)
 	      r, c, (int)ticks);
 	close(pipe_fds[0]);
 	close(pipe_fds[1]);
+}
+
+/* Syscalls with four to six arguments: r10, r8 and r9 reach them. */
+static void test_six_args(void)
+{
+	static const long known = 0x1122334455667788;
+	int fd = open("/proc/self/mem", O_RDONLY), bad = 0;
+	long got, r;
+
+	for (int i = 0; i < 10; i++) {
+		got = 0;
+		r = site_pread(fd, (long)&got, sizeof(got), (long)&known, 0, 0);
+		bad += r != sizeof(got) || got != known;
+	}
+	CHECK("pread_offset_through_site", !bad && fd >= 0, "%d wrong, fd %d", bad, fd);
+	close(fd);
+
+	fd = open("/proc/self/exe", O_RDONLY);
+	bad = 0;
+	for (int i = 0; i < 10; i++) {
+		char *p = (char *)site_mmap(0, 4096, PROT_READ, MAP_PRIVATE, fd, 4096 * (i % 2));
+		char want[64];
+
+		if ((unsigned long)p > -4096ul) {
+			bad++;
+			continue;
+		}
+		bad += pread(fd, want, sizeof(want), 4096 * (i % 2)) != sizeof(want) ||
+		       memcmp(p, want, sizeof(want));
+		munmap(p, 4096);
+	}
+	CHECK("mmap_file_offset_through_site", !bad && fd >= 0, "%d wrong, fd %d", bad, fd);
+	close(fd);
+}
+
+/* The kernel's struct sigaction, to name a restorer. */
+struct ksigaction {
+	void (*handler)(int);
+	unsigned long flags;
+	void (*restorer)(void);
+	uint64_t mask;
+};
+#define KSA_RESTORER 0x04000000ul
+
+static volatile sig_atomic_t spin_ticks;
+static void on_spin_tick(int sig) { spin_ticks++; }
+
+/*
+ * SIGALRMs every ms stop spins with every register live; their handler
+ * returns through site_restorer, rewritten after two: rt_sigreturn must
+ * bring back all of them (rax, rcx and r11 too), not a syscall's result.
+ */
+static void test_sigreturn(void)
+{
+	struct ksigaction ksa = { on_spin_tick, KSA_RESTORER | SA_RESTART, site_restorer, 0 };
+	struct itimerval it = { { 0, 1000 }, { 0, 1000 } }, off = { { 0, 0 }, { 0, 0 } };
+	struct regs in, out;
+	const char *bad = NULL;
+	int n;
+
+	if (syscall(SYS_rt_sigaction, SIGALRM, &ksa, NULL, 8)) {
+		FAIL("sigreturn_site_keeps_registers", "rt_sigaction: %s", strerror(errno));
+		return;
+	}
+	setitimer(ITIMER_REAL, &it, NULL);
+	for (n = 0; n < 200 && !bad && (n < 5 || spin_ticks < 10); n++) {
+		fill(&in);
+		in.rcx = 20 * 1000 * 1000;
+		regs_spin(&in, &out);
+		in.rcx = 0;
+		bad = differs(&in, &out, 1);
+	}
+	setitimer(ITIMER_REAL, &off, NULL);
+	signal(SIGALRM, SIG_DFL);
+	CHECK("sigreturn_site_keeps_registers", !bad, "%s differs after spin %d", bad, n);
+	CHECK("sigreturn_site_ran", spin_ticks >= 3, "%d handler runs in %d spins", (int)spin_ticks, n);
+}
+
+static unsigned long trap_rips[64];
+static volatile int ntraps;
+static void on_trap(int sig, siginfo_t *si, void *ucv)
+{
+	ucontext_t *uc = ucv;
+
+	if (ntraps < 64)
+		trap_rips[ntraps++] = uc->uc_mcontext.gregs[REG_RIP];
+}
+
+/* The guest's own single steps over a (rewritten) site: each SIGTRAP
+ * at an instruction of its own, the site's first one among them. */
+static void test_trap_flag(void)
+{
+	struct sigaction sa = { .sa_sigaction = on_trap, .sa_flags = SA_SIGINFO };
+	int bad = 0, in_region = 0, at_site = 0, back = 0;
+
+	sigaction(SIGTRAP, &sa, NULL);
+	for (int round = 0; round < 3; round++) {
+		ntraps = 0;
+		bad += tf_getppid() != ppid;
+		for (int i = 0; i < ntraps; i++) {
+			in_region += in_site_region(trap_rips[i]);
+			at_site += trap_rips[i] == (unsigned long)site_getppid_at;
+			back += trap_rips[i] == (unsigned long)tf_getppid_back;
+		}
+	}
+	signal(SIGTRAP, SIG_DFL);
+	CHECK("trap_flag_over_site", !bad && !in_region && at_site == 3 && back == 3,
+	      "%d wrong results; of the SIGTRAPs %d in the trampolines, %d at the site, %d after it",
+	      bad, in_region, at_site, back);
+}
+
+/* A program exec'd by a process whose sites were rewritten loads its
+ * own text as the file has it. */
+static int fresh_text(void)
+{
+	const unsigned char want[7] = SITE_BYTES(SYS_getppid);
+
+	return memcmp(site_getppid_at, want, sizeof(want)) ? 1 : 0;
+}
+
+static void test_exec(void)
+{
+	int st;
+	pid_t c;
+
+	bad_results(10);
+	c = fork();
+	if (c == 0) {
+		execl("/proc/self/exe", "t_patch", "fresh", (char *)NULL);
+		_exit(127);
+	}
+	CHECK("exec_text_original", waitpid(c, &st, 0) == c && WIFEXITED(st) && !WEXITSTATUS(st),
+	      "status %#x", st);
 }
 
 /*
@@ -369,7 +519,7 @@ static int region_child(int how)
 	if (bad_results(100))
 		bad |= 1;
 	for (int i = 0; i < 10; i++)
-		if (site_close(-1, 0, 0) != -EBADF)
+		if (site_close(-1, 0, 0, 0, 0, 0) != -EBADF)
 			bad |= 2;
 	return bad;
 }
@@ -392,8 +542,10 @@ static void test_region(void)
 	}
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	if (argc > 1 && !strcmp(argv[1], "fresh"))
+		return fresh_text();
 	pid = syscall(SYS_getpid);
 	ppid = syscall(SYS_getppid);
 	test_results();
@@ -404,6 +556,10 @@ int main(void)
 	test_proc_mem();
 	test_threads();
 	test_blocking();
+	test_six_args();
+	test_sigreturn();
+	test_trap_flag();
+	test_exec();
 	test_region();
 	return check_done();
 }

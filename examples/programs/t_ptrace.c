@@ -97,9 +97,9 @@ static int body_site(long arg)
 	int bad = 0;
 
 	for (int i = 0; i < 3; i++)
-		bad += pt_site(0, 0, 0) != arg;
+		bad += pt_site(0, 0, 0, 0, 0, 0) != arg;
 	raise(SIGSTOP);
-	bad += pt_site(0, 0, 0) != arg;
+	bad += pt_site(0, 0, 0, 0, 0, 0) != arg;
 	return bad;
 }
 static int body_sleep(long arg)
@@ -396,9 +396,9 @@ static void test_singlestep_site(void)
 	pid_t c;
 
 	for (int i = 0; i < 3; i++)
-		pt_site(0, 0, 0);
+		pt_site(0, 0, 0, 0, 0, 0);
 	c = spawn_site();
-	CHECK("peektext_site_original", pt(PTRACE_PEEKTEXT, c, (unsigned long)pt_site,
+	CHECK("peektext_site_original", pt(PTRACE_PEEKTEXT, c, (unsigned long)pt_site_at,
 					   (unsigned long)&word) == 0 && !memcmp(&word, orig, 7),
 	      "errno %d word %#lx", errno, word);
 	do {
@@ -407,8 +407,8 @@ static void test_singlestep_site(void)
 			break;
 		pt(PTRACE_GETREGS, c, 0, (unsigned long)&r);
 		in_region += in_site_region(r.rip);
-	} while (r.rip != (unsigned long)pt_site && ++n < 200000);
-	CHECK("singlestep_to_site", r.rip == (unsigned long)pt_site, "status %#x rip %#llx after %d steps",
+	} while (r.rip != (unsigned long)pt_site_at && ++n < 200000);
+	CHECK("singlestep_to_site", r.rip == (unsigned long)pt_site_at, "status %#x rip %#llx after %d steps",
 	      st, (unsigned long long)r.rip, n);
 	while (WIFSTOPPED(st) && r.rip != (unsigned long)pt_site_ret && after < 3) {
 		pt(PTRACE_SINGLESTEP, c, 0, 0);
