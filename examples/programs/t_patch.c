@@ -30,6 +30,7 @@ SYSCALL_SITE(site_read, SYS_read);
 SYSCALL_SITE(site_write, SYS_write);
 SYSCALL_SITE(site_mmap, SYS_mmap);
 SYSCALL_SITE(site_pread, SYS_pread64);
+SYSCALL_SITE(site_execve, SYS_execve);
 /* Run only once the region is gone. */
 SYSCALL_SITE(site_close, SYS_close);
 /* A site also entered at its syscall instruction with another number. */
@@ -477,19 +478,68 @@ static int fresh_text(void)
 	return memcmp(site_getppid_at, want, sizeof(want)) ? 1 : 0;
 }
 
+/* How a child of ours that ran body ended: 0 for exit 0. */
+static int child_status(int (*body)(void))
+{
+	int st = -1;
+	pid_t c = fork();
+
+	if (c == 0)
+		_exit(body());
+	waitpid(c, &st, 0);
+	return st;
+}
+
+static int exec_fresh(void)
+{
+	execl("/proc/self/exe", "t_patch", "fresh", (char *)NULL);
+	return 127;
+}
+
+/* Failed execs rewrite site_execve; then one that works through it. */
+static int exec_fresh_through_site(void)
+{
+	static char *const argv[] = { "t_patch", "fresh", NULL };
+
+	for (int i = 0; i < 3; i++)
+		if (site_execve((long)"/nonexistent/t_patch", (long)argv, (long)environ, 0, 0, 0) != -ENOENT)
+			return 126;
+	site_execve((long)"/proc/self/exe", (long)argv, (long)environ, 0, 0, 0);
+	return 127;
+}
+
 static void test_exec(void)
 {
 	int st;
-	pid_t c;
 
 	bad_results(10);
-	c = fork();
-	if (c == 0) {
-		execl("/proc/self/exe", "t_patch", "fresh", (char *)NULL);
-		_exit(127);
+	st = child_status(exec_fresh);
+	CHECK("exec_text_original", WIFEXITED(st) && !WEXITSTATUS(st), "status %#x", st);
+	st = child_status(exec_fresh_through_site);
+	CHECK("exec_through_site", WIFEXITED(st) && !WEXITSTATUS(st), "status %#x", st);
+}
+
+/* libc's vfork is a rewritable site (mov $58,%eax; syscall) in glibc and
+ * musl: the child and then the parent return through it. */
+__attribute__((noinline)) static pid_t vfork_exit(int code)
+{
+	pid_t c = vfork();
+
+	if (c == 0)
+		_exit(code);
+	return c;
+}
+
+static void test_vfork(void)
+{
+	int bad = 0, st;
+
+	for (int i = 0; i < 20; i++) {
+		pid_t c = vfork_exit(i);
+
+		bad += c < 0 || waitpid(c, &st, 0) != c || !WIFEXITED(st) || WEXITSTATUS(st) != i;
 	}
-	CHECK("exec_text_original", waitpid(c, &st, 0) == c && WIFEXITED(st) && !WEXITSTATUS(st),
-	      "status %#x", st);
+	CHECK("vfork_through_site", !bad, "%d wrong of 20", bad);
 }
 
 /*
@@ -560,6 +610,7 @@ int main(int argc, char **argv)
 	test_sigreturn();
 	test_trap_flag();
 	test_exec();
+	test_vfork();
 	test_region();
 	return check_done();
 }
