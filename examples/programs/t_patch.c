@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <sys/mman.h>
 #include <sys/time.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <ucontext.h>
@@ -31,6 +32,9 @@ SYSCALL_SITE(site_write, SYS_write);
 SYSCALL_SITE(site_mmap, SYS_mmap);
 SYSCALL_SITE(site_pread, SYS_pread64);
 SYSCALL_SITE(site_execve, SYS_execve);
+/* Each run first by a child, then by its parent, after the fork. */
+SYSCALL_SITE(site_child_only, SYS_getpid);
+SYSCALL_SITE(site_parent_only, SYS_getppid);
 /* Run only once the region is gone. */
 SYSCALL_SITE(site_close, SYS_close);
 /* A site also entered at its syscall instruction with another number. */
@@ -52,6 +56,29 @@ REGS_FN(site5, "jrcxz 1f\n\tjmp regs_site5_syscall\n1:\n\t.byte 0xb8\n\t.long "
 YMM_FN(site5, "mov $" SITE_XSTR(SYS_getpid) ", %eax\n\tjmp ymm_site5_syscall\n\t.byte 0xb8\n\t.long " SITE_XSTR(SYS_getpid)
        "\nymm_site5_syscall:\n\tsyscall");
 extern const unsigned char regs_site_at[], regs_site_ret[], regs_site5_ret[];
+/* The 128 bytes below rsp (the red zone) filled with a pattern, a
+ * getppid, then how many of them changed. */
+long red_zone_getppid(void);
+__asm__(".text\n.globl red_zone_getppid\nred_zone_getppid:\n\t"
+	"mov $-128, %rdx\n1:\n\tmovb %dl, (%rsp,%rdx)\n\tinc %rdx\n\tjnz 1b\n\t"
+	".byte 0xb8\n\t.long " SITE_XSTR(SYS_getppid) "\n\tsyscall\n\t"
+	"xor %eax, %eax\n\tmov $-128, %rdx\n2:\n\tcmpb %dl, (%rsp,%rdx)\n\tsetne %cl\n\t"
+	"movzbl %cl, %ecx\n\tadd %rcx, %rax\n\tinc %rdx\n\tjnz 2b\n\tret\n");
+
+/* A getppid with rsp pointing at nothing (a syscall never uses the
+ * stack): its result. */
+long bad_rsp_getppid(void);
+__asm__(".text\n.globl bad_rsp_getppid\nbad_rsp_getppid:\n\tpush %rbx\n\tmov %rsp, %rbx\n\t"
+	"mov $8, %esp\n\t.byte 0xb8\n\t.long " SITE_XSTR(SYS_getppid) "\n\tsyscall\n\t"
+	"mov %rbx, %rsp\n\tpop %rbx\n\tret\n");
+
+/* MANY_SITES getpid sites of 8 bytes (the site and a ret) from
+ * many_sites: more than Glass has slots for. */
+#define MANY_SITES 1100
+__asm__(".text\n.globl many_sites\n.p2align 3\nmany_sites:\n\t.rept 1100\n\t"
+	".byte 0xb8\n\t.long " SITE_XSTR(SYS_getpid) "\n\tsyscall\n\tret\n\t.endr\n");
+extern const unsigned char many_sites[];
+
 /* rcx rounds of a loop that leaves the flags alone, for ticks to stop. */
 REGS_FN(spin, "1:\n\tlea -1(%rcx), %rcx\n\tjrcxz 2f\n\tjmp 1b\n2:");
 
@@ -393,6 +420,98 @@ static void test_six_args(void)
 	close(fd);
 }
 
+/* Sites a child and then its parent rewrite after the fork: neither
+ * mm's trampolines are the other's. */
+static void test_fork_new_sites(void)
+{
+	int to_parent[2], to_child[2], bad = 0, st;
+	char b;
+	pid_t c;
+
+	if (pipe(to_parent) || pipe(to_child)) {
+		FAIL("fork_new_sites_apart", "pipe: %s", strerror(errno));
+		return;
+	}
+	c = fork();
+	if (c == 0) {
+		long me = syscall(SYS_getpid);
+
+		for (int i = 0; i < 3; i++)
+			bad += site_child_only(0, 0, 0, 0, 0, 0) != me;
+		write(to_parent[1], "c", 1);
+		read(to_child[0], &b, 1);
+		for (int i = 0; i < 100; i++)
+			bad += site_child_only(0, 0, 0, 0, 0, 0) != me;
+		_exit(bad ? 1 : 0);
+	}
+	read(to_parent[0], &b, 1);
+	for (int i = 0; i < 3; i++)
+		bad += site_parent_only(0, 0, 0, 0, 0, 0) != ppid;
+	write(to_child[1], "p", 1);
+	for (int i = 0; i < 100; i++)
+		bad += site_parent_only(0, 0, 0, 0, 0, 0) != ppid;
+	waitpid(c, &st, 0);
+	CHECK("fork_new_sites_apart", !bad && WIFEXITED(st) && !WEXITSTATUS(st),
+	      "parent: %d wrong, child status %#x", bad, st);
+	for (int i = 0; i < 2; i++) {
+		close(to_parent[i]);
+		close(to_child[i]);
+	}
+}
+
+/* What the syscall leaves of the stack: the red zone; none of it used. */
+static void test_stack(void)
+{
+	long changed = 0, bad = 0;
+
+	for (int i = 0; i < 100; i++) {
+		changed += red_zone_getppid();
+		bad += bad_rsp_getppid() != ppid;
+	}
+	CHECK("red_zone_kept", !changed, "%ld bytes changed", changed);
+	CHECK("syscall_with_bad_rsp", !bad, "%ld wrong results", bad);
+}
+
+static void test_many_sites(void)
+{
+	int bad = 0;
+
+	/* three times each in a row: Glass rewrites each on its second */
+	for (int i = 0; i < MANY_SITES; i++)
+		for (int n = 0; n < 3; n++)
+			bad += ((long (*)(void))(many_sites + 8 * i))() != pid;
+	for (int i = 0; i < MANY_SITES; i++)
+		bad += ((long (*)(void))(many_sites + 8 * i))() != pid;
+	CHECK("many_sites", !bad, "%d wrong results", bad);
+}
+
+/* process_vm_readv, no debugger's access, still reads a child's text as
+ * the file has it. */
+static void test_process_vm_readv(void)
+{
+	const unsigned char want[7] = SITE_BYTES(SYS_getppid);
+	unsigned char got[7] = { 0 };
+	struct iovec l = { got, sizeof(got) }, r = { (void *)site_getppid_at, sizeof(got) };
+	int p[2], st;
+	char b;
+	pid_t c;
+
+	if (pipe(p))
+		return;
+	bad_results(10);
+	c = fork();
+	if (c == 0) {
+		close(p[1]);
+		read(p[0], &b, 1);
+		_exit(0);
+	}
+	close(p[0]);
+	CHECK("process_vm_readv_original_bytes", process_vm_readv(c, &l, 1, &r, 1, 0) == sizeof(got) &&
+	      !memcmp(got, want, sizeof(got)), "errno %d, %02x %02x %02x", errno, got[0], got[1], got[2]);
+	close(p[1]);
+	waitpid(c, &st, 0);
+}
+
 /* The kernel's struct sigaction, to name a restorer. */
 struct ksigaction {
 	void (*handler)(int);
@@ -611,6 +730,10 @@ int main(int argc, char **argv)
 	test_trap_flag();
 	test_exec();
 	test_vfork();
+	test_fork_new_sites();
+	test_stack();
+	test_many_sites();
+	test_process_vm_readv();
 	test_region();
 	return check_done();
 }
