@@ -32,6 +32,7 @@ SYSCALL_SITE(site_write, SYS_write);
 SYSCALL_SITE(site_mmap, SYS_mmap);
 SYSCALL_SITE(site_pread, SYS_pread64);
 SYSCALL_SITE(site_execve, SYS_execve);
+SYSCALL_SITE(site_nanosleep, SYS_nanosleep);
 /* Each run first by a child, then by its parent, after the fork. */
 SYSCALL_SITE(site_child_only, SYS_getpid);
 SYSCALL_SITE(site_parent_only, SYS_getppid);
@@ -78,6 +79,13 @@ __asm__(".text\n.globl bad_rsp_getppid\nbad_rsp_getppid:\n\tpush %rbx\n\tmov %rs
 __asm__(".text\n.globl many_sites\n.p2align 3\nmany_sites:\n\t.rept 1100\n\t"
 	".byte 0xb8\n\t.long " SITE_XSTR(SYS_getpid) "\n\tsyscall\n\tret\n\t.endr\n");
 extern const unsigned char many_sites[];
+
+/* getpid after `mov $39,%r8d` (41 b8 27 00 00 00): its last 7 bytes
+ * and the syscall look like a site, yet the mov sets r8d; returns r8. */
+long rex_r8_getpid(long *rax);
+__asm__(".text\n.globl rex_r8_getpid\nrex_r8_getpid:\n\txor %r8d, %r8d\n\t"
+	"mov $" SITE_XSTR(SYS_getpid) ", %eax\n\t.byte 0x41, 0xb8\n\t.long " SITE_XSTR(SYS_getpid)
+	"\n\tsyscall\n\tmov %rax, (%rdi)\n\tmov %r8, %rax\n\tret\n");
 
 /* rcx rounds of a loop that leaves the flags alone, for ticks to stop. */
 REGS_FN(spin, "1:\n\tlea -1(%rcx), %rcx\n\tjrcxz 2f\n\tjmp 1b\n2:");
@@ -170,13 +178,22 @@ static void test_regs(void)
 }
 
 static volatile sig_atomic_t sigills;
-static void on_sigill(int sig) { sigills++; }
+/* Counts, and steps over a ud2. */
+static void on_sigill(int sig, siginfo_t *si, void *ucv)
+{
+	ucontext_t *uc = ucv;
+
+	sigills++;
+	uc->uc_mcontext.gregs[REG_RIP] += 2;
+}
+void do_ud2(void);
+__asm__(".text\n.globl do_ud2\ndo_ud2:\n\tud2\n\tret\n");
 
 /* Entering site5 at its syscall instruction with eax set by the caller
  * runs that syscall, whether or not the site was rewritten; no SIGILL. */
 static void test_site5(void)
 {
-	struct sigaction sa = { .sa_handler = on_sigill }, old;
+	struct sigaction sa = { .sa_sigaction = on_sigill, .sa_flags = SA_SIGINFO }, old;
 	int bad = 0;
 
 	sigaction(SIGILL, &sa, &old);
@@ -189,6 +206,8 @@ static void test_site5(void)
 	CHECK("site5_runs_callers_syscall", !bad, "%d wrong results", bad);
 	CHECK("site5_unknown_enosys", site5_with(1000) == -ENOSYS, "got %ld", site5_with(1000));
 	CHECK("site5_no_sigill", !sigills, "%d SIGILLs delivered", (int)sigills);
+	do_ud2();
+	CHECK("ud2_sigill_delivered", sigills == 1, "%d SIGILLs delivered", (int)sigills);
 	sigaction(SIGILL, &old, NULL);
 }
 
@@ -420,6 +439,18 @@ static void test_six_args(void)
 	close(fd);
 }
 
+/* How a child of ours that ran body ended: 0 for exit 0. */
+static int child_status(int (*body)(void))
+{
+	int st = -1;
+	pid_t c = fork();
+
+	if (c == 0)
+		_exit(body());
+	waitpid(c, &st, 0);
+	return st;
+}
+
 /* Sites a child and then its parent rewrite after the fork: neither
  * mm's trampolines are the other's. */
 static void test_fork_new_sites(void)
@@ -472,17 +503,25 @@ static void test_stack(void)
 	CHECK("syscall_with_bad_rsp", !bad, "%ld wrong results", bad);
 }
 
-static void test_many_sites(void)
+/* In a child, whose mm alone runs out of slots. */
+static int many_sites_child(void)
 {
 	int bad = 0;
 
 	/* three times each in a row: Glass rewrites each on its second */
 	for (int i = 0; i < MANY_SITES; i++)
 		for (int n = 0; n < 3; n++)
-			bad += ((long (*)(void))(many_sites + 8 * i))() != pid;
+			bad += ((long (*)(void))(many_sites + 8 * i))() != syscall(SYS_getpid);
 	for (int i = 0; i < MANY_SITES; i++)
-		bad += ((long (*)(void))(many_sites + 8 * i))() != pid;
-	CHECK("many_sites", !bad, "%d wrong results", bad);
+		bad += ((long (*)(void))(many_sites + 8 * i))() != syscall(SYS_getpid);
+	return bad ? 1 : 0;
+}
+
+static void test_many_sites(void)
+{
+	int st = child_status(many_sites_child);
+
+	CHECK("many_sites", WIFEXITED(st) && !WEXITSTATUS(st), "child status %#x", st);
 }
 
 /* process_vm_readv, no debugger's access, still reads a child's text as
@@ -510,6 +549,62 @@ static void test_process_vm_readv(void)
 	      !memcmp(got, want, sizeof(got)), "errno %d, %02x %02x %02x", errno, got[0], got[1], got[2]);
 	close(p[1]);
 	waitpid(c, &st, 0);
+}
+
+static void test_rex_prefix(void)
+{
+	long r8, rax, bad = 0;
+
+	for (int i = 0; i < 10; i++) {
+		r8 = rex_r8_getpid(&rax);
+		bad += r8 != SYS_getpid || rax != pid;
+	}
+	CHECK("rex_mov_before_syscall", !bad, "%ld wrong: r8 %ld rax %ld", bad, r8, rax);
+}
+
+static long sleep_ns(long ns)
+{
+	struct timespec ts = { ns / 1000000000, ns % 1000000000 };
+
+	return site_nanosleep((long)&ts, 0, 0, 0, 0, 0);
+}
+
+/* Stopped and continued in a long nanosleep through a rewritten site:
+ * the sleep goes on (restart_syscall) and returns 0. */
+static int stopped_sleeper(void)
+{
+	for (int i = 0; i < 3; i++)
+		sleep_ns(1000);
+	return sleep_ns(300 * 1000 * 1000) ? 1 : 0;
+}
+
+/* nanosleep through a rewritten site: -EINTR for a handler, whatever
+ * SA_RESTART says; restarted after a stop. */
+static void test_nanosleep(void)
+{
+	struct sigaction sa = { .sa_handler = on_alarm, .sa_flags = SA_RESTART };
+	struct itimerval it = { { 0, 0 }, { 0, 20000 } };
+	int st;
+	pid_t c;
+	long r;
+
+	for (int i = 0; i < 3; i++)
+		sleep_ns(1000);
+	sigaction(SIGALRM, &sa, NULL);
+	setitimer(ITIMER_REAL, &it, NULL);
+	r = sleep_ns(2000 * 1000 * 1000L);
+	signal(SIGALRM, SIG_DFL);
+	CHECK("nanosleep_eintr", r == -EINTR, "returned %ld", r);
+
+	c = fork();
+	if (c == 0)
+		_exit(stopped_sleeper());
+	usleep(50 * 1000);
+	kill(c, SIGSTOP);
+	waitpid(c, &st, WUNTRACED);
+	kill(c, SIGCONT);
+	waitpid(c, &st, 0);
+	CHECK("nanosleep_restarted_after_stop", WIFEXITED(st) && !WEXITSTATUS(st), "status %#x", st);
 }
 
 /* The kernel's struct sigaction, to name a restorer. */
@@ -595,18 +690,6 @@ static int fresh_text(void)
 	const unsigned char want[7] = SITE_BYTES(SYS_getppid);
 
 	return memcmp(site_getppid_at, want, sizeof(want)) ? 1 : 0;
-}
-
-/* How a child of ours that ran body ended: 0 for exit 0. */
-static int child_status(int (*body)(void))
-{
-	int st = -1;
-	pid_t c = fork();
-
-	if (c == 0)
-		_exit(body());
-	waitpid(c, &st, 0);
-	return st;
 }
 
 static int exec_fresh(void)
@@ -734,6 +817,8 @@ int main(int argc, char **argv)
 	test_stack();
 	test_many_sites();
 	test_process_vm_readv();
+	test_rex_prefix();
+	test_nanosleep();
 	test_region();
 	return check_done();
 }
