@@ -1,11 +1,15 @@
 /*
  * Syscalls through rewritten sites (issue 18): Glass rewrites a site
- * `mov $nr,%eax; syscall` that traps twice into a jump to a trampoline,
- * so every site here runs many times. Natively nothing is rewritten and
- * every check passes the same way: they are about a syscall's semantics
- * (results, registers, rcx and r11, signals, fork, threads, blocking and
- * restart, a jump to the syscall instruction with another number) and
- * about what a reader of the text sees (the original bytes).
+ * `mov $nr,%eax; syscall` that traps twice in an mm into a jump to a
+ * trampoline, so every site here runs at least three times. Natively
+ * nothing is rewritten and every check passes the same way: they are
+ * about a syscall's semantics (results; every register but rax, rcx and
+ * r11, which must be the result, the return address and rflags; the red
+ * zone; signals, rt_sigreturn, the trap flag; fork, vfork, exec, threads;
+ * blocking, EINTR and restarts; four to six arguments; a jump to the
+ * syscall instruction with another number; a guest that unmaps or maps
+ * over Glass's region) and about what a reader of the text sees (the
+ * original bytes).
  */
 #include <fcntl.h>
 #include <pthread.h>
@@ -54,9 +58,10 @@ REGS_FN(site5, "jrcxz 1f\n\tjmp regs_site5_syscall\n1:\n\t.byte 0xb8\n\t.long "
 	SITE_XSTR(SYS_getppid) "\n.globl regs_site5_syscall\nregs_site5_syscall:\n\tsyscall\n"
 	".globl regs_site5_ret\nregs_site5_ret:");
 /* A getpid site only ever entered at its syscall instruction. */
-YMM_FN(site5, "mov $" SITE_XSTR(SYS_getpid) ", %eax\n\tjmp ymm_site5_syscall\n\t.byte 0xb8\n\t.long " SITE_XSTR(SYS_getpid)
-       "\nymm_site5_syscall:\n\tsyscall");
+YMM_FN(site5, "mov $" SITE_XSTR(SYS_getpid) ", %eax\n\tjmp ymm_site5_syscall\n\t"
+       ".byte 0xb8\n\t.long " SITE_XSTR(SYS_getpid) "\nymm_site5_syscall:\n\tsyscall");
 extern const unsigned char regs_site_at[], regs_site_ret[], regs_site5_ret[];
+
 /* The 128 bytes below rsp (the red zone) filled with a pattern, a
  * getppid, then how many of them changed. */
 long red_zone_getppid(void);
@@ -125,23 +130,24 @@ static void test_results(void)
 }
 
 /*
- * What differs after rounds of fn (a REGS_FN around one getppid site
- * returning to ret) with fresh values, DF set in every other one: NULL
- * if nothing but rax, which must be the syscall's result, rcx, which
- * must be ret, and r11, which must be rflags. With jump, from the fourth
- * round on every other round enters at the syscall with getpid's number.
+ * Rounds of fn (a REGS_FN around one getppid site returning to ret) with
+ * fresh values, DF set in every other one: nothing may change but rax,
+ * which must be the syscall's result, rcx, which must be ret, and r11,
+ * which must be rflags. With jump, from the fourth round on every other
+ * round enters at the syscall with getpid's number.
  */
-static const char *site_regs(void (*fn)(const struct regs *, struct regs *), const unsigned char *ret,
-			     int jump, int *n, struct regs *outp)
+static void check_site_regs(const char *name, void (*fn)(const struct regs *, struct regs *),
+			    const unsigned char *ret, int jump)
 {
 	struct regs in, out;
 	const char *bad = NULL;
+	int n;
 
-	for (*n = 0; *n < 2000 && !bad; (*n)++) {
+	for (n = 0; n < 2000 && !bad; n++) {
 		fill(&in);
-		if (*n & 1)
+		if (n & 1)
 			in.flags |= DF;
-		in.rcx = jump && *n >= 3 && (*n & 1);
+		in.rcx = jump && n >= 3 && (n & 1);
 		in.rax = in.rcx ? SYS_getpid : 0;
 		fn(&in, &out);
 		in.rax = in.rcx ? pid : ppid;
@@ -153,22 +159,16 @@ static const char *site_regs(void (*fn)(const struct regs *, struct regs *), con
 		if (!bad && out.r11 != out.flags)
 			bad = "r11 (not rflags)";
 	}
-	*outp = out;
-	return bad;
+	CHECK(name, !bad, "%s after %d syscalls: rax %#lx rcx %#lx r11 %#lx flags %#lx", bad, n,
+	      (long)out.rax, (long)out.rcx, (long)out.r11, (long)out.flags);
 }
 
 static void test_regs(void)
 {
-	struct regs out;
-	const char *bad;
 	int n;
 
-	bad = site_regs(regs_site, regs_site_ret, 0, &n, &out);
-	CHECK("patched_site_keeps_registers", !bad, "%s after %d syscalls: rax %#lx rcx %#lx r11 %#lx flags %#lx",
-	      bad, n, (long)out.rax, (long)out.rcx, (long)out.r11, (long)out.flags);
-	bad = site_regs(regs_site5, regs_site5_ret, 1, &n, &out);
-	CHECK("site5_keeps_registers", !bad, "%s after %d syscalls: rax %#lx rcx %#lx r11 %#lx flags %#lx",
-	      bad, n, (long)out.rax, (long)out.rcx, (long)out.r11, (long)out.flags);
+	check_site_regs("patched_site_keeps_registers", regs_site, regs_site_ret, 0);
+	check_site_regs("site5_keeps_registers", regs_site5, regs_site5_ret, 1);
 	if (__builtin_cpu_supports("avx")) {
 		n = ymm_kept(ymm_site, 500);
 		CHECK("patched_site_keeps_ymm", n == 500, "a ymm register differs after %d syscalls", n + 1);
@@ -262,7 +262,8 @@ static void test_signals(void)
 	      bad, kill_bad, i);
 	CHECK("signals_handler_sites", !handler_bad, "handler saw %s", handler_bad & 1 ?
 	      "wrong results" : "a rip in the trampolines");
-	CHECK("signals_kill_delivered", usr1s == kills, "%d SIGUSR1 handled of %d sent", (int)usr1s, kills);
+	CHECK("signals_kill_delivered", usr1s == kills, "%d SIGUSR1 handled of %d sent", (int)usr1s,
+	      kills);
 	CHECK("signals_timer_ran", alarms >= 1, "no SIGALRM in %ld rounds", i);
 }
 
@@ -397,11 +398,12 @@ static void test_blocking(void)
 	waitpid(w, &st, 0);
 
 	r = read_with_alarm(on_alarm, 0, &c);
-	CHECK("blocking_read_eintr", r == -EINTR && ticks == 1, "read %ld, %d handler runs", r, (int)ticks);
+	CHECK("blocking_read_eintr", r == -EINTR && ticks == 1, "read %ld, %d handler runs", r,
+	      (int)ticks);
 	c = 0;
 	r = read_with_alarm(on_alarm_write, SA_RESTART, &c);
-	CHECK("blocking_read_restarted", r == 1 && c == 'y' && ticks == 1, "read %ld '%c', %d handler runs",
-	      r, c, (int)ticks);
+	CHECK("blocking_read_restarted", r == 1 && c == 'y' && ticks == 1,
+	      "read %ld '%c', %d handler runs", r, c, (int)ticks);
 	close(pipe_fds[0]);
 	close(pipe_fds[1]);
 }

@@ -408,8 +408,8 @@ static void test_singlestep_site(void)
 		pt(PTRACE_GETREGS, c, 0, (unsigned long)&r);
 		in_region += in_site_region(r.rip);
 	} while (r.rip != (unsigned long)pt_site_at && ++n < 200000);
-	CHECK("singlestep_to_site", r.rip == (unsigned long)pt_site_at, "status %#x rip %#llx after %d steps",
-	      st, (unsigned long long)r.rip, n);
+	CHECK("singlestep_to_site", r.rip == (unsigned long)pt_site_at,
+	      "status %#x rip %#llx after %d steps", st, (unsigned long long)r.rip, n);
 	while (WIFSTOPPED(st) && r.rip != (unsigned long)pt_site_ret && after < 3) {
 		pt(PTRACE_SINGLESTEP, c, 0, 0);
 		waitpid(c, &st, 0);
@@ -422,7 +422,8 @@ static void test_singlestep_site(void)
 	CHECK("singlestep_site_never_in_trampolines", !in_region, "%lu steps stopped in [%#lx, %#lx)",
 	      in_region, SITE_REGION_START, SITE_REGION_END);
 	CHECK("singlestep_over_site", r.rip == (unsigned long)pt_site_ret && !odd,
-	      "rip %#llx after %d steps from the site, %d elsewhere", (unsigned long long)r.rip, after, odd);
+	      "rip %#llx after %d steps from the site, %d elsewhere", (unsigned long long)r.rip, after,
+	      odd);
 	CHECK("singlestep_site_result", (long)r.rax == getpid(), "rax %lld", (long long)r.rax);
 	st = finish(c);
 	CHECK("singlestep_site_child_ok", WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x", st);
