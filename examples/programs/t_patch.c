@@ -441,18 +441,6 @@ static void test_six_args(void)
 	close(fd);
 }
 
-/* How a child of ours that ran body ended: 0 for exit 0. */
-static int child_status(int (*body)(void))
-{
-	int st = -1;
-	pid_t c = fork();
-
-	if (c == 0)
-		_exit(body());
-	waitpid(c, &st, 0);
-	return st;
-}
-
 /* Sites a child and then its parent rewrite after the fork: neither
  * mm's trampolines are the other's. */
 static void test_fork_new_sites(void)
@@ -521,7 +509,7 @@ static int many_sites_child(void)
 
 static void test_many_sites(void)
 {
-	int st = child_status(many_sites_child);
+	int st = check_in_child(many_sites_child);
 
 	CHECK("many_sites", WIFEXITED(st) && !WEXITSTATUS(st), "child status %#x", st);
 }
@@ -717,9 +705,9 @@ static void test_exec(void)
 	int st;
 
 	bad_results(10);
-	st = child_status(exec_fresh);
+	st = check_in_child(exec_fresh);
 	CHECK("exec_text_original", WIFEXITED(st) && !WEXITSTATUS(st), "status %#x", st);
-	st = child_status(exec_fresh_through_site);
+	st = check_in_child(exec_fresh_through_site);
 	CHECK("exec_through_site", WIFEXITED(st) && !WEXITSTATUS(st), "status %#x", st);
 }
 
