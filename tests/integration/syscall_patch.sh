@@ -12,10 +12,16 @@
 #   /proc/CHILD/mem and PTRACE_PEEKTEXT; every getppid right, t_patch
 #   passes;
 # - syscall_patch=0: the three counters stay 0, no mapping at 0x60000,
-#   patchprobe and t_patch pass the same.
+#   patchprobe and t_patch pass the same;
+# - the host's gdb through glass-ptproxy on `patchprobe loop`, its site
+#   rewritten: x/2i shows the original mov and syscall, a breakpoint on
+#   the syscall instruction stops after the mov (eax 0x6e), stepi runs
+#   the syscall (rax the guest's ppid, pc after it), and after the detach
+#   the loop runs on with every result right.
 . "$(dirname "$0")/lib.sh"
 
 PB=$TOP/build/programs
+PTPROXY=$TOP/glass-ptproxy
 for p in bare/patchprobe glibc/t_patch; do
 	[ -x "$PB/$p" ] || { fail "$PB/$p not built: make programs"; finish; }
 done
@@ -81,4 +87,36 @@ expect_stdout_contains "maps after: none"
 expect_stdout_contains "child maps: none"
 for w in "self mem" "child peektext" "child mem"; do expect_bytes "$w"; done
 expect_stdout_contains "child status: 0"
+
+if ! command -v gdb >/dev/null || ! command -v uml_mconsole >/dev/null || [ ! -x "$PTPROXY" ]; then
+	note "gdb, uml_mconsole or $PTPROXY missing: the debugger's view not tried"
+	finish
+fi
+mc_setup
+GLASS_TIMEOUT=200 glass_start initrd="$img" init=/bin/sh -- -c 'mount -t proc proc /proc
+	mount -t devtmpfs devtmpfs /dev
+	patchprobe loop & echo "LOOPPID $! SHPID $$"; wait'
+wait_for 20 test -S "$UML_DIR/$GLASS_UMID/ptproxy" || fail "no ptproxy socket"
+wait_for 20 grep -q '^LOOPPID' "$GLASS_OUT" || fail "the loop did not start"
+read -r lpid shpid < <(_strip_cr "$GLASS_OUT" | sed -n 's/^LOOPPID \([0-9]*\) SHPID \([0-9]*\)$/\1 \2/p')
+timeout -k 5 120 "$PTPROXY" "$GLASS_UMID" gdb -nx -batch -p "$lpid" -ex 'x/2i probe_getppid_at' \
+	-ex 'break *probe_getppid_syscall' -ex continue -ex 'p/x $rax' -ex stepi \
+	-ex 'info symbol $pc' -ex 'p $rax' -ex delete -ex detach >"$TEST_TMP/gdb.out" 2>&1
+gdb_says() {
+	if grep -qE -- "$2" "$TEST_TMP/gdb.out"; then ok "gdb: $1"
+	else fail "gdb: $1: no /$2/ in: $(cat "$TEST_TMP/gdb.out")"; fi
+}
+gdb_says "the site's mov" '<probe_getppid\+3>:.*mov +\$0x6e,%eax'
+gdb_says "the site's syscall" '<probe_getppid\+8>:.*syscall'
+gdb_says "stop at the breakpoint" '^Breakpoint 1, 0x[0-9a-f]+ in probe_getppid \(\)'
+gdb_says "eax from the mov" '^\$1 = 0x6e$'
+gdb_says "stepi ends after the syscall" '^probe_getppid \+ 10 in section \.text'
+gdb_says "getppid's result" "^\\\$2 = $shpid\$"
+gdb_says "detach" "^\\[Inferior 1 \\(process $lpid\\) detached\\]"
+looping() { mc ps; grep -qE "^ +$lpid +[0-9]+ [RS] .*patchprobe\$" <<<"$MC_OUT"; }
+sleep 1
+wait_for 10 looping && ok "the loop runs on after the detach" || fail "the loop after the detach: $MC_OUT"
+if grep -q WRONG "$GLASS_OUT"; then fail "a wrong getppid in the loop"; else ok "every getppid right"; fi
+mc halt
+glass_wait
 finish
