@@ -26,12 +26,15 @@
 		".globl " #name "_ret\n" #name "_ret:\n\tret\n"                   \
 		".size " #name ", . - " #name "\n")
 
-/* Where Glass maps a patched mm's slots and trampolines: a guest's own
- * code is never there, so no rip a guest is shown may be. */
+/* Where Glass maps a patched mm's slots and trampolines, and its stub's
+ * code and data (glass/layout.h): a guest's own code is never there (nor,
+ * natively, anything), so no rip a guest is shown may be. */
 #define SITE_REGION_START 0x60000UL
 #define SITE_REGION_END 0x6a000UL
 #define in_site_region(a) ((unsigned long)(a) - SITE_REGION_START < \
 			   SITE_REGION_END - SITE_REGION_START)
+#define in_glass_code(a) (in_site_region(a) || \
+			  (unsigned long)(a) - 0x7ff000000000UL < 0x200000UL)
 
 /* The site's original bytes, as a reader of its text must see them. */
 #define SITE_BYTES(nr) { 0xb8, (nr) & 0xff, ((nr) >> 8) & 0xff, 0, 0, 0x0f, 0x05 }

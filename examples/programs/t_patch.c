@@ -221,7 +221,7 @@ static void on_tick(int sig, siginfo_t *si, void *ucv)
 
 	if (site_getpid(0, 0, 0, 0, 0, 0) != pid || site_getppid(0, 0, 0, 0, 0, 0) != ppid)
 		handler_bad |= 1;
-	if (in_site_region(uc->uc_mcontext.gregs[REG_RIP]))
+	if (in_glass_code(uc->uc_mcontext.gregs[REG_RIP]))
 		handler_bad |= 2;
 	if (sig == SIGALRM)
 		alarms++;
@@ -261,10 +261,51 @@ static void test_signals(void)
 	CHECK("signals_loop_results", !bad && !kill_bad, "%d wrong getppid, %d failed kills in %ld rounds",
 	      bad, kill_bad, i);
 	CHECK("signals_handler_sites", !handler_bad, "handler saw %s", handler_bad & 1 ?
-	      "wrong results" : "a rip in the trampolines");
+	      "wrong results" : "a rip in Glass's trampolines or stub");
 	CHECK("signals_kill_delivered", usr1s == kills, "%d SIGUSR1 handled of %d sent", (int)usr1s,
 	      kills);
 	CHECK("signals_timer_ran", alarms >= 1, "no SIGALRM in %ld rounds", i);
+}
+
+static unsigned long async_rips[64];
+static volatile int nasync;
+static void on_async(int sig, siginfo_t *si, void *ucv)
+{
+	ucontext_t *uc = ucv;
+
+	if (nasync < 64)
+		async_rips[nasync++] = uc->uc_mcontext.gregs[REG_RIP];
+}
+
+/*
+ * SIGUSR1s from a sibling that sends nothing else, while we loop through
+ * a site: they arrive wherever we are (in Glass, when a tick lets the
+ * sibling run), so their handler is shown every place the loop can be
+ * stopped, never one of Glass's.
+ */
+static void test_async_signals(void)
+{
+	struct sigaction sa = { .sa_sigaction = on_async, .sa_flags = SA_SIGINFO | SA_RESTART };
+	int bad = 0, odd = 0, st;
+	double end = now() + 10;
+	pid_t me = getpid(), c;
+
+	sigaction(SIGUSR1, &sa, NULL);
+	c = fork();
+	if (c == 0) {
+		while (!kill(me, SIGUSR1))
+			;
+		_exit(0);
+	}
+	for (long i = 0; nasync < 64 && (i & 1023 || now() < end); i++)
+		bad += site_getppid(0, 0, 0, 0, 0, 0) != ppid;
+	kill(c, SIGKILL);
+	waitpid(c, &st, 0);
+	signal(SIGUSR1, SIG_DFL);
+	for (int i = 0; i < nasync; i++)
+		odd += in_glass_code(async_rips[i]);
+	CHECK("async_signals_at_own_code", !bad && nasync > 0 && !odd,
+	      "%d wrong results; %d of %d handler runs at a rip of Glass's", bad, odd, nasync);
 }
 
 /* fd's 7 bytes at the site at addr are the original ones for nr. */
@@ -662,7 +703,7 @@ static void test_trap_flag(void)
 		ntraps = 0;
 		bad += tf_getppid() != ppid;
 		for (int i = 0; i < ntraps; i++) {
-			in_region += in_site_region(trap_rips[i]);
+			in_region += in_glass_code(trap_rips[i]);
 			at_site += trap_rips[i] == (unsigned long)site_getppid_at;
 			back += trap_rips[i] == (unsigned long)tf_getppid_back;
 		}
@@ -794,6 +835,7 @@ int main(int argc, char **argv)
 	test_regs();
 	test_site5();
 	test_signals();
+	test_async_signals();
 	test_fork();
 	test_proc_mem();
 	test_threads();
