@@ -3,7 +3,6 @@
  * a patchable site is, what replaces it, what its trampoline holds.
  */
 #include <glass/layout.h>
-#include <glass/os.h>
 #include <glass/syscall_patch.h>
 
 static u32 get_le32(const u8 *p)

@@ -81,7 +81,10 @@ static int region_map(void)
 	long r = do_mmap(NULL, SC_REGION, SC_REGION_END - SC_REGION, PROT_READ | PROT_EXEC,
 			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, 0);
 
-	return r < 0 ? (int)r : 0;
+	if (r < 0)
+		return (int)r;
+	find_vma(current->mm, SC_REGION)->vm_flags |= VM_SYSCALL_TRAMP;
+	return 0;
 }
 
 /* A private, executable, read-only mapping holds the whole site. */
@@ -245,39 +248,49 @@ bool syscall_patch_fixup(const struct guest_stop *stop, struct pt_regs *regs)
 }
 
 /* A debugger's read of [addr, addr + len) into buf: the original bytes
- * wherever a site overlaps it. */
+ * wherever the bytes of a patched site are (the guest may have written
+ * others there since). */
 void syscall_patch_hide(struct mm_struct *mm, unsigned long addr, void *buf,
 			unsigned long len)
 {
 	struct syscall_patch *sp = mm->sc;
-	u8 orig[SC_SITE_LEN];
+	u8 orig[SC_SITE_LEN], code[SC_SITE_LEN], *b = buf;
 
 	for (unsigned int i = 0; sp && i < sp->nr_sites; i++) {
 		unsigned long site = sp->site[i].ret - SC_SITE_LEN;
+		unsigned int j, from, to;
 
 		if (sp->site[i].nr == SC_DEAD || site >= addr + len || site + SC_SITE_LEN <= addr)
 			continue;
+		from = site < addr ? addr - site : 0;
+		to = site + SC_SITE_LEN > addr + len ? addr + len - site : SC_SITE_LEN;
+		sc_site_encode(code, i);
+		for (j = from; j < to && b[site + j - addr] == code[j]; j++)
+			;
+		if (j < to)
+			continue;
 		sc_site_original(orig, sp->site[i].nr);
-		for (unsigned int j = 0; j < SC_SITE_LEN; j++)
-			if (site + j >= addr && site + j < addr + len)
-				((u8 *)buf)[site + j - addr] = orig[j];
+		for (j = from; j < to; j++)
+			b[site + j - addr] = orig[j];
 	}
 }
 
 /* Before a debugger's write of [addr, addr + len): the sites it touches
- * get their original bytes back, for good. */
+ * get their original bytes back (where they are still patched), for good. */
 void syscall_patch_unpatch(struct mm_struct *mm, unsigned long addr, unsigned long len)
 {
 	struct syscall_patch *sp = mm->sc;
-	u8 orig[SC_SITE_LEN];
+	u8 code[SC_SITE_LEN];
 
 	for (unsigned int i = 0; sp && i < sp->nr_sites; i++) {
 		unsigned long site = sp->site[i].ret - SC_SITE_LEN;
 
 		if (sp->site[i].nr == SC_DEAD || site >= addr + len || site + SC_SITE_LEN <= addr)
 			continue;
-		sc_site_original(orig, sp->site[i].nr);
-		sc_write(mm, site, orig, sizeof(orig));
+		if (sc_read(mm, site, code, sizeof(code)) && sc_site_patched(code, i)) {
+			sc_site_original(code, sp->site[i].nr);
+			sc_write(mm, site, code, sizeof(code));
+		}
 		sp->site[i].nr = SC_DEAD;
 	}
 }

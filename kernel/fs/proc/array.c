@@ -206,6 +206,8 @@ int proc_pid_maps_show(struct task_struct *t, char *buf, size_t size)
 			name = "[heap]";
 		} else if (v->vm_flags & VM_GROWSDOWN) {
 			name = "[stack]";
+		} else if (v->vm_flags & VM_SYSCALL_TRAMP) {
+			name = "[syscalls]";
 		}
 		scnprintf(head, sizeof(head), "%08lx-%08lx %c%c%c%c %08lx %02x:%02x %lu ",
 			  v->vm_start, v->vm_end, v->vm_flags & VM_READ ? 'r' : '-',

@@ -31,5 +31,8 @@
 #define STUB_CODE 0x7ff000000000UL
 #define STUB_DATA 0x7ff000100000UL
 #define STUB_DATA_PAGES 16
+/* The stub's entry for patched guest syscalls (glass/os.h). */
+#define STUB_SYSCALL_ENTRY_OFF 0x40
+#define STUB_SYSCALL_ENTRY (STUB_CODE + STUB_SYSCALL_ENTRY_OFF)
 
 #endif

@@ -120,6 +120,7 @@ int slab_info(char *buf, size_t size);
 #define VM_MAYWRITE 0x20UL      /* mprotect may add VM_WRITE */
 #define VM_GROWSDOWN 0x100UL
 #define VM_DONTCOPY 0x200UL
+#define VM_SYSCALL_TRAMP 0x400UL /* patched syscalls' trampolines (arch) */
 
 struct vm_area_struct {
 	struct mm_struct *vm_mm;

@@ -332,14 +332,12 @@ struct stub_data {
 };
 /*
  * Trap-free syscalls (kernel/arch/x86_64/syscall_patch.c): a patched
- * site's trampoline jumps to the stub's syscall entry with eax = the
- * number and rcx = the return address, as the syscall instruction leaves
- * them; the entry saves the registers and XSAVE image (in the top page of
- * the sigaltstack) itself and stops as SIGSYS with code
- * STUB_SYSCALL_PATCHED, with no host syscall or signal.
+ * site's trampoline jumps to the stub's syscall entry (STUB_SYSCALL_ENTRY,
+ * glass/layout.h) with eax = the number and rcx = the return address, as
+ * the syscall instruction leaves them; the entry saves the registers and
+ * XSAVE image (in the top page of the sigaltstack) itself and stops as
+ * SIGSYS with code STUB_SYSCALL_PATCHED, with no host syscall or signal.
  */
-#define STUB_SYSCALL_ENTRY_OFF 0x40
-#define STUB_SYSCALL_ENTRY (STUB_CODE + STUB_SYSCALL_ENTRY_OFF)
 #define STUB_SYSCALL_PATCHED 0x5053
 #define STUB_ENTRY_XSAVE_OFF (STUB_DATA_PAGES * 4096UL - 4096)
 #define STUB_STACK_SIZE 4096            /* start-up stack */

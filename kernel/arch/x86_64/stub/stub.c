@@ -683,17 +683,18 @@ void stub_entry_stop(struct ucontext *uc)
  * is the mapper's business), resume the guest with its registers.
  *
  * So a signal can also interrupt the stub itself on this stack (sp in the
- * sigaltstack): the tick is dropped (the stop it interrupts gives the
+ * sigaltstack, ip in the stub): the tick is dropped (the stop it interrupts gives the
  * kernel its turn anyway), stub_step_resume's syscall returns into the
  * guest with its registers, anything else is the stub's own fault and
- * ends it. Guest code that runs the stub's code on its own stack stops as
- * from anywhere else.
+ * ends it. Guest code that runs the stub's code on its own stack, or its
+ * own code on this one, stops as from anywhere else.
  */
 void stub_handler(int sig, struct siginfo *si, struct ucontext *uc)
 	__attribute__((used));
 void stub_handler(int sig, struct siginfo *si, struct ucontext *uc)
 {
-	if (uc->mc.sp - (STUB_DATA + STUB_SIGSTACK_OFF) < STUB_SIGSTACK_SIZE) {
+	if (uc->mc.sp - (STUB_DATA + STUB_SIGSTACK_OFF) < STUB_SIGSTACK_SIZE &&
+	    uc->mc.ip - STUB_CODE < (u64)__stub_end - STUB_CODE) {
 		if (sig == SIGSYS && si->sys.syscall == STUB_NR_STEP &&
 		    uc->mc.ip == (u64)stub_step_ret)
 			load_regs(&uc->mc);
@@ -704,6 +705,9 @@ void stub_handler(int sig, struct siginfo *si, struct ucontext *uc)
 	/* Between resume_guest's switch to the guest's rsp and its jump. */
 	if (uc->mc.ip == (u64)stub_resume_jmp)
 		uc->mc.ip = data->resume_ip;
+	/* Guest code that jumped into the entry or wrote the word may have
+	 * left anything there: its next patched syscall must not fault. */
+	data->entry_sp = ENTRY_UC;
 	/* For the syscall entry's image: the host's own layout. */
 	if (uc->mc.fpstate &&
 	    *(u32 *)(uc->mc.fpstate + FPX_SW_OFF) == FP_XSTATE_MAGIC1) {
@@ -833,7 +837,6 @@ void stub_child_setup(long ack_fd, long glass_pid, long cpu)
 	raw_syscall6(__NR_setitimer, 1 /* ITIMER_VIRTUAL */, (long)tick, 0, 0, 0, 0);
 	if (install_guest_filter())
 		stub_exit();
-	data->entry_sp = ENTRY_UC;
 	/* The first stop says "ready"; the kernel's first run replaces it. */
 	for (;;)
 		__asm__ volatile("int3" ::: "memory");
