@@ -40,6 +40,8 @@ SYSCALL_SITE(site_nanosleep, SYS_nanosleep);
 /* Each run first by a child, then by its parent, after the fork. */
 SYSCALL_SITE(site_child_only, SYS_getpid);
 SYSCALL_SITE(site_parent_only, SYS_getppid);
+/* Written over by the program itself. */
+SYSCALL_SITE(site_smc, SYS_getppid);
 /* Run only once the region is gone. */
 SYSCALL_SITE(site_close, SYS_close);
 /* A site also entered at its syscall instruction with another number. */
@@ -308,8 +310,8 @@ static void test_async_signals(void)
 	      "%d wrong results; %d of %d handler runs at a rip of Glass's", bad, odd, nasync);
 }
 
-/* fd's 7 bytes at the site at addr are the original ones for nr. */
-static int original_bytes(int fd, const void *addr, long nr)
+/* fd's 7 bytes at addr are those of a site for nr: a site's original ones. */
+static int reads_as_site(int fd, const void *addr, long nr)
 {
 	const unsigned char want[7] = SITE_BYTES(nr);
 	unsigned char got[7] = { 0 };
@@ -331,7 +333,7 @@ static void test_fork(void)
 		pid = syscall(SYS_getpid);
 		ppid = syscall(SYS_getppid);
 		bad = bad_results(1000) ? 1 : 0;
-		if (!original_bytes(fd, site_getppid_at, SYS_getppid))
+		if (!reads_as_site(fd, site_getppid_at, SYS_getppid))
 			bad |= 2;
 		_exit(bad);
 	}
@@ -345,10 +347,10 @@ static void test_proc_mem(void)
 {
 	int fd = open("/proc/self/mem", O_RDONLY);
 
-	CHECK("proc_mem_original_bytes", original_bytes(fd, site_getppid_at, SYS_getppid) &&
-	      original_bytes(fd, site5_at, SYS_getppid) &&
-	      original_bytes(fd, regs_site_at, SYS_getppid) &&
-	      original_bytes(fd, site_kill_at, SYS_kill), "fd %d errno %d", fd, errno);
+	CHECK("proc_mem_original_bytes", reads_as_site(fd, site_getppid_at, SYS_getppid) &&
+	      reads_as_site(fd, site5_at, SYS_getppid) &&
+	      reads_as_site(fd, regs_site_at, SYS_getppid) &&
+	      reads_as_site(fd, site_kill_at, SYS_kill), "fd %d errno %d", fd, errno);
 	close(fd);
 }
 
@@ -553,6 +555,41 @@ static void test_many_sites(void)
 	int st = check_in_child(many_sites_child);
 
 	CHECK("many_sites", WIFEXITED(st) && !WEXITSTATUS(st), "child status %#x", st);
+}
+
+/*
+ * A program that makes its text writable and writes a new site over a
+ * (rewritten) one, as a JIT might: the new code runs, and a reader of
+ * the text sees what it wrote. In a child, whose text alone changes.
+ */
+static int smc_child(void)
+{
+	static const unsigned char getpid_site[7] = SITE_BYTES(SYS_getpid);
+	unsigned long page = (unsigned long)site_smc_at & ~4095ul;
+	long me = syscall(SYS_getpid);
+	int bad = 0, fd;
+
+	for (int i = 0; i < 5; i++)
+		site_smc(0, 0, 0, 0, 0, 0);
+	if (mprotect((void *)page, 8192, PROT_READ | PROT_WRITE | PROT_EXEC))
+		return 8;
+	memcpy((void *)site_smc_at, getpid_site, sizeof(getpid_site));
+	for (int i = 0; i < 5; i++)
+		if (site_smc(0, 0, 0, 0, 0, 0) != me)
+			bad |= 1;
+	fd = open("/proc/self/mem", O_RDONLY);
+	if (!reads_as_site(fd, site_smc_at, SYS_getpid))
+		bad |= 2;
+	close(fd);
+	return bad;
+}
+
+static void test_self_modified(void)
+{
+	int st = check_in_child(smc_child);
+
+	CHECK("site_written_over_by_program", WIFEXITED(st) && !WEXITSTATUS(st),
+	      "child status %#x (exit 1: wrong results, 2: /proc/self/mem, 8: mprotect)", st);
 }
 
 /* process_vm_readv, no debugger's access, still reads a child's text as
@@ -849,6 +886,7 @@ int main(int argc, char **argv)
 	test_stack();
 	test_many_sites();
 	test_process_vm_readv();
+	test_self_modified();
 	test_rex_prefix();
 	test_nanosleep();
 	test_region();
