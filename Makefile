@@ -234,11 +234,12 @@ run: deps all
 # every t_*.c and dynlink (PROG_DYN) also glibc dynamic, in $(PB)/dynamic
 # (dynlink only there: it checks dynamic linking itself; --as-needed keeps
 # libm out of it, so its dlopen of libm loads something new);
-# ptrace_rt and walltime are host tools.
+# ptrace_rt and walltime are host tools; patchprobe is built without libc.
 PB := $(B)/programs
 PROG_CFLAGS := -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE
+PROG_H := $(wildcard examples/programs/*.h)
 PROG_T := $(patsubst examples/programs/%.c,%,$(sort $(wildcard examples/programs/t_*.c)))
-PROG_PTHREAD := t_threads t_fpsse t_ptrace threadloop
+PROG_PTHREAD := t_threads t_fpsse t_ptrace t_patch threadloop
 PROG_PIE := t_proc
 # Tools built with both libcs: the mini strace and its target.
 PROG_BOTH := ministrace tracee
@@ -247,7 +248,7 @@ PROGRAMS := $(PROG_T:%=$(PB)/glibc/%) $(PROG_T:%=$(PB)/musl/%) $(PROG_PIE:%=$(PB
 	$(patsubst %,$(PB)/glibc/%,$(filter bench roundtrips sysfuzz forkbomb memhog sleeplat monoclock blkinfo escape sysloop kcov profload threadloop,$(patsubst examples/programs/%.c,%,$(wildcard examples/programs/*.c)))) \
 	$(if $(wildcard examples/programs/ptrace_rt.c),$(PB)/host/ptrace_rt) $(PB)/host/walltime \
 	$(PROG_BOTH:%=$(PB)/glibc/%) $(PROG_BOTH:%=$(PB)/musl/%) $(PROG_T:%=$(PB)/dynamic/%) \
-	$(PROG_DYN:%=$(PB)/dynamic/%)
+	$(PROG_DYN:%=$(PB)/dynamic/%) $(PB)/bare/patchprobe
 prog_threads = $(if $(filter $(1),$(PROG_PTHREAD)),-pthread)
 # The profiler's workload keeps frame pointers, leaf functions too, so
 # its samples show whole user stacks (profiling/README.md).
@@ -256,18 +257,22 @@ $(PB)/glibc/profload: PROG_CFLAGS += -fno-omit-frame-pointer -mno-omit-leaf-fram
 
 programs: $(PROGRAMS)
 
-$(PB)/glibc/%: examples/programs/%.c examples/programs/check.h
+$(PB)/glibc/%: examples/programs/%.c $(PROG_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(PROG_CFLAGS) -static $(call prog_threads,$*) -o $@ $< -lm
-$(PB)/musl/%: examples/programs/%.c examples/programs/check.h
+$(PB)/musl/%: examples/programs/%.c $(PROG_H)
 	@mkdir -p $(dir $@)
 	musl-gcc $(PROG_CFLAGS) -static $(call prog_threads,$*) -o $@ $< -lm
-$(PB)/static-pie/%: examples/programs/%.c examples/programs/check.h
+$(PB)/static-pie/%: examples/programs/%.c $(PROG_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(PROG_CFLAGS) -fpie -static-pie $(call prog_threads,$*) -o $@ $< -lm
-$(PB)/dynamic/%: examples/programs/%.c examples/programs/check.h
+$(PB)/dynamic/%: examples/programs/%.c $(PROG_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(PROG_CFLAGS) -pthread -o $@ $< -Wl,--as-needed -lm -ldl
+# patchprobe has no libc: nothing but its own syscall site is rewritten.
+$(PB)/bare/%: examples/programs/%.c $(PROG_H)
+	@mkdir -p $(dir $@)
+	$(CC) $(PROG_CFLAGS) -static -nostdlib -ffreestanding -fno-stack-protector -o $@ $<
 $(PB)/host/%: examples/programs/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(PROG_CFLAGS) -o $@ $<

@@ -9,6 +9,8 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 static int check_failures;
 
@@ -37,6 +39,18 @@ __attribute__((constructor)) static void check_init(void)
 static inline int check_done(void)
 {
 	return check_failures ? 1 : 0;
+}
+
+/* Run fn in a child; its wait status. */
+static inline int check_in_child(int (*fn)(void))
+{
+	int st = -1;
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(fn());
+	waitpid(pid, &st, 0);
+	return st;
 }
 
 /* A scratch directory: $TMPDIR or /tmp. */

@@ -18,22 +18,10 @@
 
 #define MB (1UL << 20)
 
-/* Run fn in a child; its wait status. */
-static int in_child(int (*fn)(void))
-{
-	int st = -1;
-	pid_t pid = fork();
-
-	if (pid == 0)
-		_exit(fn());
-	waitpid(pid, &st, 0);
-	return st;
-}
-
 /* The check passes when fn, in a child, returns 0. */
 static void expect_success(const char *name, int (*fn)(void))
 {
-	int st = in_child(fn);
+	int st = check_in_child(fn);
 
 	CHECK(name, WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x", st);
 }
@@ -161,7 +149,7 @@ static void t_stack(void)
 	int st;
 
 	expect_success("rlimit_stack_default_grows", stack_default_child);
-	st = in_child(stack_small_child);
+	st = check_in_child(stack_small_child);
 	CHECK("rlimit_stack_limits_growth", WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV,
 	      "status %#x", st);
 	expect_success("rlimit_stack_64m_across_exec", stack_big_child);
@@ -229,7 +217,7 @@ static int bad_stack_child(void)
 
 static void t_crashes(void)
 {
-	int st = in_child(segv_child), p[2];
+	int st = check_in_child(segv_child), p[2];
 	char c;
 
 	CHECK("sigsegv_no_wcoredump", WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV &&
@@ -239,7 +227,7 @@ static void t_crashes(void)
 		return;
 	}
 	bad_stack_fd = p[1];
-	st = in_child(bad_stack_child);
+	st = check_in_child(bad_stack_child);
 	close(p[1]);
 	CHECK("bad_stack_signal_sigsegv", WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV &&
 	      read(p[0], &c, 1) == 0, "status %#x", st);

@@ -20,6 +20,7 @@
 #include <unistd.h>
 #include "check.h"
 #include "syscall_info.h"
+#include "syscall_site.h"
 
 #ifndef NT_X86_XSTATE
 #define NT_X86_XSTATE 0x202
@@ -86,6 +87,21 @@ static int body_word(long arg) { return word == arg ? 0 : 1; }
 static int body_text(long arg) { return text_target(); }
 static int body_getppid(long arg) { return syscall(SYS_getppid) == arg ? 0 : 1; }
 static int body_step(long arg) { step_region(); return 0; }
+
+/* A syscall site Glass rewrites once it has trapped twice (issue 18). */
+SYSCALL_SITE(pt_site, SYS_getppid);
+
+/* Three getppids through pt_site, a stop, a fourth: all must return arg. */
+static int body_site(long arg)
+{
+	int bad = 0;
+
+	for (int i = 0; i < 3; i++)
+		bad += pt_site(0, 0, 0, 0, 0, 0) != arg;
+	raise(SIGSTOP);
+	bad += pt_site(0, 0, 0, 0, 0, 0) != arg;
+	return bad;
+}
 static int body_sleep(long arg)
 {
 	for (;;)
@@ -347,6 +363,133 @@ static void test_singlestep(void)
 	      r.rip == (unsigned long)on_sig, "status %#x rip %#llx", st, (unsigned long long)r.rip);
 	st = finish(c);
 	CHECK("singlestep_handler_ran", WIFEXITED(st) && WEXITSTATUS(st) == SIGUSR1, "status %#x", st);
+}
+
+/* A child of body_site at its own stop, after three rounds of pt_site;
+ * -1 if it does not stop there. */
+static pid_t spawn_site(void)
+{
+	pid_t c = spawn_traced(body_site, getpid());
+	int st;
+
+	pt(PTRACE_CONT, c, 0, 0);
+	if (waitpid(c, &st, 0) != c || !WIFSTOPPED(st) || WSTOPSIG(st) != SIGSTOP) {
+		printf("spawn_site: unexpected status %#x\n", st);
+		return -1;
+	}
+	return c;
+}
+
+/*
+ * Single steps over a rewritten site look as over the original: the
+ * tracer's view of the text is the original bytes, no step stops in
+ * Glass's trampolines, and stepping from the site's first byte reaches
+ * the instruction after the syscall (through site+5, or in one step
+ * where Glass runs the syscall in the step) with getppid's result.
+ */
+static void test_singlestep_site(void)
+{
+	const unsigned char orig[7] = SITE_BYTES(SYS_getppid);
+	unsigned long word = 0, in_region = 0, rip;
+	struct user_regs_struct r;
+	int st, n = 0, after = 0, odd = 0;
+	pid_t c;
+
+	for (int i = 0; i < 3; i++)
+		pt_site(0, 0, 0, 0, 0, 0);
+	c = spawn_site();
+	CHECK("peektext_site_original", pt(PTRACE_PEEKTEXT, c, (unsigned long)pt_site_at,
+					   (unsigned long)&word) == 0 && !memcmp(&word, orig, 7),
+	      "errno %d word %#lx", errno, word);
+	do {
+		pt(PTRACE_SINGLESTEP, c, 0, 0);
+		if (waitpid(c, &st, 0) != c || !WIFSTOPPED(st) || WSTOPSIG(st) != SIGTRAP)
+			break;
+		pt(PTRACE_GETREGS, c, 0, (unsigned long)&r);
+		in_region += in_glass_code(r.rip);
+	} while (r.rip != (unsigned long)pt_site_at && ++n < 200000);
+	CHECK("singlestep_to_site", r.rip == (unsigned long)pt_site_at,
+	      "status %#x rip %#llx after %d steps", st, (unsigned long long)r.rip, n);
+	while (WIFSTOPPED(st) && r.rip != (unsigned long)pt_site_ret && after < 3) {
+		pt(PTRACE_SINGLESTEP, c, 0, 0);
+		waitpid(c, &st, 0);
+		pt(PTRACE_GETREGS, c, 0, (unsigned long)&r);
+		rip = r.rip;
+		in_region += in_glass_code(rip);
+		odd += rip != (unsigned long)pt_site_syscall && rip != (unsigned long)pt_site_ret;
+		after++;
+	}
+	CHECK("singlestep_site_never_in_trampolines", !in_region,
+	      "%lu steps stopped in Glass's trampolines or stub", in_region);
+	CHECK("singlestep_over_site", r.rip == (unsigned long)pt_site_ret && !odd,
+	      "rip %#llx after %d steps from the site, %d elsewhere", (unsigned long long)r.rip, after,
+	      odd);
+	CHECK("singlestep_site_result", (long)r.rax == getpid(), "rax %lld", (long long)r.rax);
+	st = finish(c);
+	CHECK("singlestep_site_child_ok", WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x", st);
+}
+
+/*
+ * PTRACE_SYSCALL stops at each syscall through a rewritten site (the
+ * parent's rounds of pt_site rewrote it before the fork), at entry and
+ * exit with rip after the site's syscall instruction, as Linux shows it.
+ */
+static void test_syscall_site(void)
+{
+	pid_t c = spawn_traced(body_site, getpid());
+	struct user_regs_struct r;
+	struct syscall_info si;
+	int st, stops[3] = { 0 }, bad_rip = 0, bad_rax = 0;
+
+	pt(PTRACE_SETOPTIONS, c, 0, PTRACE_O_TRACESYSGOOD);
+	for (;;) {
+		pt(PTRACE_SYSCALL, c, 0, 0);
+		if (waitpid(c, &st, 0) != c || !WIFSTOPPED(st))
+			break;
+		/* body_site's SIGSTOP is suppressed by the 0 above */
+		if (WSTOPSIG(st) != (SIGTRAP | 0x80))
+			continue;
+		pt(PTRACE_GETREGS, c, 0, (unsigned long)&r);
+		pt(PTRACE_GET_SYSCALL_INFO, c, sizeof(si), (unsigned long)&si);
+		if (r.orig_rax != SYS_getppid || si.op < 1 || si.op > 2)
+			continue;
+		stops[si.op]++;
+		bad_rip += r.rip != (unsigned long)pt_site_ret;
+		bad_rax += si.op == 2 && (long)r.rax != getpid();
+	}
+	CHECK("syscall_stops_site", WIFEXITED(st) && WEXITSTATUS(st) == 0 && stops[1] == 4 &&
+	      stops[2] == 4 && !bad_rip && !bad_rax,
+	      "status %#x, %d entry and %d exit stops of 4, %d at a wrong rip, %d wrong results", st,
+	      stops[1], stops[2], bad_rip, bad_rax);
+}
+
+/*
+ * A breakpoint on a rewritten site's syscall instruction (site+5): the
+ * write sees and keeps the original bytes around it, so the child runs
+ * the site's mov, stops after the int3 with eax the site's number, and
+ * once the tracer puts the byte back runs the syscall.
+ */
+static void test_breakpoint_site(void)
+{
+	unsigned long word = 0, at = (unsigned long)pt_site_syscall;
+	struct user_regs_struct r;
+	pid_t c = spawn_site();
+	int st;
+
+	pt(PTRACE_PEEKTEXT, c, at, (unsigned long)&word);
+	CHECK("poketext_site_breakpoint", (word & 0xffff) == 0x050f &&
+	      pt(PTRACE_POKETEXT, c, at, (word & ~0xfful) | 0xcc) == 0, "errno %d word %#lx", errno, word);
+	pt(PTRACE_CONT, c, 0, 0);
+	waitpid(c, &st, 0);
+	pt(PTRACE_GETREGS, c, 0, (unsigned long)&r);
+	CHECK("breakpoint_site_stops", WIFSTOPPED(st) && WSTOPSIG(st) == SIGTRAP && r.rip == at + 1 &&
+	      (r.rax & 0xffffffff) == SYS_getppid, "status %#x rip %#llx (site+5 %#lx) rax %#llx", st,
+	      (unsigned long long)r.rip, at, (unsigned long long)r.rax);
+	pt(PTRACE_POKETEXT, c, at, word);
+	r.rip = at;
+	pt(PTRACE_SETREGS, c, 0, (unsigned long)&r);
+	st = finish(c);
+	CHECK("breakpoint_site_child_ok", WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %#x", st);
 }
 
 /* Signal-delivery stops: suppress one, change another, siginfo. */
@@ -684,6 +827,9 @@ int main(int argc, char **argv)
 	test_syscall(false);
 	test_syscall(true);
 	test_singlestep();
+	test_singlestep_site();
+	test_breakpoint_site();
+	test_syscall_site();
 	test_signals();
 	test_events();
 	test_seize();
