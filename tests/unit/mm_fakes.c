@@ -13,7 +13,9 @@
 #undef RENAME_EXCHANGE
 #undef RENAME_WHITEOUT
 
+#include <glass/init.h>
 #include <glass/mm.h>
+#include <glass/os.h>
 #include <glass/fs.h>
 #include <glass/sched.h>
 #include "../../kernel/mm/internal.h"
@@ -22,6 +24,15 @@
 void abort(void);
 void *calloc(size_t n, size_t size);
 void free(void *p);
+
+/* ---- what syscall patching (kernel/arch/x86_64/syscall_patch.c) asks ---- */
+
+struct boot_params boot = { .syscall_patch = 1 };
+
+unsigned long os_xstate_size(void)
+{
+	return 2696;
+}
 
 /* ---- physmem and current ---- */
 

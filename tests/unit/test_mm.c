@@ -15,6 +15,8 @@
 #include <glass/mm.h>
 #include <glass/fs.h>
 #include <glass/resource.h>
+#include <glass/os.h>
+#include <glass/syscall_patch.h>
 #include <glass/uaccess.h>
 #include "mm_fakes.h"
 #include "check_run.h"
@@ -1170,6 +1172,104 @@ START_TEST(file_text_around)
 }
 END_TEST
 
+/*
+ * Syscall patching in an mm: a `mov $110,%eax; syscall` in program text
+ * is rewritten the second time it traps, into the mm's copy of the page
+ * (the file keeps its bytes); other readers see the original bytes; the
+ * SIGILL and single-step stops are the syscall; fork copies the sites;
+ * unmapping the region puts every site back.
+ */
+START_TEST(syscall_patch_in_mm)
+{
+	static const u8 getppid[] = { 0xb8, 0x6e, 0, 0, 0, 0x0f, 0x05 };
+	struct mm_struct *mm = current_mm(), *child;
+	unsigned long text = 0x400000, site = text + 0x100, ptr = 0;
+	unsigned long before = syscall_patched;
+	struct pt_regs r = { .ip = site + 7, .orig_ax = 110 };
+	struct guest_stop stop = { .signo = SIGILL };
+	u8 buf[SC_TRAMP_SIZE], want[SC_TRAMP_SIZE];
+	struct file f;
+	struct inode ino;
+
+	memset(text_data, 0x90, sizeof(text_data));
+	memcpy(text_data + 0x100, getppid, sizeof(getppid));
+	text_data[0x200 - 1] = 0x41;                    /* mov $110, %r8d */
+	memcpy(text_data + 0x200, getppid, sizeof(getppid));
+	fake_file_init(&f, &ino, text_data, sizeof(text_data), FMODE_READ);
+	ck_assert_int_eq(do_mmap(&f, text, 4 * P, PROT_READ | PROT_EXEC,
+				 MAP_PRIVATE | MAP_FIXED, 0), (long)text);
+	syscall_patch_trapped(&r);
+	ck_assert_uint_eq(syscall_patched, before);
+	syscall_patch_trapped(&r);
+	ck_assert_uint_eq(syscall_patched, before + 1);
+	ck_assert_int_eq(access_remote_vm(mm, site, buf, 7, FOLL_PATCH), 7);
+	sc_site_encode(want, 0);
+	ck_assert_mem_eq(buf, want, 7);
+	ck_assert_mem_eq(text_data + 0x100, getppid, 7);
+	ck_assert_mem_eq((char *)page_address(ino.i_pages[0]) + 0x100, getppid, 7);
+	ck_assert(find_vma(mm, SC_REGION)->vm_flags & VM_SYSCALL_TRAMP);
+	ck_assert_int_eq(access_remote_vm(mm, SC_REGION, &ptr, 8, FOLL_PATCH), 8);
+	ck_assert_uint_eq(ptr, SC_TRAMPS);
+	ck_assert_int_eq(access_remote_vm(mm, SC_TRAMPS, buf, sizeof(buf), FOLL_PATCH),
+			 sizeof(buf));
+	sc_tramp_encode(want, 110, site + 7);
+	ck_assert_mem_eq(buf, want, sizeof(buf));
+	/* Every other reader: the original bytes, also across the edges. */
+	ck_assert_int_eq(access_remote_vm(mm, site - 1, buf, 9, 0), 9);
+	ck_assert_uint_eq(buf[0], 0x90);
+	ck_assert_mem_eq(buf + 1, getppid, 7);
+	ck_assert_int_eq(access_remote_vm(mm, site + 3, buf, 2, FOLL_FORCE), 2);
+	ck_assert_mem_eq(buf, getppid + 3, 2);
+	/* A prefixed mov is not a site. */
+	r.ip = text + 0x207;
+	syscall_patch_trapped(&r);
+	syscall_patch_trapped(&r);
+	ck_assert_uint_eq(syscall_patched, before + 1);
+
+	/* SIGILL at the old syscall byte: that syscall, with the eax it has. */
+	r = (struct pt_regs){ .ip = site + 5, .ax = 39, .flags = 0x10246 };
+	ck_assert(syscall_patch_fixup(&stop, &r));
+	ck_assert_uint_eq(r.orig_ax, 39);
+	ck_assert_uint_eq(r.ip, site + 7);
+	ck_assert_uint_eq(r.cx, site + 7);
+	ck_assert_uint_eq(r.r11, 0x246);
+	r.ip = site + 4;
+	ck_assert(!syscall_patch_fixup(&stop, &r));
+	/* A step onto the trampoline: the site's syscall. */
+	stop.signo = SIGTRAP;
+	r = (struct pt_regs){ .ip = SC_TRAMPS };
+	ck_assert(syscall_patch_fixup(&stop, &r));
+	ck_assert_uint_eq(r.orig_ax, 110);
+	ck_assert_uint_eq(r.ip, site + 7);
+	r.ip = SC_TRAMPS + SC_TRAMP_SIZE;
+	ck_assert(!syscall_patch_fixup(&stop, &r));
+
+	/* fork: the child's text and sites are the parent's. */
+	child = dup_mm(mm, 0);
+	ck_assert_ptr_nonnull(child);
+	ck_assert_int_eq(access_remote_vm(child, site, buf, 7, FOLL_PATCH), 7);
+	sc_site_encode(want, 0);
+	ck_assert_mem_eq(buf, want, 7);
+	ck_assert_int_eq(access_remote_vm(child, site, buf, 7, 0), 7);
+	ck_assert_mem_eq(buf, getppid, 7);
+	mmput(child);
+
+	/* The guest unmaps the region: the site is put back, for good. */
+	ck_assert_int_eq(do_munmap(mm, SC_REGION, P), 0);
+	ck_assert_int_eq(access_remote_vm(mm, site, buf, 7, FOLL_PATCH), 7);
+	ck_assert_mem_eq(buf, getppid, 7);
+	r = (struct pt_regs){ .ip = site + 7, .orig_ax = 110 };
+	syscall_patch_trapped(&r);
+	syscall_patch_trapped(&r);
+	syscall_patch_trapped(&r);
+	ck_assert_uint_eq(syscall_patched, before + 1);
+	ck_assert_int_eq(fake_host_check(mm), 0);
+	mmput(mm);
+	fake_file_drop_cache(&ino);
+	assert_no_leaks();
+}
+END_TEST
+
 /* ---- uaccess ---- */
 
 START_TEST(uaccess_bad_pointers)
@@ -1359,6 +1459,7 @@ static Suite *mm_suite(void)
 	tcase_add_test(t, file_private_and_shared);
 	tcase_add_test(t, file_mmap_via_syscall);
 	tcase_add_test(t, file_text_around);
+	tcase_add_test(t, syscall_patch_in_mm);
 	suite_add_tcase(s, t);
 
 	t = tcase_create("uaccess");
