@@ -324,10 +324,6 @@ struct stub_data {
 	u64 stopped;    /* TSC when it gave the kernel its turn (its stop) */
 	u64 resume_sp, resume_ip;       /* the guest's, for the stub's return
 					 * without rt_sigreturn (stub.c) */
-	/* The host's XSAVE features and image size, copied from each signal
-	 * frame by the handler: the syscall entry saves the same image. */
-	u64 xfeatures;
-	u32 xstate_size;
 	u64 entry_sp;   /* the syscall entry's own rsp, between its calls */
 };
 /*

@@ -104,7 +104,9 @@ __asm__(".section .text.entry, \"ax\"\n"
 	 * and one after it is dropped (stub_handler). The frame and the
 	 * XSAVE image are reached rip-relative (entry_uc, entry_xs, set in
 	 * stub_entry_stop). r11 gets rflags, as the syscall instruction
-	 * leaves it. */
+	 * leaves it. The image holds every feature XCR0 enables: the kernel
+	 * patches only where those fit the image's page, and nothing of it
+	 * comes from a page the guest can write. */
 	".org " STR(STUB_SYSCALL_ENTRY_OFF) "\n"
 	".globl stub_syscall_entry\n"
 	"stub_syscall_entry:\n\t"
@@ -133,8 +135,8 @@ __asm__(".section .text.entry, \"ax\"\n"
 	"mov %rcx, " STR(UC_SP) "(%rsp)\n\t"
 	"lea entry_uc(%rip), %rcx\n\t"
 	"mov %rcx, entry_sp(%rip)\n\t"
-	"mov entry_xfeatures(%rip), %eax\n\t"
-	"mov entry_xfeatures+4(%rip), %edx\n\t"
+	"xor %ecx, %ecx\n\t"
+	"xgetbv\n\t"                         /* every feature XCR0 has */
 	"xsave64 entry_xs(%rip)\n\t"
 	"mov %rsp, %rdi\n\t"
 	"call stub_entry_stop\n\t"
@@ -598,7 +600,6 @@ static void stub_die(struct ucontext *uc)
 
 #define FPX_SW_OFF 464                   /* the XSAVE image's software bytes */
 #define FP_XSTATE_MAGIC1 0x46505853U
-#define FP_XSTATE_MAGIC2 0x46505845U
 #define STUB_NR_STEP 0x5354                 /* no host syscall's number */
 
 /* Report the stop (nr: the syscall's, or -1), wait for the kernel, take
@@ -643,30 +644,27 @@ extern const char stub_step_ret[] __attribute__((visibility("hidden")));
 /*
  * A patched site's syscall (stub_syscall_entry saved the registers into
  * uc and the XSAVE image): give the image the software bytes a host
- * frame's has, so that the kernel and resume_guest read it alike, and
- * stop as SIGSYS.
+ * frame's has (the features saved; its size: the whole page), so that
+ * the kernel and resume_guest read it alike, and stop as SIGSYS.
  */
 void stub_entry_stop(struct ucontext *uc) __attribute__((noreturn, used));
 void stub_entry_stop(struct ucontext *uc)
 {
 	char *img = (char *)ENTRY_XS;
-	u32 size = data->xstate_size;
+	u32 lo, hi;
 
 	/* The symbols the entry's assembly reaches rip-relative. */
 	__asm__(".set entry_uc, stub_start + %c0\n\t"
 		".set entry_xs, stub_start + %c1\n\t"
-		".set entry_xfeatures, stub_start + %c2\n\t"
-		".set entry_sp, stub_start + %c3"
+		".set entry_sp, stub_start + %c2"
 		:
 		: "i"(ENTRY_UC - STUB_CODE), "i"(ENTRY_XS - STUB_CODE),
-		  "i"(STATE_ADDR - STUB_CODE + __builtin_offsetof(struct stub_data, xfeatures)),
 		  "i"(STATE_ADDR - STUB_CODE + __builtin_offsetof(struct stub_data, entry_sp)));
+	__asm__("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
 	*(u32 *)(img + FPX_SW_OFF) = FP_XSTATE_MAGIC1;
-	*(u32 *)(img + FPX_SW_OFF + 4) = size + 4;
-	*(u64 *)(img + FPX_SW_OFF + 8) = data->xfeatures;
-	*(u32 *)(img + FPX_SW_OFF + 16) = size;
-	if (size <= PAGE_SIZE - 4)
-		*(u32 *)(img + size) = FP_XSTATE_MAGIC2;
+	*(u32 *)(img + FPX_SW_OFF + 4) = PAGE_SIZE;
+	*(u64 *)(img + FPX_SW_OFF + 8) = (u64)hi << 32 | lo;
+	*(u32 *)(img + FPX_SW_OFF + 16) = PAGE_SIZE - 4;
 	uc->mc.fpstate = (u64)img;
 	uc->mc.trapno = 0;
 	uc->mc.err = 0;
@@ -708,12 +706,6 @@ void stub_handler(int sig, struct siginfo *si, struct ucontext *uc)
 	/* Guest code that jumped into the entry or wrote the word may have
 	 * left anything there: its next patched syscall must not fault. */
 	data->entry_sp = ENTRY_UC;
-	/* For the syscall entry's image: the host's own layout. */
-	if (uc->mc.fpstate &&
-	    *(u32 *)(uc->mc.fpstate + FPX_SW_OFF) == FP_XSTATE_MAGIC1) {
-		data->xfeatures = *(u64 *)(uc->mc.fpstate + FPX_SW_OFF + 8);
-		data->xstate_size = *(u32 *)(uc->mc.fpstate + FPX_SW_OFF + 16);
-	}
 	if (sig == SIGSYS)
 		stop(uc, sig, si->code, 0, si->sys.syscall);
 	else
