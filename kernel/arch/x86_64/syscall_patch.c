@@ -35,7 +35,8 @@ unsigned long syscall_patched;
 unsigned long syscall_entries;
 unsigned long syscall_fixups;
 
-#define SC_SEEN 64              /* sites that trapped once: a hash */
+#define SC_SEEN 64              /* sites that trapped: a hash */
+#define SC_PATCH_AT 2           /* the trap that patches a site */
 #define SC_DEAD (~0U)           /* site.nr of a site a debugger unpatched */
 #define X86_EFLAGS_RF 0x10000UL /* in a fault's flags, never in pushfq's */
 
@@ -169,7 +170,7 @@ void syscall_patch_trapped(struct pt_regs *regs)
 		sp->seen[h].traps = 1;
 		return;
 	}
-	if (sp->seen[h].traps++ != 1)
+	if (sp->seen[h].traps++ != SC_PATCH_AT - 1)
 		return;
 	/* The entry's XSAVE image has the top page of the sigaltstack. */
 	if (os_xstate_size() + 4 > PAGE_SIZE) {
