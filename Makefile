@@ -173,7 +173,7 @@ $(B)/gdbstub/%.o: gdbstub/%.c | $(GEN)
 	objcopy --rename-section .text=text_monitor $@
 
 # The address-space stub: no libc, linked at STUB_CODE, embedded in glass.
-$(STUB): kernel/arch/x86_64/stub/stub.c kernel/arch/x86_64/stub/stub.lds kernel/include/glass/os.h kernel/include/glass/raw_syscall.h \
+$(STUB): kernel/arch/x86_64/stub/stub.c kernel/arch/x86_64/stub/stub.lds kernel/include/glass/os.h kernel/include/glass/layout.h kernel/include/glass/raw_syscall.h \
 	kernel/include/uapi/futex.h kernel/include/uapi/mman.h kernel/include/uapi/sched.h \
 	kernel/include/uapi/signal.h $(GEN)
 	@mkdir -p $(dir $@)

@@ -157,6 +157,12 @@ static void report_host_features(void)
 	if (os_features.seccomp_notify)
 		printk(KERN_INFO "host: no seccomp user notification (error %d)\n",
 		       -os_features.seccomp_notify);
+	/* The stub's syscall entry saves the XSAVE image in one page. */
+	if (boot.syscall_patch && os_xstate_size() + 4 > PAGE_SIZE) {
+		boot.syscall_patch = 0;
+		printk(KERN_INFO "host: no syscall patching: its XSAVE image needs %lu bytes\n",
+		       os_xstate_size());
+	}
 }
 
 /*

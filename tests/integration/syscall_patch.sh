@@ -58,7 +58,17 @@ expect_status 0
 expect_stdout_contains "getppid: 1000 calls, 0 wrong"
 expect_stdout_contains "probe status 0"
 expect_stdout_contains "t_patch status 0"
+# A host whose XSAVE image needs more than a page (AMX) patches nothing:
+# the boot says so, and only the unpatched path can be checked here.
+if grep -aq "host: no syscall patching" "$GLASS_ERR"; then
+	ok "this host cannot patch: $(grep -a -m1 'no syscall patching' "$GLASS_ERR" | sed 's/^\[[ 0-9.]*\] //')"
+	for c in patched entry fixups; do
+		expect_count "syscall_$c on a host that cannot patch" "$(count after syscall_$c)" -eq 0
+	done
+	unpatchable=1
+fi
 for c in patched entry fixups; do
+	[ -z "${unpatchable:-}" ] || break
 	b=$(count before syscall_$c) p=$(count probed syscall_$c) a=$(count after syscall_$c)
 	[ -n "$b" ] && [ -n "$p" ] && [ -n "$a" ] ||
 		{ fail "syscall_$c missing in /proc/glass/stats: '$b' '$p' '$a'"; continue; }
@@ -70,8 +80,10 @@ for c in patched entry fixups; do
 done
 expect_stdout_contains "maps before: none"
 region='00060000-0006a000 r-xp'
-expect_in <(_strip_cr "$GLASS_OUT") "region r-xp after the loop" "^maps after: $region"
-expect_in <(_strip_cr "$GLASS_OUT") "region in the forked child" "^child maps: $region"
+if [ -z "${unpatchable:-}" ]; then
+	expect_in <(_strip_cr "$GLASS_OUT") "region r-xp after the loop" "^maps after: $region"
+	expect_in <(_strip_cr "$GLASS_OUT") "region in the forked child" "^child maps: $region"
+fi
 for w in "self mem" "child peektext" "child mem"; do expect_bytes "$w"; done
 expect_stdout_contains "child status: 0"
 

@@ -172,11 +172,6 @@ void syscall_patch_trapped(struct pt_regs *regs)
 	}
 	if (sp->seen[h].traps++ != SC_PATCH_AT - 1)
 		return;
-	/* The entry's XSAVE image has the top page of the sigaltstack. */
-	if (os_xstate_size() + 4 > PAGE_SIZE) {
-		sp->off = true;
-		return;
-	}
 	patch(mm, sp, ret, (u32)regs->orig_ax);
 }
 

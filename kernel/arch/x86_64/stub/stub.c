@@ -645,12 +645,15 @@ extern const char stub_step_ret[] __attribute__((visibility("hidden")));
  * A patched site's syscall (stub_syscall_entry saved the registers into
  * uc and the XSAVE image): give the image the software bytes a host
  * frame's has (the features saved; its size: the whole page), so that
- * the kernel and resume_guest read it alike, and stop as SIGSYS.
+ * the kernel and resume_guest read it alike, and stop as SIGSYS. xsave
+ * leaves the header's other bits and bytes as they were, and the guest
+ * can write this page: they are set to what xrstor accepts.
  */
 void stub_entry_stop(struct ucontext *uc) __attribute__((noreturn, used));
 void stub_entry_stop(struct ucontext *uc)
 {
 	char *img = (char *)ENTRY_XS;
+	u64 *hdr = (u64 *)(img + 512);
 	u32 lo, hi;
 
 	/* The symbols the entry's assembly reaches rip-relative. */
@@ -661,6 +664,8 @@ void stub_entry_stop(struct ucontext *uc)
 		: "i"(ENTRY_UC - STUB_CODE), "i"(ENTRY_XS - STUB_CODE),
 		  "i"(STATE_ADDR - STUB_CODE + __builtin_offsetof(struct stub_data, entry_sp)));
 	__asm__("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+	hdr[0] &= (u64)hi << 32 | lo;   /* XSTATE_BV: only what XCR0 has */
+	hdr[1] = hdr[2] = hdr[3] = hdr[4] = hdr[5] = hdr[6] = hdr[7] = 0;
 	*(u32 *)(img + FPX_SW_OFF) = FP_XSTATE_MAGIC1;
 	*(u32 *)(img + FPX_SW_OFF + 4) = PAGE_SIZE;
 	*(u64 *)(img + FPX_SW_OFF + 8) = (u64)hi << 32 | lo;
