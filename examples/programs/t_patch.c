@@ -269,14 +269,15 @@ static void test_signals(void)
 	CHECK("signals_timer_ran", alarms >= 1, "no SIGALRM in %ld rounds", i);
 }
 
-static unsigned long async_rips[64];
-static volatile int nasync;
-static void on_async(int sig, siginfo_t *si, void *ucv)
+/* Where a signal found us: the first 64 handler runs' rips. */
+static unsigned long rips[64];
+static volatile int nrips;
+static void record_rip(int sig, siginfo_t *si, void *ucv)
 {
 	ucontext_t *uc = ucv;
 
-	if (nasync < 64)
-		async_rips[nasync++] = uc->uc_mcontext.gregs[REG_RIP];
+	if (nrips < 64)
+		rips[nrips++] = uc->uc_mcontext.gregs[REG_RIP];
 }
 
 /*
@@ -287,11 +288,12 @@ static void on_async(int sig, siginfo_t *si, void *ucv)
  */
 static void test_async_signals(void)
 {
-	struct sigaction sa = { .sa_sigaction = on_async, .sa_flags = SA_SIGINFO | SA_RESTART };
+	struct sigaction sa = { .sa_sigaction = record_rip, .sa_flags = SA_SIGINFO | SA_RESTART };
 	int bad = 0, odd = 0, st;
 	double end = now() + 10;
 	pid_t me = getpid(), c;
 
+	nrips = 0;
 	sigaction(SIGUSR1, &sa, NULL);
 	c = fork();
 	if (c == 0) {
@@ -299,15 +301,15 @@ static void test_async_signals(void)
 			;
 		_exit(0);
 	}
-	for (long i = 0; nasync < 64 && (i & 1023 || now() < end); i++)
+	for (long i = 0; nrips < 64 && (i & 1023 || now() < end); i++)
 		bad += site_getppid(0, 0, 0, 0, 0, 0) != ppid;
 	kill(c, SIGKILL);
 	waitpid(c, &st, 0);
 	signal(SIGUSR1, SIG_DFL);
-	for (int i = 0; i < nasync; i++)
-		odd += in_glass_code(async_rips[i]);
-	CHECK("async_signals_at_own_code", !bad && nasync > 0 && !odd,
-	      "%d wrong results; %d of %d handler runs at a rip of Glass's", bad, odd, nasync);
+	for (int i = 0; i < nrips; i++)
+		odd += in_glass_code(rips[i]);
+	CHECK("async_signals_at_own_code", !bad && nrips > 0 && !odd,
+	      "%d wrong results; %d of %d handler runs at a rip of Glass's", bad, odd, nrips);
 }
 
 /* fd's 7 bytes at addr are those of a site for nr: a site's original ones. */
@@ -718,31 +720,21 @@ static void test_sigreturn(void)
 	CHECK("sigreturn_site_ran", spin_ticks >= 3, "%d handler runs in %d spins", (int)spin_ticks, n);
 }
 
-static unsigned long trap_rips[64];
-static volatile int ntraps;
-static void on_trap(int sig, siginfo_t *si, void *ucv)
-{
-	ucontext_t *uc = ucv;
-
-	if (ntraps < 64)
-		trap_rips[ntraps++] = uc->uc_mcontext.gregs[REG_RIP];
-}
-
 /* The guest's own single steps over a (rewritten) site: each SIGTRAP
  * at an instruction of its own, the site's first one among them. */
 static void test_trap_flag(void)
 {
-	struct sigaction sa = { .sa_sigaction = on_trap, .sa_flags = SA_SIGINFO };
+	struct sigaction sa = { .sa_sigaction = record_rip, .sa_flags = SA_SIGINFO };
 	int bad = 0, in_region = 0, at_site = 0, back = 0;
 
 	sigaction(SIGTRAP, &sa, NULL);
 	for (int round = 0; round < 3; round++) {
-		ntraps = 0;
+		nrips = 0;
 		bad += tf_getppid() != ppid;
-		for (int i = 0; i < ntraps; i++) {
-			in_region += in_glass_code(trap_rips[i]);
-			at_site += trap_rips[i] == (unsigned long)site_getppid_at;
-			back += trap_rips[i] == (unsigned long)tf_getppid_back;
+		for (int i = 0; i < nrips; i++) {
+			in_region += in_glass_code(rips[i]);
+			at_site += rips[i] == (unsigned long)site_getppid_at;
+			back += rips[i] == (unsigned long)tf_getppid_back;
 		}
 	}
 	signal(SIGTRAP, SIG_DFL);

@@ -16,11 +16,12 @@
  *   - A single step over the jmp stops at the trampoline's first byte: that
  *     stop is the syscall too, which ends the step at the return address,
  *     as a step over the syscall instruction does.
- *   - A guest that unmaps or replaces the region faults at the site: the
- *     site's syscall runs all the same.
- *   - Debuggers (ptrace, /proc/PID/mem: FOLL_FORCE) read the original
- *     bytes, and their writes into a site restore it first; the site is
- *     never patched again after that.
+ *   - A guest that unmaps, replaces, protects, advises or moves the region
+ *     gets every site's original bytes back first, and the mm patches no
+ *     more: a patched site never jumps through a slot the guest changed.
+ *   - Every other reader of the mm (ptrace, /proc/PID/mem,
+ *     process_vm_readv) sees the original bytes, and a write into a site
+ *     restores it first; the site is never patched again after that.
  * The sites live with the mm: copied at fork, dropped at exec.
  */
 #include <glass/init.h>
@@ -50,7 +51,8 @@ struct syscall_patch {
 		u64 ret;
 		u32 traps;
 	} seen[SC_SEEN];
-	bool off;               /* the region's place is taken */
+	bool off;               /* no more patches: the region's place was
+				 * taken, or the guest changed the region */
 	unsigned int nr_sites, max_sites;
 	struct sc_site *site;   /* by slot */
 };
@@ -90,20 +92,21 @@ static int region_map(void)
 }
 
 /* A private, executable, read-only mapping holds the whole site. */
-static bool site_vma_ok(struct mm_struct *mm, unsigned long site)
+static struct vm_area_struct *site_vma(struct mm_struct *mm, unsigned long site)
 {
 	struct vm_area_struct *vma = find_vma(mm, site);
 
-	return vma && vma->vm_start <= site && site + SC_SITE_LEN <= vma->vm_end &&
-	       (vma->vm_flags & VM_EXEC) && !(vma->vm_flags & (VM_WRITE | VM_SHARED));
+	if (vma && vma->vm_start <= site && site + SC_SITE_LEN <= vma->vm_end &&
+	    (vma->vm_flags & VM_EXEC) && !(vma->vm_flags & (VM_WRITE | VM_SHARED)))
+		return vma;
+	return NULL;
 }
 
 /* The byte before the mov, when the mapping has one: a prefix (REX:
  * `41 b8` is mov to r8d; 66: a 16-bit mov) makes the bytes another
  * instruction. */
-static bool prefixed(struct mm_struct *mm, unsigned long site)
+static bool prefixed(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long site)
 {
-	struct vm_area_struct *vma = find_vma(mm, site);
 	u8 b;
 
 	if (site == vma->vm_start || !sc_read(mm, site - 1, &b, 1))
@@ -117,10 +120,11 @@ static void patch(struct mm_struct *mm, struct syscall_patch *sp, u64 ret, u32 n
 	u8 code[SC_SITE_LEN], tramp[SC_TRAMP_SIZE];
 	unsigned int slot = sp->nr_sites;
 	u64 ptr = SC_TRAMPS + (u64)slot * SC_TRAMP_SIZE;
+	struct vm_area_struct *vma;
 
-	if (slot == SC_MAX_SITES || ret < SC_SITE_LEN || !site_vma_ok(mm, site) ||
+	if (slot == SC_MAX_SITES || ret < SC_SITE_LEN || !(vma = site_vma(mm, site)) ||
 	    !sc_read(mm, site, code, sizeof(code)) || !sc_site_match(code, nr) ||
-	    prefixed(mm, site))
+	    prefixed(mm, vma, site))
 		return;
 	if (slot == sp->max_sites) {
 		unsigned int max = sp->max_sites ? 2 * sp->max_sites : 16;
@@ -176,7 +180,7 @@ void syscall_patch_trapped(struct pt_regs *regs)
 }
 
 /* The live site whose patched bytes are at ret - SC_SITE_LEN in mm. */
-static struct sc_site *site_at(struct mm_struct *mm, u64 ret, unsigned int *slot)
+static struct sc_site *site_at(struct mm_struct *mm, u64 ret)
 {
 	struct syscall_patch *sp = mm->sc;
 	u8 code[SC_SITE_LEN];
@@ -187,7 +191,6 @@ static struct sc_site *site_at(struct mm_struct *mm, u64 ret, unsigned int *slot
 		if (!sc_read(mm, ret - SC_SITE_LEN, code, sizeof(code)) ||
 		    !sc_site_patched(code, i))
 			return NULL;
-		*slot = i;
 		return &sp->site[i];
 	}
 	return NULL;
@@ -212,39 +215,27 @@ static struct sc_site *tramp_at(struct mm_struct *mm, u64 addr)
 }
 
 /*
- * A stop that is a patched site's syscall (the file comment's three
+ * A stop that is a patched site's syscall (the file comment's first two
  * cases): set the registers as the syscall instruction would have and
- * return true; the caller runs the syscall.
+ * return true; the caller runs the syscall. Page faults are never one:
+ * the region changes only after every site is restored.
  */
 bool syscall_patch_fixup(const struct guest_stop *stop, struct pt_regs *regs)
 {
 	struct mm_struct *mm = current->mm;
 	struct sc_site *s = NULL;
-	unsigned int slot;
 	u64 nr = 0;
 
 	if (!mm->sc || !mm->sc->nr_sites)
 		return false;
 	switch (stop->signo) {
 	case SIGILL:            /* at the old syscall instruction, site + 5 */
-		s = site_at(mm, regs->ip + 2, &slot);
+		s = site_at(mm, regs->ip + 2);
 		nr = regs->ax;
-		break;
-	case SIGSEGV:           /* the slot unreadable, or the trampoline */
-		if (stop->addr >= SC_REGION && stop->addr < SC_TRAMPS) {
-			s = site_at(mm, regs->ip + SC_SITE_LEN, &slot);
-			if (s && stop->addr != SC_REGION + 8 * slot)
-				s = NULL;
-		} else {
-			s = tramp_at(mm, regs->ip);
-		}
-		if (s)
-			nr = s->nr;
 		break;
 	case SIGTRAP:           /* a step over the jmp */
 		s = tramp_at(mm, regs->ip);
-		if (s)
-			nr = s->nr;
+		nr = s ? s->nr : 0;
 		break;
 	}
 	if (!s)
