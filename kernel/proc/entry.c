@@ -108,6 +108,7 @@ static void do_guest_signal(struct guest_stop *stop)
 		do_syscall(&current->regs);
 		return;
 	}
+	syscall_patch_rewind(&current->regs);
 	switch (stop->signo) {
 	case SIGSEGV:
 		if (stop->code == SEGV_MAPERR || stop->code == SEGV_ACCERR) {
@@ -219,6 +220,7 @@ __noreturn void ret_to_user(void)
 			do_guest_signal(&stop);
 			break;
 		case GUEST_TICK:
+			syscall_patch_rewind(&current->regs);
 			tick_count++;
 			current->need_resched = true;
 			break;

@@ -1243,6 +1243,20 @@ START_TEST(syscall_patch_in_mm)
 	ck_assert_uint_eq(r.ip, site + 7);
 	r.ip = SC_TRAMPS + SC_TRAMP_SIZE;
 	ck_assert(!syscall_patch_fixup(&stop, &r));
+	/* A tick or signal inside the trampoline, or at the entry: the
+	 * guest is put back between its mov and syscall. */
+	r = (struct pt_regs){ .ip = SC_TRAMPS };
+	syscall_patch_rewind(&r);
+	ck_assert_uint_eq(r.ip, site);
+	r = (struct pt_regs){ .ip = SC_TRAMPS + 15, .ax = 110 };
+	syscall_patch_rewind(&r);
+	ck_assert_uint_eq(r.ip, site + 5);
+	r = (struct pt_regs){ .ip = STUB_SYSCALL_ENTRY, .ax = 110, .cx = site + 7 };
+	syscall_patch_rewind(&r);
+	ck_assert_uint_eq(r.ip, site + 5);
+	r = (struct pt_regs){ .ip = STUB_SYSCALL_ENTRY, .ax = 39, .cx = site + 7 };
+	syscall_patch_rewind(&r);
+	ck_assert_uint_eq(r.ip, STUB_SYSCALL_ENTRY);
 
 	/* fork: the child's text and sites are the parent's. */
 	child = dup_mm(mm, 0);

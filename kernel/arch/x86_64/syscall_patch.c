@@ -258,6 +258,42 @@ static bool site_in(const struct syscall_patch *sp, unsigned int i, unsigned lon
 	return sp->site[i].nr != SC_DEAD && site < addr + len && site + SC_SITE_LEN > addr;
 }
 
+/*
+ * Any other stop (a tick, a signal) inside a trampoline, or at the stub's
+ * entry before it ran: as far as the guest can tell, it is between its
+ * site's mov and syscall. Put it there, so that a signal frame, a tracer
+ * or a core shows the guest's own code: at the site's first byte if the
+ * trampoline has not begun, else at the old syscall byte with eax the
+ * number (its SIGILL is the syscall; rcx is the syscall's to clobber).
+ */
+void syscall_patch_rewind(struct pt_regs *regs)
+{
+	struct mm_struct *mm = current->mm;
+	struct sc_site *s;
+	u64 off;
+
+	if (!mm->sc || !mm->sc->nr_sites)
+		return;
+	if (regs->ip == STUB_SYSCALL_ENTRY) {
+		s = site_at(mm, regs->cx);
+		if (s && regs->ax == s->nr)
+			regs->ip = s->ret - 2;
+		return;
+	}
+	if (regs->ip < SC_TRAMPS || regs->ip >= SC_REGION_END)
+		return;
+	off = (regs->ip - SC_TRAMPS) % SC_TRAMP_SIZE;
+	s = tramp_at(mm, regs->ip - off);
+	if (!s)
+		return;
+	if (!off) {
+		regs->ip = s->ret - SC_SITE_LEN;
+	} else if (off == 5 || off == 15) {     /* after the mov, the movabs */
+		regs->ip = s->ret - 2;
+		regs->ax = s->nr;
+	}
+}
+
 /* Another's read of [addr, addr + len) into buf (a debugger's, the
  * kernel's, process_vm_readv): the original bytes wherever the bytes of a
  * patched site are (the guest may have written others there since). */

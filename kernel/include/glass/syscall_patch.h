@@ -38,6 +38,7 @@ void sc_tramp_encode(u8 *tramp, u32 nr, u64 ret);
 /* syscall_patch.c */
 void syscall_patch_trapped(struct pt_regs *regs);
 bool syscall_patch_fixup(const struct guest_stop *stop, struct pt_regs *regs);
+void syscall_patch_rewind(struct pt_regs *regs);
 void syscall_patch_hide(struct mm_struct *mm, unsigned long addr, void *buf,
 			unsigned long len);
 void syscall_patch_unpatch(struct mm_struct *mm, unsigned long addr, unsigned long len);
