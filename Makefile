@@ -234,7 +234,8 @@ run: deps all
 # every t_*.c and dynlink (PROG_DYN) also glibc dynamic, in $(PB)/dynamic
 # (dynlink only there: it checks dynamic linking itself; --as-needed keeps
 # libm out of it, so its dlopen of libm loads something new);
-# ptrace_rt and walltime are host tools; patchprobe is built without libc.
+# ptrace_rt and walltime are host tools; patchprobe and recycleprobe are
+# built without libc.
 PB := $(B)/programs
 PROG_CFLAGS := -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE
 PROG_H := $(wildcard examples/programs/*.h)
@@ -248,7 +249,7 @@ PROGRAMS := $(PROG_T:%=$(PB)/glibc/%) $(PROG_T:%=$(PB)/musl/%) $(PROG_PIE:%=$(PB
 	$(patsubst %,$(PB)/glibc/%,$(filter bench roundtrips sysfuzz forkbomb memhog sleeplat monoclock blkinfo escape sysloop kcov profload threadloop,$(patsubst examples/programs/%.c,%,$(wildcard examples/programs/*.c)))) \
 	$(if $(wildcard examples/programs/ptrace_rt.c),$(PB)/host/ptrace_rt) $(PB)/host/walltime \
 	$(PROG_BOTH:%=$(PB)/glibc/%) $(PROG_BOTH:%=$(PB)/musl/%) $(PROG_T:%=$(PB)/dynamic/%) \
-	$(PROG_DYN:%=$(PB)/dynamic/%) $(PB)/bare/patchprobe
+	$(PROG_DYN:%=$(PB)/dynamic/%) $(PB)/bare/patchprobe $(PB)/bare/recycleprobe
 prog_threads = $(if $(filter $(1),$(PROG_PTHREAD)),-pthread)
 # The profiler's workload keeps frame pointers, leaf functions too, so
 # its samples show whole user stacks (profiling/README.md).

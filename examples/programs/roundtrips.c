@@ -3,7 +3,8 @@
  * exact counters in /proc/glass/stats: one per getppid, one per page fault
  * (the stub applies the fault's mapping batch in the hand-off that resumes
  * the guest) and one fault per 64 KiB of first touches (fault-around),
- * and per fork one per syscall and fault plus the new stub's ready stop,
+ * and per fork one per syscall and fault, plus the child's stub's ready
+ * stop if it is a new one, and two if it is parked at the child's exit,
  * with at most one fault per fork. Prints "roundtrips OP N" lines and exits
  * non-zero when a bound is broken. Natively (no /proc/glass) it says so
  * and exits 77 (skipped).
@@ -17,9 +18,11 @@
 
 /* kpolls, gpolls: the kernel's and the guest thread's polls of the
  * hand-off word (spin_kernel_*, spin_guest_*: hits and misses added),
- * from the same read as the rest, so that their window is the same. */
+ * from the same read as the rest, so that their window is the same.
+ * parked, reused: stubs parked at an mm's end, and taken for a new one. */
 struct stats {
 	long round_trips, syscalls, faults, ticks, flushes, kpolls, gpolls;
+	long parked, reused;
 	int spin_keys;
 };
 
@@ -45,6 +48,10 @@ static int read_stats(struct stats *s)
 			s->ticks = v;
 		else if (!strcmp(key, "flushes"))
 			s->flushes = v;
+		else if (!strcmp(key, "stubs_parked"))
+			s->parked = v;
+		else if (!strcmp(key, "stubs_reused"))
+			s->reused = v;
 		else if (!strncmp(key, "spin_kernel_", 12))
 			s->kpolls += v, s->spin_keys++;
 		else if (!strncmp(key, "spin_guest_", 11))
@@ -59,7 +66,8 @@ static struct stats diff(struct stats x, struct stats y)
 	return (struct stats){ y.round_trips - x.round_trips, y.syscalls - x.syscalls,
 			       y.faults - x.faults, y.ticks - x.ticks,
 			       y.flushes - x.flushes, y.kpolls - x.kpolls,
-			       y.gpolls - x.gpolls, y.spin_keys };
+			       y.gpolls - x.gpolls, y.parked - x.parked,
+			       y.reused - x.reused, y.spin_keys };
 }
 
 /*
@@ -153,15 +161,18 @@ int main(void)
 	bad |= w.round_trips - w.ticks != w.faults + w.syscalls || w.faults != windows;
 
 	r = measure(do_fork, 10, &w);
-	printf("roundtrips fork+exit+wait %ld per 10 (syscalls %ld, faults %ld)\n",
-	       r, w.syscalls, w.faults);
+	printf("roundtrips fork+exit+wait %ld per 10 (syscalls %ld, faults %ld, "
+	       "stubs parked %ld, reused %ld)\n", r, w.syscalls, w.faults, w.parked, w.reused);
 	/* One per syscall (clone, wait4; the child's set_robust_list and
-	 * exit_group) and per fault, and one per fork for the child's stub
-	 * (its ready stop), exactly. Faults: the child's first write to
-	 * libc's data, shared since fork; the stack pages at the parent's sp
-	 * are copied at fork, so neither side faults there; the parent's
-	 * first fork leaves its libc data page shared once. */
-	bad |= w.round_trips - w.ticks != w.syscalls + w.faults + 10;
+	 * exit_group) and per fault; per fork, one for a new stub's ready
+	 * stop and two for parking the child's at its exit, exactly.
+	 * Faults: the child's first write to libc's data, shared since fork;
+	 * the stack pages at the parent's sp are copied at fork, so neither
+	 * side faults there; the parent's first fork leaves its libc data
+	 * page shared once. */
+	bad |= w.round_trips - w.ticks !=
+	       w.syscalls + w.faults + (10 - w.reused) + 2 * w.parked;
+	bad |= w.reused > 10 || w.parked > 10;
 	bad |= w.faults > 10 + 1;
 
 	/* One-byte pipe write+read in one process: two syscalls, and the

@@ -18,6 +18,7 @@ struct boot_params boot = {
 	.max_tasks = 512,
 	.mconsole_timeout = 5,
 	.syscall_patch = 1,
+	.stub_recycle = 1,
 };
 
 enum opt_kind { OPT_STR, OPT_MEM, OPT_INT, OPT_FLAG, OPT_GDB, OPT_PANIC, OPT_RW };
@@ -57,6 +58,9 @@ static const struct option options[] = {
 	  "1: rewrite a guest's `mov $nr,%eax; syscall` sites that trap twice into jumps "
 	  "to the stub's syscall entry, sparing the host's signal delivery (default); "
 	  "0: every guest syscall traps" },
+	{ "stub_recycle", OPT_INT, BP(stub_recycle),
+	  "1: keep the host process of an ended address space, emptied and checked, "
+	  "for the next one (default); 0: end it, and start a new one for each" },
 	{ "mconsole_timeout", OPT_INT, BP(mconsole_timeout),
 	  "seconds mconsole waits for the kernel to take a command (default 5)" },
 	{ "debug", OPT_GDB, BP(gdb),

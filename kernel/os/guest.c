@@ -882,6 +882,85 @@ void os_stub_kill(int pid)
 		;
 }
 
+bool os_stub_alive(int pid)
+{
+	struct stub *s = stub_find(pid);
+
+	return s && !stub_dead(s);
+}
+
+/* Until the host shows the guest thread asleep in the park: it has said
+ * it is there, and is at most a few instructions away (or preempted
+ * there). 0, -ETIMEDOUT, or the host's refusal to say. */
+static int wait_parked(struct stub *s)
+{
+	struct timespec pause = { 0, 20 * 1000 };
+
+	for (int i = 0; i < 100; i++) {
+		int r = stub_parked(s->pid, s->pid);
+
+		if (r)
+			return r < 0 ? r : 0;
+		if (i < 10)
+			sched_yield();
+		else
+			nanosleep(&pause, NULL);
+	}
+	return -ETIMEDOUT;
+}
+
+/* Nothing of the last guest's stays in the data area: its stops (the
+ * registers, the signal frames with its FP state) and the last batch's
+ * ops. The state word stays: the guest thread sleeps on it. */
+static void stub_wipe(struct stub *s)
+{
+	struct stub_data *d = s->d;
+
+	memset(&d->mapper_tid, 0, STUB_DATA_PAGES * PAGE_SIZE - STUB_HANDOFF_OFF -
+	       offsetof(struct stub_data, mapper_tid));
+	memset(s->b->ops, 0, STUB_MAX_OPS * sizeof(struct stub_op));
+	s->b->nr_ops = 0;
+}
+
+/* Run the stub's guest thread once with only ip set: the park's two
+ * round trips (glass/os.h). 0, or -errno. */
+static int park_run(struct stub *s, unsigned long ip, int code)
+{
+	struct stub_data *d = s->d;
+	int err;
+
+	memset(&d->regs, 0, sizeof(d->regs));
+	d->regs.ip = ip;
+	d->regs.flags = 0x202;
+	d->regs.cs = 0x33;
+	d->regs.ss = 0x2b;
+	err = handoff(s);
+	if (err)
+		return err;
+	return __atomic_load_n(&d->signo, __ATOMIC_RELAXED) == SIGSYS &&
+	       __atomic_load_n(&d->code, __ATOMIC_RELAXED) == code ? 0 : -EIO;
+}
+
+int os_stub_park(int pid)
+{
+	struct stub *s = stub_find(pid);
+	int err;
+
+	if (!s || STUB_STATE(__atomic_load_n(&s->d->state, __ATOMIC_ACQUIRE)) != STUB_STOPPED)
+		return -ESRCH;
+	/* The batch (everything unmapped), then the guest thread into the
+	 * park. Its stop there is only a claim: the host must show it. */
+	err = park_run(s, STUB_PARK, STUB_PARKING);
+	if (!err)
+		err = wait_parked(s);
+	if (err)
+		return err;
+	stub_wipe(s);
+	/* From the park's code on, the thread's stop is its own word; ip 0:
+	 * a thread that is anywhere else faults instead of parking. */
+	return park_run(s, 0, STUB_PARKED);
+}
+
 volatile int os_guest_running;   /* the stub os_guest_run waits for */
 static u32 *volatile running_state;     /* its hand-off word */
 

@@ -28,6 +28,10 @@ int os_mkdir_p(const char *path, unsigned int mode);    /* umid.c */
 int os_umid_socket(const char *name, int flags, char *path, unsigned long len); /* umid.c */
 void os_gcov_exit(void);        /* gcov.c: the exits write the counts */
 
+/* stub_park.c: does the host show the stub's thread asleep in its park? */
+bool stub_parked_line(const char *line);
+int stub_parked(int pid, int tid);
+
 /* Set-up at start, before the kernel runs (main.c). */
 int os_self_init(void);         /* self.c: /proc/self/mem, the host libraries */
 int os_trap_init(void);         /* trap.c: the SIGTRAP handler, the host probe */

@@ -76,9 +76,11 @@ snap() {
 	while read -r k v; do
 		case $k in
 		free_pages) fp=$v ;;
+		parked_pages) pp=$v ;;
 		slab_objects) so=$v ;;
 		esac
 	done </proc/glass/stats
+	fp=$((fp + pp))         # a parked stub's pages are free at its end
 	now="free_pages $fp slab_objects $so"
 }
 cycle() {       # cycle N: load, look, unload hello

@@ -4,6 +4,7 @@
  * run it and check every kind of stop and the round-trip count each costs.
  */
 #include <check.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,10 +14,13 @@
 #include <sys/wait.h>
 #include <elf.h>
 #include <fcntl.h>
+#include <ucontext.h>
 
 #include <glass/layout.h>
 #include <glass/os.h>
 #include "check_run.h"
+
+bool stub_parked_line(const char *line);       /* kernel/os/stub_park.c */
 
 #define MB (1UL << 20)
 #define CODE_ADDR 0x400000UL
@@ -337,6 +341,217 @@ START_TEST(forged_stop_is_corrupt)
 }
 END_TEST
 
+/* Guest code for the park's tests, copied into physmem: position
+ * independent, fixed addresses passed in registers. */
+#define GUEST_CODE(name, body) \
+	extern const unsigned char name[], name##_end[]; \
+	__asm__(".pushsection .rodata\n" #name ":\n\t" body "\n" #name "_end:\n.popsection")
+
+/* Dirty the FP registers and MXCSR, then a syscall. Its fs base comes
+ * from its registers; it zeroes the stub's note of it (rbx: that word in
+ * the hand-off page), so that only a reset that trusts nothing of the
+ * page's puts the base back. */
+GUEST_CODE(dirty_code,
+	   "pcmpeqb %xmm0, %xmm0\n\t"
+	   "movl $0x7f80, -8(%rsp)\n\t"
+	   "ldmxcsr -8(%rsp)\n\t"
+	   "movq $0, (%rbx)\n\t"
+	   "mov $39, %eax\n\t"
+	   "syscall\n\t"
+	   "int3");
+/* What a new mm's thread finds: xmm0's byte mask in ax, MXCSR in dx;
+ * then a load at %fs:0, which faults at 0 unless the fs base is still
+ * the last guest's (where a page is mapped now). */
+GUEST_CODE(probe_code,
+	   "pmovmskb %xmm0, %eax\n\t"
+	   "stmxcsr -8(%rsp)\n\t"
+	   "mov -8(%rsp), %edx\n\t"
+	   "mov %fs:0, %rbx\n\t"
+	   "int3");
+/* Forge a stop (state STUB_STOPPED, rbx: the word) and sleep in the stub's
+ * futex call at r12 (rdi, esi, edx, r9, r10 set by the test). */
+GUEST_CODE(forge_code,
+	   "movl $1, (%rbx)\n\t"
+	   "mov $202, %eax\n\t"
+	   "mov $0x1234, %rsp\n\t"
+	   "std\n\t"
+	   "jmp *%r12");
+/* rt_sigreturn through the stub's restorer (r12) with the frame at rbx,
+ * which comes back here to make a syscall. */
+GUEST_CODE(sigreturn_code,
+	   "mov %rbx, %rsp\n\t"
+	   "jmp *%r12\n"
+	   ".globl sigreturn_code_back\n"
+	   "sigreturn_code_back:\n\t"
+	   "mov $39, %eax\n\t"
+	   "syscall\n\t"
+	   "int3");
+extern const unsigned char sigreturn_code_back[];
+
+static void load_code(const unsigned char *code, const unsigned char *end)
+{
+	memcpy((char *)PHYSMEM_BASE + CODE_OFF, code, end - code);
+	add_op(STUB_MMAP, CODE_ADDR, PAGE_SIZE, 5, CODE_OFF);
+	add_op(STUB_MMAP, DATA_ADDR, 4 * PAGE_SIZE, 3, DATA_OFF);
+	ck_assert_int_eq(os_stub_flush(pid), 0);
+}
+
+/* The first `mov $nr, %eax; syscall` of the stub with this nr. */
+static unsigned long stub_syscall_of(int nr)
+{
+	const unsigned char want[] = { 0xb8, (unsigned char)nr, 0, 0, 0, 0x0f, 0x05 };
+	unsigned long len;
+	const unsigned char *text = stub_text(&len);
+
+	for (unsigned long o = 0; o + sizeof(want) <= len; o++)
+		if (!memcmp(text + o, want, sizeof(want)))
+			return STUB_CODE + o;
+	ck_abort_msg("no syscall %d in the stub", nr);
+	return 0;
+}
+
+/* Park the stub as host_mm_destroy does: everything unmapped, then the
+ * guest thread into the park. */
+static int park(void)
+{
+	ops->nr_ops = 0;
+	add_op(STUB_MUNMAP_ALL, 0, 0, 0, 0);
+	return os_stub_park(pid);
+}
+
+/* A stub that ran a guest, parked, starts the next with nothing of it:
+ * no mapping, FP registers and MXCSR reset, fs base 0. */
+START_TEST(parked_stub_starts_clean)
+{
+	struct pt_regs r = start_regs();
+	struct guest_stop stop;
+	unsigned long before;
+
+	load_code(dirty_code, dirty_code_end);
+	r.sp = DATA_ADDR + 4 * PAGE_SIZE;
+	r.fs_base = 0x5000;
+	r.bx = STUB_DATA + STUB_HANDOFF_OFF + offsetof(struct stub_data, fs_base);
+	ck_assert_int_eq(os_guest_run(pid, &r, &stop), 0);
+	ck_assert_int_eq(stop.kind, GUEST_SYSCALL);
+	ck_assert_uint_eq(r.orig_ax, 39);
+
+	before = os_round_trips;
+	ck_assert_int_eq(park(), 0);
+	ck_assert_uint_eq(os_round_trips - before, 2);
+	ck_assert(os_stub_alive(pid));
+
+	/* Nothing mapped: the old code faults. */
+	r = start_regs();
+	ck_assert_int_eq(os_guest_run(pid, &r, &stop), 0);
+	ck_assert_int_eq(stop.kind, GUEST_SIGNAL);
+	ck_assert_int_eq(stop.signo, SIGSEGV);
+	ck_assert_uint_eq(stop.addr, CODE_ADDR);
+
+	load_code(probe_code, probe_code_end);
+	add_op(STUB_MMAP, 0x5000, PAGE_SIZE, 1, DATA_OFF);
+	ck_assert_int_eq(os_stub_flush(pid), 0);
+	r = start_regs();
+	r.sp = DATA_ADDR + 4 * PAGE_SIZE;
+	ck_assert_int_eq(os_guest_run(pid, &r, &stop), 0);
+	ck_assert_int_eq(stop.signo, SIGSEGV);          /* fs base 0 */
+	ck_assert_uint_eq(stop.addr, 0);
+	ck_assert_uint_eq(r.ax, 0);                     /* xmm0 */
+	ck_assert_uint_eq(r.dx, 0x1f80);                /* MXCSR */
+}
+END_TEST
+
+/* A guest that forged its last stop is not where the kernel thinks: it
+ * sleeps in some futex call of the stub's with its own registers. Parked,
+ * it would run on in the next mm; it is refused. So is one that put
+ * itself to sleep in the park's own call: it was not run there. */
+static void park_refuses_forger(unsigned long where)
+{
+	struct pt_regs r = start_regs();
+	struct guest_stop stop;
+
+	load_code(forge_code, forge_code_end);
+	r.bx = STUB_DATA + STUB_HANDOFF_OFF;
+	r.di = r.bx;
+	r.si = 9;               /* FUTEX_WAIT_BITSET while the word is 1 */
+	r.dx = 1;
+	r.r10 = 0;
+	r.r9 = 2;
+	r.r12 = where;
+	ck_assert_int_eq(os_guest_run(pid, &r, &stop), 0);
+	ck_assert_int_lt(park(), 0);
+}
+
+START_TEST(park_refuses_a_forged_stop)
+{
+	park_refuses_forger(stub_syscall_of(15) + 5);   /* the restorer's */
+}
+END_TEST
+
+START_TEST(park_refuses_a_self_parked_thread)
+{
+	park_refuses_forger(STUB_PARK_SYSCALL);
+}
+END_TEST
+
+/* A guest can set its host sigaltstack (and mask) with an rt_sigreturn
+ * frame of its own: then, though really stopped, it is refused. */
+START_TEST(park_refuses_a_foreign_sigaltstack)
+{
+	struct pt_regs r = start_regs();
+	struct guest_stop stop;
+	ucontext_t *uc = (ucontext_t *)((char *)PHYSMEM_BASE + DATA_OFF);
+	u64 mask = ~((1UL << (SIGSYS - 1)) | (1UL << (SIGSEGV - 1)) | (1UL << (SIGBUS - 1)) |
+		     (1UL << (SIGILL - 1)) | (1UL << (SIGFPE - 1)) | (1UL << (SIGTRAP - 1)) |
+		     (1UL << (SIGVTALRM - 1)));
+
+	load_code(sigreturn_code, sigreturn_code_end);
+	memset(uc, 0, sizeof(*uc));
+	/* Inside the data area, so that it is still mapped in the park. */
+	uc->uc_stack.ss_sp = (void *)(STUB_DATA + STUB_HANDOFF_OFF + PAGE_SIZE);
+	uc->uc_stack.ss_size = 3 * PAGE_SIZE;
+	uc->uc_mcontext.gregs[REG_RIP] = CODE_ADDR + (sigreturn_code_back - sigreturn_code);
+	uc->uc_mcontext.gregs[REG_RSP] = DATA_ADDR + 4 * PAGE_SIZE;
+	uc->uc_mcontext.gregs[REG_EFL] = 0x202;
+	uc->uc_mcontext.gregs[REG_CSGSFS] = 0x33 | (0x2bUL << 48);
+	memcpy(&uc->uc_sigmask, &mask, sizeof(mask));
+	r.bx = DATA_ADDR;
+	r.r12 = stub_syscall_of(15);
+	ck_assert_int_eq(os_guest_run(pid, &r, &stop), 0);
+	ck_assert_int_eq(stop.kind, GUEST_SYSCALL);     /* a real stop */
+	ck_assert_uint_eq(r.orig_ax, 39);
+	ck_assert_int_lt(park(), 0);
+}
+END_TEST
+
+/* The host's line for a thread asleep in the park, and near misses. */
+START_TEST(parked_line)
+{
+	char line[256];
+
+	snprintf(line, sizeof(line), "202 0x%lx 0x9 0x101 0x0 0x0 0x2 0x7ff00010bf00 0x%lx\n",
+		 STUB_DATA + STUB_HANDOFF_OFF, STUB_PARK_PC);
+	ck_assert(stub_parked_line(line));
+	snprintf(line, sizeof(line), "202 0x%lx 0x9 0x101 0x0 0x0 0x2 0x7ff00010bf00 0x%lx\n",
+		 STUB_DATA + STUB_HANDOFF_OFF, STUB_PARK_PC + 1);
+	ck_assert(!stub_parked_line(line));
+	snprintf(line, sizeof(line), "202 0x%lx 0x9 0x101 0x0 0x0 0x2 0x7ff00010bf00 0x%lx\n",
+		 STUB_DATA, STUB_PARK_PC);
+	ck_assert(!stub_parked_line(line));
+	snprintf(line, sizeof(line), "202 0x%lx 0xa 0x101 0x0 0x0 0x2 0x7ff00010bf00 0x%lx\n",
+		 STUB_DATA + STUB_HANDOFF_OFF, STUB_PARK_PC);
+	ck_assert(!stub_parked_line(line));
+	snprintf(line, sizeof(line), "15 0x%lx 0x9 0x101 0x0 0x0 0x2 0x7ff00010bf00 0x%lx\n",
+		 STUB_DATA + STUB_HANDOFF_OFF, STUB_PARK_PC);
+	ck_assert(!stub_parked_line(line));
+	snprintf(line, sizeof(line), "202 0x%lx 0x9 0x101 0x0 0x0 0x2 0x7ff00010bf00 0x%lx junk\n",
+		 STUB_DATA + STUB_HANDOFF_OFF, STUB_PARK_PC);
+	ck_assert(!stub_parked_line(line));
+	ck_assert(!stub_parked_line("running\n"));
+	ck_assert(!stub_parked_line("-1 0x7ff00010bf00 0x7ff000000202\n"));
+	ck_assert(!stub_parked_line(""));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("stub");
@@ -352,6 +567,11 @@ int main(void)
 	tcase_add_test(tc, stopped_stub_resumes);
 	tcase_add_test(tc, stub_syscalls_trap_for_the_guest);
 	tcase_add_test(tc, forged_stop_is_corrupt);
+	tcase_add_test(tc, parked_stub_starts_clean);
+	tcase_add_test(tc, park_refuses_a_forged_stop);
+	tcase_add_test(tc, park_refuses_a_self_parked_thread);
+	tcase_add_test(tc, park_refuses_a_foreign_sigaltstack);
+	tcase_add_test(tc, parked_line);
 	suite_add_tcase(s, tc);
 	/* One process for all tests: physmem is set up once, and the stubs
 	 * are its children (their zombies reaped by os_stub_kill's list). */

@@ -4,8 +4,10 @@
  * "TLB flush"). Adjacent changes of the same kind are merged, so a fork's
  * run of pages often costs a single op. CPU thread.
  */
+#include <glass/init.h>
 #include <glass/mm.h>
 #include <glass/os.h>
+#include <glass/kernel.h>
 #include <glass/sched.h>
 
 unsigned long host_flushes;
@@ -39,6 +41,82 @@ static unsigned int spare_head, nr_spares;
  * once (docs/benchmarks.md, "Boot without spares").
  */
 static bool init_mm_made, spares_on;
+
+/*
+ * Stubs of ended mms, parked for the next ones (os_stub_park): in a loop
+ * of fork and exit, or a shell's fork and exec, a new mm then costs no
+ * host process, which is most of what a fork cost (the host's fork of the
+ * stub, its filters compiled, its exit). Newest first. A stub is parked
+ * only if the host shows its guest thread where no guest code can follow
+ * it; otherwise, or with the stack full, it is killed as before.
+ */
+#define NR_PARKED 4
+
+static struct parked {
+	int pid;
+	struct page *data;
+} parked[NR_PARKED];
+static unsigned int nr_parked;
+unsigned long stubs_parked, stubs_reused, stubs_park_failed;
+
+/* Can the host show where a thread sleeps (/proc/PID/task/TID/syscall)?
+ * Cleared at the first refusal: then no stub is parked. */
+static bool park_works = true;
+
+static void queue(struct mm_struct *mm, u32 type, unsigned long addr,
+		  unsigned long len, int prot, unsigned long off);
+
+/* Park mm's stub for another mm: true, or false and it is still mm's. */
+static bool park(struct mm_struct *mm)
+{
+	struct host_mm *h = &mm->host;
+	int err;
+
+	if (!boot.stub_recycle || !park_works || nr_parked == NR_PARKED || !h->ops)
+		return false;
+	h->ops->nr_ops = 0;
+	queue(mm, STUB_MUNMAP_ALL, 0, 0, 0, 0);
+	err = os_stub_park(h->pid);
+	h->ops->nr_ops = 0;
+	if (err) {
+		stubs_park_failed++;
+		if (err == -EACCES || err == -EPERM || err == -ENOENT) {
+			park_works = false;
+			pr_info("host: no stub recycling: /proc/PID/syscall: error %d\n", -err);
+		}
+		return false;
+	}
+	host_release(mm);
+	parked[nr_parked].pid = h->pid;
+	parked[nr_parked++].data = h->data;
+	h->pid = 0;
+	h->data = NULL;
+	stubs_parked++;
+	return true;
+}
+
+/* Pages the parked stubs hold (their data areas): free once they end. */
+unsigned long host_parked_pages(void)
+{
+	return nr_parked << 4;
+}
+
+/* The newest parked stub that still exists: its pid (and data), or 0. */
+static int unpark(struct page **data)
+{
+	while (nr_parked) {
+		struct parked *p = &parked[--nr_parked];
+
+		if (os_stub_alive(p->pid)) {
+			*data = p->data;
+			stubs_reused++;
+			return p->pid;
+		}
+		os_stub_kill(p->pid);
+		__free_pages(p->data, 4);
+	}
+	return 0;
+}
 
 /* One more spare behind the others: started, or with wait started and
  * waited for (its first stop). 0 or -errno. */
@@ -123,6 +201,9 @@ int host_mm_init(struct mm_struct *mm)
 	int pid, err;
 
 	BUILD_BUG_ON(STUB_DATA_PAGES != 16);
+	pid = unpark(&data);
+	if (pid)
+		goto got;
 	if (!nr_spares && (err = add_spare(true)))
 		return err;
 	pid = sp->pid;
@@ -138,6 +219,7 @@ int host_mm_init(struct mm_struct *mm)
 		__free_pages(data, 4);
 		return err;
 	}
+got:
 	mm->host.pid = pid;
 	mm->host.data = data;
 	mm->host.ops = page_address(data);
@@ -151,11 +233,12 @@ int host_mm_init(struct mm_struct *mm)
 	return 0;
 }
 
-/* Ends the host process first and waits for it: only then are its data
- * pages and held frames free for others (the caller frees the rest). */
+/* Parks the host process, or ends it and waits for it: only then are
+ * its data pages and held frames free for others (the caller frees the
+ * rest). */
 void host_mm_destroy(struct mm_struct *mm)
 {
-	if (mm->host.pid > 0)
+	if (mm->host.pid > 0 && !park(mm))
 		os_stub_kill(mm->host.pid);
 	mm->host.pid = 0;
 	mm->host.ops = NULL;

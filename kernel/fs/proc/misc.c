@@ -107,12 +107,15 @@ int proc_glass_stats_show(struct task_struct *t, char *buf, size_t size)
 			 "flushes %lu\nfree_pages %lu\nslab_objects %lu\ntasks %d\n"
 			 "spin_kernel_hit %lu\nspin_kernel_miss %lu\n"
 			 "spin_guest_hit %lu\nspin_guest_miss %lu\nspin_withdrawn %lu\nspin_tries %lu\n"
-			 "syscall_patched %lu\nsyscall_entry %lu\nsyscall_fixups %lu\n",
+			 "syscall_patched %lu\nsyscall_entry %lu\nsyscall_fixups %lu\n"
+			 "stubs_parked %lu\nstubs_reused %lu\nstubs_park_failed %lu\n"
+			 "parked_pages %lu\n",
 			 os_round_trips, syscall_count, fault_count, tick_count, fork_count,
 			 host_flushes,
 			 nr_free_pages(), slab_objects_in_use(), nr_tasks,
 			 os_spin_stats.kernel_hit, os_spin_stats.kernel_miss,
 			 os_spin_stats.guest_hit, os_spin_stats.guest_miss,
 			 os_spin_stats.withdrawn, os_spin_stats.tries,
-			 syscall_patched, syscall_entries, syscall_fixups);
+			 syscall_patched, syscall_entries, syscall_fixups,
+			 stubs_parked, stubs_reused, stubs_park_failed, host_parked_pages());
 }

@@ -46,6 +46,7 @@ struct boot_params {
 	const char *trace;      /* trace=: what to trace from the first event */
 	const char *trace_file; /* trace_file=: where its text goes */
 	int syscall_patch;      /* 0: every guest syscall traps */
+	int stub_recycle;       /* 0: no stub outlives its mm */
 	/* for init: argv after argv[0] and extra environment */
 	const char **init_argv;
 	int init_argc;

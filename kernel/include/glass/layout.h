@@ -34,5 +34,13 @@
 /* The stub's entry for patched guest syscalls (glass/os.h). */
 #define STUB_SYSCALL_ENTRY_OFF 0x40
 #define STUB_SYSCALL_ENTRY (STUB_CODE + STUB_SYSCALL_ENTRY_OFF)
+/* A stub parked for its next mm (os_stub_park, glass/os.h): the guest
+ * thread is run at STUB_PARK and sleeps in the futex call whose syscall
+ * instruction is at STUB_PARK_SYSCALL; the host shows STUB_PARK_PC. */
+#define STUB_PARK_SYSCALL_OFF 0x200
+#define STUB_PARK_SYSCALL (STUB_CODE + STUB_PARK_SYSCALL_OFF)
+#define STUB_PARK_PC (STUB_PARK_SYSCALL + 2)
+#define STUB_PARK_OFF 0x210
+#define STUB_PARK (STUB_CODE + STUB_PARK_OFF)
 
 #endif

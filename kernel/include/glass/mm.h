@@ -210,6 +210,8 @@ int host_flush(struct mm_struct *mm);
 void host_put_page(struct mm_struct *mm, struct page *page);
 /* The batch queued before the last run is confirmed: drop what it held. */
 void host_release(struct mm_struct *mm);
+extern unsigned long stubs_parked, stubs_reused, stubs_park_failed;
+unsigned long host_parked_pages(void);
 void host_mm_boot_start(void);
 int host_mm_boot(void);
 int host_mm_init(struct mm_struct *mm);

@@ -254,7 +254,10 @@ u64 os_thread_cputime_ns(void);
 /* One queued host mapping change; the stub applies a batch of these. */
 /* STUB_MMAP_POPULATE: MAP_POPULATE too (pages a fault is about to use:
  * the host fills its page tables in the mmap, not one fault each). */
-enum stub_op_type { STUB_MMAP = 1, STUB_MUNMAP, STUB_MPROTECT, STUB_MMAP_POPULATE };
+/* STUB_MUNMAP_ALL: everything below TASK_SIZE (addr and len unused): a
+ * stub made ready for another mm (os_stub_park). */
+enum stub_op_type { STUB_MMAP = 1, STUB_MUNMAP, STUB_MPROTECT, STUB_MMAP_POPULATE,
+		    STUB_MUNMAP_ALL };
 struct stub_op {
 	u32 type;
 	u32 prot;       /* PROT_* bits as Linux's: 1 read, 2 write, 4 exec */
@@ -335,6 +338,12 @@ struct stub_data {
  * SIGSYS with code STUB_SYSCALL_PATCHED, with no host syscall or signal.
  */
 #define STUB_SYSCALL_PATCHED 0x5053
+/* A stub parked for another mm (os_stub_park) stops as SIGSYS with code
+ * STUB_PARKING when it reaches the park (a claim only: the kernel checks
+ * the thread in the host), then, woken from there, STUB_PARKED once it has
+ * reset its host state and found it clean. */
+#define STUB_PARKING 0x504b
+#define STUB_PARKED 0x5041
 #define STUB_ENTRY_XSAVE_OFF (STUB_DATA_PAGES * 4096UL - 4096)
 #define STUB_STACK_SIZE 4096            /* start-up stack */
 #define STUB_SIGSTACK_SIZE (16UL << 10) /* signal frame incl. XSAVE image */
@@ -380,6 +389,18 @@ int os_stub_flush(int pid);
 /* Kill the stub and wait until its threads are gone: afterwards no frame
  * it mapped is reachable through it. */
 void os_stub_kill(int pid);
+/*
+ * Make a stub whose mm is gone ready for another mm instead of killing
+ * it: the caller has queued STUB_MUNMAP_ALL as its whole batch. The guest
+ * thread is run at STUB_PARK; the stub is kept only if, once it stopped,
+ * the host shows that thread asleep on its futex at STUB_PARK_PC, from
+ * where only the stub's own code runs, and then its data area is wiped.
+ * 0: ready, its next os_guest_run starts the new mm's thread; -errno:
+ * kill it (a guest that forged its last stop ends here).
+ */
+int os_stub_park(int pid);
+/* The stub still exists (a parked one may have been killed meanwhile). */
+bool os_stub_alive(int pid);
 
 enum guest_stop_kind {
 	GUEST_SYSCALL,  /* regs->orig_rax holds the number */

@@ -142,6 +142,39 @@ __asm__(".section .text.entry, \"ax\"\n"
 	"call stub_entry_stop\n\t"
 	"ud2\n"
 
+	/* A stub parked for another mm (os_stub_park). The kernel runs the
+	 * guest thread at stub_park; it announces the stop and sleeps in the
+	 * futex call at the fixed STUB_PARK_SYSCALL. Whatever registers,
+	 * flags and stack a thread sleeps there with (guest code can jump
+	 * here too), it wakes into stub_park_wait, which takes its own
+	 * stack, clears the flags and decides in C: so a thread the host
+	 * shows asleep at STUB_PARK_PC runs only the stub's code from then
+	 * on. */
+	".org " STR(STUB_PARK_SYSCALL_OFF) ", 0xcc\n"
+	"stub_park_syscall:\n\t"
+	"syscall\n\t"
+	"jmp stub_park_wait\n"
+	".org " STR(STUB_PARK_OFF) ", 0xcc\n"
+	".globl stub_park\n"
+	"stub_park:\n\t"
+	"lea entry_uc(%rip), %rsp\n\t"
+	"push $2\n\t"
+	"popfq\n\t"
+	"call stub_park_enter\n"
+	"stub_park_wait:\n\t"
+	"lea entry_uc(%rip), %rsp\n\t"
+	"push $2\n\t"
+	"popfq\n\t"
+	"call stub_park_next\n\t"
+	"mov %eax, %edx\n\t"
+	"movabs $" STR(STATE_ADDR) ", %rdi\n\t"
+	"mov $" STR(FUTEX_WAIT_BITSET) ", %esi\n\t"
+	"xor %r10d, %r10d\n\t"
+	"xor %r8d, %r8d\n\t"
+	"mov $2, %r9d\n\t"
+	"mov $" STR(__NR_futex) ", %eax\n\t"
+	"jmp stub_park_syscall\n"
+
 	/* long mapper_clone(void): the parent gets the tid; the child
 	 * goes to mapper_start. */
 	".globl mapper_clone\n"
@@ -207,6 +240,8 @@ __asm__(".section .text.entry, \"ax\"\n"
 	"je mapper_mprotect\n\t"
 	"cmp $" "4" ", %eax\n\t"
 	"je mapper_mmap_populate\n\t"
+	"cmp $" "5" ", %eax\n\t"
+	"je mapper_munmap_all\n\t"
 	"mov $-22, %rax\n\t"                    /* -EINVAL */
 	"jmp mapper_fail\n"
 	"mapper_mmap_populate:\n\t"
@@ -222,6 +257,9 @@ __asm__(".section .text.entry, \"ax\"\n"
 	"cmp 8(%r13), %rax\n\t"
 	"je mapper_next\n\t"
 	"jmp mapper_fail\n"
+	"mapper_munmap_all:\n\t"
+	"xor %edi, %edi\n\t"
+	"movabs $" STR(TASK_SIZE) ", %rsi\n"
 	"mapper_munmap:\n\t"
 	"mov $" STR(__NR_munmap) ", %eax\n\t"
 	"syscall\n\t"
@@ -285,7 +323,7 @@ long mapper_clone(void) __attribute__((visibility("hidden")));
 
 _Static_assert(STUB_BUSY == 0 && STUB_STOPPED == 1 && STUB_MAPPING == 2 &&
 	       STUB_MMAP == 1 && STUB_MUNMAP == 2 && STUB_MPROTECT == 3 &&
-	       STUB_MMAP_POPULATE == 4,
+	       STUB_MMAP_POPULATE == 4 && STUB_MUNMAP_ALL == 5,
 	       "the mapper's constants");
 _Static_assert(__builtin_offsetof(struct stub_batch, ops) == 16 &&
 	       sizeof(struct stub_op) == 32 &&
@@ -338,6 +376,12 @@ struct sock_fprog { u16 len; const struct sock_filter *filter; };
  * ends below the stub. */
 #define RANGE_OK LD(ARG_HI(0)), IF_GE(TASK_SIZE >> 32), RET(RET_KILL), \
 	LD(ARG_HI(1)), IF_NE(0), RET(RET_KILL), RET(RET_ALLOW)
+/* 9: munmap(0, TASK_SIZE), STUB_MUNMAP_ALL's call: allowed; anything else
+ * goes on to the instruction after these. */
+#define ALL_OF_TASK LD(ARG_LO(0)), { BPF_JEQ_K, 0, 7, 0 }, \
+	LD(ARG_HI(0)), { BPF_JEQ_K, 0, 5, 0 }, \
+	LD(ARG_LO(1)), { BPF_JEQ_K, 0, 3, (u32)TASK_SIZE }, \
+	LD(ARG_HI(1)), { BPF_JEQ_K, 0, 1, TASK_SIZE >> 32 }, RET(RET_ALLOW)
 /* 7: arg i (32-bit values) is a or b. */
 #define ARG_IS(i, a, b, fail) LD(ARG_HI(i)), IF_NE(0), RET(fail), \
 	LD(ARG_LO(i)), { BPF_JEQ_K, 2, 0, (a) }, IF_NE(b), RET(fail)
@@ -355,8 +399,8 @@ static const struct sock_filter mapper_filter[] = {
 	ARG_EQ(4, PHYSMEM_FD, RET_KILL),
 	ARG_IS(3, MAP_SHARED | MAP_FIXED, MAP_SHARED | MAP_FIXED | MAP_POPULATE, RET_KILL),
 	PROT_OK, RANGE_OK,
-	SKIP_UNLESS(__NR_munmap, 7),
-	RANGE_OK,
+	SKIP_UNLESS(__NR_munmap, 16),
+	ALL_OF_TASK, RANGE_OK,
 	SKIP_UNLESS(__NR_mprotect, 13),
 	PROT_OK, RANGE_OK,
 	SKIP_UNLESS(__NR_futex, 15),
@@ -404,6 +448,11 @@ struct siginfo {
 };
 
 static struct stub_data *const data = (struct stub_data *)STATE_ADDR;
+
+/* The signals the handler takes; a stub keeps every other one blocked. */
+#define SIGBIT(sig) (1UL << ((sig) - 1))
+#define HANDLED_SIGS (SIGBIT(SIGSYS) | SIGBIT(SIGSEGV) | SIGBIT(SIGBUS) | SIGBIT(SIGILL) | \
+		      SIGBIT(SIGFPE) | SIGBIT(SIGTRAP) | SIGBIT(SIGVTALRM))
 
 _Static_assert(__builtin_offsetof(struct ucontext, mc.r8) == UC_R8 &&
 	       __builtin_offsetof(struct ucontext, mc.sp) == UC_SP &&
@@ -680,6 +729,99 @@ void stub_entry_stop(struct ucontext *uc)
 }
 
 /*
+ * Parking (os_stub_park, glass/os.h; the assembly at stub_park). A guest
+ * can leave things in its thread's host state that the next mm's guest
+ * must not inherit: it can run any of the stub's code with any registers,
+ * and its forged rt_sigreturn frames set the signal mask and the
+ * sigaltstack. So the kernel first runs the thread into the park and
+ * checks in the host that it sleeps at STUB_PARK_PC (from where only this
+ * code runs), wipes the data area, and wakes it: then it resets its fs
+ * and gs bases and its FP registers, and traps (stub_park_trap) from
+ * outside the sigaltstack, so that the host writes a signal frame with
+ * the mask and sigaltstack it really has. The handler stops as
+ * STUB_PARKED only if they are a stub's own; the next mm starts from that
+ * stop.
+ */
+#define STUB_NR_PARK 0x5041             /* no host syscall's number */
+
+/*
+ * The FP registers are reset by an xrstor of an image with XSTATE_BV 0,
+ * which puts every feature in its initial state and MXCSR at the value
+ * given: written here, at the bottom of the sigaltstack (the CPU reads the
+ * whole image's span, so it must be in the data area), below the frame
+ * the trap is taken on. Its stack: the start-up stack's.
+ */
+void stub_park_trap(void) __attribute__((noreturn));
+__asm__(".text\n"
+	".globl stub_park_trap\n"
+	"stub_park_trap:\n\t"
+	"movabs $" STR(STUB_DATA + STUB_SIGSTACK_OFF - 64) ", %rsp\n\t"
+	"movabs $" STR(STUB_DATA + STUB_SIGSTACK_OFF) ", %rdi\n\t"
+	"movl $0x1f80, 24(%rdi)\n\t"          /* MXCSR */
+	"xor %eax, %eax\n\t"
+	"mov $8, %ecx\n\t"
+	"1:\n\t"
+	"mov %rax, 504(%rdi,%rcx,8)\n\t"      /* the header: 512..575 */
+	"loop 1b\n\t"
+	"xgetbv\n\t"                           /* ecx 0: XCR0 */
+	"xrstor64 (%rdi)\n\t"
+	"mov $" STR(STUB_NR_PARK) ", %eax\n\t"
+	"syscall\n"
+	".globl stub_park_ret\n"
+	"stub_park_ret:\n\t"
+	"ud2\n");
+extern const char stub_park_ret[] __attribute__((visibility("hidden")));
+
+/* The thread was run at stub_park: say so (a claim; the kernel looks in
+ * the host) and go to sleep. */
+void stub_park_enter(void) __attribute__((used));
+void stub_park_enter(void)
+{
+	u32 old;
+
+	data->signo = SIGSYS;
+	data->code = STUB_PARKING;
+	data->stopped = rdtsc();
+	old = __atomic_exchange_n(&data->state, STUB_STOPPED, __ATOMIC_ACQ_REL);
+	if (old & STUB_KWAIT)
+		futex_bitset(&data->state, FUTEX_WAKE_BITSET, 0x7fffffff, 1);
+}
+
+/* Between sleeps in the park: the value to sleep on, or, once the
+ * kernel has given the turn back, the check. */
+u32 stub_park_next(void) __attribute__((used));
+u32 stub_park_next(void)
+{
+	u32 *state = &data->state;
+
+	for (;;) {
+		u32 cur = __atomic_load_n(state, __ATOMIC_ACQUIRE);
+
+		if (STUB_STATE(cur) == STUB_BUSY) {
+			data->resumed = rdtsc();
+			raw_syscall6(__NR_arch_prctl, 0x1002 /* ARCH_SET_FS */, 0, 0, 0, 0, 0);
+			raw_syscall6(__NR_arch_prctl, 0x1001 /* ARCH_SET_GS */, 0, 0, 0, 0, 0);
+			data->fs_base = data->gs_base = 0;
+			stub_park_trap();
+		}
+		if ((cur & STUB_GWAIT) ||
+		    __atomic_compare_exchange_n(state, &cur, cur | STUB_GWAIT, false,
+						__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+			return cur | STUB_GWAIT;
+	}
+}
+
+/* stub_park_trap's frame: the mask and sigaltstack the host has for this
+ * thread are a stub's own. */
+static bool parked_clean(const struct ucontext *uc)
+{
+	return uc->ss_sp == STUB_DATA + STUB_SIGSTACK_OFF && uc->ss_flags == 0 &&
+	       uc->ss_size == STUB_SIGSTACK_SIZE &&
+	       uc->sigmask == (~HANDLED_SIGS & ~(SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))) &&
+	       (u64)uc - (STUB_DATA + STUB_SIGSTACK_OFF) < STUB_SIGSTACK_SIZE;
+}
+
+/*
  * Every trapped stop of the guest lands here, on the sigaltstack, with
  * the guest's signals deliverable (so that resume_guest needs no host
  * call to restore the mask): report it, wait for the kernel (any batch
@@ -696,6 +838,18 @@ void stub_handler(int sig, struct siginfo *si, struct ucontext *uc)
 	__attribute__((used));
 void stub_handler(int sig, struct siginfo *si, struct ucontext *uc)
 {
+	if (sig == SIGSYS && si->sys.syscall == STUB_NR_PARK &&
+	    uc->mc.ip == (u64)stub_park_ret) {
+		if (!parked_clean(uc)) {
+			stub_die(uc);
+			return;
+		}
+		data->entry_sp = ENTRY_UC;
+		stop(uc, SIGSYS, STUB_PARKED, 0, -1);
+		if (!(uc->mc.flags & X86_EFLAGS_TF))
+			resume_guest(uc);
+		return;
+	}
 	if (uc->mc.sp - (STUB_DATA + STUB_SIGSTACK_OFF) < STUB_SIGSTACK_SIZE &&
 	    uc->mc.ip - STUB_CODE < (u64)__stub_end - STUB_CODE) {
 		if (sig == SIGSYS && si->sys.syscall == STUB_NR_STEP &&
@@ -808,11 +962,11 @@ static void pin(long cpu)
 void stub_child_setup(long ack_fd, long glass_pid, long cpu) __attribute__((noreturn, used));
 void stub_child_setup(long ack_fd, long glass_pid, long cpu)
 {
-	static const int sigs[] = { SIGSYS, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP,
-				    SIGVTALRM };
 	/* A 10 ms virtual-time tick: a spinning guest stops with SIGVTALRM. */
 	static const long tick[4] = { 0, 10000, 0, 10000 };
-	u64 mask = 0;
+	/* Every other signal stays blocked: the guest never sees host signals
+	 * (SIGKILL and SIGSTOP/SIGCONT still work on the stub). */
+	u64 mask = ~HANDLED_SIGS;
 
 	raw_syscall6(__NR_prctl, 1 /* PR_SET_PDEATHSIG */, 9 /* SIGKILL */, 0, 0, 0, 0);
 	if (raw_syscall6(__NR_getppid, 0, 0, 0, 0, 0, 0) != glass_pid)
@@ -824,11 +978,6 @@ void stub_child_setup(long ack_fd, long glass_pid, long cpu)
 		stub_exit();
 	start_mapper();
 	pin(cpu);
-	for (unsigned i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		mask |= 1UL << (sigs[i] - 1);
-	/* Every other signal stays blocked: the guest never sees host signals
-	 * (SIGKILL and SIGSTOP/SIGCONT still work on the stub). */
-	mask = ~mask;
 	if (raw_syscall6(__NR_rt_sigprocmask, 2 /* SIG_SETMASK */, (long)&mask, 0, 8, 0, 0))
 		stub_exit();
 	raw_syscall6(__NR_setitimer, 1 /* ITIMER_VIRTUAL */, (long)tick, 0, 0, 0, 0);
