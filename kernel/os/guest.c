@@ -225,6 +225,21 @@ static struct stub *stub_find(int pid)
 	return NULL;
 }
 
+/* A stub's spinning as a new mm's starts: a first try only after
+ * SPIN_RETRY_MIN round trips, so that short-lived processes (a shell's
+ * commands) never move. Also for a parked stub, whatever its last mm
+ * did. */
+static void spin_reset(struct stub *s)
+{
+	if (last_run == s)
+		spin_withdraw(s);
+	s->spinning = false;
+	s->withdrawn = false;
+	s->gsent = 0;
+	s->asleep = 0;
+	s->retry_after = SPIN_RETRY_MIN;
+}
+
 static struct stub *stub_add(int pid, int ack_fd, unsigned long data_off)
 {
 	for (unsigned i = 0, h = (unsigned)pid % MAX_STUBS; i < MAX_STUBS;
@@ -235,14 +250,7 @@ static struct stub *stub_add(int pid, int ack_fd, unsigned long data_off)
 			stubs[h].mapper = 0;
 			stubs[h].cpu = -1;
 			stubs[h].apart = false;
-			stubs[h].spinning = false;
-			stubs[h].withdrawn = false;
-			stubs[h].gsent = 0;
-			/* A first try only after SPIN_RETRY_MIN round
-			 * trips: short-lived processes (a shell's commands)
-			 * never move. */
-			stubs[h].asleep = 0;
-			stubs[h].retry_after = SPIN_RETRY_MIN;
+			spin_reset(&stubs[h]);
 			stubs[h].b = (struct stub_batch *)(PHYSMEM_BASE + data_off);
 			stubs[h].d = (struct stub_data *)(PHYSMEM_BASE + data_off +
 							  STUB_HANDOFF_OFF);
@@ -958,7 +966,10 @@ int os_stub_park(int pid)
 	stub_wipe(s);
 	/* From the park's code on, the thread's stop is its own word; ip 0:
 	 * a thread that is anywhere else faults instead of parking. */
-	return park_run(s, 0, STUB_PARKED);
+	err = park_run(s, 0, STUB_PARKED);
+	if (!err)
+		spin_reset(s);
+	return err;
 }
 
 volatile int os_guest_running;   /* the stub os_guest_run waits for */
