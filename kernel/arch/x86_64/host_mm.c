@@ -80,7 +80,10 @@ static bool park(struct mm_struct *mm)
 	h->ops->nr_ops = 0;
 	if (err) {
 		stubs_park_failed++;
-		if (err == -EACCES || err == -EPERM || err == -ENOENT) {
+		/* Refused by the host, for a stub that still exists (a dead
+		 * one's /proc directory is gone too). */
+		if ((err == -EACCES || err == -EPERM || err == -ENOENT) &&
+		    os_stub_alive(h->pid)) {
 			park_works = false;
 			pr_info("host: no stub recycling: /proc/PID/syscall: error %d\n", -err);
 		}
