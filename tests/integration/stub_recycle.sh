@@ -7,7 +7,9 @@
 #   first instruction; the bases with rdfsbase where the host has it):
 #   every clean run says "clean ok", stubs_parked and stubs_reused grow by
 #   at least the loop's count, stubs_park_failed stays 0, and after 20
-#   fork+exit rounds glass has no more host processes than before them;
+#   fork+exit rounds glass has no more host processes than before them
+#   (on a host that will not show /proc/PID/syscall, which the boot
+#   says, nothing is parked and only the clean runs are checked);
 # - stub_recycle=0: the same runs are clean, nothing is parked or reused.
 # The guest that forged its last stop, sleeps elsewhere or set its own
 # sigaltstack is refused by tests/unit/test_stub.c (against the real stub).
@@ -78,12 +80,19 @@ expect_count "clean runs after dirty ones" "$n" -eq 20
 lacks "clean BAD"
 lacks "dirty failed"
 [ -n "$fsgs" ] || note "no fsgsbase on this host: the fs and gs bases not read"
-b=$(count before stubs_parked) a=$(count after stubs_parked)
-expect_count "stubs parked over the loop" $((a - b)) -ge 40
-b=$(count before stubs_reused) a=$(count after stubs_reused)
-expect_count "stubs reused over the loop" $((a - b)) -ge 40
-expect_count "stubs refused" "$(count after stubs_park_failed)" -eq 0
-expect_count "host processes after 20 forks (before: $before_forks)" "$after_forks" -le "$before_forks"
+# A host that will not show where a stub's thread sleeps parks nothing:
+# the boot says so, and only the clean runs can be checked here.
+if grep -aq "host: no stub recycling" "$GLASS_ERR"; then
+	ok "this host cannot park: $(grep -a -m1 'no stub recycling' "$GLASS_ERR" | sed 's/^\[[ 0-9.]*\] //')"
+	expect_count "stubs parked on a host that cannot park" "$(count after stubs_parked)" -eq 0
+else
+	b=$(count before stubs_parked) a=$(count after stubs_parked)
+	expect_count "stubs parked over the loop" $((a - b)) -ge 40
+	b=$(count before stubs_reused) a=$(count after stubs_reused)
+	expect_count "stubs reused over the loop" $((a - b)) -ge 40
+	expect_count "stubs refused" "$(count after stubs_park_failed)" -eq 0
+	expect_count "host processes after 20 forks (before: $before_forks)" "$after_forks" -le "$before_forks"
+fi
 
 run stub_recycle=0
 expect_status 0

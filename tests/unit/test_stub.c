@@ -426,6 +426,7 @@ START_TEST(parked_stub_starts_clean)
 	struct pt_regs r = start_regs();
 	struct guest_stop stop;
 	unsigned long before;
+	int err;
 
 	load_code(dirty_code, dirty_code_end);
 	r.sp = DATA_ADDR + 4 * PAGE_SIZE;
@@ -436,7 +437,14 @@ START_TEST(parked_stub_starts_clean)
 	ck_assert_uint_eq(r.orig_ax, 39);
 
 	before = os_round_trips;
-	ck_assert_int_eq(park(), 0);
+	err = park();
+	if (err == -EACCES || err == -EPERM) {
+		/* A host that will not show where threads sleep: Glass
+		 * parks nothing there (and says so at boot). */
+		printf("parked_stub_starts_clean: skipped: /proc/PID/syscall: %d\n", err);
+		return;
+	}
+	ck_assert_int_eq(err, 0);
 	ck_assert_uint_eq(os_round_trips - before, 2);
 	ck_assert(os_stub_alive(pid));
 
