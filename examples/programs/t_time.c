@@ -1,5 +1,6 @@
 /* Time: clocks, nanosleep, gettimeofday, alarm, setitimer, poll/select timeouts. */
 #include <poll.h>
+#include <stdio.h>
 #include <signal.h>
 #include <sys/select.h>
 #include <sys/time.h>
@@ -71,6 +72,51 @@ int main(void)
 	getitimer(ITIMER_REAL, &cur);
 	CHECK("getitimer_off", cur.it_value.tv_sec == 0 && cur.it_value.tv_usec == 0, "timer still armed");
 	signal(SIGALRM, SIG_DFL);
+
+	/* CPU-time timers: 20 ms of this process's CPU time, 3 times,
+	 * computing (a profiler's SIGPROF); none while it sleeps. */
+	static const struct { int which, sig; const char *name; } cpu_timers[] = {
+		{ ITIMER_VIRTUAL, SIGVTALRM, "itimer_virtual" },
+		{ ITIMER_PROF, SIGPROF, "itimer_prof" },
+	};
+	for (unsigned k = 0; k < 2; k++) {
+		struct itimerval cpu = { { 0, 20000 }, { 0, 20000 } }, left;
+		char name[64];
+
+		signal(cpu_timers[k].sig, on_alarm);
+		alarms = 0;
+		c0 = now(CLOCK_PROCESS_CPUTIME_ID);
+		r = setitimer(cpu_timers[k].which, &cpu, NULL);
+		getitimer(cpu_timers[k].which, &left);
+		snprintf(name, sizeof(name), "%s_armed", cpu_timers[k].name);
+		/* Linux rounds the value up to its tick (24 ms with HZ 250). */
+		CHECK(name, r == 0 && left.it_interval.tv_usec == 20000 && !left.it_value.tv_sec &&
+		      left.it_value.tv_usec > 0 && left.it_value.tv_usec <= 30000,
+		      "setitimer %d, value %ld.%06ld interval %ld.%06ld", r,
+		      (long)left.it_value.tv_sec, (long)left.it_value.tv_usec,
+		      (long)left.it_interval.tv_sec, (long)left.it_interval.tv_usec);
+		t0 = now(CLOCK_MONOTONIC);
+		while (alarms < 3 && now(CLOCK_MONOTONIC) - t0 < 10)
+			for (unsigned long i = 0; i < 100000UL; i++)
+				x += i;
+		c1 = now(CLOCK_PROCESS_CPUTIME_ID);
+		snprintf(name, sizeof(name), "%s_fires", cpu_timers[k].name);
+		CHECK(name, alarms >= 3 && c1 - c0 >= 0.059, "%d signals in %.3f s of CPU",
+		      alarms, c1 - c0);
+		alarms = 0;
+		ts.tv_nsec = 100 * 1000000L;
+		nanosleep(&ts, NULL);
+		if (cpu_timers[k].which == ITIMER_VIRTUAL) {
+			snprintf(name, sizeof(name), "%s_not_asleep", cpu_timers[k].name);
+			CHECK(name, alarms == 0, "%d signals in 100 ms asleep", alarms);
+		}
+		r = setitimer(cpu_timers[k].which, &off, NULL);
+		getitimer(cpu_timers[k].which, &left);
+		snprintf(name, sizeof(name), "%s_off", cpu_timers[k].name);
+		CHECK(name, r == 0 && !left.it_value.tv_sec && !left.it_value.tv_usec,
+		      "timer still armed");
+		signal(cpu_timers[k].sig, SIG_DFL);
+	}
 
 	int p[2];
 	if (pipe(p) == 0) {

@@ -4,10 +4,16 @@
  * re-arms itself with the interval. It runs on CLOCK_MONOTONIC minus the
  * time Glass spent stopped, so a debugging stop fires no alarm.
  *
- * ITIMER_VIRTUAL and ITIMER_PROF (CPU-time timers) are not implemented:
- * arming one fails with EINVAL; reading or disarming one succeeds with
- * zeros. Task context; the timer callback runs on the CPU thread from
- * run_timers() (interrupt context: it only sends a signal).
+ * ITIMER_VIRTUAL and ITIMER_PROF run on the process's CPU time: its user
+ * time, and its user and system time, as the scheduler charges them to
+ * its threads (account_task_time, at every return from the guest and
+ * every switch), so they fire within a round trip of expiring, and at
+ * least every 10 ms of a computing guest (its stub's tick). Expired,
+ * they send SIGVTALRM or SIGPROF to the process and re-arm with their
+ * interval, as Linux's do. fork clears all three timers in the child;
+ * exec keeps them. Task context; the ITIMER_REAL callback runs on the
+ * CPU thread from run_timers() (interrupt context: it only sends a
+ * signal).
  */
 #include <glass/mm.h>
 #include <glass/proc.h>
@@ -55,6 +61,38 @@ static u64 real_remaining_ns(struct signal_struct *sig)
 	return t->expires_ns > now ? t->expires_ns - now : 1000;
 }
 
+/* Send the process signo for an expired CPU-time timer; re-arm it. */
+static void it_cpu_fire(struct task_struct *t, int signo, u64 now, u64 *expires, u64 incr)
+{
+	kernel_siginfo_t info;
+
+	memset(&info, 0, sizeof(info));
+	info.si_signo = signo;
+	info.si_code = SI_KERNEL;
+	group_send_sig_info(signo, &info, t);
+	/* The next expiry after now: a guest that ran for several intervals
+	 * between two charges gets one signal, as a late Linux tick does. */
+	if (!incr)
+		*expires = 0;
+	else
+		*expires += (now - *expires) / incr * incr + incr;
+}
+
+void itimer_cpu_account(struct task_struct *t, u64 delta, bool user)
+{
+	struct signal_struct *sig = t->signal;
+
+	if (user)
+		sig->cpu_user_ns += delta;
+	sig->cpu_prof_ns += delta;
+	if (sig->it_virt_expires && sig->cpu_user_ns >= sig->it_virt_expires)
+		it_cpu_fire(t, SIGVTALRM, sig->cpu_user_ns, &sig->it_virt_expires,
+			    sig->it_virt_incr);
+	if (sig->it_prof_expires && sig->cpu_prof_ns >= sig->it_prof_expires)
+		it_cpu_fire(t, SIGPROF, sig->cpu_prof_ns, &sig->it_prof_expires,
+			    sig->it_prof_incr);
+}
+
 static u64 tv_to_ns(long sec, long usec)
 {
 	return (u64)sec * NSEC_PER_SEC + (u64)usec * NSEC_PER_USEC;
@@ -99,13 +137,49 @@ static int set_real_itimer(u64 value_ns, u64 interval_ns)
 	return 0;
 }
 
+/* The CPU-time timer which (ITIMER_VIRTUAL or ITIMER_PROF) of current's
+ * process: its expiry, its interval, and the clock it runs on. */
+static void cpu_itimer(int which, u64 **expires, u64 **incr, u64 *clock)
+{
+	struct signal_struct *sig = current->signal;
+	bool virt = which == ITIMER_VIRTUAL;
+
+	*expires = virt ? &sig->it_virt_expires : &sig->it_prof_expires;
+	*incr = virt ? &sig->it_virt_incr : &sig->it_prof_incr;
+	*clock = virt ? sig->cpu_user_ns : sig->cpu_prof_ns;
+}
+
+static void get_cpu_itimer(int which, struct kernel_itimerval *v)
+{
+	u64 *expires, *incr, clock;
+
+	cpu_itimer(which, &expires, &incr, &clock);
+	if (!*expires)
+		return;
+	/* Due but not yet charged: a tick left, as Linux reports. */
+	ns_to_tv(*expires > clock ? *expires - clock : 1000, &v->it_value.tv_sec,
+		 &v->it_value.tv_usec);
+	ns_to_tv(*incr, &v->it_interval.tv_sec, &v->it_interval.tv_usec);
+}
+
+static void set_cpu_itimer(int which, u64 value_ns, u64 interval_ns)
+{
+	u64 *expires, *incr, clock;
+
+	cpu_itimer(which, &expires, &incr, &clock);
+	*expires = value_ns ? clock + value_ns : 0;
+	*incr = value_ns ? interval_ns : 0;
+}
+
 SYSCALL_DEFINE2(getitimer, int, which, struct kernel_itimerval __user *, uval)
 {
 	struct kernel_itimerval v = { 0 };
 
 	if (which == ITIMER_REAL)
 		get_real_itimer(&v);
-	else if (which != ITIMER_VIRTUAL && which != ITIMER_PROF)
+	else if (which == ITIMER_VIRTUAL || which == ITIMER_PROF)
+		get_cpu_itimer(which, &v);
+	else
 		return -EINVAL;
 	return copy_to_user(uval, &v, sizeof(v)) ? -EFAULT : 0;
 }
@@ -132,8 +206,9 @@ SYSCALL_DEFINE3(setitimer, int, which, const struct kernel_itimerval __user *, u
 		break;
 	case ITIMER_VIRTUAL:
 	case ITIMER_PROF:
-		if (v.it_value.tv_sec || v.it_value.tv_usec)
-			return -EINVAL;
+		get_cpu_itimer(which, &old);
+		set_cpu_itimer(which, tv_to_ns(v.it_value.tv_sec, v.it_value.tv_usec),
+			       tv_to_ns(v.it_interval.tv_sec, v.it_interval.tv_usec));
 		break;
 	default:
 		return -EINVAL;

@@ -167,6 +167,9 @@ void cond_resched(void);
 /* Charge current the time since its last charge, as user (in its guest)
  * or kernel time; ends its turn when its slice is spent. */
 void account_task_time(u64 now, bool user);
+/* kernel/proc/itimer.c: delta ns of t's CPU time (user's or the kernel's)
+ * towards its process's ITIMER_VIRTUAL and ITIMER_PROF. */
+void itimer_cpu_account(struct task_struct *t, u64 delta, bool user);
 struct task_struct *find_task_by_pid(pid_t pid);
 /* Idle: run the event loop until something is runnable. Never returns. */
 __noreturn void cpu_idle(void);

@@ -92,6 +92,11 @@ struct signal_struct {
 	wait_queue_head_t wait_chldexit;
 	u64 itimer_real_interval_ns;
 	struct timer_list *real_timer;
+	/* ITIMER_VIRTUAL and ITIMER_PROF, on the process's CPU time counted
+	 * since it began (user; user and system): where each fires next (0:
+	 * disarmed) and its interval. kernel/proc/itimer.c. */
+	u64 cpu_user_ns, cpu_prof_ns;
+	u64 it_virt_expires, it_virt_incr, it_prof_expires, it_prof_incr;
 	u64 utime_ns, stime_ns;         /* of exited threads */
 	u64 cutime_ns, cstime_ns;       /* of reaped children */
 	struct rlimit64 rlim[RLIM_NLIMITS];     /* inherited by fork and exec */
