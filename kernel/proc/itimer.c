@@ -7,8 +7,9 @@
  * ITIMER_VIRTUAL and ITIMER_PROF run on the process's CPU time: its user
  * time, and its user and system time, as the scheduler charges them to
  * its threads (account_task_time, at every return from the guest and
- * every switch), so they fire within a round trip of expiring, and at
- * least every 10 ms of a computing guest (its stub's tick). Expired,
+ * every switch) and checked after each run of the guest, so they fire
+ * within a round trip of expiring, and at least every 10 ms of a
+ * computing guest (its stub's tick). Expired,
  * they send SIGVTALRM or SIGPROF to the process and re-arm with their
  * interval, as Linux's do. fork clears all three timers in the child;
  * exec keeps them. Task context; the ITIMER_REAL callback runs on the
@@ -82,9 +83,13 @@ void itimer_cpu_account(struct task_struct *t, u64 delta, bool user)
 {
 	struct signal_struct *sig = t->signal;
 
-	if (user)
-		sig->cpu_user_ns += delta;
 	sig->cpu_prof_ns += delta;
+	/* Kernel time is charged in schedule() too, where no signal may be
+	 * sent: the timers are checked at the charge after a guest run, the
+	 * next return from the guest (so within a round trip or a tick). */
+	if (!user)
+		return;
+	sig->cpu_user_ns += delta;
 	if (sig->it_virt_expires && sig->cpu_user_ns >= sig->it_virt_expires)
 		it_cpu_fire(t, SIGVTALRM, sig->cpu_user_ns, &sig->it_virt_expires,
 			    sig->it_virt_incr);
