@@ -229,7 +229,7 @@ run: deps all
 # ---- guest programs (examples/programs): payloads for the tests and bench ----
 # Every t_*.c is built static three ways: glibc, musl and (t_proc only)
 # glibc static-pie; the ones named in PROG_PTHREAD are linked with -pthread.
-# bench, roundtrips, sysfuzz, forkbomb, memhog, sleeplat, blkinfo, sysloop, kcov, profload and threadloop are glibc static;
+# bench, roundtrips, sysfuzz, forkbomb, memhog, sleeplat, blkinfo, sysloop, kcov, profload, threadloop and pgburn (-pg) are glibc static;
 # ministrace and tracee (PROG_BOTH) glibc and musl static;
 # every t_*.c and dynlink (PROG_DYN) also glibc dynamic, in $(PB)/dynamic
 # (dynlink only there: it checks dynamic linking itself; --as-needed keeps
@@ -246,13 +246,15 @@ PROG_PIE := t_proc
 PROG_BOTH := ministrace tracee
 PROG_DYN := dynlink
 PROGRAMS := $(PROG_T:%=$(PB)/glibc/%) $(PROG_T:%=$(PB)/musl/%) $(PROG_PIE:%=$(PB)/static-pie/%) \
-	$(patsubst %,$(PB)/glibc/%,$(filter bench roundtrips sysfuzz forkbomb memhog sleeplat monoclock blkinfo escape sysloop kcov profload threadloop,$(patsubst examples/programs/%.c,%,$(wildcard examples/programs/*.c)))) \
+	$(patsubst %,$(PB)/glibc/%,$(filter bench roundtrips sysfuzz forkbomb memhog sleeplat monoclock blkinfo escape sysloop kcov profload threadloop pgburn,$(patsubst examples/programs/%.c,%,$(wildcard examples/programs/*.c)))) \
 	$(if $(wildcard examples/programs/ptrace_rt.c),$(PB)/host/ptrace_rt) $(PB)/host/walltime \
 	$(PROG_BOTH:%=$(PB)/glibc/%) $(PROG_BOTH:%=$(PB)/musl/%) $(PROG_T:%=$(PB)/dynamic/%) \
 	$(PROG_DYN:%=$(PB)/dynamic/%) $(PB)/bare/patchprobe $(PB)/bare/recycleprobe
 prog_threads = $(if $(filter $(1),$(PROG_PTHREAD)),-pthread)
 # The profiler's workload keeps frame pointers, leaf functions too, so
 # its samples show whole user stacks (profiling/README.md).
+# A guest's own gprof profile (tests/integration/guest_gprof.sh).
+$(PB)/glibc/pgburn: PROG_CFLAGS += -pg
 $(PB)/glibc/profload: PROG_CFLAGS += -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
 	-fno-optimize-sibling-calls
 

@@ -79,17 +79,8 @@ static void it_cpu_fire(struct task_struct *t, int signo, u64 now, u64 *expires,
 		*expires += (now - *expires) / incr * incr + incr;
 }
 
-void itimer_cpu_account(struct task_struct *t, u64 delta, bool user)
+void itimer_cpu_fire(struct task_struct *t, struct signal_struct *sig)
 {
-	struct signal_struct *sig = t->signal;
-
-	sig->cpu_prof_ns += delta;
-	/* Kernel time is charged in schedule() too, where no signal may be
-	 * sent: the timers are checked at the charge after a guest run, the
-	 * next return from the guest (so within a round trip or a tick). */
-	if (!user)
-		return;
-	sig->cpu_user_ns += delta;
 	if (sig->it_virt_expires && sig->cpu_user_ns >= sig->it_virt_expires)
 		it_cpu_fire(t, SIGVTALRM, sig->cpu_user_ns, &sig->it_virt_expires,
 			    sig->it_virt_incr);

@@ -177,8 +177,7 @@ void account_task_time(u64 now, bool user)
 		t->utime_ns += delta;
 	else
 		t->stime_ns += delta;
-	if (t->signal)
-		itimer_cpu_account(t, delta, user);
+	itimer_cpu_account(t, delta, user);
 	t->vruntime += delta;
 	if (t->vruntime >= t->slice_end)
 		t->need_resched = true;

@@ -40,7 +40,7 @@ s64 run_timers(void) { return -1; }
 /* The profiler is off: its hook in schedule() never calls in. */
 volatile int os_profile_pending;
 void profile_collect(void) { abort(); }
-void itimer_cpu_account(struct task_struct *t, u64 delta, bool user) { }
+void itimer_cpu_fire(struct task_struct *t, struct signal_struct *sig) { abort(); }
 
 /* ---- tasks ---- */
 static struct task_struct tasks[4];

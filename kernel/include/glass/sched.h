@@ -167,9 +167,30 @@ void cond_resched(void);
 /* Charge current the time since its last charge, as user (in its guest)
  * or kernel time; ends its turn when its slice is spent. */
 void account_task_time(u64 now, bool user);
-/* kernel/proc/itimer.c: delta ns of t's CPU time (user's or the kernel's)
- * towards its process's ITIMER_VIRTUAL and ITIMER_PROF. */
-void itimer_cpu_account(struct task_struct *t, u64 delta, bool user);
+/* kernel/proc/itimer.c: send what expired of sig's ITIMER_VIRTUAL and
+ * ITIMER_PROF to t's process. */
+void itimer_cpu_fire(struct task_struct *t, struct signal_struct *sig);
+
+/*
+ * delta ns of t's CPU time (the guest's, or the kernel's) towards its
+ * process's CPU-time itimers. Kernel time is charged in schedule() too,
+ * where no signal may be sent: expiry is checked at a user-time charge,
+ * after each run of the guest. Inline: it runs at every round trip.
+ */
+static inline void itimer_cpu_account(struct task_struct *t, u64 delta, bool user)
+{
+	struct signal_struct *sig = t->signal;
+
+	if (!sig)
+		return;
+	sig->cpu_prof_ns += delta;
+	if (!user)
+		return;
+	sig->cpu_user_ns += delta;
+	if ((sig->it_virt_expires && sig->cpu_user_ns >= sig->it_virt_expires) ||
+	    (sig->it_prof_expires && sig->cpu_prof_ns >= sig->it_prof_expires))
+		itimer_cpu_fire(t, sig);
+}
 struct task_struct *find_task_by_pid(pid_t pid);
 /* Idle: run the event loop until something is runnable. Never returns. */
 __noreturn void cpu_idle(void);
