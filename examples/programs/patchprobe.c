@@ -20,40 +20,23 @@
 #include <stddef.h>
 #include <sys/ptrace.h>
 
+#include "bare.h"
 #include "syscall_site.h"
 
 #define CALLS 1000
 
 SYSCALL_SITE(probe_getppid, SYS_getppid);
 
-long raw(long nr, long a, long b, long c, long d);
-__asm__(".text\n.globl raw\nraw:\n\tmov %rdi, %rax\n\tmov %rsi, %rdi\n\tmov %rdx, %rsi\n\t"
-	"mov %rcx, %rdx\n\tmov %r8, %r10\n\tsyscall\n\tret\n");
-
 void probe_main(const long *sp);
 __asm__(".text\n.globl _start\n_start:\n\txor %ebp, %ebp\n\tmov %rsp, %rdi\n\tcall probe_main\n\thlt\n");
 
 static char buf[65536];
-
-static size_t len(const char *s)
-{
-	size_t n = 0;
-
-	while (s[n])
-		n++;
-	return n;
-}
 
 static int starts(const char *s, const char *prefix)
 {
 	while (*prefix && *s == *prefix)
 		s++, prefix++;
 	return !*prefix;
-}
-
-static void put(const char *s)
-{
-	raw(SYS_write, 1, (long)s, len(s), 0);
 }
 
 /* Decimal v into p (room for 21 bytes); returns p. */

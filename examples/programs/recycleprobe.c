@@ -12,12 +12,7 @@
  *                          told the host has them); prints "clean ok" or
  *                          "clean BAD: WHAT" and exits 0 or 1
  */
-#include <stddef.h>
-#include <sys/syscall.h>
-
-long raw(long nr, long a, long b, long c);
-__asm__(".text\n.globl raw\nraw:\n\tmov %rdi, %rax\n\tmov %rsi, %rdi\n\tmov %rdx, %rsi\n\t"
-	"mov %rcx, %rdx\n\tsyscall\n\tret\n");
+#include "bare.h"
 
 /* What _start saw before anything else ran. */
 struct first {
@@ -55,15 +50,6 @@ __asm__(".text\n.globl _start\n_start:\n\t"
 	"call probe_main\n\t"
 	"hlt\n");
 
-static size_t len(const char *s)
-{
-	size_t n = 0;
-
-	while (s[n])
-		n++;
-	return n;
-}
-
 static int eq(const char *a, const char *b)
 {
 	while (*a && *a == *b)
@@ -71,15 +57,10 @@ static int eq(const char *a, const char *b)
 	return *a == *b;
 }
 
-static void put(const char *s)
-{
-	raw(SYS_write, 1, (long)s, len(s));
-}
-
 static void __attribute__((noreturn)) out(int status)
 {
 	for (;;)
-		raw(SYS_exit_group, status, 0, 0);
+		raw(SYS_exit_group, status, 0, 0, 0);
 }
 
 static int avx(void)
@@ -104,8 +85,8 @@ static void dirty(void)
 				 "pcmpeqb %%xmm\\n, %%xmm\\n\n\t"
 				 ".endr" ::: "memory");
 	__asm__ volatile("ldmxcsr %0\n\tfldcw %1" : : "m"(mxcsr), "m"(fcw));
-	raw(SYS_arch_prctl, 0x1002 /* ARCH_SET_FS */, 0x12345000, 0);
-	raw(SYS_arch_prctl, 0x1001 /* ARCH_SET_GS */, 0x6789a000, 0);
+	raw(SYS_arch_prctl, 0x1002 /* ARCH_SET_FS */, 0x12345000, 0, 0);
+	raw(SYS_arch_prctl, 0x1001 /* ARCH_SET_GS */, 0x6789a000, 0, 0);
 	out(0);
 }
 

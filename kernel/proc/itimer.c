@@ -7,11 +7,10 @@
  * ITIMER_VIRTUAL and ITIMER_PROF run on the process's CPU time: its user
  * time, and its user and system time, as the scheduler charges them to
  * its threads (account_task_time, at every return from the guest and
- * every switch) and checked after each run of the guest, so they fire
- * within a round trip of expiring, and at least every 10 ms of a
- * computing guest (its stub's tick). Expired,
- * they send SIGVTALRM or SIGPROF to the process and re-arm with their
- * interval, as Linux's do. fork clears all three timers in the child;
+ * every switch). They are checked after each run of the guest, so they
+ * fire within a round trip of expiring, and at least every 10 ms of a
+ * computing guest (its stub's tick): SIGVTALRM or SIGPROF to the
+ * process, re-armed with the interval, as Linux's do. fork clears all three timers in the child;
  * exec keeps them. Task context; the ITIMER_REAL callback runs on the
  * CPU thread from run_timers() (interrupt context: it only sends a
  * signal).

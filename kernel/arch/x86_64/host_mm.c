@@ -5,9 +5,9 @@
  * run of pages often costs a single op. CPU thread.
  */
 #include <glass/init.h>
+#include <glass/kernel.h>
 #include <glass/mm.h>
 #include <glass/os.h>
-#include <glass/kernel.h>
 #include <glass/sched.h>
 
 unsigned long host_flushes;
@@ -101,7 +101,7 @@ static bool park(struct mm_struct *mm)
 /* Pages the parked stubs hold (their data areas): free once they end. */
 unsigned long host_parked_pages(void)
 {
-	return nr_parked << 4;
+	return nr_parked * STUB_DATA_PAGES;
 }
 
 /* The newest parked stub that still exists: its pid (and data), or 0. */

@@ -838,16 +838,12 @@ void stub_handler(int sig, struct siginfo *si, struct ucontext *uc)
 	__attribute__((used));
 void stub_handler(int sig, struct siginfo *si, struct ucontext *uc)
 {
-	if (sig == SIGSYS && si->sys.syscall == STUB_NR_PARK &&
-	    uc->mc.ip == (u64)stub_park_ret) {
-		if (!parked_clean(uc)) {
-			stub_die(uc);
-			return;
-		}
-		data->entry_sp = ENTRY_UC;
-		stop(uc, SIGSYS, STUB_PARKED, 0, -1);
-		if (!(uc->mc.flags & X86_EFLAGS_TF))
-			resume_guest(uc);
+	/* stub_park_trap's, from the start-up stack: a stop of its own. */
+	bool parked = sig == SIGSYS && si->sys.syscall == STUB_NR_PARK &&
+		      uc->mc.ip == (u64)stub_park_ret;
+
+	if (parked && !parked_clean(uc)) {
+		stub_die(uc);
 		return;
 	}
 	if (uc->mc.sp - (STUB_DATA + STUB_SIGSTACK_OFF) < STUB_SIGSTACK_SIZE &&
@@ -865,7 +861,9 @@ void stub_handler(int sig, struct siginfo *si, struct ucontext *uc)
 	/* Guest code that jumped into the entry or wrote the word may have
 	 * left anything there: its next patched syscall must not fault. */
 	data->entry_sp = ENTRY_UC;
-	if (sig == SIGSYS)
+	if (parked)
+		stop(uc, SIGSYS, STUB_PARKED, 0, -1);
+	else if (sig == SIGSYS)
 		stop(uc, sig, si->code, 0, si->sys.syscall);
 	else
 		stop(uc, sig, si->code, si->addr, -1);
