@@ -19,6 +19,7 @@ struct boot_params boot = {
 	.mconsole_timeout = 5,
 	.syscall_patch = 1,
 	.stub_recycle = 1,
+	.cpu_home = 1,
 };
 
 enum opt_kind { OPT_STR, OPT_MEM, OPT_INT, OPT_FLAG, OPT_GDB, OPT_PANIC, OPT_RW };
@@ -61,6 +62,9 @@ static const struct option options[] = {
 	{ "stub_recycle", OPT_INT, BP(stub_recycle),
 	  "1: keep the host process of an ended address space, emptied and checked, "
 	  "for the next one (default); 0: end it, and start a new one for each" },
+	{ "cpu_home", OPT_INT, BP(cpu_home),
+	  "1: pin the CPU thread, and the stubs it hands off to, to one host CPU, "
+	  "moved when that CPU keeps it waiting (default); 0: leave placement to the host" },
 	{ "mconsole_timeout", OPT_INT, BP(mconsole_timeout),
 	  "seconds mconsole waits for the kernel to take a command (default 5)" },
 	{ "debug", OPT_GDB, BP(gdb),

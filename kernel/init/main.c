@@ -222,6 +222,7 @@ __noreturn void start_kernel(void)
 	printk(KERN_INFO "Command line: %s\n", boot.cmdline);
 	printk(KERN_INFO "Memory: %lluK available, umid %s in %s\n",
 	       (unsigned long long)nr_free_pages() * 4, umid_name, os_umid_dir());
+	os_cpu_home_init(boot.cpu_home);
 	host_mm_boot_start();
 	mconsole_init(boot.mconsole_timeout, boot.mconsole ? boot.mconsole + 7 : NULL);
 	sched_init();

@@ -164,7 +164,9 @@ int os_xterm_start(const char *title, const char *slave)
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
 	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	os_cpu_home_release();  /* xterm is not pinned with the CPU thread */
 	err = posix_spawn(&pid, "/bin/sh", &fa, &attr, argv, environ);
+	os_cpu_home_return();
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
 	if (err)

@@ -95,6 +95,7 @@ void os_idle_wait(s64 timeout_ns)
 
 void os_poll_irqs(void)
 {
+	os_cpu_home_check(os_monotonic_ns());
 	wait_and_run(0);
 }
 

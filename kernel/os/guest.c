@@ -154,7 +154,6 @@ static struct stub *last_run;   /* the stub whose stop was handled last */
 #define SPIN_PAYS 1024
 static u64 sleep_lat = SPIN_LAT_GUESS;
 static bool spin_cpus;          /* two or more host CPUs to run on */
-static cpu_set_t allowed_cpus;  /* glass's own affinity, read at start */
 
 static inline u64 rdtsc(void)
 {
@@ -456,7 +455,7 @@ static void place(struct stub *s)
 	CPU_SET(cpu, &set);
 	guest = set;
 	if (apart)
-		CPU_XOR(&guest, &allowed_cpus, &set);
+		CPU_XOR(&guest, os_host_cpus(), &set);
 	if (!CPU_COUNT(&guest) || sched_setaffinity(s->pid, sizeof(guest), &guest) ||
 	    (s->mapper && sched_setaffinity(s->mapper, sizeof(set), &set))) {
 		s->cpu = -1;
@@ -695,6 +694,8 @@ static int tmpl_start(void)
 		munmap(area, len);
 		goto out;
 	}
+	/* It forks the stubs, beside the CPU thread rather than on its home. */
+	sched_setaffinity(pid, sizeof(cpu_set_t), os_host_cpus());
 	tmpl.pid = pid;
 	tmpl.rq = area;
 	tmpl.an = (struct stub_spawn_ans *)((char *)area + STUB_HANDOFF_OFF);
@@ -768,8 +769,7 @@ int os_stub_start(unsigned long data_off)
 		err = stub_exe_init();
 		if (err)
 			return err;
-		if (!sched_getaffinity(0, sizeof(allowed_cpus), &allowed_cpus))
-			spin_cpus = CPU_COUNT(&allowed_cpus) >= 2;
+		spin_cpus = CPU_COUNT(os_host_cpus()) >= 2;
 	}
 	if (!tmpl.pid && (err = tmpl_start()))
 		return err;

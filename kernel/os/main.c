@@ -179,6 +179,7 @@ __noreturn void os_reexec(void)
 {
 	os_leave();
 	os_umid_reexec();
+	os_cpu_home_release();  /* the next glass reads its CPUs afresh */
 	setenv(REBOOT_ENV, "1", 1);
 	execv("/proc/self/exe", os_argv);
 	_exit(1);

@@ -28,6 +28,14 @@ int os_mkdir_p(const char *path, unsigned int mode);    /* umid.c */
 int os_umid_socket(const char *name, int flags, char *path, unsigned long len); /* umid.c */
 void os_gcov_exit(void);        /* gcov.c: the exits write the counts */
 
+/* cpu_home.c: the CPU thread's home CPU (os_cpu_home_init is in os.h). */
+#include <sched.h>
+const cpu_set_t *os_host_cpus(void);    /* glass's own CPUs at start */
+void os_cpu_home_check(u64 now_ns);     /* os_poll_irqs: is home still ours? */
+void os_cpu_home_release(void);         /* the caller may run on any of them */
+void os_cpu_home_return(void);          /* the CPU thread back home after that */
+int schedstat_run_delay(const char *line, u64 *delay_ns);
+
 /* stub_park.c: does the host show the stub's thread asleep in its park? */
 bool stub_parked_line(const char *line);
 int stub_parked(int pid, int tid);

@@ -68,6 +68,7 @@ static notrace int warm_module(Dwfl_Module *mod, void **userdata, const char *na
  * has been joined. */
 static notrace void *symbolize_warm(void *unused)
 {
+	os_cpu_home_release();  /* off the CPU thread's CPU where it can */
 	dwfl = dwfl_begin(&dwfl_callbacks);
 	if (!dwfl)
 		return NULL;

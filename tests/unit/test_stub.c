@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
@@ -21,6 +22,11 @@
 #include "check_run.h"
 
 bool stub_parked_line(const char *line);       /* kernel/os/stub_park.c */
+/* kernel/os/cpu_home.c */
+const cpu_set_t *os_host_cpus(void);
+void os_cpu_home_release(void);
+void os_cpu_home_return(void);
+int schedstat_run_delay(const char *line, u64 *delay_ns);
 
 #define MB (1UL << 20)
 #define CODE_ADDR 0x400000UL
@@ -531,6 +537,80 @@ START_TEST(park_refuses_a_foreign_sigaltstack)
 }
 END_TEST
 
+/* The run queue delay is schedstat's second field; the host's own line
+ * parses, near misses do not. */
+START_TEST(schedstat_line)
+{
+	char line[96];
+	u64 delay = 1;
+	ssize_t n;
+	int fd;
+
+	ck_assert_int_eq(schedstat_run_delay("3990029 0 1\n", &delay), 0);
+	ck_assert_uint_eq(delay, 0);
+	ck_assert_int_eq(schedstat_run_delay("5 18446744073709551615 9", &delay), 0);
+	ck_assert_uint_eq(delay, ~0ull);
+	ck_assert_int_eq(schedstat_run_delay("5 6\n", &delay), -EINVAL);
+	ck_assert_int_eq(schedstat_run_delay("5 x 7\n", &delay), -EINVAL);
+	ck_assert_int_eq(schedstat_run_delay("5 6 7 8\n", &delay), -EINVAL);
+	ck_assert_int_eq(schedstat_run_delay("", &delay), -EINVAL);
+	fd = open("/proc/thread-self/schedstat", O_RDONLY);
+	if (fd < 0)
+		return;         /* a host kernel without it: never pinned */
+	n = read(fd, line, sizeof(line) - 1);
+	close(fd);
+	ck_assert_int_gt(n, 0);
+	line[n] = 0;
+	ck_assert_int_eq(schedstat_run_delay(line, &delay), 0);
+}
+END_TEST
+
+static int cpus_of_self(void)
+{
+	cpu_set_t set;
+
+	ck_assert_int_eq(sched_getaffinity(0, sizeof(set), &set), 0);
+	return CPU_COUNT(&set);
+}
+
+/* The CPU thread is pinned to the CPU it runs on, released for what it
+ * starts and pinned back; on one CPU nothing is pinned. */
+START_TEST(home_is_one_cpu)
+{
+	int all = CPU_COUNT(os_host_cpus());
+
+	ck_assert_int_eq(cpus_of_self(), all);
+	os_cpu_home_init(true);
+	if (all < 2 || access("/proc/thread-self/schedstat", R_OK)) {
+		ck_assert_int_eq(os_cpu_home_stats.cpu, -1);
+		ck_assert_int_eq(cpus_of_self(), all);
+		return;
+	}
+	ck_assert_int_eq(cpus_of_self(), 1);
+	ck_assert_int_eq(sched_getcpu(), os_cpu_home_stats.cpu);
+	os_cpu_home_release();
+	ck_assert_int_eq(cpus_of_self(), all);
+	os_cpu_home_return();
+	ck_assert_int_eq(cpus_of_self(), 1);
+	ck_assert_int_eq(sched_getcpu(), os_cpu_home_stats.cpu);
+	ck_assert_uint_eq(os_cpu_home_stats.moves, 0);
+	os_cpu_home_release();
+}
+END_TEST
+
+START_TEST(no_home_when_off)
+{
+	int all = CPU_COUNT(os_host_cpus());
+
+	os_cpu_home_init(false);
+	ck_assert_int_eq(os_cpu_home_stats.cpu, -1);
+	ck_assert_int_eq(cpus_of_self(), all);
+	os_cpu_home_release();
+	os_cpu_home_return();
+	ck_assert_int_eq(cpus_of_self(), all);
+}
+END_TEST
+
 /* The host's line for a thread asleep in the park, and near misses. */
 START_TEST(parked_line)
 {
@@ -580,6 +660,9 @@ int main(void)
 	tcase_add_test(tc, park_refuses_a_self_parked_thread);
 	tcase_add_test(tc, park_refuses_a_foreign_sigaltstack);
 	tcase_add_test(tc, parked_line);
+	tcase_add_test(tc, schedstat_line);
+	tcase_add_test(tc, no_home_when_off);   /* before: tests share a process */
+	tcase_add_test(tc, home_is_one_cpu);
 	suite_add_tcase(s, tc);
 	/* One process for all tests: physmem is set up once, and the stubs
 	 * are its children (their zombies reaped by os_stub_kill's list). */

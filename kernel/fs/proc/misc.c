@@ -109,7 +109,7 @@ int proc_glass_stats_show(struct task_struct *t, char *buf, size_t size)
 			 "spin_guest_hit %lu\nspin_guest_miss %lu\nspin_withdrawn %lu\nspin_tries %lu\n"
 			 "syscall_patched %lu\nsyscall_entry %lu\nsyscall_fixups %lu\n"
 			 "stubs_parked %lu\nstubs_reused %lu\nstubs_park_failed %lu\n"
-			 "parked_pages %lu\n",
+			 "parked_pages %lu\ncpu_home %d\ncpu_home_moves %lu\n",
 			 os_round_trips, syscall_count, fault_count, tick_count, fork_count,
 			 host_flushes,
 			 nr_free_pages(), slab_objects_in_use(), nr_tasks,
@@ -117,5 +117,6 @@ int proc_glass_stats_show(struct task_struct *t, char *buf, size_t size)
 			 os_spin_stats.guest_hit, os_spin_stats.guest_miss,
 			 os_spin_stats.withdrawn, os_spin_stats.tries,
 			 syscall_patched, syscall_entries, syscall_fixups,
-			 stubs_parked, stubs_reused, stubs_park_failed, host_parked_pages());
+			 stubs_parked, stubs_reused, stubs_park_failed, host_parked_pages(),
+			 os_cpu_home_stats.cpu, os_cpu_home_stats.moves);
 }

@@ -47,6 +47,7 @@ struct boot_params {
 	const char *trace_file; /* trace_file=: where its text goes */
 	int syscall_patch;      /* 0: every guest syscall traps */
 	int stub_recycle;       /* 0: no stub outlives its mm */
+	int cpu_home;           /* 0: the CPU thread is never pinned */
 	/* for init: argv after argv[0] and extra environment */
 	const char **init_argv;
 	int init_argc;

@@ -440,6 +440,16 @@ struct os_spin_stats {
 };
 extern struct os_spin_stats os_spin_stats;
 
+/* The CPU thread's home (cpu_home.c): pinned to one host CPU with the
+ * stubs it hands off to, moved when that CPU keeps it waiting. At boot,
+ * before the first stub; false: never pinned. */
+void os_cpu_home_init(bool enable);
+struct os_cpu_home_stats {
+	int cpu;                /* the host CPU it is pinned to, -1: none */
+	unsigned long moves;    /* homes left because they were busy */
+};
+extern struct os_cpu_home_stats os_cpu_home_stats;
+
 /* --- the event loop (interrupts) --- */
 typedef void (*irq_handler_t)(int fd, void *arg);
 /* Watch fd for input; handler runs on the CPU thread from the event loop. */
