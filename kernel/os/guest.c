@@ -121,15 +121,17 @@ static struct stub *last_run;   /* the stub whose stop was handled last */
  * both hand-offs of each round trip: from its answer to the guest thread
  * running, and from the guest's next stop to the kernel seeing it. A
  * running average of that asleep (sleep_lat, outside tries) is compared
- * with the average of the try's round trips, which starts at half of it,
- * where a poll that ran out (an answer after the guest thread's budget,
- * a stop after the kernel's: a blocking syscall, other tasks' turns, a
- * computing guest) also counts the budget it burnt for nothing; the
- * newest sample weighs a quarter, so one miss that cost more than about
- * four sleeping round trips ends the try, and so do a few polls in vain
- * in a row. On a loaded host the guest thread's CPU is
- * taken by others and a miss is a wait for a time slice (up to ms): the
- * first one ends the try. On a quiet one the odd short miss (the
+ * with the average of the try's round trips, which starts at half of it;
+ * the newest sample weighs a quarter, so one hand-off that took more
+ * than about four sleeping ones ends the try. Only latency counts, not
+ * the budget a poll that ran out burnt (an answer after the guest
+ * thread's budget, a stop after the kernel's: a long syscall, a computing
+ * guest): that was spent on a CPU that had nothing else to do, and its
+ * wake-up, which is late, is measured anyway. (Counting it ended a
+ * shell's tries at its forks: the workload's steps took up to 40% longer,
+ * docs/benchmarks.md.) On a loaded host the guest thread's CPU is
+ * taken by others and a hand-off waits for a time slice (up to ms): the
+ * first one ends the try. On a quiet one the odd short delay (the
  * hypervisor's, a host timer) does not. Then the guest thread is pinned to
  * the CPU thread's CPU again, where the two share one time slice and a
  * sleeping hand-off is a local wake-up, and that stub's next try comes
@@ -345,29 +347,27 @@ static bool stub_stuck(struct stub *s, struct stub_watch *w)
  * Poll the word for the stub's next stop while the guest thread is running
  * apart from us (STUB_BUSY), for at most the stub's budget; then
  * wait_stopped sleeps if needed. Anything but STUB_BUSY ends the poll
- * (the mapper's turn: it runs on our CPU and needs it). Returns the cycles
- * polled in vain.
+ * (the mapper's turn: it runs on our CPU and needs it).
  */
-static u64 spin_stopped(struct stub *s)
+static void spin_stopped(struct stub *s)
 {
 	u32 *state = &s->d->state;
 	u64 t0 = rdtsc();
 	u32 st;
 
 	if (!s->apart)
-		return 0;
+		return;
 	while ((st = STUB_STATE(__atomic_load_n(state, __ATOMIC_ACQUIRE))) == STUB_BUSY) {
 		if (rdtsc() - t0 > SPIN_BUDGET) {
 			spin_count(s, false, &os_spin_stats.kernel_hit,
 				   &os_spin_stats.kernel_miss);
-			return SPIN_BUDGET;
+			return;
 		}
 		__builtin_ia32_pause();
 	}
 	if (st == STUB_STOPPED)
 		spin_count(s, true, &os_spin_stats.kernel_hit,
 			   &os_spin_stats.kernel_miss);
-	return 0;
 }
 
 static int wait_stopped(struct stub *s, bool watch)
@@ -483,15 +483,14 @@ static u32 guest_budget(struct stub *s)
 /* What the guest thread's latency for the answer given at t0 measures. */
 enum handoff_kind {
 	HANDOFF_ASLEEP,         /* it was told to sleep at once */
-	HANDOFF_POLLED,         /* answered within its budget: it should poll */
-	HANDOFF_LATE,           /* answered after its budget: it slept */
+	HANDOFF_POLLED,         /* it polled, and slept if its budget ran out */
 	HANDOFF_WITHDRAWN,      /* its budget was taken back: no measure */
 };
 
-/* The kind of the answer given at t0; the statistics count whether the
+/* The kind of the answer just given; the statistics count whether the
  * guest thread had gone to sleep (old: the word as the turn was taken
  * from it). */
-static enum handoff_kind guest_spun(struct stub *s, u32 sent, u32 old, u64 t0)
+static enum handoff_kind guest_spun(struct stub *s, u32 sent, u32 old)
 {
 	if (s->withdrawn) {
 		s->withdrawn = false;
@@ -501,7 +500,7 @@ static enum handoff_kind guest_spun(struct stub *s, u32 sent, u32 old, u64 t0)
 		return HANDOFF_ASLEEP;
 	spin_count(s, !(old & STUB_GWAIT), &os_spin_stats.guest_hit,
 		   &os_spin_stats.guest_miss);
-	return t0 - s->stopped < sent ? HANDOFF_POLLED : HANDOFF_LATE;
+	return HANDOFF_POLLED;
 }
 
 static u64 lat_clamp(s64 late)
@@ -511,11 +510,10 @@ static u64 lat_clamp(s64 late)
 
 /* Once the guest thread stopped again: how late after the answer given at
  * t0 it ran, and how late after its stop the kernel saw it, into the
- * averages, with the polls that ran out in a try (the kernel's: wasted);
- * a try that no longer pays ends. (The guest thread's own time stamps: a
+ * averages; a try that no longer pays ends. (The guest thread's own time stamps: a
  * guest can lie here and end tries or prolong them, a matter of speed
  * only, as its own code spinning would be.) */
-static void guest_resumed(struct stub *s, u64 t0, enum handoff_kind kind, u64 wasted)
+static void guest_resumed(struct stub *s, u64 t0, enum handoff_kind kind)
 {
 	u64 lat = lat_clamp((s64)(__atomic_load_n(&s->d->resumed, __ATOMIC_RELAXED) - t0)) +
 		  lat_clamp((s64)(s->stopped - __atomic_load_n(&s->d->stopped,
@@ -527,10 +525,7 @@ static void guest_resumed(struct stub *s, u64 t0, enum handoff_kind kind, u64 wa
 	}
 	if (kind == HANDOFF_WITHDRAWN || !s->spinning)
 		return;
-	/* Answered after the guest thread's budget: it polled all of it. */
-	if (kind == HANDOFF_LATE)
-		lat += SPIN_BUDGET;
-	lat_average(&s->poll_lat, lat + wasted);
+	lat_average(&s->poll_lat, lat);
 	if (s->poll_lat > sleep_lat)
 		spin_end(s);
 }
@@ -545,7 +540,6 @@ static void guest_resumed(struct stub *s, u64 t0, enum handoff_kind kind, u64 wa
 static int handoff(struct stub *s)
 {
 	enum handoff_kind kind;
-	u64 wasted;
 	u32 old, sent;
 	int err, ack;
 
@@ -560,16 +554,16 @@ static int handoff(struct stub *s)
 		old = __atomic_exchange_n(&s->d->state, STUB_BUSY, __ATOMIC_ACQ_REL);
 		if (old & STUB_GWAIT)
 			futex(&s->d->state, FUTEX_WAKE_BITSET, INT_MAX, NULL, 2);
-		kind = guest_spun(s, sent, old, t0);
-		wasted = spin_stopped(s);
+		kind = guest_spun(s, sent, old);
+		spin_stopped(s);
 		err = wait_stopped(s, true);
 		s->stopped = rdtsc();
 		if (!err)
-			guest_resumed(s, t0, kind, wasted);
+			guest_resumed(s, t0, kind);
 		return err;
 	}
 	old = __atomic_exchange_n(&s->d->state, STUB_MAPPING, __ATOMIC_ACQ_REL);
-	guest_spun(s, sent, old, rdtsc());
+	guest_spun(s, sent, old);
 	post_batch(s, true);
 	/* The confirmation first: a stop can be forged before the mapper is
 	 * done, and the batch counts only once confirmed. Then the guest
