@@ -29,7 +29,6 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <glass/os.h>
@@ -140,6 +139,7 @@ void os_cpu_home_check(u64 now_ns)
 	if ((delay - last_delay_ns) * HOME_SHARE_DIV > now_ns - last_check_ns &&
 	    !pin(&allowed)) {
 		floating = true;
+		os_cpu_home_stats.cpu = -1;
 		os_cpu_home_stats.moves++;
 	}
 	last_delay_ns = delay;
