@@ -101,7 +101,9 @@ int main(void)
 				x += i;
 		c1 = now(CLOCK_PROCESS_CPUTIME_ID);
 		snprintf(name, sizeof(name), "%s_fires", cpu_timers[k].name);
-		CHECK(name, alarms >= 3 && c1 - c0 >= 0.059, "%d signals in %.3f s of CPU",
+		/* 60 ms of CPU, less a tick or so: Linux charges the timers
+		 * per tick, the CPU-time clock exactly (0.0586 s seen). */
+		CHECK(name, alarms >= 3 && c1 - c0 >= 0.045, "%d signals in %.4f s of CPU",
 		      alarms, c1 - c0);
 		alarms = 0;
 		ts.tv_nsec = 100 * 1000000L;
