@@ -41,7 +41,6 @@ struct os_cpu_home_stats os_cpu_home_stats = { .cpu = -1 };
 static cpu_set_t allowed;       /* glass's own CPUs, read at start */
 static bool pinning;            /* cpu_home=1 and two CPUs or more */
 static int stat_fd = -1;        /* /proc/thread-self/schedstat */
-static bool floating;           /* unpinned until the next check */
 static u64 last_check_ns, last_delay_ns;
 
 /* The second field of a schedstat line ("on-CPU-ns waiting-ns slices"):
@@ -83,10 +82,8 @@ static void go_home(int cpu)
 	if (cpu < 0 || !CPU_ISSET(cpu, &allowed))
 		return;
 	CPU_SET(cpu, &one);
-	if (pin(&one))
-		return;
-	floating = false;
-	os_cpu_home_stats.cpu = cpu;
+	if (!pin(&one))
+		os_cpu_home_stats.cpu = cpu;
 }
 
 /* Glass's own CPUs, as it was started with them: read before any pin. */
@@ -123,14 +120,14 @@ void os_cpu_home_init(bool enable)
  * a home that kept the CPU thread waiting for more than its share of the
  * time since the last look is given up, and at the next call, when the
  * CPU thread has woken up a few times where the scheduler chose, the CPU
- * it is on becomes the new home. */
+ * it is on becomes the new home (cpu_home -1 meanwhile: unpinned). */
 void os_cpu_home_check(u64 now_ns)
 {
 	u64 delay;
 
 	if (!pinning)
 		return;
-	if (floating) {
+	if (os_cpu_home_stats.cpu < 0) {
 		go_home(sched_getcpu());
 		return;
 	}
@@ -138,7 +135,6 @@ void os_cpu_home_check(u64 now_ns)
 		return;
 	if ((delay - last_delay_ns) * HOME_SHARE_DIV > now_ns - last_check_ns &&
 	    !pin(&allowed)) {
-		floating = true;
 		os_cpu_home_stats.cpu = -1;
 		os_cpu_home_stats.moves++;
 	}
@@ -156,6 +152,6 @@ void os_cpu_home_release(void)
 
 void os_cpu_home_return(void)
 {
-	if (pinning && !floating)
+	if (pinning && os_cpu_home_stats.cpu >= 0)
 		go_home(os_cpu_home_stats.cpu);
 }

@@ -361,12 +361,12 @@ static bool stub_stuck(struct stub *s, struct stub_watch *w)
 static void spin_stopped(struct stub *s)
 {
 	u32 *state = &s->d->state;
-	u64 t0 = rdtsc();
-	u64 budget = s->run_avg < SPIN_RUN_BUDGET ? SPIN_RUN_BUDGET : SPIN_BUDGET;
+	u64 t0 = rdtsc(), budget;
 	u32 st;
 
 	if (!s->apart)
 		return;
+	budget = s->run_avg < SPIN_RUN_BUDGET ? SPIN_RUN_BUDGET : SPIN_BUDGET;
 	while ((st = STUB_STATE(__atomic_load_n(state, __ATOMIC_ACQUIRE))) == STUB_BUSY) {
 		if (rdtsc() - t0 > budget) {
 			spin_count(s, false, &os_spin_stats.kernel_hit,
@@ -520,9 +520,9 @@ static u64 lat_clamp(s64 late)
 
 /* Once the guest thread stopped again: how late after the answer given at
  * t0 it ran, and how late after its stop the kernel saw it, into the
- * averages; a try that no longer pays ends. (The guest thread's own time stamps: a
- * guest can lie here and end tries or prolong them, a matter of speed
- * only, as its own code spinning would be.) */
+ * averages; a try that no longer pays ends. (The guest thread's own time
+ * stamps: a guest can lie here and end tries or prolong them, a matter of
+ * speed only, as its own code spinning would be.) */
 static void guest_resumed(struct stub *s, u64 t0, enum handoff_kind kind)
 {
 	u64 lat = lat_clamp((s64)(__atomic_load_n(&s->d->resumed, __ATOMIC_RELAXED) - t0)) +

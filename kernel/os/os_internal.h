@@ -2,6 +2,8 @@
 #ifndef GLASS_OS_INTERNAL_H
 #define GLASS_OS_INTERNAL_H
 
+#include <sched.h>
+
 #include <glass/profile_format.h>
 
 #define BUILD_ASSERT(c) _Static_assert(c, #c)
@@ -29,7 +31,6 @@ int os_umid_socket(const char *name, int flags, char *path, unsigned long len); 
 void os_gcov_exit(void);        /* gcov.c: the exits write the counts */
 
 /* cpu_home.c: the CPU thread's home CPU (os_cpu_home_init is in os.h). */
-#include <sched.h>
 const cpu_set_t *os_host_cpus(void);    /* glass's own CPUs at start */
 void os_cpu_home_check(u64 now_ns);     /* os_poll_irqs: is home still ours? */
 void os_cpu_home_release(void);         /* the caller may run on any of them */
