@@ -5,6 +5,9 @@
 # a process pinned to that CPU keeps it busy, the CPU thread leaves it
 # (cpu_home_moves grows, and the new home is another CPU). With
 # cpu_home=0 nothing is pinned. On one CPU, nothing is pinned either.
+# The new home is elsewhere only if another CPU is free: make check runs
+# its tests one at a time (beside a second busy process, the scheduler
+# may put the CPU thread back beside the hog, as seen once).
 . "$(dirname "$0")/lib.sh"
 
 all=$(grep Cpus_allowed_list /proc/self/status | awk '{ print $2 }')
