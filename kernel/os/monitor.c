@@ -14,7 +14,7 @@
  *
  * The thread blocks every asynchronous signal (they belong to the CPU
  * thread), allocates nothing and calls only poll, accept, read, write,
- * recvfrom, send, sendto, socket (a reply socket), ioctl(SIOCOUTQ),
+ * recvfrom, send, sendto, socket (a reply socket), ioctl(SIOCOUTQ, SIOCINQ),
  * clock_gettime, nanosleep, pread/pwrite of /proc/self/mem,
  * perf_event_open, close and eventfd writes once started.
  *
@@ -261,8 +261,11 @@ void __monitor_text os_monitor_nap(void)
  * waited for only while the client reads (the socket's unread bytes,
  * SIOCOUTQ, go down): STALL_MS without progress drops the packet, and
  * for the next second after such a stall already BUSY_STALL_MS does
- * (a client blocked in recv reads within a millisecond), so clients that
- * never read cost a thread BUSY_STALL_MS each while they come in a flood.
+ * while others wait for the thread, so clients that never read cost a
+ * thread BUSY_STALL_MS each while they come in a flood. With nobody
+ * waiting the patient STALL_MS holds: a client blocked in recv reads
+ * within a millisecond on a quiet host, but a busy one may not run it
+ * for longer than BUSY_STALL_MS, and it must still get its whole reply.
  * A wait is also capped at a second on the monitor thread and
  * CPU_WAIT_MS on the CPU thread (which runs everything else). Each
  * thread keeps its own state, so the threads share nothing.
@@ -325,6 +328,18 @@ static __monitor_text int reply_fd(const struct mc_client *to)
 	return rs->fd >= 0 ? rs->fd : sock_fd;
 }
 
+/* Someone waits for this thread: for the monitor, another request on
+ * the mconsole socket (SIOCINQ: the size of the next datagram); the CPU
+ * thread keeps the whole kernel waiting. */
+static __monitor_text bool others_wait(void)
+{
+	int n;
+
+	if (!pthread_equal(pthread_self(), monitor_thread))
+		return true;
+	return !ioctl(sock_fd, SIOCINQ, &n) && n > 0;
+}
+
 /* Bytes sent on fd that their receivers have not read yet. */
 static __monitor_text long unread_bytes(int fd)
 {
@@ -359,7 +374,8 @@ int __monitor_text os_mconsole_send(const struct mc_client *to, const void *buf,
 		else if (u >= 0 && u < unread)
 			progress = now;         /* the client read something */
 		unread = u;
-		if (now - progress >= (now < impatient_until ? BUSY_STALL_MS : STALL_MS) *
+		if (now - progress >= (now < impatient_until && others_wait() ? BUSY_STALL_MS
+										: STALL_MS) *
 		    1000000ULL) {
 			impatient_until = now + 1000000000ULL;
 			return -EAGAIN;

@@ -101,9 +101,11 @@ for cmd in version dmesg; do
 	mc version
 	[ "$MC_STATUS" = 0 ] && grep -q 'Linux glass' <<<"$MC_OUT" &&
 		ok "uml_mconsole version answers" || fail "uml_mconsole version: $MC_STATUS '$MC_OUT'"
-	got=$(timeout 20 "$TOP/tests/integration/mconsole_raw.py" "$sock" cmd dmesg | grep -c '^PKT')
-	[ "$got" = "$want" ] && ok "a reading client still gets all $want packets of dmesg" ||
-		fail "a reading client got $got of $want dmesg packets"
+	# Within the second after the flood's drops, with nothing else queued:
+	# a reader that a busy host runs 20 ms late still gets it all.
+	got=$(timeout 20 "$TOP/tests/integration/mconsole_raw.py" "$sock" late dmesg | grep -c '^PKT')
+	[ "$got" = "$want" ] && ok "a reading client 20 ms late still gets all $want packets of dmesg" ||
+		fail "a reading client 20 ms late got $got of $want dmesg packets"
 done
 expect_stderr_contains 'mconsole: clients not reading their replies: packets dropped: 1'
 [ "$(grep -c 'packets dropped' "$GLASS_ERR")" -le 4 ] && ok "the drops are logged rate-limited" ||

@@ -6,9 +6,10 @@ Glass mconsole socket and print the answer, one line per packet:
   NONE                             no answer within 2 s
   EXTRA <bytes>                    (kind once) a packet after the last one
 KIND: cmd (a valid request for TEXT), once (cmd, then 1 s more for a
-stray packet), badmagic, badversion, toolarge,
+stray packet), late (cmd, read from 20 ms after sending: a reader a busy
+host runs late), badmagic, badversion, toolarge,
 truncated, noaddr (TEXT from an unbound socket: no reply address)."""
-import os, socket, sys
+import os, socket, sys, time
 
 from testlib import HEADER, parse_reply, request
 
@@ -22,6 +23,7 @@ def main():
     msg = {
         "cmd": lambda: request(text),
         "once": lambda: request(text),
+        "late": lambda: request(text),
         "badmagic": lambda: text.encode(),
         "badversion": lambda: request(text, version=1),
         "toolarge": lambda: request(text, length=4096),
@@ -29,6 +31,8 @@ def main():
         "noaddr": lambda: request(text),
     }[kind]()
     s.sendto(msg, path)
+    if kind == "late":
+        time.sleep(0.02)
     s.settimeout(2)
     while True:
         try:
