@@ -360,7 +360,7 @@ int __monitor_text os_mconsole_send(const struct mc_client *to, const void *buf,
 	for (;;) {
 		ssize_t n = sendto(fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT,
 				   (const struct sockaddr *)to->addr, to->len);
-		u64 now;
+		u64 now, stall_ms;
 		long u;
 
 		if (n >= 0)
@@ -374,9 +374,8 @@ int __monitor_text os_mconsole_send(const struct mc_client *to, const void *buf,
 		else if (u >= 0 && u < unread)
 			progress = now;         /* the client read something */
 		unread = u;
-		if (now - progress >= (now < impatient_until && others_wait() ? BUSY_STALL_MS
-										: STALL_MS) *
-		    1000000ULL) {
+		stall_ms = now < impatient_until && others_wait() ? BUSY_STALL_MS : STALL_MS;
+		if (now - progress >= stall_ms * 1000000ULL) {
 			impatient_until = now + 1000000000ULL;
 			return -EAGAIN;
 		}

@@ -284,10 +284,16 @@ expect_mc_re() {
 	local want=$1
 	shift
 	mc "$@"
-	if grep -qE -- "$want" <<<"$MC_OUT"; then
-		ok "'$*' has /$want/"
+	expect_mc_out_re "$want" "$*"
+}
+
+# expect_mc_out_re REGEX WHAT: the last reply (MC_OUT, of the command
+# WHAT) matches the extended regex.
+expect_mc_out_re() {
+	if grep -qE -- "$1" <<<"$MC_OUT"; then
+		ok "'$2' has /$1/"
 	else
-		fail "'$*': output lacks /$want/:"
+		fail "'$2': output lacks /$1/:"
 		head -n 8 <<<"$MC_OUT"
 	fi
 }

@@ -126,13 +126,7 @@ for try in 1 2 3 4 5; do
 	mc sysrq t
 	grep -qE '^monoclock +state:R' <<<"$MC_OUT" || break
 done
-asleep_re='user: RIP: [0-9a-f]{16} \((__)?clock_nanosleep\+0x[0-9a-f]+\)'
-if grep -qE "$asleep_re" <<<"$MC_OUT"; then
-	ok "sysrq t names monoclock's function (try $try)"
-else
-	fail "'sysrq t': output lacks /$asleep_re/:"
-	head -n 8 <<<"$MC_OUT"
-fi
+expect_mc_out_re 'user: RIP: [0-9a-f]{16} \((__)?clock_nanosleep\+0x[0-9a-f]+\)' "sysrq t (try $try)"
 mc halt
 glass_wait
 finish
